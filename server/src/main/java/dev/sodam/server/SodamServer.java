@@ -1,0 +1,159 @@
+package dev.sodam.server;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.sodam.bot.BotThresholds;
+import dev.sodam.bot.SmallTalkIntent;
+import dev.sodam.server.auth.AuthService;
+import dev.sodam.server.auth.PasswordHasher;
+import dev.sodam.server.config.ConfigLoader;
+import dev.sodam.server.config.SodamConfig;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.SystemNoticeListener;
+import dev.sodam.server.delivery.DeliveryListener;
+import dev.sodam.server.delivery.SessionRegistry;
+import dev.sodam.server.event.EventBus;
+import dev.sodam.server.faq.BotEngine;
+import dev.sodam.server.faq.BotReplyListener;
+import dev.sodam.server.http.HttpRouter;
+import dev.sodam.server.http.StaticFiles;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.net.NettyServer;
+import dev.sodam.server.net.SodamChannelInitializer;
+import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.store.Store;
+import dev.sodam.server.util.Ids;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the store, wires services and listeners, seeds an empty database,
+ * opens the listener, then trains the bot in the background (questions wait for it).
+ */
+public final class SodamServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SodamServer.class);
+
+    private final Store store;
+    private final ConversationService service;
+    private final ExecutorService blocking;
+    private final ExecutorService botExecutor;
+    private final BotEngine bot;
+    private final NettyServer netty;
+    private final String baseUrl;
+
+    private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
+                        BotEngine bot, NettyServer netty, String baseUrl) {
+        this.store = store;
+        this.service = service;
+        this.blocking = blocking;
+        this.botExecutor = botExecutor;
+        this.bot = bot;
+        this.netty = netty;
+        this.baseUrl = baseUrl;
+    }
+
+    public static SodamServer start(SodamConfig config) throws InterruptedException {
+        return start(config, Clock.systemUTC());
+    }
+
+    public static SodamServer start(SodamConfig config, Clock clock) throws InterruptedException {
+        long started = System.nanoTime();
+        Ids ids = new Ids(clock);
+        Store store = SqliteStore.open(config.dataDir());
+        EventBus bus = new EventBus();
+        ConversationService service = new ConversationService(store, bus, clock, ids);
+        ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
+        ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
+        try {
+            PasswordHasher hasher = new PasswordHasher();
+            new Bootstrap(config, service, hasher, clock, ids).run();
+
+            SessionRegistry registry = new SessionRegistry();
+            BotEngine bot = new BotEngine();
+            bus.subscribe(new DeliveryListener(registry));
+            bus.subscribe(new SystemNoticeListener(service));
+            bus.subscribe(new BotReplyListener(bot, service, botExecutor));
+
+            AuthService auth = new AuthService(store, service, hasher, clock, ids,
+                    Duration.ofHours(config.tokenTtlHours()));
+            LoadingCache<String, Optional<Site>> sites = Caffeine.newBuilder()
+                    .maximumSize(10_000)
+                    .refreshAfterWrite(Duration.ofSeconds(30))
+                    .build(id -> store.read(tx -> tx.site(id)));
+            String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
+            HttpRouter router = new HttpRouter(auth, bot::ready, new StaticFiles(SodamServer.class.getClassLoader()),
+                    blocking);
+            SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
+                    config, clock, service, registry, sites::get, publicOrigin, router));
+            NettyServer netty = NettyServer.bind(config.host(), config.port(), initializer);
+
+            List<SmallTalkIntent> intents = Files.isRegularFile(config.botIntentsFile())
+                    ? SmallTalkIntent.loadAll(config.botIntentsFile()) : List.of();
+            bot.train(store.read(tx -> tx.faqEntries()), intents,
+                    new BotThresholds(config.botAnswerThreshold(), config.botClarifyThreshold()), botExecutor);
+
+            String baseUrl = config.publicUrl().isEmpty() ? "http://localhost:" + netty.port() : config.publicUrl();
+            log.info("Sodam {} listening on {}:{} ({}) in {} ms — demo {}/demo · console {}/console", version(),
+                    config.host(), netty.port(), netty.transport(), (System.nanoTime() - started) / 1_000_000,
+                    baseUrl, baseUrl);
+            return new SodamServer(store, service, blocking, botExecutor, bot, netty, baseUrl);
+        } catch (InterruptedException | RuntimeException e) {
+            blocking.shutdownNow();
+            botExecutor.shutdownNow();
+            service.close();
+            store.close();
+            throw e;
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public static String version() {
+        String version = SodamServer.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    public int port() {
+        return netty.port();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public BotEngine bot() {
+        return bot;
+    }
+
+    @Override
+    public void close() {
+        netty.close();
+        botExecutor.shutdown();
+        blocking.shutdown();
+        try {
+            botExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        service.close();
+        store.close();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.sodam.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads {@code sodam.yaml} and overlays {@code SODAM_*} environment variables. Precedence:
+ * environment, then file, then default. Unknown keys and bad values stop start-up with a
+ * {@link ConfigException} that names the key, because a silently ignored typo ({@code prot: 9090})
+ * is worse than a refusal to start.
+ */
+public final class ConfigLoader {
+
+    /** One setting: its dotted path in the YAML file, its environment variable, its default. */
+    private record Key(String path, String env, String defaultValue, Function<String, Object> parser) {
+    }
+
+    private static final List<Key> KEYS = List.of(
+            new Key("server.host", "SODAM_HOST", "0.0.0.0", ConfigLoader::nonBlank),
+            new Key("server.port", "SODAM_PORT", "8080", v -> intIn(v, 0, 65535)),
+            new Key("server.publicUrl", "SODAM_PUBLIC_URL", "", ConfigLoader::urlOrEmpty),
+            new Key("data.dir", "SODAM_DATA_DIR", "./data", ConfigLoader::nonBlank),
+            new Key("faq.seedDir", "SODAM_FAQ_SEED_DIR", "config/faq", ConfigLoader::nonBlank),
+            new Key("bot.intentsFile", "SODAM_BOT_INTENTS_FILE", "config/bot/intents.json", ConfigLoader::nonBlank),
+            new Key("bot.answerThreshold", "SODAM_BOT_ANSWER_THRESHOLD", "0.55", v -> doubleIn(v, 0, 1)),
+            new Key("bot.clarifyThreshold", "SODAM_BOT_CLARIFY_THRESHOLD", "0.30", v -> doubleIn(v, 0, 1)),
+            new Key("limits.maxFrameBytes", "SODAM_MAX_FRAME_BYTES", "65536", v -> intIn(v, 1024, 1 << 20)),
+            new Key("limits.maxTextChars", "SODAM_MAX_TEXT_CHARS", "4000", v -> intIn(v, 1, 100_000)),
+            new Key("limits.ratePerSecond", "SODAM_RATE_PER_SECOND", "20", v -> intIn(v, 1, 100_000)),
+            new Key("limits.rateBurst", "SODAM_RATE_BURST", "40", v -> intIn(v, 1, 100_000)),
+            new Key("heartbeat.pingSeconds", "SODAM_PING_SECONDS", "20", v -> intIn(v, 1, 3600)),
+            new Key("heartbeat.idleSeconds", "SODAM_IDLE_SECONDS", "60", v -> intIn(v, 2, 86_400)),
+            new Key("auth.tokenTtlHours", "SODAM_TOKEN_TTL_HOURS", "12", v -> intIn(v, 1, 24 * 365)),
+            new Key("auth.bootstrapAdmin", "SODAM_BOOTSTRAP_ADMIN", "", ConfigLoader::bootstrapAdmin),
+            new Key("sites.demo.allowedOrigins", "SODAM_DEMO_ORIGINS", "", ConfigLoader::originList));
+
+    private ConfigLoader() {
+    }
+
+    /** The documented keys and their environment variables, in order (for help and the README). */
+    public static Map<String, String> documentedKeys() {
+        Map<String, String> keys = new LinkedHashMap<>();
+        KEYS.forEach(k -> keys.put(k.path(), k.env() + " (default: " + (k.defaultValue().isEmpty() ? "none" : k.defaultValue()) + ")"));
+        return keys;
+    }
+
+    /**
+     * Loads a configuration.
+     *
+     * @param file the YAML file, or null for defaults and environment only
+     * @param env  the environment (injected so tests need not touch the real one)
+     */
+    public static SodamConfig load(Path file, Map<String, String> env) {
+        Map<String, String> fromFile = file == null ? Map.of() : readYaml(file);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Key key : KEYS) {
+            String raw;
+            String source;
+            if (env.containsKey(key.env())) {
+                raw = env.get(key.env());
+                source = "environment variable " + key.env();
+            } else if (fromFile.containsKey(key.path())) {
+                raw = fromFile.get(key.path());
+                source = "'" + key.path() + "' in " + file;
+            } else {
+                raw = key.defaultValue();
+                source = "default of " + key.path();
+            }
+            try {
+                values.put(key.path(), key.parser().apply(raw.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("bad value for " + source + ": " + e.getMessage()
+                        + " (key " + key.path() + ", environment variable " + key.env() + ")");
+            }
+        }
+        double answer = (Double) values.get("bot.answerThreshold");
+        double clarify = (Double) values.get("bot.clarifyThreshold");
+        if (clarify > answer) {
+            throw new ConfigException("bot.clarifyThreshold (" + clarify + ") must not exceed bot.answerThreshold ("
+                    + answer + ")");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> demoOrigins = (List<String>) values.get("sites.demo.allowedOrigins");
+        return new SodamConfig(
+                (String) values.get("server.host"),
+                (Integer) values.get("server.port"),
+                (String) values.get("server.publicUrl"),
+                Path.of((String) values.get("data.dir")),
+                Path.of((String) values.get("faq.seedDir")),
+                Path.of((String) values.get("bot.intentsFile")),
+                answer,
+                clarify,
+                (Integer) values.get("limits.maxFrameBytes"),
+                (Integer) values.get("limits.maxTextChars"),
+                (Integer) values.get("limits.ratePerSecond"),
+                (Integer) values.get("limits.rateBurst"),
+                (Integer) values.get("heartbeat.pingSeconds"),
+                (Integer) values.get("heartbeat.idleSeconds"),
+                (Integer) values.get("auth.tokenTtlHours"),
+                (String) values.get("auth.bootstrapAdmin"),
+                demoOrigins);
+    }
+
+    private static Map<String, String> readYaml(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> flat = new LinkedHashMap<>();
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return flat;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(file + " must be a YAML mapping");
+        }
+        flatten("", root, flat, file);
+        List<String> known = KEYS.stream().map(Key::path).toList();
+        for (String path : flat.keySet()) {
+            if (!known.contains(path)) {
+                throw new ConfigException("unknown key '" + path + "' in " + file + "; known keys: " + known);
+            }
+        }
+        return flat;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(path, value, out, file);
+            } else if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                value.forEach(item -> items.add(item.asText()));
+                out.put(path, String.join(",", items));
+            } else if (value.isNull()) {
+                out.put(path, "");
+            } else {
+                out.put(path, value.asText());
+            }
+        }
+    }
+
+    private static Object nonBlank(String value) {
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return value;
+    }
+
+    private static Object intIn(String value, int min, int max) {
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a whole number");
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException(parsed + " is outside " + min + ".." + max);
+        }
+        return parsed;
+    }
+
+    private static Object doubleIn(String value, double min, double max) {
+        double parsed;
+        try {
+            parsed = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + value + "' is not a number");
+        }
+        if (!(parsed >= min && parsed <= max)) {
+            throw new IllegalArgumentException(parsed + " is outside " + min + ".." + max);
+        }
+        return parsed;
+    }
+
+    private static Object urlOrEmpty(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        return origin(value).isEmpty() ? failUrl(value) : value.replaceAll("/+$", "");
+    }
+
+    private static Object failUrl(String value) {
+        throw new IllegalArgumentException("'" + value + "' is not an http(s) URL such as https://chat.example.com");
+    }
+
+    private static Object originList(String value) {
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        List<String> origins = new ArrayList<>();
+        for (String part : Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+            String origin = origin(part);
+            if (origin.isEmpty()) {
+                throw new IllegalArgumentException("'" + part + "' is not an origin such as https://shop.example.com");
+            }
+            origins.add(origin);
+        }
+        return List.copyOf(origins);
+    }
+
+    private static Object bootstrapAdmin(String value) {
+        if (value.isEmpty()) {
+            return value;
+        }
+        int colon = value.indexOf(':');
+        if (colon <= 0 || !value.substring(0, colon).contains("@") || value.length() - colon - 1 < 8) {
+            throw new IllegalArgumentException("expected email:password with a password of at least 8 characters");
+        }
+        return value;
+    }
+
+    /** The {@code scheme://host[:port]} of an http(s) URL, lower-cased, or "" if it is not one. */
+    public static String origin(String url) {
+        try {
+            URI uri = URI.create(url.trim());
+            String scheme = uri.getScheme();
+            if (scheme == null || uri.getHost() == null
+                    || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                return "";
+            }
+            int port = uri.getPort();
+            return scheme.toLowerCase() + "://" + uri.getHost().toLowerCase() + (port == -1 ? "" : ":" + port);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+}

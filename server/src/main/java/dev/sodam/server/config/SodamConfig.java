@@ -1,0 +1,42 @@
+package dev.sodam.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Sodam's runtime settings, read by {@link ConfigLoader} from {@code sodam.yaml} and {@code SODAM_*}
+ * environment variables. Every field has a default, so an empty file is a valid configuration.
+ */
+public record SodamConfig(
+        String host,
+        int port,
+        String publicUrl,
+        Path dataDir,
+        Path faqSeedDir,
+        Path botIntentsFile,
+        double botAnswerThreshold,
+        double botClarifyThreshold,
+        int maxFrameBytes,
+        int maxTextChars,
+        int ratePerSecond,
+        int rateBurst,
+        int pingSeconds,
+        int idleSeconds,
+        int tokenTtlHours,
+        String bootstrapAdmin,
+        List<String> demoOrigins) {
+
+    /** Copy with another port; tests bind to port 0 and read the real one back. */
+    public SodamConfig withPort(int newPort) {
+        return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
+                botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
+                tokenTtlHours, bootstrapAdmin, demoOrigins);
+    }
+
+    /** Copy with another data directory. */
+    public SodamConfig withDataDir(Path dir) {
+        return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
+                botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
+                tokenTtlHours, bootstrapAdmin, demoOrigins);
+    }
+}

@@ -1,0 +1,477 @@
+package dev.sodam.server.conversation;
+
+import dev.sodam.server.auth.Principal;
+import dev.sodam.server.auth.Principal.AgentPrincipal;
+import dev.sodam.server.auth.Principal.VisitorPrincipal;
+import dev.sodam.server.event.ChatEvent;
+import dev.sodam.server.event.ChatEvent.HandoffReason;
+import dev.sodam.server.event.EventBus;
+import dev.sodam.server.model.Action;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Author;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Suggestion;
+import dev.sodam.server.model.Visitor;
+import dev.sodam.server.store.Store;
+import dev.sodam.server.store.StoreTx;
+import dev.sodam.server.util.Hashing;
+import dev.sodam.server.util.Ids;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that changes conversations. Every call becomes a command on a single domain
+ * thread; the thread takes all waiting commands as one batch, runs them in one transaction (each
+ * in its own savepoint) and commits once — group commit — then, in order, answers each caller and
+ * publishes its events. So:
+ * <ul>
+ *   <li>an answer (an ack) is only ever given for committed data;</li>
+ *   <li>seq is assigned by one thread from the stored {@code last_seq}: gapless, no races;</li>
+ *   <li>replies and broadcasts leave in commit order, which makes resume exact.</li>
+ * </ul>
+ * The thread blocks on SQLite I/O and must never be a Netty event loop.
+ */
+public final class ConversationService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConversationService.class);
+    /** Upper bound of commands per group commit; bounds the latency added to the first command. */
+    private static final int MAX_BATCH = 512;
+    /** Longest replay in one answer; older history is fetched with further syncs. */
+    public static final int MAX_REPLAY = 5_000;
+    private static final int PREVIEW_CHARS = 120;
+
+    private final Store store;
+    private final EventBus bus;
+    private final Clock clock;
+    private final Ids ids;
+    private final BlockingQueue<Command<?>> commands = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ConversationService(Store store, EventBus bus, Clock clock, Ids ids) {
+        this.store = store;
+        this.bus = bus;
+        this.clock = clock;
+        this.ids = ids;
+        this.thread = new Thread(this::loop, "sodam-domain");
+        this.thread.setDaemon(false);
+        this.thread.start();
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /** What a command did: its answer and the events to publish after commit. */
+    private record Effect<T>(T value, List<ChatEvent> events) {
+    }
+
+    private record Command<T>(Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
+        void complete(Effect<?> effect) {
+            @SuppressWarnings("unchecked")
+            T value = (T) effect.value();
+            reply.ok(value);
+        }
+    }
+
+    private <T> void submit(Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
+        if (!running) {
+            reply.fail(new ChatException(ErrorCode.INTERNAL, "server is shutting down"));
+            return;
+        }
+        commands.add(new Command<>(unit, reply));
+    }
+
+    private void loop() {
+        List<Command<?>> batch = new ArrayList<>();
+        while (running || !commands.isEmpty()) {
+            try {
+                Command<?> first = commands.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                commands.drainTo(batch, MAX_BATCH - 1);
+                runBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("domain loop failure; the batch was answered with errors", e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void runBatch(List<Command<?>> batch) {
+        List<Function<StoreTx, Effect<?>>> units = new ArrayList<>(batch.size());
+        for (Command<?> command : batch) {
+            units.add(tx -> command.unit().apply(tx));
+        }
+        List<Store.Outcome<Effect<?>>> outcomes = store.writeBatch(units);
+        for (int i = 0; i < batch.size(); i++) {
+            Command<?> command = batch.get(i);
+            Store.Outcome<Effect<?>> outcome = outcomes.get(i);
+            if (outcome.ok()) {
+                command.complete(outcome.value());
+                outcome.value().events().forEach(bus::publish);
+            } else if (outcome.failure() instanceof ChatException refusal) {
+                command.reply().fail(refusal);
+            } else {
+                log.error("command failed", outcome.failure());
+                command.reply().fail(new ChatException(ErrorCode.INTERNAL, "internal error; nothing was stored"));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ hello
+
+    /**
+     * A visitor connects. With no token a new visitor is created and a token issued; an unknown
+     * token is refused ({@code unauthorized}) so the client can start afresh.
+     */
+    public void helloVisitor(String siteId, String visitorToken, String locale, String resumeConversationId,
+                             long resumeAfterSeq, Reply<Results.VisitorHello> reply) {
+        submit(tx -> {
+            Instant now = clock.instant();
+            if (tx.site(siteId).isEmpty()) {
+                throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+            }
+            Visitor visitor;
+            String token = visitorToken;
+            if (token == null) {
+                token = ids.secret("vt_");
+                String id = ids.next("vi_");
+                visitor = new Visitor(id, siteId, visitorName(id, locale), locale, now);
+                tx.insertVisitor(visitor, Hashing.sha256Hex(token));
+            } else {
+                visitor = tx.visitorByTokenHash(Hashing.sha256Hex(token))
+                        .filter(v -> v.siteId().equals(siteId))
+                        .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED,
+                                "unknown visitor token; say hello without one to start afresh"));
+            }
+            Conversation open = tx.openConversationOf(visitor.id()).orElse(null);
+            int position = open == null ? 0 : queuePosition(tx, open);
+            List<Message> replay = List.of();
+            boolean resumeNotFound = false;
+            if (resumeConversationId != null) {
+                Optional<Conversation> resumed = tx.conversation(resumeConversationId)
+                        .filter(c -> c.visitorId().equals(visitor.id()));
+                if (resumed.isPresent()) {
+                    replay = tx.messagesAfter(resumeConversationId, resumeAfterSeq, MAX_REPLAY);
+                } else {
+                    resumeNotFound = true;
+                }
+            }
+            return new Effect<>(new Results.VisitorHello(visitor, token, open, position, replay, resumeNotFound),
+                    List.of());
+        }, reply);
+    }
+
+    private static String visitorName(String visitorId, String locale) {
+        int number = Math.floorMod(visitorId.hashCode(), 9000) + 1000;
+        return ("ko".equals(locale) ? "방문자 " : "Visitor ") + number;
+    }
+
+    /** An agent connects with a login token. */
+    public void helloAgent(String token, Reply<Results.AgentHello> reply) {
+        submit(tx -> {
+            Agent agent = tx.agentByToken(Hashing.sha256Hex(token), clock.instant())
+                    .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token; log in again"));
+            return new Effect<>(new Results.AgentHello(agent, tx.queue(), tx.assignedTo(agent.id())), List.of());
+        }, reply);
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    /**
+     * Stores a message from a visitor or an agent. A repeated {@code clientMsgId} in the same
+     * conversation answers with the original message and stores nothing.
+     *
+     * @param conversationId null for a visitor's open conversation (created if none)
+     * @param faqId          the FAQ entry a visitor picked from suggestions, or null
+     */
+    public void post(Principal caller, String conversationId, String clientMsgId, String text, String faqId,
+                     Reply<Results.Posted> reply) {
+        submit(tx -> {
+            Instant now = clock.instant();
+            List<ChatEvent> events = new ArrayList<>(2);
+            Conversation conversation = caller instanceof VisitorPrincipal v
+                    ? visitorTarget(tx, v.visitor(), conversationId, now, events)
+                    : agentTarget(tx, (AgentPrincipal) caller, conversationId);
+            if (clientMsgId != null) {
+                Optional<Message> earlier = tx.messageByClientMsgId(conversation.id(), clientMsgId);
+                if (earlier.isPresent()) {
+                    return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
+                }
+            }
+            Results.Posted posted = append(tx, conversation, clientMsgId, caller.author(), text, List.of(), List.of(), now);
+            events.add(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), faqId));
+            return new Effect<>(posted, events);
+        }, reply);
+    }
+
+    private Conversation visitorTarget(StoreTx tx, Visitor visitor, String conversationId, Instant now,
+                                       List<ChatEvent> events) {
+        if (conversationId != null) {
+            Conversation conversation = ownedBy(tx, visitor, conversationId);
+            if (!conversation.state().isOpen()) {
+                throw new ChatException(ErrorCode.CONFLICT,
+                        "conversation is resolved; send without conversationId to start a new one");
+            }
+            return conversation;
+        }
+        Optional<Conversation> open = tx.openConversationOf(visitor.id());
+        if (open.isPresent()) {
+            return open.get();
+        }
+        Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), visitor.name(),
+                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now);
+        tx.insertConversation(started);
+        events.add(new ChatEvent.ConversationStarted(started));
+        return started;
+    }
+
+    private static Conversation ownedBy(StoreTx tx, Visitor visitor, String conversationId) {
+        // A foreign conversation is reported as missing: never a hint that it exists.
+        return tx.conversation(conversationId)
+                .filter(c -> c.visitorId().equals(visitor.id()))
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+    }
+
+    private static Conversation agentTarget(StoreTx tx, AgentPrincipal agent, String conversationId) {
+        if (conversationId == null) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "field 'conversationId' is required for agents");
+        }
+        Conversation conversation = tx.conversation(conversationId)
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+        if (conversation.state() != ConversationState.ASSIGNED || !agent.agent().id().equals(conversation.agentId())) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you; accept it first");
+        }
+        return conversation;
+    }
+
+    private Results.Posted append(StoreTx tx, Conversation conversation, String clientMsgId, Author from, String text,
+                                  List<Suggestion> suggestions, List<Action> actions, Instant now) {
+        long seq = conversation.lastSeq() + 1;
+        Message message = new Message(ids.next("m_"), conversation.id(), seq, clientMsgId, from, text, now,
+                suggestions, actions);
+        tx.insertMessage(message);
+        Conversation updated = conversation.withMessage(seq, preview(text), now);
+        tx.updateConversation(updated);
+        return new Results.Posted(updated, message, false);
+    }
+
+    private static String preview(String text) {
+        String flat = text.strip().replaceAll("\\s+", " ");
+        return flat.length() <= PREVIEW_CHARS ? flat : flat.substring(0, PREVIEW_CHARS - 1) + "…";
+    }
+
+    /**
+     * Stores a bot reply, but only while the conversation is still with the bot: once a person is
+     * involved the bot stays silent. Answers with null when the reply was dropped for that reason.
+     */
+    public void postBotReply(String conversationId, String text, List<Suggestion> suggestions, List<Action> actions,
+                             Reply<Results.Posted> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(conversationId)
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            if (conversation.state() != ConversationState.BOT) {
+                return new Effect<Results.Posted>(null, List.of());
+            }
+            Results.Posted posted = append(tx, conversation, null, Author.bot(conversation.locale()), text, suggestions,
+                    actions, clock.instant());
+            return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
+        }, reply);
+    }
+
+    /** Stores a system notice (handoff, agent joined, resolved) in any state. */
+    public void postSystem(String conversationId, String text, Reply<Results.Posted> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(conversationId)
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            Results.Posted posted = append(tx, conversation, null, Author.system(conversation.locale()), text, List.of(),
+                    List.of(), clock.instant());
+            return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
+        }, reply);
+    }
+
+    // ------------------------------------------------------------------ state changes
+
+    /**
+     * BOT → QUEUED. Asking again while queued or assigned is harmless and changes nothing.
+     *
+     * @param caller the visitor (a handoff frame) or null when the bot decided
+     */
+    public void requestHandoff(Principal caller, String conversationId, HandoffReason reason,
+                               Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = caller instanceof VisitorPrincipal v
+                    ? ownedBy(tx, v.visitor(), requireId(conversationId))
+                    : tx.conversation(requireId(conversationId))
+                            .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            if (caller instanceof AgentPrincipal) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "only visitors ask for a person");
+            }
+            switch (conversation.state()) {
+                case QUEUED, ASSIGNED -> {
+                    return new Effect<>(conversation, List.of());
+                }
+                case RESOLVED -> throw new ChatException(ErrorCode.CONFLICT, "conversation is resolved");
+                case BOT -> {
+                    // the transition itself follows
+                }
+            }
+            Conversation queued = move(conversation, ConversationState.QUEUED).queued(clock.instant());
+            tx.updateConversation(queued);
+            List<Conversation> queue = tx.queue();
+            return new Effect<>(queued, List.of(
+                    new ChatEvent.HandoffRequested(queued, reason, positionIn(queue, queued.id())),
+                    new ChatEvent.QueueChanged(queue)));
+        }, reply);
+    }
+
+    /** QUEUED → ASSIGNED to the calling agent. Of concurrent accepts exactly one wins; the others get conflict. */
+    public void accept(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(requireId(conversationId))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            if (conversation.state() != ConversationState.QUEUED) {
+                throw new ChatException(ErrorCode.CONFLICT, conversation.state() == ConversationState.ASSIGNED
+                        ? "conversation is already assigned" : "conversation is not in the queue");
+            }
+            Conversation assigned = move(conversation, ConversationState.ASSIGNED)
+                    .assigned(agent.agent().id(), agent.agent().name(), clock.instant());
+            tx.updateConversation(assigned);
+            return new Effect<>(assigned, List.of(new ChatEvent.ConversationAssigned(assigned),
+                    new ChatEvent.QueueChanged(tx.queue())));
+        }, reply);
+    }
+
+    /** → RESOLVED, by the assigned agent, or by an admin in any open state. */
+    public void resolve(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(requireId(conversationId))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            boolean own = conversation.state() == ConversationState.ASSIGNED
+                    && agent.agent().id().equals(conversation.agentId());
+            if (!own && !(agent.isAdmin() && conversation.state().isOpen())) {
+                throw new ChatException(conversation.state().isOpen() ? ErrorCode.FORBIDDEN : ErrorCode.CONFLICT,
+                        conversation.state().isOpen() ? "conversation is not assigned to you"
+                                : "conversation is already resolved");
+            }
+            boolean wasQueued = conversation.state() == ConversationState.QUEUED;
+            Conversation resolved = move(conversation, ConversationState.RESOLVED)
+                    .withState(ConversationState.RESOLVED, clock.instant());
+            tx.updateConversation(resolved);
+            List<ChatEvent> events = new ArrayList<>(2);
+            events.add(new ChatEvent.ConversationResolved(resolved, agent.author()));
+            if (wasQueued) {
+                events.add(new ChatEvent.QueueChanged(tx.queue()));
+            }
+            return new Effect<>(resolved, events);
+        }, reply);
+    }
+
+    /** The single check of the transition table; every state change passes through here. */
+    private static Conversation move(Conversation conversation, ConversationState target) {
+        if (!conversation.state().canMoveTo(target)) {
+            throw new ChatException(ErrorCode.CONFLICT,
+                    "cannot go from " + conversation.state().wire() + " to " + target.wire());
+        }
+        return conversation;
+    }
+
+    // ------------------------------------------------------------------ reading and relaying
+
+    /** Messages with seq > afterSeq, for whoever is entitled to the conversation. */
+    public void sync(Principal caller, String conversationId, long afterSeq, Reply<Results.Synced> reply) {
+        submit(tx -> {
+            Conversation conversation = entitled(tx, caller, requireId(conversationId), true);
+            return new Effect<>(new Results.Synced(conversation,
+                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY)), List.of());
+        }, reply);
+    }
+
+    /** Relays typing to the other side; nothing is stored. */
+    public void typing(Principal caller, String conversationId, boolean on, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = entitled(tx, caller, requireId(conversationId), false);
+            return new Effect<>(conversation, List.of(new ChatEvent.TypingChanged(conversation, caller.author(), on)));
+        }, reply);
+    }
+
+    /** Relays a read receipt to the other side; nothing is stored. */
+    public void read(Principal caller, String conversationId, long seq, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = entitled(tx, caller, requireId(conversationId), false);
+            if (seq > conversation.lastSeq()) {
+                throw new ChatException(ErrorCode.BAD_REQUEST, "seq " + seq + " is beyond the last message");
+            }
+            return new Effect<>(conversation, List.of(new ChatEvent.ReadUpTo(conversation, caller.author(), seq)));
+        }, reply);
+    }
+
+    /**
+     * Visitors are entitled to their own conversations; agents to those assigned to them and, for
+     * reading, to queued ones (to see the history before accepting); admins to all.
+     */
+    private static Conversation entitled(StoreTx tx, Principal caller, String conversationId, boolean reading) {
+        if (caller instanceof VisitorPrincipal v) {
+            return ownedBy(tx, v.visitor(), conversationId);
+        }
+        AgentPrincipal agent = (AgentPrincipal) caller;
+        Conversation conversation = tx.conversation(conversationId)
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+        boolean own = agent.agent().id().equals(conversation.agentId());
+        boolean queued = conversation.state() == ConversationState.QUEUED;
+        if (own || agent.isAdmin() || (reading && queued)) {
+            return conversation;
+        }
+        throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you");
+    }
+
+    private static String requireId(String conversationId) {
+        if (conversationId == null || conversationId.isBlank()) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "field 'conversationId' is required");
+        }
+        return conversationId;
+    }
+
+    private static int queuePosition(StoreTx tx, Conversation conversation) {
+        return conversation.state() == ConversationState.QUEUED ? positionIn(tx.queue(), conversation.id()) : 0;
+    }
+
+    private static int positionIn(List<Conversation> queue, String conversationId) {
+        for (int i = 0; i < queue.size(); i++) {
+            if (queue.get(i).id().equals(conversationId)) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Runs an arbitrary unit on the domain thread (start-up seeding, tests); answers after commit. */
+    public <T> void execute(Function<StoreTx, T> unit, Reply<T> reply) {
+        submit(tx -> new Effect<>(unit.apply(tx), List.of()), reply);
+    }
+}

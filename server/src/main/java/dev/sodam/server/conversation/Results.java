@@ -1,0 +1,34 @@
+package dev.sodam.server.conversation;
+
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Visitor;
+import java.util.List;
+
+/** Values returned by {@link ConversationService} calls. */
+public final class Results {
+    private Results() {
+    }
+
+    /**
+     * A visitor said hello. {@code visitorToken} is the token to keep (new or the same);
+     * {@code replay} holds the messages after the resume point; {@code resumeNotFound} is true when
+     * the resume named a conversation that is not this visitor's.
+     */
+    public record VisitorHello(Visitor visitor, String visitorToken, Conversation open, int queuePosition,
+                               List<Message> replay, boolean resumeNotFound) {
+    }
+
+    /** An agent said hello: the queue (longest waiting first) and the agent's assigned conversations. */
+    public record AgentHello(Agent agent, List<Conversation> queue, List<Conversation> assigned) {
+    }
+
+    /** A stored message; {@code duplicate} when the clientMsgId had been stored before (nothing new stored). */
+    public record Posted(Conversation conversation, Message message, boolean duplicate) {
+    }
+
+    /** Messages of a conversation after a seq, in order. */
+    public record Synced(Conversation conversation, List<Message> messages) {
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sodam.server.delivery;
+
+import dev.sodam.server.auth.Principal;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Live sessions by visitor and by agent. Registration happens on the domain thread in commit order
+ * (see {@code Reply}); removal on the connection's event loop when it closes.
+ */
+public final class SessionRegistry {
+    private final Map<String, Set<Session>> visitors = new ConcurrentHashMap<>();
+    private final Map<String, Set<Session>> agents = new ConcurrentHashMap<>();
+
+    public void register(Session session) {
+        map(session.principal()).computeIfAbsent(key(session.principal()), k -> ConcurrentHashMap.newKeySet())
+                .add(session);
+    }
+
+    public void unregister(Session session) {
+        Map<String, Set<Session>> map = map(session.principal());
+        map.computeIfPresent(key(session.principal()), (k, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    public Set<Session> visitor(String visitorId) {
+        return visitors.getOrDefault(visitorId, Set.of());
+    }
+
+    public Set<Session> agent(String agentId) {
+        return agents.getOrDefault(agentId, Set.of());
+    }
+
+    /** Every connected agent session. */
+    public Iterable<Session> allAgents() {
+        return () -> agents.values().stream().flatMap(Set::stream).iterator();
+    }
+
+    public int agentCount() {
+        return agents.size();
+    }
+
+    private Map<String, Set<Session>> map(Principal principal) {
+        return principal instanceof Principal.VisitorPrincipal ? visitors : agents;
+    }
+
+    private static String key(Principal principal) {
+        return principal instanceof Principal.VisitorPrincipal v ? v.visitor().id()
+                : ((Principal.AgentPrincipal) principal).agent().id();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sodam.server.event;
+
+import dev.sodam.server.model.Author;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.Message;
+import java.util.List;
+
+/**
+ * The catalogue of things that happened, in the past tense. Every state change of a conversation
+ * emits exactly one of these after it is committed; side effects (delivery, bot replies, system
+ * messages) are listeners, never inline code in the service.
+ */
+public sealed interface ChatEvent {
+
+    /** The conversation the event is about (null only for {@link QueueChanged}). */
+    Conversation conversation();
+
+    /** A visitor started a new conversation (state BOT). */
+    record ConversationStarted(Conversation conversation) implements ChatEvent {
+    }
+
+    /** A message was stored with its seq. {@code pickedFaqId} is set when the visitor clicked a suggestion. */
+    record MessagePosted(Conversation conversation, Message message, String pickedFaqId) implements ChatEvent {
+    }
+
+    /** The conversation entered the queue (BOT → QUEUED). {@code queuePosition} is 1-based. */
+    record HandoffRequested(Conversation conversation, HandoffReason reason, int queuePosition) implements ChatEvent {
+    }
+
+    /** An agent took the conversation (QUEUED → ASSIGNED). */
+    record ConversationAssigned(Conversation conversation) implements ChatEvent {
+    }
+
+    /** The conversation ended (→ RESOLVED). */
+    record ConversationResolved(Conversation conversation, Author by) implements ChatEvent {
+    }
+
+    /** The queue's membership or order changed; {@code queue} is the new queue, longest waiting first. */
+    record QueueChanged(List<Conversation> queue) implements ChatEvent {
+        public QueueChanged {
+            queue = List.copyOf(queue);
+        }
+
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** Someone started or stopped typing (relayed, not stored). */
+    record TypingChanged(Conversation conversation, Author from, boolean on) implements ChatEvent {
+    }
+
+    /** Someone has read up to {@code seq} (relayed, not stored). */
+    record ReadUpTo(Conversation conversation, Author from, long seq) implements ChatEvent {
+    }
+
+    /** Why a conversation was handed to people. */
+    enum HandoffReason {
+        /** The visitor pressed 상담원 연결 or sent a handoff frame. */
+        VISITOR_ASKED,
+        /** The bot recognised a request for a person in the visitor's text. */
+        BOT_DETECTED_REQUEST,
+        /** The bot was not confident enough to answer or clarify. */
+        BOT_UNSURE
+    }
+}

@@ -1,0 +1,99 @@
+package dev.sodam.server.faq;
+
+import dev.sodam.bot.BotDecision;
+import dev.sodam.bot.FaqBot;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.Reply;
+import dev.sodam.server.event.ChatEvent;
+import dev.sodam.server.event.ChatEvent.HandoffReason;
+import dev.sodam.server.event.ChatEventListener;
+import dev.sodam.server.model.Action;
+import dev.sodam.server.model.Author;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Suggestion;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bot's turn: when a visitor writes in a conversation that is still with the bot, ask the bot
+ * (on the bot executor, never the domain thread) and store its answer, its suggestions, or a
+ * handoff. Every bot message carries the handoff action.
+ */
+public final class BotReplyListener implements ChatEventListener {
+    private static final Logger log = LoggerFactory.getLogger(BotReplyListener.class);
+    private final BotEngine engine;
+    private final ConversationService service;
+    private final Executor botExecutor;
+
+    public BotReplyListener(BotEngine engine, ConversationService service, Executor botExecutor) {
+        this.engine = engine;
+        this.service = service;
+        this.botExecutor = botExecutor;
+    }
+
+    @Override
+    public void on(ChatEvent event) {
+        if (!(event instanceof ChatEvent.MessagePosted posted)) {
+            return;
+        }
+        Conversation conversation = posted.conversation();
+        if (posted.message().from().kind() != Author.Kind.VISITOR || conversation.state() != ConversationState.BOT) {
+            return;
+        }
+        String text = posted.message().text();
+        String faqId = posted.pickedFaqId();
+        engine.ready().whenCompleteAsync((bot, failure) -> {
+            if (failure != null) {
+                handoff(conversation, HandoffReason.BOT_UNSURE);
+                return;
+            }
+            BotDecision decision = decide(bot, text, faqId, conversation.locale());
+            respond(conversation, decision);
+        }, botExecutor);
+    }
+
+    private static BotDecision decide(FaqBot bot, String text, String faqId, String locale) {
+        if (faqId != null && bot.entry(faqId).isPresent()) {
+            return bot.answerFaq(faqId);
+        }
+        return bot.ask(text, locale);
+    }
+
+    private void respond(Conversation conversation, BotDecision decision) {
+        String locale = conversation.locale();
+        List<Action> actions = List.of(Action.handoff(locale));
+        if (decision instanceof BotDecision.Answer answer) {
+            service.postBotReply(conversation.id(), answer.answer(), List.of(), actions, logFailure(conversation));
+        } else if (decision instanceof BotDecision.Clarify clarify) {
+            service.postBotReply(conversation.id(),
+                    "ko".equals(locale) ? "이런 질문을 찾으셨나요?" : "Did you mean one of these?",
+                    clarify.candidates().stream().map(c -> new Suggestion(c.faqId(), c.question())).toList(),
+                    actions, logFailure(conversation));
+        } else if (decision instanceof BotDecision.Handoff handoff) {
+            handoff(conversation, handoff.reason() == BotDecision.Reason.REQUESTED
+                    ? HandoffReason.BOT_DETECTED_REQUEST : HandoffReason.BOT_UNSURE);
+        }
+    }
+
+    private void handoff(Conversation conversation, HandoffReason reason) {
+        service.requestHandoff(null, conversation.id(), reason, logFailure(conversation));
+    }
+
+    private static <T> Reply<T> logFailure(Conversation conversation) {
+        return new Reply<>() {
+            @Override
+            public void ok(T value) {
+                // stored; delivery follows from the event
+            }
+
+            @Override
+            public void fail(ChatException error) {
+                log.warn("bot reply for {} not stored: {}", conversation.id(), error.getMessage());
+            }
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package dev.sodam.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sodam.server.util.Json;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writing HTTP responses: JSON bodies, errors in the protocol's error shape, keep-alive handling. */
+public final class HttpResponses {
+    private HttpResponses() {
+    }
+
+    public static void sendJson(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+                                Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        send(ctx, request, response, false);
+    }
+
+    public static void sendError(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+                                 String code, String message, boolean close) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", message);
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        send(ctx, request, response, close);
+    }
+
+    /** Sends with Content-Length and the right keep-alive behaviour; closes when the client or caller asks. */
+    public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response, boolean close) {
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers().set("X-Content-Type-Options", "nosniff");
+        boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    public static String utf8(io.netty.buffer.ByteBuf content) {
+        return content.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sodam.server.model;
+
+import java.time.Instant;
+
+/**
+ * An immutable snapshot of a conversation as stored. Changes produce a new snapshot through
+ * {@code ConversationService}, never by mutation.
+ */
+public record Conversation(String id, String siteId, String visitorId, String visitorName, String locale,
+                           ConversationState state, String agentId, String agentName, long lastSeq, String preview,
+                           Instant waitingSince, Instant createdAt, Instant updatedAt) {
+
+    public Conversation withState(ConversationState newState, Instant now) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, newState, agentId, agentName, lastSeq,
+                preview, waitingSince, createdAt, now);
+    }
+
+    public Conversation queued(Instant now) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, ConversationState.QUEUED, agentId,
+                agentName, lastSeq, preview, now, createdAt, now);
+    }
+
+    public Conversation assigned(String newAgentId, String newAgentName, Instant now) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, ConversationState.ASSIGNED, newAgentId,
+                newAgentName, lastSeq, preview, waitingSince, createdAt, now);
+    }
+
+    public Conversation withMessage(long seq, String newPreview, Instant now) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, state, agentId, agentName, seq,
+                newPreview, waitingSince, createdAt, now);
+    }
+}

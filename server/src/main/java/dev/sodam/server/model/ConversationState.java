@@ -1,0 +1,34 @@
+package dev.sodam.server.model;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The conversation lifecycle: BOT → QUEUED → ASSIGNED → RESOLVED. The allowed moves are listed
+ * here once; {@code ConversationService} is the only caller of {@link #canMoveTo}.
+ */
+public enum ConversationState {
+    BOT, QUEUED, ASSIGNED, RESOLVED;
+
+    private Set<ConversationState> next() {
+        return switch (this) {
+            case BOT -> EnumSet.of(QUEUED, RESOLVED);
+            case QUEUED -> EnumSet.of(ASSIGNED, RESOLVED);
+            case ASSIGNED -> EnumSet.of(RESOLVED);
+            case RESOLVED -> EnumSet.noneOf(ConversationState.class);
+        };
+    }
+
+    public boolean canMoveTo(ConversationState target) {
+        return next().contains(target);
+    }
+
+    public boolean isOpen() {
+        return this != RESOLVED;
+    }
+
+    /** The wire name ({@code bot}, {@code queued}, …). */
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

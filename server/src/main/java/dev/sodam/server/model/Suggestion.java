@@ -1,0 +1,5 @@
+package dev.sodam.server.model;
+
+/** A FAQ question the bot offers as a button. */
+public record Suggestion(String faqId, String question) {
+}

@@ -1,0 +1,76 @@
+package dev.sodam.server.net;
+
+import dev.sodam.server.config.SodamConfig;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.delivery.SessionRegistry;
+import dev.sodam.server.http.HttpRouter;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.protocol.FrameDecoder;
+import dev.sodam.server.ws.JsonFrameCodec;
+import dev.sodam.server.ws.ProtocolHandler;
+import dev.sodam.server.ws.RateLimitHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Assembles one connection's pipeline, HTTP and WebSocket on one port, and does nothing else:
+ * <pre>
+ * idle → http codec → aggregator → origin guard → websocket protocol → frame aggregator → heartbeat
+ *      → JSON frame codec → rate limit → protocol handler → http router
+ * </pre>
+ * HTTP requests that are not an upgrade fall through the WebSocket handlers to the router.
+ */
+public final class SodamChannelInitializer extends ChannelInitializer<SocketChannel> {
+    public static final String WS_PATH = "/ws";
+    /** Hard cap of a WebSocket message; between maxFrameBytes and this the client gets {@code too_large}. */
+    static final int HARD_FRAME_CAP = 1 << 20;
+    private static final int MAX_HTTP_BODY = 64 * 1024;
+
+    /** What every connection's handlers share. */
+    public record Shared(SodamConfig config, Clock clock, ConversationService service, SessionRegistry registry,
+                         Function<String, Optional<Site>> sites, String publicOrigin,
+                         HttpRouter router) {
+    }
+
+    private final Shared shared;
+    private final FrameDecoder frameDecoder;
+
+    public SodamChannelInitializer(Shared shared) {
+        this.shared = shared;
+        this.frameDecoder = new FrameDecoder(shared.config().maxTextChars());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        SodamConfig config = shared.config();
+        ChannelPipeline p = channel.pipeline();
+        p.addLast("idle", new IdleStateHandler(config.idleSeconds(), config.pingSeconds(), 0, TimeUnit.SECONDS));
+        p.addLast("http", new HttpServerCodec());
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        p.addLast("origin-guard", new OriginGuard(WS_PATH, shared.sites(), shared.publicOrigin()));
+        p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WS_PATH)
+                .checkStartsWith(true)
+                .maxFramePayloadLength(HARD_FRAME_CAP)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .build()));
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(HARD_FRAME_CAP));
+        p.addLast("heartbeat", new HeartbeatHandler());
+        p.addLast("json", new JsonFrameCodec(frameDecoder, config.maxFrameBytes()));
+        p.addLast("rate-limit", new RateLimitHandler(shared.clock(), config.ratePerSecond(), config.rateBurst()));
+        p.addLast("protocol", new ProtocolHandler(shared.service(), shared.registry()));
+        p.addLast("router", shared.router());
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sodam.server.protocol;
+
+/** A validated frame from a client (docs/protocol.md). {@code ref} is echoed in any error it causes. */
+public sealed interface ClientFrame {
+
+    String ref();
+
+    /** {@code role} is {@code visitor} (site, optional visitorToken/resume) or {@code agent} (token). */
+    record Hello(String ref, String role, String site, String visitorToken, String locale,
+                 String resumeConversationId, long resumeLastSeq, String token) implements ClientFrame {
+        public boolean isAgent() {
+            return "agent".equals(role);
+        }
+    }
+
+    record Send(String ref, String clientMsgId, String conversationId, String text, String faqId) implements ClientFrame {
+    }
+
+    record Handoff(String ref, String conversationId) implements ClientFrame {
+    }
+
+    record Sync(String ref, String conversationId, long afterSeq) implements ClientFrame {
+    }
+
+    record Typing(String ref, String conversationId, boolean on) implements ClientFrame {
+    }
+
+    record Read(String ref, String conversationId, long seq) implements ClientFrame {
+    }
+
+    record Accept(String ref, String conversationId) implements ClientFrame {
+    }
+
+    record Resolve(String ref, String conversationId) implements ClientFrame {
+    }
+}

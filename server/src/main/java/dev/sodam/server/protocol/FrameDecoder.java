@@ -1,0 +1,154 @@
+package dev.sodam.server.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.util.Json;
+import java.util.Set;
+
+/**
+ * Parses and validates one client text frame. Every way a frame can be wrong ends in a
+ * {@link ProtocolException} with the field at fault named, never in a crash.
+ */
+public final class FrameDecoder {
+    private static final int MAX_ID_CHARS = 64;
+    private static final int MAX_REF_CHARS = 64;
+    private static final Set<String> LOCALES = Set.of("ko", "en");
+
+    private final int maxTextChars;
+
+    public FrameDecoder(int maxTextChars) {
+        this.maxTextChars = maxTextChars;
+    }
+
+    public ClientFrame decode(String text) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame is not valid JSON", null);
+        }
+        if (node == null || !node.isObject()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "frame must be a JSON object", null);
+        }
+        String ref = optionalString(node, "ref", MAX_REF_CHARS, null);
+        String type = optionalString(node, "type", 32, ref);
+        if (type == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'type' is required", ref);
+        }
+        return switch (type) {
+            case "hello" -> hello(node, ref);
+            case "send" -> send(node, ref);
+            case "handoff" -> new ClientFrame.Handoff(ref, optionalString(node, "conversationId", MAX_ID_CHARS, ref));
+            case "sync" -> new ClientFrame.Sync(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
+                    nonNegative(node, "afterSeq", ref, true));
+            case "typing" -> new ClientFrame.Typing(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
+                    requiredBoolean(node, "on", ref));
+            case "read" -> new ClientFrame.Read(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
+                    nonNegative(node, "seq", ref, false));
+            case "accept" -> new ClientFrame.Accept(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
+            case "resolve" -> new ClientFrame.Resolve(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
+            default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
+        };
+    }
+
+    private ClientFrame hello(JsonNode node, String ref) {
+        String role = requiredString(node, "role", 16, ref);
+        if (role.equals("agent")) {
+            return new ClientFrame.Hello(ref, role, null, null, null, null, 0,
+                    requiredString(node, "token", 256, ref));
+        }
+        if (!role.equals("visitor")) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'role' must be 'visitor' or 'agent'", ref);
+        }
+        String site = requiredString(node, "site", MAX_ID_CHARS, ref);
+        String token = optionalString(node, "visitorToken", 256, ref);
+        String locale = optionalString(node, "locale", 16, ref);
+        locale = locale == null ? "ko" : locale.toLowerCase(java.util.Locale.ROOT);
+        if (locale.length() > 2) {
+            locale = locale.substring(0, 2);
+        }
+        if (!LOCALES.contains(locale)) {
+            locale = "en";
+        }
+        JsonNode resume = node.get("resume");
+        String resumeId = null;
+        long lastSeq = 0;
+        if (resume != null && !resume.isNull()) {
+            if (!resume.isObject()) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'resume' must be an object", ref);
+            }
+            resumeId = requiredString(resume, "conversationId", MAX_ID_CHARS, ref);
+            lastSeq = nonNegative(resume, "lastSeq", ref, true);
+        }
+        return new ClientFrame.Hello(ref, role, site, token, locale, resumeId, lastSeq, null);
+    }
+
+    private ClientFrame send(JsonNode node, String ref) {
+        String clientMsgId = requiredString(node, "clientMsgId", MAX_ID_CHARS, ref);
+        String conversationId = optionalString(node, "conversationId", MAX_ID_CHARS, ref);
+        JsonNode text = node.get("text");
+        if (text == null || text.isNull()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' is required", ref);
+        }
+        if (!text.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' must be a string", ref);
+        }
+        String value = text.textValue();
+        if (value.isBlank()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' must not be blank", ref);
+        }
+        if (value.codePointCount(0, value.length()) > maxTextChars) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE,
+                    "field 'text' is longer than " + maxTextChars + " characters", ref);
+        }
+        String faqId = optionalString(node, "faqId", 128, ref);
+        return new ClientFrame.Send(ref, clientMsgId, conversationId, value, faqId);
+    }
+
+    private static String requiredString(JsonNode node, String field, int maxChars, String ref) {
+        String value = optionalString(node, field, maxChars, ref);
+        if (value == null || value.isEmpty()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' is required", ref);
+        }
+        return value;
+    }
+
+    private static String optionalString(JsonNode node, String field, int maxChars, String ref) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be a string", ref);
+        }
+        if (value.textValue().length() > maxChars) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "field '" + field + "' is longer than " + maxChars + " characters", ref);
+        }
+        return value.textValue();
+    }
+
+    private static long nonNegative(JsonNode node, String field, String ref, boolean defaultZero) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (defaultZero) {
+                return 0;
+            }
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' is required", ref);
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "field '" + field + "' must be a whole number >= 0", ref);
+        }
+        return value.longValue();
+    }
+
+    private static boolean requiredBoolean(JsonNode node, String field, String ref) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be true or false", ref);
+        }
+        return value.booleanValue();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sodam.server.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * Frames the server sends (docs/protocol.md). Field names and null handling are the contract and
+ * are checked against the golden frames: absent-when-null unless the protocol shows an explicit null.
+ */
+public sealed interface ServerFrame {
+
+    /** Who wrote or is typing. */
+    record From(String kind, String id, String name) {
+    }
+
+    /** An id and a display name. */
+    record Person(String id, String name) {
+    }
+
+    /** The logged-in agent in an agent's welcome. */
+    record AgentInfo(String id, String name, String role) {
+    }
+
+    record SuggestionView(String faqId, String question) {
+    }
+
+    record ActionView(String id, String label) {
+    }
+
+    /** A conversation as a visitor sees it. */
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"id", "state", "lastSeq", "queuePosition", "agent"})
+    record VisitorConversation(String id, String state, long lastSeq, Integer queuePosition, Person agent) {
+    }
+
+    /** A conversation as agents see it. */
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"id", "state", "lastSeq", "preview", "waitingSince", "visitor", "locale", "queuePosition",
+        "agent"})
+    record AgentConversation(String id, String state, long lastSeq, String preview,
+                             @JsonInclude(Include.ALWAYS) String waitingSince, Person visitor, String locale,
+                             Integer queuePosition, Person agent) {
+    }
+
+    @JsonPropertyOrder({"type", "protocol", "visitorToken", "conversation"})
+    record VisitorWelcome(int protocol, String visitorToken, VisitorConversation conversation) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "welcome";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "protocol", "agent", "conversations"})
+    record AgentWelcome(int protocol, AgentInfo agent, List<AgentConversation> conversations) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "welcome";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "clientMsgId", "conversationId", "seq", "messageId"})
+    record Ack(String clientMsgId, String conversationId, long seq, String messageId) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "ack";
+        }
+    }
+
+    @JsonInclude(Include.NON_EMPTY)
+    @JsonPropertyOrder({"type", "conversationId", "seq", "messageId", "clientMsgId", "from", "text", "ts",
+        "suggestions", "actions"})
+    record MessageFrame(String conversationId, long seq, String messageId,
+                        @JsonInclude(Include.ALWAYS) String clientMsgId, From from, String text, String ts,
+                        List<SuggestionView> suggestions, List<ActionView> actions) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "message";
+        }
+    }
+
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"type", "conversationId", "state", "queuePosition", "agent"})
+    record Status(String conversationId, String state, Integer queuePosition, Person agent) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "status";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "conversation"})
+    record ConversationPush(AgentConversation conversation) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "conversation";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "conversationId", "from", "on"})
+    record TypingFrame(String conversationId, From from, boolean on) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "typing";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "conversationId", "from", "seq"})
+    record ReadFrame(String conversationId, From from, long seq) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "read";
+        }
+    }
+
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"type", "code", "message", "ref"})
+    record Error(String code, String message, String ref) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "error";
+        }
+    }
+}

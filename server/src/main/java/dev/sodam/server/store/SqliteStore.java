@@ -1,0 +1,137 @@
+package dev.sodam.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The embedded default store: one SQLite file in WAL mode with {@code synchronous=FULL}, so a
+ * committed transaction is on disk before {@link #writeBatch} returns and survives {@code kill -9}
+ * (and power loss). One writer connection (SQLite allows one writer anyway) used only by the
+ * caller of {@link #writeBatch}, which must be a single thread; a small pool of read-only
+ * connections for {@link #read}, which WAL lets run beside the writer.
+ */
+public final class SqliteStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
+    private final Connection writer;
+    private final SqliteTx writerTx;
+    private final HikariDataSource readers;
+
+    private SqliteStore(Connection writer, HikariDataSource readers) {
+        this.writer = writer;
+        this.writerTx = new SqliteTx(writer, true);
+        this.readers = readers;
+    }
+
+    /** Opens (creating if needed) {@code sodam.db} in {@code dataDir} and applies migrations. */
+    public static SqliteStore open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create data directory " + dataDir.toAbsolutePath(), e);
+        }
+        Path file = dataDir.resolve("sodam.db").toAbsolutePath();
+        String url = "jdbc:sqlite:" + file;
+
+        SQLiteDataSource writerSource = dataSource(url, false);
+        Flyway.configure()
+                .dataSource(writerSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+
+        try {
+            Connection writer = writerSource.getConnection();
+            writer.setAutoCommit(false);
+            HikariConfig pool = new HikariConfig();
+            pool.setDataSource(dataSource(url, true));
+            pool.setPoolName("sodam-sqlite-readers");
+            pool.setMaximumPoolSize(4);
+            pool.setMinimumIdle(1);
+            pool.setReadOnly(true);
+            pool.setAutoCommit(true);
+            log.info("store: SQLite {} (WAL, synchronous=FULL)", file);
+            return new SqliteStore(writer, new HikariDataSource(pool));
+        } catch (SQLException e) {
+            throw new StoreException("cannot open " + file, e);
+        }
+    }
+
+    private static SQLiteDataSource dataSource(String url, boolean readOnly) {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL: the WAL is fsynced at every commit, so an ack is never ahead of the disk.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setBusyTimeout(10_000);
+        config.enforceForeignKeys(true);
+        config.setReadOnly(readOnly);
+        SQLiteDataSource source = new SQLiteDataSource(config);
+        source.setUrl(url);
+        return source;
+    }
+
+    @Override
+    public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units) {
+        List<Outcome<T>> outcomes = new ArrayList<>(units.size());
+        try {
+            for (Function<StoreTx, T> unit : units) {
+                Savepoint savepoint = writer.setSavepoint();
+                try {
+                    T value = unit.apply(writerTx);
+                    writer.releaseSavepoint(savepoint);
+                    outcomes.add(new Outcome<>(value, null));
+                } catch (RuntimeException e) {
+                    writer.rollback(savepoint);
+                    writer.releaseSavepoint(savepoint);
+                    outcomes.add(new Outcome<>(null, e));
+                }
+            }
+            writer.commit();
+            return outcomes;
+        } catch (SQLException e) {
+            try {
+                writer.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            StoreException failure = new StoreException("commit failed; nothing of this batch is stored", e);
+            List<Outcome<T>> failed = new ArrayList<>(units.size());
+            units.forEach(u -> failed.add(new Outcome<>(null, failure)));
+            return failed;
+        }
+    }
+
+    @Override
+    public <T> T read(Function<StoreTx, T> unit) {
+        try (Connection connection = readers.getConnection()) {
+            return unit.apply(new SqliteTx(connection, false));
+        } catch (SQLException e) {
+            throw new StoreException("read failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writerTx.closeStatements();
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            log.warn("closing the writer connection failed", e);
+        }
+        readers.close();
+    }
+}

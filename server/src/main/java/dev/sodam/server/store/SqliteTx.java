@@ -1,0 +1,394 @@
+package dev.sodam.server.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.sodam.bot.FaqEntry;
+import dev.sodam.server.model.Action;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Author;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.model.Suggestion;
+import dev.sodam.server.model.Visitor;
+import dev.sodam.server.util.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link StoreTx} over one SQLite connection. The writer's instance caches prepared statements. */
+final class SqliteTx implements StoreTx {
+    private static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
+            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at "
+            + "FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN agents a ON a.id = c.agent_id ";
+    private static final String MESSAGE_COLUMNS = "id, conversation_id, seq, client_msg_id, from_kind, from_id, "
+            + "from_name, body, extras, created_at FROM messages ";
+
+    private final Connection connection;
+    private final boolean cacheStatements;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    SqliteTx(Connection connection, boolean cacheStatements) {
+        this.connection = connection;
+        this.cacheStatements = cacheStatements;
+    }
+
+    /** Extras of a message: what the bot offered beside its text. */
+    private record Extras(List<Suggestion> suggestions, List<Action> actions) {
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private PreparedStatement prepare(String sql) throws SQLException {
+        if (!cacheStatements) {
+            return connection.prepareStatement(sql);
+        }
+        PreparedStatement cached = statements.get(sql);
+        if (cached == null) {
+            cached = connection.prepareStatement(sql);
+            statements.put(sql, cached);
+        }
+        return cached;
+    }
+
+    private void release(PreparedStatement statement) throws SQLException {
+        if (cacheStatements) {
+            statement.clearParameters();
+        } else {
+            statement.close();
+        }
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        try {
+            PreparedStatement statement = prepare(sql);
+            try {
+                binder.bind(statement);
+                List<T> rows = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(mapper.map(rs));
+                    }
+                }
+                return rows;
+            } finally {
+                release(statement);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + sql, e);
+        }
+    }
+
+    private <T> Optional<T> one(String sql, Binder binder, RowMapper<T> mapper) {
+        List<T> rows = query(sql, binder, mapper);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private int update(String sql, Binder binder) {
+        try {
+            PreparedStatement statement = prepare(sql);
+            try {
+                binder.bind(statement);
+                return statement.executeUpdate();
+            } finally {
+                release(statement);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("update failed: " + sql, e);
+        }
+    }
+
+    void closeStatements() {
+        for (PreparedStatement statement : statements.values()) {
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // closing on shutdown; nothing to recover
+            }
+        }
+        statements.clear();
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T fromJson(String json, TypeReference<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("corrupt JSON column: " + json, e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    // ---- sites
+
+    @Override
+    public Optional<Site> site(String id) {
+        return one("SELECT id, name, allowed_origins FROM sites WHERE id = ?", s -> s.setString(1, id),
+                rs -> new Site(rs.getString(1), rs.getString(2),
+                        fromJson(rs.getString(3), new TypeReference<List<String>>() { })));
+    }
+
+    @Override
+    public void insertSite(Site site) {
+        update("INSERT INTO sites(id, name, allowed_origins) VALUES (?, ?, ?)", s -> {
+            s.setString(1, site.id());
+            s.setString(2, site.name());
+            s.setString(3, toJson(site.allowedOrigins()));
+        });
+    }
+
+    // ---- visitors
+
+    @Override
+    public Optional<Visitor> visitorByTokenHash(String tokenHash) {
+        return one("SELECT id, site_id, name, locale, created_at FROM visitors WHERE token_hash = ?",
+                s -> s.setString(1, tokenHash),
+                rs -> new Visitor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5)));
+    }
+
+    @Override
+    public void insertVisitor(Visitor visitor, String tokenHash) {
+        update("INSERT INTO visitors(id, site_id, token_hash, name, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, visitor.id());
+            s.setString(2, visitor.siteId());
+            s.setString(3, tokenHash);
+            s.setString(4, visitor.name());
+            s.setString(5, visitor.locale());
+            s.setLong(6, visitor.createdAt().toEpochMilli());
+        });
+    }
+
+    // ---- conversations
+
+    private static Conversation conversationRow(ResultSet rs) throws SQLException {
+        return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                ConversationState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
+                rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13));
+    }
+
+    @Override
+    public Optional<Conversation> conversation(String id) {
+        return one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.id = ?", s -> s.setString(1, id),
+                SqliteTx::conversationRow);
+    }
+
+    @Override
+    public Optional<Conversation> openConversationOf(String visitorId) {
+        return one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.visitor_id = ? AND c.state <> 'RESOLVED' "
+                + "ORDER BY c.created_at DESC LIMIT 1", s -> s.setString(1, visitorId), SqliteTx::conversationRow);
+    }
+
+    @Override
+    public void insertConversation(Conversation c) {
+        update("INSERT INTO conversations(id, site_id, visitor_id, locale, state, agent_id, last_seq, preview, "
+                + "waiting_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, c.id());
+                    s.setString(2, c.siteId());
+                    s.setString(3, c.visitorId());
+                    s.setString(4, c.locale());
+                    s.setString(5, c.state().name());
+                    s.setString(6, c.agentId());
+                    s.setLong(7, c.lastSeq());
+                    s.setString(8, c.preview());
+                    setInstant(s, 9, c.waitingSince());
+                    s.setLong(10, c.createdAt().toEpochMilli());
+                    s.setLong(11, c.updatedAt().toEpochMilli());
+                });
+    }
+
+    @Override
+    public void updateConversation(Conversation c) {
+        int changed = update("UPDATE conversations SET state = ?, agent_id = ?, last_seq = ?, preview = ?, "
+                + "waiting_since = ?, updated_at = ? WHERE id = ?", s -> {
+                    s.setString(1, c.state().name());
+                    s.setString(2, c.agentId());
+                    s.setLong(3, c.lastSeq());
+                    s.setString(4, c.preview());
+                    setInstant(s, 5, c.waitingSince());
+                    s.setLong(6, c.updatedAt().toEpochMilli());
+                    s.setString(7, c.id());
+                });
+        if (changed != 1) {
+            throw new StoreException("conversation " + c.id() + " not found for update", null);
+        }
+    }
+
+    private static void setInstant(PreparedStatement s, int index, Instant value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.INTEGER);
+        } else {
+            s.setLong(index, value.toEpochMilli());
+        }
+    }
+
+    @Override
+    public List<Conversation> queue() {
+        return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'QUEUED' ORDER BY c.waiting_since, c.id",
+                s -> { }, SqliteTx::conversationRow);
+    }
+
+    @Override
+    public List<Conversation> assignedTo(String agentId) {
+        return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'ASSIGNED' AND c.agent_id = ? "
+                + "ORDER BY c.updated_at", s -> s.setString(1, agentId), SqliteTx::conversationRow);
+    }
+
+    // ---- messages
+
+    private static Message messageRow(ResultSet rs) throws SQLException {
+        String extrasJson = rs.getString(9);
+        Extras extras = extrasJson == null ? new Extras(List.of(), List.of())
+                : fromJson(extrasJson, new TypeReference<Extras>() { });
+        return new Message(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                new Author(Author.Kind.fromWire(rs.getString(5)), rs.getString(6), rs.getString(7)),
+                rs.getString(8), instant(rs, 10), extras.suggestions(), extras.actions());
+    }
+
+    @Override
+    public Optional<Message> messageByClientMsgId(String conversationId, String clientMsgId) {
+        return one("SELECT " + MESSAGE_COLUMNS + "WHERE conversation_id = ? AND client_msg_id = ?", s -> {
+            s.setString(1, conversationId);
+            s.setString(2, clientMsgId);
+        }, SqliteTx::messageRow);
+    }
+
+    @Override
+    public void insertMessage(Message m) {
+        update("INSERT INTO messages(id, conversation_id, seq, client_msg_id, from_kind, from_id, from_name, body, "
+                + "extras, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, m.id());
+                    s.setString(2, m.conversationId());
+                    s.setLong(3, m.seq());
+                    s.setString(4, m.clientMsgId());
+                    s.setString(5, m.from().kind().wire());
+                    s.setString(6, m.from().id());
+                    s.setString(7, m.from().name());
+                    s.setString(8, m.text());
+                    boolean plain = m.suggestions().isEmpty() && m.actions().isEmpty();
+                    s.setString(9, plain ? null : toJson(new Extras(m.suggestions(), m.actions())));
+                    s.setLong(10, m.ts().toEpochMilli());
+                });
+    }
+
+    @Override
+    public List<Message> messagesAfter(String conversationId, long afterSeq, int limit) {
+        return query("SELECT " + MESSAGE_COLUMNS + "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
+            s.setString(1, conversationId);
+            s.setLong(2, afterSeq);
+            s.setInt(3, limit);
+        }, SqliteTx::messageRow);
+    }
+
+    // ---- agents and tokens
+
+    private static Agent agentRow(ResultSet rs) throws SQLException {
+        return new Agent(rs.getString(1), rs.getString(2), rs.getString(3),
+                Agent.Role.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), rs.getString(5),
+                instant(rs, 6));
+    }
+
+    private static final String AGENT_COLUMNS = "SELECT id, email, name, role, password_hash, created_at FROM agents ";
+
+    @Override
+    public Optional<Agent> agent(String id) {
+        return one(AGENT_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteTx::agentRow);
+    }
+
+    @Override
+    public Optional<Agent> agentByEmail(String email) {
+        return one(AGENT_COLUMNS + "WHERE email = ?", s -> s.setString(1, email.toLowerCase(java.util.Locale.ROOT)),
+                SqliteTx::agentRow);
+    }
+
+    @Override
+    public void insertAgent(Agent agent) {
+        update("INSERT INTO agents(id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, agent.id());
+            s.setString(2, agent.email().toLowerCase(java.util.Locale.ROOT));
+            s.setString(3, agent.name());
+            s.setString(4, agent.role().wire());
+            s.setString(5, agent.passwordHash());
+            s.setLong(6, agent.createdAt().toEpochMilli());
+        });
+    }
+
+    @Override
+    public long countAgents() {
+        return one("SELECT count(*) FROM agents", s -> { }, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public void insertToken(String tokenHash, String agentId, Instant expiresAt) {
+        update("INSERT INTO auth_tokens(token_hash, agent_id, expires_at) VALUES (?, ?, ?)", s -> {
+            s.setString(1, tokenHash);
+            s.setString(2, agentId);
+            s.setLong(3, expiresAt.toEpochMilli());
+        });
+    }
+
+    @Override
+    public Optional<Agent> agentByToken(String tokenHash, Instant now) {
+        return one("SELECT a.id, a.email, a.name, a.role, a.password_hash, a.created_at FROM auth_tokens t "
+                + "JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ? AND t.expires_at > ?", s -> {
+                    s.setString(1, tokenHash);
+                    s.setLong(2, now.toEpochMilli());
+                }, SqliteTx::agentRow);
+    }
+
+    // ---- FAQ
+
+    @Override
+    public List<FaqEntry> faqEntries() {
+        return query("SELECT id, locale, question, paraphrases, answer, tags FROM faq_entries ORDER BY locale, id",
+                s -> { }, rs -> new FaqEntry(rs.getString(1), rs.getString(2), rs.getString(3),
+                        fromJson(rs.getString(4), new TypeReference<List<String>>() { }), rs.getString(5),
+                        fromJson(rs.getString(6), new TypeReference<List<String>>() { })));
+    }
+
+    @Override
+    public void insertFaq(FaqEntry entry, Instant now) {
+        update("INSERT INTO faq_entries(id, locale, question, paraphrases, answer, tags, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, entry.id());
+                    s.setString(2, entry.locale());
+                    s.setString(3, entry.question());
+                    s.setString(4, toJson(entry.paraphrases()));
+                    s.setString(5, entry.answer());
+                    s.setString(6, toJson(entry.tags()));
+                    s.setLong(7, now.toEpochMilli());
+                });
+    }
+
+    @Override
+    public long countFaq() {
+        return one("SELECT count(*) FROM faq_entries", s -> { }, rs -> rs.getLong(1)).orElse(0L);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.sodam.server.store;
+
+import dev.sodam.bot.FaqEntry;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.model.Visitor;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The data operations available inside a unit of work. Not thread-safe; valid only inside the unit. */
+public interface StoreTx {
+
+    Optional<Site> site(String id);
+
+    void insertSite(Site site);
+
+    Optional<Visitor> visitorByTokenHash(String tokenHash);
+
+    void insertVisitor(Visitor visitor, String tokenHash);
+
+    Optional<Conversation> conversation(String id);
+
+    Optional<Conversation> openConversationOf(String visitorId);
+
+    void insertConversation(Conversation conversation);
+
+    void updateConversation(Conversation conversation);
+
+    /** Queued conversations, longest waiting first. */
+    List<Conversation> queue();
+
+    List<Conversation> assignedTo(String agentId);
+
+    Optional<Message> messageByClientMsgId(String conversationId, String clientMsgId);
+
+    void insertMessage(Message message);
+
+    /** Messages with {@code seq > afterSeq}, in seq order, at most {@code limit}. */
+    List<Message> messagesAfter(String conversationId, long afterSeq, int limit);
+
+    Optional<Agent> agent(String id);
+
+    Optional<Agent> agentByEmail(String email);
+
+    void insertAgent(Agent agent);
+
+    long countAgents();
+
+    void insertToken(String tokenHash, String agentId, Instant expiresAt);
+
+    /** The agent owning an unexpired token. */
+    Optional<Agent> agentByToken(String tokenHash, Instant now);
+
+    List<FaqEntry> faqEntries();
+
+    void insertFaq(FaqEntry entry, Instant now);
+
+    long countFaq();
+}

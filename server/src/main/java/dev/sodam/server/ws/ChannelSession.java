@@ -1,0 +1,33 @@
+package dev.sodam.server.ws;
+
+import dev.sodam.server.auth.Principal;
+import dev.sodam.server.delivery.Session;
+import dev.sodam.server.protocol.ServerFrame;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+/** A {@link Session} over a Netty channel. Writes from any thread are queued to the channel's event loop. */
+final class ChannelSession implements Session {
+    private final Channel channel;
+    private final Principal principal;
+
+    ChannelSession(Channel channel, Principal principal) {
+        this.channel = channel;
+        this.principal = principal;
+    }
+
+    @Override
+    public Principal principal() {
+        return principal;
+    }
+
+    @Override
+    public void send(ServerFrame frame) {
+        channel.writeAndFlush(frame);
+    }
+
+    @Override
+    public void sendJson(String json) {
+        channel.writeAndFlush(new TextWebSocketFrame(json));
+    }
+}

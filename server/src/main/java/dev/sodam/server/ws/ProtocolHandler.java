@@ -1,0 +1,204 @@
+package dev.sodam.server.ws;
+
+import dev.sodam.server.auth.Principal;
+import dev.sodam.server.auth.Principal.AgentPrincipal;
+import dev.sodam.server.auth.Principal.VisitorPrincipal;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Reply;
+import dev.sodam.server.conversation.Results;
+import dev.sodam.server.delivery.SessionRegistry;
+import dev.sodam.server.event.ChatEvent.HandoffReason;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.net.ChannelAttributes;
+import dev.sodam.server.protocol.ClientFrame;
+import dev.sodam.server.protocol.Frames;
+import dev.sodam.server.protocol.ServerFrame;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's conversation with the server: authenticates with {@code hello}, then turns each
+ * client frame into one {@link ConversationService} call and its answer into frames. Holds no
+ * domain state besides who is connected.
+ */
+public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFrame> {
+    private static final Logger log = LoggerFactory.getLogger(ProtocolHandler.class);
+
+    private final ConversationService service;
+    private final SessionRegistry registry;
+    /** Written on the domain thread once hello commits, read on the event loop: volatile. */
+    private volatile ChannelSession session;
+    private boolean helloSent;
+
+    public ProtocolHandler(ConversationService service, SessionRegistry registry) {
+        this.service = service;
+        this.registry = registry;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            ctx.channel().attr(ChannelAttributes.WEBSOCKET).set(Boolean.TRUE);
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ChannelSession current = session;
+        if (current != null) {
+            registry.unregister(current);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ClientFrame frame) {
+        Channel channel = ctx.channel();
+        if (frame instanceof ClientFrame.Hello hello) {
+            if (helloSent) {
+                error(channel, ErrorCode.CONFLICT, "already said hello on this connection", hello.ref());
+                return;
+            }
+            helloSent = true;
+            if (hello.isAgent()) {
+                helloAgent(channel, hello);
+            } else {
+                helloVisitor(channel, hello);
+            }
+            return;
+        }
+        ChannelSession current = session;
+        if (current == null) {
+            error(channel, ErrorCode.UNAUTHORIZED, "say hello first", frame.ref());
+            return;
+        }
+        Principal principal = current.principal();
+        if (frame instanceof ClientFrame.Send send) {
+            service.post(principal, send.conversationId(), send.clientMsgId(), send.text(), send.faqId(),
+                    reply(channel, send.ref(), posted -> current.send(Frames.ack(posted.message()))));
+        } else if (frame instanceof ClientFrame.Handoff handoff) {
+            if (principal instanceof AgentPrincipal) {
+                error(channel, ErrorCode.FORBIDDEN, "only visitors ask for a person", handoff.ref());
+            } else {
+                service.requestHandoff(principal, handoff.conversationId(), HandoffReason.VISITOR_ASKED,
+                        reply(channel, handoff.ref(), conversation -> { }));
+            }
+        } else if (frame instanceof ClientFrame.Sync sync) {
+            service.sync(principal, sync.conversationId(), sync.afterSeq(), reply(channel, sync.ref(),
+                    synced -> synced.messages().forEach(m -> current.send(Frames.message(m)))));
+        } else if (frame instanceof ClientFrame.Typing typing) {
+            service.typing(principal, typing.conversationId(), typing.on(), reply(channel, typing.ref(), c -> { }));
+        } else if (frame instanceof ClientFrame.Read read) {
+            service.read(principal, read.conversationId(), read.seq(), reply(channel, read.ref(), c -> { }));
+        } else if (frame instanceof ClientFrame.Accept accept) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.accept(agent, accept.conversationId(), reply(channel, accept.ref(), c -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents accept conversations", accept.ref());
+            }
+        } else if (frame instanceof ClientFrame.Resolve resolve) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.resolve(agent, resolve.conversationId(), reply(channel, resolve.ref(), c -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents resolve conversations", resolve.ref());
+            }
+        }
+    }
+
+    private void helloVisitor(Channel channel, ClientFrame.Hello hello) {
+        String upgradedFor = channel.attr(ChannelAttributes.SITE).get();
+        if (upgradedFor == null || !upgradedFor.equals(hello.site())) {
+            helloSent = false;
+            error(channel, ErrorCode.FORBIDDEN, upgradedFor == null
+                    ? "visitors connect to /ws?site=<site>" : "this connection is for site '" + upgradedFor + "'",
+                    hello.ref());
+            return;
+        }
+        service.helloVisitor(hello.site(), hello.visitorToken(), hello.locale(), hello.resumeConversationId(),
+                hello.resumeLastSeq(), new Reply<>() {
+                    @Override
+                    public void ok(Results.VisitorHello welcome) {
+                        // Runs on the domain thread in commit order: registering here, then replaying,
+                        // means every later message reaches this session exactly once.
+                        ChannelSession created = new ChannelSession(channel, new VisitorPrincipal(welcome.visitor()));
+                        created.send(Frames.visitorWelcome(welcome.visitorToken(), welcome.open(), welcome.queuePosition()));
+                        for (Message message : welcome.replay()) {
+                            created.send(Frames.message(message));
+                        }
+                        if (welcome.resumeNotFound()) {
+                            created.send(Frames.error(ErrorCode.NOT_FOUND, "no such conversation to resume", hello.ref()));
+                        }
+                        attach(channel, created);
+                    }
+
+                    @Override
+                    public void fail(ChatException error) {
+                        channel.eventLoop().execute(() -> helloSent = false);
+                        ProtocolHandler.error(channel, error.code(), error.getMessage(), hello.ref());
+                    }
+                });
+    }
+
+    private void helloAgent(Channel channel, ClientFrame.Hello hello) {
+        if (channel.attr(ChannelAttributes.SITE).get() != null) {
+            helloSent = false;
+            error(channel, ErrorCode.FORBIDDEN, "agents connect to /ws without a site", hello.ref());
+            return;
+        }
+        service.helloAgent(hello.token(), new Reply<>() {
+            @Override
+            public void ok(Results.AgentHello welcome) {
+                ChannelSession created = new ChannelSession(channel, new AgentPrincipal(welcome.agent()));
+                created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned()));
+                attach(channel, created);
+            }
+
+            @Override
+            public void fail(ChatException error) {
+                channel.eventLoop().execute(() -> helloSent = false);
+                ProtocolHandler.error(channel, error.code(), error.getMessage(), hello.ref());
+            }
+        });
+    }
+
+    private void attach(Channel channel, ChannelSession created) {
+        session = created;
+        registry.register(created);
+        if (!channel.isActive()) {
+            // closed while hello was committing: channelInactive may have missed the session
+            registry.unregister(created);
+        }
+    }
+
+    private static <T> Reply<T> reply(Channel channel, String ref, Consumer<T> onOk) {
+        return new Reply<>() {
+            @Override
+            public void ok(T value) {
+                onOk.accept(value);
+            }
+
+            @Override
+            public void fail(ChatException error) {
+                ProtocolHandler.error(channel, error.code(), error.getMessage(), ref);
+            }
+        };
+    }
+
+    private static void error(Channel channel, ErrorCode code, String message, String ref) {
+        channel.writeAndFlush(Frames.error(code, message, ref));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.warn("connection {} failed; closing", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}
