@@ -1,0 +1,224 @@
+package dev.sodam.bot;
+
+import dev.sodam.bot.analysis.LocaleAnalysis;
+import dev.sodam.bot.analysis.TextNormalizer;
+import dev.sodam.bot.decide.BotResponder;
+import dev.sodam.bot.decide.Label;
+import dev.sodam.bot.decide.LabelKind;
+import dev.sodam.bot.faq.FaqIndex;
+import dev.sodam.bot.faq.FaqMatch;
+import dev.sodam.bot.faq.LabelledText;
+import dev.sodam.bot.intent.FeatureExtractor;
+import dev.sodam.bot.intent.IntentClassifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FAQ bot: per locale, a Lucene index of every phrasing and an OpenNLP maxent classifier, both
+ * built in memory by {@link #train}, combined by {@link BotResponder}. Immutable and thread-safe.
+ */
+public final class FaqBot {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaqBot.class);
+    /** Hangul share of letters from which a text is Korean. */
+    static final double HANGUL_SHARE = 0.3;
+    /** Longer input is cut before analysis. */
+    static final int MAX_CHARS = 500;
+    private static final int RETRIEVAL_LABELS = 10;
+
+    private final Map<String, FaqEntry> entries;
+    private final Map<String, LocaleModel> models;
+
+    private record LocaleModel(String locale, FaqIndex index, IntentClassifier classifier, BotResponder responder,
+                               int faqCount) {
+    }
+
+    private record LocaleInput(String locale, LocaleAnalysis analysis, List<LabelledText> texts,
+                               Map<String, Label> labels, int faqCount) {
+    }
+
+    private static <T> T timed(String what, Supplier<T> task) {
+        long t0 = System.nanoTime();
+        T result = task.get();
+        LOG.debug("bot: {} built in {} ms", what, (System.nanoTime() - t0) / 1_000_000);
+        return result;
+    }
+
+    private FaqBot(Map<String, FaqEntry> entries, Map<String, LocaleModel> models) {
+        this.entries = entries;
+        this.models = models;
+    }
+
+    /**
+     * Builds indexes and classifiers for every locale that has FAQ entries or intent examples.
+     *
+     * @throws IllegalArgumentException on duplicate faq ids
+     */
+    public static FaqBot train(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds thresholds) {
+        long start = System.nanoTime();
+        Map<String, FaqEntry> byId = new LinkedHashMap<>();
+        for (FaqEntry e : faq) {
+            if (byId.putIfAbsent(e.id(), e) != null) {
+                throw new IllegalArgumentException("duplicate faq id " + e.id());
+            }
+        }
+        Set<String> locales = new LinkedHashSet<>();
+        faq.forEach(e -> locales.add(e.locale()));
+        intents.forEach(i -> locales.addAll(i.examples().keySet()));
+
+        List<LocaleInput> inputs = new ArrayList<>();
+        for (String locale : locales) {
+            List<LabelledText> texts = new ArrayList<>();
+            Map<String, Label> labels = new LinkedHashMap<>();
+            int faqCount = 0;
+            for (FaqEntry e : faq) {
+                if (!e.locale().equals(locale)) {
+                    continue;
+                }
+                faqCount++;
+                labels.put(e.id(), new Label(e.id(), LabelKind.FAQ, e.question(), e.answer()));
+                texts.add(new LabelledText(e.id(), e.question()));
+                e.paraphrases().forEach(p -> texts.add(new LabelledText(e.id(), p)));
+            }
+            for (SmallTalkIntent i : intents) {
+                List<String> ex = i.examples().getOrDefault(locale, List.of());
+                if (ex.isEmpty() || labels.containsKey(i.intent())) {
+                    continue;
+                }
+                LabelKind kind = SmallTalkIntent.HANDOFF.equals(i.action()) ? LabelKind.HANDOFF : LabelKind.SMALL_TALK;
+                labels.put(i.intent(), new Label(i.intent(), kind, null, i.answers().get(locale)));
+                ex.forEach(x -> texts.add(new LabelledText(i.intent(), x)));
+            }
+            if (labels.size() < 2) {
+                LOG.warn("bot: locale {} has fewer than two labels; skipped", locale);
+                continue;
+            }
+            inputs.add(new LocaleInput(locale, LocaleAnalysis.forLocale(locale), texts, labels, faqCount));
+        }
+
+        // Index and classifier of every locale are independent: build them in parallel (Nori's
+        // dictionary load dominates the Korean index and overlaps with the rest).
+        ExecutorService pool = Executors.newFixedThreadPool(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), r -> {
+                    Thread t = new Thread(r, "sodam-bot-train");
+                    t.setDaemon(true);
+                    return t;
+                });
+        Map<String, LocaleModel> models = new LinkedHashMap<>();
+        try {
+            List<Future<FaqIndex>> indexes = new ArrayList<>();
+            List<Future<IntentClassifier>> classifiers = new ArrayList<>();
+            for (LocaleInput in : inputs) {
+                classifiers.add(pool.submit(() -> timed(in.locale() + " classifier",
+                        () -> IntentClassifier.train(in.locale(), in.texts(), new FeatureExtractor(in.analysis())))));
+                indexes.add(pool.submit(() -> timed(in.locale() + " index",
+                        () -> FaqIndex.build(in.texts(), in.analysis()))));
+            }
+            for (int k = 0; k < inputs.size(); k++) {
+                LocaleInput in = inputs.get(k);
+                models.put(in.locale(), new LocaleModel(in.locale(), indexes.get(k).get(), classifiers.get(k).get(),
+                        new BotResponder(in.locale(), thresholds, in.labels()), in.faqCount()));
+                LOG.info("bot: locale {}: {} labels ({} FAQ), {} phrasings", in.locale(), in.labels().size(),
+                        in.faqCount(), in.texts().size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bot training interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("bot training failed", cause);
+        } finally {
+            pool.shutdownNow();
+        }
+        LOG.info("bot: trained in {} ms", (System.nanoTime() - start) / 1_000_000);
+        return new FaqBot(Map.copyOf(byId), Map.copyOf(models));
+    }
+
+    /** Answers, clarifies or hands off one visitor message. Thread-safe. */
+    public BotDecision ask(String text, String localeHint) {
+        String raw = text == null ? "" : text;
+        if (raw.length() > MAX_CHARS) {
+            raw = raw.substring(0, MAX_CHARS);
+        }
+        String normalized = TextNormalizer.normalize(raw);
+        LocaleModel model = pick(detectLocale(normalized, localeHint), localeHint);
+        if (model == null) {
+            String loc = localeHint == null ? "ko" : localeHint;
+            return new BotDecision.Handoff(0.0, null, loc, List.of(), BotDecision.Reason.UNSURE);
+        }
+        List<FaqMatch> retrieval = model.index().search(raw, RETRIEVAL_LABELS);
+        double[] probs = model.classifier().classify(raw);
+        return model.responder().decide(normalized, retrieval, model.classifier().labels(), probs);
+    }
+
+    /** {@code ko} when Hangul is at least 30 % of the letters; the hint when there are no letters; else {@code en}. */
+    static String detectLocale(String normalized, String localeHint) {
+        if (!TextNormalizer.hasLetters(normalized)) {
+            return localeHint == null ? "ko" : localeHint;
+        }
+        return TextNormalizer.mostlyHangul(normalized, HANGUL_SHARE) ? "ko" : "en";
+    }
+
+    private LocaleModel pick(String locale, String hint) {
+        LocaleModel m = models.get(locale);
+        if (m != null && m.faqCount() > 0) {
+            return m;
+        }
+        if (hint != null && models.containsKey(hint) && models.get(hint).faqCount() > 0) {
+            return models.get(hint);
+        }
+        if (m != null) {
+            return m;
+        }
+        return models.values().stream().findFirst().orElse(null);
+    }
+
+    /** The entry with this id. */
+    public Optional<FaqEntry> entry(String faqId) {
+        return faqId == null ? Optional.empty() : Optional.ofNullable(entries.get(faqId));
+    }
+
+    /**
+     * The visitor picked a suggested question: Answer with confidence 1.0. An unknown id (visitor
+     * input is untrusted) gives Handoff(UNSURE) with confidence 0 rather than an exception.
+     */
+    public BotDecision answerFaq(String faqId) {
+        FaqEntry e = faqId == null ? null : entries.get(faqId);
+        if (e == null) {
+            return new BotDecision.Handoff(0.0, null, "ko", List.of(), BotDecision.Reason.UNSURE);
+        }
+        return new BotDecision.Answer(1.0, e.id(), e.locale(), e.id(), e.answer(),
+                List.of(new Candidate(e.id(), e.question(), 1.0)));
+    }
+
+    /** All FAQ entries, in training order. */
+    public List<FaqEntry> entries() {
+        return List.copyOf(entries.values());
+    }
+
+    /** Diagnostics for tuning and tests: every label of the question's locale with its scores. */
+    public List<BotResponder.Scored> explain(String text, String localeHint) {
+        String normalized = TextNormalizer.normalize(text);
+        LocaleModel model = pick(detectLocale(normalized, localeHint), localeHint);
+        if (model == null) {
+            return List.of();
+        }
+        return model.responder().rank(model.index().search(text, RETRIEVAL_LABELS),
+                model.classifier().labels(), model.classifier().classify(text));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sodam.bot.analysis;
+
+import java.io.Reader;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.Tokenizer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.ngram.NGramTokenFilter;
+import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
+
+/**
+ * English analysis chains.
+ *
+ * <p>Word field: {@link NormalizingCharFilter} → {@link StandardTokenizer} → possessive →
+ * lower case → typo map ({@code en-typos.txt}) → {@link #STOP_WORDS} (which keep not/no/why/when/how/where) → Porter stemming.
+ *
+ * <p>N-gram field: the same up to the stop filter, then each word wrapped in {@code _…_} and cut
+ * into character 3- and 4-grams (the whole word kept too), so typos such as "retrun" or "wher"
+ * still share most grams with the right word.
+ */
+public final class EnglishAnalysis {
+
+    /**
+     * Function words that carry no FAQ meaning. Unlike Lucene's default English set this keeps
+     * {@code not} and {@code no}; question words are kept as well.
+     */
+    public static final CharArraySet STOP_WORDS = CharArraySet.unmodifiableSet(new CharArraySet(List.of(
+            "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+            "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this",
+            "to", "was", "will", "with", "i", "i'm", "im", "me", "my", "we", "our", "you", "your", "do",
+            "does", "did", "am", "been", "being", "so", "just", "please", "pls", "plz", "hey", "um",
+            "can", "could", "would", "should", "get", "got"), false));
+
+    /** Whole-word typo map from {@code en-typos.txt} ({@code from, from2 => to}). */
+    static final Map<String, String> TYPOS = loadTypos();
+
+    private static final Pattern WORD = Pattern.compile("^(.+)$");
+
+    private EnglishAnalysis() {
+    }
+
+    private static Map<String, String> loadTypos() {
+        Map<String, String> map = new HashMap<>();
+        for (String line : Resources.lines("en-typos.txt")) {
+            int arrow = line.indexOf("=>");
+            if (arrow < 0) {
+                throw new IllegalStateException("en-typos.txt: expected 'from, from2 => to', got: " + line);
+            }
+            String to = TextNormalizer.normalize(line.substring(arrow + 2).strip());
+            for (String from : line.substring(0, arrow).split(",")) {
+                String f = TextNormalizer.normalize(from.strip());
+                if (!f.isEmpty()) {
+                    map.put(f, to);
+                }
+            }
+        }
+        return Map.copyOf(map);
+    }
+
+    /** The word analyzer. */
+    public static Analyzer wordAnalyzer() {
+        return new Analyzer() {
+            @Override
+            protected Reader initReader(String fieldName, Reader reader) {
+                return new NormalizingCharFilter(reader);
+            }
+
+            @Override
+            protected TokenStreamComponents createComponents(String fieldName) {
+                Tokenizer tok = new StandardTokenizer();
+                TokenStream ts = new EnglishPossessiveFilter(tok);
+                ts = new LowerCaseFilter(ts);
+                ts = new TermMapFilter(ts, TYPOS);
+                ts = new StopFilter(ts, STOP_WORDS);
+                ts = new PorterStemFilter(ts);
+                return new TokenStreamComponents(tok, ts);
+            }
+        };
+    }
+
+    /** The character n-gram analyzer (typo-tolerant). */
+    public static Analyzer ngramAnalyzer() {
+        return new Analyzer() {
+            @Override
+            protected Reader initReader(String fieldName, Reader reader) {
+                return new NormalizingCharFilter(reader);
+            }
+
+            @Override
+            protected TokenStreamComponents createComponents(String fieldName) {
+                Tokenizer tok = new StandardTokenizer();
+                TokenStream ts = new EnglishPossessiveFilter(tok);
+                ts = new LowerCaseFilter(ts);
+                ts = new TermMapFilter(ts, TYPOS);
+                ts = new StopFilter(ts, STOP_WORDS);
+                ts = new PatternReplaceFilter(ts, WORD, "_$1_", false);
+                ts = new NGramTokenFilter(ts, 3, 4, false);
+                return new TokenStreamComponents(tok, ts);
+            }
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package dev.sodam.bot.decide;
+
+import dev.sodam.bot.BotDecision;
+import dev.sodam.bot.BotThresholds;
+import dev.sodam.bot.Candidate;
+import dev.sodam.bot.faq.FaqMatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Combines retrieval and classifier into one decision for one locale.
+ *
+ * <p>Per label: {@code combined = W_SIM · similarity + (1 − W_SIM) · probability}. The best label's
+ * confidence is its combined score, times a margin factor (a best label barely ahead of the second
+ * is not trusted: {@code min(1, MARGIN_FLOOR + margin / MARGIN_FULL)}) and times
+ * {@link #DISAGREE_PENALTY} when retrieval and classifier prefer different labels. Then:
+ * explicit trigger or a confident handoff intent → Handoff(REQUESTED); small-talk intent above the
+ * answer threshold → its reply; otherwise the best FAQ's confidence against the thresholds.
+ * Stateless and thread-safe.
+ */
+public final class BotResponder {
+
+    static final double W_SIM = 0.5;
+    static final double MARGIN_FLOOR = 0.5;
+    static final double MARGIN_FULL = 0.3;
+    static final double DISAGREE_PENALTY = 0.85;
+    static final double HANDOFF_PROB = 0.5;
+
+    private final String locale;
+    private final BotThresholds thresholds;
+    private final Map<String, Label> labels;
+
+    public BotResponder(String locale, BotThresholds thresholds, Map<String, Label> labels) {
+        this.locale = locale;
+        this.thresholds = thresholds;
+        this.labels = Map.copyOf(labels);
+    }
+
+    /** A label with its component scores. */
+    public record Scored(Label label, double similarity, double probability, double combined) {
+    }
+
+    /**
+     * Decides for one question.
+     *
+     * @param normalizedText the normalised question (for handoff triggers)
+     * @param retrieval      retrieval matches, best first
+     * @param classLabels    classifier labels
+     * @param probs          classifier probabilities, index-aligned with {@code classLabels}
+     */
+    public BotDecision decide(String normalizedText, List<FaqMatch> retrieval, List<String> classLabels,
+                              double[] probs) {
+        List<Scored> ranked = rank(retrieval, classLabels, probs);
+        List<Candidate> candidates = candidates(ranked);
+
+        String classTop = null;
+        double classTopP = -1;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] > classTopP) {
+                classTopP = probs[i];
+                classTop = classLabels.get(i);
+            }
+        }
+        String retrTop = retrieval.isEmpty() ? null : retrieval.get(0).label();
+
+        if (HandoffTriggers.matches(normalizedText)) {
+            return new BotDecision.Handoff(1.0, "handoff", locale, candidates, BotDecision.Reason.REQUESTED);
+        }
+        if (ranked.isEmpty()) {
+            return new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
+        }
+
+        Scored top = ranked.get(0);
+        double conf = confidence(ranked, 0, classTop, retrTop);
+        if (top.label().kind() == LabelKind.HANDOFF && classTopP >= HANDOFF_PROB
+                && top.label().id().equals(classTop) && conf >= thresholds.clarify()) {
+            return new BotDecision.Handoff(conf, top.label().id(), locale, candidates, BotDecision.Reason.REQUESTED);
+        }
+        if (top.label().kind() == LabelKind.SMALL_TALK && conf >= thresholds.answer() && top.label().reply() != null) {
+            return new BotDecision.Answer(conf, top.label().id(), locale, null, top.label().reply(), candidates);
+        }
+        // Best FAQ interpretation.
+        int faqIdx = -1;
+        for (int i = 0; i < ranked.size(); i++) {
+            if (ranked.get(i).label().kind() == LabelKind.FAQ) {
+                faqIdx = i;
+                break;
+            }
+        }
+        if (faqIdx < 0) {
+            return new BotDecision.Handoff(conf, top.label().id(), locale, candidates, BotDecision.Reason.UNSURE);
+        }
+        Scored faq = ranked.get(faqIdx);
+        double faqConf = faqIdx == 0 ? conf : Math.min(conf, confidence(ranked, faqIdx, classTop, retrTop));
+        if (faqIdx == 0 && faqConf >= thresholds.answer()) {
+            return new BotDecision.Answer(faqConf, faq.label().id(), locale, faq.label().id(), faq.label().reply(),
+                    candidates);
+        }
+        if (faqConf >= thresholds.clarify()) {
+            return new BotDecision.Clarify(faqConf, faq.label().id(), locale, candidates);
+        }
+        return new BotDecision.Handoff(faqConf, faq.label().id(), locale, candidates, BotDecision.Reason.UNSURE);
+    }
+
+    /** Confidence of {@code ranked.get(i)} against the best other label. */
+    private static double confidence(List<Scored> ranked, int i, String classTop, String retrTop) {
+        Scored s = ranked.get(i);
+        double other = 0;
+        for (int j = 0; j < ranked.size(); j++) {
+            if (j != i) {
+                other = Math.max(other, ranked.get(j).combined());
+            }
+        }
+        double margin = Math.max(0, s.combined() - other);
+        double c = s.combined() * Math.min(1.0, MARGIN_FLOOR + margin / MARGIN_FULL);
+        String id = s.label().id();
+        if (!id.equals(classTop) || !id.equals(retrTop)) {
+            c *= DISAGREE_PENALTY;
+        }
+        return clamp(c);
+    }
+
+    /** Labels scored and sorted, best first. */
+    public List<Scored> rank(List<FaqMatch> retrieval, List<String> classLabels, double[] probs) {
+        Map<String, Double> sims = new HashMap<>();
+        for (FaqMatch m : retrieval) {
+            sims.merge(m.label(), m.similarity(), Math::max);
+        }
+        Map<String, Double> ps = new HashMap<>();
+        for (int i = 0; i < probs.length; i++) {
+            ps.put(classLabels.get(i), probs[i]);
+        }
+        List<Scored> out = new ArrayList<>();
+        Map<String, Boolean> seen = new HashMap<>();
+        List<String> ids = new ArrayList<>(sims.keySet());
+        ids.addAll(ps.keySet());
+        for (String id : ids) {
+            if (seen.putIfAbsent(id, Boolean.TRUE) != null) {
+                continue;
+            }
+            Label label = labels.get(id);
+            if (label == null) {
+                continue;
+            }
+            double sim = sims.getOrDefault(id, 0.0);
+            double p = ps.getOrDefault(id, 0.0);
+            out.add(new Scored(label, sim, p, clamp(W_SIM * sim + (1 - W_SIM) * p)));
+        }
+        out.sort((a, b) -> Double.compare(b.combined(), a.combined()));
+        return out;
+    }
+
+    private static List<Candidate> candidates(List<Scored> ranked) {
+        List<Candidate> out = new ArrayList<>(3);
+        for (Scored s : ranked) {
+            if (s.label().kind() == LabelKind.FAQ && s.combined() > 0.02) {
+                out.add(new Candidate(s.label().id(), s.label().title(), round(s.combined())));
+                if (out.size() == 3) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static double clamp(double v) {
+        return v < 0 ? 0 : Math.min(1, v);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.sodam.bot.faq;
+
+import dev.sodam.bot.analysis.LocaleAnalysis;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.CollectionStatistics;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * In-memory Lucene index of one locale: one document per phrasing (FAQ question, paraphrase or
+ * small-talk example) with a word field and a character n-gram field, scored with BM25.
+ *
+ * <p>Raw BM25 is not comparable across queries, so {@link #search} turns it into a similarity in
+ * [0, 1]: {@code score(q, d) / sqrt(self(q) * self(d))}, where {@code self(x)} is the BM25 score
+ * text {@code x} would get against a document identical to itself under this index's statistics.
+ * Query terms the index has never seen count fully in {@code self(q)}, so chatter made of unknown
+ * words gets a low similarity even when one common word matches. Thread-safe once built.
+ */
+public final class FaqIndex {
+
+    static final String F_WORDS = "w";
+    static final String F_NGRAMS = "g";
+    static final String F_LABEL = "label";
+    /** Weight of the n-gram field relative to the word field. */
+    static final float NGRAM_BOOST = 0.5f;
+    private static final int MAX_TERMS_PER_FIELD = 200;
+    private static final float K1 = 1.2f;
+    private static final float B = 0.75f;
+
+    private final LocaleAnalysis analysis;
+    private final IndexSearcher searcher;
+    private final String[] docLabel;
+    private final double[] docSelf;
+    private final Map<String, FieldStats> stats = new HashMap<>();
+
+    /** Per field: document count, average length, and the idf of every indexed term. */
+    private record FieldStats(long docCount, double avgLength, Map<String, Double> idf) {
+        double idfOf(String term) {
+            Double v = idf.get(term);
+            return v != null ? v : BotMath.idf(docCount, 0);
+        }
+    }
+
+    private FaqIndex(LocaleAnalysis analysis, IndexSearcher searcher, String[] docLabel, double[] docSelf) {
+        this.analysis = analysis;
+        this.searcher = searcher;
+        this.docLabel = docLabel;
+        this.docSelf = docSelf;
+    }
+
+    /** Indexes {@code docs} in memory. */
+    public static FaqIndex build(List<LabelledText> docs, LocaleAnalysis analysis) {
+        try {
+            Analyzer perField = new PerFieldAnalyzerWrapper(analysis.words(),
+                    Map.of(F_NGRAMS, analysis.ngrams()));
+            ByteBuffersDirectory dir = new ByteBuffersDirectory();
+            IndexWriterConfig cfg = new IndexWriterConfig(perField).setSimilarity(new BM25Similarity(K1, B));
+            try (IndexWriter w = new IndexWriter(dir, cfg)) {
+                int ord = 0;
+                for (LabelledText d : docs) {
+                    Document doc = new Document();
+                    doc.add(new StoredField(F_LABEL, d.label()));
+                    doc.add(new StoredField("ord", ord++));
+                    doc.add(new TextField(F_WORDS, d.text(), Field.Store.NO));
+                    doc.add(new TextField(F_NGRAMS, d.text(), Field.Store.NO));
+                    w.addDocument(doc);
+                }
+                w.forceMerge(1);
+            }
+            DirectoryReader reader = DirectoryReader.open(dir);
+            IndexSearcher searcher = new IndexSearcher(reader);
+            searcher.setSimilarity(new BM25Similarity(K1, B));
+            searcher.setQueryCache(null);
+            int max = reader.maxDoc();
+            String[] labels = new String[max];
+            double[] self = new double[max];
+            FaqIndex index = new FaqIndex(analysis, searcher, labels, self);
+            index.loadStats(F_WORDS);
+            index.loadStats(F_NGRAMS);
+            StoredFields stored = reader.storedFields();
+            for (int i = 0; i < max; i++) {
+                Document doc = stored.document(i);
+                labels[i] = doc.get(F_LABEL);
+                int ord = doc.getField("ord").numericValue().intValue();
+                self[i] = index.selfScore(index.queryTerms(docs.get(ord).text()));
+            }
+            return index;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void loadStats(String field) throws IOException {
+        CollectionStatistics cs = searcher.collectionStatistics(field);
+        if (cs == null) {
+            stats.put(field, new FieldStats(0, 1, Map.of()));
+            return;
+        }
+        Map<String, Double> idf = new HashMap<>();
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Terms terms = leaf.reader().terms(field);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            BytesRef br;
+            while ((br = te.next()) != null) {
+                idf.put(br.utf8ToString(), BotMath.idf(cs.docCount(), te.docFreq()));
+            }
+        }
+        stats.put(field, new FieldStats(cs.docCount(), (double) cs.sumTotalTermFreq() / cs.docCount(),
+                Map.copyOf(idf)));
+    }
+
+    /** Analysed query: field → (term → frequency), and field → length. */
+    private record QueryTerms(Map<String, Map<String, Integer>> freqs, Map<String, Integer> lengths) {
+    }
+
+    private QueryTerms queryTerms(String text) {
+        Map<String, Map<String, Integer>> freqs = new LinkedHashMap<>();
+        Map<String, Integer> lengths = new HashMap<>();
+        add(freqs, lengths, F_WORDS, analysis.wordTerms(text));
+        add(freqs, lengths, F_NGRAMS, analysis.ngramTerms(text));
+        return new QueryTerms(freqs, lengths);
+    }
+
+    private static void add(Map<String, Map<String, Integer>> freqs, Map<String, Integer> lengths,
+                            String field, List<String> terms) {
+        Map<String, Integer> tf = new LinkedHashMap<>();
+        for (String t : terms) {
+            if (tf.size() >= MAX_TERMS_PER_FIELD && !tf.containsKey(t)) {
+                continue;
+            }
+            tf.merge(t, 1, Integer::sum);
+        }
+        freqs.put(field, tf);
+        lengths.put(field, terms.size());
+    }
+
+    private static float boost(String field) {
+        return F_NGRAMS.equals(field) ? NGRAM_BOOST : 1f;
+    }
+
+    /** Lucene 9 BM25 idf. */
+    private static final class BotMath {
+        static double idf(long docCount, long docFreq) {
+            return Math.log(1 + (docCount - docFreq + 0.5) / (docFreq + 0.5));
+        }
+    }
+
+    /** BM25 score of a text against a document identical to itself (Lucene 9 BM25 formula). */
+    private double selfScore(QueryTerms q) {
+        double total = 0;
+        for (Map.Entry<String, Map<String, Integer>> f : q.freqs().entrySet()) {
+            String field = f.getKey();
+            FieldStats fs = stats.get(field);
+            double norm = K1 * (1 - B + B * q.lengths().get(field) / Math.max(fs.avgLength(), 1e-9));
+            for (Map.Entry<String, Integer> t : f.getValue().entrySet()) {
+                double idf = fs.idfOf(t.getKey());
+                int tf = t.getValue();
+                total += boost(field) * tf * idf * tf / (tf + norm);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Labels matching {@code text}, best first, at most {@code maxLabels}; the similarity of a label
+     * is the best similarity of any of its phrasings.
+     */
+    public List<FaqMatch> search(String text, int maxLabels) {
+        try {
+            QueryTerms q = queryTerms(text);
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            int clauses = 0;
+            for (Map.Entry<String, Map<String, Integer>> f : q.freqs().entrySet()) {
+                for (Map.Entry<String, Integer> t : f.getValue().entrySet()) {
+                    b.add(new BoostQuery(new TermQuery(new Term(f.getKey(), t.getKey())),
+                            boost(f.getKey()) * t.getValue()), BooleanClause.Occur.SHOULD);
+                    clauses++;
+                }
+            }
+            if (clauses == 0) {
+                return List.of();
+            }
+            double selfQ = selfScore(q);
+            if (selfQ <= 0) {
+                return List.of();
+            }
+            TopDocs top = searcher.search(b.build(), 64);
+            Map<String, Double> best = new LinkedHashMap<>();
+            for (ScoreDoc sd : top.scoreDocs) {
+                double denom = Math.sqrt(selfQ * docSelf[sd.doc]);
+                double sim = denom <= 0 ? 0 : Math.min(1.0, sd.score / denom);
+                best.merge(docLabel[sd.doc], sim, Math::max);
+            }
+            List<FaqMatch> out = new ArrayList<>(best.size());
+            best.forEach((label, sim) -> out.add(new FaqMatch(label, sim)));
+            out.sort((x, y) -> Double.compare(y.similarity(), x.similarity()));
+            return out.size() > maxLabels ? List.copyOf(out.subList(0, maxLabels)) : List.copyOf(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.sodam.bot.intent;
+
+import dev.sodam.bot.analysis.LocaleAnalysis;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a text into the feature strings the classifier sees: analysed words ({@code w:}),
+ * word bigrams ({@code b:}) and character n-grams inside each word ({@code c:}). The strings are fed
+ * to OpenNLP as the "document tokens" of a plain {@link opennlp.tools.doccat.BagOfWordsFeatureGenerator},
+ * so no custom OpenNLP feature generator (and no extension loading) is needed. Thread-safe.
+ */
+public final class FeatureExtractor {
+
+    private static final int MAX_FEATURES = 400;
+
+    private final LocaleAnalysis analysis;
+
+    public FeatureExtractor(LocaleAnalysis analysis) {
+        this.analysis = analysis;
+    }
+
+    /** Distinct features of {@code text}, in first-seen order. */
+    public String[] features(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        List<String> words = analysis.wordTerms(text);
+        String prev = "^";
+        for (String w : words) {
+            out.add("w:" + w);
+            out.add("b:" + prev + "|" + w);
+            prev = w;
+        }
+        if (!words.isEmpty()) {
+            out.add("b:" + prev + "|$");
+        }
+        for (String w : words) {
+            if (out.size() >= MAX_FEATURES) {
+                break;
+            }
+            innerGrams(w, out);
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /**
+     * Character n-grams inside one analysed word: syllable 1–2-grams for Korean (a syllable is
+     * already a big unit), 3–4-grams of {@code _word_} otherwise.
+     */
+    private void innerGrams(String w, Set<String> out) {
+        boolean ko = "ko".equals(analysis.locale());
+        String s = ko ? w : "_" + w + "_";
+        int min = ko ? 1 : 3;
+        int max = ko ? 2 : 4;
+        int[] cps = s.codePoints().toArray();
+        if (cps.length <= min) {
+            return;
+        }
+        for (int n = min; n <= max; n++) {
+            for (int i = 0; i + n <= cps.length; i++) {
+                out.add("c:" + new String(cps, i, n));
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.sodam.bot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bot trained on the real seed files answers what it should. */
+class FaqBotSeedTest {
+
+    @Test
+    void trainsOnTheRealSeed() {
+        FaqBot bot = SeedBots.bot();
+        assertThat(bot.entries()).hasSizeGreaterThanOrEqualTo(72);
+        System.out.println("train ms: " + SeedBots.trainMillis());
+    }
+
+    @Test
+    void everyCanonicalQuestionIsAnsweredWithItsEntry() {
+        FaqBot bot = SeedBots.bot();
+        List<String> failures = new ArrayList<>();
+        for (FaqEntry e : bot.entries()) {
+            BotDecision d = bot.ask(e.question(), e.locale());
+            if (!(d instanceof BotDecision.Answer a) || !e.id().equals(a.faqId())) {
+                failures.add(SeedBots.explain(e.question(), e.locale()));
+            } else {
+                assertThat(a.answer()).isEqualTo(e.answer());
+                assertThat(a.locale()).isEqualTo(e.locale());
+                assertThat(a.candidates()).isNotEmpty();
+                assertThat(a.candidates().get(0).faqId()).isEqualTo(e.id());
+            }
+        }
+        assertThat(failures).as(String.join("", failures)).isEmpty();
+    }
+
+    /** Held-out phrasings, not in the seed: typos, no spacing, different wording. */
+    static final Map<String, String> HELD_OUT_KO = Map.ofEntries(
+            Map.entry("배숑 언제와요", "ko-delivery-time"),
+            Map.entry("배송조회 어떻게하나요", "ko-delivery-tracking"),
+            Map.entry("결재 취소하고싶어요", "ko-cancel-order"),
+            Map.entry("환블 언제 돼요", "ko-refund-time"),
+            Map.entry("비번을 까먹었는데 어떻게 해요", "ko-forgot-password"),
+            Map.entry("로긴이 안되요ㅠㅠ", "ko-login-failed"),
+            Map.entry("배송비얼마예요", "ko-delivery-fee"),
+            Map.entry("현금영수증발급해주세요", "ko-cash-receipt"),
+            Map.entry("무통장입금 계좌번호 알려줘요", "ko-bank-transfer"),
+            Map.entry("물건이 깨진채로 도착했어요", "ko-broken-item"),
+            Map.entry("반품하고싶은데 어떻게 해여", "ko-how-to-return"),
+            Map.entry("할인쿠폰 어떻게 써요?", "ko-coupon"),
+            Map.entry("회원탈퇴하고싶어요", "ko-delete-account"),
+            Map.entry("인증번호가 계속 안와여", "ko-verification-code"),
+            Map.entry("주소를 잘못 썼는데 바꿀수있나요", "ko-change-address"));
+
+    static final Map<String, String> HELD_OUT_EN = Map.ofEntries(
+            Map.entry("wher is my parcel", "en-delivery-tracking"),
+            Map.entry("how do i retrun this", "en-how-to-return"),
+            Map.entry("how long does shiping take", "en-delivery-time"),
+            Map.entry("i forgot my pasword", "en-forgot-password"),
+            Map.entry("my payment keeps failing at checkout", "en-payment-failed"),
+            Map.entry("can i pay with kakaopay", "en-payment-methods"),
+            Map.entry("the item i got is broken", "en-broken-item"),
+            Map.entry("i got charged two times", "en-double-charge"),
+            Map.entry("how can i cancel my order??", "en-cancel-order"),
+            Map.entry("can i change my shipping adress", "en-change-address"),
+            Map.entry("when do i get my refund", "en-refund-time"),
+            Map.entry("do you ship to japan", "en-overseas-shipping"),
+            Map.entry("how do i delete my acount", "en-delete-account"),
+            Map.entry("where do i put a promo code", "en-coupon"),
+            Map.entry("what size should i buy", "en-size-guide"));
+
+    @Test
+    void heldOutKoreanParaphrases() {
+        checkHeldOut(HELD_OUT_KO, "ko");
+    }
+
+    @Test
+    void heldOutEnglishParaphrases() {
+        checkHeldOut(HELD_OUT_EN, "en");
+    }
+
+    private static void checkHeldOut(Map<String, String> cases, String locale) {
+        FaqBot bot = SeedBots.bot();
+        int answeredRight = 0;
+        List<String> notAnswered = new ArrayList<>();
+        List<String> notInTop3 = new ArrayList<>();
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            BotDecision d = bot.ask(c.getKey(), locale);
+            if (d instanceof BotDecision.Answer a && c.getValue().equals(a.faqId())) {
+                answeredRight++;
+            } else {
+                notAnswered.add(SeedBots.explain(c.getKey(), locale));
+            }
+            if (d.candidates().stream().limit(3).noneMatch(x -> x.faqId().equals(c.getValue()))) {
+                notInTop3.add(SeedBots.explain(c.getKey(), locale));
+            }
+            assertThat(d).as(c.getKey()).isNotInstanceOf(BotDecision.Handoff.class);
+        }
+        double share = (double) answeredRight / cases.size();
+        System.out.printf("held-out %s: %d/%d answered with the right entry (%.0f %%)%n%s", locale, answeredRight,
+                cases.size(), share * 100, String.join("", notAnswered));
+        assertThat(notInTop3).as(String.join("", notInTop3)).isEmpty();
+        assertThat(share).as(String.join("", notAnswered)).isGreaterThanOrEqualTo(0.8);
+    }
+
+    @Test
+    void outOfDomainChatterIsNeverAnsweredWithAFaq() {
+        FaqBot bot = SeedBots.bot();
+        List<String> chatter = List.of("오늘 날씨 어때?", "주식 추천해줘", "헤어진 여자친구가 생각나", "점심 뭐 먹지",
+                "너 몇 살이야?", "비트코인 지금 사도 돼?", "what's the capital of france", "tell me a joke about cats",
+                "who won the world cup", "what is the meaning of life", "recommend a good movie");
+        List<String> wrong = new ArrayList<>();
+        for (String text : chatter) {
+            BotDecision d = bot.ask(text, "ko");
+            if (d instanceof BotDecision.Answer a && a.faqId() != null) {
+                wrong.add(SeedBots.explain(text, "ko"));
+            }
+        }
+        assertThat(wrong).as(String.join("", wrong)).isEmpty();
+    }
+
+    @Test
+    void explicitRequestsForAPersonHandOff() {
+        FaqBot bot = SeedBots.bot();
+        for (String text : List.of("상담원 연결", "상담원연결해주세요", "사람이랑 얘기하고 싶어요", "talk to a human",
+                "agent please", "can I speak to a real person?")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d).as(SeedBots.explain(text, "ko")).isInstanceOf(BotDecision.Handoff.class);
+            assertThat(((BotDecision.Handoff) d).reason()).isEqualTo(BotDecision.Reason.REQUESTED);
+        }
+    }
+
+    @Test
+    void greetingIsSmallTalk() {
+        FaqBot bot = SeedBots.bot();
+        BotDecision d = bot.ask("안녕하세요", "ko");
+        assertThat(d).as(SeedBots.explain("안녕하세요", "ko")).isInstanceOf(BotDecision.Answer.class);
+        BotDecision.Answer a = (BotDecision.Answer) d;
+        assertThat(a.intent()).isEqualTo("greeting");
+        assertThat(a.faqId()).isNull();
+        assertThat(a.answer()).isNotBlank();
+        assertThat(a.locale()).isEqualTo("ko");
+
+        BotDecision hi = bot.ask("hello!", "ko");
+        assertThat(hi).as(SeedBots.explain("hello!", "ko")).isInstanceOf(BotDecision.Answer.class);
+        assertThat(hi.intent()).isEqualTo("greeting");
+        assertThat(hi.locale()).isEqualTo("en");
+    }
+
+    @Test
+    void languageIsChosenByHangulShare() {
+        FaqBot bot = SeedBots.bot();
+        assertThat(bot.ask("배송 tracking 어떻게 해요", "en").locale()).isEqualTo("ko");
+        assertThat(bot.ask("how do I track my order", "ko").locale()).isEqualTo("en");
+        assertThat(bot.ask("???", "en").locale()).isEqualTo("en");
+        assertThat(bot.ask("123", "ko").locale()).isEqualTo("ko");
+    }
+
+    @Test
+    void answerFaqAndEntryLookUp() {
+        FaqBot bot = SeedBots.bot();
+        FaqEntry e = bot.entries().get(0);
+        assertThat(bot.entry(e.id())).contains(e);
+        assertThat(bot.entry("nope")).isEmpty();
+        BotDecision d = bot.answerFaq(e.id());
+        assertThat(d).isInstanceOf(BotDecision.Answer.class);
+        assertThat(d.confidence()).isEqualTo(1.0);
+        assertThat(((BotDecision.Answer) d).answer()).isEqualTo(e.answer());
+        assertThat(bot.answerFaq("nope")).isInstanceOf(BotDecision.Handoff.class);
+    }
+
+    @Test
+    void candidatesAreFilledAndBounded() {
+        FaqBot bot = SeedBots.bot();
+        for (String text : List.of("배송", "주식 추천해줘", "refund", "상담원 연결 배송")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d.candidates()).hasSizeBetween(1, 3);
+            assertThat(d.confidence()).isBetween(0.0, 1.0);
+            d.candidates().forEach(c -> assertThat(c.score()).isBetween(0.0, 1.0));
+        }
+        assertThat(bot.ask("", "ko")).isInstanceOf(BotDecision.Handoff.class);
+        assertThat(bot.ask(null, null)).isNotNull();
+    }
+}

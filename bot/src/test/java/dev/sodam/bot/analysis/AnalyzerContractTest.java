@@ -1,0 +1,98 @@
+package dev.sodam.bot.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AnalyzerContractTest {
+
+    private final LocaleAnalysis ko = LocaleAnalysis.forLocale("ko");
+    private final LocaleAnalysis en = LocaleAnalysis.forLocale("en");
+
+    @Test
+    void normalizerCollapsesRepeatsToTwo() {
+        assertThat(TextNormalizer.normalize("ㅋㅋㅋㅋㅋ")).hasSize(2);
+        assertThat(TextNormalizer.normalize("왜요????")).isEqualTo("왜요??");
+        assertThat(TextNormalizer.normalize("plzzzzz")).isEqualTo("plzz");
+        assertThat(TextNormalizer.normalize("Hello   World")).isEqualTo("hello world");
+    }
+
+    @Test
+    void normalizerAppliesNfkcAndLowerCase() {
+        assertThat(TextNormalizer.normalize("ＡＢＣ１２３")).isEqualTo("abc123");
+    }
+
+    @Test
+    void normalizerStripsEmojiAndUrls() {
+        assertThat(TextNormalizer.normalize("배송 언제 와요 😡😡 https://example.com/order?id=3 ㅠ"))
+                .isEqualTo("배송 언제 와요 ㅠ".replace("ㅠ", TextNormalizer.normalize("ㅠ")));
+        assertThat(TextNormalizer.normalize("where is it 👍🏽 www.example.com/x")).isEqualTo("where is it");
+    }
+
+    @Test
+    void koreanNegationAndQuestionAdverbsSurvive() {
+        assertThat(ko.wordTerms("택배가 안 와요")).contains("안");
+        assertThat(ko.wordTerms("로그인을 못 해요")).contains("못");
+        assertThat(ko.wordTerms("왜 안 와요")).contains("왜", "안");
+        assertThat(ko.wordTerms("언제 와요")).contains("언제");
+        assertThat(ko.wordTerms("어떻게 해요")).anyMatch(t -> t.startsWith("어떻"));
+        assertThat(ko.wordTerms("얼마예요")).contains("얼마");
+    }
+
+    @Test
+    void koreanParticlesAndEndingsAreDropped() {
+        List<String> terms = ko.wordTerms("배송은 얼마나 걸리나요?");
+        assertThat(terms).contains("배송").doesNotContain("은", "?");
+    }
+
+    @Test
+    void koreanTypoMapFixesCommonMisspellings() {
+        assertThat(ko.wordTerms("결재가 안돼요")).contains("결제").doesNotContain("결재");
+        assertThat(ko.wordTerms("배숑 언제 와요")).contains("배송");
+        assertThat(ko.wordTerms("환블 해주세요")).contains("환불");
+        assertThat(ko.wordTerms("비번 까먹었어요")).contains("비밀번호");
+        assertThat(ko.wordTerms("로긴이 안돼요")).contains("로그인");
+        assertThat(ko.wordTerms("택배 언제 와요")).contains("배송");
+    }
+
+    @Test
+    void koreanUserDictionaryKeepsShopCompounds() {
+        assertThat(ko.wordTerms("무통장입금 했어요")).contains("무통장입금", "무통장", "입금");
+        assertThat(ko.wordTerms("현금영수증 발급")).contains("현금영수증");
+        assertThat(ko.wordTerms("소담마켓 무료배송")).contains("소담마켓", "무료배송");
+    }
+
+    @Test
+    void koreanNgramsIgnoreSpacing() {
+        assertThat(ko.ngramTerms("배송조회어떻게해요")).isEqualTo(ko.ngramTerms("배송 조회 어떻게 해요?"));
+        assertThat(ko.ngramTerms("배송조회")).containsExactly("배송", "배송조", "송조", "송조회", "조회");
+    }
+
+    @Test
+    void englishKeepsNegationAndQuestionWords() {
+        List<String> terms = en.wordTerms("Why is it not here? No tracking, when and how?");
+        assertThat(terms).contains("why", "not", "no", "when", "how");
+        assertThat(terms).doesNotContain("is", "it", "and");
+    }
+
+    @Test
+    void englishStemsAndStripsPossessives() {
+        assertThat(en.wordTerms("my order's tracking")).containsExactly("order", "track");
+        assertThat(en.wordTerms("Returns returned RETURNING")).containsOnly("return");
+    }
+
+    @Test
+    void englishNgramsShareGramsAcrossTypos() {
+        List<String> typo = en.ngramTerms("shippping");
+        List<String> right = en.ngramTerms("shipping");
+        assertThat(typo).contains("_sh", "_shi", "ng_", "ing_");
+        assertThat(typo.stream().filter(right::contains).count()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void englishTypoMapFixesCommonMisspellings() {
+        assertThat(en.wordTerms("how do i retrun this")).contains("how", "return");
+        assertThat(en.wordTerms("wher is my adress")).containsExactly("where", "address");
+    }
+}
