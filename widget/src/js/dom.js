@@ -1,0 +1,108 @@
+// Tiny DOM helpers shared by the visitor widget and the agent console.
+//
+// Why not innerHTML: every string that reaches the page (visitor, agent, FAQ, server labels)
+// goes through textContent / text nodes, so none of it can ever be parsed as HTML.
+// test/no-html-sinks.test.js enforces that no file under src/ feeds data to an HTML sink.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * h('button', {class: 'x', testid: 'send', 'aria-label': '…', onclick: fn}, 'text', childNode)
+ * - `text` sets textContent; `testid` sets data-testid; `dataset` merges data-* (null skipped);
+ * - `on<event>` adds a listener; `true` becomes an empty attribute; null/false are skipped;
+ * - string children become text nodes (never markup).
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value == null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (key === 'testid') el.dataset.testid = value;
+    else if (key === 'dataset') {
+      for (const [k, v] of Object.entries(value)) if (v != null) el.dataset[k] = String(v);
+    }
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key in el && typeof value !== 'string' && typeof value !== 'number') el[key] = value;
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child == null || child === false) continue;
+    el.append(typeof child === 'string' || typeof child === 'number' ? String(child) : child);
+  }
+  return el;
+}
+
+// Static icon paths (24×24 viewBox, stroke icons). Data never flows in here.
+const ICONS = {
+  chat: 'M4 5h16v11H8l-4 4z',
+  close: 'M6 6l12 12M18 6L6 18',
+  send: 'M4 12l16-8-6 16-3-7z',
+  person: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 20c1.5-4 5-5 8-5s6.5 1 8 5',
+  check: 'M5 12l5 5 9-10',
+};
+
+export function icon(name, size = 20) {
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', String(size));
+  svg.setAttribute('height', String(size));
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = document.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', ICONS[name]);
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', 'currentColor');
+  path.setAttribute('stroke-width', '2');
+  path.setAttribute('stroke-linecap', 'round');
+  path.setAttribute('stroke-linejoin', 'round');
+  svg.append(path);
+  return svg;
+}
+
+/** HH:MM in the viewer's local time; '' for a missing or unparsable timestamp. */
+export function formatTime(ts) {
+  const d = ts instanceof Date ? ts : new Date(ts);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Keep a scrollable list pinned to the newest item, unless the reader scrolled up on purpose. */
+export function isNearBottom(el, slack = 48) {
+  return el.scrollHeight - el.scrollTop - el.clientHeight <= slack;
+}
+
+export function scrollToBottom(el) {
+  el.scrollTop = el.scrollHeight;
+}
+
+/**
+ * Enter sends, Shift+Enter inserts a newline, and Enter that confirms a Korean/Japanese IME
+ * composition must NOT send (isComposing; keyCode 229 covers older Safari).
+ */
+export function isSendKey(event) {
+  return event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229;
+}
+
+/** Grow a textarea with its content up to `maxPx`, then scroll inside it. */
+export function autoGrow(textarea, maxPx = 120) {
+  textarea.style.height = 'auto';
+  textarea.style.height = `${Math.min(textarea.scrollHeight, maxPx)}px`;
+}
+
+/** Storage adapter with a key prefix; falls back to memory when storage is blocked (Safari private mode, disabled cookies). */
+export function prefixedStorage(backend, prefix) {
+  const memory = new Map();
+  return {
+    get(k) {
+      try { return backend.getItem(prefix + k); } catch { return memory.get(k) ?? null; }
+    },
+    set(k, v) {
+      try { backend.setItem(prefix + k, v); } catch { memory.set(k, v); }
+    },
+    remove(k) {
+      try { backend.removeItem(prefix + k); } catch { /* ignore */ }
+      memory.delete(k);
+    },
+  };
+}

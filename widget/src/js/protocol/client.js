@@ -1,0 +1,493 @@
+// Sodam protocol client, shared by the visitor widget and the agent console.
+// The wire contract is docs/protocol.md; test/golden-frames.test.js holds this file to it.
+//
+// What this class guarantees to the UI:
+//  - messages are delivered per conversation in seq order, each exactly once (dedupe by seq,
+//    gaps are filled with `sync` before anything later is delivered);
+//  - a `send` is kept (and persisted through `storage`) until its ack, and re-sent with the same
+//    clientMsgId after every reconnect, which the server turns into the original ack;
+//  - the connection comes back by itself (exponential backoff with jitter) until close().
+
+const SOCKET_OPEN = 1; // WebSocket.OPEN, spelled out so fakes need not define statics
+const OUTBOX_KEY = 'outbox';
+const MAX_BACKOFF_EXPONENT = 20; // 2**20 × initialMs is far beyond any sane maxMs
+/** Errors that mean "not processed, try again later" rather than "this send is wrong". */
+const RETRYABLE_CODES = new Set(['rate_limited', 'internal']);
+
+export const DEFAULT_BACKOFF = Object.freeze({ initialMs: 500, maxMs: 15000, jitter: 0.3 });
+
+/** The visitor `hello`. `resume` is omitted unless it names a conversation. */
+export function visitorHello({ site, visitorToken = null, locale, resume = null }) {
+  const frame = { type: 'hello', role: 'visitor', site, visitorToken: visitorToken || null, locale };
+  if (resume && resume.conversationId) {
+    frame.resume = { conversationId: resume.conversationId, lastSeq: resume.lastSeq || 0 };
+  }
+  return frame;
+}
+
+export function agentHello(token) {
+  return { type: 'hello', role: 'agent', token };
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): initialMs·2^attempt capped at maxMs,
+ * then reduced by up to `jitter` (a fraction) so a server restart is not hit by every
+ * client in the same millisecond. Never exceeds maxMs.
+ */
+export function backoffDelay(attempt, backoff = DEFAULT_BACKOFF, random = Math.random) {
+  const { initialMs, maxMs, jitter } = { ...DEFAULT_BACKOFF, ...backoff };
+  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, MAX_BACKOFF_EXPONENT));
+  return Math.round(base * (1 - jitter * random()));
+}
+
+/** Rejection value of a send the server refused. */
+export class SodamError extends Error {
+  constructor(frame) {
+    super(frame.message || frame.code);
+    this.name = 'SodamError';
+    this.code = frame.code;
+    this.ref = frame.ref ?? null;
+    this.frame = frame;
+  }
+}
+
+function defaultRandomId() {
+  const bytes = new Uint8Array(8);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class SodamClient {
+  /**
+   * @param {object} o
+   * @param {string|(() => string)} o.url WebSocket URL (a function is re-evaluated per connect)
+   * @param {() => object} o.hello builds the hello frame; called at every connect, so it can
+   *        carry `resume` with the latest lastSeq
+   * @param {Function} [o.WebSocketImpl]
+   * @param {{get(k):string|null,set(k,v),remove(k)}} [o.storage] persists the outbox
+   * @param {() => number} [o.random] in [0,1), for jitter
+   * @param {() => string} [o.randomId] suffix for clientMsgId ('c-' + randomId())
+   * @param {Function} [o.setTimeout] @param {Function} [o.clearTimeout]
+   * @param {{initialMs?:number,maxMs?:number,jitter?:number}} [o.backoff]
+   */
+  constructor({
+    url,
+    hello,
+    WebSocketImpl = globalThis.WebSocket,
+    storage = null,
+    random = Math.random,
+    randomId = defaultRandomId,
+    setTimeout: setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: clearTimer = (id) => globalThis.clearTimeout(id),
+    backoff = {},
+  }) {
+    this._url = url;
+    this._hello = hello;
+    this._WebSocket = WebSocketImpl;
+    this._storage = storage;
+    this._random = random;
+    this._randomId = randomId;
+    this._setTimer = setTimer;
+    this._clearTimer = clearTimer;
+    this._backoff = { ...DEFAULT_BACKOFF, ...backoff };
+
+    this._listeners = new Map();
+    this._ws = null;
+    this._state = 'closed';
+    this._welcomed = false;
+    this._stopped = true;
+    this._attempt = 0;
+    this._reconnectTimer = null;
+    /** conversationId → {lastSeq, buffer: Map<seq, frame>, syncInFlight: boolean} */
+    this._convs = new Map();
+    /** Conversations the app shows (agent console): re-synced after every welcome. */
+    this._watched = new Set();
+    /** clientMsgId → {frame, resolve, reject, attempts, timer}; Map keeps send order. */
+    this._outbox = new Map();
+    this._restoreOutbox();
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  /** Subscribe to 'welcome','message','status','conversation','typing','read','error','ack','state'. Returns an unsubscribe function. */
+  on(type, fn) {
+    if (!this._listeners.has(type)) this._listeners.set(type, new Set());
+    this._listeners.get(type).add(fn);
+    return () => this.off(type, fn);
+  }
+
+  off(type, fn) {
+    this._listeners.get(type)?.delete(fn);
+  }
+
+  _emit(type, payload) {
+    for (const fn of [...(this._listeners.get(type) ?? [])]) {
+      // One broken listener must not stop delivery to the others or wedge the socket handler.
+      try { fn(payload); } catch (err) { console.error('[sodam] listener for', type, 'failed', err); }
+    }
+  }
+
+  // ---- connection ---------------------------------------------------------------------------
+
+  /** 'connecting' (socket opening or hello not yet welcomed), 'open' (welcomed), 'closed'. */
+  get state() {
+    return this._state;
+  }
+
+  get welcomed() {
+    return this._welcomed;
+  }
+
+  connect() {
+    this._stopped = false;
+    if (!this._ws && this._reconnectTimer == null) this._open();
+  }
+
+  /** Drop the current socket (if any) and connect again right away, e.g. after forgetting a bad token or on `online`. */
+  reconnect() {
+    this._stopped = false;
+    this._teardown();
+    this._attempt = 0;
+    this._open();
+  }
+
+  /** Stop for good: no reconnects, pending sends stay in storage for a later session. */
+  close() {
+    this._stopped = true;
+    this._teardown();
+    this._setState('closed');
+  }
+
+  _setState(state) {
+    if (this._state === state) return;
+    this._state = state;
+    this._emit('state', state);
+  }
+
+  _open() {
+    this._cancelReconnect();
+    this._setState('connecting');
+    let ws;
+    try {
+      ws = new this._WebSocket(typeof this._url === 'function' ? this._url() : this._url);
+    } catch (err) {
+      console.error('[sodam] cannot open WebSocket', err);
+      this._scheduleReconnect();
+      return;
+    }
+    this._ws = ws;
+    // Handlers check identity so a late event from a replaced socket cannot touch the new one.
+    ws.onopen = () => {
+      if (ws === this._ws) this._transmit(this._hello());
+    };
+    ws.onmessage = (event) => {
+      if (ws === this._ws) this._onData(event.data);
+    };
+    ws.onerror = () => { /* a close event always follows; reconnect is handled there */ };
+    ws.onclose = () => {
+      if (ws !== this._ws) return;
+      this._teardown();
+      this._setState('closed');
+      if (!this._stopped) this._scheduleReconnect();
+    };
+  }
+
+  /** Forget the socket and everything that only made sense on it. */
+  _teardown() {
+    this._cancelReconnect();
+    const ws = this._ws;
+    this._ws = null;
+    this._welcomed = false;
+    for (const entry of this._outbox.values()) this._cancelRetry(entry);
+    for (const conv of this._convs.values()) conv.syncInFlight = false; // answers are lost with the socket
+    if (ws) {
+      ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+      try { ws.close(1000); } catch { /* already closed */ }
+    }
+  }
+
+  _scheduleReconnect() {
+    const delay = backoffDelay(this._attempt, this._backoff, this._random);
+    this._attempt += 1;
+    this._reconnectTimer = this._setTimer(() => {
+      this._reconnectTimer = null;
+      if (!this._stopped) this._open();
+    }, delay);
+  }
+
+  _cancelReconnect() {
+    if (this._reconnectTimer != null) {
+      this._clearTimer(this._reconnectTimer);
+      this._reconnectTimer = null;
+    }
+  }
+
+  /** Write a frame if the socket is open. Returns whether it was written. */
+  _transmit(frame) {
+    const ws = this._ws;
+    if (!ws || ws.readyState !== SOCKET_OPEN) return false;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Frames other than hello are only valid after welcome; before that they would earn `unauthorized`. */
+  _sendFrame(frame) {
+    return this._welcomed ? this._transmit(frame) : false;
+  }
+
+  // ---- incoming -----------------------------------------------------------------------------
+
+  _onData(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return; // the server only sends JSON text; anything else is not ours to interpret
+    }
+    if (!frame || typeof frame !== 'object' || typeof frame.type !== 'string') return;
+    switch (frame.type) {
+      case 'welcome': return this._onWelcome(frame);
+      case 'message': return this._onMessage(frame);
+      case 'ack': return this._onAck(frame);
+      case 'error': return this._onError(frame);
+      case 'status':
+      case 'conversation':
+      case 'typing':
+      case 'read':
+        return this._emit(frame.type, frame);
+      default:
+        return undefined; // unknown pushes are ignored so newer servers do not break older widgets
+    }
+  }
+
+  _onWelcome(frame) {
+    this._welcomed = true;
+    this._attempt = 0;
+    // Catch up before the app reacts: watched conversations (agents) and any conversation
+    // stuck with a gap resync from what we already delivered.
+    for (const [id, conv] of this._convs) {
+      if (this._watched.has(id) || conv.buffer.size > 0) this._requestSync(id);
+    }
+    this._flushOutbox();
+    this._emit('welcome', frame);
+    this._setState('open');
+  }
+
+  _onAck(frame) {
+    const entry = this._outbox.get(frame.clientMsgId);
+    if (entry) {
+      this._cancelRetry(entry);
+      this._outbox.delete(frame.clientMsgId);
+      this._persistOutbox();
+      entry.resolve(frame);
+    }
+    this._emit('ack', frame);
+  }
+
+  _onError(frame) {
+    const entry = frame.ref != null ? this._outbox.get(frame.ref) : undefined;
+    if (entry) {
+      if (RETRYABLE_CODES.has(frame.code)) {
+        this._scheduleRetry(entry); // nothing was stored, so the same clientMsgId is safe to retry
+      } else {
+        this._cancelRetry(entry);
+        this._outbox.delete(frame.ref);
+        this._persistOutbox();
+        entry.reject(new SodamError(frame));
+      }
+    }
+    this._emit('error', frame);
+  }
+
+  // ---- ordering and dedupe ------------------------------------------------------------------
+
+  _conv(conversationId) {
+    let conv = this._convs.get(conversationId);
+    if (!conv) {
+      conv = { lastSeq: 0, buffer: new Map(), syncInFlight: false };
+      this._convs.set(conversationId, conv);
+    }
+    return conv;
+  }
+
+  _onMessage(frame) {
+    const { conversationId, seq } = frame;
+    if (typeof conversationId !== 'string' || !Number.isInteger(seq) || seq < 1) return;
+    const conv = this._conv(conversationId);
+    if (seq <= conv.lastSeq || conv.buffer.has(seq)) return; // already delivered or already waiting
+    if (seq === conv.lastSeq + 1) {
+      this._deliver(conv, frame);
+      this._drain(conversationId, conv);
+      return;
+    }
+    // A gap: hold this one back and ask for everything after what we have. One sync answers the
+    // whole gap, so we do not ask again while it is in flight.
+    conv.buffer.set(seq, frame);
+    if (!conv.syncInFlight) this._requestSync(conversationId);
+  }
+
+  _deliver(conv, frame) {
+    conv.lastSeq = frame.seq;
+    this._emit('message', frame);
+  }
+
+  _drain(conversationId, conv) {
+    for (let next = conv.buffer.get(conv.lastSeq + 1); next; next = conv.buffer.get(conv.lastSeq + 1)) {
+      conv.buffer.delete(next.seq);
+      this._deliver(conv, next);
+    }
+    if (conv.buffer.size === 0) conv.syncInFlight = false;
+  }
+
+  _requestSync(conversationId) {
+    const conv = this._conv(conversationId);
+    conv.syncInFlight = this._sendFrame({ type: 'sync', conversationId, afterSeq: conv.lastSeq });
+  }
+
+  /** Highest seq delivered for a conversation (0 if none). */
+  lastSeq(conversationId) {
+    return this._convs.get(conversationId)?.lastSeq ?? 0;
+  }
+
+  /** Restore a known position (e.g. history already on screen). Buffered frames at or below it are dropped. */
+  setLastSeq(conversationId, seq) {
+    const conv = this._conv(conversationId);
+    conv.lastSeq = Math.max(0, seq | 0);
+    for (const s of conv.buffer.keys()) if (s <= conv.lastSeq) conv.buffer.delete(s);
+    this._drain(conversationId, conv);
+  }
+
+  /** Forget everything about a conversation (e.g. the visitor's token was replaced). */
+  forget(conversationId) {
+    this._convs.delete(conversationId);
+    this._watched.delete(conversationId);
+  }
+
+  /**
+   * The app shows this conversation: fetch what we have not delivered yet now, and again after
+   * every reconnect, so nothing is missed while the socket was down. Idempotent.
+   */
+  watch(conversationId) {
+    if (this._watched.has(conversationId)) return;
+    this._watched.add(conversationId);
+    this._requestSync(conversationId);
+  }
+
+  unwatch(conversationId) {
+    this._watched.delete(conversationId);
+  }
+
+  // ---- outbox -------------------------------------------------------------------------------
+
+  /**
+   * Send a message. Resolves with the `ack`, rejects with a SodamError for a refused send.
+   * The returned promise carries `.clientMsgId` so the UI can show the message as pending at once.
+   */
+  send({ text, conversationId = null, faqId = null }) {
+    const clientMsgId = `c-${this._randomId()}`;
+    const frame = { type: 'send', clientMsgId, conversationId: conversationId ?? null, text };
+    if (faqId) frame.faqId = faqId;
+    frame.ref = clientMsgId; // so an error can be matched to this send
+    let entry;
+    const promise = new Promise((resolve, reject) => {
+      entry = { frame, resolve, reject, attempts: 0, timer: null };
+    });
+    this._outbox.set(clientMsgId, entry);
+    this._persistOutbox();
+    this._sendFrame(frame);
+    promise.clientMsgId = clientMsgId;
+    return promise;
+  }
+
+  /** Unacked sends in order (including ones restored from storage after a reload). */
+  pending() {
+    return [...this._outbox.values()].map((e) => ({ ...e.frame }));
+  }
+
+  /** Give up on an unacked send (e.g. the visitor deleted it). */
+  discard(clientMsgId) {
+    const entry = this._outbox.get(clientMsgId);
+    if (!entry) return;
+    this._cancelRetry(entry);
+    this._outbox.delete(clientMsgId);
+    this._persistOutbox();
+  }
+
+  _flushOutbox() {
+    for (const entry of this._outbox.values()) {
+      this._cancelRetry(entry);
+      this._sendFrame(entry.frame);
+    }
+  }
+
+  _scheduleRetry(entry) {
+    this._cancelRetry(entry);
+    const delay = backoffDelay(entry.attempts, this._backoff, this._random);
+    entry.attempts += 1;
+    entry.timer = this._setTimer(() => {
+      entry.timer = null;
+      if (this._outbox.get(entry.frame.clientMsgId) === entry) this._sendFrame(entry.frame);
+    }, delay);
+  }
+
+  _cancelRetry(entry) {
+    if (entry.timer != null) {
+      this._clearTimer(entry.timer);
+      entry.timer = null;
+    }
+  }
+
+  _persistOutbox() {
+    if (!this._storage) return;
+    try {
+      if (this._outbox.size === 0) this._storage.remove(OUTBOX_KEY);
+      else this._storage.set(OUTBOX_KEY, JSON.stringify(this.pending()));
+    } catch (err) {
+      console.warn('[sodam] cannot persist outbox', err);
+    }
+  }
+
+  _restoreOutbox() {
+    if (!this._storage) return;
+    let frames;
+    try {
+      frames = JSON.parse(this._storage.get(OUTBOX_KEY) || '[]');
+    } catch {
+      frames = [];
+    }
+    if (!Array.isArray(frames)) return;
+    for (const f of frames) {
+      if (!f || f.type !== 'send' || typeof f.clientMsgId !== 'string' || typeof f.text !== 'string') continue;
+      // Nobody awaits these any more; the UI learns the outcome from 'ack' / 'error' / 'message'.
+      this._outbox.set(f.clientMsgId, { frame: f, resolve: () => {}, reject: () => {}, attempts: 0, timer: null });
+    }
+  }
+
+  // ---- other frames (exact shapes from protocol.md) -----------------------------------------
+  // Each returns whether the frame was written; when offline they are dropped, because they
+  // only make sense now (typing, read) or are safe for the user to repeat (handoff, accept, resolve).
+
+  handoff(conversationId) {
+    return this._sendFrame({ type: 'handoff', conversationId });
+  }
+
+  sync(conversationId, afterSeq) {
+    return this._sendFrame({ type: 'sync', conversationId, afterSeq });
+  }
+
+  typing(conversationId, on) {
+    return this._sendFrame({ type: 'typing', conversationId, on: Boolean(on) });
+  }
+
+  read(conversationId, seq) {
+    return this._sendFrame({ type: 'read', conversationId, seq });
+  }
+
+  accept(conversationId) {
+    return this._sendFrame({ type: 'accept', conversationId });
+  }
+
+  resolve(conversationId) {
+    return this._sendFrame({ type: 'resolve', conversationId });
+  }
+}

@@ -1,0 +1,332 @@
+// Behaviour of the protocol client against an in-memory WebSocket and a manual clock.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { SodamClient, SodamError, backoffDelay, visitorHello, agentHello } from '../src/js/protocol/client.js';
+import { fakeWebSocketClass, FakeClock, golden, memoryStorage } from './fake-socket.js';
+
+const CONV = 'cv_01jd7k3m9p';
+const TOKEN = 'vt_4f1c2a9b8e7d6c5b4a39281706f5e4d3';
+
+function msg(seq, extra = {}) {
+  return { ...golden('s2c-message-bot'), seq, messageId: `m_${seq}`, text: `message ${seq}`, ...extra };
+}
+
+/** A visitor client whose hello resumes CONV from the client's own lastSeq, like the widget. */
+function visitor({ storage, random = () => 0, backoff } = {}) {
+  const WS = fakeWebSocketClass();
+  const clock = new FakeClock();
+  let n = 0;
+  const holder = {};
+  const client = new SodamClient({
+    url: 'ws://test/ws?site=demo',
+    hello: () => visitorHello({ site: 'demo', visitorToken: TOKEN, locale: 'ko', resume: { conversationId: CONV, lastSeq: holder.client.lastSeq(CONV) } }),
+    WebSocketImpl: WS, storage, random, backoff,
+    randomId: () => String(++n), setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  holder.client = client;
+  const events = [];
+  for (const type of ['welcome', 'message', 'ack', 'error', 'state', 'status']) client.on(type, (f) => events.push([type, f]));
+  const messages = () => events.filter(([t]) => t === 'message').map(([, f]) => f.seq);
+  return { client, WS, clock, events, messages };
+}
+
+/** Open the latest socket and welcome it. */
+function welcome(WS, frame = golden('s2c-welcome-visitor')) {
+  const ws = WS.last;
+  ws.serverOpen();
+  ws.serverSend(frame);
+  return ws;
+}
+
+test('welcome → ack → messages from the golden files, in order', async () => {
+  const { client, WS, events, messages } = visitor();
+  client.connect();
+  assert.equal(client.state, 'connecting');
+  const p = client.send({ text: '배송 언제 와요?' });
+  const ws = welcome(WS, golden('s2c-welcome-visitor-new'));
+  assert.equal(client.state, 'open');
+  assert.equal(ws.framesOfType('send').length, 1, 'queued send flushed once after welcome, not before');
+  assert.equal(ws.frames[0].type, 'hello');
+
+  ws.serverSend(golden('s2c-ack'));
+  const ack = await p;
+  assert.equal(ack.seq, 1);
+  assert.deepEqual(client.pending(), []);
+
+  ws.serverSend(golden('s2c-message-visitor'));
+  ws.serverSend(golden('s2c-message-bot'));
+  ws.serverSend(golden('s2c-message-system'));
+  ws.serverSend(golden('s2c-message-agent')); // seq 5 after 3: a gap (see the gap test)
+  assert.deepEqual(messages(), [1, 2, 3]);
+  assert.equal(client.lastSeq(CONV), 3);
+  assert.deepEqual(events.filter(([t]) => t === 'state').map(([, s]) => s), ['connecting', 'open']);
+});
+
+test('a duplicate message (same seq) is delivered once', () => {
+  const { client, WS, messages } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  ws.serverSend(msg(1));
+  ws.serverSend(msg(1));
+  ws.serverSend(msg(2));
+  ws.serverSend(msg(1));
+  ws.serverSend(msg(2));
+  assert.deepEqual(messages(), [1, 2]);
+});
+
+test('a gap triggers one sync afterSeq=lastSeq; messages then arrive in order, each exactly once', () => {
+  const { client, WS, messages } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  ws.serverSend(msg(1));
+  ws.serverSend(msg(4)); // 2 and 3 missing
+  assert.deepEqual(messages(), [1]);
+  assert.deepEqual(ws.framesOfType('sync'), [{ type: 'sync', conversationId: CONV, afterSeq: 1 }]);
+  ws.serverSend(msg(5)); // still waiting: no second sync
+  assert.equal(ws.framesOfType('sync').length, 1);
+  // The sync answer replays everything after 1, overlapping what is buffered.
+  for (const seq of [2, 3, 4, 5]) ws.serverSend(msg(seq));
+  ws.serverSend(msg(6));
+  assert.deepEqual(messages(), [1, 2, 3, 4, 5, 6]);
+  assert.equal(client.lastSeq(CONV), 6);
+  // A later gap asks again.
+  ws.serverSend(msg(8));
+  assert.deepEqual(ws.framesOfType('sync').at(-1), { type: 'sync', conversationId: CONV, afterSeq: 6 });
+});
+
+test('gaps are tracked per conversation', () => {
+  const { client, WS, messages } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  ws.serverSend(msg(1));
+  ws.serverSend(msg(1, { conversationId: 'cv_other' }));
+  ws.serverSend(msg(2, { conversationId: 'cv_other' }));
+  assert.deepEqual(messages(), [1, 1, 2]);
+  assert.equal(client.lastSeq(CONV), 1);
+  assert.equal(client.lastSeq('cv_other'), 2);
+  assert.equal(ws.framesOfType('sync').length, 0);
+});
+
+test('reconnect after a drop re-sends the unacked send with the same clientMsgId; resume carries lastSeq', async () => {
+  const { client, WS, clock, messages } = visitor();
+  client.connect();
+  const ws1 = welcome(WS);
+  assert.deepEqual(ws1.frames[0].resume, { conversationId: CONV, lastSeq: 0 });
+  ws1.serverSend(msg(1));
+  ws1.serverSend(msg(2));
+  const p = client.send({ text: '주문 취소하고 싶어요', conversationId: CONV });
+  const sent1 = ws1.framesOfType('send');
+  assert.equal(sent1.length, 1);
+
+  ws1.serverDrop();
+  assert.equal(client.state, 'closed');
+  assert.equal(WS.instances.length, 1, 'no reconnect before the backoff delay');
+  clock.advance(500);
+  assert.equal(WS.instances.length, 2);
+
+  const ws2 = WS.last;
+  ws2.serverOpen();
+  const hello = ws2.frames[0];
+  assert.deepEqual(hello.resume, { conversationId: CONV, lastSeq: 2 }, 'resume from the last delivered seq');
+  assert.equal(ws2.framesOfType('send').length, 0, 'nothing but hello before welcome');
+  ws2.serverSend(golden('s2c-welcome-visitor'));
+  const sent2 = ws2.framesOfType('send');
+  assert.deepEqual(sent2, sent1, 'same frame, same clientMsgId');
+
+  // The server answers the retry with the original ack; the replay after resume is deduped.
+  ws2.serverSend({ type: 'ack', clientMsgId: sent1[0].clientMsgId, conversationId: CONV, seq: 3, messageId: 'm_3' });
+  assert.equal((await p).seq, 3);
+  ws2.serverSend(msg(2));
+  ws2.serverSend(msg(3, { from: { kind: 'visitor', id: 'vi_7', name: '방문자 7' }, clientMsgId: sent1[0].clientMsgId }));
+  assert.deepEqual(messages(), [1, 2, 3]);
+});
+
+test('the outbox is persisted and a new client (page reload) re-sends it after welcome', () => {
+  const storage = memoryStorage();
+  const a = visitor({ storage });
+  a.client.connect();
+  welcome(a.WS);
+  a.client.send({ text: '안녕하세요', conversationId: CONV }).catch(() => {});
+  assert.equal(JSON.parse(storage.get('outbox')).length, 1);
+  a.client.close();
+
+  const b = visitor({ storage });
+  assert.deepEqual(b.client.pending().map((f) => f.text), ['안녕하세요']);
+  b.client.connect();
+  const ws = welcome(b.WS);
+  const [resent] = ws.framesOfType('send');
+  assert.equal(resent.clientMsgId, 'c-1');
+  assert.equal(resent.ref, 'c-1');
+  ws.serverSend({ type: 'ack', clientMsgId: 'c-1', conversationId: CONV, seq: 1, messageId: 'm_1' });
+  assert.equal(storage.get('outbox'), null, 'acked sends leave storage');
+  assert.ok(b.events.some(([t, f]) => t === 'ack' && f.clientMsgId === 'c-1'));
+});
+
+test('an error with a matching ref rejects that send and drops it from the outbox', async () => {
+  const { client, WS } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  const keep = client.send({ text: 'fine', conversationId: CONV });
+  const bad = client.send({ text: 'x'.repeat(4001), conversationId: CONV });
+  ws.serverSend({ type: 'error', code: 'too_large', message: 'text over 4000 characters', ref: bad.clientMsgId });
+  await assert.rejects(bad, (err) => err instanceof SodamError && err.code === 'too_large' && err.ref === bad.clientMsgId);
+  assert.deepEqual(client.pending().map((f) => f.clientMsgId), [keep.clientMsgId]);
+  keep.catch(() => {});
+});
+
+test('rate_limited and internal keep the send and retry it later with the same clientMsgId', async () => {
+  const { client, WS, clock } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  let settled = false;
+  const p = client.send({ text: '빨리요', conversationId: CONV });
+  p.then(() => { settled = true; }, () => { settled = true; });
+  const id = p.clientMsgId;
+  ws.serverSend({ type: 'error', code: 'rate_limited', message: 'slow down', ref: id });
+  await Promise.resolve();
+  assert.equal(settled, false);
+  assert.equal(ws.framesOfType('send').length, 1);
+  clock.advance(500);
+  assert.equal(ws.framesOfType('send').length, 2);
+  ws.serverSend({ type: 'error', code: 'internal', message: 'oops', ref: id });
+  clock.advance(999);
+  assert.equal(ws.framesOfType('send').length, 2, 'second retry waits longer (1000 ms)');
+  clock.advance(1);
+  const sends = ws.framesOfType('send');
+  assert.equal(sends.length, 3);
+  assert.ok(sends.every((f) => f.clientMsgId === id));
+  ws.serverSend({ type: 'ack', clientMsgId: id, conversationId: CONV, seq: 1, messageId: 'm_1' });
+  assert.equal((await p).seq, 1);
+});
+
+test('backoff grows exponentially, is capped at maxMs, applies jitter, and resets after welcome', () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 10, 100].map((a) => backoffDelay(a, {}, () => 0)),
+    [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000, 15000]);
+  assert.equal(backoffDelay(2, { jitter: 0.5 }, () => 1), 1000, 'jitter only shortens');
+  assert.equal(backoffDelay(9, { jitter: 0.3 }, () => 0.999) <= 15000, true);
+
+  const { client, WS, clock } = visitor();
+  client.connect();
+  const delays = [];
+  for (let i = 0; i < 7; i++) {
+    WS.last.serverDrop(); // fails before open
+    delays.push(...clock.pendingDelays());
+    clock.advance(clock.pendingDelays()[0]);
+  }
+  assert.deepEqual(delays, [500, 1000, 2000, 4000, 8000, 15000, 15000]);
+  welcome(WS);
+  WS.last.serverDrop();
+  assert.deepEqual(clock.pendingDelays(), [500], 'a successful welcome resets the backoff');
+});
+
+test('close() stops for good: no reconnect, no timers', () => {
+  const { client, WS, clock } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  client.close();
+  assert.equal(ws.closedByClient, true);
+  assert.equal(client.state, 'closed');
+  assert.deepEqual(clock.pendingDelays(), []);
+  clock.advance(60000);
+  assert.equal(WS.instances.length, 1);
+});
+
+test('reconnect() replaces the socket at once (used after forgetting an unknown visitor token)', () => {
+  const { client, WS } = visitor();
+  client.connect();
+  const first = WS.last;
+  first.serverOpen();
+  first.serverSend({ type: 'error', code: 'unauthorized', message: 'unknown visitor token' });
+  assert.equal(client.welcomed, false);
+  client.reconnect();
+  assert.equal(first.closedByClient, true);
+  assert.equal(WS.instances.length, 2);
+  welcome(WS);
+  assert.equal(client.state, 'open');
+});
+
+test('frames other than hello are not written before welcome', () => {
+  const { client, WS } = visitor();
+  client.connect();
+  WS.last.serverOpen();
+  assert.equal(client.typing(CONV, true), false);
+  assert.equal(client.handoff(CONV), false);
+  assert.deepEqual(WS.last.frames.map((f) => f.type), ['hello']);
+});
+
+test('agent: watched conversations are re-synced from lastSeq after every reconnect', () => {
+  const WS = fakeWebSocketClass();
+  const clock = new FakeClock();
+  const client = new SodamClient({
+    url: 'ws://test/ws', hello: () => agentHello('at_x'), WebSocketImpl: WS, random: () => 0,
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  const seqs = [];
+  client.on('message', (m) => seqs.push(`${m.conversationId}:${m.seq}`));
+  client.connect();
+  const ws1 = welcome(WS, golden('s2c-welcome-agent'));
+  client.watch(CONV);
+  client.watch(CONV); // idempotent
+  assert.deepEqual(ws1.framesOfType('sync'), [golden('c2s-sync')], 'opening a chat fetches its full history');
+  for (const seq of [1, 2, 3]) ws1.serverSend(msg(seq));
+  ws1.serverSend(msg(1, { conversationId: 'cv_unwatched' }));
+
+  ws1.serverDrop();
+  clock.advance(500);
+  const ws2 = welcome(WS, golden('s2c-welcome-agent'));
+  assert.deepEqual(ws2.framesOfType('sync'), [{ type: 'sync', conversationId: CONV, afterSeq: 3 }],
+    'only watched conversations, from where we were');
+  ws2.serverSend(msg(3));
+  ws2.serverSend(msg(4));
+  assert.deepEqual(seqs, [`${CONV}:1`, `${CONV}:2`, `${CONV}:3`, 'cv_unwatched:1', `${CONV}:4`]);
+
+  client.unwatch(CONV);
+  ws2.serverDrop();
+  clock.advance(500);
+  const ws3 = welcome(WS, golden('s2c-welcome-agent'));
+  assert.deepEqual(ws3.framesOfType('sync'), []);
+});
+
+test('a gap left open by a dropped connection is re-requested after the next welcome', () => {
+  const { client, WS, clock, messages } = visitor();
+  client.connect();
+  const ws1 = welcome(WS);
+  ws1.serverSend(msg(1));
+  ws1.serverSend(msg(3));
+  ws1.serverDrop();
+  clock.advance(500);
+  const ws2 = welcome(WS);
+  assert.deepEqual(ws2.frames[0].resume.lastSeq, 1);
+  assert.deepEqual(ws2.framesOfType('sync'), [{ type: 'sync', conversationId: CONV, afterSeq: 1 }]);
+  ws2.serverSend(msg(2));
+  assert.deepEqual(messages(), [1, 2, 3]);
+});
+
+test('setLastSeq restores a position and releases buffered frames beyond it', () => {
+  const { client, WS, messages } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  client.setLastSeq(CONV, 10);
+  ws.serverSend(msg(10));
+  ws.serverSend(msg(11));
+  assert.deepEqual(messages(), [11]);
+});
+
+test('malformed and unknown frames are ignored; a throwing listener does not stop others', () => {
+  const { client, WS, messages } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  const original = console.error;
+  console.error = () => {};
+  try {
+    client.on('message', () => { throw new Error('boom'); });
+    ws.serverSend('{not json');
+    ws.serverSend('[1,2]');
+    ws.serverSend({ type: 'future-frame' });
+    ws.serverSend({ type: 'message', conversationId: CONV, seq: 'x' });
+    ws.serverSend(msg(1));
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(messages(), [1]);
+});

@@ -1,0 +1,103 @@
+// The client's outgoing frames must equal the golden c2s frames in docs/protocol/frames/,
+// and every golden s2c frame must reach the right event.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { SodamClient, visitorHello, agentHello } from '../src/js/protocol/client.js';
+import { fakeWebSocketClass, FakeClock, golden, goldenNames } from './fake-socket.js';
+
+const CONV = 'cv_01jd7k3m9p';
+
+function connected({ hello = () => golden('c2s-hello-visitor'), welcome = golden('s2c-welcome-visitor-new') } = {}) {
+  const WS = fakeWebSocketClass();
+  const clock = new FakeClock();
+  let n = 0;
+  const client = new SodamClient({
+    url: 'ws://test/ws?site=demo', hello, WebSocketImpl: WS,
+    randomId: () => String(++n), setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  client.connect();
+  const ws = WS.last;
+  ws.serverOpen();
+  if (welcome) ws.serverSend(welcome);
+  return { client, ws, WS, clock };
+}
+
+/** Frames written after the hello. */
+function afterHello(ws) {
+  return ws.frames.slice(1);
+}
+
+test('visitorHello builds the golden visitor hello (null token, no resume)', () => {
+  assert.deepEqual(visitorHello({ site: 'demo', visitorToken: null, locale: 'ko' }), golden('c2s-hello-visitor'));
+});
+
+test('visitorHello with resume builds the golden resume hello', () => {
+  const g = golden('c2s-hello-visitor-resume');
+  assert.deepEqual(
+    visitorHello({ site: 'demo', visitorToken: g.visitorToken, locale: 'ko', resume: { conversationId: CONV, lastSeq: 12 } }),
+    g,
+  );
+});
+
+test('agentHello builds the golden agent hello', () => {
+  const g = golden('c2s-hello-agent');
+  assert.deepEqual(agentHello(g.token), g);
+});
+
+test('on open the client writes exactly the hello() frame, first', () => {
+  const { ws } = connected({ welcome: null });
+  assert.deepEqual(ws.frames, [golden('c2s-hello-visitor')]);
+});
+
+test('send with ref equals c2s-send; send with faqId equals c2s-send-faq', async () => {
+  const { client, ws } = connected();
+  const p1 = client.send({ text: '배송 언제 와요?', conversationId: null });
+  const p2 = client.send({ text: '배송은 얼마나 걸리나요?', conversationId: CONV, faqId: 'ko-delivery-time' });
+  assert.equal(p1.clientMsgId, 'c-1');
+  assert.equal(p2.clientMsgId, 'c-2');
+  assert.deepEqual(afterHello(ws), [golden('c2s-send'), golden('c2s-send-faq')]);
+  ws.serverSend(golden('s2c-ack'));
+  assert.deepEqual(await p1, golden('s2c-ack'));
+});
+
+test('handoff, sync, typing, read, accept, resolve equal their golden frames', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
+  assert.equal(client.handoff(CONV), true);
+  client.sync(CONV, 0);
+  client.typing(CONV, true);
+  client.read(CONV, 7);
+  client.accept(CONV);
+  client.resolve(CONV);
+  assert.deepEqual(afterHello(ws), [
+    golden('c2s-handoff'), golden('c2s-sync'), golden('c2s-typing'),
+    golden('c2s-read'), golden('c2s-accept'), golden('c2s-resolve'),
+  ]);
+});
+
+test('every golden s2c frame reaches its event', () => {
+  const { client, ws } = connected({ welcome: null });
+  const seen = [];
+  for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack']) {
+    client.on(type, (f) => seen.push([type, f]));
+  }
+  const names = goldenNames().filter((n) => n.startsWith('s2c-'));
+  assert.ok(names.length >= 15, 'golden s2c frames found');
+  for (const name of names) {
+    // Message frames share seqs across files; reset so each one is new to the client.
+    client.setLastSeq(CONV, 0);
+    const frame = golden(name);
+    if (frame.type === 'message') client.setLastSeq(CONV, frame.seq - 1);
+    const before = seen.length;
+    ws.serverSend(frame);
+    assert.equal(seen.length, before + 1, `${name} delivered once`);
+    assert.equal(seen.at(-1)[0], frame.type, `${name} → '${frame.type}' event`);
+    assert.deepEqual(seen.at(-1)[1], frame);
+  }
+});
+
+test('c2s golden frames are all covered by the tests above', () => {
+  const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
+    'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve']);
+  const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
+  assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
+});
