@@ -341,13 +341,30 @@ public final class ConversationService implements AutoCloseable {
                     // the transition itself follows
                 }
             }
-            Conversation queued = move(conversation, ConversationState.QUEUED).queued(clock.instant());
+            Conversation queued = move(conversation, ConversationState.QUEUED).queued(queueEntryTime(tx));
             tx.updateConversation(queued);
             List<Conversation> queue = tx.queue();
             return new Effect<>(queued, List.of(
                     new ChatEvent.HandoffRequested(queued, reason, positionIn(queue, queued.id())),
                     new ChatEvent.QueueChanged(queue)));
         }, reply);
+    }
+
+    /**
+     * The queue is ordered by entry time, so entry times must be strictly increasing: two handoffs
+     * in the same millisecond (or under a fixed clock) would otherwise tie and be ordered by their
+     * random ids, not first come, first served.
+     */
+    private Instant queueEntryTime(StoreTx tx) {
+        Instant now = clock.instant();
+        List<Conversation> queue = tx.queue();
+        if (!queue.isEmpty()) {
+            Instant last = queue.get(queue.size() - 1).waitingSince();
+            if (!now.isAfter(last)) {
+                return last.plusMillis(1);
+            }
+        }
+        return now;
     }
 
     /** QUEUED → ASSIGNED to the calling agent. Of concurrent accepts exactly one wins; the others get conflict. */
