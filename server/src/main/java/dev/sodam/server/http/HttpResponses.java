@@ -57,7 +57,9 @@ public final class HttpResponses {
 
     /** Sends with Content-Length and the right keep-alive behaviour; closes when the client or caller asks. */
     public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response, boolean close) {
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        }
         response.headers().set("X-Content-Type-Options", "nosniff");
         boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
         if (keepAlive) {

@@ -234,6 +234,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     request.method().equals(HttpMethod.HEAD) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()));
         }
+        if (request.method().equals(HttpMethod.HEAD)) {
+            // HEAD reports the length a GET would send.
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, asset.bytes().length);
+        }
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.contentType());
         response.headers().set(HttpHeaderNames.ETAG, asset.etag());
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
