@@ -1,0 +1,188 @@
+package dev.sodam.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("sodam.yaml");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static void assertDefaults(SodamConfig config) {
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.publicUrl()).isEmpty();
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.faqSeedDir()).isEqualTo(Path.of("config/faq"));
+        assertThat(config.botIntentsFile()).isEqualTo(Path.of("config/bot/intents.json"));
+        assertThat(config.botAnswerThreshold()).isEqualTo(0.55);
+        assertThat(config.botClarifyThreshold()).isEqualTo(0.30);
+        assertThat(config.maxFrameBytes()).isEqualTo(65536);
+        assertThat(config.maxTextChars()).isEqualTo(4000);
+        assertThat(config.ratePerSecond()).isEqualTo(20);
+        assertThat(config.rateBurst()).isEqualTo(40);
+        assertThat(config.pingSeconds()).isEqualTo(20);
+        assertThat(config.idleSeconds()).isEqualTo(60);
+        assertThat(config.tokenTtlHours()).isEqualTo(12);
+        assertThat(config.bootstrapAdmin()).isEmpty();
+        assertThat(config.demoOrigins()).isEmpty();
+    }
+
+    @Test
+    void noFileAndEmptyEnvironmentGivesTheDefaults() {
+        assertDefaults(ConfigLoader.load(null, Map.of()));
+    }
+
+    @Test
+    void emptyFileGivesTheDefaults() throws IOException {
+        assertDefaults(ConfigLoader.load(yaml(""), Map.of()));
+    }
+
+    @Test
+    void fileValuesAreApplied() throws IOException {
+        Path file = yaml("""
+                server:
+                  port: 9090
+                  publicUrl: https://chat.example.com/
+                data:
+                  dir: /var/lib/sodam
+                bot:
+                  answerThreshold: 0.7
+                  clarifyThreshold: 0.4
+                limits:
+                  rateBurst: 10
+                sites:
+                  demo:
+                    allowedOrigins: ["https://Shop.Example.com", "http://localhost:3000"]
+                """);
+        SodamConfig config = ConfigLoader.load(file, Map.of());
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.publicUrl()).isEqualTo("https://chat.example.com");
+        assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/sodam"));
+        assertThat(config.botAnswerThreshold()).isEqualTo(0.7);
+        assertThat(config.botClarifyThreshold()).isEqualTo(0.4);
+        assertThat(config.rateBurst()).isEqualTo(10);
+        assertThat(config.demoOrigins()).containsExactly("https://shop.example.com", "http://localhost:3000");
+        assertThat(config.ratePerSecond()).as("unset keys keep their default").isEqualTo(20);
+    }
+
+    @Test
+    void environmentOverridesFile() throws IOException {
+        Path file = yaml("server:\n  port: 9090\n");
+        SodamConfig config = ConfigLoader.load(file, Map.of("SODAM_PORT", "7070", "UNRELATED", "x"));
+        assertThat(config.port()).isEqualTo(7070);
+    }
+
+    @Test
+    void unknownKeyIsRefusedNamingTheKey() throws IOException {
+        Path file = yaml("server:\n  prot: 9090\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.prot");
+    }
+
+    @Test
+    void badEnvironmentValueNamesTheVariableAndTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_PORT", "abc")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SODAM_PORT")
+                .hasMessageContaining("server.port")
+                .hasMessageContaining("abc");
+    }
+
+    @Test
+    void badFileValueNamesTheKey() throws IOException {
+        Path file = yaml("limits:\n  ratePerSecond: 0\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("limits.ratePerSecond");
+    }
+
+    @Test
+    void portOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_PORT", "70000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.port");
+    }
+
+    @Test
+    void clarifyThresholdAboveAnswerThresholdIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null,
+                Map.of("SODAM_BOT_ANSWER_THRESHOLD", "0.4", "SODAM_BOT_CLARIFY_THRESHOLD", "0.6")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bot.clarifyThreshold")
+                .hasMessageContaining("bot.answerThreshold");
+    }
+
+    @Test
+    void thresholdOutsideZeroToOneIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_BOT_ANSWER_THRESHOLD", "NaN")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bot.answerThreshold");
+    }
+
+    @Test
+    void demoOriginsThatAreNotUrlsAreRefused() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_DEMO_ORIGINS", "https://ok.example, shop")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SODAM_DEMO_ORIGINS")
+                .hasMessageContaining("shop");
+    }
+
+    @Test
+    void demoOriginsFromTheEnvironmentAreNormalisedOrigins() {
+        SodamConfig config = ConfigLoader.load(null,
+                Map.of("SODAM_DEMO_ORIGINS", " https://Shop.Example.com/path , http://localhost:3000 "));
+        assertThat(config.demoOrigins()).isEqualTo(List.of("https://shop.example.com", "http://localhost:3000"));
+    }
+
+    @Test
+    void bootstrapAdminNeedsAnEmailAndALongPassword() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_BOOTSTRAP_ADMIN", "admin:short")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SODAM_BOOTSTRAP_ADMIN");
+        assertThat(ConfigLoader.load(null, Map.of("SODAM_BOOTSTRAP_ADMIN", "admin@example.com:long-enough"))
+                .bootstrapAdmin()).isEqualTo("admin@example.com:long-enough");
+    }
+
+    @Test
+    void fileThatIsNotAMappingIsRefused() throws IOException {
+        Path file = yaml("- just\n- a list\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void missingFileIsRefusedNamingIt() {
+        Path missing = dir.resolve("nope.yaml");
+        assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("nope.yaml");
+    }
+
+    @Test
+    void theRepositorysConfigFileLoadsAndGivesTheDefaults() {
+        String root = System.getProperty("sodam.repo.root");
+        Path repo = root == null || root.isBlank() ? Path.of("..") : Path.of(root);
+        assertDefaults(ConfigLoader.load(repo.resolve("config/sodam.yaml"), Map.of()));
+    }
+
+    @Test
+    void everyDocumentedKeyHasAnEnvironmentVariable() {
+        assertThat(ConfigLoader.documentedKeys()).containsKey("server.port");
+        assertThat(ConfigLoader.documentedKeys().get("server.port")).startsWith("SODAM_PORT");
+    }
+}

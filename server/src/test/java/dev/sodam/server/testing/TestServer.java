@@ -1,0 +1,136 @@
+package dev.sodam.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.SodamServer;
+import dev.sodam.server.config.ConfigLoader;
+import dev.sodam.server.config.SodamConfig;
+import dev.sodam.server.util.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real Sodam server on a random port over a real SQLite file, configured from the repo's real config. */
+public final class TestServer implements AutoCloseable {
+    public static final String ADMIN_EMAIL = "admin@sodam.test";
+    public static final String ADMIN_PASSWORD = "test-password-1";
+
+    private final SodamServer server;
+    private final Path dataDir;
+
+    private TestServer(SodamServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    /** The repository root: set by surefire, or the parent of the module directory. */
+    public static Path repoRoot() {
+        String root = System.getProperty("sodam.repo.root");
+        return (root == null ? Path.of("..") : Path.of(root)).toAbsolutePath().normalize();
+    }
+
+    /** The environment a test server runs with; tests may add to it. */
+    public static Map<String, String> environment(Path dataDir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SODAM_PORT", "0");
+        env.put("SODAM_HOST", "127.0.0.1");
+        env.put("SODAM_DATA_DIR", dataDir.toString());
+        env.put("SODAM_FAQ_SEED_DIR", repoRoot().resolve("config/faq").toString());
+        env.put("SODAM_BOT_INTENTS_FILE", repoRoot().resolve("config/bot/intents.json").toString());
+        env.put("SODAM_BOOTSTRAP_ADMIN", ADMIN_EMAIL + ":" + ADMIN_PASSWORD);
+        return env;
+    }
+
+    public static TestServer start(Path dataDir) throws InterruptedException {
+        return start(dataDir, Map.of());
+    }
+
+    public static TestServer start(Path dataDir, Map<String, String> extraEnv) throws InterruptedException {
+        Map<String, String> env = environment(dataDir);
+        env.putAll(extraEnv);
+        SodamConfig config = ConfigLoader.load(null, env);
+        return new TestServer(SodamServer.start(config), dataDir);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public URI visitorUri() {
+        return URI.create("ws://127.0.0.1:" + port() + "/ws?site=demo");
+    }
+
+    public URI agentUri() {
+        return URI.create("ws://127.0.0.1:" + port() + "/ws");
+    }
+
+    public String http(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** Waits until the bot has finished training, so tests do not depend on start-up timing. */
+    public void awaitBot() throws Exception {
+        server.bot().ready().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Logs in over HTTP and returns the bearer token. */
+    public String login(String email, String password) throws IOException, InterruptedException {
+        HttpResponse<String> response = post("/api/auth/login",
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}", null);
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login failed: " + response.statusCode() + " " + response.body());
+        }
+        return Json.MAPPER.readTree(response.body()).get("token").asText();
+    }
+
+    /**
+     * Adds an agent account straight into the database file (there is no admin API yet), hashing the
+     * password with the server's own argon2id hasher, and returns its id.
+     */
+    public String createAgent(String email, String name, String password) throws java.sql.SQLException {
+        String id = "ag_test_" + email.hashCode();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+             java.sql.PreparedStatement insert = db.prepareStatement(
+                     "INSERT INTO agents(id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'agent', ?, ?)")) {
+            insert.setString(1, id);
+            insert.setString(2, email);
+            insert.setString(3, name);
+            insert.setString(4, new dev.sodam.server.auth.PasswordHasher().hash(password));
+            insert.setLong(5, System.currentTimeMillis());
+            insert.executeUpdate();
+        }
+        return id;
+    }
+
+    public String loginAdmin() throws IOException, InterruptedException {
+        return login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    }
+
+    public HttpResponse<String> post(String path, String body, String bearer) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http(path)))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static JsonNode json(String body) throws IOException {
+        return Json.MAPPER.readTree(body);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
