@@ -1,6 +1,5 @@
 package dev.sodam.bot.analysis;
 
-import java.io.Reader;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
 import org.apache.lucene.analysis.en.PorterStemFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
@@ -68,44 +66,21 @@ public final class EnglishAnalysis {
 
     /** The word analyzer. */
     public static Analyzer wordAnalyzer() {
-        return new Analyzer() {
-            @Override
-            protected Reader initReader(String fieldName, Reader reader) {
-                return new NormalizingCharFilter(reader);
-            }
-
-            @Override
-            protected TokenStreamComponents createComponents(String fieldName) {
-                Tokenizer tok = new StandardTokenizer();
-                TokenStream ts = new EnglishPossessiveFilter(tok);
-                ts = new LowerCaseFilter(ts);
-                ts = new TermMapFilter(ts, TYPOS);
-                ts = new StopFilter(ts, STOP_WORDS);
-                ts = new PorterStemFilter(ts);
-                return new TokenStreamComponents(tok, ts);
-            }
-        };
+        return new FilterChain(NormalizingCharFilter::new, StandardTokenizer::new,
+                ts -> new PorterStemFilter(words(ts)));
     }
 
-    /** The character n-gram analyzer (typo-tolerant). */
+    /** The character n-gram analyzer (typo-tolerant): 3–4-grams of {@code _word_}. */
     public static Analyzer ngramAnalyzer() {
-        return new Analyzer() {
-            @Override
-            protected Reader initReader(String fieldName, Reader reader) {
-                return new NormalizingCharFilter(reader);
-            }
+        return new FilterChain(NormalizingCharFilter::new, StandardTokenizer::new,
+                ts -> new NGramTokenFilter(new PatternReplaceFilter(words(ts), WORD, "_$1_", false), 3, 4, false));
+    }
 
-            @Override
-            protected TokenStreamComponents createComponents(String fieldName) {
-                Tokenizer tok = new StandardTokenizer();
-                TokenStream ts = new EnglishPossessiveFilter(tok);
-                ts = new LowerCaseFilter(ts);
-                ts = new TermMapFilter(ts, TYPOS);
-                ts = new StopFilter(ts, STOP_WORDS);
-                ts = new PatternReplaceFilter(ts, WORD, "_$1_", false);
-                ts = new NGramTokenFilter(ts, 3, 4, false);
-                return new TokenStreamComponents(tok, ts);
-            }
-        };
+    /** The part both chains share: possessive → lower case → typo map → stop words. */
+    private static TokenStream words(TokenStream tokens) {
+        TokenStream ts = new EnglishPossessiveFilter(tokens);
+        ts = new LowerCaseFilter(ts);
+        ts = new TermMapFilter(ts, TYPOS);
+        return new StopFilter(ts, STOP_WORDS);
     }
 }

@@ -13,7 +13,6 @@ import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.charfilter.MappingCharFilter;
 import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.core.KeywordTokenizer;
@@ -73,41 +72,17 @@ public final class KoreanAnalysis {
 
     /** The word (morpheme) analyzer. */
     public static Analyzer wordAnalyzer() {
-        return new Analyzer() {
-            @Override
-            protected Reader initReader(String fieldName, Reader reader) {
-                return charFilters(reader);
-            }
-
-            @Override
-            protected TokenStreamComponents createComponents(String fieldName) {
-                Tokenizer tok = new KoreanTokenizer(TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, USER_DICT,
-                        KoreanTokenizer.DecompoundMode.MIXED, false, true);
-                TokenStream ts = new KoreanPartOfSpeechStopFilter(tok, STOP_TAGS);
-                ts = new KoreanReadingFormFilter(ts);
-                ts = new LowerCaseFilter(ts);
-                ts = new StopFilter(ts, STOP_WORDS);
-                return new TokenStreamComponents(tok, ts);
-            }
-        };
+        return new FilterChain(KoreanAnalysis::charFilters,
+                () -> new KoreanTokenizer(TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, USER_DICT,
+                        KoreanTokenizer.DecompoundMode.MIXED, false, true),
+                ts -> new StopFilter(new LowerCaseFilter(new KoreanReadingFormFilter(
+                        new KoreanPartOfSpeechStopFilter(ts, STOP_TAGS))), STOP_WORDS));
     }
 
-    /** The character n-gram analyzer (spacing-insensitive). */
+    /** The character n-gram analyzer (spacing-insensitive): syllable 2–3-grams of the text without spaces. */
     public static Analyzer ngramAnalyzer() {
-        return new Analyzer() {
-            @Override
-            protected Reader initReader(String fieldName, Reader reader) {
-                return charFilters(reader);
-            }
-
-            @Override
-            protected TokenStreamComponents createComponents(String fieldName) {
-                Tokenizer tok = new KeywordTokenizer(256);
-                TokenStream ts = new PatternReplaceFilter(tok, NON_CONTENT, "", true);
-                ts = new NGramTokenFilter(ts, 2, 3, false);
-                return new TokenStreamComponents(tok, ts);
-            }
-        };
+        return new FilterChain(KoreanAnalysis::charFilters, () -> new KeywordTokenizer(256),
+                ts -> new NGramTokenFilter(new PatternReplaceFilter(ts, NON_CONTENT, "", true), 2, 3, false));
     }
 
     /** Normalisation then the typo/synonym map. */
