@@ -10,15 +10,20 @@ public final class Replies {
 
     /** A reply that completes a future (the future completes on the domain thread). */
     public static <T> Reply<T> into(CompletableFuture<T> future) {
+        return of(future::complete, future::completeExceptionally);
+    }
+
+    /** A reply from two callbacks. */
+    public static <T> Reply<T> of(Consumer<T> ok, Consumer<ChatException> fail) {
         return new Reply<>() {
             @Override
             public void ok(T value) {
-                future.complete(value);
+                ok.accept(value);
             }
 
             @Override
             public void fail(ChatException error) {
-                future.completeExceptionally(error);
+                fail.accept(error);
             }
         };
     }

@@ -33,16 +33,7 @@ public final class SystemNoticeListener implements ChatEventListener {
 
     private void notice(Conversation conversation, String korean, String english) {
         String text = "ko".equals(conversation.locale()) ? korean : english;
-        service.postSystem(conversation.id(), text, new Reply<>() {
-            @Override
-            public void ok(Results.Posted value) {
-                // delivered through MessagePosted like every message
-            }
-
-            @Override
-            public void fail(ChatException error) {
-                log.warn("system notice for {} not stored: {}", conversation.id(), error.getMessage());
-            }
-        });
+        service.postSystem(conversation.id(), text, Replies.of(posted -> { }, error ->
+                log.warn("system notice for {} not stored: {}", conversation.id(), error.getMessage())));
     }
 }

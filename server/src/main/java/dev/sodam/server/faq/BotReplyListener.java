@@ -2,8 +2,8 @@ package dev.sodam.server.faq;
 
 import dev.sodam.bot.BotDecision;
 import dev.sodam.bot.FaqBot;
-import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.conversation.Reply;
 import dev.sodam.server.event.ChatEvent;
 import dev.sodam.server.event.ChatEvent.HandoffReason;
@@ -84,16 +84,7 @@ public final class BotReplyListener implements ChatEventListener {
     }
 
     private static <T> Reply<T> logFailure(Conversation conversation) {
-        return new Reply<>() {
-            @Override
-            public void ok(T value) {
-                // stored; delivery follows from the event
-            }
-
-            @Override
-            public void fail(ChatException error) {
-                log.warn("bot reply for {} not stored: {}", conversation.id(), error.getMessage());
-            }
-        };
+        return Replies.of(stored -> { }, error ->
+                log.warn("bot reply for {} not stored: {}", conversation.id(), error.getMessage()));
     }
 }

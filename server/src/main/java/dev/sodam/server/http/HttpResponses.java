@@ -24,24 +24,20 @@ public final class HttpResponses {
 
     public static void sendJson(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                                 Object body) {
-        byte[] bytes;
-        try {
-            bytes = Json.MAPPER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(bytes));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        send(ctx, request, response, false);
+        sendJson(ctx, request, status, body, false);
     }
 
+    /** An error in the protocol's shape: {@code {"code":"…","message":"…"}}. */
     public static void sendError(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                                  String code, String message, boolean close) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
+        sendJson(ctx, request, status, body, close);
+    }
+
+    private static void sendJson(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+                                 Object body, boolean close) {
         byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(body);

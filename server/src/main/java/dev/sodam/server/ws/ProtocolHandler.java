@@ -6,6 +6,7 @@ import dev.sodam.server.auth.Principal.VisitorPrincipal;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.conversation.Reply;
 import dev.sodam.server.conversation.Results;
 import dev.sodam.server.delivery.SessionRegistry;
@@ -179,17 +180,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     }
 
     private static <T> Reply<T> reply(Channel channel, String ref, Consumer<T> onOk) {
-        return new Reply<>() {
-            @Override
-            public void ok(T value) {
-                onOk.accept(value);
-            }
-
-            @Override
-            public void fail(ChatException error) {
-                ProtocolHandler.error(channel, error.code(), error.getMessage(), ref);
-            }
-        };
+        return Replies.of(onOk, error -> ProtocolHandler.error(channel, error.code(), error.getMessage(), ref));
     }
 
     private static void error(Channel channel, ErrorCode code, String message, String ref) {
