@@ -1,11 +1,10 @@
 package dev.sodam.server;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.SmallTalkIntent;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.PasswordHasher;
+import dev.sodam.server.auth.SiteDirectory;
 import dev.sodam.server.config.ConfigLoader;
 import dev.sodam.server.config.SodamConfig;
 import dev.sodam.server.conversation.ConversationService;
@@ -17,7 +16,6 @@ import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.BotReplyListener;
 import dev.sodam.server.http.HttpRouter;
 import dev.sodam.server.http.StaticFiles;
-import dev.sodam.server.model.Site;
 import dev.sodam.server.net.NettyServer;
 import dev.sodam.server.net.SodamChannelInitializer;
 import dev.sodam.server.store.SqliteStore;
@@ -27,9 +25,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,16 +45,18 @@ public final class SodamServer implements AutoCloseable {
     private final ConversationService service;
     private final ExecutorService blocking;
     private final ExecutorService botExecutor;
+    private final ScheduledExecutorService maintenance;
     private final BotEngine bot;
     private final NettyServer netty;
     private final String baseUrl;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
-                        BotEngine bot, NettyServer netty, String baseUrl) {
+                        ScheduledExecutorService maintenance, BotEngine bot, NettyServer netty, String baseUrl) {
         this.store = store;
         this.service = service;
         this.blocking = blocking;
         this.botExecutor = botExecutor;
+        this.maintenance = maintenance;
         this.bot = bot;
         this.netty = netty;
         this.baseUrl = baseUrl;
@@ -74,6 +74,7 @@ public final class SodamServer implements AutoCloseable {
         ConversationService service = new ConversationService(store, bus, clock, ids);
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(named("sodam-maintenance"));
         try {
             PasswordHasher hasher = new PasswordHasher();
             new Bootstrap(config, service, hasher, clock, ids).run();
@@ -86,15 +87,14 @@ public final class SodamServer implements AutoCloseable {
 
             AuthService auth = new AuthService(store, service, hasher, clock, ids,
                     Duration.ofHours(config.tokenTtlHours()));
-            LoadingCache<String, Optional<Site>> sites = Caffeine.newBuilder()
-                    .maximumSize(10_000)
-                    .refreshAfterWrite(Duration.ofSeconds(30))
-                    .build(id -> store.read(tx -> tx.site(id)));
+            SiteDirectory sites = new SiteDirectory(store);
+            sites.refresh();
+            maintenance.scheduleWithFixedDelay(sites::refresh, 30, 30, TimeUnit.SECONDS);
             String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
             HttpRouter router = new HttpRouter(auth, bot::ready, new StaticFiles(SodamServer.class.getClassLoader()),
                     blocking);
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
-                    config, clock, service, registry, sites::get, publicOrigin, router));
+                    config, clock, service, registry, sites, publicOrigin, router));
             NettyServer netty = NettyServer.bind(config.host(), config.port(), initializer);
 
             List<SmallTalkIntent> intents = Files.isRegularFile(config.botIntentsFile())
@@ -106,10 +106,11 @@ public final class SodamServer implements AutoCloseable {
             log.info("Sodam {} listening on {}:{} ({}) in {} ms — demo {}/demo · console {}/console", version(),
                     config.host(), netty.port(), netty.transport(), (System.nanoTime() - started) / 1_000_000,
                     baseUrl, baseUrl);
-            return new SodamServer(store, service, blocking, botExecutor, bot, netty, baseUrl);
+            return new SodamServer(store, service, blocking, botExecutor, maintenance, bot, netty, baseUrl);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
+            maintenance.shutdownNow();
             service.close();
             store.close();
             throw e;
@@ -145,6 +146,7 @@ public final class SodamServer implements AutoCloseable {
     @Override
     public void close() {
         netty.close();
+        maintenance.shutdownNow();
         botExecutor.shutdown();
         blocking.shutdown();
         try {

@@ -157,6 +157,13 @@ final class SqliteTx implements StoreTx {
     }
 
     @Override
+    public List<Site> sites() {
+        return query("SELECT id, name, allowed_origins FROM sites ORDER BY id", s -> { },
+                rs -> new Site(rs.getString(1), rs.getString(2),
+                        fromJson(rs.getString(3), new TypeReference<List<String>>() { })));
+    }
+
+    @Override
     public void insertSite(Site site) {
         update("INSERT INTO sites(id, name, allowed_origins) VALUES (?, ?, ?)", s -> {
             s.setString(1, site.id());

@@ -17,6 +17,8 @@ public interface StoreTx {
 
     void insertSite(Site site);
 
+    List<Site> sites();
+
     Optional<Visitor> visitorByTokenHash(String tokenHash);
 
     void insertVisitor(Visitor visitor, String tokenHash);
