@@ -1,0 +1,83 @@
+package dev.sodam.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sodam.server.SodamServer;
+import dev.sodam.server.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short run of the load generator against a real Sodam (in-process, real SQLite) and against the
+ * reference relay must find every message acked once and delivered to the agent once, in order,
+ * with no gap — so the figures the benchmark prints are about messages that really arrived.
+ * Not a benchmark: nothing here is timed.
+ */
+class LoadGeneratorTest {
+
+    private static Path repoRoot() {
+        String root = System.getProperty("sodam.repo.root");
+        return (root == null ? Path.of("..") : Path.of(root)).toAbsolutePath().normalize();
+    }
+
+    private static LoadGenerator.Options options(String target, int port, Path db, String mode) {
+        String[] args = {"--target", target, "--port", String.valueOf(port), "--chats", "6", "--chats-per-agent", "3",
+                "--mode", mode, "--rate", "60", "--warmup", "0.5", "--duration", "2.5", "--drain", "10",
+                "--setup-window", "3", "--client-threads", "2", "--sodam-db", db.toString()};
+        return LoadGenerator.Options.parse(args);
+    }
+
+    private static void assertExact(LoadGenerator.Result result, long atLeast) {
+        assertThat(result.tally().sent()).isGreaterThanOrEqualTo(atLeast);
+        assertThat(result.tally().exact()).as("%s", result.tally()).isTrue();
+        assertThat(result.misrouted()).isZero();
+        assertThat(result.lines()).extracting(line -> line.get("phase").asText()).containsExactly("warmup", "measure");
+        for (ObjectNode line : result.lines()) {
+            assertThat(line.get("lost").asLong()).isZero();
+            assertThat(line.get("acked").asLong()).isEqualTo(line.get("sent").asLong());
+            assertThat(line.get("p50_ms").asDouble()).isPositive();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void againstSodamEveryMessageIsAckedOnceAndDeliveredOnceInOrder(@TempDir Path dataDir) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("SODAM_PORT", "0");
+        env.put("SODAM_HOST", "127.0.0.1");
+        env.put("SODAM_DATA_DIR", dataDir.toString());
+        env.put("SODAM_FAQ_SEED_DIR", repoRoot().resolve("config/faq").toString());
+        env.put("SODAM_BOT_INTENTS_FILE", repoRoot().resolve("config/bot/intents.json").toString());
+        env.put("SODAM_BOOTSTRAP_ADMIN", "bench@sodam.test:bench-password-1");
+        env.put("SODAM_RATE_PER_SECOND", "100000");
+        env.put("SODAM_RATE_BURST", "100000");
+        env.put("SODAM_MAX_CHATS_PER_AGENT", "100"); // ignored by servers without routing limits
+        try (SodamServer server = SodamServer.start(ConfigLoader.load(null, env))) {
+            LoadGenerator.Result result = LoadGenerator.run(options("sodam", server.port(), dataDir.resolve("sodam.db"), "open"));
+            assertExact(result, 150);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void againstTheReferenceRelayEveryMessageIsAckedOnceAndDeliveredOnceInOrder(@TempDir Path dir) throws Exception {
+        try (ReferenceRelay relay = ReferenceRelay.start("127.0.0.1", 0, 2)) {
+            assertExact(LoadGenerator.run(options("reference", relay.port(), dir.resolve("unused.db"), "open")), 150);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void closedLoopKeepsOneMessagePerChatInFlightAndLosesNone(@TempDir Path dir) throws Exception {
+        try (ReferenceRelay relay = ReferenceRelay.start("127.0.0.1", 0, 2)) {
+            LoadGenerator.Result result = LoadGenerator.run(options("reference", relay.port(), dir.resolve("unused.db"), "closed"));
+            assertExact(result, 60);
+            assertThat(result.lines().get(1).get("rate_target").asInt()).isZero();
+        }
+    }
+}
