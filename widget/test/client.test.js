@@ -330,3 +330,55 @@ test('malformed and unknown frames are ignored; a throwing listener does not sto
   }
   assert.deepEqual(messages(), [1]);
 });
+
+// ---- routing frames (offers, presence, alerts) ------------------------------------------------
+
+/** An agent client, welcomed, recording the routing events. */
+function agent() {
+  const WS = fakeWebSocketClass();
+  const clock = new FakeClock();
+  const client = new SodamClient({
+    url: 'ws://test/ws', hello: () => agentHello('tok'), WebSocketImpl: WS,
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  const events = [];
+  for (const type of ['offer', 'offer_withdrawn', 'presence', 'alert', 'status']) client.on(type, (f) => events.push([type, f]));
+  client.connect();
+  const ws = welcome(WS, golden('s2c-welcome-agent'));
+  return { client, ws, WS, events };
+}
+
+test('offer, offer_withdrawn, presence and alert reach their own events, untouched', () => {
+  const { ws, events } = agent();
+  for (const name of ['s2c-offer', 's2c-offer-withdrawn', 's2c-presence', 's2c-alert']) ws.serverSend(golden(name));
+  assert.deepEqual(events.map(([t]) => t), ['offer', 'offer_withdrawn', 'presence', 'alert']);
+  assert.deepEqual(events[0][1], golden('s2c-offer'));
+  assert.equal(events[0][1].expiresAt, '2026-11-22T10:00:35Z');
+  assert.equal(events[1][1].reason, 'timeout');
+  assert.deepEqual([events[2][1].load, events[2][1].cap], [2, 3]);
+  assert.equal(events[3][1].code, 'unplaced');
+});
+
+test('a queued status with etaSeconds reaches the status event with the ETA', () => {
+  const { ws, events } = agent();
+  ws.serverSend(golden('s2c-status-queued-eta'));
+  assert.deepEqual(events, [['status', golden('s2c-status-queued-eta')]]);
+});
+
+test('routing frames are not dedup-tracked: the same offer twice is delivered twice (the UI decides)', () => {
+  const { ws, events } = agent();
+  ws.serverSend(golden('s2c-offer'));
+  ws.serverSend(golden('s2c-offer'));
+  assert.equal(events.filter(([t]) => t === 'offer').length, 2);
+});
+
+test('presence sends only the three statuses; decline and presence are dropped while not welcomed', () => {
+  const { client, ws, WS } = agent();
+  assert.equal(client.presence('busy'), false);
+  assert.equal(client.presence('online'), true);
+  assert.deepEqual(ws.frames.slice(1), [{ type: 'presence', status: 'online' }]);
+  ws.serverDrop();
+  assert.equal(client.presence('away'), false);
+  assert.equal(client.decline(CONV), false);
+  assert.equal(WS.instances.length, 1, 'nothing was written to a dead socket');
+});

@@ -74,14 +74,25 @@ test('handoff, sync, typing, read, accept, resolve equal their golden frames', (
   ]);
 });
 
+test('decline and presence equal their golden frames', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
+  assert.equal(client.decline(golden('c2s-decline').conversationId), true);
+  assert.equal(client.presence(golden('c2s-presence').status), true);
+  assert.deepEqual(afterHello(ws), [golden('c2s-decline'), golden('c2s-presence')]);
+});
+
 test('every golden s2c frame reaches its event', () => {
   const { client, ws } = connected({ welcome: null });
   const seen = [];
-  for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack']) {
+  for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack',
+    'offer', 'offer_withdrawn', 'presence', 'alert']) {
     client.on(type, (f) => seen.push([type, f]));
   }
   const names = goldenNames().filter((n) => n.startsWith('s2c-'));
-  assert.ok(names.length >= 15, 'golden s2c frames found');
+  assert.ok(names.length >= 21, 'golden s2c frames found');
+  for (const routing of ['s2c-offer', 's2c-offer-withdrawn', 's2c-presence', 's2c-alert', 's2c-status-queued-eta']) {
+    assert.ok(names.includes(routing), `${routing} is among the golden frames`);
+  }
   for (const name of names) {
     // Message frames share seqs across files; reset so each one is new to the client.
     client.setLastSeq(CONV, 0);
@@ -97,7 +108,7 @@ test('every golden s2c frame reaches its event', () => {
 
 test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
-    'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve']);
+    'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { pickLocale, translator, formatWaiting, stringTables } from '../src/js/i18n.js';
+import { pickLocale, translator, formatWaiting, formatEta, queueStatusText, stringTables } from '../src/js/i18n.js';
+import { golden } from './fake-socket.js';
 
 /** Just enough of a Document for pickLocale. */
 function doc(lang, dataLocale) {
@@ -55,4 +56,36 @@ test('formatWaiting', () => {
   assert.equal(formatWaiting(since, t, at(3)), '3분');
   assert.equal(formatWaiting(since, t, at(65)), '1시간 5분');
   assert.equal(formatWaiting('nonsense', t, at(1)), '');
+});
+
+test('formatEta: under a minute, about N minutes (rounded), hours; empty when unknown', () => {
+  const ko = translator('ko');
+  const en = translator('en');
+  assert.equal(formatEta(0, ko), '1분 이내');
+  assert.equal(formatEta(59, ko), '1분 이내');
+  assert.equal(formatEta(59, en), 'under a minute');
+  assert.equal(formatEta(60, ko), '약 1분');
+  assert.equal(formatEta(95, ko), '약 2분');
+  assert.equal(formatEta(95, en), 'about 2 min');
+  assert.equal(formatEta(89, en), 'about 1 min');
+  assert.equal(formatEta(3540, ko), '약 59분');
+  assert.equal(formatEta(3900, ko), '약 1시간 5분');
+  assert.equal(formatEta(3900, en), 'about 1 h 5 min');
+  for (const junk of [undefined, null, -1, NaN, Infinity, '95']) assert.equal(formatEta(junk, ko), '', String(junk));
+});
+
+test('queueStatusText: position with ETA from the golden status; the old text without it', () => {
+  const ko = translator('ko');
+  const en = translator('en');
+  const eta = golden('s2c-status-queued-eta');
+  assert.equal(queueStatusText(ko, eta), '대기 순서 3번째 · 예상 대기 약 2분');
+  assert.equal(queueStatusText(en, eta), 'You are #3 in the queue · about 2 min');
+  assert.equal(queueStatusText(ko, { queuePosition: 1, etaSeconds: 20 }), '대기 순서 1번째 · 예상 대기 1분 이내');
+  assert.equal(queueStatusText(en, { queuePosition: 1, etaSeconds: 20 }), 'You are #1 in the queue · under a minute');
+  const plain = golden('s2c-status-queued');
+  assert.equal(queueStatusText(ko, plain), '대기 순서: 2번째', 'no etaSeconds: unchanged text');
+  assert.equal(queueStatusText(en, plain), 'You are #2 in the queue');
+  assert.equal(queueStatusText(ko, { queuePosition: 2, etaSeconds: null }), '대기 순서: 2번째');
+  assert.equal(queueStatusText(ko, {}), '상담원을 기다리고 있어요');
+  assert.equal(queueStatusText(en, { etaSeconds: 130 }), 'Waiting for an agent · about 2 min');
 });

@@ -100,11 +100,14 @@ test('pages carry the required hooks', () => {
   assert.match(demo, /<html lang="ko">/);
   assert.match(demo, /<script src="\/widget\.js" data-site="demo" async><\/script>/);
   const consoleHtml = readFileSync(path.join(SRC, 'console/index.html'), 'utf8');
-  for (const id of ['login-email', 'login-password', 'login-submit', 'login-error', 'queue', 'mine', 'agent-name']) {
+  for (const id of ['login-email', 'login-password', 'login-submit', 'login-error', 'queue', 'mine', 'agent-name',
+    'presence-select', 'load', 'agents', 'toast']) {
     assert.match(consoleHtml, new RegExp(`data-testid="${id}"`), id);
   }
   const consoleJs = readFileSync(path.join(SRC, 'console/console.js'), 'utf8');
-  for (const id of ['queue-item', 'accept', 'chat-tab', 'chat', 'message', 'text', 'reply-input', 'reply-send', 'resolve']) {
+  for (const id of ['queue-item', 'accept', 'chat-tab', 'chat', 'message', 'text', 'reply-input', 'reply-send', 'resolve',
+    'offer', 'offer-countdown', 'offer-accept', 'offer-decline', 'alert', 'alert-accept', 'alert-dismiss',
+    'agent-row', 'agent-status', 'agent-load']) {
     assert.match(consoleJs, new RegExp(`testid: '${id}'`), id);
   }
   const widgetJs = readFileSync(path.join(SRC, 'js/visitor/widget.js'), 'utf8');

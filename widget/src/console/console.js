@@ -4,6 +4,7 @@
 import { SodamClient, agentHello } from '/js/protocol/client.js';
 import { pickLocale, translator, formatWaiting } from '/js/i18n.js';
 import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
+import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
 
 const locale = pickLocale(document);
 const t = translator(locale);
@@ -14,6 +15,11 @@ const TYPING_REFRESH_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 const REMOTE_TYPING_TIMEOUT_MS = 8000;
 const TITLE = t('console.title');
+/** A refless `conflict` this soon after our `accept` is that accept's answer (limit reached, or taken). */
+const ACCEPT_CONFLICT_WINDOW_MS = 10000;
+const OFFER_URGENT_SECONDS = 10;
+/** User gestures that may ask for the Notification permission (never asked at page load). */
+const GESTURES = ['click', 'keydown'];
 
 const $ = (selector) => document.querySelector(selector);
 const ui = {
@@ -33,6 +39,13 @@ const ui = {
   tabs: $('#tabs'),
   chatSlot: $('#chat-slot'),
   toast: $('#toast'),
+  presenceSelect: $('[data-testid="presence-select"]'),
+  load: $('[data-testid="load"]'),
+  offersGroup: $('#offers-group'),
+  offers: $('#offers'),
+  alerts: $('#alerts'),
+  agentsGroup: $('#agents-group'),
+  agents: $('[data-testid="agents"]'),
 };
 
 /** Everything the page knows; reset on logout. */
@@ -55,6 +68,9 @@ function freshState() {
     typingOn: null, // {id, at} while we announce typing
     typingIdle: null,
     lastReadSent: new Map(),
+    routing: new RoutingState(null), // offers, presence, alerts (./routing.js)
+    notifications: new Map(), // conversationId → desktop Notification of its offer
+    lastAcceptAt: 0,
   };
 }
 
@@ -80,6 +96,9 @@ function boot() {
     if (S.active) markRead(S.active);
   });
   setInterval(() => { if (S.client) renderLists(); }, 30000); // waiting times tick
+  setInterval(tickOffers, 500); // offer countdowns (half a second keeps them within one of the truth)
+  ui.presenceSelect.addEventListener('change', onPresenceChange);
+  for (const type of GESTURES) document.addEventListener(type, askNotificationPermission);
 
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) startApp(token, readUser());
@@ -137,7 +156,9 @@ function logout(message = '') {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(USER_KEY);
   sessionStorage.removeItem('sodam:console:outbox'); // unsent replies belong to the old session
+  for (const n of S.notifications.values()) closeQuietly(n);
   S = freshState();
+  renderRouting();
   ui.queue.replaceChildren();
   ui.mine.replaceChildren();
   ui.tabs.replaceChildren();
@@ -159,6 +180,7 @@ function startApp(token, user) {
     storage: prefixedStorage(sessionStorage, 'sodam:console:'),
   });
   S.client = client;
+  S.routing.setMe(user ?? null); // presence frames may arrive before the welcome
   for (const f of client.pending()) S.pendingOut.set(f.clientMsgId, { conversationId: f.conversationId, text: f.text });
   client.on('state', renderConnection);
   client.on('welcome', onWelcome);
@@ -167,6 +189,10 @@ function startApp(token, user) {
   client.on('message', onMessage);
   client.on('typing', onTyping);
   client.on('error', onError);
+  client.on('offer', onOffer);
+  client.on('offer_withdrawn', onOfferWithdrawn);
+  client.on('presence', onPresence);
+  client.on('alert', onAlert);
   client.connect();
   renderChat();
 }
@@ -174,10 +200,12 @@ function startApp(token, user) {
 function renderConnection(state) {
   ui.connection.textContent = t(`console.connection.${state}`);
   ui.connection.dataset.state = state;
+  ui.presenceSelect.disabled = state !== 'open'; // a presence frame only counts once welcomed
 }
 
 function onWelcome(w) {
   S.me = w.agent;
+  S.routing.setMe(w.agent);
   ui.agentName.textContent = w.agent?.name ?? '';
   // The welcome list (queue + mine) is authoritative; keep others only while a tab shows them.
   const listed = new Set();
@@ -186,6 +214,10 @@ function onWelcome(w) {
     upsertConversation(c, { quiet: true });
   }
   for (const id of [...S.convs.keys()]) if (!listed.has(id) && !S.tabs.includes(id)) S.convs.delete(id);
+  // Alerts are about queued conversations; the welcome lists the whole queue.
+  for (const id of [...S.routing.alerts.keys()]) {
+    if (S.convs.get(id)?.state !== 'queued') S.routing.dismissAlert(id);
+  }
   renderAll();
 }
 
@@ -193,6 +225,11 @@ function onError(e) {
   if (e.code === 'unauthorized') return logout(t('console.login.expired'));
   const pending = e.ref ? S.pendingOut.get(e.ref) : null;
   if (e.code === 'rate_limited' || e.code === 'internal') return undefined; // the client retries
+  if (e.code === 'conflict' && !pending && e.message) {
+    // accept beyond the limit, or already taken: the server's own words say which.
+    const key = Date.now() - S.lastAcceptAt < ACCEPT_CONFLICT_WINDOW_MS ? 'console.acceptConflict' : 'console.conflict';
+    return toast(t(key, { message: e.message }));
+  }
   if (pending) {
     pending.failed = e.code;
     if (pending.conversationId === S.active) renderChat();
@@ -215,6 +252,11 @@ function upsertConversation(c, { quiet = false } = {}) {
   }
   if (c.state !== 'queued') S.unseenQueue.delete(c.id);
   const merged = S.convs.get(c.id);
+  // Out of the queue: its offer or "unplaced" alert is moot.
+  if (S.routing.conversationChanged(merged)) {
+    closeNotification(c.id);
+    if (!quiet) renderRouting();
+  }
   // Taken by someone else or over: keep the tab readable, but stop re-syncing it on reconnect
   // (the server would answer forbidden).
   if (merged.state === 'resolved' || (merged.state === 'assigned' && !isMine(merged))) S.client?.unwatch(c.id);
@@ -311,7 +353,124 @@ function markRead(id) {
 
 function accept(id) {
   openTab(id);
-  S.client.accept(id);
+  S.lastAcceptAt = Date.now();
+  if (!S.client.accept(id)) return toast(t('console.notConnected'));
+  if (S.routing.drop(id)) {
+    closeNotification(id);
+    renderOffers();
+    updateTitle();
+  }
+  return undefined;
+}
+
+function declineOffer(id) {
+  if (!S.client.decline(id)) return toast(t('console.notConnected'));
+  S.routing.drop(id);
+  closeNotification(id);
+  renderOffers();
+  updateTitle();
+  return undefined;
+}
+
+// ---- routing: offers, presence, alerts -------------------------------------------------------
+
+function onOffer(f) {
+  if (f.conversation?.id) upsertConversation(f.conversation, { quiet: true });
+  const isNew = S.routing.offer(f);
+  if (isNew) {
+    beep();
+    notifyOffer(f.conversationId);
+  }
+  renderOffers();
+  renderLists();
+  updateTitle();
+}
+
+function onOfferWithdrawn(f) {
+  const offer = S.routing.withdraw(f);
+  closeNotification(f.conversationId);
+  if (!offer) return; // we accepted or declined it already
+  const name = visitorLabel(S.convs.get(f.conversationId) ?? offer.conversation, f.conversationId);
+  toast(t(withdrawnKey(f.reason), { name }));
+  renderOffers();
+  updateTitle();
+}
+
+function onPresence(f) {
+  const who = S.routing.presence(f);
+  if (who === 'self') renderPresence();
+  else if (who === 'other') renderAgents();
+}
+
+function onAlert(f) {
+  if (S.routing.alert(f)) beep();
+  renderAlerts();
+}
+
+function onPresenceChange() {
+  const status = ui.presenceSelect.value;
+  // Until the server's presence frame confirms it, the select shows the agent's choice.
+  if (!S.client?.presence(status)) {
+    toast(t('console.notConnected'));
+    renderPresence();
+  }
+}
+
+function tickOffers() {
+  if (S.routing.offers.size === 0) return;
+  const gone = S.routing.prune();
+  if (gone.length) {
+    for (const id of gone) closeNotification(id);
+    renderOffers();
+    updateTitle();
+    return;
+  }
+  for (const li of ui.offers.querySelectorAll('[data-testid="offer"]')) updateCountdown(li);
+}
+
+// ---- desktop notifications -------------------------------------------------------------------
+
+let notificationAsked = false;
+
+/** On the first gesture inside the app (never at page load): ask once, if the browser has not been told yet. */
+function askNotificationPermission() {
+  if (!S.client || notificationAsked) return;
+  notificationAsked = true;
+  for (const type of GESTURES) document.removeEventListener(type, askNotificationPermission);
+  if (!('Notification' in window) || Notification.permission !== 'default') return;
+  try {
+    Notification.requestPermission()?.catch?.(() => {});
+  } catch { /* old callback-only API or blocked: no notifications */ }
+}
+
+/** A desktop notification for an offer, when allowed and the agent is not looking at the page. */
+function notifyOffer(id) {
+  if (!('Notification' in window) || Notification.permission !== 'granted' || pageAttended()) return;
+  const offer = S.routing.offers.get(id);
+  const c = S.convs.get(id) ?? offer?.conversation;
+  try {
+    const n = new Notification(t('console.offer.notifyTitle'), {
+      body: t('console.offer.notifyBody', { name: visitorLabel(c, id), preview: c?.preview ?? '' }),
+      tag: `sodam-offer-${id}`,
+    });
+    n.onclick = () => {
+      window.focus();
+      n.close();
+      ui.offers.querySelector(`[data-conversation-id="${CSS.escape(id)}"] [data-testid="offer-accept"]`)?.focus();
+    };
+    S.notifications.set(id, n);
+  } catch { /* e.g. Chrome on Android only allows notifications from a service worker */ }
+}
+
+function closeNotification(id) {
+  const n = S.notifications.get(id);
+  if (!n) return;
+  S.notifications.delete(id);
+  closeQuietly(n);
+}
+
+function closeQuietly(n) {
+  try { n.close(); } catch { /* already gone */ }
 }
 
 function resolveConversation(id) {
@@ -424,7 +583,8 @@ function markQueueSeen() {
 }
 
 function updateTitle() {
-  const n = S.unseenQueue.size;
+  // Pending offers always count: they expire, so they need the agent now.
+  const n = new Set([...S.unseenQueue, ...S.routing.offers.keys()]).size;
   document.title = n > 0 ? `(${n}) ${TITLE}` : TITLE;
 }
 
@@ -438,6 +598,7 @@ function toast(message) {
 // ---- rendering ------------------------------------------------------------------------------
 
 function renderAll() {
+  renderRouting();
   renderLists();
   renderTabs();
   renderChat();
@@ -482,6 +643,106 @@ function mineItem(c) {
       h('span', { class: 'name' }, visitorName(c)),
       unread ? h('span', { class: 'badge', 'aria-label': t('console.unread', { n: unread }) }, String(unread)) : null),
     h('span', { class: 'preview' }, c.preview ?? '')));
+}
+
+function renderRouting() {
+  renderPresence();
+  renderOffers();
+  renderAlerts();
+  renderAgents();
+}
+
+function presenceLabel(status) {
+  const key = `console.presence.${status}`;
+  return t(key) === key ? String(status ?? '') : t(key);
+}
+
+function renderPresence() {
+  const self = S.routing.self;
+  ui.presenceSelect.value = S.routing.status;
+  ui.presenceSelect.dataset.status = S.routing.status;
+  ui.load.textContent = formatLoad(self?.load, self?.cap);
+  if (ui.load.textContent) ui.load.title = t('console.loadLabel', { load: self.load, cap: self.cap });
+  else ui.load.removeAttribute('title');
+  if (self && self.load >= self.cap) ui.load.dataset.full = ''; // at the limit: no offers come
+  else delete ui.load.dataset.full;
+}
+
+function renderOffers() {
+  const offers = S.routing.sortedOffers();
+  ui.offersGroup.hidden = offers.length === 0;
+  ui.offers.replaceChildren(...offers.map(offerItem));
+}
+
+function offerItem(o) {
+  const id = o.conversationId;
+  const c = { ...o.conversation, ...S.convs.get(id) };
+  const name = visitorLabel(c, id);
+  const li = h('li', {
+    class: 'offer', testid: 'offer', role: 'group', 'aria-label': t('console.offers'),
+    dataset: { conversationId: id, expiresAt: o.expiresAt },
+  },
+  h('div', { class: 'item-top' },
+    h('span', { class: 'name' }, name),
+    h('span', { class: 'locale' }, (c.locale ?? '').toUpperCase()),
+    h('span', { class: 'countdown', testid: 'offer-countdown' })),
+  h('span', { class: 'preview' }, c.preview ?? ''),
+  h('div', { class: 'offer-actions' },
+    h('button', {
+      class: 'btn btn--primary btn--small', type: 'button', testid: 'offer-accept',
+      'aria-label': t('console.offer.acceptLabel', { name }), onclick: () => accept(id),
+    }, t('console.offer.accept')),
+    h('button', {
+      class: 'btn btn--ghost btn--small', type: 'button', testid: 'offer-decline',
+      'aria-label': t('console.offer.declineLabel', { name }), onclick: () => declineOffer(id),
+    }, t('console.offer.decline'))));
+  updateCountdown(li);
+  return li;
+}
+
+function updateCountdown(li) {
+  const left = secondsLeft(li.dataset.expiresAt);
+  li.querySelector('[data-testid="offer-countdown"]').textContent = t('console.offer.countdown', { n: left });
+  li.classList.toggle('offer--urgent', left <= OFFER_URGENT_SECONDS);
+}
+
+/** Keyed: a banner already shown is left alone, so screen readers announce only new ones. */
+function renderAlerts() {
+  const alerts = S.routing.alerts;
+  for (const el of [...ui.alerts.children]) if (!alerts.has(el.dataset.conversationId)) el.remove();
+  for (const [id, a] of alerts) {
+    if (ui.alerts.querySelector(`[data-conversation-id="${CSS.escape(id)}"]`)) continue;
+    const name = visitorLabel(S.convs.get(id), id);
+    const key = `console.alert.${a.code}`;
+    const text = t(key, { name });
+    ui.alerts.append(h('div', {
+      class: 'alert', testid: 'alert', dataset: { conversationId: id, code: a.code },
+    },
+    h('span', { class: 'alert-text' }, text === key ? name : text), // an unknown code: name + the server's words
+    a.message ? h('span', { class: 'alert-detail' }, a.message) : null,
+    h('span', { class: 'spacer' }),
+    h('button', {
+      class: 'btn btn--primary btn--small', type: 'button', testid: 'alert-accept',
+      'aria-label': t('console.alert.acceptLabel', { name }), onclick: () => accept(id),
+    }, t('console.alert.accept')),
+    h('button', {
+      class: 'btn btn--ghost btn--small', type: 'button', testid: 'alert-dismiss',
+      onclick: () => { S.routing.dismissAlert(id); renderAlerts(); },
+    }, t('console.alert.dismiss'))));
+  }
+  ui.alerts.hidden = alerts.size === 0;
+}
+
+function renderAgents() {
+  ui.agentsGroup.hidden = !(S.routing.isAdmin || S.routing.agents.size > 0);
+  ui.agents.replaceChildren(...S.routing.agentRows().map((a) => h('li', {
+    class: 'agent-row', testid: 'agent-row', dataset: { agentId: a.id, status: a.status },
+  },
+  h('span', { class: 'dot', 'aria-hidden': 'true' }),
+  h('span', { class: 'name' }, a.name),
+  h('span', { class: 'agent-status', testid: 'agent-status' }, presenceLabel(a.status)),
+  h('span', { class: 'agent-load', testid: 'agent-load', title: Number.isInteger(a.load) ? t('console.loadLabel', { load: a.load, cap: a.cap }) : null },
+    formatLoad(a.load, a.cap)))));
 }
 
 function renderTabs() {

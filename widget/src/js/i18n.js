@@ -28,6 +28,11 @@ const STRINGS = {
     'widget.pending': '보내는 중',
     'widget.failed': '전송 실패',
     'widget.unread': '새 메시지 {n}개',
+    'widget.queueEta': '대기 순서 {n}번째 · 예상 대기 {eta}',
+    'widget.queuedEta': '상담원을 기다리고 있어요 · 예상 대기 {eta}',
+    'widget.eta.underMinute': '1분 이내',
+    'widget.eta.minutes': '약 {n}분',
+    'widget.eta.hours': '약 {h}시간 {m}분',
     'error.too_large': '메시지가 너무 길어요. 4,000자까지 보낼 수 있어요.',
     'error.bad_request': '보낼 수 없는 메시지예요.',
     'error.conflict': '이미 처리된 요청이에요.',
@@ -76,6 +81,35 @@ const STRINGS = {
     'console.unread': '읽지 않은 메시지 {n}개',
     'console.lists': '상담 목록',
     'console.tabs': '열린 상담',
+    'console.presence.label': '내 상태',
+    'console.presence.online': '온라인',
+    'console.presence.away': '자리 비움',
+    'console.presence.offline': '오프라인',
+    'console.load': '{load} / {cap}',
+    'console.loadLabel': '진행 중인 상담 {load}개 (최대 {cap}개)',
+    'console.offers': '나에게 온 상담 제안',
+    'console.offer.accept': '수락',
+    'console.offer.decline': '거절',
+    'console.offer.acceptLabel': '{name} 님의 상담 제안 수락',
+    'console.offer.declineLabel': '{name} 님의 상담 제안 거절',
+    'console.offer.countdown': '{n}초 남음',
+    'console.offer.notifyTitle': '새 상담 제안',
+    'console.offer.notifyBody': '{name}: {preview}',
+    'console.withdrawn.timeout': '응답 시간이 지나 {name} 님의 상담이 다른 상담원에게 넘어갔어요',
+    'console.withdrawn.declined': '{name} 님의 상담 제안을 거절했어요',
+    'console.withdrawn.taken': '{name} 님의 상담을 다른 상담원이 맡았어요',
+    'console.withdrawn.presence': '상태가 바뀌어 {name} 님의 상담 제안이 취소되었어요',
+    'console.withdrawn.other': '{name} 님의 상담 제안이 취소되었어요',
+    'console.acceptConflict': '수락할 수 없어요: {message}',
+    'console.conflict': '처리할 수 없어요: {message}',
+    'console.notConnected': '서버에 연결되어 있지 않아요. 잠시 후 다시 시도해 주세요.',
+    'console.alerts': '관리자 알림',
+    'console.alert.unplaced': '{name} 님의 상담을 아무도 수락하지 않았어요',
+    'console.alert.accept': '열고 수락',
+    'console.alert.acceptLabel': '{name} 님의 상담 열고 수락',
+    'console.alert.dismiss': '닫기',
+    'console.agents': '상담원 현황',
+    'console.agentsEmpty': '상태가 바뀐 상담원이 여기에 표시돼요',
   },
   en: {
     'widget.title': 'Sodam chat',
@@ -102,6 +136,11 @@ const STRINGS = {
     'widget.pending': 'Sending',
     'widget.failed': 'Not sent',
     'widget.unread': 'new messages: {n}',
+    'widget.queueEta': 'You are #{n} in the queue · {eta}',
+    'widget.queuedEta': 'Waiting for an agent · {eta}',
+    'widget.eta.underMinute': 'under a minute',
+    'widget.eta.minutes': 'about {n} min',
+    'widget.eta.hours': 'about {h} h {m} min',
     'error.too_large': 'That message is too long (4,000 characters max).',
     'error.bad_request': 'That message could not be sent.',
     'error.conflict': 'That was already handled.',
@@ -150,6 +189,35 @@ const STRINGS = {
     'console.unread': '{n} unread',
     'console.lists': 'Conversations',
     'console.tabs': 'Open chats',
+    'console.presence.label': 'My status',
+    'console.presence.online': 'Online',
+    'console.presence.away': 'Away',
+    'console.presence.offline': 'Offline',
+    'console.load': '{load} / {cap}',
+    'console.loadLabel': '{load} open chats (limit {cap})',
+    'console.offers': 'Offered to you',
+    'console.offer.accept': 'Accept',
+    'console.offer.decline': 'Decline',
+    'console.offer.acceptLabel': 'Accept the chat offer from {name}',
+    'console.offer.declineLabel': 'Decline the chat offer from {name}',
+    'console.offer.countdown': '{n}s left',
+    'console.offer.notifyTitle': 'New chat offer',
+    'console.offer.notifyBody': '{name}: {preview}',
+    'console.withdrawn.timeout': 'Time ran out: the chat with {name} went to another agent',
+    'console.withdrawn.declined': 'You declined the chat with {name}',
+    'console.withdrawn.taken': 'Another agent took the chat with {name}',
+    'console.withdrawn.presence': 'Your status changed, so the offer for {name} was withdrawn',
+    'console.withdrawn.other': 'The offer for {name} was withdrawn',
+    'console.acceptConflict': 'Could not accept: {message}',
+    'console.conflict': 'Could not do that: {message}',
+    'console.notConnected': 'Not connected to the server. Please try again shortly.',
+    'console.alerts': 'Supervisor alerts',
+    'console.alert.unplaced': 'Nobody accepted the chat with {name}',
+    'console.alert.accept': 'Open and accept',
+    'console.alert.acceptLabel': 'Open and accept the chat with {name}',
+    'console.alert.dismiss': 'Dismiss',
+    'console.agents': 'Agents',
+    'console.agentsEmpty': 'Agents appear here when their status changes',
   },
 };
 
@@ -191,6 +259,28 @@ export function formatWaiting(since, t, now = Date.now()) {
   if (minutes < 1) return t('console.justNow');
   if (minutes < 60) return t('console.minutes', { n: minutes });
   return t('console.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+/**
+ * Expected wait from a status's `etaSeconds`: "1분 이내" under a minute, else "약 2분"
+ * (rounded to the nearest minute), "약 1시간 5분" from an hour. '' when unknown.
+ */
+export function formatEta(seconds, t) {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 60) return t('widget.eta.underMinute');
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 60) return t('widget.eta.minutes', { n: minutes });
+  return t('widget.eta.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+/**
+ * The visitor's status line while queued: position and, when the server knows it, the ETA.
+ * "대기 순서 3번째 · 예상 대기 약 2분"; without etaSeconds the older "대기 순서: 3번째".
+ */
+export function queueStatusText(t, { queuePosition, etaSeconds } = {}) {
+  const eta = formatEta(etaSeconds, t);
+  if (queuePosition) return eta ? t('widget.queueEta', { n: queuePosition, eta }) : t('widget.queue', { n: queuePosition });
+  return eta ? t('widget.queuedEta', { eta }) : t('widget.queued');
 }
 
 /** For tests: the key sets of every locale. */

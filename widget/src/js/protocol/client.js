@@ -14,6 +14,9 @@ const MAX_BACKOFF_EXPONENT = 20; // 2**20 × initialMs is far beyond any sane ma
 /** Errors that mean "not processed, try again later" rather than "this send is wrong". */
 const RETRYABLE_CODES = new Set(['rate_limited', 'internal']);
 
+/** The statuses an agent may set with `presence`. */
+export const PRESENCE_STATUSES = Object.freeze(['online', 'away', 'offline']);
+
 export const DEFAULT_BACKOFF = Object.freeze({ initialMs: 500, maxMs: 15000, jitter: 0.3 });
 
 /** The visitor `hello`. `resume` is omitted unless it names a conversation. */
@@ -109,7 +112,10 @@ export class SodamClient {
 
   // ---- events -------------------------------------------------------------------------------
 
-  /** Subscribe to 'welcome','message','status','conversation','typing','read','error','ack','state'. Returns an unsubscribe function. */
+  /**
+   * Subscribe to 'welcome','message','status','conversation','typing','read','error','ack','state',
+   * and the routing pushes 'offer','offer_withdrawn','presence','alert'. Returns an unsubscribe function.
+   */
   on(type, fn) {
     if (!this._listeners.has(type)) this._listeners.set(type, new Set());
     this._listeners.get(type).add(fn);
@@ -254,6 +260,10 @@ export class SodamClient {
       case 'conversation':
       case 'typing':
       case 'read':
+      case 'offer':
+      case 'offer_withdrawn':
+      case 'presence':
+      case 'alert':
         return this._emit(frame.type, frame);
       default:
         return undefined; // unknown pushes are ignored so newer servers do not break older widgets
@@ -489,5 +499,16 @@ export class SodamClient {
 
   resolve(conversationId) {
     return this._sendFrame({ type: 'resolve', conversationId });
+  }
+
+  /** Refuse an `offer` (the server offers the conversation to the next agent). */
+  decline(conversationId) {
+    return this._sendFrame({ type: 'decline', conversationId });
+  }
+
+  /** Agent presence: 'online' | 'away' | 'offline'. Anything else is not sent. */
+  presence(status) {
+    if (!PRESENCE_STATUSES.includes(status)) return false;
+    return this._sendFrame({ type: 'presence', status });
   }
 }

@@ -3,7 +3,7 @@
 // visitors, agents, the bot or the FAQ is inserted as text (see ../dom.js), never as HTML.
 
 import { SodamClient, visitorHello } from '../protocol/client.js';
-import { pickLocale, translator } from '../i18n.js';
+import { pickLocale, translator, queueStatusText } from '../i18n.js';
 import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '../dom.js';
 import { WIDGET_CSS } from './styles.js';
 
@@ -311,13 +311,13 @@ class VisitorWidget {
     this.markRead();
   }
 
-  applyStatus({ state, queuePosition, agent }) {
+  applyStatus({ state, queuePosition, etaSeconds, agent }) {
     this.convState = state;
     this.root.dataset.state = state;
     this.handoffButton.hidden = state === 'queued' || state === 'assigned';
     this.agentName.textContent = state === 'assigned' && agent?.name ? agent.name : '';
     let text = '';
-    if (state === 'queued') text = queuePosition ? this.t('widget.queue', { n: queuePosition }) : this.t('widget.queued');
+    if (state === 'queued') text = queueStatusText(this.t, { queuePosition, etaSeconds });
     else if (state === 'assigned') text = agent?.name ? this.t('widget.assigned', { name: agent.name }) : '';
     else if (state === 'resolved') text = this.t('widget.resolved');
     this.statusEl.textContent = text;

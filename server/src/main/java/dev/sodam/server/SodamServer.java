@@ -9,7 +9,11 @@ import dev.sodam.server.config.ConfigLoader;
 import dev.sodam.server.config.SodamConfig;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.SystemNoticeListener;
+import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.delivery.DeliveryListener;
+import dev.sodam.server.delivery.RoutingDelivery;
+import dev.sodam.server.routing.Router;
+import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.faq.BotEngine;
@@ -71,7 +75,10 @@ public final class SodamServer implements AutoCloseable {
         Ids ids = new Ids(clock);
         Store store = SqliteStore.open(config.dataDir());
         EventBus bus = new EventBus();
-        ConversationService service = new ConversationService(store, bus, clock, ids);
+        RoutingSettings routing = new RoutingSettings(config.maxChatsPerAgent(),
+                Duration.ofSeconds(config.offerSeconds()), config.maxOfferAttempts(),
+                Duration.ofSeconds(config.presenceGraceSeconds()));
+        ConversationService service = new ConversationService(store, bus, clock, ids, routing);
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(named("sodam-maintenance"));
@@ -84,6 +91,10 @@ public final class SodamServer implements AutoCloseable {
             bus.subscribe(new DeliveryListener(registry));
             bus.subscribe(new SystemNoticeListener(service));
             bus.subscribe(new BotReplyListener(bot, service, botExecutor));
+            // Last, so the router acts on an event after every other listener has seen it.
+            bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock));
+            Replies.<Void>future(reply -> service.restoreRouting(reply)).join();
+            maintenance.scheduleAtFixedRate(service::tick, 1, 1, TimeUnit.SECONDS);
 
             AuthService auth = new AuthService(store, service, hasher, clock, ids,
                     Duration.ofHours(config.tokenTtlHours()));

@@ -135,11 +135,16 @@ class BrowserEndToEndTest {
             agent.findElement(By.cssSelector("[data-testid='login-email']")).sendKeys(TestServer.ADMIN_EMAIL);
             agent.findElement(By.cssSelector("[data-testid='login-password']")).sendKeys(TestServer.ADMIN_PASSWORD);
             agent.findElement(By.cssSelector("[data-testid='login-submit']")).click();
-            WebElement item = waiting(agent).until(d -> d.findElements(By.cssSelector("[data-testid='queue-item']"))
-                    .stream().findFirst().orElse(null));
-            String conversationId = item.getAttribute("data-conversation-id");
+            // Routing offers the queued chat to the only online agent: an offer card with a countdown.
+            String conversationId = waiting(agent).until(d -> d.findElements(By.cssSelector("[data-testid='offer']"))
+                    .stream().findFirst().map(o -> o.getAttribute("data-conversation-id")).orElse(null));
             assertThat(conversationId).startsWith("cv_");
-            item.findElement(By.cssSelector("[data-testid='accept']")).click();
+            assertThat(agent.getTitle()).as("tab-title badge for the waiting offer").startsWith("(");
+            waiting(agent).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                d.findElement(By.cssSelector("[data-testid='offer'][data-conversation-id='" + conversationId
+                        + "'] [data-testid='offer-accept']")).click();
+                return true;
+            });
 
             // The agent sees the history (the markup-like text stays text), replies.
             waiting(agent).until(d -> d.findElements(By.cssSelector("[data-testid='chat'] [data-testid='message']"))

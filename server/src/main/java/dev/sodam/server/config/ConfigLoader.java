@@ -43,7 +43,11 @@ public final class ConfigLoader {
             new Key("heartbeat.idleSeconds", "SODAM_IDLE_SECONDS", "60", v -> intIn(v, 2, 86_400)),
             new Key("auth.tokenTtlHours", "SODAM_TOKEN_TTL_HOURS", "12", v -> intIn(v, 1, 24 * 365)),
             new Key("auth.bootstrapAdmin", "SODAM_BOOTSTRAP_ADMIN", "", ConfigLoader::bootstrapAdmin),
-            new Key("sites.demo.allowedOrigins", "SODAM_DEMO_ORIGINS", "", ConfigLoader::originList));
+            new Key("sites.demo.allowedOrigins", "SODAM_DEMO_ORIGINS", "", ConfigLoader::originList),
+            new Key("routing.maxChatsPerAgent", "SODAM_MAX_CHATS_PER_AGENT", "3", v -> intIn(v, 1, 100)),
+            new Key("routing.offerSeconds", "SODAM_OFFER_SECONDS", "30", v -> intIn(v, 1, 3600)),
+            new Key("routing.maxOfferAttempts", "SODAM_MAX_OFFER_ATTEMPTS", "3", v -> intIn(v, 1, 100)),
+            new Key("routing.presenceGraceSeconds", "SODAM_PRESENCE_GRACE_SECONDS", "30", v -> intIn(v, 0, 3600)));
 
     private ConfigLoader() {
     }
@@ -109,7 +113,11 @@ public final class ConfigLoader {
                 (Integer) values.get("heartbeat.idleSeconds"),
                 (Integer) values.get("auth.tokenTtlHours"),
                 (String) values.get("auth.bootstrapAdmin"),
-                demoOrigins);
+                demoOrigins,
+                (Integer) values.get("routing.maxChatsPerAgent"),
+                (Integer) values.get("routing.offerSeconds"),
+                (Integer) values.get("routing.maxOfferAttempts"),
+                (Integer) values.get("routing.presenceGraceSeconds"));
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -24,19 +24,25 @@ public record SodamConfig(
         int idleSeconds,
         int tokenTtlHours,
         String bootstrapAdmin,
-        List<String> demoOrigins) {
+        List<String> demoOrigins,
+        int maxChatsPerAgent,
+        int offerSeconds,
+        int maxOfferAttempts,
+        int presenceGraceSeconds) {
 
     /** Copy with another port; tests bind to port 0 and read the real one back. */
     public SodamConfig withPort(int newPort) {
         return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
-                tokenTtlHours, bootstrapAdmin, demoOrigins);
+                tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
+                presenceGraceSeconds);
     }
 
     /** Copy with another data directory. */
     public SodamConfig withDataDir(Path dir) {
         return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
-                tokenTtlHours, bootstrapAdmin, demoOrigins);
+                tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
+                presenceGraceSeconds);
     }
 }

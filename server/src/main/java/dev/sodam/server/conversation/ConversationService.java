@@ -5,6 +5,7 @@ import dev.sodam.server.auth.Principal.AgentPrincipal;
 import dev.sodam.server.auth.Principal.VisitorPrincipal;
 import dev.sodam.server.event.ChatEvent;
 import dev.sodam.server.event.ChatEvent.HandoffReason;
+import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
@@ -14,6 +15,7 @@ import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
+import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Hashing;
@@ -52,15 +54,17 @@ public final class ConversationService implements AutoCloseable {
 
     private final Store store;
     private final EventBus bus;
+    private final RoutingSettings routing;
     private final Clock clock;
     private final Ids ids;
     private final BlockingQueue<Command<?>> commands = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    public ConversationService(Store store, EventBus bus, Clock clock, Ids ids) {
+    public ConversationService(Store store, EventBus bus, Clock clock, Ids ids, RoutingSettings routing) {
         this.store = store;
         this.bus = bus;
+        this.routing = routing;
         this.clock = clock;
         this.ids = ids;
         this.thread = new Thread(this::loop, "sodam-domain");
@@ -376,12 +380,83 @@ public final class ConversationService implements AutoCloseable {
                 throw new ChatException(ErrorCode.CONFLICT, conversation.state() == ConversationState.ASSIGNED
                         ? "conversation is already assigned" : "conversation is not in the queue");
             }
+            int cap = capOf(tx, agent.agent().id());
+            if (tx.assignedTo(agent.agent().id()).size() >= cap) {
+                throw new ChatException(ErrorCode.CONFLICT, "you already have " + cap + " chats, your limit");
+            }
             Conversation assigned = move(conversation, ConversationState.ASSIGNED)
                     .assigned(agent.agent().id(), agent.agent().name(), clock.instant());
             tx.updateConversation(assigned);
             return new Effect<>(assigned, List.of(new ChatEvent.ConversationAssigned(assigned),
                     new ChatEvent.QueueChanged(tx.queue())));
         }, reply);
+    }
+
+    private int capOf(StoreTx tx, String agentId) {
+        Integer own = tx.maxChats(agentId);
+        return own == null ? routing.defaultCap() : own;
+    }
+
+    /**
+     * ASSIGNED → QUEUED for every conversation of an agent who went away or offline. They keep
+     * their original {@code waitingSince}, so they return to their original place in the queue.
+     */
+    public void requeueAgent(String agentId, Reply<List<Conversation>> reply) {
+        submit(tx -> {
+            List<Conversation> requeued = new ArrayList<>();
+            for (Conversation c : tx.assignedTo(agentId)) {
+                Conversation back = move(c, ConversationState.QUEUED).requeued(clock.instant());
+                tx.updateConversation(back);
+                requeued.add(back);
+            }
+            if (requeued.isEmpty()) {
+                return new Effect<>(requeued, List.of());
+            }
+            return new Effect<>(requeued, List.of(new ChatEvent.ConversationsRequeued(requeued, agentId),
+                    new ChatEvent.QueueChanged(tx.queue())));
+        }, reply);
+    }
+
+    /** An agent turned down an offer; routing offers it to someone else. */
+    public void decline(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(requireId(conversationId))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            if (conversation.state() != ConversationState.QUEUED) {
+                throw new ChatException(ErrorCode.CONFLICT, "conversation is not in the queue");
+            }
+            return new Effect<>(conversation,
+                    List.of(new ChatEvent.OfferDeclined(conversation.id(), agent.agent().id())));
+        }, reply);
+    }
+
+    /** An agent's connection was authenticated; routing learns the agent's cap. */
+    public void agentConnected(AgentPrincipal agent, Reply<Integer> reply) {
+        submit(tx -> {
+            int cap = capOf(tx, agent.agent().id());
+            return new Effect<>(cap, List.of(new ChatEvent.AgentConnected(agent.agent(), cap, Presence.ONLINE)));
+        }, reply);
+    }
+
+    /** An agent's connection closed. */
+    public void agentDisconnected(String agentId) {
+        submit(tx -> new Effect<>(null, List.of(new ChatEvent.AgentDisconnected(agentId))), Replies.of(v -> { }, e -> { }));
+    }
+
+    /** An agent set their presence (online, away, offline). */
+    public void setPresence(AgentPrincipal agent, Presence presence, Reply<Presence> reply) {
+        submit(tx -> new Effect<>(presence, List.of(new ChatEvent.PresenceSet(agent.agent().id(), presence))), reply);
+    }
+
+    /** Lets timers (offer deadlines, presence grace) fire; called every second, and by tests with a manual clock. */
+    public void tick() {
+        submit(tx -> new Effect<>(null, List.of(new ChatEvent.ClockTicked(clock.instant()))), Replies.of(v -> { }, e -> { }));
+    }
+
+    /** Hands routing the stored queue and assignments; called once at start-up. */
+    public void restoreRouting(Reply<Void> reply) {
+        submit(tx -> new Effect<Void>(null, List.of(
+                new ChatEvent.RoutingRestored(tx.queue(), tx.assigned(), clock.instant()))), reply);
     }
 
     /** → RESOLVED, by the assigned agent, or by an admin in any open state. */

@@ -25,6 +25,9 @@ public final class SystemNoticeListener implements ChatEventListener {
         } else if (event instanceof ChatEvent.ConversationAssigned assigned) {
             String name = assigned.conversation().agentName();
             notice(assigned.conversation(), name + " 상담원이 연결되었어요.", name + " has joined the chat.");
+        } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
+            requeued.conversations().forEach(c -> notice(c, "상담원 연결이 끊어져 다른 상담원을 연결하고 있어요…",
+                    "Your agent is no longer available; connecting you to another agent…"));
         } else if (event instanceof ChatEvent.ConversationResolved resolved) {
             notice(resolved.conversation(), "상담이 종료되었어요. 이용해 주셔서 감사합니다.",
                     "This conversation has been resolved. Thank you!");

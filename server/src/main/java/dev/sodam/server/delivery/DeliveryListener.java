@@ -8,7 +8,6 @@ import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.protocol.Frames;
 import dev.sodam.server.protocol.ServerFrame;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,8 +17,8 @@ import java.util.Map;
  */
 public final class DeliveryListener implements ChatEventListener {
     private final SessionRegistry sessions;
-    /** Last queue position told to each queued conversation's visitor; only changes are pushed. */
-    private final Map<String, Integer> toldPositions = new HashMap<>();
+    /** Queue positions as of the last queue change, for the agents' conversation pushes. */
+    private final Map<String, Integer> positions = new HashMap<>();
 
     public DeliveryListener(SessionRegistry sessions) {
         this.sessions = sessions;
@@ -31,18 +30,24 @@ public final class DeliveryListener implements ChatEventListener {
         if (event instanceof ChatEvent.MessagePosted posted) {
             onMessage(posted);
         } else if (event instanceof ChatEvent.HandoffRequested handoff) {
+            // The visitor's status (position, ETA) comes from routing, which sees the queue change next.
             Conversation c = handoff.conversation();
-            toVisitor(c, Frames.status(c, handoff.queuePosition()));
-            toldPositions.put(c.id(), handoff.queuePosition());
+            positions.put(c.id(), handoff.queuePosition());
             toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, handoff.queuePosition())));
         } else if (event instanceof ChatEvent.ConversationAssigned
                 || event instanceof ChatEvent.ConversationResolved) {
             Conversation c = event.conversation();
-            toldPositions.remove(c.id());
+            positions.remove(c.id());
             toVisitor(c, Frames.status(c, 0));
             toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+        } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
+            requeued.conversations().forEach(c ->
+                    toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0))));
         } else if (event instanceof ChatEvent.QueueChanged changed) {
-            onQueueChanged(changed.queue());
+            positions.clear();
+            for (int i = 0; i < changed.queue().size(); i++) {
+                positions.put(changed.queue().get(i).id(), i + 1);
+            }
         } else if (event instanceof ChatEvent.TypingChanged typing) {
             toOtherSide(typing.conversation(), typing.from(),
                     new ServerFrame.TypingFrame(typing.conversation().id(), Frames.from(typing.from()), typing.on()));
@@ -58,22 +63,11 @@ public final class DeliveryListener implements ChatEventListener {
         sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
         if (c.state() == ConversationState.QUEUED) {
             sessions.allAgents().forEach(s -> s.sendJson(json));
-            int position = toldPositions.getOrDefault(c.id(), 0);
+            int position = positions.getOrDefault(c.id(), 0);
             String push = Frames.toJson(new ServerFrame.ConversationPush(Frames.forAgent(c, position)));
             sessions.allAgents().forEach(s -> s.sendJson(push));
         } else if (c.agentId() != null) {
             sessions.agent(c.agentId()).forEach(s -> s.sendJson(json));
-        }
-    }
-
-    private void onQueueChanged(List<Conversation> queue) {
-        for (int i = 0; i < queue.size(); i++) {
-            Conversation c = queue.get(i);
-            int position = i + 1;
-            Integer told = toldPositions.put(c.id(), position);
-            if (told == null || told != position) {
-                toVisitor(c, Frames.status(c, position));
-            }
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.sodam.server.event;
 
+import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -53,6 +55,86 @@ public sealed interface ChatEvent {
 
     /** Someone has read up to {@code seq} (relayed, not stored). */
     record ReadUpTo(Conversation conversation, Author from, long seq) implements ChatEvent {
+    }
+
+    /**
+     * An agent's conversations went back to the queue (ASSIGNED → QUEUED) because the agent went
+     * away or offline; they keep their original place.
+     */
+    record ConversationsRequeued(List<Conversation> conversations, String agentId) implements ChatEvent {
+        public ConversationsRequeued {
+            conversations = List.copyOf(conversations);
+        }
+
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** An agent connection was authenticated; {@code cap} is the agent's chat limit. */
+    record AgentConnected(Agent agent, int cap, Presence presence) implements ChatEvent {
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** An agent connection closed. */
+    record AgentDisconnected(String agentId) implements ChatEvent {
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** An agent set their presence. */
+    record PresenceSet(String agentId, Presence presence) implements ChatEvent {
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** An agent declined an offer. */
+    record OfferDeclined(String conversationId, String agentId) implements ChatEvent {
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** Time passed: timers (offer deadlines, presence grace) are due up to {@code now}. */
+    record ClockTicked(Instant now) implements ChatEvent {
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /**
+     * The state routing starts from after a (re)start: the queue and every assigned conversation,
+     * with each agent's cap.
+     */
+    record RoutingRestored(List<Conversation> queue, List<Conversation> assigned, Instant now) implements ChatEvent {
+        public RoutingRestored {
+            queue = List.copyOf(queue);
+            assigned = List.copyOf(assigned);
+        }
+
+        @Override
+        public Conversation conversation() {
+            return null;
+        }
+    }
+
+    /** An agent's availability for new chats. */
+    enum Presence {
+        ONLINE, AWAY, OFFLINE;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** Why a conversation was handed to people. */

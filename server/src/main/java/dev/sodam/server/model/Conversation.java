@@ -25,6 +25,12 @@ public record Conversation(String id, String siteId, String visitorId, String vi
                 newAgentName, lastSeq, preview, waitingSince, createdAt, now);
     }
 
+    /** Back in the queue at its original place ({@code waitingSince} kept), without an agent. */
+    public Conversation requeued(Instant now) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, ConversationState.QUEUED, null, null,
+                lastSeq, preview, waitingSince, createdAt, now);
+    }
+
     public Conversation withMessage(long seq, String newPreview, Instant now) {
         return new Conversation(id, siteId, visitorId, visitorName, locale, state, agentId, agentName, seq,
                 newPreview, waitingSince, createdAt, now);

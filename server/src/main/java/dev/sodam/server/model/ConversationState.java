@@ -4,7 +4,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The conversation lifecycle: BOT → QUEUED → ASSIGNED → RESOLVED. The allowed moves are listed
+ * The conversation lifecycle: BOT → QUEUED → ASSIGNED → RESOLVED (and ASSIGNED → QUEUED when the
+ * agent leaves). The allowed moves are listed
  * here once; {@code ConversationService} is the only caller of {@link #canMoveTo}.
  */
 public enum ConversationState {
@@ -14,7 +15,8 @@ public enum ConversationState {
         return switch (this) {
             case BOT -> EnumSet.of(QUEUED, RESOLVED);
             case QUEUED -> EnumSet.of(ASSIGNED, RESOLVED);
-            case ASSIGNED -> EnumSet.of(RESOLVED);
+            // ASSIGNED → QUEUED: the agent went away or offline; the chat must not wait on them.
+            case ASSIGNED -> EnumSet.of(QUEUED, RESOLVED);
             case RESOLVED -> EnumSet.noneOf(ConversationState.class);
         };
     }

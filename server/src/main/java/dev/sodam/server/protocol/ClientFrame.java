@@ -33,4 +33,12 @@ public sealed interface ClientFrame {
 
     record Resolve(String ref, String conversationId) implements ClientFrame {
     }
+
+    /** An agent turns down an offer. */
+    record Decline(String ref, String conversationId) implements ClientFrame {
+    }
+
+    /** An agent sets their presence: {@code online}, {@code away} or {@code offline}. */
+    record Presence(String ref, String status) implements ClientFrame {
+    }
 }

@@ -14,6 +14,7 @@ public final class FrameDecoder {
     private static final int MAX_ID_CHARS = 64;
     private static final int MAX_REF_CHARS = 64;
     private static final Set<String> LOCALES = Set.of("ko", "en");
+    private static final Set<String> PRESENCES = Set.of("online", "away", "offline");
 
     private final int maxTextChars;
 
@@ -48,6 +49,8 @@ public final class FrameDecoder {
                     nonNegative(node, "seq", ref, false));
             case "accept" -> new ClientFrame.Accept(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
             case "resolve" -> new ClientFrame.Resolve(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
+            case "decline" -> new ClientFrame.Decline(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
+            case "presence" -> presence(node, ref);
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
         };
     }
@@ -82,6 +85,14 @@ public final class FrameDecoder {
             lastSeq = nonNegative(resume, "lastSeq", ref, true);
         }
         return new ClientFrame.Hello(ref, role, site, token, locale, resumeId, lastSeq, null);
+    }
+
+    private static ClientFrame presence(JsonNode node, String ref) {
+        String status = requiredString(node, "status", 16, ref);
+        if (!PRESENCES.contains(status)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'status' must be online, away or offline", ref);
+        }
+        return new ClientFrame.Presence(ref, status);
     }
 
     private ClientFrame send(JsonNode node, String ref) {

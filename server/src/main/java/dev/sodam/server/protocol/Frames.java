@@ -50,7 +50,13 @@ public final class Frames {
     }
 
     public static ServerFrame.Status status(Conversation c, int queuePosition) {
-        return new ServerFrame.Status(c.id(), c.state().wire(), position(c, queuePosition),
+        return status(c, queuePosition, null);
+    }
+
+    /** A status with the estimated wait in seconds while queued (null when unknown). */
+    public static ServerFrame.Status status(Conversation c, int queuePosition, Integer etaSeconds) {
+        boolean queued = c.state() == ConversationState.QUEUED;
+        return new ServerFrame.Status(c.id(), c.state().wire(), position(c, queuePosition), queued ? etaSeconds : null,
                 c.state() == ConversationState.ASSIGNED ? agentOf(c) : null);
     }
 

@@ -82,8 +82,9 @@ public sealed interface ServerFrame {
     }
 
     @JsonInclude(Include.NON_NULL)
-    @JsonPropertyOrder({"type", "conversationId", "state", "queuePosition", "agent"})
-    record Status(String conversationId, String state, Integer queuePosition, Person agent) implements ServerFrame {
+    @JsonPropertyOrder({"type", "conversationId", "state", "queuePosition", "etaSeconds", "agent"})
+    record Status(String conversationId, String state, Integer queuePosition, Integer etaSeconds, Person agent)
+            implements ServerFrame {
         @JsonProperty("type")
         public String type() {
             return "status";
@@ -111,6 +112,42 @@ public sealed interface ServerFrame {
         @JsonProperty("type")
         public String type() {
             return "read";
+        }
+    }
+
+    /** A queued conversation offered to this agent until {@code expiresAt}. */
+    @JsonPropertyOrder({"type", "conversationId", "expiresAt", "conversation"})
+    record Offer(String conversationId, String expiresAt, AgentConversation conversation) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "offer";
+        }
+    }
+
+    /** An offer to this agent ended: {@code timeout}, {@code declined}, {@code taken} or {@code presence}. */
+    @JsonPropertyOrder({"type", "conversationId", "reason"})
+    record OfferWithdrawn(String conversationId, String reason) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "offer_withdrawn";
+        }
+    }
+
+    /** An agent's presence and load (to the agent and to admins). */
+    @JsonPropertyOrder({"type", "agent", "status", "load", "cap"})
+    record PresenceFrame(Person agent, String status, int load, int cap) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "presence";
+        }
+    }
+
+    /** Something supervisors must act on, such as a conversation no agent accepted. */
+    @JsonPropertyOrder({"type", "code", "conversationId", "message"})
+    record Alert(String code, String conversationId, String message) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "alert";
         }
     }
 

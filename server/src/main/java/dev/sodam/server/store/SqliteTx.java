@@ -268,6 +268,21 @@ final class SqliteTx implements StoreTx {
                 + "ORDER BY c.updated_at", s -> s.setString(1, agentId), SqliteTx::conversationRow);
     }
 
+    @Override
+    public List<Conversation> assigned() {
+        return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'ASSIGNED' ORDER BY c.waiting_since, c.id",
+                s -> { }, SqliteTx::conversationRow);
+    }
+
+    @Override
+    public Integer maxChats(String agentId) {
+        List<Integer> rows = query("SELECT max_chats FROM agents WHERE id = ?", s -> s.setString(1, agentId), rs -> {
+            int value = rs.getInt(1);
+            return rs.wasNull() ? null : value;
+        });
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
     // ---- messages
 
     private static Message messageRow(ResultSet rs) throws SQLException {

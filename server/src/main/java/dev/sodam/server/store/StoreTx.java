@@ -36,6 +36,12 @@ public interface StoreTx {
 
     List<Conversation> assignedTo(String agentId);
 
+    /** Every assigned conversation (routing rebuilds its picture from these after a restart). */
+    List<Conversation> assigned();
+
+    /** The agent's own chat limit, or null for the configured default. */
+    Integer maxChats(String agentId);
+
     Optional<Message> messageByClientMsgId(String conversationId, String clientMsgId);
 
     void insertMessage(Message message);

@@ -10,10 +10,19 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 final class ChannelSession implements Session {
     private final Channel channel;
     private final Principal principal;
+    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
     ChannelSession(Channel channel, Principal principal) {
         this.channel = channel;
         this.principal = principal;
+    }
+
+    /**
+     * True exactly once: whoever sees the session end first (the close handler, or hello finding the
+     * channel already closed) unregisters it and reports the disconnect.
+     */
+    boolean release() {
+        return released.compareAndSet(false, true);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.sodam.server.conversation.Reply;
 import dev.sodam.server.conversation.Results;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.ChatEvent.HandoffReason;
+import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.net.ChannelAttributes;
 import dev.sodam.server.protocol.ClientFrame;
@@ -54,8 +55,8 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         ChannelSession current = session;
-        if (current != null) {
-            registry.unregister(current);
+        if (current != null && current.release()) {
+            detach(current);
         }
         super.channelInactive(ctx);
     }
@@ -104,6 +105,19 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                 service.accept(agent, accept.conversationId(), reply(channel, accept.ref(), c -> { }));
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only agents accept conversations", accept.ref());
+            }
+        } else if (frame instanceof ClientFrame.Decline decline) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.decline(agent, decline.conversationId(), reply(channel, decline.ref(), c -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents decline offers", decline.ref());
+            }
+        } else if (frame instanceof ClientFrame.Presence presence) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.setPresence(agent, Presence.valueOf(presence.status().toUpperCase(java.util.Locale.ROOT)),
+                        reply(channel, presence.ref(), p -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents have a presence", presence.ref());
             }
         } else if (frame instanceof ClientFrame.Resolve resolve) {
             if (principal instanceof AgentPrincipal agent) {
@@ -157,8 +171,12 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
         service.helloAgent(hello.token(), new Reply<>() {
             @Override
             public void ok(Results.AgentHello welcome) {
-                ChannelSession created = new ChannelSession(channel, new AgentPrincipal(welcome.agent()));
+                AgentPrincipal agent = new AgentPrincipal(welcome.agent());
+                ChannelSession created = new ChannelSession(channel, agent);
                 created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned()));
+                // Connected is queued before the session becomes visible to the close handler, so
+                // routing always sees connected before disconnected.
+                service.agentConnected(agent, Replies.of(cap -> { }, e -> { }));
                 attach(channel, created);
             }
 
@@ -173,9 +191,16 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     private void attach(Channel channel, ChannelSession created) {
         session = created;
         registry.register(created);
-        if (!channel.isActive()) {
-            // closed while hello was committing: channelInactive may have missed the session
-            registry.unregister(created);
+        if (!channel.isActive() && created.release()) {
+            // Closed while hello was committing: the close handler may have run before the session existed.
+            detach(created);
+        }
+    }
+
+    private void detach(ChannelSession ended) {
+        registry.unregister(ended);
+        if (ended.principal() instanceof AgentPrincipal agent) {
+            service.agentDisconnected(agent.agent().id());
         }
     }
 

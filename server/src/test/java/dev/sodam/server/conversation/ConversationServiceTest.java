@@ -51,7 +51,7 @@ class ConversationServiceTest {
         store = SqliteStore.open(dir);
         EventBus bus = new EventBus();
         bus.subscribe(events::add);
-        service = new ConversationService(store, bus, clock, ids);
+        service = new ConversationService(store, bus, clock, ids, new dev.sodam.server.routing.RoutingSettings(20, java.time.Duration.ofSeconds(30), 3, java.time.Duration.ofSeconds(30)));
         join(Replies.<Void>future(r -> service.execute(tx -> {
             tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
             return null;

@@ -55,7 +55,7 @@ class BotReplyListenerTest {
         Clock clock = Clock.systemUTC();
         store = SqliteStore.open(dir);
         EventBus bus = new EventBus();
-        service = new ConversationService(store, bus, clock, new Ids(clock));
+        service = new ConversationService(store, bus, clock, new Ids(clock), new dev.sodam.server.routing.RoutingSettings(20, java.time.Duration.ofSeconds(30), 3, java.time.Duration.ofSeconds(30)));
         engine = new BotEngine();
         botExecutor = Executors.newSingleThreadExecutor();
         bus.subscribe(new SystemNoticeListener(service));

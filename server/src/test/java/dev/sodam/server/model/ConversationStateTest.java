@@ -16,7 +16,7 @@ class ConversationStateTest {
     private static final Map<ConversationState, Set<ConversationState>> ALLOWED = Map.of(
             BOT, EnumSet.of(QUEUED, RESOLVED),
             QUEUED, EnumSet.of(ASSIGNED, RESOLVED),
-            ASSIGNED, EnumSet.of(RESOLVED),
+            ASSIGNED, EnumSet.of(QUEUED, RESOLVED),
             RESOLVED, EnumSet.noneOf(ConversationState.class));
 
     @Test
@@ -36,8 +36,7 @@ class ConversationStateTest {
     }
 
     @Test
-    void noStateGoesBackwardsOrStaysPut() {
-        assertThat(ASSIGNED.canMoveTo(QUEUED)).isFalse();
+    void noStateGoesBackToTheBotOrStaysPut() {
         assertThat(QUEUED.canMoveTo(BOT)).isFalse();
         assertThat(ASSIGNED.canMoveTo(BOT)).isFalse();
         for (ConversationState s : ConversationState.values()) {

@@ -45,7 +45,9 @@ class GoldenFramesTest {
                     "ko-delivery-time")),
             Map.entry("c2s-send.json", new ClientFrame.Send("c-1", "c-1", null, "배송 언제 와요?", null)),
             Map.entry("c2s-sync.json", new ClientFrame.Sync(null, CV, 0)),
-            Map.entry("c2s-typing.json", new ClientFrame.Typing(null, CV, true)));
+            Map.entry("c2s-typing.json", new ClientFrame.Typing(null, CV, true)),
+            Map.entry("c2s-presence.json", new ClientFrame.Presence(null, "away")),
+            Map.entry("c2s-decline.json", new ClientFrame.Decline(null, CV)));
 
     /** The Java record each golden server frame is the serialisation of. */
     private static final Map<String, ServerFrame> SERVER_FRAMES = Map.ofEntries(
@@ -69,10 +71,19 @@ class GoldenFramesTest {
             Map.entry("s2c-message-visitor.json", new ServerFrame.MessageFrame(CV, 1, "m_01jd7k3m9q", "c-1", VISITOR,
                     "배송 언제 와요?", "2026-11-22T10:00:00Z", List.of(), List.of())),
             Map.entry("s2c-read.json", new ServerFrame.ReadFrame(CV, VISITOR, 5)),
-            Map.entry("s2c-status-assigned.json", new ServerFrame.Status(CV, "assigned", null,
+            Map.entry("s2c-status-assigned.json", new ServerFrame.Status(CV, "assigned", null, null,
                     new ServerFrame.Person("ag_1", "김소담"))),
-            Map.entry("s2c-status-queued.json", new ServerFrame.Status(CV, "queued", 2, null)),
-            Map.entry("s2c-status-resolved.json", new ServerFrame.Status(CV, "resolved", null, null)),
+            Map.entry("s2c-status-queued.json", new ServerFrame.Status(CV, "queued", 2, null, null)),
+            Map.entry("s2c-status-queued-eta.json", new ServerFrame.Status(CV, "queued", 3, 95, null)),
+            Map.entry("s2c-status-resolved.json", new ServerFrame.Status(CV, "resolved", null, null, null)),
+            Map.entry("s2c-offer.json", new ServerFrame.Offer(CV, "2026-11-22T10:00:35Z",
+                    new ServerFrame.AgentConversation(CV, "queued", 4, "상담원 연결", "2026-11-22T10:00:05Z",
+                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null))),
+            Map.entry("s2c-offer-withdrawn.json", new ServerFrame.OfferWithdrawn(CV, "timeout")),
+            Map.entry("s2c-presence.json", new ServerFrame.PresenceFrame(new ServerFrame.Person("ag_1", "김소담"),
+                    "online", 2, 3)),
+            Map.entry("s2c-alert.json", new ServerFrame.Alert("unplaced", CV,
+                    "no agent accepted this conversation after 3 offers")),
             Map.entry("s2c-typing.json", new ServerFrame.TypingFrame(CV, AGENT, true)),
             Map.entry("s2c-welcome-agent.json", new ServerFrame.AgentWelcome(1,
                     new ServerFrame.AgentInfo("ag_1", "김소담", "agent"),

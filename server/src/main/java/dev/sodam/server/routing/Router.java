@@ -1,0 +1,334 @@
+package dev.sodam.server.routing;
+
+import dev.sodam.server.event.ChatEvent;
+import dev.sodam.server.event.ChatEvent.Presence;
+import dev.sodam.server.event.ChatEventListener;
+import dev.sodam.server.model.Conversation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides which agent is offered which queued conversation. It is a listener of committed events
+ * and runs on the domain thread, so it sees every change in commit order and needs no locks: its
+ * picture of the queue and of each agent's load is a mirror of what is stored, and the stored
+ * accept (which checks the cap against the database) has the last word.
+ * <ul>
+ *   <li>Offers go to the online agent with the lowest load (assigned + offered) below their cap;
+ *       ties go to the agent idle longest.</li>
+ *   <li>An offer not accepted in time (or declined) goes to the next agent; after
+ *       {@code maxOfferAttempts} failures the conversation stays queued and supervisors are alerted.</li>
+ *   <li>An agent who goes away or offline (or stays disconnected past the grace period) loses their
+ *       offers, and their conversations go back to the queue in their original order.</li>
+ *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant.</li>
+ * </ul>
+ */
+public final class Router implements ChatEventListener {
+    /** How many recent dequeues the ETA looks at, and how far back. */
+    private static final int ETA_SAMPLES = 10;
+    private static final Duration ETA_WINDOW = Duration.ofHours(1);
+
+    private final RoutingSettings settings;
+    private final RoutingActions actions;
+    private final Clock clock;
+
+    /** Per agent: what routing needs to know. */
+    private static final class Slot {
+        final String id;
+        String name;
+        int cap;
+        Presence presence = Presence.OFFLINE;
+        int sessions;
+        int load;
+        final Set<String> offered = new HashSet<>();
+        Instant idleSince;
+        Instant graceDeadline;
+
+        Slot(String id, String name, int cap, Instant now) {
+            this.id = id;
+            this.name = name;
+            this.cap = cap;
+            this.idleSince = now;
+        }
+
+        boolean available() {
+            return presence == Presence.ONLINE && sessions > 0 && load + offered.size() < cap;
+        }
+    }
+
+    private record Offer(String agentId, Instant deadline) {
+    }
+
+    /** Failed offers of one conversation: how many, and to whom in the current round. */
+    private static final class Attempts {
+        int failures;
+        final Set<String> tried = new HashSet<>();
+        boolean exhausted;
+    }
+
+    private final Map<String, Slot> agents = new LinkedHashMap<>();
+    private final Map<String, Offer> offers = new HashMap<>();
+    private final Map<String, Attempts> attempts = new HashMap<>();
+    private final Deque<Instant> dequeues = new ArrayDeque<>();
+    private List<Conversation> queue = List.of();
+
+    public Router(RoutingSettings settings, RoutingActions actions, Clock clock) {
+        this.settings = settings;
+        this.actions = actions;
+        this.clock = clock;
+    }
+
+    @Override
+    public void on(ChatEvent event) {
+        Instant now = clock.instant();
+        if (event instanceof ChatEvent.RoutingRestored restored) {
+            for (Conversation c : restored.assigned()) {
+                Slot slot = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
+                slot.load++;
+                // Nobody is connected after a restart: give agents the grace period to come back.
+                slot.graceDeadline = now.plus(settings.presenceGrace());
+            }
+            queueChanged(restored.queue(), now);
+        } else if (event instanceof ChatEvent.AgentConnected connected) {
+            Slot slot = slot(connected.agent().id(), connected.agent().name(), connected.cap(), now);
+            slot.name = connected.agent().name();
+            slot.cap = connected.cap();
+            slot.sessions++;
+            slot.graceDeadline = null;
+            if (slot.presence == Presence.OFFLINE) {
+                slot.presence = connected.presence();
+            }
+            tellPresence(slot);
+            if (connected.agent().role() == dev.sodam.server.model.Agent.Role.ADMIN) {
+                // A supervisor who just connected needs the whole roster, not only later changes.
+                agents.values().stream().filter(other -> other != slot).forEach(this::tellPresence);
+            }
+            dispatch(now);
+        } else if (event instanceof ChatEvent.AgentDisconnected disconnected) {
+            Slot slot = agents.get(disconnected.agentId());
+            if (slot != null && slot.sessions > 0 && --slot.sessions == 0) {
+                slot.graceDeadline = now.plus(settings.presenceGrace());
+                withdrawAll(slot, "presence");
+                dispatch(now);
+            }
+        } else if (event instanceof ChatEvent.PresenceSet set) {
+            Slot slot = agents.get(set.agentId());
+            if (slot != null) {
+                changePresence(slot, set.presence(), now);
+            }
+        } else if (event instanceof ChatEvent.OfferDeclined declined) {
+            Offer offer = offers.get(declined.conversationId());
+            if (offer != null && offer.agentId().equals(declined.agentId())) {
+                fail(declined.conversationId(), offer, "declined");
+                dispatch(now);
+            }
+        } else if (event instanceof ChatEvent.ClockTicked tick) {
+            onTick(tick.now());
+        } else if (event instanceof ChatEvent.QueueChanged changed) {
+            queueChanged(changed.queue(), now);
+        } else if (event instanceof ChatEvent.ConversationAssigned assigned) {
+            onAssigned(assigned.conversation(), now);
+        } else if (event instanceof ChatEvent.ConversationResolved resolved) {
+            Conversation c = resolved.conversation();
+            Slot slot = c.agentId() == null ? null : agents.get(c.agentId());
+            if (slot != null && slot.load > 0) {
+                slot.load--;
+                if (slot.load == 0) {
+                    slot.idleSince = now;
+                }
+                tellPresence(slot);
+                dispatch(now);
+            }
+        } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
+            Slot slot = agents.get(requeued.agentId());
+            if (slot != null) {
+                slot.load = Math.max(0, slot.load - requeued.conversations().size());
+                tellPresence(slot);
+            }
+            requeued.conversations().forEach(c -> attempts.remove(c.id()));
+        }
+    }
+
+    private Slot slot(String agentId, String name, int cap, Instant now) {
+        return agents.computeIfAbsent(agentId, id -> new Slot(id, name, cap, now));
+    }
+
+    private void changePresence(Slot slot, Presence presence, Instant now) {
+        slot.presence = presence;
+        if (presence != Presence.ONLINE) {
+            withdrawAll(slot, "presence");
+            if (slot.load > 0) {
+                actions.requeue(slot.id);
+            }
+        }
+        tellPresence(slot);
+        dispatch(now);
+    }
+
+    private void onTick(Instant now) {
+        for (Map.Entry<String, Offer> entry : new ArrayList<>(offers.entrySet())) {
+            if (!entry.getValue().deadline().isAfter(now)) {
+                fail(entry.getKey(), entry.getValue(), "timeout");
+            }
+        }
+        for (Slot slot : agents.values()) {
+            if (slot.graceDeadline != null && !slot.graceDeadline.isAfter(now)) {
+                slot.graceDeadline = null;
+                if (slot.sessions == 0) {
+                    slot.presence = Presence.OFFLINE;
+                    if (slot.load > 0) {
+                        actions.requeue(slot.id);
+                    }
+                }
+            }
+        }
+        dispatch(now);
+    }
+
+    private void onAssigned(Conversation c, Instant now) {
+        Offer offer = offers.remove(c.id());
+        if (offer != null) {
+            Slot offeredTo = agents.get(offer.agentId());
+            if (offeredTo != null) {
+                offeredTo.offered.remove(c.id());
+                if (!offer.agentId().equals(c.agentId())) {
+                    actions.offerWithdrawn(offer.agentId(), c.id(), "taken");
+                }
+            }
+        }
+        attempts.remove(c.id());
+        Slot slot = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
+        slot.load++;
+        tellPresence(slot);
+        dequeues.addLast(now);
+        while (dequeues.size() > ETA_SAMPLES) {
+            dequeues.removeFirst();
+        }
+    }
+
+    private void queueChanged(List<Conversation> newQueue, Instant now) {
+        queue = List.copyOf(newQueue);
+        Set<String> queued = new HashSet<>();
+        queue.forEach(c -> queued.add(c.id()));
+        for (Map.Entry<String, Offer> entry : new ArrayList<>(offers.entrySet())) {
+            if (!queued.contains(entry.getKey())) {
+                // Resolved while offered (or assigned elsewhere: handled in onAssigned).
+                Slot slot = agents.get(entry.getValue().agentId());
+                if (slot != null) {
+                    slot.offered.remove(entry.getKey());
+                }
+                offers.remove(entry.getKey());
+                actions.offerWithdrawn(entry.getValue().agentId(), entry.getKey(), "taken");
+            }
+        }
+        attempts.keySet().retainAll(queued);
+        dispatch(now);
+        actions.queueStatus(queue, etas(now));
+    }
+
+    private void fail(String conversationId, Offer offer, String reason) {
+        offers.remove(conversationId);
+        Slot slot = agents.get(offer.agentId());
+        if (slot != null) {
+            slot.offered.remove(conversationId);
+        }
+        actions.offerWithdrawn(offer.agentId(), conversationId, reason);
+        Attempts a = attempts.computeIfAbsent(conversationId, id -> new Attempts());
+        a.failures++;
+        a.tried.add(offer.agentId());
+        if (a.failures >= settings.maxOfferAttempts() && !a.exhausted) {
+            a.exhausted = true;
+            queue.stream().filter(c -> c.id().equals(conversationId)).findFirst()
+                    .ifPresent(c -> actions.unplaced(c, a.failures));
+        }
+    }
+
+    private void withdrawAll(Slot slot, String reason) {
+        for (String conversationId : new ArrayList<>(slot.offered)) {
+            offers.remove(conversationId);
+            actions.offerWithdrawn(slot.id, conversationId, reason);
+        }
+        slot.offered.clear();
+    }
+
+    /** Offers every queued conversation that has no offer to the best available agent, in queue order. */
+    private void dispatch(Instant now) {
+        for (int i = 0; i < queue.size(); i++) {
+            Conversation c = queue.get(i);
+            if (offers.containsKey(c.id())) {
+                continue;
+            }
+            Attempts a = attempts.get(c.id());
+            if (a != null && a.exhausted) {
+                continue;
+            }
+            Optional<Slot> best = best(a);
+            if (best.isEmpty() && a != null && !a.tried.isEmpty()) {
+                // Everyone available was tried this round: start another round.
+                a.tried.clear();
+                best = best(a);
+            }
+            if (best.isEmpty()) {
+                if (agents.values().stream().noneMatch(Slot::available)) {
+                    return;
+                }
+                continue;
+            }
+            Slot slot = best.get();
+            Instant deadline = now.plus(settings.offerTimeout());
+            offers.put(c.id(), new Offer(slot.id, deadline));
+            slot.offered.add(c.id());
+            actions.offer(slot.id, c, i + 1, deadline);
+        }
+    }
+
+    private Optional<Slot> best(Attempts a) {
+        return agents.values().stream()
+                .filter(Slot::available)
+                .filter(s -> a == null || !a.tried.contains(s.id))
+                .min(Comparator.<Slot>comparingInt(s -> s.load + s.offered.size()).thenComparing(s -> s.idleSince));
+    }
+
+    private void tellPresence(Slot slot) {
+        actions.presence(slot.id, slot.name, slot.presence, slot.load, slot.cap);
+    }
+
+    /**
+     * Estimated wait per queue position: the mean interval between recent dequeues (the queue's
+     * actual throughput) times the position; unknown until two dequeues have been seen.
+     */
+    private List<Integer> etas(Instant now) {
+        while (!dequeues.isEmpty() && dequeues.peekFirst().isBefore(now.minus(ETA_WINDOW))) {
+            dequeues.removeFirst();
+        }
+        List<Integer> etas = new ArrayList<>(queue.size());
+        double interval = dequeues.size() < 2 ? -1
+                : Duration.between(dequeues.peekFirst(), dequeues.peekLast()).toMillis() / 1000.0 / (dequeues.size() - 1);
+        for (int i = 0; i < queue.size(); i++) {
+            etas.add(interval < 0 ? null : (int) Math.max(1, Math.ceil(interval * (i + 1))));
+        }
+        return etas;
+    }
+
+    /** The load and presence of an agent, for tests and the supervisor view. */
+    public Optional<AgentLoad> load(String agentId) {
+        Slot slot = agents.get(agentId);
+        return slot == null ? Optional.empty()
+                : Optional.of(new AgentLoad(slot.id, slot.presence, slot.load, slot.offered.size(), slot.cap));
+    }
+
+    /** An agent's routing state. */
+    public record AgentLoad(String agentId, Presence presence, int assigned, int offered, int cap) {
+    }
+}

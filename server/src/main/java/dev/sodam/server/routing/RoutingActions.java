@@ -1,0 +1,28 @@
+package dev.sodam.server.routing;
+
+import dev.sodam.server.event.ChatEvent.Presence;
+import dev.sodam.server.model.Conversation;
+import java.time.Instant;
+import java.util.List;
+
+/** What the {@link Router} decides, carried out elsewhere (pushing frames, changing conversations). */
+public interface RoutingActions {
+
+    /** Offer a queued conversation to an agent until {@code expiresAt}. */
+    void offer(String agentId, Conversation conversation, int queuePosition, Instant expiresAt);
+
+    /** An offer ended without being accepted by that agent ({@code timeout}, {@code declined}, {@code taken}, {@code presence}). */
+    void offerWithdrawn(String agentId, String conversationId, String reason);
+
+    /** Tell an agent (and supervisors) their presence and load. */
+    void presence(String agentId, String agentName, Presence presence, int load, int cap);
+
+    /** Every queued conversation with its 1-based position and estimated wait (null when unknown). */
+    void queueStatus(List<Conversation> queue, List<Integer> etaSeconds);
+
+    /** Alert supervisors that a conversation could not be placed. */
+    void unplaced(Conversation conversation, int attempts);
+
+    /** Put every conversation assigned to the agent back in the queue (a committed state change). */
+    void requeue(String agentId);
+}

@@ -1,0 +1,313 @@
+package dev.sodam.server.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sodam.server.auth.Principal.AgentPrincipal;
+import dev.sodam.server.auth.Principal.VisitorPrincipal;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Replies;
+import dev.sodam.server.conversation.Results;
+import dev.sodam.server.event.ChatEvent.HandoffReason;
+import dev.sodam.server.event.ChatEvent.Presence;
+import dev.sodam.server.event.EventBus;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.testing.MutableClock;
+import dev.sodam.server.util.Ids;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routing over the real service and a real SQLite file, with a manual clock: every timer (offer
+ * deadline, presence grace) fires because the test moves time, never because it sleeps.
+ */
+class RouterTest {
+    static final RoutingSettings SETTINGS = new RoutingSettings(2, Duration.ofSeconds(30), 3, Duration.ofSeconds(20));
+
+    @TempDir
+    Path dir;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
+    SqliteStore store;
+    ConversationService service;
+    Router router;
+    final Recorded recorded = new Recorded();
+
+    /** What the router asked for, recorded; requeues are carried out for real through the service. */
+    final class Recorded implements RoutingActions {
+        record OfferMade(String agentId, String conversationId, Instant expiresAt) {
+        }
+
+        final List<OfferMade> offers = Collections.synchronizedList(new ArrayList<>());
+        final List<String> withdrawn = Collections.synchronizedList(new ArrayList<>());
+        final List<String> unplaced = Collections.synchronizedList(new ArrayList<>());
+        volatile List<Integer> lastEtas = List.of();
+        volatile List<Conversation> lastQueue = List.of();
+
+        @Override
+        public void offer(String agentId, Conversation conversation, int queuePosition, Instant expiresAt) {
+            offers.add(new OfferMade(agentId, conversation.id(), expiresAt));
+        }
+
+        @Override
+        public void offerWithdrawn(String agentId, String conversationId, String reason) {
+            withdrawn.add(agentId + ":" + conversationId + ":" + reason);
+        }
+
+        @Override
+        public void presence(String agentId, String agentName, Presence presence, int load, int cap) {
+        }
+
+        @Override
+        public void queueStatus(List<Conversation> queue, List<Integer> etaSeconds) {
+            lastQueue = queue;
+            lastEtas = etaSeconds;
+        }
+
+        @Override
+        public void unplaced(Conversation conversation, int attempts) {
+            unplaced.add(conversation.id());
+        }
+
+        @Override
+        public void requeue(String agentId) {
+            service.requeueAgent(agentId, Replies.of(r -> { }, e -> { }));
+        }
+
+        OfferMade lastOffer() {
+            return offers.get(offers.size() - 1);
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        store = SqliteStore.open(dir);
+        EventBus bus = new EventBus();
+        service = new ConversationService(store, bus, clock, new Ids(clock), SETTINGS);
+        router = new Router(SETTINGS, recorded, clock);
+        bus.subscribe(router);
+        Replies.<Void>future(r -> service.execute(tx -> {
+            tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
+            return null;
+        }, r)).join();
+    }
+
+    @AfterEach
+    void close() {
+        service.close();
+        store.close();
+    }
+
+    /** Every event of the calls answered so far has reached the router. */
+    private void settle() {
+        for (int i = 0; i < 3; i++) {
+            // Requeues issued by the router are themselves commands: let them run too.
+            Replies.<Void>future(r -> service.execute(tx -> null, r)).join();
+        }
+    }
+
+    private AgentPrincipal agent(String name) {
+        Agent agent = new Agent("ag_" + name, name + "@sodam.test", name, Agent.Role.AGENT, "x", clock.instant());
+        Replies.<Void>future(r -> service.execute(tx -> {
+            tx.insertAgent(agent);
+            return null;
+        }, r)).join();
+        return new AgentPrincipal(agent);
+    }
+
+    private AgentPrincipal online(String name) {
+        AgentPrincipal agent = agent(name);
+        Replies.<Integer>future(r -> service.agentConnected(agent, r)).join();
+        settle();
+        return agent;
+    }
+
+    private String handoff() {
+        VisitorPrincipal visitor = new VisitorPrincipal(Replies.<Results.VisitorHello>future(r ->
+                service.helloVisitor("demo", null, "ko", null, 0, r)).join().visitor());
+        String id = Replies.<Results.Posted>future(r -> service.post(visitor, null, "c-1", "상담원 연결", null, r))
+                .join().conversation().id();
+        Replies.<Conversation>future(r -> service.requestHandoff(visitor, id, HandoffReason.VISITOR_ASKED, r)).join();
+        settle();
+        return id;
+    }
+
+    private void pass(Duration time) {
+        clock.advance(time);
+        service.tick();
+        settle();
+    }
+
+    private Conversation accept(AgentPrincipal agent, String conversationId) {
+        Conversation c = Replies.<Conversation>future(r -> service.accept(agent, conversationId, r)).join();
+        settle();
+        return c;
+    }
+
+    private Conversation stored(String id) {
+        return store.read(tx -> tx.conversation(id)).orElseThrow();
+    }
+
+    @Test
+    void anOfferGoesToTheLeastLoadedOnlineAgentAndTiesGoToTheOneIdleLongest() {
+        AgentPrincipal kim = online("kim");
+        clock.advance(Duration.ofSeconds(1));
+        AgentPrincipal lee = online("lee");
+        String first = handoff();
+        assertThat(recorded.lastOffer().agentId()).as("both idle: kim has been idle longer").isEqualTo(kim.agent().id());
+        accept(kim, first);
+        String second = handoff();
+        assertThat(recorded.lastOffer()).extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(lee.agent().id(), second);
+        assertThat(recorded.lastOffer().expiresAt()).isEqualTo(clock.instant().plus(SETTINGS.offerTimeout()));
+    }
+
+    @Test
+    void anOfferNotAcceptedInTimeGoesToTheNextAgent() {
+        AgentPrincipal kim = online("kim");
+        clock.advance(Duration.ofSeconds(1));
+        AgentPrincipal lee = online("lee");
+        String id = handoff();
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(kim.agent().id());
+        pass(Duration.ofSeconds(29));
+        assertThat(recorded.offers).hasSize(1);
+        pass(Duration.ofSeconds(1));
+        assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + id + ":timeout");
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
+        accept(lee, id);
+        assertThat(stored(id).agentId()).isEqualTo(lee.agent().id());
+        assertThat(router.load(lee.agent().id()).orElseThrow().assigned()).isEqualTo(1);
+    }
+
+    @Test
+    void afterTheLastFailedOfferTheChatStaysQueuedAndSupervisorsAreAlerted() {
+        online("kim");
+        String id = handoff();
+        for (int i = 0; i < SETTINGS.maxOfferAttempts(); i++) {
+            pass(SETTINGS.offerTimeout());
+        }
+        assertThat(recorded.unplaced).containsExactly(id);
+        int offersSoFar = recorded.offers.size();
+        assertThat(offersSoFar).isEqualTo(SETTINGS.maxOfferAttempts());
+        pass(SETTINGS.offerTimeout());
+        assertThat(recorded.offers).as("no more automatic offers").hasSize(offersSoFar);
+        assertThat(stored(id).state()).isEqualTo(ConversationState.QUEUED);
+    }
+
+    @Test
+    void aDeclinedOfferGoesToTheNextAgentAtOnce() {
+        AgentPrincipal kim = online("kim");
+        clock.advance(Duration.ofSeconds(1));
+        AgentPrincipal lee = online("lee");
+        String id = handoff();
+        Replies.<Conversation>future(r -> service.decline(kim, id, r)).join();
+        settle();
+        assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + id + ":declined");
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
+    }
+
+    @Test
+    void anAgentWhoGoesAwayLosesTheirChatsToTheQueueInTheirOriginalOrder() {
+        AgentPrincipal kim = online("kim");
+        String first = handoff();
+        clock.advance(Duration.ofSeconds(5));
+        String second = handoff();
+        accept(kim, first);
+        accept(kim, second);
+        clock.advance(Duration.ofSeconds(5));
+        String third = handoff(); // waits: kim is full (cap 2)
+        assertThat(recorded.offers).extracting(o -> o.conversationId()).doesNotContain(third);
+
+        Replies.<Presence>future(r -> service.setPresence(kim, Presence.AWAY, r)).join();
+        settle();
+        List<Conversation> queue = store.read(tx -> tx.queue());
+        assertThat(queue).hasSize(3);
+        assertThat(queue).extracting(Conversation::id).containsExactly(first, second, third);
+        assertThat(queue).allSatisfy(c -> assertThat(c.agentId()).isNull());
+        assertThat(router.load(kim.agent().id()).orElseThrow().assigned()).isZero();
+
+        // A colleague comes online and is offered the queue from the top, up to their cap.
+        AgentPrincipal lee = online("lee");
+        assertThat(recorded.offers.subList(recorded.offers.size() - 2, recorded.offers.size()))
+                .extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(lee.agent().id(), first),
+                        org.assertj.core.groups.Tuple.tuple(lee.agent().id(), second));
+    }
+
+    @Test
+    void aReloadWithinTheGracePeriodKeepsTheChatsButALongerAbsenceRequeuesThem() {
+        AgentPrincipal kim = online("kim");
+        String id = handoff();
+        accept(kim, id);
+
+        service.agentDisconnected(kim.agent().id());
+        settle();
+        pass(Duration.ofSeconds(10));
+        Replies.<Integer>future(r -> service.agentConnected(kim, r)).join();
+        settle();
+        pass(Duration.ofSeconds(30));
+        assertThat(stored(id).state()).as("reloaded in time").isEqualTo(ConversationState.ASSIGNED);
+
+        service.agentDisconnected(kim.agent().id());
+        settle();
+        pass(SETTINGS.presenceGrace());
+        Conversation back = stored(id);
+        assertThat(back.state()).isEqualTo(ConversationState.QUEUED);
+        assertThat(back.agentId()).isNull();
+        assertThat(router.load(kim.agent().id()).orElseThrow().presence()).isEqualTo(Presence.OFFLINE);
+    }
+
+    @Test
+    void theCapHoldsForManualPicksToo() {
+        AgentPrincipal kim = online("kim");
+        List<String> ids = List.of(handoff(), handoff(), handoff());
+        accept(kim, ids.get(0));
+        accept(kim, ids.get(1));
+        assertThatThrownBy(() -> Replies.<Conversation>future(r -> service.accept(kim, ids.get(2), r)).join())
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(ChatException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        List<Conversation> assigned = store.read(tx -> tx.assignedTo(kim.agent().id()));
+        assertThat(assigned).hasSize(2);
+    }
+
+    @Test
+    void aReturningAgentDrainsTheQueue() {
+        String a = handoff();
+        String b = handoff();
+        assertThat(recorded.offers).isEmpty();
+        AgentPrincipal kim = online("kim");
+        assertThat(recorded.offers).extracting(o -> o.conversationId()).containsExactly(a, b);
+        assertThat(recorded.offers).allSatisfy(o -> assertThat(o.agentId()).isEqualTo(kim.agent().id()));
+    }
+
+    @Test
+    void theEtaComesFromHowFastTheQueueActuallyMoves() {
+        AgentPrincipal kim = online("kim");
+        Replies.<Integer>future(r -> service.agentConnected(kim, r)).join();
+        String a = handoff();
+        String b = handoff();
+        String c = handoff();
+        assertThat(recorded.lastEtas).as("no history yet").containsOnlyNulls();
+        pass(Duration.ofSeconds(40));
+        accept(kim, a);
+        pass(Duration.ofSeconds(60));
+        accept(kim, b);
+        // Two dequeues 60 s apart: the one still waiting is first in line, about a minute away.
+        assertThat(recorded.lastQueue).extracting(Conversation::id).containsExactly(c);
+        assertThat(recorded.lastEtas).containsExactly(60);
+    }
+}

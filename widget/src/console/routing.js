@@ -1,0 +1,161 @@
+// Routing state of the agent console: offers made to this agent, presence (own and, for admins,
+// everyone's) and supervisor alerts. No DOM here, so test/console-routing.test.js can drive it;
+// console.js renders what this holds. Frame shapes: docs/protocol.md "Routing".
+
+/** How long past `expiresAt` an offer stays on screen if the server's `offer_withdrawn` never comes (lost socket). */
+export const OFFER_GRACE_MS = 5000;
+
+/** Order of the supervisor list: who can take chats first. */
+const STATUS_ORDER = { online: 0, away: 1, offline: 2 };
+
+/** Whole seconds until `expiresAt` (rounded up, never negative); 0 for an unparsable time. */
+export function secondsLeft(expiresAt, now = Date.now()) {
+  const at = Date.parse(expiresAt);
+  if (!Number.isFinite(at)) return 0;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** "2 / 3" — an agent's open chats and limit; '' until both are known. */
+export function formatLoad(load, cap) {
+  return Number.isInteger(load) && Number.isInteger(cap) ? `${load} / ${cap}` : '';
+}
+
+const WITHDRAW_REASONS = new Set(['timeout', 'declined', 'taken', 'presence']);
+
+/** i18n key of the toast for an `offer_withdrawn` reason (unknown reasons get a neutral one). */
+export function withdrawnKey(reason) {
+  return WITHDRAW_REASONS.has(reason) ? `console.withdrawn.${reason}` : 'console.withdrawn.other';
+}
+
+/** The person a conversation is about, for labels. */
+export function visitorLabel(conversation, fallbackId = '') {
+  return conversation?.visitor?.name || conversation?.visitor?.id || conversation?.id || fallbackId || '';
+}
+
+export class RoutingState {
+  /** @param {{id?:string, role?:string}|null} me the logged-in agent (login answer, then welcome) */
+  constructor(me = null) {
+    this.me = me;
+    /** conversationId → {conversationId, expiresAt, conversation} */
+    this.offers = new Map();
+    /** The server's last word on our own presence: {status, load, cap} or null. */
+    this.self = null;
+    /** agentId → {id, name, status, load, cap}: other agents (admins only). */
+    this.agents = new Map();
+    /** conversationId → alert frame (admins only). */
+    this.alerts = new Map();
+  }
+
+  get isAdmin() {
+    return this.me?.role === 'admin';
+  }
+
+  setMe(me) {
+    this.me = me;
+    // An admin learns their own frames apart from the others': never list oneself.
+    if (me?.id) this.agents.delete(me.id);
+  }
+
+  // ---- offers -------------------------------------------------------------------------------
+
+  /** An `offer` frame. Returns true when it is new (sound, notification), false for a repeat or junk. */
+  offer(frame) {
+    const id = frame?.conversationId;
+    if (typeof id !== 'string') return false;
+    const isNew = !this.offers.has(id);
+    this.offers.set(id, { conversationId: id, expiresAt: frame.expiresAt, conversation: frame.conversation ?? { id } });
+    return isNew;
+  }
+
+  /** An `offer_withdrawn` frame. Returns the offer it removed, or null if we had none (already gone). */
+  withdraw(frame) {
+    return this.drop(frame?.conversationId);
+  }
+
+  /** Forget an offer locally (we accepted or declined it). Returns it, or null. */
+  drop(conversationId) {
+    const offer = this.offers.get(conversationId) ?? null;
+    this.offers.delete(conversationId);
+    return offer;
+  }
+
+  /** Offers, the one expiring first on top. */
+  sortedOffers() {
+    return [...this.offers.values()].sort((a, b) => (Date.parse(a.expiresAt) || 0) - (Date.parse(b.expiresAt) || 0));
+  }
+
+  /** Remove offers more than `graceMs` past their expiry (their withdrawal was lost). Returns the removed ids. */
+  prune(now = Date.now(), graceMs = OFFER_GRACE_MS) {
+    const gone = [];
+    for (const [id, offer] of this.offers) {
+      const at = Date.parse(offer.expiresAt);
+      if (!Number.isFinite(at) || now > at + graceMs) gone.push(id);
+    }
+    for (const id of gone) this.offers.delete(id);
+    return gone;
+  }
+
+  /**
+   * A conversation changed (conversation push or status). Once it is no longer queued, neither
+   * an offer nor an "unplaced" alert about it means anything. Returns whether something was removed.
+   */
+  conversationChanged(conversation) {
+    if (!conversation?.id || conversation.state === 'queued' || conversation.state == null) return false;
+    const hadOffer = this.offers.delete(conversation.id);
+    const hadAlert = this.alerts.delete(conversation.id);
+    return hadOffer || hadAlert;
+  }
+
+  // ---- presence -----------------------------------------------------------------------------
+
+  /**
+   * A `presence` frame. 'self' when it is about the logged-in agent, 'other' when stored in the
+   * supervisor list, null when malformed.
+   */
+  presence(frame) {
+    const agent = frame?.agent;
+    if (!agent?.id || typeof frame.status !== 'string') return null;
+    const entry = { status: frame.status, load: frame.load, cap: frame.cap };
+    if (this.me?.id != null && agent.id === this.me.id) {
+      this.self = entry;
+      return 'self';
+    }
+    // Only admins are sent other agents' presence (the server decides; we do not second-guess it).
+    this.agents.set(agent.id, { id: agent.id, name: agent.name ?? agent.id, ...entry });
+    return 'other';
+  }
+
+  /** Our own status as the server last said it ('online' for a connecting agent until it says). */
+  get status() {
+    return this.self?.status ?? 'online';
+  }
+
+  /** The supervisor list: online first, then away, then offline; by name within each. */
+  agentRows() {
+    return [...this.agents.values()].sort((a, b) =>
+      (STATUS_ORDER[a.status] ?? 3) - (STATUS_ORDER[b.status] ?? 3) || String(a.name).localeCompare(String(b.name)));
+  }
+
+  // ---- alerts -------------------------------------------------------------------------------
+
+  /** An `alert` frame (the server sends them to admins only). Returns true when it is new. */
+  alert(frame) {
+    const id = frame?.conversationId;
+    if (typeof id !== 'string') return false;
+    const isNew = !this.alerts.has(id);
+    this.alerts.set(id, frame);
+    return isNew;
+  }
+
+  dismissAlert(conversationId) {
+    return this.alerts.delete(conversationId);
+  }
+
+  /** Forget everything that belonged to the old session (logout). */
+  clear() {
+    this.offers.clear();
+    this.agents.clear();
+    this.alerts.clear();
+    this.self = null;
+  }
+}

@@ -1,0 +1,159 @@
+// The console's routing logic (offers, presence, alerts) without a DOM: src/console/routing.js.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel, OFFER_GRACE_MS } from '../src/console/routing.js';
+import { translator, stringTables } from '../src/js/i18n.js';
+import { golden } from './fake-socket.js';
+
+const CONV = 'cv_01jd7k3m9p';
+const AGENT = { id: 'ag_1', name: '김소담', role: 'agent' };
+const ADMIN = { id: 'ad_1', name: '관리자', role: 'admin' };
+const EXPIRES = Date.parse('2026-11-22T10:00:35Z');
+
+test('secondsLeft rounds up, never goes negative, and is 0 for junk', () => {
+  assert.equal(secondsLeft('2026-11-22T10:00:35Z', EXPIRES - 30000), 30);
+  assert.equal(secondsLeft('2026-11-22T10:00:35Z', EXPIRES - 29001), 30);
+  assert.equal(secondsLeft('2026-11-22T10:00:35Z', EXPIRES - 1), 1);
+  assert.equal(secondsLeft('2026-11-22T10:00:35Z', EXPIRES), 0);
+  assert.equal(secondsLeft('2026-11-22T10:00:35Z', EXPIRES + 5000), 0);
+  assert.equal(secondsLeft('2026-11-22T10:00:35.500Z', EXPIRES), 1, 'fractional seconds');
+  assert.equal(secondsLeft(undefined, EXPIRES), 0);
+  assert.equal(secondsLeft('soon', EXPIRES), 0);
+});
+
+test('formatLoad is "2 / 3", and empty until both numbers are known', () => {
+  const p = golden('s2c-presence');
+  assert.equal(formatLoad(p.load, p.cap), '2 / 3');
+  assert.equal(formatLoad(0, 3), '0 / 3');
+  assert.equal(formatLoad(undefined, 3), '');
+  assert.equal(formatLoad(2, null), '');
+});
+
+test('every offer_withdrawn reason has a Korean and an English toast; unknown reasons a neutral one', () => {
+  const ko = translator('ko');
+  const en = translator('en');
+  for (const reason of ['timeout', 'declined', 'taken', 'presence']) {
+    const key = withdrawnKey(reason);
+    assert.equal(key, `console.withdrawn.${reason}`);
+    assert.ok(key in stringTables().ko && key in stringTables().en, key);
+    assert.match(ko(key, { name: '방문자 7' }), /방문자 7/);
+    assert.match(en(key, { name: 'Visitor 7' }), /Visitor 7/);
+  }
+  assert.equal(withdrawnKey('moon'), 'console.withdrawn.other');
+  assert.equal(withdrawnKey(undefined), 'console.withdrawn.other');
+  assert.equal(ko(withdrawnKey('taken'), { name: '방문자 7' }), '방문자 7 님의 상담을 다른 상담원이 맡았어요');
+});
+
+test('visitorLabel prefers the visitor name, then ids', () => {
+  assert.equal(visitorLabel(golden('s2c-offer').conversation), '방문자 7');
+  assert.equal(visitorLabel({ id: CONV, visitor: { id: 'vi_7' } }), 'vi_7');
+  assert.equal(visitorLabel({ id: CONV }), CONV);
+  assert.equal(visitorLabel(undefined, CONV), CONV);
+});
+
+test('an offer is new once; withdrawal removes it and returns it, a second withdrawal finds nothing', () => {
+  const r = new RoutingState(AGENT);
+  assert.equal(r.offer(golden('s2c-offer')), true);
+  assert.equal(r.offer(golden('s2c-offer')), false, 'the same offer again (another tab, a resend) is no news');
+  assert.equal(r.offers.size, 1);
+  assert.equal(r.offers.get(CONV).conversation.visitor.name, '방문자 7');
+  const gone = r.withdraw(golden('s2c-offer-withdrawn'));
+  assert.equal(gone.conversationId, CONV);
+  assert.equal(r.offers.size, 0);
+  assert.equal(r.withdraw(golden('s2c-offer-withdrawn')), null, 'already accepted/declined here: no toast');
+  assert.equal(r.offer({ type: 'offer' }), false, 'no conversationId: ignored');
+});
+
+test('drop (we accepted or declined) removes the offer so the later offer_withdrawn is silent', () => {
+  const r = new RoutingState(AGENT);
+  r.offer(golden('s2c-offer'));
+  assert.equal(r.drop(CONV).conversationId, CONV);
+  assert.equal(r.withdraw(golden('s2c-offer-withdrawn')), null);
+});
+
+test('offers sort by expiry; prune drops only those past expiresAt + grace', () => {
+  const r = new RoutingState(AGENT);
+  r.offer({ ...golden('s2c-offer'), conversationId: 'late', expiresAt: '2026-11-22T10:01:00Z' });
+  r.offer(golden('s2c-offer'));
+  r.offer({ ...golden('s2c-offer'), conversationId: 'junk', expiresAt: 'never' });
+  assert.deepEqual(r.sortedOffers().map((o) => o.conversationId), ['junk', CONV, 'late']);
+  assert.deepEqual(r.prune(EXPIRES + OFFER_GRACE_MS), ['junk'], 'at the grace limit the offer stays');
+  assert.deepEqual(r.prune(EXPIRES + OFFER_GRACE_MS + 1), [CONV]);
+  assert.deepEqual([...r.offers.keys()], ['late']);
+});
+
+test('a conversation leaving the queue takes its offer and alert with it', () => {
+  const r = new RoutingState(ADMIN);
+  r.offer(golden('s2c-offer'));
+  r.alert(golden('s2c-alert'));
+  assert.equal(r.conversationChanged({ id: CONV, state: 'queued' }), false);
+  assert.equal(r.offers.size + r.alerts.size, 2);
+  assert.equal(r.conversationChanged(golden('s2c-conversation').conversation), true, 'assigned');
+  assert.equal(r.offers.size + r.alerts.size, 0);
+  assert.equal(r.conversationChanged({ id: CONV, state: 'resolved' }), false, 'nothing left to remove');
+});
+
+test('our own presence frame sets status and load; before any frame we are online', () => {
+  const r = new RoutingState(AGENT);
+  assert.equal(r.status, 'online');
+  assert.equal(r.self, null);
+  assert.equal(r.presence(golden('s2c-presence')), 'self');
+  assert.deepEqual(r.self, { status: 'online', load: 2, cap: 3 });
+  assert.equal(r.presence({ ...golden('s2c-presence'), status: 'away', load: 3 }), 'self');
+  assert.equal(r.status, 'away');
+  assert.equal(formatLoad(r.self.load, r.self.cap), '3 / 3');
+  assert.equal(r.agents.size, 0, 'an agent never lists themself');
+  assert.equal(r.presence({ type: 'presence', status: 'online' }), null, 'no agent: ignored');
+});
+
+test('admins collect other agents\' presence, sorted online → away → offline, by name; never themselves', () => {
+  const r = new RoutingState(ADMIN);
+  assert.equal(r.isAdmin, true);
+  const p = (id, name, status, load = 0) => ({ type: 'presence', agent: { id, name }, status, load, cap: 3 });
+  assert.equal(r.presence(p('ag_3', '최상담', 'offline')), 'other');
+  r.presence(p('ag_2', '박상담', 'away', 1));
+  r.presence(p('ag_1', '김소담', 'online', 2));
+  r.presence(p('ag_4', '강상담', 'online'));
+  assert.equal(r.presence(p('ad_1', '관리자', 'online')), 'self');
+  assert.deepEqual(r.agentRows().map((a) => [a.name, a.status]), [
+    ['강상담', 'online'], ['김소담', 'online'], ['박상담', 'away'], ['최상담', 'offline'],
+  ]);
+  r.presence(p('ag_2', '박상담', 'online', 2)); // a change replaces the row
+  assert.equal(r.agents.get('ag_2').status, 'online');
+  assert.equal(r.agents.get('ag_2').load, 2);
+  assert.equal(r.agents.size, 4);
+});
+
+test('a presence frame that came before the welcome is re-filed once we know who we are', () => {
+  const r = new RoutingState(null);
+  assert.equal(r.presence(golden('s2c-presence')), 'other');
+  r.setMe({ id: 'ag_1', name: '김소담', role: 'agent' });
+  assert.equal(r.agents.size, 0, 'not listed as someone else');
+  assert.equal(r.presence(golden('s2c-presence')), 'self');
+});
+
+test('alerts: new once, kept until dismissed; clear forgets the session', () => {
+  const r = new RoutingState(ADMIN);
+  assert.equal(r.alert(golden('s2c-alert')), true);
+  assert.equal(r.alert(golden('s2c-alert')), false);
+  assert.equal(r.alerts.get(CONV).code, 'unplaced');
+  assert.equal(r.dismissAlert(CONV), true);
+  assert.equal(r.alerts.size, 0);
+  r.alert(golden('s2c-alert'));
+  r.offer(golden('s2c-offer'));
+  r.presence(golden('s2c-presence'));
+  r.clear();
+  assert.equal(r.alerts.size + r.offers.size + r.agents.size, 0);
+  assert.equal(r.self, null);
+});
+
+test('the unplaced alert and presence labels read well in both languages', () => {
+  const ko = translator('ko');
+  const en = translator('en');
+  assert.equal(ko('console.alert.unplaced', { name: '방문자 7' }), '방문자 7 님의 상담을 아무도 수락하지 않았어요');
+  assert.equal(en('console.alert.unplaced', { name: 'Visitor 7' }), 'Nobody accepted the chat with Visitor 7');
+  assert.deepEqual(['online', 'away', 'offline'].map((s) => ko(`console.presence.${s}`)), ['온라인', '자리 비움', '오프라인']);
+  assert.deepEqual(['online', 'away', 'offline'].map((s) => en(`console.presence.${s}`)), ['Online', 'Away', 'Offline']);
+  assert.equal(ko('console.acceptConflict', { message: 'you already have 3 chats, your limit' }),
+    '수락할 수 없어요: you already have 3 chats, your limit');
+});
