@@ -1,12 +1,16 @@
 package dev.sodam.server;
 
+import static dev.sodam.server.testing.Browsers.messages;
+import static dev.sodam.server.testing.Browsers.text;
+import static dev.sodam.server.testing.Browsers.waiting;
+import static dev.sodam.server.testing.Browsers.widget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +27,6 @@ import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The product path in a real browser: Debian Chromium drives the real demo page with the one
@@ -34,9 +34,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * visitor and the agent. There is no skip: without Chromium this test fails and says what to install.
  */
 class BrowserEndToEndTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
     static Path dataDir;
@@ -44,10 +41,7 @@ class BrowserEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("browser tests need Debian's chromium and chromium-driver (apt-get install chromium "
-                        + "chromium-driver); ./sodam test installs them")
-                .isTrue();
+        Browsers.requireChromium();
         server = TestServer.start(dataDir);
         server.awaitBot();
     }
@@ -57,38 +51,6 @@ class BrowserEndToEndTest {
         if (server != null) {
             server.close();
         }
-    }
-
-    private static WebDriver browser() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-                "--window-size=1280,900", "--lang=ko-KR");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        return new ChromeDriver(service, options);
-    }
-
-    private static WebDriverWait waiting(WebDriver driver) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
-    }
-
-    private static SearchContext widget(WebDriver driver) {
-        return waiting(driver).until(d -> {
-            List<WebElement> hosts = d.findElements(By.id("sodam-widget"));
-            return hosts.isEmpty() ? null : hosts.get(0).getShadowRoot();
-        });
-    }
-
-    private static List<WebElement> messages(SearchContext root, String kind) {
-        return root.findElements(By.cssSelector("[data-testid='message'][data-kind='" + kind + "']:not([data-pending])"));
-    }
-
-    private static String text(WebElement message) {
-        return message.findElement(By.cssSelector("[data-testid='text']")).getDomProperty("textContent");
     }
 
     private static String seedAnswer(String faqId) throws Exception {
@@ -104,17 +66,11 @@ class BrowserEndToEndTest {
     @Test
     void visitorAsksTheBotIsHandedToAnAgentAndReloadKeepsTheHistoryExactlyOnce() throws Exception {
         String xss = "<img src=x onerror=\"window.__pwned=1\">주문번호 1234";
-        WebDriver visitor = browser();
-        WebDriver agent = browser();
+        WebDriver visitor = Browsers.open();
+        WebDriver agent = Browsers.open();
         try {
             // The visitor opens the shop page: one script tag adds the widget.
-            visitor.get(server.http("/demo"));
-            SearchContext root = widget(visitor);
-            root.findElement(By.cssSelector("[data-testid='launcher']")).click();
-            waiting(visitor).until(d -> root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());
-            WebElement input = root.findElement(By.cssSelector("[data-testid='input']"));
-            input.sendKeys("배송 언제 와요?");
-            root.findElement(By.cssSelector("[data-testid='send']")).click();
+            SearchContext root = Browsers.visitorSays(visitor, server, "배송 언제 와요?");
 
             // The FAQ bot answers with the delivery entry, and offers the handoff button.
             String expected = seedAnswer("ko-delivery-time");
@@ -131,10 +87,7 @@ class BrowserEndToEndTest {
             waiting(visitor).until(d -> messages(root, "visitor").stream().anyMatch(m -> text(m).equals(xss)));
 
             // In a second browser the agent logs into the console, sees the chat and accepts it.
-            agent.get(server.http("/console"));
-            agent.findElement(By.cssSelector("[data-testid='login-email']")).sendKeys(TestServer.ADMIN_EMAIL);
-            agent.findElement(By.cssSelector("[data-testid='login-password']")).sendKeys(TestServer.ADMIN_PASSWORD);
-            agent.findElement(By.cssSelector("[data-testid='login-submit']")).click();
+            Browsers.login(agent, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
             // Routing offers the queued chat to the only online agent: an offer card with a countdown.
             String conversationId = waiting(agent).until(d -> d.findElements(By.cssSelector("[data-testid='offer']"))
                     .stream().findFirst().map(o -> o.getAttribute("data-conversation-id")).orElse(null));

@@ -1,0 +1,92 @@
+package dev.sodam.server.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian Chromium driven by Selenium, headless and offline, plus the few lookups the browser tests
+ * share. Each {@link #open()} is a separate browser profile: separate localStorage, like another person.
+ */
+public final class Browsers {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Browsers() {
+    }
+
+    /** Fails (never skips) when Chromium is missing, naming what to install. */
+    public static void requireChromium() {
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+                .as("browser tests need Debian's chromium and chromium-driver (apt-get install chromium "
+                        + "chromium-driver); ./sodam test installs them")
+                .isTrue();
+    }
+
+    public static WebDriver open() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--window-size=1280,900", "--lang=ko-KR");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    public static WebDriverWait waiting(WebDriver driver) {
+        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+    }
+
+    /** The widget's shadow root on a page with the script tag. */
+    public static SearchContext widget(WebDriver driver) {
+        return waiting(driver).until(d -> {
+            List<WebElement> hosts = d.findElements(By.id("sodam-widget"));
+            return hosts.isEmpty() ? null : hosts.get(0).getShadowRoot();
+        });
+    }
+
+    /** Stored (not pending) messages of a kind in a widget or console. */
+    public static List<WebElement> messages(SearchContext root, String kind) {
+        return root.findElements(By.cssSelector("[data-testid='message'][data-kind='" + kind + "']:not([data-pending])"));
+    }
+
+    /** A message's text as stored in the DOM, visible or not. */
+    public static String text(WebElement message) {
+        return message.findElement(By.cssSelector("[data-testid='text']")).getDomProperty("textContent");
+    }
+
+    /** Logs into the agent console. */
+    public static void login(WebDriver agent, TestServer server, String email, String password) {
+        agent.get(server.http("/console"));
+        agent.findElement(By.cssSelector("[data-testid='login-email']")).sendKeys(email);
+        agent.findElement(By.cssSelector("[data-testid='login-password']")).sendKeys(password);
+        agent.findElement(By.cssSelector("[data-testid='login-submit']")).click();
+        waiting(agent).until(d -> !d.findElement(By.cssSelector("[data-testid='agent-name']")).getText().isBlank());
+    }
+
+    /** Opens the demo shop, opens the widget and sends a message. */
+    public static SearchContext visitorSays(WebDriver visitor, TestServer server, String text) {
+        visitor.get(server.http("/demo"));
+        SearchContext root = widget(visitor);
+        root.findElement(By.cssSelector("[data-testid='launcher']")).click();
+        waiting(visitor).until(d -> root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());
+        root.findElement(By.cssSelector("[data-testid='input']")).sendKeys(text);
+        root.findElement(By.cssSelector("[data-testid='send']")).click();
+        return root;
+    }
+}
