@@ -49,7 +49,7 @@ public final class LoadGenerator {
     public record Options(Target target, String label, String host, int port, int chats, int chatsPerAgent, Mode mode,
                           int rate, int window, double warmupSeconds, double durationSeconds, double drainSeconds,
                           int round, long serverPid, Path sodamDb, int setupWindow, int clientThreads, int textBytes,
-                          Path out) {
+                          Path out, String scenario) {
         int agents() {
             return (chats + chatsPerAgent - 1) / chatsPerAgent;
         }
@@ -76,7 +76,8 @@ public final class LoadGenerator {
                     Integer.parseInt(a.getOrDefault("setup-window", "16")),
                     Integer.parseInt(a.getOrDefault("client-threads", "0")),
                     Integer.parseInt(a.getOrDefault("text-bytes", "100")),
-                    a.containsKey("out") ? Path.of(a.get("out")) : null);
+                    a.containsKey("out") ? Path.of(a.get("out")) : null,
+                    a.getOrDefault("scenario", "b"));
         }
     }
 
@@ -352,6 +353,7 @@ public final class LoadGenerator {
             long relayed = delivered.get(phase);
             ObjectNode line = JSON.createObjectNode();
             line.put("ts", Instant.now().toString());
+            line.put("scenario", o.scenario());
             line.put("round", o.round());
             line.put("server", o.label());
             line.put("phase", PHASES[phase]);
