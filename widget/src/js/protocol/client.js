@@ -4,8 +4,11 @@
 // What this class guarantees to the UI:
 //  - messages are delivered per conversation in seq order, each exactly once (dedupe by seq,
 //    gaps are filled with `sync` before anything later is delivered);
-//  - a `send` is kept (and persisted through `storage`) until its ack, and re-sent with the same
-//    clientMsgId after every reconnect, which the server turns into the original ack;
+//  - a `send` is kept (and persisted through `storage`) until its ack — or until its own `message`
+//    frame arrives, which is how a tab learns that another tab's send was stored — and re-sent with
+//    the same clientMsgId after every reconnect, which the server turns into the original ack;
+//  - with a `lock` (tablock.js), of several tabs sharing the stored outbox only the one holding a
+//    message's lease re-sends it, so a reload with two tabs open does not send everything twice;
 //  - the connection comes back by itself (exponential backoff with jitter) until close().
 
 const SOCKET_OPEN = 1; // WebSocket.OPEN, spelled out so fakes need not define statics
@@ -67,7 +70,10 @@ export class SodamClient {
    * @param {() => object} o.hello builds the hello frame; called at every connect, so it can
    *        carry `resume` with the latest lastSeq
    * @param {Function} [o.WebSocketImpl]
-   * @param {{get(k):string|null,set(k,v),remove(k)}} [o.storage] persists the outbox
+   * @param {{get(k):string|null,set(k,v),remove(k)}} [o.storage] persists the outbox; entries are
+   *        added and removed one by one, so tabs sharing it never overwrite each other's sends
+   * @param {{acquire(name):{ok:boolean,retryAt?:number},release(name),releaseAll(),now():number}} [o.lock]
+   *        a TabLock over the same storage: one tab at a time transmits a given outbox entry
    * @param {() => number} [o.random] in [0,1), for jitter
    * @param {() => string} [o.randomId] suffix for clientMsgId ('c-' + randomId())
    * @param {Function} [o.setTimeout] @param {Function} [o.clearTimeout]
@@ -78,6 +84,7 @@ export class SodamClient {
     hello,
     WebSocketImpl = globalThis.WebSocket,
     storage = null,
+    lock = null,
     random = Math.random,
     randomId = defaultRandomId,
     setTimeout: setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
@@ -88,6 +95,7 @@ export class SodamClient {
     this._hello = hello;
     this._WebSocket = WebSocketImpl;
     this._storage = storage;
+    this._lock = lock;
     this._random = random;
     this._randomId = randomId;
     this._setTimer = setTimer;
@@ -162,6 +170,23 @@ export class SodamClient {
     this._stopped = true;
     this._teardown();
     this._setState('closed');
+    this._lock?.releaseAll();
+  }
+
+  /**
+   * The network is gone (the browser's `offline` event): drop the socket now instead of waiting
+   * for TCP to notice, and keep trying with backoff. Sends stay in the outbox.
+   */
+  drop() {
+    if (this._stopped) return;
+    this._teardown();
+    this._setState('closed');
+    this._scheduleReconnect();
+  }
+
+  /** Give up this tab's outbox leases, e.g. on `pagehide`, so the next page (or tab) re-sends at once. */
+  releaseLocks() {
+    this._lock?.releaseAll();
   }
 
   _setState(state) {
@@ -285,13 +310,18 @@ export class SodamClient {
 
   _onAck(frame) {
     const entry = this._outbox.get(frame.clientMsgId);
-    if (entry) {
-      this._cancelRetry(entry);
-      this._outbox.delete(frame.clientMsgId);
-      this._persistOutbox();
-      entry.resolve(frame);
-    }
+    if (entry) this._settle(entry, frame);
     this._emit('ack', frame);
+  }
+
+  /** An outbox entry is stored on the server: forget it everywhere (memory, storage, lease). */
+  _settle(entry, ack) {
+    const id = entry.frame.clientMsgId;
+    this._cancelRetry(entry);
+    this._outbox.delete(id);
+    this._storeRemove(id);
+    this._lock?.release(id);
+    entry.resolve(ack);
   }
 
   _onError(frame) {
@@ -302,7 +332,8 @@ export class SodamClient {
       } else {
         this._cancelRetry(entry);
         this._outbox.delete(frame.ref);
-        this._persistOutbox();
+        this._storeRemove(frame.ref);
+        this._lock?.release(frame.ref);
         entry.reject(new SodamError(frame));
       }
     }
@@ -338,6 +369,15 @@ export class SodamClient {
 
   _deliver(conv, frame) {
     conv.lastSeq = frame.seq;
+    // Our own send came back as a message: it is stored even if its ack went to another tab
+    // (which re-sent it) or was lost with a socket.
+    const entry = frame.clientMsgId ? this._outbox.get(frame.clientMsgId) : undefined;
+    if (entry) {
+      this._settle(entry, {
+        type: 'ack', clientMsgId: frame.clientMsgId, conversationId: frame.conversationId,
+        seq: frame.seq, messageId: frame.messageId,
+      });
+    }
     this._emit('message', frame);
   }
 
@@ -400,11 +440,11 @@ export class SodamClient {
     frame.ref = clientMsgId; // so an error can be matched to this send
     let entry;
     const promise = new Promise((resolve, reject) => {
-      entry = { frame, resolve, reject, attempts: 0, timer: null };
+      entry = { frame, resolve, reject, attempts: 0, timer: null, restored: false };
     });
     this._outbox.set(clientMsgId, entry);
-    this._persistOutbox();
-    this._sendFrame(frame);
+    this._storeAdd(frame);
+    this._transmitEntry(entry);
     promise.clientMsgId = clientMsgId;
     return promise;
   }
@@ -420,14 +460,53 @@ export class SodamClient {
     if (!entry) return;
     this._cancelRetry(entry);
     this._outbox.delete(clientMsgId);
-    this._persistOutbox();
+    this._storeRemove(clientMsgId);
+    this._lock?.release(clientMsgId);
   }
 
-  _flushOutbox() {
+  /**
+   * Re-send the outbox in order. An entry another tab is sending (it holds the lease) is left to
+   * that tab, and so is everything after it, to keep the order; we look again when the lease
+   * runs out, in case that tab went away.
+   */
+  _flushOutbox(from = null) {
+    let started = from == null;
     for (const entry of this._outbox.values()) {
+      started ||= entry === from;
+      if (!started) continue; // sent before and awaiting its ack
       this._cancelRetry(entry);
-      this._sendFrame(entry.frame);
+      if (this._transmitEntry(entry) === 'elsewhere') break;
     }
+  }
+
+  /**
+   * Write one outbox entry if we may: welcomed, and holding its lease (with a lock). Returns
+   * 'sent', 'offline', 'gone' (another tab finished it) or 'elsewhere' (another tab is on it).
+   */
+  _transmitEntry(entry) {
+    if (!this._welcomed) return 'offline';
+    const id = entry.frame.clientMsgId;
+    if (this._lock) {
+      if (entry.restored && this._storage && !this._storedFrames().some((f) => f.clientMsgId === id)) {
+        // Restored from storage and since removed there: another tab got its ack (or its
+        // refusal). Its `message` frame reaches this tab too, so there is nothing left to do.
+        this._cancelRetry(entry);
+        this._outbox.delete(id);
+        entry.resolve(null);
+        return 'gone';
+      }
+      const lease = this._lock.acquire(id);
+      if (!lease.ok) {
+        const wait = Math.max(50, lease.retryAt - this._lock.now() + Math.round(200 * this._random()));
+        this._cancelRetry(entry);
+        entry.timer = this._setTimer(() => {
+          entry.timer = null;
+          if (this._outbox.get(id) === entry) this._flushOutbox(entry);
+        }, wait);
+        return 'elsewhere';
+      }
+    }
+    return this._sendFrame(entry.frame) ? 'sent' : 'offline';
   }
 
   _scheduleRetry(entry) {
@@ -436,7 +515,7 @@ export class SodamClient {
     entry.attempts += 1;
     entry.timer = this._setTimer(() => {
       entry.timer = null;
-      if (this._outbox.get(entry.frame.clientMsgId) === entry) this._sendFrame(entry.frame);
+      if (this._outbox.get(entry.frame.clientMsgId) === entry) this._transmitEntry(entry);
     }, delay);
   }
 
@@ -447,29 +526,50 @@ export class SodamClient {
     }
   }
 
-  _persistOutbox() {
-    if (!this._storage) return;
-    try {
-      if (this._outbox.size === 0) this._storage.remove(OUTBOX_KEY);
-      else this._storage.set(OUTBOX_KEY, JSON.stringify(this.pending()));
-    } catch (err) {
-      console.warn('[sodam] cannot persist outbox', err);
-    }
-  }
-
-  _restoreOutbox() {
-    if (!this._storage) return;
+  /** The outbox as stored (every tab's unacked sends), valid frames only. */
+  _storedFrames() {
+    if (!this._storage) return [];
     let frames;
     try {
       frames = JSON.parse(this._storage.get(OUTBOX_KEY) || '[]');
     } catch {
       frames = [];
     }
-    if (!Array.isArray(frames)) return;
-    for (const f of frames) {
-      if (!f || f.type !== 'send' || typeof f.clientMsgId !== 'string' || typeof f.text !== 'string') continue;
+    if (!Array.isArray(frames)) return [];
+    return frames.filter((f) => f && f.type === 'send' && typeof f.clientMsgId === 'string' && typeof f.text === 'string');
+  }
+
+  /**
+   * Storage is changed one entry at a time (read, modify, write) rather than overwritten with this
+   * tab's view: another tab may have added its own unsent messages since we last looked.
+   */
+  _writeStored(frames) {
+    try {
+      if (frames.length === 0) this._storage.remove(OUTBOX_KEY);
+      else this._storage.set(OUTBOX_KEY, JSON.stringify(frames));
+    } catch (err) {
+      console.warn('[sodam] cannot persist outbox', err);
+    }
+  }
+
+  _storeAdd(frame) {
+    if (!this._storage) return;
+    const frames = this._storedFrames().filter((f) => f.clientMsgId !== frame.clientMsgId);
+    frames.push({ ...frame });
+    this._writeStored(frames);
+  }
+
+  _storeRemove(clientMsgId) {
+    if (!this._storage) return;
+    const frames = this._storedFrames();
+    const kept = frames.filter((f) => f.clientMsgId !== clientMsgId);
+    if (kept.length !== frames.length || frames.length === 0) this._writeStored(kept);
+  }
+
+  _restoreOutbox() {
+    for (const f of this._storedFrames()) {
       // Nobody awaits these any more; the UI learns the outcome from 'ack' / 'error' / 'message'.
-      this._outbox.set(f.clientMsgId, { frame: f, resolve: () => {}, reject: () => {}, attempts: 0, timer: null });
+      this._outbox.set(f.clientMsgId, { frame: f, resolve: () => {}, reject: () => {}, attempts: 0, timer: null, restored: true });
     }
   }
 
