@@ -413,4 +413,140 @@ final class SqliteTx implements StoreTx {
     public long countFaq() {
         return one("SELECT count(*) FROM faq_entries", s -> { }, rs -> rs.getLong(1)).orElse(0L);
     }
+
+    // ---- FAQ administration (V3)
+
+    private static final String FAQ_COLUMNS = "SELECT f.id, f.locale, f.question, f.paraphrases, f.answer, f.tags, "
+            + "f.enabled, f.version, f.updated_at, f.updated_by, a.name FROM faq_entries f "
+            + "LEFT JOIN agents a ON a.id = f.updated_by ";
+
+    private static StoredFaq storedFaqRow(ResultSet rs) throws SQLException {
+        return new StoredFaq(rs.getString(1), rs.getString(2), rs.getString(3),
+                fromJson(rs.getString(4), new TypeReference<List<String>>() { }), rs.getString(5),
+                fromJson(rs.getString(6), new TypeReference<List<String>>() { }), rs.getInt(7) != 0, rs.getLong(8),
+                instant(rs, 9), rs.getString(10), rs.getString(11));
+    }
+
+    @Override
+    public List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled) {
+        StringBuilder sql = new StringBuilder(FAQ_COLUMNS).append("WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (locale != null) {
+            sql.append(" AND f.locale = ?");
+            args.add(locale);
+        }
+        if (tag != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value = ?)");
+            args.add(tag);
+        }
+        if (text != null) {
+            // instr, not LIKE: the search text needs no escaping of % and _.
+            sql.append(" AND instr(lower(f.id || ' ' || f.question || ' ' || f.paraphrases || ' ' || f.answer), lower(?)) > 0");
+            args.add(text);
+        }
+        if (enabled != null) {
+            sql.append(" AND f.enabled = ?");
+            args.add(enabled ? 1 : 0);
+        }
+        sql.append(" ORDER BY f.locale, f.id");
+        return query(sql.toString(), s -> {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+        }, SqliteTx::storedFaqRow);
+    }
+
+    @Override
+    public Optional<StoredFaq> faq(String id) {
+        return one(FAQ_COLUMNS + "WHERE f.id = ?", s -> s.setString(1, id), SqliteTx::storedFaqRow);
+    }
+
+    @Override
+    public List<FaqEntry> enabledFaqEntries() {
+        return query(FAQ_COLUMNS + "WHERE f.enabled = 1 ORDER BY f.locale, f.id", s -> { }, SqliteTx::storedFaqRow)
+                .stream().map(StoredFaq::toEntry).toList();
+    }
+
+    @Override
+    public void insertStoredFaq(StoredFaq f) {
+        update("INSERT INTO faq_entries(id, locale, question, paraphrases, answer, tags, updated_at, version, enabled, "
+                + "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    bindFaq(s, f);
+                    s.setString(1, f.id());
+                });
+    }
+
+    /** Binds columns 2..10 in the order of {@link #insertStoredFaq}. */
+    private static void bindFaq(PreparedStatement s, StoredFaq f) throws SQLException {
+        s.setString(2, f.locale());
+        s.setString(3, f.question());
+        s.setString(4, toJson(f.paraphrases()));
+        s.setString(5, f.answer());
+        s.setString(6, toJson(f.tags()));
+        s.setLong(7, f.updatedAt().toEpochMilli());
+        s.setLong(8, f.version());
+        s.setInt(9, f.enabled() ? 1 : 0);
+        s.setString(10, f.updatedBy());
+    }
+
+    @Override
+    public boolean updateStoredFaq(StoredFaq f, long expectedVersion) {
+        return update("UPDATE faq_entries SET id = ?, locale = ?, question = ?, paraphrases = ?, answer = ?, tags = ?, "
+                + "updated_at = ?, version = ?, enabled = ?, updated_by = ? WHERE id = ? AND version = ?", s -> {
+                    s.setString(1, f.id());
+                    bindFaq(s, f);
+                    s.setString(11, f.id());
+                    s.setLong(12, expectedVersion);
+                }) == 1;
+    }
+
+    @Override
+    public boolean deleteFaq(String id) {
+        return update("DELETE FROM faq_entries WHERE id = ?", s -> s.setString(1, id)) == 1;
+    }
+
+    @Override
+    public long lastFaqVersion(String id) {
+        return one("SELECT max(coalesce((SELECT max(version) FROM faq_history WHERE entry_id = ?), 0), "
+                + "coalesce((SELECT version FROM faq_entries WHERE id = ?), 0))", s -> {
+                    s.setString(1, id);
+                    s.setString(2, id);
+                }, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    private static final String REVISION_COLUMNS = "SELECT h.entry_id, h.version, h.action, h.snapshot, h.changed_by, "
+            + "a.name, h.changed_at FROM faq_history h LEFT JOIN agents a ON a.id = h.changed_by ";
+
+    private static FaqRevision revisionRow(ResultSet rs) throws SQLException {
+        return new FaqRevision(rs.getString(1), rs.getLong(2), rs.getString(3),
+                fromJson(rs.getString(4), new TypeReference<StoredFaq>() { }), rs.getString(5), rs.getString(6),
+                instant(rs, 7));
+    }
+
+    @Override
+    public void insertFaqRevision(FaqRevision r) {
+        update("INSERT INTO faq_history(entry_id, version, action, snapshot, changed_by, changed_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, r.entryId());
+                    s.setLong(2, r.version());
+                    s.setString(3, r.action());
+                    s.setString(4, toJson(r.snapshot()));
+                    s.setString(5, r.changedBy());
+                    s.setLong(6, r.changedAt().toEpochMilli());
+                });
+    }
+
+    @Override
+    public List<FaqRevision> faqHistory(String id) {
+        return query(REVISION_COLUMNS + "WHERE h.entry_id = ? ORDER BY h.version DESC", s -> s.setString(1, id),
+                SqliteTx::revisionRow);
+    }
+
+    @Override
+    public Optional<FaqRevision> faqRevision(String id, long version) {
+        return one(REVISION_COLUMNS + "WHERE h.entry_id = ? AND h.version = ?", s -> {
+            s.setString(1, id);
+            s.setLong(2, version);
+        }, SqliteTx::revisionRow);
+    }
 }

@@ -67,4 +67,34 @@ public interface StoreTx {
     void insertFaq(FaqEntry entry, Instant now);
 
     long countFaq();
+
+    // ---- FAQ administration (V3)
+
+    /**
+     * Entries matching every given filter (null = any): locale, a tag, a text contained
+     * (case-insensitively) in the id, question, paraphrases or answer, and enabled.
+     */
+    List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled);
+
+    Optional<StoredFaq> faq(String id);
+
+    /** What the bot is trained on: enabled entries only. */
+    List<FaqEntry> enabledFaqEntries();
+
+    void insertStoredFaq(StoredFaq faq);
+
+    /** Replaces the entry if it is still at {@code expectedVersion}; false when it is not (or gone). */
+    boolean updateStoredFaq(StoredFaq faq, long expectedVersion);
+
+    boolean deleteFaq(String id);
+
+    /** The highest version the entry ever had, in the table or its history; 0 if never. */
+    long lastFaqVersion(String id);
+
+    void insertFaqRevision(FaqRevision revision);
+
+    /** The entry's history, newest first. */
+    List<FaqRevision> faqHistory(String id);
+
+    Optional<FaqRevision> faqRevision(String id, long version);
 }
