@@ -46,7 +46,8 @@ public final class BotReplyListener implements ChatEventListener {
         }
         String text = posted.message().text();
         String faqId = posted.pickedFaqId();
-        engine.ready().whenCompleteAsync((bot, failure) -> {
+        // The current bot: a rebuild in progress never delays the answer.
+        engine.current().whenCompleteAsync((bot, failure) -> {
             if (failure != null) {
                 handoff(conversation, HandoffReason.BOT_UNSURE);
                 return;
