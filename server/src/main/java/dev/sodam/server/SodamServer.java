@@ -2,6 +2,7 @@ package dev.sodam.server;
 
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.SmallTalkIntent;
+import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.PasswordHasher;
 import dev.sodam.server.auth.SiteDirectory;
@@ -18,6 +19,7 @@ import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.BotReplyListener;
+import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.HttpRouter;
 import dev.sodam.server.http.StaticFiles;
 import dev.sodam.server.net.NettyServer;
@@ -49,17 +51,20 @@ public final class SodamServer implements AutoCloseable {
     private final ConversationService service;
     private final ExecutorService blocking;
     private final ExecutorService botExecutor;
+    private final ExecutorService botTraining;
     private final ScheduledExecutorService maintenance;
     private final BotEngine bot;
     private final NettyServer netty;
     private final String baseUrl;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
-                        ScheduledExecutorService maintenance, BotEngine bot, NettyServer netty, String baseUrl) {
+                        ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
+                        NettyServer netty, String baseUrl) {
         this.store = store;
         this.service = service;
         this.blocking = blocking;
         this.botExecutor = botExecutor;
+        this.botTraining = botTraining;
         this.maintenance = maintenance;
         this.bot = bot;
         this.netty = netty;
@@ -81,13 +86,15 @@ public final class SodamServer implements AutoCloseable {
         ConversationService service = new ConversationService(store, bus, clock, ids, routing);
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
+        // Training has its own thread, so a rebuild never delays the questions on botExecutor.
+        ExecutorService botTraining = Executors.newSingleThreadExecutor(named("sodam-bot-train"));
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(named("sodam-maintenance"));
         try {
             PasswordHasher hasher = new PasswordHasher();
             new Bootstrap(config, service, hasher, clock, ids).run();
 
             SessionRegistry registry = new SessionRegistry();
-            BotEngine bot = new BotEngine();
+            BotEngine bot = new BotEngine(clock);
             bus.subscribe(new DeliveryListener(registry));
             bus.subscribe(new SystemNoticeListener(service));
             bus.subscribe(new BotReplyListener(bot, service, botExecutor));
@@ -102,25 +109,28 @@ public final class SodamServer implements AutoCloseable {
             sites.refresh();
             maintenance.scheduleWithFixedDelay(sites::refresh, 30, 30, TimeUnit.SECONDS);
             String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
-            HttpRouter router = new HttpRouter(auth, bot::ready, new StaticFiles(SodamServer.class.getClassLoader()),
-                    blocking);
+            AdminApi admin = new AdminApi(auth, new FaqService(service, store, bot, clock, ids), bot, blocking);
+            HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
+                    blocking, admin);
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
                     config, clock, service, registry, sites, publicOrigin, router));
             NettyServer netty = NettyServer.bind(config.host(), config.port(), initializer);
 
             List<SmallTalkIntent> intents = Files.isRegularFile(config.botIntentsFile())
                     ? SmallTalkIntent.loadAll(config.botIntentsFile()) : List.of();
-            bot.train(store.read(tx -> tx.faqEntries()), intents,
-                    new BotThresholds(config.botAnswerThreshold(), config.botClarifyThreshold()), botExecutor);
+            // Trained from the enabled entries as committed, again after every FAQ change (docs/admin.md).
+            bot.start(() -> store.read(tx -> tx.enabledFaqEntries()), intents,
+                    new BotThresholds(config.botAnswerThreshold(), config.botClarifyThreshold()), botTraining);
 
             String baseUrl = config.publicUrl().isEmpty() ? "http://localhost:" + netty.port() : config.publicUrl();
             log.info("Sodam {} listening on {}:{} ({}) in {} ms — demo {}/demo · console {}/console", version(),
                     config.host(), netty.port(), netty.transport(), (System.nanoTime() - started) / 1_000_000,
                     baseUrl, baseUrl);
-            return new SodamServer(store, service, blocking, botExecutor, maintenance, bot, netty, baseUrl);
+            return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
+            botTraining.shutdownNow();
             maintenance.shutdownNow();
             service.close();
             store.close();
@@ -159,9 +169,11 @@ public final class SodamServer implements AutoCloseable {
         netty.close();
         maintenance.shutdownNow();
         botExecutor.shutdown();
+        botTraining.shutdown();
         blocking.shutdown();
         try {
             botExecutor.awaitTermination(5, TimeUnit.SECONDS);
+            botTraining.awaitTermination(10, TimeUnit.SECONDS);
             blocking.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

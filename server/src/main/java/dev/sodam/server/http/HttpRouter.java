@@ -3,6 +3,7 @@ package dev.sodam.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.bot.BotDecision;
 import dev.sodam.bot.FaqBot;
+import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
@@ -44,12 +45,20 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Supplier<CompletableFuture<FaqBot>> bot;
     private final StaticFiles files;
     private final Executor blocking;
+    private final AdminApi admin;
 
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking) {
+        this(auth, bot, files, blocking, null);
+    }
+
+    /** With {@code admin} null, {@code /api/admin/*} is not served. */
+    public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
+                      AdminApi admin) {
         this.auth = auth;
         this.bot = bot;
         this.files = files;
         this.blocking = blocking;
+        this.admin = admin;
     }
 
     @Override
@@ -71,6 +80,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpMethod method) {
+        if (admin != null && path.startsWith(AdminApi.PREFIX)) {
+            admin.handle(ctx, request);
+            return;
+        }
         switch (path) {
             case "/api/health" -> {
                 if (requireMethod(ctx, request, HttpMethod.GET)) {
@@ -246,7 +259,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             // The widget's modules are imported by pages on other origins.
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
-        if (path.startsWith("/console")) {
+        if (path.startsWith("/console") || path.startsWith("/admin")) {
             response.headers().set("Content-Security-Policy", CONSOLE_CSP);
         }
         HttpResponses.send(ctx, request, response, false);

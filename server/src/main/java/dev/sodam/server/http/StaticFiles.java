@@ -49,6 +49,7 @@ public final class StaticFiles {
         return switch (path) {
             case "/demo", "/demo/" -> "static/demo/index.html";
             case "/console", "/console/" -> "static/console/index.html";
+            case "/admin", "/admin/" -> "static/admin/index.html";
             default -> path.endsWith("/") ? null : "static" + path;
         };
     }

@@ -1,0 +1,367 @@
+package dev.sodam.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.auth.AuthService;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.faq.BotEngine;
+import dev.sodam.server.faq.FaqService;
+import dev.sodam.server.http.HttpResponses;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.store.FaqRevision;
+import dev.sodam.server.store.StoredFaq;
+import dev.sodam.server.util.Json;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin REST API under {@code /api/admin/} (docs/admin.md): FAQ management and the bot's
+ * rebuild status. Admin role only: no or a bad token gets 401, an agent 403, before anything
+ * else is read. Everything after routing runs on the blocking executor (token lookup, SQLite
+ * reads); writes go to the domain thread through {@link FaqService}. Never blocks an event loop.
+ */
+public final class AdminApi {
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    public static final String PREFIX = "/api/admin/";
+
+    private final AuthService auth;
+    private final FaqService faq;
+    private final BotEngine bot;
+    private final Executor blocking;
+
+    public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking) {
+        this.auth = auth;
+        this.faq = faq;
+        this.bot = bot;
+        this.blocking = blocking;
+    }
+
+    /** One request to an endpoint, once the caller is known to be an admin. */
+    private record Call(Agent admin, FullHttpRequest request, QueryStringDecoder query) {
+        JsonNode body() {
+            try {
+                JsonNode node = Json.MAPPER.readTree(HttpResponses.utf8(request.content()));
+                if (node != null && node.isObject()) {
+                    return node;
+                }
+            } catch (IOException e) {
+                // answered below
+            }
+            throw bad("body must be a JSON object");
+        }
+
+        String param(String name) {
+            List<String> values = query.parameters().get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /** What an endpoint answers: a status and a JSON body. */
+    private record Answer(HttpResponseStatus status, Object body) {
+        static Answer ok(Object body) {
+            return new Answer(HttpResponseStatus.OK, body);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        CompletableFuture<Answer> handle(Call call);
+    }
+
+    /** Entry point from the HTTP router for every path under {@link #PREFIX}. */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder query = new QueryStringDecoder(request.uri());
+        String path = query.path();
+        List<String> parts = Arrays.stream(path.substring(PREFIX.length()).split("/", -1)).toList();
+        Map<HttpMethod, Handler> endpoint = route(parts);
+        if (endpoint == null) {
+            HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no API at " + path, false);
+            return;
+        }
+        Handler handler = endpoint.get(request.method());
+        if (handler == null) {
+            String allowed = endpoint.keySet().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
+            HttpResponses.sendError(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request",
+                    "use " + allowed + " for " + path, false);
+            return;
+        }
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
+        request.retain();
+        CompletableFuture.supplyAsync(() -> admin(token), blocking)
+                .thenCompose(admin -> handler.handle(new Call(admin, request, query)))
+                .whenCompleteAsync((answer, failure) -> {
+                    try {
+                        if (failure != null) {
+                            fail(ctx, request, failure);
+                        } else {
+                            HttpResponses.sendJson(ctx, request, answer.status(), answer.body());
+                        }
+                    } finally {
+                        request.release();
+                    }
+                }, blocking);
+    }
+
+    private Agent admin(String token) {
+        Agent agent = auth.authenticate(token);
+        if (agent.role() != Agent.Role.ADMIN) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "this needs the admin role");
+        }
+        return agent;
+    }
+
+    private static void fail(ChannelHandlerContext ctx, FullHttpRequest request, Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ChatException refusal) {
+            HttpResponses.sendError(ctx, request, HttpResponseStatus.valueOf(refusal.code().httpStatus()),
+                    refusal.code().wire(), refusal.getMessage(), false);
+        } else {
+            log.error("admin request {} {} failed", request.method(), request.uri(), cause);
+            HttpResponses.sendError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL.wire(),
+                    "internal error; nothing was changed", false);
+        }
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    private Map<HttpMethod, Handler> route(List<String> parts) {
+        if (parts.stream().anyMatch(String::isEmpty)) {
+            return null;
+        }
+        String first = parts.get(0);
+        if (first.equals("faq")) {
+            if (parts.size() == 1) {
+                return Map.of(HttpMethod.GET, this::list, HttpMethod.POST, this::create);
+            }
+            String id = parts.get(1);
+            if (parts.size() == 2) {
+                Map<HttpMethod, Handler> entry = new LinkedHashMap<>();
+                entry.put(HttpMethod.GET, call -> sync(() -> Answer.ok(entryJson(faq.get(id)))));
+                entry.put(HttpMethod.PUT, call -> update(call, id));
+                entry.put(HttpMethod.DELETE, call -> delete(call, id));
+                if (id.equals("bulk")) {
+                    entry.put(HttpMethod.POST, this::bulk);
+                }
+                return entry;
+            }
+            if (parts.size() == 3 && parts.get(2).equals("history")) {
+                return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(historyJson(id, faq.history(id)))));
+            }
+            if (parts.size() == 3 && parts.get(2).equals("restore")) {
+                return Map.of(HttpMethod.POST, call -> restore(call, id));
+            }
+            return null;
+        }
+        if (first.equals("bot") && parts.size() == 2) {
+            if (parts.get(1).equals("status")) {
+                return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(bot.status())));
+            }
+            if (parts.get(1).equals("rebuild")) {
+                return Map.of(HttpMethod.POST, call -> sync(() -> {
+                    bot.requestRebuild();
+                    return new Answer(HttpResponseStatus.ACCEPTED, bot.status());
+                }));
+            }
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        Answer get();
+    }
+
+    private static CompletableFuture<Answer> sync(Body body) {
+        return CompletableFuture.completedFuture(body.get());
+    }
+
+    private CompletableFuture<Answer> list(Call call) {
+        String enabledParam = call.param("enabled");
+        Boolean enabled = null;
+        if (enabledParam != null && !enabledParam.isBlank()) {
+            if (!enabledParam.equals("true") && !enabledParam.equals("false")) {
+                throw bad("query parameter 'enabled' must be true or false");
+            }
+            enabled = Boolean.valueOf(enabledParam);
+        }
+        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("entries", found.stream().map(AdminApi::entryJson).toList());
+        body.put("total", found.size());
+        return sync(() -> Answer.ok(body));
+    }
+
+    private CompletableFuture<Answer> create(Call call) {
+        JsonNode body = call.body();
+        return faq.create(call.admin(), draft(body, text(body, "id")))
+                .thenApply(created -> new Answer(HttpResponseStatus.CREATED, entryJson(created)));
+    }
+
+    private CompletableFuture<Answer> update(Call call, String id) {
+        JsonNode body = call.body();
+        String bodyId = text(body, "id");
+        if (bodyId != null && !bodyId.equals(id)) {
+            throw bad("the body's id '" + bodyId + "' differs from the path's '" + id + "'; ids cannot be changed");
+        }
+        long version = version(body.get("version"), "version");
+        return faq.update(call.admin(), id, draft(body, null), version)
+                .thenApply(changed -> Answer.ok(entryJson(changed)));
+    }
+
+    private CompletableFuture<Answer> delete(Call call, String id) {
+        String versionParam = call.param("version");
+        Long version = null;
+        if (versionParam != null) {
+            try {
+                version = Long.parseLong(versionParam);
+            } catch (NumberFormatException e) {
+                throw bad("query parameter 'version' must be a whole number");
+            }
+        }
+        return faq.delete(call.admin(), id, version).thenApply(gone -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", gone.id());
+            body.put("deleted", true);
+            body.put("version", gone.version());
+            return Answer.ok(body);
+        });
+    }
+
+    private CompletableFuture<Answer> bulk(Call call) {
+        JsonNode body = call.body();
+        List<String> ids = strings(body, "ids");
+        JsonNode enabled = body.get("enabled");
+        if (ids == null) {
+            throw bad("field 'ids' is required: an array of entry ids");
+        }
+        if (enabled == null || !enabled.isBoolean()) {
+            throw bad("field 'enabled' is required: true or false");
+        }
+        return faq.setEnabled(call.admin(), ids, enabled.booleanValue()).thenApply(changed -> {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("updated", changed.size());
+            answer.put("entries", changed.stream().map(AdminApi::entryJson).toList());
+            return Answer.ok(answer);
+        });
+    }
+
+    private CompletableFuture<Answer> restore(Call call, String id) {
+        long version = version(call.body().get("version"), "version");
+        return faq.restore(call.admin(), id, version).thenApply(restored -> Answer.ok(entryJson(restored)));
+    }
+
+    // ------------------------------------------------------------------ JSON in and out
+
+    private static FaqService.Draft draft(JsonNode body, String id) {
+        JsonNode enabled = body.get("enabled");
+        if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
+            throw bad("field 'enabled' must be true or false");
+        }
+        return new FaqService.Draft(id, text(body, "locale"), text(body, "question"), strings(body, "paraphrases"),
+                text(body, "answer"), strings(body, "tags"),
+                enabled == null || enabled.isNull() ? null : enabled.booleanValue());
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw bad("field '" + field + "' must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static List<String> strings(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw bad("field '" + field + "' must be an array of strings");
+        }
+        List<String> out = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw bad("field '" + field + "' must be an array of strings");
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
+    private static long version(JsonNode value, String field) {
+        if (value == null || !value.isIntegralNumber() || value.longValue() < 1) {
+            throw bad("field '" + field + "' is required: the version you read (a whole number, 1 or more)");
+        }
+        return value.longValue();
+    }
+
+    private static ChatException bad(String message) {
+        return new ChatException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    static Map<String, Object> entryJson(StoredFaq f) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", f.id());
+        json.put("locale", f.locale());
+        json.put("question", f.question());
+        json.put("paraphrases", f.paraphrases());
+        json.put("answer", f.answer());
+        json.put("tags", f.tags());
+        json.put("enabled", f.enabled());
+        json.put("version", f.version());
+        json.put("updatedAt", f.updatedAt());
+        json.put("updatedBy", who(f.updatedBy(), f.updatedByName()));
+        return json;
+    }
+
+    private static Map<String, Object> who(String id, String name) {
+        if (id == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", id);
+        json.put("name", name);
+        return json;
+    }
+
+    private static Map<String, Object> historyJson(String id, List<FaqRevision> revisions) {
+        List<Map<String, Object>> versions = new ArrayList<>(revisions.size());
+        for (FaqRevision r : revisions) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("version", r.version());
+            json.put("action", r.action());
+            json.put("at", r.changedAt());
+            json.put("by", who(r.changedBy(), r.changedByName()));
+            json.put("entry", entryJson(r.snapshot()));
+            versions.add(json);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("versions", versions);
+        return body;
+    }
+}
