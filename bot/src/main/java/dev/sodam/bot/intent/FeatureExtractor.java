@@ -1,19 +1,21 @@
 package dev.sodam.bot.intent;
 
 import dev.sodam.bot.analysis.LocaleAnalysis;
+import dev.sodam.bot.analysis.TextNormalizer;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a text into the feature strings the classifier sees: analysed words ({@code w:}),
- * word bigrams ({@code b:}) and character n-grams inside each word ({@code c:}). The strings are fed
- * to OpenNLP as the "document tokens" of a plain {@link opennlp.tools.doccat.BagOfWordsFeatureGenerator},
- * so no custom OpenNLP feature generator (and no extension loading) is needed. Thread-safe.
+ * word bigrams ({@code b:}), character n-grams inside each word ({@code c:}), and raw tokens
+ * ({@code r:}) with their bigrams ({@code rb:}). Thread-safe.
  */
 public final class FeatureExtractor {
 
     private static final int MAX_FEATURES = 400;
+    private static final Pattern RAW_SPLIT = Pattern.compile("[^\\p{L}\\p{N}']+");
 
     private final LocaleAnalysis analysis;
 
@@ -40,7 +42,30 @@ public final class FeatureExtractor {
             }
             innerGrams(w, out);
         }
+        rawTokens(text, out);
         return out.toArray(new String[0]);
+    }
+
+    /**
+     * Raw tokens (normalised, unstemmed, stop words kept) and their bigrams: "my card" vs "a card",
+     * "can i" vs "why can't i" carry intent that the retrieval analysis drops.
+     */
+    private static void rawTokens(String text, Set<String> out) {
+        String p = "^";
+        for (String r : RAW_SPLIT.split(TextNormalizer.normalize(text))) {
+            if (r.isEmpty()) {
+                continue;
+            }
+            if (out.size() >= 2 * MAX_FEATURES) {
+                return;
+            }
+            out.add("r:" + r);
+            out.add("rb:" + p + "|" + r);
+            p = r;
+        }
+        if (!"^".equals(p)) {
+            out.add("rb:" + p + "|$");
+        }
     }
 
     /**

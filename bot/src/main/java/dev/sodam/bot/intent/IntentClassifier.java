@@ -1,66 +1,57 @@
 package dev.sodam.bot.intent;
 
 import dev.sodam.bot.faq.LabelledText;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import opennlp.tools.doccat.DoccatFactory;
-import opennlp.tools.doccat.DoccatModel;
-import opennlp.tools.doccat.DocumentCategorizerME;
-import opennlp.tools.doccat.DocumentSample;
-import opennlp.tools.util.ObjectStream;
-import opennlp.tools.util.ObjectStreamUtils;
-import opennlp.tools.util.TrainingParameters;
+import java.util.Map;
 
 /**
- * OpenNLP maxent document categorizer over one locale's labels (FAQ ids and small-talk intents),
- * trained in process from the phrasings, no model files.
+ * Maximum-entropy (multinomial logistic regression) classifier over one locale's labels (FAQ ids
+ * and small-talk intents), trained in process from the phrasings, no model files.
  *
- * <p>{@link DocumentCategorizerME#categorize(String[])} only evaluates the immutable maxent model
- * with a fresh probability array per call, so one instance is shared by all threads.
+ * <p>It replaced OpenNLP's {@code DocumentCategorizerME} (GIS): on BANKING77 val GIS reached 85–86 %
+ * after 100–150 iterations in 11–39 s, this model 89–90 % in about 3 s with the same features plus
+ * raw-token features, and scores from a precomputed feature → weight-row table instead of the
+ * generic model API. See {@link SoftmaxModel}. Immutable and thread-safe.
  */
 public final class IntentClassifier {
 
-    /** Maxent (GIS) iterations. */
-    static final int ITERATIONS = 100;
-
     private final FeatureExtractor features;
-    private final DocumentCategorizerME categorizer;
+    private final SoftmaxModel model;
     private final String[] labels;
 
-    private IntentClassifier(FeatureExtractor features, DocumentCategorizerME categorizer) {
+    private IntentClassifier(FeatureExtractor features, SoftmaxModel model, String[] labels) {
         this.features = features;
-        this.categorizer = categorizer;
-        this.labels = new String[categorizer.getNumberOfCategories()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = categorizer.getCategory(i);
-        }
+        this.model = model;
+        this.labels = labels;
     }
 
     /** Trains on {@code samples}; needs at least two distinct labels. */
     public static IntentClassifier train(String language, List<LabelledText> samples, FeatureExtractor features) {
-        List<DocumentSample> docs = new ArrayList<>(samples.size());
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        List<String[]> docs = new ArrayList<>(samples.size());
+        int[] y = new int[samples.size()];
+        int n = 0;
         for (LabelledText s : samples) {
             String[] f = features.features(s.text());
-            if (f.length > 0) {
-                docs.add(new DocumentSample(s.label(), f));
+            if (f.length == 0) {
+                continue;
             }
+            Integer id = ids.get(s.label());
+            if (id == null) {
+                id = ids.size();
+                ids.put(s.label(), id);
+            }
+            y[n++] = id;
+            docs.add(f);
         }
-        if (docs.stream().map(DocumentSample::getCategory).distinct().count() < 2) {
+        if (ids.size() < 2) {
             throw new IllegalArgumentException("intent classifier needs at least two labels for " + language);
         }
-        TrainingParameters params = new TrainingParameters();
-        params.put(TrainingParameters.ALGORITHM_PARAM, "MAXENT");
-        params.put(TrainingParameters.ITERATIONS_PARAM, ITERATIONS);
-        params.put(TrainingParameters.CUTOFF_PARAM, 1);
-        params.put(TrainingParameters.THREADS_PARAM, 1);
-        try (ObjectStream<DocumentSample> stream = ObjectStreamUtils.createObjectStream(docs)) {
-            DoccatModel model = DocumentCategorizerME.train(language, stream, params, new DoccatFactory());
-            return new IntentClassifier(features, new DocumentCategorizerME(model));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SoftmaxModel m = SoftmaxModel.train(docs, Arrays.copyOf(y, n), ids.size(), SoftmaxModel.Settings.DEFAULT);
+        return new IntentClassifier(features, m, ids.keySet().toArray(new String[0]));
     }
 
     /** The labels, index-aligned with {@link #classify}. */
@@ -73,10 +64,10 @@ public final class IntentClassifier {
         String[] f = features.features(text);
         if (f.length == 0) {
             double[] uniform = new double[labels.length];
-            java.util.Arrays.fill(uniform, 1.0 / labels.length);
+            Arrays.fill(uniform, 1.0 / labels.length);
             return uniform;
         }
-        return categorizer.categorize(f);
+        return model.probabilities(f);
     }
 
     /** Convenience for tests and diagnostics: the feature strings of {@code text}. */
