@@ -40,6 +40,7 @@ public final class FaqBot {
 
     private final Map<String, FaqEntry> entries;
     private final Map<String, LocaleModel> models;
+    private final BotThresholds defaults;
 
     private record LocaleModel(String locale, FaqIndex index, IntentClassifier classifier, BotResponder responder,
                                int faqCount) {
@@ -56,9 +57,61 @@ public final class FaqBot {
         return result;
     }
 
-    private FaqBot(Map<String, FaqEntry> entries, Map<String, LocaleModel> models) {
+    private FaqBot(Map<String, FaqEntry> entries, Map<String, LocaleModel> models, BotThresholds defaults) {
         this.entries = entries;
         this.models = models;
+        this.defaults = defaults;
+    }
+
+    /**
+     * Trains like {@link #train(List, List, BotThresholds)}, then calibrates the thresholds of every
+     * locale that has validation questions ({@link Calibration}: the answer threshold maximising
+     * balanced in-scope accuracy / out-of-scope recall, clarify derived from it). Locales without
+     * validation questions keep {@code defaults}. A question counts for the locale it is analysed in.
+     */
+    public static FaqBot train(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds defaults,
+                               List<LabelledQuestion> validation) {
+        return train(faq, intents, defaults).calibrate(validation);
+    }
+
+    /** This bot with thresholds calibrated per locale on {@code validation} (see {@link Calibration}). */
+    public FaqBot calibrate(List<LabelledQuestion> validation) {
+        Map<String, List<Calibration.Scored>> byLocale = new LinkedHashMap<>();
+        for (LabelledQuestion q : validation) {
+            Prediction p = predict(q.text(), null);
+            byLocale.computeIfAbsent(p.locale(), k -> new ArrayList<>())
+                    .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
+        }
+        Map<String, BotThresholds> chosen = new LinkedHashMap<>();
+        byLocale.forEach((locale, scored) -> {
+            BotThresholds t = Calibration.thresholds(scored);
+            LOG.info("bot: locale {}: thresholds calibrated on {} questions: answer {}, clarify {}", locale,
+                    scored.size(), String.format("%.4f", t.answer()), String.format("%.4f", t.clarify()));
+            chosen.put(locale, t);
+        });
+        return withThresholds(chosen);
+    }
+
+    /**
+     * This bot with the given thresholds for the given locales (the others unchanged); what the
+     * server uses to apply {@code sodam.yaml} overrides. Cheap: indexes and classifiers are shared.
+     */
+    public FaqBot withThresholds(Map<String, BotThresholds> perLocale) {
+        Map<String, LocaleModel> out = new LinkedHashMap<>(models);
+        perLocale.forEach((locale, t) -> {
+            LocaleModel m = out.get(locale);
+            if (m != null) {
+                out.put(locale, new LocaleModel(locale, m.index(), m.classifier(), m.responder().withThresholds(t),
+                        m.faqCount()));
+            }
+        });
+        return new FaqBot(entries, Map.copyOf(out), defaults);
+    }
+
+    /** The thresholds used for questions analysed in {@code locale}. */
+    public BotThresholds thresholds(String locale) {
+        LocaleModel m = locale == null ? null : models.get(locale);
+        return m == null ? defaults : m.responder().thresholds();
     }
 
     /**
@@ -146,7 +199,7 @@ public final class FaqBot {
             pool.shutdownNow();
         }
         LOG.info("bot: trained in {} ms", (System.nanoTime() - start) / 1_000_000);
-        return new FaqBot(Map.copyOf(byId), Map.copyOf(models));
+        return new FaqBot(Map.copyOf(byId), Map.copyOf(models), thresholds);
     }
 
     /** Answers, clarifies or hands off one visitor message. Thread-safe. */
@@ -164,6 +217,29 @@ public final class FaqBot {
         List<FaqMatch> retrieval = model.index().search(raw, RETRIEVAL_LABELS);
         double[] probs = model.classifier().classify(raw);
         return model.responder().decide(normalized, retrieval, model.classifier().labels(), probs);
+    }
+
+    /**
+     * The best label and its confidence for one question, without handoff triggers or bands (what
+     * calibration and the evaluation command use). Thread-safe.
+     */
+    public Prediction predict(String text, String localeHint) {
+        String raw = text == null ? "" : text;
+        if (raw.length() > MAX_CHARS) {
+            raw = raw.substring(0, MAX_CHARS);
+        }
+        String normalized = TextNormalizer.normalize(raw);
+        String hint = localeHint == null ? defaultLocale() : localeHint;
+        LocaleModel model = pick(detectLocale(normalized, hint), hint);
+        if (model == null) {
+            return new Prediction(null, 0.0, hint);
+        }
+        return model.responder().top(model.index().search(raw, RETRIEVAL_LABELS), model.classifier().labels(),
+                model.classifier().classify(raw));
+    }
+
+    private String defaultLocale() {
+        return models.containsKey("ko") || models.isEmpty() ? "ko" : models.keySet().iterator().next();
     }
 
     /** {@code ko} when Hangul is at least 30 % of the letters; the hint when there are no letters; else {@code en}. */

@@ -3,6 +3,7 @@ package dev.sodam.bot.decide;
 import dev.sodam.bot.BotDecision;
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.Candidate;
+import dev.sodam.bot.Prediction;
 import dev.sodam.bot.faq.FaqMatch;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,37 @@ public final class BotResponder {
         this.locale = locale;
         this.thresholds = thresholds;
         this.labels = Map.copyOf(labels);
+    }
+
+    /** The thresholds this responder decides with. */
+    public BotThresholds thresholds() {
+        return thresholds;
+    }
+
+    /** The same responder with other thresholds. */
+    public BotResponder withThresholds(BotThresholds other) {
+        return new BotResponder(locale, other, labels);
+    }
+
+    /**
+     * The best label and its confidence, without triggers or bands (what calibration and the
+     * evaluation command score).
+     */
+    public Prediction top(List<FaqMatch> retrieval, List<String> classLabels, double[] probs) {
+        List<Scored> ranked = rank(retrieval, classLabels, probs);
+        if (ranked.isEmpty()) {
+            return new Prediction(null, 0.0, locale);
+        }
+        String classTop = null;
+        double classTopP = -1;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] > classTopP) {
+                classTopP = probs[i];
+                classTop = classLabels.get(i);
+            }
+        }
+        String retrTop = retrieval.isEmpty() ? null : retrieval.get(0).label();
+        return new Prediction(ranked.get(0).label().id(), confidence(ranked, 0, classTop, retrTop), locale);
     }
 
     /** A label with its component scores. */
