@@ -1,0 +1,117 @@
+package dev.sodam.bot.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sodam.bot.BotThresholds;
+import dev.sodam.bot.Calibration;
+import dev.sodam.bot.LabelledQuestion;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code eval --train A.jsonl [--train B.jsonl …] --val V.jsonl [--val …] --test T.jsonl [--test …]}:
+ * runs {@link Evaluation} and prints one JSON object as the last line of standard output.
+ */
+public final class EvalCommand {
+
+    static final String USAGE = "usage: java -jar sodam-bot.jar eval --train A.jsonl [--train B.jsonl ...] "
+            + "--val V.jsonl [--val ...] --test T.jsonl [--test ...]";
+
+    private EvalCommand() {
+    }
+
+    /** Runs the command; returns the exit code (0 ok, 2 bad arguments or input). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            List<Path> train = new ArrayList<>();
+            List<Path> val = new ArrayList<>();
+            List<Path> test = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                List<Path> target;
+                switch (a) {
+                    case "--train" -> target = train;
+                    case "--val" -> target = val;
+                    case "--test" -> target = test;
+                    default -> throw new EvalException("unknown argument: " + a);
+                }
+                if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+                    throw new EvalException(a + " needs a file");
+                }
+                target.add(Path.of(args[++i]));
+            }
+            if (train.isEmpty() || val.isEmpty() || test.isEmpty()) {
+                throw new EvalException("--train, --val and --test are each required at least once");
+            }
+            List<LabelledQuestion> trainQs = readAll(train);
+            List<LabelledQuestion> valQs = readAll(val);
+            List<LabelledQuestion> testQs = readAll(test);
+            err.printf("eval: train %d lines (%s), val %d, test %d%n", trainQs.size(), train, valQs.size(),
+                    testQs.size());
+            Evaluation.Result r = Evaluation.run(trainQs, valQs, testQs);
+            err.printf("eval: %d labels from %d in-scope training questions, trained in %d ms%n", r.labels(),
+                    r.trainQuestions(), r.trainMillis());
+            r.thresholds().forEach((loc, t) -> err.printf("eval: locale %s: answer threshold %.4f, clarify %.4f%n",
+                    loc, t.answer(), t.clarify()));
+            out.println(json(r));
+            out.flush();
+            return 0;
+        } catch (EvalException e) {
+            err.println("sodam-bot eval: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+    }
+
+    private static List<LabelledQuestion> readAll(List<Path> files) {
+        List<LabelledQuestion> out = new ArrayList<>();
+        files.forEach(f -> out.addAll(Jsonl.read(f)));
+        return out;
+    }
+
+    /** The result line: metrics of test, {@code val} with the same metrics, then threshold and timings. */
+    static String json(Evaluation.Result r) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = om.createObjectNode();
+        metrics(root, r.test());
+        metrics(root.putObject("val"), r.val());
+        root.put("threshold", round(r.threshold(), 4));
+        root.put("n", r.test().n());
+        root.put("trainMillis", r.trainMillis());
+        root.put("p50Micros", round(r.p50Micros(), 1));
+        root.put("p99Micros", round(r.p99Micros(), 1));
+        ObjectNode th = root.putObject("thresholds");
+        for (Map.Entry<String, BotThresholds> e : r.thresholds().entrySet()) {
+            ObjectNode t = th.putObject(e.getKey());
+            t.put("answer", round(e.getValue().answer(), 4));
+            t.put("clarify", round(e.getValue().clarify(), 4));
+        }
+        root.put("labels", r.labels());
+        root.put("objective", "overall accuracy on val (oos as one more class), per locale");
+        return root.toString();
+    }
+
+    private static void metrics(ObjectNode node, Calibration.Metrics m) {
+        put(node, "inScopeAccuracy", m.inScopeAccuracy());
+        put(node, "oosRecall", m.oosRecall());
+        put(node, "overallAccuracy", m.overallAccuracy());
+        node.put("n", m.n());
+        node.put("nOos", m.oos());
+    }
+
+    private static void put(ObjectNode node, String key, double pct) {
+        if (Double.isNaN(pct)) {
+            node.putNull(key);
+        } else {
+            node.put(key, round(pct, 2));
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sodam.bot.eval;
+
+import dev.sodam.bot.BotThresholds;
+import dev.sodam.bot.Calibration;
+import dev.sodam.bot.FaqBot;
+import dev.sodam.bot.FaqEntry;
+import dev.sodam.bot.LabelledQuestion;
+import dev.sodam.bot.Prediction;
+import dev.sodam.bot.analysis.TextNormalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The evaluation protocol behind {@code sodam-bot.jar eval}: every in-scope intent of the training
+ * questions becomes one FAQ label (all its training texts are its phrasings; out-of-scope training
+ * lines are not used), the bot is trained on those only, the answer threshold of every locale is
+ * chosen on the validation questions ({@link Calibration}), and the test questions are scored: the
+ * prediction is the top label when its confidence reaches the locale's threshold, else {@code oos}.
+ */
+public final class Evaluation {
+
+    private Evaluation() {
+    }
+
+    /** Result of one run; percentages 0–100, NaN when a group is empty. */
+    public record Result(Calibration.Metrics test, Calibration.Metrics val, Map<String, BotThresholds> thresholds,
+                         int labels, int trainQuestions, long trainMillis, double p50Micros, double p99Micros) {
+        /** The answer threshold of the locale most test questions were analysed in. */
+        public double threshold() {
+            return thresholds.values().stream().findFirst().map(BotThresholds::answer).orElse(0.0);
+        }
+    }
+
+    /** FAQ entries built from training questions: one per in-scope intent, in order of first appearance. */
+    public static List<FaqEntry> labels(List<LabelledQuestion> train) {
+        Map<String, List<String>> byIntent = new LinkedHashMap<>();
+        for (LabelledQuestion q : train) {
+            if (q.inScope() && !q.text().isBlank()) {
+                byIntent.computeIfAbsent(q.intent(), k -> new ArrayList<>()).add(q.text());
+            }
+        }
+        List<FaqEntry> out = new ArrayList<>(byIntent.size());
+        byIntent.forEach((intent, texts) -> {
+            long hangul = texts.stream().filter(t -> TextNormalizer.mostlyHangul(TextNormalizer.normalize(t), 0.3)).count();
+            String locale = hangul * 2 >= texts.size() ? "ko" : "en";
+            out.add(new FaqEntry(intent, locale, texts.get(0), texts.subList(1, texts.size()), intent, List.of()));
+        });
+        return out;
+    }
+
+    /** Trains, calibrates on {@code val} and scores {@code test}. */
+    public static Result run(List<LabelledQuestion> train, List<LabelledQuestion> val, List<LabelledQuestion> test) {
+        List<FaqEntry> faq = labels(train);
+        if (faq.size() < 2) {
+            throw new EvalException("training files hold fewer than two in-scope intents");
+        }
+        long t0 = System.nanoTime();
+        FaqBot bot = FaqBot.train(faq, List.of(), new BotThresholds(0, 0));
+        long trainMillis = (System.nanoTime() - t0) / 1_000_000;
+
+        // Calibrate per locale on val.
+        List<Prediction> valPred = new ArrayList<>(val.size());
+        Map<String, List<Calibration.Scored>> byLocale = new TreeMap<>();
+        for (LabelledQuestion q : val) {
+            Prediction p = bot.predict(q.text(), null);
+            valPred.add(p);
+            byLocale.computeIfAbsent(p.locale(), k -> new ArrayList<>())
+                    .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
+        }
+        Map<String, BotThresholds> thresholds = new LinkedHashMap<>();
+        byLocale.entrySet().stream()
+                .sorted((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()))
+                .forEach(e -> thresholds.put(e.getKey(), Calibration.thresholds(e.getValue())));
+        Calibration.Metrics valMetrics = score(val, valPred, thresholds);
+
+        // Score test, timing every decision.
+        List<Prediction> testPred = new ArrayList<>(test.size());
+        long[] nanos = new long[test.size()];
+        for (int i = 0; i < test.size(); i++) {
+            long s = System.nanoTime();
+            testPred.add(bot.predict(test.get(i).text(), null));
+            nanos[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(nanos);
+        Calibration.Metrics testMetrics = score(test, testPred, thresholds);
+        return new Result(testMetrics, valMetrics, thresholds, faq.size(),
+                (int) train.stream().filter(LabelledQuestion::inScope).count(), trainMillis,
+                percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3);
+    }
+
+    private static Calibration.Metrics score(List<LabelledQuestion> qs, List<Prediction> preds,
+                                             Map<String, BotThresholds> thresholds) {
+        List<Calibration.Scored> scored = new ArrayList<>(qs.size());
+        double[] t = new double[qs.size()];
+        for (int i = 0; i < qs.size(); i++) {
+            Prediction p = preds.get(i);
+            scored.add(new Calibration.Scored(qs.get(i).intent(), p.label(), p.confidence()));
+            BotThresholds bt = thresholds.get(p.locale());
+            t[i] = bt == null ? 0 : bt.answer();
+        }
+        return Calibration.metrics(scored, t);
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}
