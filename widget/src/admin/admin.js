@@ -1,0 +1,387 @@
+// Sodam admin page, served by the Sodam server at /admin: FAQ management, history and restore,
+// the bot's rebuild status and a box to test the bot. Every FAQ text is rendered with
+// textContent (see /js/dom.js): an answer that looks like HTML stays text.
+
+import { pickLocale } from '/js/i18n.js';
+import { h } from '/js/dom.js';
+import { adminTranslator } from './strings.js';
+import { faqBody, formValues, listQuery, clock, botStatusView, askView } from './model.js';
+
+const locale = pickLocale(document);
+const t = adminTranslator(locale);
+const TOKEN_KEY = 'sodam:admin:token';
+const USER_KEY = 'sodam:admin:user';
+const SEARCH_DELAY_MS = 250;
+
+const $ = (selector) => document.querySelector(selector);
+const tid = (id) => $(`[data-testid="${id}"]`);
+const ui = {
+  loginView: $('#login-view'),
+  loginForm: $('#login-form'),
+  email: tid('admin-login-email'),
+  password: tid('admin-login-password'),
+  loginError: tid('admin-login-error'),
+  loginSubmit: tid('admin-login-submit'),
+  appView: $('#app-view'),
+  me: tid('admin-name'),
+  logout: $('#logout'),
+  status: $('#bot-status-text'),
+  progress: $('#bot-progress'),
+  rebuild: $('#rebuild'),
+  search: tid('faq-search'),
+  filterLocale: tid('faq-filter-locale'),
+  filterTag: tid('faq-filter-tag'),
+  newButton: tid('faq-new'),
+  count: $('#faq-count'),
+  list: tid('faq-list'),
+  form: $('#faq-form'),
+  formTitle: $('#form-title'),
+  formMeta: $('#form-meta'),
+  question: tid('faq-question'),
+  paraphrases: tid('faq-paraphrases'),
+  answer: tid('faq-answer'),
+  tags: tid('faq-tags'),
+  locale: tid('faq-locale'),
+  enabled: tid('faq-enabled'),
+  formError: tid('faq-error'),
+  save: tid('faq-save'),
+  del: tid('faq-delete'),
+  historyCard: $('#history-card'),
+  history: tid('faq-history'),
+  askForm: $('#ask-form'),
+  askInput: tid('ask-input'),
+  askLocale: tid('ask-locale'),
+  askResult: tid('ask-result'),
+  toast: $('#toast'),
+};
+
+const S = { token: null, editing: null, statusTimer: null, searchTimer: null, toastTimer: null };
+
+/** An API refusal: {status, code, message} from the server's JSON error. */
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// ---- boot -----------------------------------------------------------------------------------
+
+function applyStaticLabels() {
+  document.documentElement.lang = locale;
+  document.title = t('admin.title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel));
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+function boot() {
+  applyStaticLabels();
+  ui.loginForm.addEventListener('submit', onLogin);
+  ui.logout.addEventListener('click', () => logout());
+  ui.newButton.addEventListener('click', () => edit(null));
+  ui.form.addEventListener('submit', onSave);
+  ui.del.addEventListener('click', onDelete);
+  ui.askForm.addEventListener('submit', onAsk);
+  ui.rebuild.addEventListener('click', () => api('POST', '/api/admin/bot/rebuild').then(showStatus, showFailure));
+  const refilter = () => {
+    clearTimeout(S.searchTimer);
+    S.searchTimer = setTimeout(loadList, SEARCH_DELAY_MS);
+  };
+  ui.search.addEventListener('input', refilter);
+  ui.filterTag.addEventListener('input', refilter);
+  ui.filterLocale.addEventListener('change', loadList);
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) start(token, readUser());
+  else showLogin();
+}
+
+function readUser() {
+  try { return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'); } catch { return null; }
+}
+
+// ---- login ----------------------------------------------------------------------------------
+
+function showLogin(message = '') {
+  ui.appView.hidden = true;
+  ui.loginView.hidden = false;
+  ui.loginError.textContent = message;
+  ui.loginError.hidden = !message;
+  ui.loginSubmit.disabled = false;
+  (ui.email.value ? ui.password : ui.email).focus();
+}
+
+async function onLogin(event) {
+  event.preventDefault();
+  ui.loginError.hidden = true;
+  ui.loginSubmit.disabled = true;
+  let res;
+  let body = null;
+  try {
+    res = await fetch('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ email: ui.email.value.trim(), password: ui.password.value }),
+    });
+    body = await res.json().catch(() => null);
+  } catch {
+    return showLogin(t('admin.login.network'));
+  }
+  if (!res.ok || !body?.token) {
+    return showLogin(res.status === 401 ? t('admin.login.failed') : body?.message || t('admin.error.generic'));
+  }
+  // The server refuses agents on every admin endpoint anyway; say so here instead of failing later.
+  if (body.user?.role !== 'admin') return showLogin(t('admin.login.notAdmin'));
+  sessionStorage.setItem(TOKEN_KEY, body.token);
+  sessionStorage.setItem(USER_KEY, JSON.stringify(body.user));
+  ui.password.value = '';
+  return start(body.token, body.user);
+}
+
+function logout(message = '') {
+  clearTimeout(S.statusTimer);
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+  S.token = null;
+  S.editing = null;
+  ui.list.replaceChildren();
+  showLogin(message);
+}
+
+function start(token, user) {
+  S.token = token;
+  ui.loginView.hidden = true;
+  ui.appView.hidden = false;
+  ui.me.textContent = user?.name ?? '';
+  edit(null);
+  loadList();
+  pollStatus();
+}
+
+// ---- API ------------------------------------------------------------------------------------
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { Authorization: `Bearer ${S.token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => null);
+  if (res.status === 401 || res.status === 403) {
+    logout(res.status === 401 ? t('admin.login.expired') : t('admin.login.notAdmin'));
+  }
+  if (!res.ok) throw new ApiError(res.status, json?.code ?? 'internal', json?.message ?? t('admin.error.generic'));
+  return json;
+}
+
+function showFailure(error) {
+  toast(error instanceof ApiError ? error.message : t('admin.error.generic'));
+}
+
+function toast(text) {
+  ui.toast.textContent = text;
+  ui.toast.hidden = false;
+  clearTimeout(S.toastTimer);
+  S.toastTimer = setTimeout(() => { ui.toast.hidden = true; }, 4000);
+}
+
+// ---- list -----------------------------------------------------------------------------------
+
+async function loadList() {
+  if (!S.token) return;
+  let result;
+  try {
+    result = await api('GET', `/api/admin/faq${listQuery({ q: ui.search.value, locale: ui.filterLocale.value, tag: ui.filterTag.value })}`);
+  } catch (error) {
+    return showFailure(error);
+  }
+  ui.count.textContent = t('admin.faq.count', { n: result.total });
+  ui.list.replaceChildren(...result.entries.map(row));
+}
+
+function row(entry) {
+  const selected = S.editing?.id === entry.id;
+  return h('li', {
+    class: `faq-row${entry.enabled ? '' : ' faq-row--disabled'}${selected ? ' faq-row--selected' : ''}`,
+    testid: 'faq-row',
+    dataset: { faqId: entry.id },
+    tabindex: '0',
+    role: 'button',
+    onclick: () => open(entry.id),
+    onkeydown: (e) => { if (e.key === 'Enter') open(entry.id); },
+  },
+  h('span', { class: 'faq-row__question', testid: 'faq-row-question', text: entry.question }),
+  h('span', { class: 'faq-row__meta' },
+    h('span', { class: 'pill', text: entry.locale }),
+    ...entry.tags.map((tag) => h('span', { class: 'pill pill--tag', text: tag })),
+    entry.enabled ? null : h('span', { class: 'pill pill--off', text: t('admin.faq.disabled') }),
+    h('span', { class: 'faq-row__id', text: entry.id })));
+}
+
+// ---- editor ---------------------------------------------------------------------------------
+
+async function open(id) {
+  try {
+    const [entry, history] = await Promise.all([
+      api('GET', `/api/admin/faq/${encodeURIComponent(id)}`),
+      api('GET', `/api/admin/faq/${encodeURIComponent(id)}/history`),
+    ]);
+    edit(entry, history.versions);
+  } catch (error) {
+    showFailure(error);
+  }
+}
+
+/** Fills the form with an entry (null: a new one) and its history. */
+function edit(entry, versions = []) {
+  S.editing = entry;
+  const v = formValues(entry);
+  ui.question.value = v.question;
+  ui.paraphrases.value = v.paraphrases;
+  ui.answer.value = v.answer;
+  ui.tags.value = v.tags;
+  ui.locale.value = v.locale;
+  ui.enabled.checked = v.enabled;
+  ui.formError.hidden = true;
+  ui.formTitle.textContent = t(entry ? 'admin.faq.editTitle' : 'admin.faq.newTitle');
+  ui.formMeta.textContent = entry ? t('admin.faq.meta', {
+    id: entry.id, version: entry.version, when: clock(entry.updatedAt), who: entry.updatedBy?.name ?? '',
+  }) : '';
+  ui.del.hidden = !entry;
+  ui.historyCard.hidden = !entry;
+  ui.history.replaceChildren(...versions.map(historyRow));
+  for (const el of ui.list.querySelectorAll('.faq-row')) {
+    el.classList.toggle('faq-row--selected', el.dataset.faqId === entry?.id);
+  }
+}
+
+function historyRow(version) {
+  const current = S.editing && version.version === S.editing.version;
+  return h('li', { class: 'history__row', testid: 'history-row', dataset: { version: version.version } },
+    h('div', { class: 'history__what', text: t('admin.history.row', {
+      version: version.version, action: t(`admin.action.${version.action}`), when: clock(version.at), who: version.by?.name ?? '',
+    }) }),
+    h('div', { class: 'history__answer', text: version.entry.answer }),
+    current ? null : h('button', {
+      class: 'btn btn--small', type: 'button', testid: 'history-restore', text: t('admin.history.restore'),
+      onclick: () => restore(version.version),
+    }));
+}
+
+async function onSave(event) {
+  event.preventDefault();
+  ui.formError.hidden = true;
+  ui.save.disabled = true;
+  const values = {
+    question: ui.question.value, paraphrases: ui.paraphrases.value, answer: ui.answer.value,
+    tags: ui.tags.value, locale: ui.locale.value, enabled: ui.enabled.checked,
+  };
+  const editing = S.editing;
+  try {
+    const saved = editing
+      ? await api('PUT', `/api/admin/faq/${encodeURIComponent(editing.id)}`, faqBody(values, editing.version))
+      : await api('POST', '/api/admin/faq', faqBody(values));
+    toast(t('admin.faq.saved'));
+    await loadList();
+    await open(saved.id);
+    pollStatus();
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'conflict' && editing) {
+      await open(editing.id);
+      showFormError(t('admin.faq.conflict', { message: error.message }));
+    } else {
+      showFormError(error instanceof ApiError ? error.message : t('admin.error.generic'));
+    }
+  } finally {
+    ui.save.disabled = false;
+  }
+}
+
+function showFormError(message) {
+  ui.formError.textContent = message;
+  ui.formError.hidden = false;
+}
+
+async function onDelete() {
+  const editing = S.editing;
+  if (!editing || !window.confirm(t('admin.faq.confirmDelete', { question: editing.question }))) return;
+  try {
+    await api('DELETE', `/api/admin/faq/${encodeURIComponent(editing.id)}?version=${editing.version}`);
+    toast(t('admin.faq.deleted'));
+    edit(null);
+    await loadList();
+    pollStatus();
+  } catch (error) {
+    showFormError(error instanceof ApiError ? error.message : t('admin.error.generic'));
+  }
+}
+
+async function restore(version) {
+  const editing = S.editing;
+  if (!editing) return;
+  try {
+    await api('POST', `/api/admin/faq/${encodeURIComponent(editing.id)}/restore`, { version });
+    toast(t('admin.history.restored', { version }));
+    await loadList();
+    await open(editing.id);
+    pollStatus();
+  } catch (error) {
+    showFailure(error);
+  }
+}
+
+// ---- bot status and test box -----------------------------------------------------------------
+
+async function pollStatus() {
+  clearTimeout(S.statusTimer);
+  if (!S.token) return;
+  let status = null;
+  try {
+    status = await api('GET', '/api/admin/bot/status');
+    showStatus(status);
+  } catch {
+    // shown again on the next poll
+  }
+  if (!S.token) return;
+  // Poll quickly while a rebuild runs (progress), slowly otherwise.
+  S.statusTimer = setTimeout(pollStatus, status?.state === 'rebuilding' ? 300 : 5000);
+}
+
+function showStatus(status) {
+  const view = botStatusView(status, t);
+  const root = tid('bot-status');
+  root.dataset.state = status?.state ?? '';
+  root.dataset.version = String(status?.version ?? '');
+  ui.status.textContent = view.text;
+  ui.progress.hidden = view.progress == null;
+  if (view.progress != null) ui.progress.value = view.progress;
+  if (status?.state === 'rebuilding') {
+    clearTimeout(S.statusTimer);
+    S.statusTimer = setTimeout(pollStatus, 300);
+  }
+}
+
+async function onAsk(event) {
+  event.preventDefault();
+  const text = ui.askInput.value.trim();
+  if (!text) return;
+  let result;
+  try {
+    result = await api('POST', '/api/bot/ask', { text, locale: ui.askLocale.value });
+  } catch (error) {
+    return showFailure(error);
+  }
+  const view = askView(result, t);
+  ui.askResult.dataset.decision = result.decision;
+  ui.askResult.replaceChildren(...[
+    h('p', { class: 'ask-result__summary', testid: 'ask-decision', text: view.summary }),
+    view.answer == null ? null : h('p', { class: 'ask-result__answer', testid: 'ask-answer', text: view.answer }),
+    view.candidates.length === 0 ? null : h('p', { class: 'ask-result__label', text: t('admin.ask.candidates') }),
+    view.candidates.length === 0 ? null : h('ol', { class: 'ask-result__candidates' },
+      ...view.candidates.map((c) => h('li', { testid: 'ask-candidate', dataset: { faqId: c.faqId } },
+        h('button', { type: 'button', class: 'link', text: c.text, onclick: () => open(c.faqId) })))),
+  ].filter(Boolean));
+}
+
+boot();

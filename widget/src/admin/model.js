@@ -1,0 +1,98 @@
+// DOM-free logic of the admin page, so Node can test it: turning the form into the API's
+// FAQ body, and the words for the bot's status and a test question's result.
+
+/** One paraphrase per line: trimmed, blank lines and repeats dropped. */
+export function parseLines(text) {
+  const seen = new Set();
+  for (const line of String(text ?? '').split(/\r?\n/)) {
+    const value = line.trim();
+    if (value) seen.add(value);
+  }
+  return [...seen];
+}
+
+/** Tags separated by commas (or spaces, or the Korean comma), lower-cased, without repeats. */
+export function parseTags(text) {
+  const seen = new Set();
+  for (const part of String(text ?? '').split(/[,\s、，]+/)) {
+    const value = part.trim().toLowerCase();
+    if (value) seen.add(value);
+  }
+  return [...seen];
+}
+
+/** The body of POST /api/admin/faq (no version) or PUT /api/admin/faq/{id} (with the version read). */
+export function faqBody({ question, paraphrases, answer, tags, locale, enabled }, version = null) {
+  const body = {
+    locale,
+    question: String(question ?? '').trim(),
+    paraphrases: parseLines(paraphrases),
+    answer: String(answer ?? '').trim(),
+    tags: parseTags(tags),
+    enabled: Boolean(enabled),
+  };
+  if (version != null) body.version = version;
+  return body;
+}
+
+/** The form's values for an entry from the API (the inverse of faqBody). */
+export function formValues(entry) {
+  return {
+    question: entry?.question ?? '',
+    paraphrases: (entry?.paraphrases ?? []).join('\n'),
+    answer: entry?.answer ?? '',
+    tags: (entry?.tags ?? []).join(', '),
+    locale: entry?.locale ?? 'ko',
+    enabled: entry?.enabled ?? true,
+  };
+}
+
+/** The query string of GET /api/admin/faq for the filters ('' when none). */
+export function listQuery({ q, locale, tag } = {}) {
+  const params = new URLSearchParams();
+  if (q && q.trim()) params.set('q', q.trim());
+  if (locale) params.set('locale', locale);
+  if (tag && tag.trim()) params.set('tag', tag.trim().toLowerCase());
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** HH:MM of an ISO time, in the page's time zone; '' when absent. */
+export function clock(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * What the status line says and how far the rebuild has come: { text, progress } where progress
+ * is null when idle, else 0..0.95 estimated from the last rebuild's duration.
+ */
+export function botStatusView(status, t, now = Date.now()) {
+  if (!status) return { text: '', progress: null };
+  if (status.state === 'rebuilding') {
+    const since = Date.parse(status.rebuildingSince ?? '');
+    const expected = status.lastDurationMs > 0 ? status.lastDurationMs : 2000;
+    const progress = Number.isFinite(since) ? Math.min(0.95, Math.max(0, (now - since) / expected)) : 0;
+    return { text: t('admin.bot.rebuilding'), progress };
+  }
+  if (status.state === 'failed') return { text: t('admin.bot.failed', { error: status.lastError ?? '' }), progress: null };
+  let text = t('admin.bot.ready', { version: status.version, entries: status.entries, when: clock(status.trainedAt) });
+  if (status.lastError) text += ` · ${t('admin.bot.lastError', { error: status.lastError })}`;
+  return { text, progress: null };
+}
+
+/** The lines a test question's result shows: summary, answer (if any), candidates. */
+export function askView(result, t) {
+  const decision = t(`admin.ask.decision.${result.decision}`);
+  return {
+    summary: t('admin.ask.summary', { decision, confidence: Math.round((result.confidence ?? 0) * 100) }),
+    answer: result.answer ?? null,
+    faqId: result.faqId ?? null,
+    candidates: (result.candidates ?? []).map((c) => ({
+      faqId: c.faqId,
+      text: t('admin.ask.candidate', { question: c.question, score: Math.round((c.score ?? 0) * 100) }),
+    })),
+  };
+}

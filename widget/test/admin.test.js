@@ -1,0 +1,83 @@
+// The admin page's DOM-free logic (src/admin/model.js), its strings and its test hooks.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseLines, parseTags, faqBody, formValues, listQuery, botStatusView, askView } from '../src/admin/model.js';
+import { adminTranslator, adminStringTables } from '../src/admin/strings.js';
+
+const t = adminTranslator('ko');
+
+test('paraphrases are one per line, trimmed, without blanks or repeats', () => {
+  assert.deepEqual(parseLines('  배송 언제 와요?\r\n\n택배 며칠 걸려요?\n배송 언제 와요?  \n   '), ['배송 언제 와요?', '택배 며칠 걸려요?']);
+  assert.deepEqual(parseLines(''), []);
+  assert.deepEqual(parseLines(undefined), []);
+});
+
+test('tags split on commas and spaces, lower-cased, without repeats', () => {
+  assert.deepEqual(parseTags('Delivery, 반려동물,  delivery 、pet'), ['delivery', '반려동물', 'pet']);
+  assert.deepEqual(parseTags(' , '), []);
+});
+
+test('the form becomes the API body, and an entry becomes the form again', () => {
+  const values = { question: ' 반려동물 용품도 파나요? ', paraphrases: '강아지 사료 있어요?\n고양이 모래 팔아요?', answer: ' 네, 팔아요. ',
+    tags: 'pet, 반려동물', locale: 'ko', enabled: true };
+  assert.deepEqual(faqBody(values), { locale: 'ko', question: '반려동물 용품도 파나요?',
+    paraphrases: ['강아지 사료 있어요?', '고양이 모래 팔아요?'], answer: '네, 팔아요.', tags: ['pet', '반려동물'], enabled: true });
+  assert.equal(faqBody(values, 3).version, 3, 'an edit carries the version it read');
+  assert.equal('version' in faqBody(values), false, 'a new entry has no version');
+  const entry = { id: 'ko-pet', locale: 'ko', question: 'q', paraphrases: ['a', 'b'], answer: 'x', tags: ['pet', 'x'], enabled: false, version: 2 };
+  assert.deepEqual(formValues(entry), { question: 'q', paraphrases: 'a\nb', answer: 'x', tags: 'pet, x', locale: 'ko', enabled: false });
+  assert.deepEqual(formValues(null), { question: '', paraphrases: '', answer: '', tags: '', locale: 'ko', enabled: true });
+});
+
+test('the list query carries only the filters that are set', () => {
+  assert.equal(listQuery({}), '');
+  assert.equal(listQuery({ q: '  ', locale: '', tag: '' }), '');
+  assert.equal(listQuery({ q: '배송 비', locale: 'ko', tag: 'Delivery' }), '?q=%EB%B0%B0%EC%86%A1+%EB%B9%84&locale=ko&tag=delivery');
+});
+
+test('bot status: ready names the version, rebuilding shows progress from the last duration', () => {
+  const ready = botStatusView({ state: 'ready', version: 4, entries: 93, trainedAt: '2026-11-22T10:00:00Z', lastError: null }, t);
+  assert.match(ready.text, /버전 4/);
+  assert.match(ready.text, /93개/);
+  assert.equal(ready.progress, null);
+  const since = Date.parse('2026-11-22T10:00:00Z');
+  const busy = botStatusView({ state: 'rebuilding', rebuildingSince: '2026-11-22T10:00:00Z', lastDurationMs: 1000 }, t, since + 500);
+  assert.equal(busy.text, '봇 다시 학습 중…');
+  assert.equal(busy.progress, 0.5);
+  assert.equal(botStatusView({ state: 'rebuilding', rebuildingSince: '2026-11-22T10:00:00Z', lastDurationMs: 1000 }, t, since + 5000).progress, 0.95);
+  assert.match(botStatusView({ state: 'ready', version: 2, entries: 1, lastError: 'boom' }, t).text, /boom/);
+  assert.match(botStatusView({ state: 'failed', version: 0, lastError: 'boom' }, t).text, /실패: boom/);
+});
+
+test('a test question shows decision, confidence and candidates with scores', () => {
+  const view = askView({ decision: 'clarify', confidence: 0.412, answer: null,
+    candidates: [{ faqId: 'ko-a', question: '<b>질문</b>', score: 0.5 }] }, t);
+  assert.equal(view.summary, '되묻기 · 확신도 41%');
+  assert.equal(view.answer, null);
+  assert.deepEqual(view.candidates, [{ faqId: 'ko-a', text: '<b>질문</b> (50%)' }]);
+  assert.equal(adminTranslator('en')('admin.ask.decision.handoff'), 'Hand off');
+});
+
+test('Korean and English admin strings define the same keys and placeholders', () => {
+  const { ko, en } = adminStringTables();
+  assert.deepEqual(Object.keys(ko).sort(), Object.keys(en).sort());
+  const placeholders = (s) => (s.match(/\{\w+\}/g) ?? []).sort();
+  for (const key of Object.keys(ko)) assert.deepEqual(placeholders(ko[key]), placeholders(en[key]), key);
+  assert.equal(adminTranslator('ja')('admin.title'), 'Sodam admin', 'other languages get English');
+  assert.equal(adminTranslator('ko')('admin.nope'), 'admin.nope');
+});
+
+test('the admin page carries the hooks the browser tests use, and every label key exists', () => {
+  const html = readFileSync(new URL('../src/admin/index.html', import.meta.url), 'utf8');
+  const js = readFileSync(new URL('../src/admin/admin.js', import.meta.url), 'utf8');
+  for (const id of ['admin-login-email', 'admin-login-password', 'admin-login-submit', 'faq-search', 'faq-new',
+    'faq-question', 'faq-paraphrases', 'faq-answer', 'faq-tags', 'faq-locale', 'faq-save', 'faq-delete', 'bot-status',
+    'ask-input', 'ask-submit', 'ask-result']) {
+    assert.match(html, new RegExp(`data-testid="${id}"`), id);
+  }
+  for (const id of ['faq-row', 'history-restore', 'ask-decision', 'ask-candidate']) assert.match(js, new RegExp(`testid: '${id}'`), id);
+  assert.match(js, /dataset: \{ faqId: entry\.id \}/, 'faq-row carries data-faq-id');
+  const { ko } = adminStringTables();
+  for (const m of html.matchAll(/data-i18n(?:-label|-placeholder)?="([^"]+)"/g)) assert.ok(m[1] in ko, m[1]);
+});
