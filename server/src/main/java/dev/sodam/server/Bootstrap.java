@@ -7,7 +7,12 @@ import dev.sodam.server.config.SodamConfig;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.model.Agent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.config.ConfigException;
 import dev.sodam.server.model.Site;
+import dev.sodam.server.model.Team;
+import dev.sodam.server.routing.TeamDirectory;
+import dev.sodam.server.util.Json;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Ids;
 import java.nio.file.Files;
@@ -44,10 +49,15 @@ final class Bootstrap {
 
     void run() {
         List<FaqEntry> seed = loadSeed();
+        List<Team> teams = loadTeams();
         // Hash outside the domain thread: argon2 is slow on purpose.
         PendingAgent first = firstAgent();
         Replies.<Void>future(reply -> service.execute(tx -> {
             seed(tx, seed, first);
+            if (tx.teams().isEmpty() && !teams.isEmpty()) {
+                teams.forEach(tx::insertTeam);
+                log.info("bootstrap: created teams {}", teams.stream().map(Team::id).toList());
+            }
             return null;
         }, reply)).join();
     }
@@ -66,6 +76,38 @@ final class Bootstrap {
             }
         }
         return entries;
+    }
+
+    /**
+     * Teams from {@code teams.seedFile}: {"teams":[{"id","name":{"ko","en"},"tags":[…],"allAgents":true,
+     * "hours":{…BusinessHours spec…}}]}. A bad file stops start-up with a message naming the team.
+     */
+    private List<Team> loadTeams() {
+        Path file = config.teamsSeedFile();
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<Team> teams = new ArrayList<>();
+        try {
+            JsonNode root = Json.MAPPER.readTree(file.toFile());
+            for (JsonNode t : root.path("teams")) {
+                String id = t.path("id").asText("");
+                if (id.isBlank()) {
+                    throw new IllegalArgumentException("a team without an id");
+                }
+                JsonNode hours = t.get("hours");
+                List<String> tags = new ArrayList<>();
+                t.path("tags").forEach(tag -> tags.add(tag.asText()));
+                Team team = new Team(id, t.path("name").path("ko").asText(id), t.path("name").path("en").asText(id),
+                        t.path("allAgents").asBoolean(true), hours == null || hours.isNull() ? null : hours.toString(),
+                        tags, List.of());
+                TeamDirectory.hoursOf(team);
+                teams.add(team);
+            }
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new ConfigException("teams seed " + file + ": " + e.getMessage());
+        }
+        return teams;
     }
 
     private PendingAgent firstAgent() {

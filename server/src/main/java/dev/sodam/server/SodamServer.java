@@ -15,6 +15,7 @@ import dev.sodam.server.delivery.DeliveryListener;
 import dev.sodam.server.delivery.RoutingDelivery;
 import dev.sodam.server.routing.Router;
 import dev.sodam.server.routing.RoutingSettings;
+import dev.sodam.server.routing.TeamDirectory;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.faq.BotEngine;
@@ -96,10 +97,12 @@ public final class SodamServer implements AutoCloseable {
             SessionRegistry registry = new SessionRegistry();
             BotEngine bot = new BotEngine(clock);
             bus.subscribe(new DeliveryListener(registry));
-            bus.subscribe(new SystemNoticeListener(service));
+            TeamDirectory teams = new TeamDirectory(store);
+            teams.refresh();
+            bus.subscribe(new SystemNoticeListener(service, teams, clock));
             bus.subscribe(new BotReplyListener(bot, service, botExecutor));
             // Last, so the router acts on an event after every other listener has seen it.
-            bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock));
+            bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock, teams));
             Replies.<Void>future(reply -> service.restoreRouting(reply)).join();
             maintenance.scheduleAtFixedRate(service::tick, 1, 1, TimeUnit.SECONDS);
 

@@ -47,7 +47,8 @@ public final class ConfigLoader {
             new Key("routing.maxChatsPerAgent", "SODAM_MAX_CHATS_PER_AGENT", "3", v -> intIn(v, 1, 100)),
             new Key("routing.offerSeconds", "SODAM_OFFER_SECONDS", "30", v -> intIn(v, 1, 3600)),
             new Key("routing.maxOfferAttempts", "SODAM_MAX_OFFER_ATTEMPTS", "3", v -> intIn(v, 1, 100)),
-            new Key("routing.presenceGraceSeconds", "SODAM_PRESENCE_GRACE_SECONDS", "30", v -> intIn(v, 0, 3600)));
+            new Key("routing.presenceGraceSeconds", "SODAM_PRESENCE_GRACE_SECONDS", "30", v -> intIn(v, 0, 3600)),
+            new Key("teams.seedFile", "SODAM_TEAMS_SEED_FILE", "config/teams.json", ConfigLoader::nonBlank));
 
     private ConfigLoader() {
     }
@@ -117,7 +118,8 @@ public final class ConfigLoader {
                 (Integer) values.get("routing.maxChatsPerAgent"),
                 (Integer) values.get("routing.offerSeconds"),
                 (Integer) values.get("routing.maxOfferAttempts"),
-                (Integer) values.get("routing.presenceGraceSeconds"));
+                (Integer) values.get("routing.presenceGraceSeconds"),
+                Path.of((String) values.get("teams.seedFile")));
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -28,14 +28,15 @@ public record SodamConfig(
         int maxChatsPerAgent,
         int offerSeconds,
         int maxOfferAttempts,
-        int presenceGraceSeconds) {
+        int presenceGraceSeconds,
+        Path teamsSeedFile) {
 
     /** Copy with another port; tests bind to port 0 and read the real one back. */
     public SodamConfig withPort(int newPort) {
         return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds);
+                presenceGraceSeconds, teamsSeedFile);
     }
 
     /** Copy with another data directory. */
@@ -43,6 +44,6 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds);
+                presenceGraceSeconds, teamsSeedFile);
     }
 }

@@ -249,7 +249,7 @@ public final class ConversationService implements AutoCloseable {
             return open.get();
         }
         Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), visitor.name(),
-                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now);
+                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null);
         tx.insertConversation(started);
         events.add(new ChatEvent.ConversationStarted(started));
         return started;
@@ -296,12 +296,19 @@ public final class ConversationService implements AutoCloseable {
      */
     public void postBotReply(String conversationId, String text, List<Suggestion> suggestions, List<Action> actions,
                              Reply<Results.Posted> reply) {
+        postBotReply(conversationId, text, suggestions, actions, null, reply);
+    }
+
+    /** As above, remembering the FAQ topic (tag) the reply is about, so a later handoff finds its team. */
+    public void postBotReply(String conversationId, String text, List<Suggestion> suggestions, List<Action> actions,
+                             String topic, Reply<Results.Posted> reply) {
         submit(tx -> {
-            Conversation conversation = tx.conversation(conversationId)
+            Conversation stored = tx.conversation(conversationId)
                     .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
-            if (conversation.state() != ConversationState.BOT) {
+            if (stored.state() != ConversationState.BOT) {
                 return new Effect<Results.Posted>(null, List.of());
             }
+            Conversation conversation = topic == null ? stored : stored.aboutTopic(topic);
             Results.Posted posted = append(tx, conversation, null, Author.bot(conversation.locale()), text, suggestions,
                     actions, clock.instant());
             return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
@@ -328,6 +335,15 @@ public final class ConversationService implements AutoCloseable {
      */
     public void requestHandoff(Principal caller, String conversationId, HandoffReason reason,
                                Reply<Conversation> reply) {
+        requestHandoff(caller, conversationId, reason, null, reply);
+    }
+
+    /**
+     * BOT → QUEUED for the team serving {@code topic} (an FAQ tag), or for the team of the topic the
+     * bot last answered about when {@code topic} is null; no team means any agent.
+     */
+    public void requestHandoff(Principal caller, String conversationId, HandoffReason reason, String topic,
+                               Reply<Conversation> reply) {
         submit(tx -> {
             Conversation conversation = caller instanceof VisitorPrincipal v
                     ? ownedBy(tx, v.visitor(), requireId(conversationId))
@@ -345,7 +361,9 @@ public final class ConversationService implements AutoCloseable {
                     // the transition itself follows
                 }
             }
-            Conversation queued = move(conversation, ConversationState.QUEUED).queued(queueEntryTime(tx));
+            String about = topic != null ? topic : conversation.topic();
+            Conversation queued = move(conversation, ConversationState.QUEUED).queued(queueEntryTime(tx))
+                    .forTeam(about == null ? null : tx.teamForTag(about));
             tx.updateConversation(queued);
             List<Conversation> queue = tx.queue();
             return new Effect<>(queued, List.of(

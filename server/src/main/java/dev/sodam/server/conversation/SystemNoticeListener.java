@@ -3,6 +3,14 @@ package dev.sodam.server.conversation;
 import dev.sodam.server.event.ChatEvent;
 import dev.sodam.server.event.ChatEventListener;
 import dev.sodam.server.model.Conversation;
+import dev.sodam.server.routing.BusinessHours;
+import dev.sodam.server.routing.TeamDirectory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,16 +20,40 @@ import org.slf4j.LoggerFactory;
  */
 public final class SystemNoticeListener implements ChatEventListener {
     private static final Logger log = LoggerFactory.getLogger(SystemNoticeListener.class);
+    private static final DateTimeFormatter KOREAN_TIME = DateTimeFormatter.ofPattern("M월 d일 (E) a h:mm", Locale.KOREAN);
+    private static final DateTimeFormatter ENGLISH_TIME = DateTimeFormatter.ofPattern("EEE d MMM, h:mm a", Locale.ENGLISH);
     private final ConversationService service;
+    private final TeamDirectory teams;
+    private final Clock clock;
 
     public SystemNoticeListener(ConversationService service) {
+        this(service, TeamDirectory.none(), Clock.systemUTC());
+    }
+
+    public SystemNoticeListener(ConversationService service, TeamDirectory teams, Clock clock) {
         this.service = service;
+        this.teams = teams;
+        this.clock = clock;
     }
 
     @Override
     public void on(ChatEvent event) {
         if (event instanceof ChatEvent.HandoffRequested handoff) {
-            notice(handoff.conversation(), "상담원을 연결하고 있어요…", "Connecting you to an agent…");
+            Conversation c = handoff.conversation();
+            BusinessHours hours = teams.hours(c.teamId());
+            Instant now = clock.instant();
+            Optional<Instant> opens = hours.isOpen(now) ? Optional.empty() : hours.nextOpening(now);
+            if (opens.isPresent()) {
+                // Outside the team's hours: say when a person will answer; what the visitor writes meanwhile is kept.
+                ZonedDateTime at = opens.get().atZone(hours.zone());
+                String team = teams.team(c.teamId()).map(t -> t.name(c.locale())).orElse("");
+                notice(c, team + " 상담 시간이 아니에요. " + KOREAN_TIME.format(at)
+                                + "부터 답변드릴게요. 남겨주신 메시지는 상담원이 확인해요.",
+                        "The " + team + " team is closed now. An agent will answer from " + ENGLISH_TIME.format(at)
+                                + "; leave a message and we will read it.");
+            } else {
+                notice(c, "상담원을 연결하고 있어요…", "Connecting you to an agent…");
+            }
         } else if (event instanceof ChatEvent.ConversationAssigned assigned) {
             String name = assigned.conversation().agentName();
             notice(assigned.conversation(), name + " 상담원이 연결되었어요.", name + " has joined the chat.");

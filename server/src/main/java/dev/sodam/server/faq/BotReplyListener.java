@@ -53,7 +53,7 @@ public final class BotReplyListener implements ChatEventListener {
                 return;
             }
             BotDecision decision = decide(bot, text, faqId, conversation.locale());
-            respond(conversation, decision);
+            respond(bot, conversation, decision);
         }, botExecutor);
     }
 
@@ -64,16 +64,23 @@ public final class BotReplyListener implements ChatEventListener {
         return bot.ask(text, locale);
     }
 
-    private void respond(Conversation conversation, BotDecision decision) {
+    /** The first tag of an FAQ entry: the topic a handoff from here is about. */
+    private static String topicOf(FaqBot bot, String faqId) {
+        return faqId == null ? null : bot.entry(faqId).map(e -> e.tags().isEmpty() ? null : e.tags().get(0)).orElse(null);
+    }
+
+    private void respond(FaqBot bot, Conversation conversation, BotDecision decision) {
         String locale = conversation.locale();
         List<Action> actions = List.of(Action.handoff(locale));
         if (decision instanceof BotDecision.Answer answer) {
-            service.postBotReply(conversation.id(), answer.answer(), List.of(), actions, logFailure(conversation));
+            service.postBotReply(conversation.id(), answer.answer(), List.of(), actions, topicOf(bot, answer.faqId()),
+                    logFailure(conversation));
         } else if (decision instanceof BotDecision.Clarify clarify) {
             service.postBotReply(conversation.id(),
                     "ko".equals(locale) ? "이런 질문을 찾으셨나요?" : "Did you mean one of these?",
                     clarify.candidates().stream().map(c -> new Suggestion(c.faqId(), c.question())).toList(),
-                    actions, logFailure(conversation));
+                    actions, clarify.candidates().isEmpty() ? null : topicOf(bot, clarify.candidates().get(0).faqId()),
+                    logFailure(conversation));
         } else if (decision instanceof BotDecision.Handoff handoff) {
             handoff(conversation, handoff.reason() == BotDecision.Reason.REQUESTED
                     ? HandoffReason.BOT_DETECTED_REQUEST : HandoffReason.BOT_UNSURE);

@@ -8,31 +8,43 @@ import java.time.Instant;
  */
 public record Conversation(String id, String siteId, String visitorId, String visitorName, String locale,
                            ConversationState state, String agentId, String agentName, long lastSeq, String preview,
-                           Instant waitingSince, Instant createdAt, Instant updatedAt) {
+                           Instant waitingSince, Instant createdAt, Instant updatedAt, String teamId, String topic) {
 
     public Conversation withState(ConversationState newState, Instant now) {
         return new Conversation(id, siteId, visitorId, visitorName, locale, newState, agentId, agentName, lastSeq,
-                preview, waitingSince, createdAt, now);
+                preview, waitingSince, createdAt, now, teamId, topic);
     }
 
     public Conversation queued(Instant now) {
         return new Conversation(id, siteId, visitorId, visitorName, locale, ConversationState.QUEUED, agentId,
-                agentName, lastSeq, preview, now, createdAt, now);
+                agentName, lastSeq, preview, now, createdAt, now, teamId, topic);
     }
 
     public Conversation assigned(String newAgentId, String newAgentName, Instant now) {
         return new Conversation(id, siteId, visitorId, visitorName, locale, ConversationState.ASSIGNED, newAgentId,
-                newAgentName, lastSeq, preview, waitingSince, createdAt, now);
+                newAgentName, lastSeq, preview, waitingSince, createdAt, now, teamId, topic);
     }
 
     /** Back in the queue at its original place ({@code waitingSince} kept), without an agent. */
     public Conversation requeued(Instant now) {
         return new Conversation(id, siteId, visitorId, visitorName, locale, ConversationState.QUEUED, null, null,
-                lastSeq, preview, waitingSince, createdAt, now);
+                lastSeq, preview, waitingSince, createdAt, now, teamId, topic);
+    }
+
+    /** Handed to a team (null: any agent). */
+    public Conversation forTeam(String newTeamId) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, state, agentId, agentName, lastSeq, preview,
+                waitingSince, createdAt, updatedAt, newTeamId, topic);
+    }
+
+    /** The FAQ topic the bot last answered about. */
+    public Conversation aboutTopic(String newTopic) {
+        return new Conversation(id, siteId, visitorId, visitorName, locale, state, agentId, agentName, lastSeq, preview,
+                waitingSince, createdAt, updatedAt, teamId, newTopic);
     }
 
     public Conversation withMessage(long seq, String newPreview, Instant now) {
         return new Conversation(id, siteId, visitorId, visitorName, locale, state, agentId, agentName, seq,
-                newPreview, waitingSince, createdAt, now);
+                newPreview, waitingSince, createdAt, now, teamId, topic);
     }
 }

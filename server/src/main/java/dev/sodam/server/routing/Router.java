@@ -42,6 +42,7 @@ public final class Router implements ChatEventListener {
     private final RoutingSettings settings;
     private final RoutingActions actions;
     private final Clock clock;
+    private final TeamDirectory teams;
 
     /** Per agent: what routing needs to know. */
     private static final class Slot {
@@ -84,9 +85,15 @@ public final class Router implements ChatEventListener {
     private List<Conversation> queue = List.of();
 
     public Router(RoutingSettings settings, RoutingActions actions, Clock clock) {
+        this(settings, actions, clock, TeamDirectory.none());
+    }
+
+    /** With teams: a conversation of a team is offered only to its members, and only while the team is open. */
+    public Router(RoutingSettings settings, RoutingActions actions, Clock clock, TeamDirectory teams) {
         this.settings = settings;
         this.actions = actions;
         this.clock = clock;
+        this.teams = teams;
     }
 
     @Override
@@ -270,14 +277,14 @@ public final class Router implements ChatEventListener {
                 continue;
             }
             Attempts a = attempts.get(c.id());
-            if (a != null && a.exhausted) {
+            if (a != null && a.exhausted || !teams.hours(c.teamId()).isOpen(now)) {
                 continue;
             }
-            Optional<Slot> best = best(a);
+            Optional<Slot> best = best(c, a);
             if (best.isEmpty() && a != null && !a.tried.isEmpty()) {
                 // Everyone available was tried this round: start another round.
                 a.tried.clear();
-                best = best(a);
+                best = best(c, a);
             }
             if (best.isEmpty()) {
                 if (agents.values().stream().noneMatch(Slot::available)) {
@@ -293,9 +300,10 @@ public final class Router implements ChatEventListener {
         }
     }
 
-    private Optional<Slot> best(Attempts a) {
+    private Optional<Slot> best(Conversation c, Attempts a) {
         return agents.values().stream()
                 .filter(Slot::available)
+                .filter(s -> teams.serves(c.teamId(), s.id))
                 .filter(s -> a == null || !a.tried.contains(s.id))
                 .min(Comparator.<Slot>comparingInt(s -> s.load + s.offered.size()).thenComparing(s -> s.idleSince));
     }
@@ -306,7 +314,8 @@ public final class Router implements ChatEventListener {
 
     /**
      * Estimated wait per queue position: the mean interval between recent dequeues (the queue's
-     * actual throughput) times the position; unknown until two dequeues have been seen.
+     * actual throughput) times the position, plus the time until the team opens when it is closed;
+     * unknown until two dequeues have been seen (or until the team's opening, when closed).
      */
     private List<Integer> etas(Instant now) {
         while (!dequeues.isEmpty() && dequeues.peekFirst().isBefore(now.minus(ETA_WINDOW))) {
@@ -316,7 +325,17 @@ public final class Router implements ChatEventListener {
         double interval = dequeues.size() < 2 ? -1
                 : Duration.between(dequeues.peekFirst(), dequeues.peekLast()).toMillis() / 1000.0 / (dequeues.size() - 1);
         for (int i = 0; i < queue.size(); i++) {
-            etas.add(interval < 0 ? null : (int) Math.max(1, Math.ceil(interval * (i + 1))));
+            Conversation c = queue.get(i);
+            BusinessHours hours = teams.hours(c.teamId());
+            long untilOpen = hours.isOpen(now) ? 0
+                    : hours.nextOpening(now).map(open -> Duration.between(now, open).toSeconds()).orElse(-1L);
+            if (untilOpen < 0) {
+                etas.add(null);
+            } else if (interval < 0) {
+                etas.add(untilOpen > 0 ? (int) untilOpen : null);
+            } else {
+                etas.add((int) Math.max(1, untilOpen + Math.ceil(interval * (i + 1))));
+            }
         }
         return etas;
     }

@@ -11,6 +11,7 @@ import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Suggestion;
+import dev.sodam.server.model.Team;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.util.Json;
 import java.sql.Connection;
@@ -28,7 +29,7 @@ import java.util.Optional;
 /** {@link StoreTx} over one SQLite connection. The writer's instance caches prepared statements. */
 final class SqliteTx implements StoreTx {
     private static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
-            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at "
+            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic "
             + "FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN agents a ON a.id = c.agent_id ";
     private static final String MESSAGE_COLUMNS = "id, conversation_id, seq, client_msg_id, from_kind, from_id, "
             + "from_name, body, extras, created_at FROM messages ";
@@ -198,7 +199,7 @@ final class SqliteTx implements StoreTx {
     private static Conversation conversationRow(ResultSet rs) throws SQLException {
         return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 ConversationState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
-                rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13));
+                rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15));
     }
 
     @Override
@@ -216,7 +217,7 @@ final class SqliteTx implements StoreTx {
     @Override
     public void insertConversation(Conversation c) {
         update("INSERT INTO conversations(id, site_id, visitor_id, locale, state, agent_id, last_seq, preview, "
-                + "waiting_since, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                + "waiting_since, created_at, updated_at, team_id, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, c.id());
                     s.setString(2, c.siteId());
                     s.setString(3, c.visitorId());
@@ -228,20 +229,24 @@ final class SqliteTx implements StoreTx {
                     setInstant(s, 9, c.waitingSince());
                     s.setLong(10, c.createdAt().toEpochMilli());
                     s.setLong(11, c.updatedAt().toEpochMilli());
+                    s.setString(12, c.teamId());
+                    s.setString(13, c.topic());
                 });
     }
 
     @Override
     public void updateConversation(Conversation c) {
         int changed = update("UPDATE conversations SET state = ?, agent_id = ?, last_seq = ?, preview = ?, "
-                + "waiting_since = ?, updated_at = ? WHERE id = ?", s -> {
+                + "waiting_since = ?, updated_at = ?, team_id = ?, topic = ? WHERE id = ?", s -> {
                     s.setString(1, c.state().name());
                     s.setString(2, c.agentId());
                     s.setLong(3, c.lastSeq());
                     s.setString(4, c.preview());
                     setInstant(s, 5, c.waitingSince());
                     s.setLong(6, c.updatedAt().toEpochMilli());
-                    s.setString(7, c.id());
+                    s.setString(7, c.teamId());
+                    s.setString(8, c.topic());
+                    s.setString(9, c.id());
                 });
         if (changed != 1) {
             throw new StoreException("conversation " + c.id() + " not found for update", null);
@@ -281,6 +286,51 @@ final class SqliteTx implements StoreTx {
             return rs.wasNull() ? null : value;
         });
         return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    // ---- teams
+
+    @Override
+    public List<Team> teams() {
+        List<String[]> tags = query("SELECT team_id, tag FROM team_tags ORDER BY tag", s -> { },
+                rs -> new String[] {rs.getString(1), rs.getString(2)});
+        List<String[]> members = query("SELECT team_id, agent_id FROM team_members ORDER BY agent_id", s -> { },
+                rs -> new String[] {rs.getString(1), rs.getString(2)});
+        return query("SELECT id, name_ko, name_en, all_agents, hours FROM teams ORDER BY id", s -> { }, rs -> {
+            String id = rs.getString(1);
+            return new Team(id, rs.getString(2), rs.getString(3), rs.getInt(4) == 1, rs.getString(5),
+                    tags.stream().filter(t -> t[0].equals(id)).map(t -> t[1]).toList(),
+                    members.stream().filter(m -> m[0].equals(id)).map(m -> m[1]).toList());
+        });
+    }
+
+    @Override
+    public void insertTeam(Team team) {
+        update("INSERT INTO teams(id, name_ko, name_en, all_agents, hours) VALUES (?, ?, ?, ?, ?)", s -> {
+            s.setString(1, team.id());
+            s.setString(2, team.nameKo());
+            s.setString(3, team.nameEn());
+            s.setInt(4, team.allAgents() ? 1 : 0);
+            s.setString(5, team.hoursJson());
+        });
+        for (String tag : team.tags()) {
+            update("INSERT INTO team_tags(tag, team_id) VALUES (?, ?)", s -> {
+                s.setString(1, tag);
+                s.setString(2, team.id());
+            });
+        }
+        for (String agentId : team.memberIds()) {
+            update("INSERT INTO team_members(team_id, agent_id) VALUES (?, ?)", s -> {
+                s.setString(1, team.id());
+                s.setString(2, agentId);
+            });
+        }
+    }
+
+    @Override
+    public String teamForTag(String tag) {
+        return one("SELECT team_id FROM team_tags WHERE tag = ?", s -> s.setString(1, tag), rs -> rs.getString(1))
+                .orElse(null);
     }
 
     // ---- messages

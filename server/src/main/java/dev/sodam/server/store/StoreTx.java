@@ -5,6 +5,7 @@ import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
+import dev.sodam.server.model.Team;
 import dev.sodam.server.model.Visitor;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,14 @@ public interface StoreTx {
 
     /** The agent's own chat limit, or null for the configured default. */
     Integer maxChats(String agentId);
+
+    /** Teams with their tags and explicit members. */
+    List<Team> teams();
+
+    void insertTeam(Team team);
+
+    /** The team serving a topic tag, or null. */
+    String teamForTag(String tag);
 
     Optional<Message> messageByClientMsgId(String conversationId, String clientMsgId);
 
