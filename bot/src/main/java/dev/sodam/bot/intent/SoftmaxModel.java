@@ -24,7 +24,24 @@ final class SoftmaxModel {
          * hurt there (1e-4 cost 3–4 points), so it is off.
          */
         static final Settings DEFAULT = new Settings(20, 4.0, 0.0, 17);
+
+        /** Work budget: examples × classes × epochs beyond which the epoch count shrinks. */
+        static final double WORK_BUDGET = 20 * 3.0e6;
+        static final int MIN_EPOCHS = 8;
+
+        /**
+         * Epochs for {@code n} examples and {@code classes} classes: {@link #epochs()} up to CLINC150's
+         * size (15,000 × 150), fewer beyond (never under {@link #MIN_EPOCHS}), so a 900-label FAQ
+         * trains in seconds, not a minute. Training cost grows with examples × classes.
+         */
+        int epochsFor(int n, int classes) {
+            double work = (double) n * classes;
+            return (int) Math.max(Math.min(epochs, MIN_EPOCHS), Math.min(epochs, Math.round(WORK_BUDGET / work)));
+        }
     }
+
+    /** Softmax gradients below this are not applied. */
+    private static final double GRAD_EPSILON = 1e-4;
 
     private final Map<String, Integer> featureIndex;
     /** Row-major weights: feature f, class c at {@code f * classes + c}. */
@@ -61,7 +78,8 @@ final class SoftmaxModel {
             x[i] = ids;
         }
         int nf = index.size();
-        double[] w = new double[nf * classes];
+        float[] w = new float[nf * classes];
+        int epochs = s.epochsFor(docs.size(), classes);
         double[] b = new double[classes];
         double scale = 1.0;
         int n = docs.size();
@@ -71,9 +89,11 @@ final class SoftmaxModel {
         }
         SplittableRandom rnd = new SplittableRandom(s.seed());
         double[] logits = new double[classes];
+        int[] activeIdx = new int[classes];
+        float[] activeGrad = new float[classes];
         long t = 0;
-        long total = (long) s.epochs() * n;
-        for (int epoch = 0; epoch < s.epochs(); epoch++) {
+        long total = (long) epochs * n;
+        for (int epoch = 0; epoch < epochs; epoch++) {
             for (int i = n - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
                 int tmp = order[i];
@@ -103,15 +123,24 @@ final class SoftmaxModel {
                 scale *= (1.0 - lr * s.l2());
                 if (scale < 1e-6) {
                     for (int k = 0; k < w.length; k++) {
-                        w[k] *= scale;
+                        w[k] *= (float) scale;
                     }
                     scale = 1.0;
                 }
                 double step = lr * v / scale;
+                // Classes the model already gives (almost) nothing need no update: skipping them
+                // halves training time with hundreds of labels and changes nothing measurable.
+                int active = 0;
+                for (int c = 0; c < classes; c++) {
+                    if (Math.abs(logits[c]) >= GRAD_EPSILON) {
+                        activeIdx[active] = c;
+                        activeGrad[active++] = (float) (step * logits[c]);
+                    }
+                }
                 for (int fid : f) {
                     int base = fid * classes;
-                    for (int c = 0; c < classes; c++) {
-                        w[base + c] -= step * logits[c];
+                    for (int a = 0; a < active; a++) {
+                        w[base + activeIdx[a]] -= activeGrad[a];
                     }
                 }
                 for (int c = 0; c < classes; c++) {
@@ -119,15 +148,14 @@ final class SoftmaxModel {
                 }
             }
         }
-        float[] wf = new float[w.length];
         for (int k = 0; k < w.length; k++) {
-            wf[k] = (float) (w[k] * scale);
+            w[k] *= (float) scale;
         }
         float[] bf = new float[classes];
         for (int c = 0; c < classes; c++) {
             bf[c] = (float) b[c];
         }
-        return new SoftmaxModel(Map.copyOf(index), wf, bf, classes);
+        return new SoftmaxModel(Map.copyOf(index), w, bf, classes);
     }
 
     /** Class probabilities for a document's features (unknown features ignored). */
