@@ -95,4 +95,38 @@ class AnalyzerContractTest {
         assertThat(en.wordTerms("how do i retrun this")).contains("how", "return");
         assertThat(en.wordTerms("wher is my adress")).containsExactly("where", "address");
     }
+
+    @Test
+    void mixedKoreanAndEnglishKeepsBothScripts() {
+        List<String> terms = ko.wordTerms("아이폰 iPhone 15 케이스 배송 tracking 어떻게 해요?");
+        assertThat(terms).contains("배송", "케이스", "iphone", "tracking");
+        assertThat(ko.ngramTerms("배송 tracking")).contains("배송", "송t");
+        assertThat(en.wordTerms("my 배송 is late")).contains("late").anyMatch(t -> t.contains("배송"));
+    }
+
+    @Test
+    void emptyAndBlankInputGiveNoTerms() {
+        for (LocaleAnalysis a : List.of(ko, en)) {
+            assertThat(a.wordTerms("")).isEmpty();
+            assertThat(a.ngramTerms("")).isEmpty();
+            assertThat(a.wordTerms("   \t\n ")).isEmpty();
+            assertThat(a.wordTerms("😡😡 👍🏽")).isEmpty();
+            assertThat(a.wordTerms("?!...")).isEmpty();
+        }
+        assertThat(TextNormalizer.normalize(null)).isEmpty();
+    }
+
+    @Test
+    void veryLongInputIsAnalysedInBoundedTime() {
+        String ko10k = "배송이 언제 오나요 환불은 어떻게 하나요 ".repeat(500).substring(0, 10_000);
+        String en10k = "where is my order and how do i get a refund ".repeat(250).substring(0, 10_000);
+        String noSpaces = "배송조회어떻게해요".repeat(1200).substring(0, 10_000);
+        long t0 = System.nanoTime();
+        assertThat(ko.wordTerms(ko10k)).contains("배송", "환불");
+        assertThat(ko.ngramTerms(noSpaces)).isNotEmpty();
+        assertThat(en.wordTerms(en10k)).contains("order", "refund");
+        assertThat(en.ngramTerms(en10k)).isNotEmpty();
+        assertThat(TextNormalizer.normalize("a".repeat(10_000))).isEqualTo("aa");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for four 10k-char analyses").isLessThan(5_000);
+    }
 }
