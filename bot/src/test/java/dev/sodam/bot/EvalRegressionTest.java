@@ -1,0 +1,103 @@
+package dev.sodam.bot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sodam.bot.eval.Evaluation;
+import dev.sodam.bot.eval.Jsonl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The regression gate of issue 4: the evaluation protocol ({@link Evaluation}: train on train, pick
+ * thresholds on val) on each set's val split must stay at or above the baseline recorded in
+ * {@code eval-baseline.json}. Val is both calibration and test set here, so these are tuned
+ * numbers, not held-out ones; the gate only catches drops. Raising a baseline is a reviewed change.
+ * To keep the test run within minutes on two cores, the big sets are subsampled deterministically
+ * ({@code every}: every n-th intent and every n-th out-of-scope line); the full numbers come from the
+ * eval command (docs/bot.md).
+ */
+class EvalRegressionTest {
+
+    private static final Path DATASETS = datasets();
+
+    private static Path datasets() {
+        Path beside = SeedBots.repoRoot().toAbsolutePath().getParent().resolve("shared/datasets");
+        return Files.isDirectory(beside) ? beside : Path.of("/work/shared/datasets");
+    }
+
+    static Stream<Arguments> sets() throws IOException {
+        JsonNode root;
+        try (InputStream in = EvalRegressionTest.class.getResourceAsStream("/eval-baseline.json")) {
+            root = new ObjectMapper().readTree(in);
+        }
+        List<Arguments> out = new ArrayList<>();
+        root.path("sets").properties().forEach(e -> out.add(Arguments.of(e.getKey(), e.getValue())));
+        return out.stream();
+    }
+
+    private static List<LabelledQuestion> read(JsonNode files) {
+        List<LabelledQuestion> out = new ArrayList<>();
+        files.forEach(f -> out.addAll(Jsonl.read(DATASETS.resolve(f.asText()))));
+        return out;
+    }
+
+    /**
+     * Deterministic subsample to keep the test run short: every {@code every}-th in-scope intent (in
+     * order of first appearance in train) and every {@code every}-th out-of-scope line.
+     */
+    private static List<LabelledQuestion> subsample(List<LabelledQuestion> qs, List<String> intents, int every) {
+        if (every <= 1) {
+            return qs;
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (int i = 0; i < intents.size(); i += every) {
+            keep.add(intents.get(i));
+        }
+        List<LabelledQuestion> out = new ArrayList<>();
+        int oos = 0;
+        for (LabelledQuestion q : qs) {
+            if (q.inScope() ? keep.contains(q.intent()) : oos++ % every == 0) {
+                out.add(q);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sets")
+    void valStaysAboveBaseline(String name, JsonNode set) {
+        List<LabelledQuestion> train = read(set.path("train"));
+        List<LabelledQuestion> val = read(set.path("val"));
+        int every = set.path("every").asInt(1);
+        List<String> intents = train.stream().filter(LabelledQuestion::inScope).map(LabelledQuestion::intent)
+                .distinct().toList();
+        train = subsample(train, intents, every);
+        val = subsample(val, intents, every);
+        Evaluation.Result r = Evaluation.run(train, val, val);
+        Calibration.Metrics m = r.val();
+        System.out.printf("eval %s: in-scope %.2f, OOS recall %.2f, overall %.2f (n=%d, %d oos), threshold %.4f,"
+                        + " trained in %d ms%n", name, m.inScopeAccuracy(), m.oosRecall(), m.overallAccuracy(), m.n(),
+                m.oos(), r.threshold(), r.trainMillis());
+        JsonNode min = set.path("min");
+        check(name, "inScopeAccuracy", m.inScopeAccuracy(), min);
+        check(name, "oosRecall", m.oosRecall(), min);
+        check(name, "overallAccuracy", m.overallAccuracy(), min);
+    }
+
+    private static void check(String set, String metric, double value, JsonNode min) {
+        if (min.has(metric)) {
+            assertThat(value).as(set + " " + metric + " on val (baseline in eval-baseline.json)")
+                    .isGreaterThanOrEqualTo(min.get(metric).asDouble());
+        }
+    }
+}
