@@ -66,7 +66,7 @@ public final class FaqBot {
     /**
      * Trains like {@link #train(List, List, BotThresholds)}, then calibrates the thresholds of every
      * locale that has validation questions ({@link Calibration}: the answer threshold maximising
-     * balanced in-scope accuracy / out-of-scope recall, clarify derived from it). Locales without
+     * overall accuracy with out of scope as one more class, clarify derived from it). Locales without
      * validation questions keep {@code defaults}. A question counts for the locale it is analysed in.
      */
     public static FaqBot train(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds defaults,
