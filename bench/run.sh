@@ -49,7 +49,7 @@ ulimit -n 20000 2>/dev/null || true
 newer() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -newer "$1" \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' -o -name '*.js' -o -name '*.json' \) -not -path '*/target*' -print -quit)" ]; }
 if { [ -z "${SODAM_REV:-}" ] && newer "$SODAM_JAR" pom.xml bot server widget; } || newer "$BENCH_JAR" pom.xml bench; then
   echo "bench: building (mvn -Dsodam.target=target-bench)"
-  mvn -B -q -Dsodam.target=target-bench -Dmaven.test.skip=true package
+  mvn -B -q -Dsodam.target=target-bench -Dmaven.test.skip=true -Dexec.skip=true package
 fi
 if [ -n "${SODAM_REV:-}" ]; then
   SODAM_REV=$(git rev-parse --short "$SODAM_REV")   # resolved once: others may commit meanwhile
@@ -58,7 +58,7 @@ if [ -n "${SODAM_REV:-}" ]; then
     echo "bench: building Sodam $SODAM_REV in $SODAM_HOME"
     rm -rf "$SODAM_HOME" && mkdir -p "$SODAM_HOME"
     git archive "$SODAM_REV" | tar -x -C "$SODAM_HOME"
-    (cd "$SODAM_HOME" && mvn -B -q -Dsodam.target=target-bench -Dmaven.test.skip=true -pl server -am package)
+    (cd "$SODAM_HOME" && mvn -B -q -Dsodam.target=target-bench -Dmaven.test.skip=true -Dexec.skip=true -pl server -am package)
   fi
   SODAM_JAR=$SODAM_HOME/server/target-bench/sodam.jar
 fi

@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -95,6 +96,7 @@ public final class LoadGenerator {
     private final AtomicLongArray delivered = new AtomicLongArray(2);
     private final AtomicLongArray acked = new AtomicLongArray(2);
     private final AtomicLong misrouted = new AtomicLong();
+    private final AtomicLong helloRaces = new AtomicLong();
     private final String pad;
     private long epoch;
     private long warmupNanos;
@@ -203,27 +205,62 @@ public final class LoadGenerator {
         List<String> tokens = SodamAgents.provision(o.sodamDb(), o.agents());
         agentConns.addAll(inWindows(o.agents(), o.setupWindow(), i -> WsConn.open(group, uri("")).thenCompose(conn ->
                 request(conn, "welcome", "{\"type\":\"hello\",\"role\":\"agent\",\"token\":\"" + tokens.get(i) + "\"}")
-                        .thenApply(welcome -> conn))));
+                        .thenCompose(welcome -> attached(conn, 0)).thenApply(ready -> conn))));
         chats.addAll(inWindows(o.chats(), o.setupWindow(), i -> {
             WsConn agent = agentConns.get(i / o.chatsPerAgent());
-            return WsConn.open(group, uri("?site=demo")).thenCompose(visitor ->
-                    request(visitor, "welcome", "{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\",\"locale\":\"ko\"}")
-                            .thenCompose(welcome -> {
-                                // registered before the first message: the bot may hand off on its own
-                                CompletableFuture<Frame> queued = visitor.await(f -> isStatus(f, "queued"));
-                                return request(visitor, "ack", "{\"type\":\"send\",\"clientMsgId\":\"setup-0\","
-                                        + "\"conversationId\":null,\"text\":\"배송 언제 와요?\"}")
-                                        .thenCompose(ack -> {
-                                            visitor.send("{\"type\":\"handoff\",\"conversationId\":\"" + ack.conversationId() + "\"}");
-                                            return queued.thenCompose(q -> {
-                                                CompletableFuture<Frame> assigned = visitor.await(f -> isStatus(f, "assigned"));
-                                                agent.send("{\"type\":\"accept\",\"conversationId\":\"" + ack.conversationId() + "\"}");
-                                                return assigned.thenApply(a -> new Chat(i, visitor, agent, ack.conversationId()));
-                                            });
+            AtomicReference<String> stage = new AtomicReference<>("connect");
+            CompletableFuture<Chat> chat = WsConn.open(group, uri("?site=demo")).thenCompose(visitor -> {
+                stage.set("hello");
+                return request(visitor, "welcome", "{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\",\"locale\":\"ko\"}")
+                        .thenCompose(welcome -> attached(visitor, 0))
+                        .thenCompose(ready -> {
+                            stage.set("first message");
+                            // registered before the first message: the bot may hand off on its own
+                            CompletableFuture<Frame> queued = visitor.await(f -> isStatus(f, "queued"));
+                            return request(visitor, "ack", "{\"type\":\"send\",\"clientMsgId\":\"setup-0\","
+                                    + "\"conversationId\":null,\"text\":\"배송 언제 와요?\"}")
+                                    .thenCompose(ack -> {
+                                        stage.set("handoff of " + ack.conversationId());
+                                        visitor.send("{\"type\":\"handoff\",\"conversationId\":\"" + ack.conversationId() + "\"}");
+                                        return queued.thenCompose(q -> {
+                                            stage.set("accept of " + ack.conversationId());
+                                            CompletableFuture<Frame> assigned = visitor.await(f -> isStatus(f, "assigned"));
+                                            agent.send("{\"type\":\"accept\",\"conversationId\":\"" + ack.conversationId() + "\"}");
+                                            return assigned.thenApply(a -> new Chat(i, visitor, agent, ack.conversationId()));
                                         });
-                            }));
+                                    });
+                        });
+            });
+            return chat.orTimeout(60, TimeUnit.SECONDS).handle((done, failure) -> {
+                if (failure != null) {
+                    throw new IllegalStateException("chat " + i + " set-up failed at " + stage.get() + ": " + failure, failure);
+                }
+                return done;
+            });
         }));
         chats.forEach(chat -> byConversation.put(chat.conversationId, chat));
+    }
+
+    /**
+     * Completes once the server has attached the session that {@code welcome} announced. Sodam sends
+     * {@code welcome} before it attaches the session, so a frame sent right after {@code welcome} can
+     * be refused with {@code unauthorized} "say hello first"; this probes with a {@code sync} of a
+     * conversation that does not exist (attached: {@code not_found}) and counts the refusals.
+     */
+    private CompletableFuture<Void> attached(WsConn conn, int attempt) {
+        CompletableFuture<Frame> answer = conn.await(f -> false); // any error fails it; nothing else matches
+        conn.send("{\"type\":\"sync\",\"conversationId\":\"cv_bench_probe\",\"afterSeq\":0}");
+        return answer.handle((frame, error) -> String.valueOf(error)).thenCompose(error -> {
+            if (!error.contains("say hello first")) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            helloRaces.incrementAndGet();
+            if (attempt >= 50) {
+                return CompletableFuture.failedFuture(new IllegalStateException("session never attached: " + error));
+            }
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> attached(conn, attempt + 1));
+        });
     }
 
     private static boolean isStatus(Frame f, String state) {
@@ -366,6 +403,7 @@ public final class LoadGenerator {
             line.put("rate_target", o.mode() == Mode.OPEN ? o.rate() : 0);
             line.put("seconds", round(seconds, 3));
             line.put("setup_s", round(setupSeconds, 2));
+            line.put("hello_races", helloRaces.get());
             line.put("sent", sent.get(phase));
             line.put("acked", acked.get(phase));
             line.put("delivered", relayed);

@@ -109,6 +109,10 @@ final class WsConn {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame msg) {
             Frame frame = Frame.parse(msg.text());
+            if (frame.type().equals("error") && !waiters.isEmpty()) {
+                // an error answers whichever request caused it: every pending set-up step fails with it
+                failWaiters(new IllegalStateException("server error: " + frame.raw()));
+            }
             if (!waiters.isEmpty()) {
                 Iterator<Waiter> it = waiters.iterator();
                 while (it.hasNext()) {
@@ -136,13 +140,7 @@ final class WsConn {
      */
     CompletableFuture<Frame> await(Predicate<Frame> match) {
         CompletableFuture<Frame> future = new CompletableFuture<>();
-        Waiter waiter = new Waiter(frame -> {
-            if (frame.type().equals("error")) {
-                future.completeExceptionally(new IllegalStateException("server error: " + frame.raw()));
-                return true;
-            }
-            return match.test(frame);
-        }, future);
+        Waiter waiter = new Waiter(match, future);
         if (channel.eventLoop().inEventLoop()) {
             waiters.add(waiter);
         } else {
