@@ -40,6 +40,8 @@ const ICONS = {
   send: 'M4 12l16-8-6 16-3-7z',
   person: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 20c1.5-4 5-5 8-5s6.5 1 8 5',
   check: 'M5 12l5 5 9-10',
+  sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11',
+  muted: 'M4 9h4l5-4v14l-5-4H4zM16 9l5 6M21 9l-5 6',
 };
 
 export function icon(name, size = 20) {

@@ -1,8 +1,10 @@
 // Stylesheet of the visitor widget. It is injected into the widget's shadow root, so nothing
-// here can reach the host page and the host page's CSS cannot reach in (`all: initial` on the
-// host stops inherited properties such as font and color from leaking through).
+// here can reach the host page and the host page's CSS cannot reach in. The one element the page
+// can style is the host <div>: `all: initial !important` there wins even over a page's
+// `div { display: none !important }` or `* { all: unset; font-size: 40px !important }`, because
+// for !important declarations the shadow tree's own rules beat the outer page's.
 export const WIDGET_CSS = `
-:host { all: initial; }
+:host { all: initial !important; display: block !important; }
 *, *::before, *::after { box-sizing: border-box; }
 [hidden] { display: none !important; }
 
@@ -131,6 +133,7 @@ button { font: inherit; cursor: pointer; }
   color: inherit;
 }
 .icon-btn:hover { background: rgba(255, 255, 255, 0.16); }
+.icon-btn[aria-pressed="true"] { opacity: 0.75; }
 
 .banner {
   padding: 6px 12px;
@@ -280,17 +283,45 @@ button { font: inherit; cursor: pointer; }
 @keyframes blink { 0%, 80%, 100% { opacity: 0.25; } 40% { opacity: 1; } }
 
 @media (max-width: 479.98px) {
-  .root { right: 16px; bottom: 16px; }
+  /* Full screen on phones; env(safe-area-inset-*) keeps clear of notches and the home bar
+     (non-zero when the page's viewport meta has viewport-fit=cover). */
+  .root {
+    right: calc(16px + env(safe-area-inset-right, 0px));
+    bottom: calc(16px + env(safe-area-inset-bottom, 0px));
+  }
   .panel {
     position: fixed;
     inset: 0;
-    width: auto;
+    width: 100%;
     height: 100%;
+    max-height: none;
     border-radius: 0;
     animation: none;
   }
+  .header {
+    padding-top: calc(14px + env(safe-area-inset-top, 0px));
+    padding-left: calc(16px + env(safe-area-inset-left, 0px));
+    padding-right: calc(10px + env(safe-area-inset-right, 0px));
+  }
+  .banner, .typing, .status {
+    padding-left: calc(16px + env(safe-area-inset-left, 0px));
+    padding-right: calc(16px + env(safe-area-inset-right, 0px));
+  }
+  .messages {
+    padding-left: calc(14px + env(safe-area-inset-left, 0px));
+    padding-right: calc(14px + env(safe-area-inset-right, 0px));
+  }
+  .composer {
+    padding-left: calc(16px + env(safe-area-inset-left, 0px));
+    padding-right: calc(10px + env(safe-area-inset-right, 0px));
+    padding-bottom: calc(10px + env(safe-area-inset-bottom, 0px));
+  }
   .root[data-open] .launcher { display: none; }
-  .composer textarea { font-size: 16px; } /* below 16px iOS zooms the page on focus */
+}
+
+/* Below 16px iOS zooms the page when an input gets focus: phones, and any touch screen. */
+@media (max-width: 479.98px), (pointer: coarse) {
+  .composer textarea { font-size: 16px; }
 }
 
 @media (prefers-reduced-motion: reduce) {

@@ -1,15 +1,43 @@
-// The visitor chat widget. Loaded by /widget.js, which calls mount({site, base, locale}).
-// Everything lives in an open shadow root on <div id="sodam-widget">; every piece of text from
-// visitors, agents, the bot or the FAQ is inserted as text (see ../dom.js), never as HTML.
+// The visitor chat widget. Loaded by /widget.js when the visitor opens the chat (or at once for
+// a returning visitor / data-eager), which calls mount({site, base, locale, host}) and gets the
+// object behind window.Sodam. Everything lives in an open shadow root on <div id="sodam-widget">
+// (the loader's, whose bubble this replaces); every piece of text from visitors, agents, the bot
+// or the FAQ is inserted as text (see ../dom.js), never as HTML.
+//
+// Widget strings carry their i18n key (data-i18n = text, data-i18n-<attr> = attribute) so
+// setLocale() can re-render all of them in place without touching the conversation.
 
 import { SodamClient, visitorHello } from '../protocol/client.js';
+import { TabLock } from '../protocol/tablock.js';
 import { pickLocale, translator, queueStatusText } from '../i18n.js';
 import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '../dom.js';
 import { WIDGET_CSS } from './styles.js';
+import { HistoryMark, countsAsUnread, shouldChime, claimChime, blinkTitle, TitleBlinker } from './notify.js';
 
 const TYPING_REFRESH_MS = 3000; // re-announce "typing" at most this often
 const TYPING_IDLE_MS = 4000; // after this long without keystrokes we say "stopped typing"
 const REMOTE_TYPING_TIMEOUT_MS = 8000; // hide the agent's indicator if its "off" got lost
+const READ_DELAY_MS = 250; // a burst of messages earns one read frame, not one each
+const API_EVENTS = ['message', 'open', 'close'];
+
+/** 'ko' | 'en' from a locale tag, or null for anything else. */
+export function normalizeLocale(tag) {
+  if (typeof tag !== 'string') return null;
+  const t = tag.trim().toLowerCase();
+  if (t.startsWith('ko')) return 'ko';
+  if (t.startsWith('en')) return 'en';
+  return null;
+}
+
+/** Text of a string with its i18n key, for h(): {'data-i18n': key, text}. */
+function tx(t, key) {
+  return { 'data-i18n': key, text: t(key) };
+}
+
+/** An attribute with its i18n key, for h(): {[attr]: text, ['data-i18n-' + attr]: key}. */
+function ta(t, attr, key) {
+  return { [attr]: t(key), [`data-i18n-${attr}`]: key };
+}
 
 /** ws(s)://host/…/ws?site=<site>, next to the script that loaded us. */
 export function wsUrlFor(base, site) {
@@ -22,19 +50,32 @@ export function wsUrlFor(base, site) {
 
 let mounted = null;
 
-export function mount({ site, base, locale, WebSocketImpl } = {}) {
-  if (mounted) return mounted;
+/**
+ * Build the widget (once) and return its public API: open(), close(), setLocale('ko'|'en'),
+ * on('message'|'open'|'close', fn) → unsubscribe. `host` is the loader's element, if any.
+ */
+export function mount({ site, base, locale, host, WebSocketImpl } = {}) {
+  if (mounted) return mounted.api;
   mounted = new VisitorWidget({
     site: site || 'demo',
     base: base || new URL('/', location.href).href,
     locale: pickLocale(document, locale),
+    host,
     WebSocketImpl,
   });
-  return mounted;
+  return mounted.api;
+}
+
+/** What window.Sodam.on('message') listeners get: a copy, so they cannot change what we draw. */
+function publicMessage(m) {
+  return {
+    conversationId: m.conversationId, seq: m.seq, messageId: m.messageId ?? null, text: m.text ?? '',
+    ts: m.ts, from: { kind: m.from?.kind ?? 'system', name: m.from?.name ?? null },
+  };
 }
 
 class VisitorWidget {
-  constructor({ site, base, locale, WebSocketImpl }) {
+  constructor({ site, base, locale, host, WebSocketImpl }) {
     this.site = site;
     this.locale = locale;
     this.t = translator(locale);
@@ -43,29 +84,99 @@ class VisitorWidget {
 
     this.conversationId = this.store.get('conversationId');
     this.convState = 'none'; // none | bot | queued | assigned | resolved
+    this.lastStatus = { state: 'none' };
+    this.connection = 'closed';
     this.isOpen = false;
     this.unread = 0;
-    this.historySeq = Infinity; // messages up to this seq were there before the page loaded
+    this.muted = this.store.get('muted') === '1';
+    this.history = new HistoryMark(); // messages replayed on load are not "new"
+    this.resumedId = null;
     this.lastReadSent = 0;
+    this.readTimer = null;
+    this.remoteTyping = null;
+    this.chimes = 0;
+    this.blinker = new TitleBlinker();
     this.byKey = new Map(); // `${conversationId}:${seq}` → <li>, so a message is never drawn twice
     this.byClientMsgId = new Map(); // our own sends until their message frame arrives
+    this.listeners = new Map(API_EVENTS.map((type) => [type, new Set()]));
+    this.api = Object.freeze({
+      open: () => this.open(),
+      close: () => this.close(),
+      setLocale: (l) => this.setLocale(l),
+      on: (type, fn) => this.subscribe(type, fn),
+    });
 
-    this.buildDom();
+    this.buildDom(host);
+    // The tab id survives reloads of this tab (sessionStorage), so a reloaded page still owns the
+    // outbox leases its previous incarnation took and re-sends at once.
+    let tabId = this.session.get('tab');
+    if (!tabId) {
+      tabId = `t-${Math.random().toString(36).slice(2, 12)}`;
+      this.session.set('tab', tabId);
+    }
     this.client = new SodamClient({
       url: wsUrlFor(base, site),
       hello: () => this.hello(),
       WebSocketImpl: WebSocketImpl ?? globalThis.WebSocket,
-      storage: this.store, // outbox persisted as sodam:<site>:outbox
+      storage: this.store, // outbox persisted as sodam:<site>:outbox, shared by the visitor's tabs
+      lock: new TabLock({ storage: this.store, tabId }), // one tab re-sends a given message
     });
     this.bindClient();
     for (const frame of this.client.pending()) this.drawPending(frame.text, frame.clientMsgId);
     if (this.session.get('open') === '1') this.open({ focus: false });
     this.client.connect();
-    // A laptop waking up or a phone regaining signal should not wait out the backoff.
+    // A laptop waking up or a phone regaining signal should not wait out the backoff; a lost
+    // network should show at once rather than when TCP notices.
     globalThis.addEventListener('online', () => {
       if (this.client.state !== 'open') this.client.reconnect();
     });
+    globalThis.addEventListener('offline', () => this.client.drop());
+    globalThis.addEventListener('pagehide', () => this.client.releaseLocks());
+    globalThis.addEventListener('storage', (e) => {
+      if (e.key === `sodam:${site}:muted`) this.setMuted(e.newValue === '1', { save: false });
+    });
     document.addEventListener('visibilitychange', () => this.markRead());
+  }
+
+  // ---- public API (window.Sodam) ------------------------------------------------------------
+
+  subscribe(type, fn) {
+    if (!this.listeners.has(type) || typeof fn !== 'function') {
+      console.warn(`[sodam] on(): unknown event ${String(type)} (use ${API_EVENTS.join(', ')})`);
+      return () => {};
+    }
+    this.listeners.get(type).add(fn);
+    return () => { this.listeners.get(type).delete(fn); };
+  }
+
+  emit(type, payload) {
+    for (const fn of [...this.listeners.get(type)]) {
+      try { fn(payload); } catch (err) { console.error(`[sodam] ${type} listener failed`, err); }
+    }
+  }
+
+  /** Switch every widget string to 'ko' or 'en'; the conversation stays as it is. */
+  setLocale(tag) {
+    const next = normalizeLocale(tag);
+    if (!next) {
+      console.warn(`[sodam] setLocale(): unsupported locale ${String(tag)} (use 'ko' or 'en')`);
+      return;
+    }
+    if (next === this.locale) return;
+    this.locale = next;
+    this.t = translator(next);
+    this.root.lang = next;
+    for (const el of this.host.shadowRoot.querySelectorAll('*')) {
+      for (const { name, value } of [...el.attributes]) {
+        if (name === 'data-i18n') el.textContent = this.t(value);
+        else if (name.startsWith('data-i18n-')) el.setAttribute(name.slice('data-i18n-'.length), this.t(value));
+      }
+    }
+    this.updateLauncher();
+    this.applyStatus(this.lastStatus);
+    this.showConnection(this.connection);
+    this.renderTyping();
+    this.updateBlink();
   }
 
   /**
@@ -74,6 +185,7 @@ class VisitorWidget {
    */
   hello() {
     const id = this.conversationId;
+    this.resumedId = id ?? null;
     return visitorHello({
       site: this.site,
       visitorToken: this.store.get('visitorToken'),
@@ -84,36 +196,42 @@ class VisitorWidget {
 
   // ---- DOM ----------------------------------------------------------------------------------
 
-  buildDom() {
+  buildDom(host) {
     const t = this.t;
-    this.host = h('div', { id: 'sodam-widget' });
-    const shadow = this.host.attachShadow({ mode: 'open' });
+    this.host = host ?? h('div', { id: 'sodam-widget' });
+    const shadow = this.host.shadowRoot ?? this.host.attachShadow({ mode: 'open' });
 
-    this.badge = h('span', { class: 'badge', hidden: true, 'aria-hidden': 'true' });
+    this.badge = h('span', { class: 'badge', testid: 'badge', hidden: true, 'aria-hidden': 'true' });
     this.launcher = h('button', {
       class: 'launcher', type: 'button', testid: 'launcher',
       'aria-label': t('widget.open'), 'aria-expanded': 'false', 'aria-controls': 'sodam-panel',
       onclick: () => (this.isOpen ? this.close() : this.open()),
     }, icon('chat', 26), this.badge);
 
-    this.agentName = h('p', { class: 'agent', testid: 'agent-name', 'data-subtitle': t('widget.subtitle') });
+    this.agentName = h('p', { class: 'agent', testid: 'agent-name', ...ta(t, 'data-subtitle', 'widget.subtitle') });
     this.handoffButton = h('button', {
-      class: 'handoff', type: 'button', testid: 'handoff', 'aria-label': t('widget.handoffLabel'),
+      class: 'handoff', type: 'button', testid: 'handoff', ...ta(t, 'aria-label', 'widget.handoffLabel'),
       onclick: () => this.handoff(),
-    }, t('widget.handoff'));
+    }, h('span', tx(t, 'widget.handoff')));
+    this.muteButton = h('button', {
+      class: 'icon-btn', type: 'button', testid: 'mute', 'aria-pressed': String(this.muted),
+      ...ta(t, 'aria-label', 'widget.mute'), ...ta(t, 'title', 'widget.mute'),
+      onclick: () => this.setMuted(!this.muted),
+    }, icon(this.muted ? 'muted' : 'sound'));
     const header = h('header', { class: 'header' },
       h('div', { class: 'avatar', 'aria-hidden': 'true' }, icon('person')),
-      h('div', { class: 'titles' }, h('h2', { class: 'title', id: 'sodam-title' }, t('widget.title')), this.agentName),
+      h('div', { class: 'titles' }, h('h2', { class: 'title', id: 'sodam-title', ...tx(t, 'widget.title') }), this.agentName),
       this.handoffButton,
+      this.muteButton,
       h('button', {
-        class: 'icon-btn', type: 'button', 'aria-label': t('widget.close'), onclick: () => this.close(),
+        class: 'icon-btn', type: 'button', testid: 'close', ...ta(t, 'aria-label', 'widget.close'), onclick: () => this.close(),
       }, icon('close')));
 
-    this.banner = h('div', { class: 'banner', role: 'status', hidden: true });
+    this.banner = h('div', { class: 'banner', testid: 'banner', role: 'status', hidden: true });
     this.list = h('ol', {
       class: 'messages', testid: 'messages', role: 'log', 'aria-live': 'polite',
-      'aria-label': t('widget.messages'), tabindex: '0',
-    }, h('li', { class: 'intro' }, t('widget.greeting')));
+      ...ta(t, 'aria-label', 'widget.messages'), tabindex: '0',
+    }, h('li', { class: 'intro', ...tx(t, 'widget.greeting') }));
     this.typingText = h('span');
     this.typingEl = h('div', { class: 'typing', testid: 'typing', hidden: true, 'aria-live': 'polite' },
       h('span', { class: 'dots', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), this.typingText);
@@ -121,7 +239,7 @@ class VisitorWidget {
 
     this.input = h('textarea', {
       testid: 'input', rows: '1', maxlength: '4000',
-      placeholder: t('widget.placeholder'), 'aria-label': t('widget.inputLabel'),
+      ...ta(t, 'placeholder', 'widget.placeholder'), ...ta(t, 'aria-label', 'widget.inputLabel'),
       onkeydown: (e) => {
         if (isSendKey(e)) { e.preventDefault(); this.submit(); }
       },
@@ -130,7 +248,7 @@ class VisitorWidget {
     const form = h('form', {
       class: 'composer', onsubmit: (e) => { e.preventDefault(); this.submit(); },
     }, this.input, h('button', {
-      class: 'send', type: 'submit', testid: 'send', 'aria-label': t('widget.send'),
+      class: 'send', type: 'submit', testid: 'send', ...ta(t, 'aria-label', 'widget.send'),
     }, icon('send', 18)));
 
     this.panel = h('section', {
@@ -139,41 +257,103 @@ class VisitorWidget {
       onkeydown: (e) => { if (e.key === 'Escape') this.close(); },
     }, header, this.banner, this.list, this.typingEl, this.statusEl, form);
 
-    this.root = h('div', { class: 'root', lang: this.locale, dataset: { state: 'none' } }, this.panel, this.launcher);
-    shadow.append(h('style', { text: WIDGET_CSS }), this.root);
-    document.body.append(this.host);
+    this.root = h('div', {
+      class: 'root', lang: this.locale, dataset: { state: 'none' },
+      // A click or key in the widget is the user gesture browsers want before they play sound.
+      onpointerdown: () => this.unlockAudio(), onkeydown: () => this.unlockAudio(),
+    }, this.panel, this.launcher);
+    // Replaces the loader's bubble in the same shadow root: same place, same size.
+    shadow.replaceChildren(h('style', { text: WIDGET_CSS }), this.root);
+    if (!this.host.isConnected) document.body.append(this.host);
   }
 
   open({ focus = true } = {}) {
+    const was = this.isOpen;
     this.isOpen = true;
     this.panel.hidden = false;
     this.root.dataset.open = '';
     this.launcher.setAttribute('aria-expanded', 'true');
-    this.launcher.setAttribute('aria-label', this.t('widget.close'));
     this.session.set('open', '1');
     this.setUnread(0);
     scrollToBottom(this.list);
     if (focus) this.input.focus();
     this.markRead();
+    if (!was) this.emit('open');
   }
 
   close() {
     const hadFocus = this.host.shadowRoot.activeElement != null;
+    const was = this.isOpen;
     this.isOpen = false;
     this.panel.hidden = true;
     delete this.root.dataset.open;
     this.launcher.setAttribute('aria-expanded', 'false');
-    this.launcher.setAttribute('aria-label', this.t('widget.open'));
+    this.updateLauncher();
     this.session.remove('open');
     if (hadFocus) this.launcher.focus(); // keep keyboard users where they were
+    if (was) this.emit('close');
   }
 
   setUnread(n) {
     this.unread = n;
     this.badge.hidden = n === 0;
     this.badge.textContent = n > 9 ? '9+' : String(n);
+    this.root.dataset.unread = String(n);
+    this.updateLauncher();
+    this.updateBlink();
+  }
+
+  updateLauncher() {
+    const n = this.unread;
     this.launcher.setAttribute('aria-label',
       n > 0 ? `${this.t('widget.open')} (${this.t('widget.unread', { n })})` : this.t(this.isOpen ? 'widget.close' : 'widget.open'));
+  }
+
+  /** The tab title blinks "(1) 새 메시지" while the panel is closed and something is unread. */
+  updateBlink() {
+    this.blinker.set(!this.isOpen && this.unread > 0 ? blinkTitle(this.t, this.unread) : null);
+  }
+
+  setMuted(muted, { save = true } = {}) {
+    this.muted = muted;
+    if (save) {
+      if (muted) this.store.set('muted', '1');
+      else this.store.remove('muted');
+    }
+    this.muteButton.setAttribute('aria-pressed', String(muted));
+    this.muteButton.replaceChildren(icon(muted ? 'muted' : 'sound'));
+  }
+
+  unlockAudio() {
+    if (this.muted || this.audio) return;
+    const Ctx = globalThis.AudioContext ?? globalThis.webkitAudioContext;
+    if (!Ctx) return;
+    try { this.audio = new Ctx(); } catch { /* no audio on this device */ }
+  }
+
+  /** A short two-note chime, synthesised (no sound file to load). */
+  chime() {
+    this.chimes += 1;
+    this.root.dataset.chimes = String(this.chimes); // for tests: how often we would have played
+    this.unlockAudio();
+    const ctx = this.audio;
+    if (!ctx) return;
+    try {
+      if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+      const t0 = ctx.currentTime;
+      for (const [freq, at] of [[880, 0], [1318.5, 0.13]]) {
+        const osc = ctx.createOscillator();
+        const gain = ctx.createGain();
+        osc.type = 'sine';
+        osc.frequency.value = freq;
+        gain.gain.setValueAtTime(0.0001, t0 + at);
+        gain.gain.exponentialRampToValueAtTime(0.18, t0 + at + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, t0 + at + 0.4);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(t0 + at);
+        osc.stop(t0 + at + 0.45);
+      }
+    } catch { /* a chime is never worth an error */ }
   }
 
   // ---- protocol events ----------------------------------------------------------------------
@@ -189,12 +369,16 @@ class VisitorWidget {
     c.on('error', (e) => this.onError(e));
   }
 
+  /** The banner shows while the client is not welcomed: "연결이 끊겼어요. 다시 연결하는 중…". */
   showConnection(state) {
+    this.connection = state;
+    this.root.dataset.connection = state;
     if (state === 'open') {
       this.banner.hidden = true;
       return;
     }
-    this.banner.textContent = this.t(this.everOpen ? 'widget.reconnecting' : 'widget.connecting');
+    const lost = this.everOpen || globalThis.navigator?.onLine === false;
+    this.banner.textContent = this.t(lost ? 'widget.reconnecting' : 'widget.connecting');
     this.banner.hidden = false;
     if (state === 'closed') this.hideRemoteTyping();
   }
@@ -203,7 +387,7 @@ class VisitorWidget {
     this.everOpen = true;
     if (w.visitorToken) this.store.set('visitorToken', w.visitorToken);
     const conv = w.conversation;
-    if (this.historySeq === Infinity) this.historySeq = conv?.lastSeq ?? 0;
+    this.history.welcome({ conversation: conv, resumedId: this.resumedId });
     if (conv) {
       if (conv.id !== this.conversationId) {
         // Our open conversation is not the one we resumed (started in another tab, or storage
@@ -292,6 +476,8 @@ class VisitorWidget {
       this.byClientMsgId.delete(m.clientMsgId);
       delete li.dataset.pending;
       delete li.dataset.failed;
+      li.removeAttribute('aria-label');
+      li.removeAttribute('data-i18n-aria-label');
       li.querySelector('.note')?.remove();
       const time = li.querySelector('time');
       time.dateTime = m.ts;
@@ -305,13 +491,17 @@ class VisitorWidget {
     this.byKey.set(key, li);
     if (follow) scrollToBottom(this.list);
 
-    if (kind !== 'visitor' && m.seq > this.historySeq) {
-      if (!this.isOpen) this.setUnread(this.unread + 1);
-    }
+    const isNew = this.history.isNew(m);
+    if (countsAsUnread(m, { isOpen: this.isOpen, isNew })) this.setUnread(this.unread + 1);
+    const hidden = document.visibilityState !== 'visible';
+    if (shouldChime(m, { isOpen: this.isOpen, hidden, isNew, muted: this.muted }) && claimChime(this.store, m)) this.chime();
+    if (isNew) this.emit('message', publicMessage(m));
     this.markRead();
   }
 
-  applyStatus({ state, queuePosition, etaSeconds, agent }) {
+  applyStatus(status) {
+    const { state, queuePosition, etaSeconds, agent } = status;
+    this.lastStatus = status;
     this.convState = state;
     this.root.dataset.state = state;
     this.handoffButton.hidden = state === 'queued' || state === 'assigned';
@@ -328,9 +518,8 @@ class VisitorWidget {
     if (f.conversationId !== this.conversationId || f.from?.kind !== 'agent') return;
     clearTimeout(this.remoteTypingTimer);
     if (!f.on) return this.hideRemoteTyping();
-    this.typingText.textContent = f.from.name
-      ? this.t('widget.typing', { name: f.from.name })
-      : this.t('widget.typingAnon');
+    this.remoteTyping = f;
+    this.renderTyping();
     const follow = isNearBottom(this.list);
     this.typingEl.hidden = false;
     if (follow) scrollToBottom(this.list);
@@ -338,8 +527,14 @@ class VisitorWidget {
     return undefined;
   }
 
+  renderTyping() {
+    const name = this.remoteTyping?.from?.name;
+    this.typingText.textContent = name ? this.t('widget.typing', { name }) : this.t('widget.typingAnon');
+  }
+
   hideRemoteTyping() {
     clearTimeout(this.remoteTypingTimer);
+    this.remoteTyping = null;
     this.typingEl.hidden = true;
   }
 
@@ -365,13 +560,14 @@ class VisitorWidget {
     }
     for (const a of m.actions ?? []) {
       if (a.id !== 'handoff') continue; // the only action protocol v1 defines
+      // Our own words rather than the server's label: they follow setLocale().
       chips.push(h('button', {
         class: 'chip chip--action', type: 'button', testid: 'action-handoff',
-        onclick: () => this.handoff(),
-      }, a.label || this.t('widget.handoff')));
+        onclick: () => this.handoff(), ...tx(this.t, 'widget.handoff'),
+      }));
     }
     if (chips.length) {
-      li.append(h('div', { class: 'chips', role: 'group', 'aria-label': this.t('widget.suggestions') }, chips));
+      li.append(h('div', { class: 'chips', role: 'group', ...ta(this.t, 'aria-label', 'widget.suggestions') }, chips));
     }
     if (kind !== 'system') li.append(h('time', { class: 'meta', datetime: m.ts }, formatTime(m.ts)));
     return li;
@@ -392,6 +588,7 @@ class VisitorWidget {
     const li = this.messageEl({ text, ts: new Date().toISOString(), from: { kind: 'visitor' } }, 'visitor');
     li.dataset.pending = '';
     li.setAttribute('aria-label', this.t('widget.pending'));
+    li.setAttribute('data-i18n-aria-label', 'widget.pending');
     this.byClientMsgId.set(clientMsgId, li);
     this.list.append(li);
     scrollToBottom(this.list);
@@ -401,10 +598,12 @@ class VisitorWidget {
     delete li.dataset.pending;
     li.dataset.failed = '';
     const reason = ['too_large', 'bad_request', 'not_found', 'forbidden', 'conflict'].includes(code)
-      ? this.t(`error.${code}`)
-      : this.t('widget.failed');
+      ? `error.${code}`
+      : 'widget.failed';
+    li.removeAttribute('aria-label');
+    li.removeAttribute('data-i18n-aria-label');
     li.querySelector('.note')?.remove();
-    li.append(h('div', { class: 'note', role: 'alert' }, reason));
+    li.append(h('div', { class: 'note', role: 'alert', ...tx(this.t, reason) }));
   }
 
   // ---- visitor actions ----------------------------------------------------------------------
@@ -460,8 +659,17 @@ class VisitorWidget {
     this.typingOn = false;
   }
 
-  /** Tell the agent what we have seen: only when the panel is open and the page is visible. */
+  /** Tell the agent what we have seen, at most once per READ_DELAY_MS (a burst earns one frame). */
   markRead() {
+    if (this.readTimer != null) return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = null;
+      this.sendRead();
+    }, READ_DELAY_MS);
+  }
+
+  /** Only when the panel is open and the page is visible. */
+  sendRead() {
     if (!this.isOpen || document.visibilityState !== 'visible' || !this.conversationId) return;
     const seq = this.client.lastSeq(this.conversationId);
     if (seq > this.lastReadSent && this.client.read(this.conversationId, seq)) this.lastReadSent = seq;
