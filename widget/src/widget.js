@@ -19,7 +19,7 @@
   var eager = script.getAttribute('data-eager') === 'true';
   var base = new URL('./', script.src).href; // directory of widget.js = the Sodam server
   var key = 'sodam:' + site + ':';
-  var queue = [], subs = [], impl = null, loading = false, host = null;
+  var queue = [], subs = [], impl = null, loading = false, host = null, early = false;
 
   function call(name, args) {
     if (impl) return impl[name].apply(impl, args);
@@ -48,9 +48,10 @@
   }
 
   function load() {
+    if (!host) { early = true; return; } // open() before <body>: load once the bubble is there
     if (loading) return;
     loading = true;
-    if (host) host.shadowRoot.querySelector('button').setAttribute('aria-busy', 'true');
+    host.shadowRoot.querySelector('button').setAttribute('aria-busy', 'true');
     import(new URL('js/visitor/widget.js', base).href)
       .then(function (mod) {
         var widget = mod.mount({ site: site, base: base, locale: locale, host: host });
@@ -98,7 +99,7 @@
     d.body.appendChild(host);
     // A returning visitor (stored conversation or unsent messages), a panel left open before a
     // reload, or a site that asks: load now, so the badge and history are there.
-    if (eager || stored('localStorage', 'conversationId') || stored('localStorage', 'outbox') ||
+    if (early || eager || stored('localStorage', 'conversationId') || stored('localStorage', 'outbox') ||
         stored('sessionStorage', 'open')) load();
   }
 

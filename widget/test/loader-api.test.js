@@ -35,21 +35,22 @@ function fakeStorage(initial = {}) {
  * Runs the loader in a fresh context. `__import` stands in for import() (vm scripts cannot
  * import without an experimental flag); the test resolves it when it wants the module "loaded".
  */
-function page({ attrs = {}, local = {}, session = {}, globals = {}, lang = 'ko' } = {}) {
+function page({ attrs = {}, local = {}, session = {}, globals = {}, lang = 'ko', noBody = false } = {}) {
   const warnings = [];
   const imports = [];
   const body = fakeElement('body');
   const script = fakeElement('script');
   script.src = 'https://chat.example.com/widget.js';
   script.attrs = { 'data-site': 'demo', ...attrs };
+  const docListeners = {};
   const document = {
     currentScript: script,
-    body,
+    body: noBody ? null : body,
     documentElement: { lang },
     createElement: fakeElement,
     createElementNS: (ns, tag) => fakeElement(tag),
     querySelector: () => script,
-    addEventListener() {},
+    addEventListener(type, fn) { (docListeners[type] ??= []).push(fn); },
   };
   const window = {
     localStorage: fakeStorage(local),
@@ -68,8 +69,12 @@ function page({ attrs = {}, local = {}, session = {}, globals = {}, lang = 'ko' 
   const run = () => vm.runInContext(LOADER.replace("import(new URL('js/visitor/widget.js'", "__import(new URL('js/visitor/widget.js'"), context);
   run();
   const before = new Set(Object.keys(globals));
+  const domReady = () => {
+    document.body = body;
+    for (const fn of docListeners.DOMContentLoaded ?? []) fn();
+  };
   return {
-    window, document, body, warnings, imports, run,
+    window, document, body, warnings, imports, run, domReady,
     newGlobals: () => Object.keys(window).filter((k) => !before.has(k) && k !== 'localStorage' && k !== 'sessionStorage'),
     launcher: () => body.children[0]?.shadowRoot?.children.find((c) => c.tag === 'button'),
   };
@@ -199,4 +204,19 @@ test('pasting the tag twice leaves one bubble and one API', () => {
 test('the English page gets an English bubble label', () => {
   assert.equal(page({ lang: 'en' }).launcher().getAttribute('aria-label'), 'Open chat');
   assert.equal(page({ lang: 'en', attrs: { 'data-locale': 'ko' } }).launcher().getAttribute('aria-label'), '상담 채팅 열기');
+});
+
+test('a script in <head>: the bubble waits for <body>, and an early open() loads right after it', async () => {
+  const p = page({ noBody: true });
+  p.window.Sodam.open();
+  assert.equal(p.imports.length, 0);
+  assert.equal(p.body.children.length, 0);
+  p.domReady();
+  assert.equal(p.body.children.length, 1, 'one bubble');
+  assert.equal(p.imports.length, 1);
+  const { mod, calls } = fakeModule();
+  p.imports[0].resolve(mod);
+  await tick();
+  assert.equal(mod.mountedWith.host, p.body.children[0], 'the module takes over that bubble');
+  assert.deepEqual(calls, [['open']]);
 });
