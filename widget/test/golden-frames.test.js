@@ -81,11 +81,21 @@ test('decline and presence equal their golden frames', () => {
   assert.deepEqual(afterHello(ws), [golden('c2s-decline'), golden('c2s-presence')]);
 });
 
+test('transfer (to an agent, to a team) and note equal their golden frames', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
+  const toAgent = golden('c2s-transfer');
+  const toTeam = golden('c2s-transfer-team');
+  assert.equal(client.transfer(toAgent.conversationId, { toAgentId: toAgent.toAgentId, note: toAgent.note }), true);
+  assert.equal(client.transfer(toTeam.conversationId, { toTeamId: toTeam.toTeamId }), true);
+  assert.equal(client.note(golden('c2s-note').conversationId, golden('c2s-note').text), true);
+  assert.deepEqual(afterHello(ws), [toAgent, toTeam, golden('c2s-note')]);
+});
+
 test('every golden s2c frame reaches its event', () => {
   const { client, ws } = connected({ welcome: null });
   const seen = [];
   for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack',
-    'offer', 'offer_withdrawn', 'presence', 'alert']) {
+    'offer', 'offer_withdrawn', 'presence', 'alert', 'note']) {
     client.on(type, (f) => seen.push([type, f]));
   }
   const names = goldenNames().filter((n) => n.startsWith('s2c-'));
@@ -108,7 +118,8 @@ test('every golden s2c frame reaches its event', () => {
 
 test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
-    'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence']);
+    'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
+    'c2s-transfer', 'c2s-transfer-team', 'c2s-note']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

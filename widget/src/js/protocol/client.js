@@ -289,6 +289,7 @@ export class SodamClient {
       case 'offer_withdrawn':
       case 'presence':
       case 'alert':
+      case 'note':
         return this._emit(frame.type, frame);
       default:
         return undefined; // unknown pushes are ignored so newer servers do not break older widgets
@@ -604,6 +605,23 @@ export class SodamClient {
   /** Refuse an `offer` (the server offers the conversation to the next agent). */
   decline(conversationId) {
     return this._sendFrame({ type: 'decline', conversationId });
+  }
+
+  /**
+   * Agent: hand an assigned conversation to another agent ({ toAgentId }) or to a team ({ toTeamId }),
+   * with an optional private note.
+   */
+  transfer(conversationId, { toAgentId, toTeamId, note } = {}) {
+    const frame = { type: 'transfer', conversationId };
+    if (toAgentId) frame.toAgentId = toAgentId;
+    if (toTeamId) frame.toTeamId = toTeamId;
+    if (note) frame.note = note;
+    return this._sendFrame(frame);
+  }
+
+  /** Agent: a private note on a conversation; agents see it, the visitor never does. */
+  note(conversationId, text) {
+    return this._sendFrame({ type: 'note', conversationId, text });
   }
 
   /** Agent presence: 'online' | 'away' | 'offline'. Anything else is not sent. */

@@ -13,6 +13,7 @@ import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Note;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.routing.RoutingSettings;
@@ -435,6 +436,68 @@ public final class ConversationService implements AutoCloseable {
         }, reply);
     }
 
+    /**
+     * Hands an assigned conversation on, with an optional private note: to another agent (who must
+     * have room under their limit) or back to the queue for a team, keeping its original place.
+     * Exactly one of {@code toAgentId} and {@code toTeamId} is given.
+     */
+    public void transfer(AgentPrincipal agent, String conversationId, String toAgentId, String toTeamId, String note,
+                         Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(requireId(conversationId))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            boolean own = agent.agent().id().equals(conversation.agentId());
+            if (conversation.state() != ConversationState.ASSIGNED || !(own || agent.isAdmin())) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "only the assigned agent transfers a conversation");
+            }
+            if ((toAgentId == null) == (toTeamId == null)) {
+                throw new ChatException(ErrorCode.BAD_REQUEST, "give exactly one of 'toAgentId' and 'toTeamId'");
+            }
+            Instant now = clock.instant();
+            String from = conversation.agentId();
+            Conversation moved;
+            if (toAgentId != null) {
+                if (toAgentId.equals(from)) {
+                    throw new ChatException(ErrorCode.CONFLICT, "the conversation is already theirs");
+                }
+                Agent target = tx.agent(toAgentId)
+                        .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such agent"));
+                int cap = capOf(tx, target.id());
+                if (tx.assignedTo(target.id()).size() >= cap) {
+                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " already has " + cap + " chats");
+                }
+                moved = conversation.assigned(target.id(), target.name(), now);
+            } else {
+                if (tx.teams().stream().noneMatch(t -> t.id().equals(toTeamId))) {
+                    throw new ChatException(ErrorCode.NOT_FOUND, "no such team");
+                }
+                moved = move(conversation, ConversationState.QUEUED).requeued(now).forTeam(toTeamId);
+            }
+            tx.updateConversation(moved);
+            List<ChatEvent> events = new ArrayList<>(3);
+            events.add(new ChatEvent.ConversationTransferred(moved, from, toAgentId, toTeamId));
+            if (note != null && !note.isBlank()) {
+                Note stored = new Note(ids.next("n_"), moved.id(), agent.author(), note.strip(), now);
+                tx.insertNote(stored);
+                events.add(new ChatEvent.NoteAdded(moved, stored));
+            }
+            if (toTeamId != null) {
+                events.add(new ChatEvent.QueueChanged(tx.queue()));
+            }
+            return new Effect<>(moved, events);
+        }, reply);
+    }
+
+    /** A private note on a conversation the agent may read (agents only; no seq, never sent to the visitor). */
+    public void addNote(AgentPrincipal agent, String conversationId, String text, Reply<Note> reply) {
+        submit(tx -> {
+            Conversation conversation = entitled(tx, agent, requireId(conversationId), true);
+            Note note = new Note(ids.next("n_"), conversation.id(), agent.author(), text.strip(), clock.instant());
+            tx.insertNote(note);
+            return new Effect<>(note, List.of(new ChatEvent.NoteAdded(conversation, note)));
+        }, reply);
+    }
+
     /** An agent turned down an offer; routing offers it to someone else. */
     public void decline(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
         submit(tx -> {
@@ -517,8 +580,10 @@ public final class ConversationService implements AutoCloseable {
     public void sync(Principal caller, String conversationId, long afterSeq, Reply<Results.Synced> reply) {
         submit(tx -> {
             Conversation conversation = entitled(tx, caller, requireId(conversationId), true);
+            // A full sync by an agent also brings the private notes; visitors never get them.
+            List<Note> notes = caller instanceof AgentPrincipal && afterSeq == 0 ? tx.notes(conversation.id()) : List.of();
             return new Effect<>(new Results.Synced(conversation,
-                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY)), List.of());
+                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY), notes), List.of());
         }, reply);
     }
 

@@ -28,7 +28,7 @@ public final class Results {
     public record Posted(Conversation conversation, Message message, boolean duplicate) {
     }
 
-    /** Messages of a conversation after a seq, in order. */
-    public record Synced(Conversation conversation, List<Message> messages) {
+    /** Messages of a conversation after a seq, in order, and (for agents, on a full sync) its private notes. */
+    public record Synced(Conversation conversation, List<Message> messages, List<dev.sodam.server.model.Note> notes) {
     }
 }

@@ -57,6 +57,14 @@ public final class SystemNoticeListener implements ChatEventListener {
         } else if (event instanceof ChatEvent.ConversationAssigned assigned) {
             String name = assigned.conversation().agentName();
             notice(assigned.conversation(), name + " 상담원이 연결되었어요.", name + " has joined the chat.");
+        } else if (event instanceof ChatEvent.ConversationTransferred transferred) {
+            Conversation c = transferred.conversation();
+            if (transferred.toAgentId() != null) {
+                notice(c, c.agentName() + " 상담원에게 연결해 드릴게요.", "Transferring you to " + c.agentName() + ".");
+            } else {
+                String team = teams.team(transferred.toTeamId()).map(t -> t.name(c.locale())).orElse("");
+                notice(c, team + " 담당 상담원에게 연결해 드릴게요.", "Transferring you to the " + team + " team.");
+            }
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             requeued.conversations().forEach(c -> notice(c, "상담원 연결이 끊어져 다른 상담원을 연결하고 있어요…",
                     "Your agent is no longer available; connecting you to another agent…"));

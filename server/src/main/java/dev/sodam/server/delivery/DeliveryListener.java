@@ -1,5 +1,6 @@
 package dev.sodam.server.delivery;
 
+import dev.sodam.server.auth.Principal;
 import dev.sodam.server.event.ChatEvent;
 import dev.sodam.server.event.ChatEventListener;
 import dev.sodam.server.model.Author;
@@ -40,6 +41,23 @@ public final class DeliveryListener implements ChatEventListener {
             positions.remove(c.id());
             toVisitor(c, Frames.status(c, 0));
             toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+        } else if (event instanceof ChatEvent.ConversationTransferred transferred) {
+            Conversation c = transferred.conversation();
+            if (c.state() == ConversationState.ASSIGNED) {
+                // To a team it is queued again: routing tells the visitor its place and ETA.
+                toVisitor(c, Frames.status(c, 0));
+            }
+            toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+        } else if (event instanceof ChatEvent.NoteAdded added) {
+            // Notes go to agents only: the assigned agent and every admin; never to the visitor.
+            String json = Frames.toJson(Frames.note(added.note()));
+            for (Session s : sessions.allAgents()) {
+                Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
+                if (agent.isAdmin() || agent.agent().id().equals(added.conversation().agentId())
+                        || agent.agent().id().equals(added.note().from().id())) {
+                    s.sendJson(json);
+                }
+            }
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             requeued.conversations().forEach(c ->
                     toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0))));

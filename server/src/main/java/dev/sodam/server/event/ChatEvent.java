@@ -72,6 +72,18 @@ public sealed interface ChatEvent {
         }
     }
 
+    /**
+     * An assigned conversation was handed on: to another agent ({@code toAgentId}) or back to the
+     * queue for a team ({@code toTeamId}); {@code conversation} is its new state.
+     */
+    record ConversationTransferred(Conversation conversation, String fromAgentId, String toAgentId, String toTeamId)
+            implements ChatEvent {
+    }
+
+    /** A private note was added (agents only). */
+    record NoteAdded(Conversation conversation, dev.sodam.server.model.Note note) implements ChatEvent {
+    }
+
     /** An agent connection was authenticated; {@code cap} is the agent's chat limit. */
     record AgentConnected(Agent agent, int cap, Presence presence) implements ChatEvent {
         @Override

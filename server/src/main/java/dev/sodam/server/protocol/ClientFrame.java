@@ -34,6 +34,15 @@ public sealed interface ClientFrame {
     record Resolve(String ref, String conversationId) implements ClientFrame {
     }
 
+    /** An agent hands an assigned conversation to another agent or to a team, with an optional private note. */
+    record Transfer(String ref, String conversationId, String toAgentId, String toTeamId, String note)
+            implements ClientFrame {
+    }
+
+    /** An agent writes a private note (agents only). */
+    record Note(String ref, String conversationId, String text) implements ClientFrame {
+    }
+
     /** An agent turns down an offer. */
     record Decline(String ref, String conversationId) implements ClientFrame {
     }

@@ -51,6 +51,11 @@ public final class FrameDecoder {
             case "resolve" -> new ClientFrame.Resolve(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
             case "decline" -> new ClientFrame.Decline(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref));
             case "presence" -> presence(node, ref);
+            case "transfer" -> new ClientFrame.Transfer(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
+                    optionalString(node, "toAgentId", MAX_ID_CHARS, ref), optionalString(node, "toTeamId", MAX_ID_CHARS, ref),
+                    optionalText(node, "note", ref));
+            case "note" -> new ClientFrame.Note(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
+                    requiredText(node, "text", ref));
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
         };
     }
@@ -98,23 +103,37 @@ public final class FrameDecoder {
     private ClientFrame send(JsonNode node, String ref) {
         String clientMsgId = requiredString(node, "clientMsgId", MAX_ID_CHARS, ref);
         String conversationId = optionalString(node, "conversationId", MAX_ID_CHARS, ref);
-        JsonNode text = node.get("text");
-        if (text == null || text.isNull()) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' is required", ref);
-        }
-        if (!text.isTextual()) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' must be a string", ref);
-        }
-        String value = text.textValue();
-        if (value.isBlank()) {
-            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'text' must not be blank", ref);
-        }
-        if (value.codePointCount(0, value.length()) > maxTextChars) {
-            throw new ProtocolException(ErrorCode.TOO_LARGE,
-                    "field 'text' is longer than " + maxTextChars + " characters", ref);
-        }
+        String value = requiredText(node, "text", ref);
         String faqId = optionalString(node, "faqId", 128, ref);
         return new ClientFrame.Send(ref, clientMsgId, conversationId, value, faqId);
+    }
+
+    /** Message-like text: present, a string, not blank, within the character limit. */
+    private String requiredText(JsonNode node, String field, String ref) {
+        String value = optionalText(node, field, ref);
+        if (value == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' is required", ref);
+        }
+        if (value.isBlank()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' must not be blank", ref);
+        }
+        return value;
+    }
+
+    private String optionalText(JsonNode node, String field, String ref) {
+        JsonNode text = node.get(field);
+        if (text == null || text.isNull()) {
+            return null;
+        }
+        if (!text.isTextual()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be a string", ref);
+        }
+        String value = text.textValue();
+        if (value.codePointCount(0, value.length()) > maxTextChars) {
+            throw new ProtocolException(ErrorCode.TOO_LARGE,
+                    "field '" + field + "' is longer than " + maxTextChars + " characters", ref);
+        }
+        return value;
     }
 
     private static String requiredString(JsonNode node, String field, int maxChars, String ref) {

@@ -37,6 +37,10 @@ public final class Frames {
                 m.actions().stream().map(a -> new ServerFrame.ActionView(a.id(), a.label())).toList());
     }
 
+    public static ServerFrame.NoteFrame note(dev.sodam.server.model.Note n) {
+        return new ServerFrame.NoteFrame(n.conversationId(), n.id(), from(n.from()), n.text(), n.ts().toString());
+    }
+
     public static ServerFrame.Ack ack(Message m) {
         return new ServerFrame.Ack(m.clientMsgId(), m.conversationId(), m.seq(), m.id());
     }

@@ -115,6 +115,15 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** A private note on a conversation (agents only). */
+    @JsonPropertyOrder({"type", "conversationId", "noteId", "from", "text", "ts"})
+    record NoteFrame(String conversationId, String noteId, From from, String text, String ts) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "note";
+        }
+    }
+
     /** A queued conversation offered to this agent until {@code expiresAt}. */
     @JsonPropertyOrder({"type", "conversationId", "expiresAt", "conversation"})
     record Offer(String conversationId, String expiresAt, AgentConversation conversation) implements ServerFrame {

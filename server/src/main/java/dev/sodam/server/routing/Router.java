@@ -157,6 +157,19 @@ public final class Router implements ChatEventListener {
                 tellPresence(slot);
                 dispatch(now);
             }
+        } else if (event instanceof ChatEvent.ConversationTransferred transferred) {
+            Slot from = agents.get(transferred.fromAgentId());
+            if (from != null && from.load > 0) {
+                from.load--;
+                tellPresence(from);
+            }
+            Conversation c = transferred.conversation();
+            if (transferred.toAgentId() != null) {
+                Slot to = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
+                to.load++;
+                tellPresence(to);
+            }
+            dispatch(now);
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             Slot slot = agents.get(requeued.agentId());
             if (slot != null) {

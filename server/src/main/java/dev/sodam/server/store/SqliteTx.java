@@ -9,6 +9,7 @@ import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Note;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Team;
@@ -331,6 +332,29 @@ final class SqliteTx implements StoreTx {
     public String teamForTag(String tag) {
         return one("SELECT team_id FROM team_tags WHERE tag = ?", s -> s.setString(1, tag), rs -> rs.getString(1))
                 .orElse(null);
+    }
+
+    // ---- notes
+
+    @Override
+    public void insertNote(Note note) {
+        update("INSERT INTO notes(id, conversation_id, author_id, author_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                s -> {
+                    s.setString(1, note.id());
+                    s.setString(2, note.conversationId());
+                    s.setString(3, note.from().id());
+                    s.setString(4, note.from().name());
+                    s.setString(5, note.text());
+                    s.setLong(6, note.ts().toEpochMilli());
+                });
+    }
+
+    @Override
+    public List<Note> notes(String conversationId) {
+        return query("SELECT id, conversation_id, author_id, author_name, body, created_at FROM notes "
+                + "WHERE conversation_id = ? ORDER BY created_at, id", s -> s.setString(1, conversationId),
+                rs -> new Note(rs.getString(1), rs.getString(2),
+                        new Author(Author.Kind.AGENT, rs.getString(3), rs.getString(4)), rs.getString(5), instant(rs, 6)));
     }
 
     // ---- messages

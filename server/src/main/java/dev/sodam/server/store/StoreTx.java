@@ -51,6 +51,10 @@ public interface StoreTx {
     /** The team serving a topic tag, or null. */
     String teamForTag(String tag);
 
+    void insertNote(dev.sodam.server.model.Note note);
+
+    List<dev.sodam.server.model.Note> notes(String conversationId);
+
     Optional<Message> messageByClientMsgId(String conversationId, String clientMsgId);
 
     void insertMessage(Message message);

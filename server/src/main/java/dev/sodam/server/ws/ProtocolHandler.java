@@ -94,8 +94,10 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         reply(channel, handoff.ref(), conversation -> { }));
             }
         } else if (frame instanceof ClientFrame.Sync sync) {
-            service.sync(principal, sync.conversationId(), sync.afterSeq(), reply(channel, sync.ref(),
-                    synced -> synced.messages().forEach(m -> current.send(Frames.message(m)))));
+            service.sync(principal, sync.conversationId(), sync.afterSeq(), reply(channel, sync.ref(), synced -> {
+                synced.messages().forEach(m -> current.send(Frames.message(m)));
+                synced.notes().forEach(n -> current.send(Frames.note(n)));
+            }));
         } else if (frame instanceof ClientFrame.Typing typing) {
             service.typing(principal, typing.conversationId(), typing.on(), reply(channel, typing.ref(), c -> { }));
         } else if (frame instanceof ClientFrame.Read read) {
@@ -105,6 +107,19 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                 service.accept(agent, accept.conversationId(), reply(channel, accept.ref(), c -> { }));
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only agents accept conversations", accept.ref());
+            }
+        } else if (frame instanceof ClientFrame.Transfer transfer) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.transfer(agent, transfer.conversationId(), transfer.toAgentId(), transfer.toTeamId(),
+                        transfer.note(), reply(channel, transfer.ref(), c -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents transfer conversations", transfer.ref());
+            }
+        } else if (frame instanceof ClientFrame.Note note) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.addNote(agent, note.conversationId(), note.text(), reply(channel, note.ref(), n -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents write notes", note.ref());
             }
         } else if (frame instanceof ClientFrame.Decline decline) {
             if (principal instanceof AgentPrincipal agent) {

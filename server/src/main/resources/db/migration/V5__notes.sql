@@ -1,0 +1,10 @@
+-- Private notes: agents only, never in the visitor's message stream, so they take no seq.
+CREATE TABLE notes (
+    id               TEXT PRIMARY KEY,
+    conversation_id  TEXT NOT NULL REFERENCES conversations(id),
+    author_id        TEXT NOT NULL REFERENCES agents(id),
+    author_name      TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX notes_conversation ON notes(conversation_id, created_at);

@@ -1,0 +1,144 @@
+package dev.sodam.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.WsTestClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transfers and private notes over real sockets: the receiving agent gets the conversation, its
+ * whole history and the note; the visitor sees a notice and the new agent's name, and never a note.
+ */
+class TransferTest {
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+    static String kimId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(dataDir);
+        server.awaitBot();
+        kimId = server.createAgent("kim@sodam.test", "김상담", "kim-password-1");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static String queuedChat(WsTestClient visitor) {
+        String id = visitor.say("t-1", null, "상담원 연결").get("conversationId").asText();
+        visitor.await("status", s -> s.get("state").asText().equals("queued"));
+        return id;
+    }
+
+    @Test
+    void anAgentHandsAChatToAColleagueWithAPrivateNote() throws Exception {
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri());
+             WsTestClient kim = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(server.loginAdmin());
+            String id = queuedChat(visitor);
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+            admin.say("a-1", id, "확인해 볼게요.");
+            kim.helloAgent(server.login("kim@sodam.test", "kim-password-1"));
+
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toAgentId\":\"" + kimId
+                    + "\",\"note\":\"주문번호 1234, 환불 요청 중\",\"ref\":\"tr\"}");
+            JsonNode push = kim.await("conversation", c -> c.get("conversation").get("id").asText().equals(id)
+                    && c.get("conversation").path("agent").path("id").asText().equals(kimId));
+            assertThat(push.get("conversation").get("state").asText()).isEqualTo("assigned");
+            JsonNode note = kim.await("note");
+            assertThat(note.get("text").asText()).isEqualTo("주문번호 1234, 환불 요청 중");
+            assertThat(note.get("from").get("name").asText()).isEqualTo("admin");
+
+            JsonNode status = visitor.await("status", s -> s.path("agent").path("id").asText().equals(kimId));
+            assertThat(status.get("agent").get("name").asText()).isEqualTo("김상담");
+            visitor.await("message", m -> m.get("text").asText().equals("김상담 상담원에게 연결해 드릴게요."));
+
+            // The new agent reads the whole history, and the note with it; the old one may no longer write.
+            kim.send("{\"type\":\"sync\",\"conversationId\":\"" + id + "\",\"afterSeq\":0}");
+            kim.await("message", m -> m.get("clientMsgId").asText().equals("a-1"));
+            kim.say("k-1", id, "안녕하세요, 김상담입니다.");
+            admin.send("{\"type\":\"send\",\"clientMsgId\":\"a-2\",\"conversationId\":\"" + id
+                    + "\",\"text\":\"아직 제 상담인가요?\",\"ref\":\"a-2\"}");
+            assertThat(admin.await("error", e -> e.get("ref").asText().equals("a-2")).get("code").asText())
+                    .isEqualTo("forbidden");
+
+            // Notes take no seq: the visitor's stream stays gapless and never contains a note.
+            visitor.await("message", m -> m.get("clientMsgId").asText().equals("k-1"));
+            List<Long> seqs = visitor.messages(id).stream().map(m -> m.get("seq").asLong()).toList();
+            assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+            assertThat(visitor.frames("note")).isEmpty();
+            assertThat(visitor.frames().toString()).doesNotContain("환불 요청 중");
+        }
+    }
+
+    @Test
+    void aTransferToATeamGoesBackToTheQueueAtItsPlaceForThatTeam() throws Exception {
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(server.loginAdmin());
+            String id = queuedChat(visitor);
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toTeamId\":\"payment\"}");
+            visitor.await("message", m -> m.get("text").asText().equals("결제/환불 담당 상담원에게 연결해 드릴게요."));
+            JsonNode queued = visitor.await("status", s -> s.get("state").asText().equals("queued")
+                    && visitor.frames("status").indexOf(s) > 1);
+            assertThat(visitor.frames("status")).as("every queued status carries its position")
+                    .filteredOn(s -> s.get("state").asText().equals("queued"))
+                    .allSatisfy(s -> assertThat(s.has("queuePosition")).isTrue());
+            assertThat(queued.get("queuePosition").asInt()).isGreaterThanOrEqualTo(1);
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+                 java.sql.PreparedStatement q = db.prepareStatement("SELECT team_id, agent_id FROM conversations WHERE id = ?")) {
+                q.setString(1, id);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("payment");
+                    assertThat(rs.getString(2)).isNull();
+                }
+            }
+        }
+    }
+
+    @Test
+    void badTransfersAreRefusedAndChangeNothing() throws Exception {
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri());
+             WsTestClient kim = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(server.loginAdmin());
+            kim.helloAgent(server.login("kim@sodam.test", "kim-password-1"));
+            String id = queuedChat(visitor);
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            kim.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toTeamId\":\"payment\",\"ref\":\"k\"}");
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"ref\":\"none\"}");
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toTeamId\":\"nope\",\"ref\":\"team\"}");
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toAgentId\":\"ag_nope\",\"ref\":\"agent\"}");
+            visitor.send("{\"type\":\"note\",\"conversationId\":\"" + id + "\",\"text\":\"hi\",\"ref\":\"v\"}");
+            assertThat(kim.await("error", e -> e.get("ref").asText().equals("k")).get("code").asText()).isEqualTo("forbidden");
+            assertThat(admin.await("error", e -> e.get("ref").asText().equals("none")).get("code").asText()).isEqualTo("bad_request");
+            assertThat(admin.await("error", e -> e.get("ref").asText().equals("team")).get("code").asText()).isEqualTo("not_found");
+            assertThat(admin.await("error", e -> e.get("ref").asText().equals("agent")).get("code").asText()).isEqualTo("not_found");
+            assertThat(visitor.await("error", e -> e.get("ref").asText().equals("v")).get("code").asText()).isEqualTo("forbidden");
+            assertThat(visitor.frames("status").get(visitor.frames("status").size() - 1).get("state").asText())
+                    .isEqualTo("assigned");
+        }
+    }
+}
