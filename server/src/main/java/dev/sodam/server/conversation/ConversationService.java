@@ -202,7 +202,9 @@ public final class ConversationService implements AutoCloseable {
         submit(tx -> {
             Agent agent = tx.agentByToken(Hashing.sha256Hex(token), clock.instant())
                     .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token; log in again"));
-            return new Effect<>(new Results.AgentHello(agent, tx.queue(), tx.assignedTo(agent.id())), List.of());
+            List<Agent> colleagues = tx.agents().stream().filter(a -> !a.id().equals(agent.id())).toList();
+            return new Effect<>(new Results.AgentHello(agent, tx.queue(), tx.assignedTo(agent.id()), colleagues,
+                    tx.teams()), List.of());
         }, reply);
     }
 

@@ -21,7 +21,8 @@ public final class Results {
     }
 
     /** An agent said hello: the queue (longest waiting first) and the agent's assigned conversations. */
-    public record AgentHello(Agent agent, List<Conversation> queue, List<Conversation> assigned) {
+    public record AgentHello(Agent agent, List<Conversation> queue, List<Conversation> assigned,
+                             List<Agent> colleagues, List<dev.sodam.server.model.Team> teams) {
     }
 
     /** A stored message; {@code duplicate} when the clientMsgId had been stored before (nothing new stored). */

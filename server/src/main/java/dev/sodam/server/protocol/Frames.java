@@ -80,15 +80,20 @@ public final class Frames {
         return new ServerFrame.VisitorWelcome(PROTOCOL, token, open == null ? null : forVisitor(open, queuePosition));
     }
 
+    /** The agent's welcome, with colleagues and teams (the targets of a transfer). */
     public static ServerFrame.AgentWelcome agentWelcome(Agent agent, List<Conversation> queue,
-                                                        List<Conversation> assigned) {
+                                                        List<Conversation> assigned, List<Agent> colleagues,
+                                                        List<dev.sodam.server.model.Team> teams) {
         List<ServerFrame.AgentConversation> views = new java.util.ArrayList<>(queue.size() + assigned.size());
         for (int i = 0; i < queue.size(); i++) {
             views.add(forAgent(queue.get(i), i + 1));
         }
         assigned.forEach(c -> views.add(forAgent(c, 0)));
         return new ServerFrame.AgentWelcome(PROTOCOL,
-                new ServerFrame.AgentInfo(agent.id(), agent.name(), agent.role().wire()), views);
+                new ServerFrame.AgentInfo(agent.id(), agent.name(), agent.role().wire()), views,
+                colleagues.stream().map(a -> new ServerFrame.Person(a.id(), a.name())).toList(),
+                teams.stream().map(t -> new ServerFrame.TeamInfo(t.id(),
+                        java.util.Map.of("ko", t.nameKo(), "en", t.nameEn()))).toList());
     }
 
     public static ServerFrame.Error error(ErrorCode code, String message, String ref) {

@@ -53,8 +53,13 @@ public sealed interface ServerFrame {
         }
     }
 
-    @JsonPropertyOrder({"type", "protocol", "agent", "conversations"})
-    record AgentWelcome(int protocol, AgentInfo agent, List<AgentConversation> conversations) implements ServerFrame {
+    /** A team as agents see it, with its name in both languages. */
+    record TeamInfo(String id, java.util.Map<String, String> name) {
+    }
+
+    @JsonPropertyOrder({"type", "protocol", "agent", "conversations", "colleagues", "teams"})
+    record AgentWelcome(int protocol, AgentInfo agent, List<AgentConversation> conversations, List<Person> colleagues,
+                        List<TeamInfo> teams) implements ServerFrame {
         @JsonProperty("type")
         public String type() {
             return "welcome";

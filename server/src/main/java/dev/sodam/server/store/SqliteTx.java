@@ -425,6 +425,11 @@ final class SqliteTx implements StoreTx {
     }
 
     @Override
+    public List<Agent> agents() {
+        return query(AGENT_COLUMNS + "ORDER BY name, id", s -> { }, SqliteTx::agentRow);
+    }
+
+    @Override
     public void insertAgent(Agent agent) {
         update("INSERT INTO agents(id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, agent.id());

@@ -66,6 +66,9 @@ public interface StoreTx {
 
     Optional<Agent> agentByEmail(String email);
 
+    /** Every agent and admin, by name. */
+    List<Agent> agents();
+
     void insertAgent(Agent agent);
 
     long countAgents();

@@ -188,7 +188,8 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             public void ok(Results.AgentHello welcome) {
                 AgentPrincipal agent = new AgentPrincipal(welcome.agent());
                 ChannelSession created = new ChannelSession(channel, agent);
-                created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned()));
+                created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned(),
+                        welcome.colleagues(), welcome.teams()));
                 // Connected is queued before the session becomes visible to the close handler, so
                 // routing always sees connected before disconnected.
                 service.agentConnected(agent, Replies.of(cap -> { }, e -> { }));

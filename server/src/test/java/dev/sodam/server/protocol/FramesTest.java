@@ -8,6 +8,7 @@ import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.Team;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Suggestion;
@@ -83,9 +84,11 @@ class FramesTest {
     @Test
     void agentWelcomeNumbersTheQueueFromOne() throws Exception {
         Agent agent = new Agent("ag_1", "kim@example.com", "김소담", Agent.Role.AGENT, "hash", T0);
+        Agent colleague = new Agent("ag_2", "lee@example.com", "이결제", Agent.Role.AGENT, "hash", T0);
+        Team payment = new Team("payment", "결제/환불", "Payments & refunds", true, null, List.of("payment"), List.of());
         assertGolden(Frames.agentWelcome(agent,
-                List.of(conversation(ConversationState.QUEUED, 4, "상담원 연결", null, null)), List.of()),
-                "s2c-welcome-agent.json");
+                List.of(conversation(ConversationState.QUEUED, 4, "상담원 연결", null, null)), List.of(),
+                List.of(colleague), List.of(payment)), "s2c-welcome-agent.json");
     }
 
     @Test

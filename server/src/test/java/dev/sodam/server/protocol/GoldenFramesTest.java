@@ -93,7 +93,10 @@ class GoldenFramesTest {
             Map.entry("s2c-welcome-agent.json", new ServerFrame.AgentWelcome(1,
                     new ServerFrame.AgentInfo("ag_1", "김소담", "agent"),
                     List.of(new ServerFrame.AgentConversation(CV, "queued", 4, "상담원 연결", "2026-11-22T10:00:05Z",
-                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null)))),
+                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null)),
+                    List.of(new ServerFrame.Person("ag_2", "이결제")),
+                    List.of(new ServerFrame.TeamInfo("payment",
+                            new java.util.LinkedHashMap<>(Map.of("ko", "결제/환불", "en", "Payments & refunds")))))),
             Map.entry("s2c-welcome-visitor-new.json", new ServerFrame.VisitorWelcome(1, VT, null)),
             Map.entry("s2c-welcome-visitor.json", new ServerFrame.VisitorWelcome(1, VT,
                     new ServerFrame.VisitorConversation(CV, "queued", 14, 2, null))));
