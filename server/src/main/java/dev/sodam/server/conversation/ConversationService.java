@@ -17,6 +17,7 @@ import dev.sodam.server.model.Note;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.routing.RoutingSettings;
+import dev.sodam.server.routing.Urgency;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Hashing;
@@ -252,7 +253,7 @@ public final class ConversationService implements AutoCloseable {
             return open.get();
         }
         Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), visitor.name(),
-                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null);
+                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null, false);
         tx.insertConversation(started);
         events.add(new ChatEvent.ConversationStarted(started));
         return started;
@@ -366,7 +367,8 @@ public final class ConversationService implements AutoCloseable {
             }
             String about = topic != null ? topic : conversation.topic();
             Conversation queued = move(conversation, ConversationState.QUEUED).queued(queueEntryTime(tx))
-                    .forTeam(about == null ? null : tx.teamForTag(about));
+                    .forTeam(about == null ? null : tx.teamForTag(about))
+                    .markedUrgent(urgent(tx, conversation));
             tx.updateConversation(queued);
             List<Conversation> queue = tx.queue();
             return new Effect<>(queued, List.of(
@@ -382,14 +384,18 @@ public final class ConversationService implements AutoCloseable {
      */
     private Instant queueEntryTime(StoreTx tx) {
         Instant now = clock.instant();
-        List<Conversation> queue = tx.queue();
-        if (!queue.isEmpty()) {
-            Instant last = queue.get(queue.size() - 1).waitingSince();
-            if (!now.isAfter(last)) {
-                return last.plusMillis(1);
-            }
-        }
-        return now;
+        Instant latest = tx.queue().stream().map(Conversation::waitingSince).max(Instant::compareTo).orElse(null);
+        return latest != null && !now.isAfter(latest) ? latest.plusMillis(1) : now;
+    }
+
+    /** Reads the visitor's recent messages and the bot's misses for signs that they should be served first. */
+    private static boolean urgent(StoreTx tx, Conversation conversation) {
+        List<Message> recent = tx.messagesAfter(conversation.id(), Math.max(0, conversation.lastSeq() - 30), 30);
+        List<String> visitorTexts = recent.stream().filter(m -> m.from().kind() == Author.Kind.VISITOR)
+                .map(Message::text).toList();
+        int botMisses = (int) recent.stream()
+                .filter(m -> m.from().kind() == Author.Kind.BOT && !m.suggestions().isEmpty()).count();
+        return Urgency.urgent(visitorTexts, botMisses);
     }
 
     /** QUEUED → ASSIGNED to the calling agent. Of concurrent accepts exactly one wins; the others get conflict. */

@@ -73,7 +73,7 @@ public final class Frames {
         Instant waiting = c.waitingSince();
         return new ServerFrame.AgentConversation(c.id(), c.state().wire(), c.lastSeq(), c.preview(),
                 waiting == null ? null : waiting.toString(), new ServerFrame.Person(c.visitorId(), c.visitorName()),
-                c.locale(), position(c, queuePosition), agentOf(c));
+                c.locale(), position(c, queuePosition), agentOf(c), c.urgent() ? Boolean.TRUE : null);
     }
 
     public static ServerFrame.VisitorWelcome visitorWelcome(String token, Conversation open, int queuePosition) {

@@ -39,10 +39,10 @@ public sealed interface ServerFrame {
     /** A conversation as agents see it. */
     @JsonInclude(Include.NON_NULL)
     @JsonPropertyOrder({"id", "state", "lastSeq", "preview", "waitingSince", "visitor", "locale", "queuePosition",
-        "agent"})
+        "agent", "urgent"})
     record AgentConversation(String id, String state, long lastSeq, String preview,
                              @JsonInclude(Include.ALWAYS) String waitingSince, Person visitor, String locale,
-                             Integer queuePosition, Person agent) {
+                             Integer queuePosition, Person agent, Boolean urgent) {
     }
 
     @JsonPropertyOrder({"type", "protocol", "visitorToken", "conversation"})

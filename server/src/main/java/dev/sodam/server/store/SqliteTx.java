@@ -30,7 +30,7 @@ import java.util.Optional;
 /** {@link StoreTx} over one SQLite connection. The writer's instance caches prepared statements. */
 final class SqliteTx implements StoreTx {
     private static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
-            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic "
+            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic, c.priority "
             + "FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN agents a ON a.id = c.agent_id ";
     private static final String MESSAGE_COLUMNS = "id, conversation_id, seq, client_msg_id, from_kind, from_id, "
             + "from_name, body, extras, created_at FROM messages ";
@@ -200,7 +200,8 @@ final class SqliteTx implements StoreTx {
     private static Conversation conversationRow(ResultSet rs) throws SQLException {
         return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 ConversationState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
-                rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15));
+                rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),
+                rs.getInt(16) > 0);
     }
 
     @Override
@@ -218,7 +219,8 @@ final class SqliteTx implements StoreTx {
     @Override
     public void insertConversation(Conversation c) {
         update("INSERT INTO conversations(id, site_id, visitor_id, locale, state, agent_id, last_seq, preview, "
-                + "waiting_since, created_at, updated_at, team_id, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                + "waiting_since, created_at, updated_at, team_id, topic, priority) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, c.id());
                     s.setString(2, c.siteId());
                     s.setString(3, c.visitorId());
@@ -232,13 +234,14 @@ final class SqliteTx implements StoreTx {
                     s.setLong(11, c.updatedAt().toEpochMilli());
                     s.setString(12, c.teamId());
                     s.setString(13, c.topic());
+                    s.setInt(14, c.urgent() ? 1 : 0);
                 });
     }
 
     @Override
     public void updateConversation(Conversation c) {
         int changed = update("UPDATE conversations SET state = ?, agent_id = ?, last_seq = ?, preview = ?, "
-                + "waiting_since = ?, updated_at = ?, team_id = ?, topic = ? WHERE id = ?", s -> {
+                + "waiting_since = ?, updated_at = ?, team_id = ?, topic = ?, priority = ? WHERE id = ?", s -> {
                     s.setString(1, c.state().name());
                     s.setString(2, c.agentId());
                     s.setLong(3, c.lastSeq());
@@ -247,7 +250,8 @@ final class SqliteTx implements StoreTx {
                     s.setLong(6, c.updatedAt().toEpochMilli());
                     s.setString(7, c.teamId());
                     s.setString(8, c.topic());
-                    s.setString(9, c.id());
+                    s.setInt(9, c.urgent() ? 1 : 0);
+                    s.setString(10, c.id());
                 });
         if (changed != 1) {
             throw new StoreException("conversation " + c.id() + " not found for update", null);
@@ -264,7 +268,7 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public List<Conversation> queue() {
-        return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'QUEUED' ORDER BY c.waiting_since, c.id",
+        return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'QUEUED' ORDER BY c.priority DESC, c.waiting_since, c.id",
                 s -> { }, SqliteTx::conversationRow);
     }
 

@@ -207,6 +207,20 @@ class ConversationServiceTest {
     }
 
     @Test
+    void anAngryVisitorIsServedBeforeCalmerOnesWhoCameEarlier() {
+        Conversation first = queued(visitor());
+        Conversation second = queued(visitor());
+        VisitorPrincipal angry = visitor();
+        String id = post(angry, null, "x-1", "몇 번째 문의인지 모르겠네요 정말 화나요").conversation().id();
+        Conversation flagged = join(Replies.<Conversation>future(r ->
+                service.requestHandoff(angry, id, HandoffReason.VISITOR_ASKED, r)));
+        assertThat(flagged.urgent()).isTrue();
+        assertThat(first.urgent()).isFalse();
+        List<Conversation> queue = store.read(tx -> tx.queue());
+        assertThat(queue).extracting(Conversation::id).containsExactly(id, first.id(), second.id());
+    }
+
+    @Test
     void askingForAPersonTwiceChangesNothingTheSecondTime() {
         VisitorPrincipal visitor = visitor();
         Conversation queued = queued(visitor);

@@ -30,7 +30,7 @@ class FramesTest {
     private static Conversation conversation(ConversationState state, long lastSeq, String preview, String agentId,
                                              String agentName) {
         return new Conversation(CV, "demo", "vi_7", "방문자 7", "ko", state, agentId, agentName, lastSeq, preview,
-                state == ConversationState.BOT ? null : QUEUED_AT, T0, T0, null, null);
+                state == ConversationState.BOT ? null : QUEUED_AT, T0, T0, null, null, false);
     }
 
     private static void assertGolden(ServerFrame frame, String file) throws Exception {
