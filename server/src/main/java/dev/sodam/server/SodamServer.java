@@ -15,6 +15,7 @@ import dev.sodam.server.delivery.DeliveryListener;
 import dev.sodam.server.delivery.RoutingDelivery;
 import dev.sodam.server.routing.Router;
 import dev.sodam.server.routing.RoutingSettings;
+import dev.sodam.server.routing.StaleChatWatcher;
 import dev.sodam.server.routing.TeamDirectory;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.EventBus;
@@ -101,6 +102,8 @@ public final class SodamServer implements AutoCloseable {
             teams.refresh();
             bus.subscribe(new SystemNoticeListener(service, teams, clock));
             bus.subscribe(new BotReplyListener(bot, service, botExecutor));
+            bus.subscribe(new StaleChatWatcher(service, Duration.ofMinutes(config.staleNudgeMinutes()),
+                    Duration.ofMinutes(config.staleResolveMinutes())));
             // Last, so the router acts on an event after every other listener has seen it.
             bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock, teams));
             Replies.<Void>future(reply -> service.restoreRouting(reply)).join();

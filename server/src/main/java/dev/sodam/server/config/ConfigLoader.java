@@ -48,7 +48,9 @@ public final class ConfigLoader {
             new Key("routing.offerSeconds", "SODAM_OFFER_SECONDS", "30", v -> intIn(v, 1, 3600)),
             new Key("routing.maxOfferAttempts", "SODAM_MAX_OFFER_ATTEMPTS", "3", v -> intIn(v, 1, 100)),
             new Key("routing.presenceGraceSeconds", "SODAM_PRESENCE_GRACE_SECONDS", "30", v -> intIn(v, 0, 3600)),
-            new Key("teams.seedFile", "SODAM_TEAMS_SEED_FILE", "config/teams.json", ConfigLoader::nonBlank));
+            new Key("teams.seedFile", "SODAM_TEAMS_SEED_FILE", "config/teams.json", ConfigLoader::nonBlank),
+            new Key("routing.staleNudgeMinutes", "SODAM_STALE_NUDGE_MINUTES", "10", v -> intIn(v, 1, 1440)),
+            new Key("routing.staleResolveMinutes", "SODAM_STALE_RESOLVE_MINUTES", "5", v -> intIn(v, 1, 1440)));
 
     private ConfigLoader() {
     }
@@ -119,7 +121,9 @@ public final class ConfigLoader {
                 (Integer) values.get("routing.offerSeconds"),
                 (Integer) values.get("routing.maxOfferAttempts"),
                 (Integer) values.get("routing.presenceGraceSeconds"),
-                Path.of((String) values.get("teams.seedFile")));
+                Path.of((String) values.get("teams.seedFile")),
+                (Integer) values.get("routing.staleNudgeMinutes"),
+                (Integer) values.get("routing.staleResolveMinutes"));
     }
 
     private static Map<String, String> readYaml(Path file) {

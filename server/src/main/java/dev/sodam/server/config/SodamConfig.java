@@ -29,14 +29,16 @@ public record SodamConfig(
         int offerSeconds,
         int maxOfferAttempts,
         int presenceGraceSeconds,
-        Path teamsSeedFile) {
+        Path teamsSeedFile,
+        int staleNudgeMinutes,
+        int staleResolveMinutes) {
 
     /** Copy with another port; tests bind to port 0 and read the real one back. */
     public SodamConfig withPort(int newPort) {
         return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile);
+                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes);
     }
 
     /** Copy with another data directory. */
@@ -44,6 +46,6 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile);
+                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes);
     }
 }

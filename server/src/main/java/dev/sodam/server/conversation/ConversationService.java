@@ -573,6 +573,22 @@ public final class ConversationService implements AutoCloseable {
         }, reply);
     }
 
+    /** → RESOLVED by Sodam itself: an assigned chat the visitor left without a word after a nudge. */
+    public void resolveIdle(String conversationId, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(requireId(conversationId))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            if (conversation.state() != ConversationState.ASSIGNED) {
+                throw new ChatException(ErrorCode.CONFLICT, "only an assigned chat is closed for inactivity");
+            }
+            Conversation resolved = move(conversation, ConversationState.RESOLVED)
+                    .withState(ConversationState.RESOLVED, clock.instant());
+            tx.updateConversation(resolved);
+            return new Effect<>(resolved, List.of(
+                    new ChatEvent.ConversationResolved(resolved, Author.system(resolved.locale()))));
+        }, reply);
+    }
+
     /** The single check of the transition table; every state change passes through here. */
     private static Conversation move(Conversation conversation, ConversationState target) {
         if (!conversation.state().canMoveTo(target)) {

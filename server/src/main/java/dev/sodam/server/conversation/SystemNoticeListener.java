@@ -69,8 +69,13 @@ public final class SystemNoticeListener implements ChatEventListener {
             requeued.conversations().forEach(c -> notice(c, "상담원 연결이 끊어져 다른 상담원을 연결하고 있어요…",
                     "Your agent is no longer available; connecting you to another agent…"));
         } else if (event instanceof ChatEvent.ConversationResolved resolved) {
-            notice(resolved.conversation(), "상담이 종료되었어요. 이용해 주셔서 감사합니다.",
-                    "This conversation has been resolved. Thank you!");
+            if (resolved.by().kind() == dev.sodam.server.model.Author.Kind.SYSTEM) {
+                notice(resolved.conversation(), "답이 없어 상담을 종료했어요. 다시 문의하시려면 메시지를 보내주세요.",
+                        "We closed this chat as there was no reply. Send a message to start again.");
+            } else {
+                notice(resolved.conversation(), "상담이 종료되었어요. 이용해 주셔서 감사합니다.",
+                        "This conversation has been resolved. Thank you!");
+            }
         }
     }
 
