@@ -48,8 +48,14 @@ public final class Browsers {
         return new ChromeDriver(service, options);
     }
 
+    /**
+     * A wait that retries through stale elements: the widget and console re-render lists when
+     * frames arrive, so an element found a moment ago may be gone by the time it is read.
+     */
     public static WebDriverWait waiting(WebDriver driver) {
-        return new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+        WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** The widget's shadow root on a page with the script tag. */
