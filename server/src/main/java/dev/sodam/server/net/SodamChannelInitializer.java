@@ -55,7 +55,9 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
     protected void initChannel(SocketChannel channel) {
         SodamConfig config = shared.config();
         ChannelPipeline p = channel.pipeline();
-        p.addLast("idle", new IdleStateHandler(config.idleSeconds(), config.pingSeconds(), 0, TimeUnit.SECONDS));
+        // Reader-idle fires at half the idle timeout (ping) and again at the full timeout (close).
+        p.addLast("idle", new IdleStateHandler(Math.max(1, config.idleSeconds() / 2), config.pingSeconds(), 0,
+                TimeUnit.SECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
         p.addLast("origin-guard", new OriginGuard(WS_PATH, shared.sites(), shared.publicOrigin()));

@@ -44,6 +44,23 @@ class HeartbeatHandlerTest {
     }
 
     @Test
+    void aConnectionThatOnlyReceivesIsPingedBeforeItIsClosed() {
+        // Regression: a busy agent's socket is written to constantly, so it was never write-idle and
+        // never pinged, and the reader-idle timeout closed it although the browser was alive.
+        markWebSocket();
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
+        Object out = channel.readOutbound();
+        try {
+            assertThat(out).isInstanceOf(PingWebSocketFrame.class);
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(out);
+        }
+        assertThat(channel.isOpen()).isTrue();
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
+        assertThat(channel.isOpen()).as("still silent after the ping").isFalse();
+    }
+
+    @Test
     void readerIdlePlainHttpConnectionIsClosed() {
         channel.pipeline().fireUserEventTriggered(IdleStateEvent.READER_IDLE_STATE_EVENT);
         assertThat(channel.isOpen()).isFalse();
