@@ -217,6 +217,34 @@ class ProtocolTest {
     }
 
     @Test
+    void aFrameSentTheInstantTheWelcomeArrivesFindsTheSession() throws Exception {
+        // Regression: the welcome was written before the session was attached, so a client that
+        // answered at once was sometimes told to say hello first.
+        for (int i = 0; i < 30; i++) {
+            java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+            java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(server.visitorUri(), new java.net.http.WebSocket.Listener() {
+                        @Override
+                        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
+                                                                              CharSequence data, boolean last) {
+                            String text = data.toString();
+                            if (text.contains("\"type\":\"welcome\"")) {
+                                ws.sendText("{\"type\":\"send\",\"clientMsgId\":\"fast\",\"text\":\"안녕하세요\","
+                                        + "\"ref\":\"fast\"}", true);
+                            } else if (text.contains("\"type\":\"ack\"") || text.contains("\"type\":\"error\"")) {
+                                answer.complete(text);
+                            }
+                            ws.request(1);
+                            return null;
+                        }
+                    }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            socket.sendText("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\"}", true);
+            assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("\"type\":\"ack\"");
+            socket.abort();
+        }
+    }
+
+    @Test
     void framesBeforeHelloAreUnauthorized() throws Exception {
         try (WsTestClient client = WsTestClient.connect(server.visitorUri())) {
             client.send("{\"type\":\"send\",\"clientMsgId\":\"x\",\"text\":\"hi\",\"ref\":\"early\"}");

@@ -158,7 +158,11 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                     public void ok(Results.VisitorHello welcome) {
                         // Runs on the domain thread in commit order: registering here, then replaying,
                         // means every later message reaches this session exactly once.
+                        // Attached before the welcome is written: a client may send its first frame the
+                        // moment it reads the welcome, and it must find the session there. No broadcast
+                        // can slip in between, because broadcasts also leave from this thread.
                         ChannelSession created = new ChannelSession(channel, new VisitorPrincipal(welcome.visitor()));
+                        attach(channel, created);
                         created.send(Frames.visitorWelcome(welcome.visitorToken(), welcome.open(), welcome.queuePosition()));
                         for (Message message : welcome.replay()) {
                             created.send(Frames.message(message));
@@ -166,7 +170,6 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         if (welcome.resumeNotFound()) {
                             created.send(Frames.error(ErrorCode.NOT_FOUND, "no such conversation to resume", hello.ref()));
                         }
-                        attach(channel, created);
                     }
 
                     @Override
@@ -188,12 +191,13 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             public void ok(Results.AgentHello welcome) {
                 AgentPrincipal agent = new AgentPrincipal(welcome.agent());
                 ChannelSession created = new ChannelSession(channel, agent);
-                created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned(),
-                        welcome.colleagues(), welcome.teams()));
                 // Connected is queued before the session becomes visible to the close handler, so
-                // routing always sees connected before disconnected.
+                // routing always sees connected before disconnected; and the session is attached
+                // before the welcome is written, so the agent's first frame finds it.
                 service.agentConnected(agent, Replies.of(cap -> { }, e -> { }));
                 attach(channel, created);
+                created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned(),
+                        welcome.colleagues(), welcome.teams()));
             }
 
             @Override
