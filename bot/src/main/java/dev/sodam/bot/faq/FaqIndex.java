@@ -56,6 +56,10 @@ public final class FaqIndex {
     private final IndexSearcher searcher;
     private final String[] docLabel;
     private final double[] docSelf;
+    /** Per doc: index of its label in {@link #labelNames}; per doc: 1 / sqrt(self(d)) (0 when self is 0). */
+    private int[] docLabelId;
+    private double[] docInvSqrtSelf;
+    private String[] labelNames;
     private final Map<String, FieldStats> stats = new HashMap<>();
     /** field → term → postings with precomputed BM25 term weights (see {@link #loadPostings}). */
     private final Map<String, Map<String, Postings>> postings = new HashMap<>();
@@ -124,6 +128,14 @@ public final class FaqIndex {
                 lengths.get(F_WORDS)[i] = qt.lengths().get(F_WORDS);
                 lengths.get(F_NGRAMS)[i] = qt.lengths().get(F_NGRAMS);
             }
+            Map<String, Integer> labelIds = new LinkedHashMap<>();
+            index.docLabelId = new int[max];
+            index.docInvSqrtSelf = new double[max];
+            for (int i = 0; i < max; i++) {
+                index.docLabelId[i] = labelIds.computeIfAbsent(labels[i], k -> labelIds.size());
+                index.docInvSqrtSelf[i] = self[i] > 0 ? 1.0 / Math.sqrt(self[i]) : 0;
+            }
+            index.labelNames = labelIds.keySet().toArray(new String[0]);
             index.loadPostings(F_WORDS, lengths.get(F_WORDS));
             index.loadPostings(F_NGRAMS, lengths.get(F_NGRAMS));
             return index;
@@ -284,19 +296,27 @@ public final class FaqIndex {
                 }
             }
         }
-        Map<String, Double> best = new HashMap<>();
+        double[] best = new double[labelNames.length];
+        double invSqrtQ = 1.0 / Math.sqrt(selfQ);
         int n = overflow ? docLabel.length : nTouched;
         for (int i = 0; i < n; i++) {
             int d = overflow ? i : touched[i];
-            if (score[d] <= 0f) {
+            float sc = score[d];
+            if (sc <= 0f) {
                 continue;
             }
-            double denom = Math.sqrt(selfQ * docSelf[d]);
-            double sim = denom <= 0 ? 0 : Math.min(1.0, score[d] / denom);
-            best.merge(docLabel[d], sim, Math::max);
+            double sim = Math.min(1.0, sc * invSqrtQ * docInvSqrtSelf[d]);
+            int l = docLabelId[d];
+            if (sim > best[l]) {
+                best[l] = sim;
+            }
         }
-        List<FaqMatch> out = new ArrayList<>(best.size());
-        best.forEach((label, sim) -> out.add(new FaqMatch(label, sim)));
+        List<FaqMatch> out = new ArrayList<>();
+        for (int l = 0; l < best.length; l++) {
+            if (best[l] > 0) {
+                out.add(new FaqMatch(labelNames[l], best[l]));
+            }
+        }
         out.sort((x, y) -> {
             int c = Double.compare(y.similarity(), x.similarity());
             return c != 0 ? c : x.label().compareTo(y.label());
