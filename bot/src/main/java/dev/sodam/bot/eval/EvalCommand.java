@@ -83,6 +83,8 @@ public final class EvalCommand {
         root.put("trainMillis", r.trainMillis());
         root.put("p50Micros", round(r.p50Micros(), 1));
         root.put("p99Micros", round(r.p99Micros(), 1));
+        root.put("p50CpuMicros", round(r.p50CpuMicros(), 1));
+        root.put("p99CpuMicros", round(r.p99CpuMicros(), 1));
         ObjectNode th = root.putObject("thresholds");
         for (Map.Entry<String, BotThresholds> e : r.thresholds().entrySet()) {
             ObjectNode t = th.putObject(e.getKey());
