@@ -5,6 +5,12 @@ import { SodamClient, agentHello } from '/js/protocol/client.js';
 import { pickLocale, translator, formatWaiting } from '/js/i18n.js';
 import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
+import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
+import {
+  unansweredSince, needsReplyId, neighbourTab, shortcutFor, SHORTCUTS, transferOutcome, arrivedByTransfer,
+  chimesForMessage, titleCount, MutePref,
+} from './workspace.js';
+import { CannedStore, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT } from './canned.js';
 
 const locale = pickLocale(document);
 const t = translator(locale);
@@ -20,6 +26,11 @@ const ACCEPT_CONFLICT_WINDOW_MS = 10000;
 const OFFER_URGENT_SECONDS = 10;
 /** User gestures that may ask for the Notification permission (never asked at page load). */
 const GESTURES = ['click', 'keydown'];
+/** A refless error this soon after our `transfer` / `note` is its answer (the frames carry no ref). */
+const ACTION_ERROR_WINDOW_MS = 10000;
+/** Preferences that outlive the session (mute, canned responses): localStorage, per browser. */
+const prefs = prefixedStorage(window.localStorage, 'sodam:console:');
+const mute = new MutePref(prefs, 'muted');
 
 const $ = (selector) => document.querySelector(selector);
 const ui = {
@@ -46,6 +57,9 @@ const ui = {
   alerts: $('#alerts'),
   agentsGroup: $('#agents-group'),
   agents: $('[data-testid="agents"]'),
+  mute: $('[data-testid="console-mute"]'),
+  help: $('[data-testid="shortcuts-help"]'),
+  shortcuts: $('[data-testid="shortcuts"]'),
 };
 
 /** Everything the page knows; reset on logout. */
@@ -71,6 +85,16 @@ function freshState() {
     routing: new RoutingState(null), // offers, presence, alerts (./routing.js)
     notifications: new Map(), // conversationId → desktop Notification of its offer
     lastAcceptAt: 0,
+    notes: new NoteBook(), // private notes per conversation (./timeline.js), never in seq logic
+    notesLoaded: new Set(), // conversations whose notes a full sync brought on this connection
+    colleagues: [], // welcome.colleagues: [{id, name}], transfer targets
+    teams: [], // welcome.teams: [{id, name:{ko,en}}]
+    acceptedByMe: new Map(), // conversationId → when this console accepted it (its assignment is no transfer)
+    transfer: null, // {conversationId, target:{kind:'agent'|'team', id, name}, sentAt} while one is on its way
+    lastNote: null, // {conversationId, text, at}: the last note sent, until its push or error
+    noteMode: new Set(), // conversations whose reply box writes private notes
+    dialog: null, // {kind:'transfer'|'canned', el, conversationId}
+    canned: null, // the "/" list under the reply box: {conversationId, items, index}
   };
 }
 
@@ -90,15 +114,20 @@ function boot() {
   ui.logout.addEventListener('click', () => logout());
   // The WebAudio context may only start after a user gesture; create it on the first one.
   for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, unlockAudio, { once: true });
-  window.addEventListener('focus', markQueueSeen);
-  document.addEventListener('visibilitychange', () => {
-    markQueueSeen();
-    if (S.active) markRead(S.active);
-  });
-  setInterval(() => { if (S.client) renderLists(); }, 30000); // waiting times tick
+  // Back in front: the queue is seen and the open chat is read (its badge goes, the title follows).
+  window.addEventListener('focus', onAttention);
+  document.addEventListener('visibilitychange', onAttention);
+  setInterval(() => { if (S.client) { renderLists(); renderTabs(); } }, 30000); // waiting times tick
   setInterval(tickOffers, 500); // offer countdowns (half a second keeps them within one of the truth)
   ui.presenceSelect.addEventListener('change', onPresenceChange);
   for (const type of GESTURES) document.addEventListener(type, askNotificationPermission);
+  document.addEventListener('keydown', onShortcut);
+  document.addEventListener('click', onOutsideClick);
+  ui.mute.addEventListener('click', () => { mute.toggle(); renderMute(); });
+  window.addEventListener('storage', (e) => { if (e.key === 'sodam:console:muted') renderMute(); }); // other tabs
+  ui.help.addEventListener('click', () => toggleHelp());
+  renderMute();
+  renderHelp();
 
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) startApp(token, readUser());
@@ -157,6 +186,8 @@ function logout(message = '') {
   sessionStorage.removeItem(USER_KEY);
   sessionStorage.removeItem('sodam:console:outbox'); // unsent replies belong to the old session
   for (const n of S.notifications.values()) closeQuietly(n);
+  closeDialog();
+  toggleHelp(false);
   S = freshState();
   renderRouting();
   ui.queue.replaceChildren();
@@ -193,6 +224,7 @@ function startApp(token, user) {
   client.on('offer_withdrawn', onOfferWithdrawn);
   client.on('presence', onPresence);
   client.on('alert', onAlert);
+  client.on('note', onNote);
   client.connect();
   renderChat();
 }
@@ -207,6 +239,10 @@ function onWelcome(w) {
   S.me = w.agent;
   S.routing.setMe(w.agent);
   ui.agentName.textContent = w.agent?.name ?? '';
+  S.colleagues = Array.isArray(w.colleagues) ? w.colleagues.filter((a) => a?.id && a.id !== w.agent?.id) : [];
+  S.teams = Array.isArray(w.teams) ? w.teams.filter((team) => team?.id) : [];
+  // Notes written while we were away only come with a full sync: ask again on this connection.
+  S.notesLoaded.clear();
   // The welcome list (queue + mine) is authoritative; keep others only while a tab shows them.
   const listed = new Set();
   for (const c of w.conversations ?? []) {
@@ -214,6 +250,10 @@ function onWelcome(w) {
     upsertConversation(c, { quiet: true });
   }
   for (const id of [...S.convs.keys()]) if (!listed.has(id) && !S.tabs.includes(id)) S.convs.delete(id);
+  // Every chat the agent serves is open at once (after a reload too): history, unread and waiting times.
+  for (const c of mine()) addTab(c.id);
+  for (const id of S.tabs) loadNotes(id);
+  if (!S.active && S.tabs.length) S.active = S.tabs[0];
   // Alerts are about queued conversations; the welcome lists the whole queue.
   for (const id of [...S.routing.alerts.keys()]) {
     if (S.convs.get(id)?.state !== 'queued') S.routing.dismissAlert(id);
@@ -221,10 +261,31 @@ function onWelcome(w) {
   renderAll();
 }
 
+/** Codes a `transfer` or `note` can earn (protocol.md "Errors"). */
+const ACTION_ERRORS = new Set(['conflict', 'forbidden', 'not_found', 'bad_request', 'too_large']);
+
+/**
+ * `transfer` and `note` carry no ref, so a refless error soon after one of them is its answer;
+ * of the two, the one sent last. Returns 'transfer', 'note' or null.
+ */
+function actionOf(e) {
+  if (e.ref || !ACTION_ERRORS.has(e.code)) return null;
+  const now = Date.now();
+  const transferAt = S.transfer?.sentAt ?? 0;
+  const noteAt = S.lastNote?.at ?? 0;
+  const latest = Math.max(transferAt, noteAt);
+  if (!latest || now - latest > ACTION_ERROR_WINDOW_MS) return null;
+  return latest === transferAt ? 'transfer' : 'note';
+}
+
 function onError(e) {
   if (e.code === 'unauthorized') return logout(t('console.login.expired'));
   const pending = e.ref ? S.pendingOut.get(e.ref) : null;
   if (e.code === 'rate_limited' || e.code === 'internal') return undefined; // the client retries
+  const action = actionOf(e);
+  const serverWords = e.message || (t(`error.${e.code}`) === `error.${e.code}` ? t('error.generic') : t(`error.${e.code}`));
+  if (action === 'transfer') return failTransfer(serverWords);
+  if (action === 'note') return failNote(serverWords);
   if (e.code === 'conflict' && !pending && e.message) {
     // accept beyond the limit, or already taken: the server's own words say which.
     const key = Date.now() - S.lastAcceptAt < ACCEPT_CONFLICT_WINDOW_MS ? 'console.acceptConflict' : 'console.conflict';
@@ -252,6 +313,12 @@ function upsertConversation(c, { quiet = false } = {}) {
   }
   if (c.state !== 'queued') S.unseenQueue.delete(c.id);
   const merged = S.convs.get(c.id);
+  // An accept that lost (conflict) leaves its mark behind: only a recent one explains an assignment.
+  const acceptedAt = S.acceptedByMe.get(c.id);
+  const acceptedByMe = acceptedAt != null && Date.now() - acceptedAt < ACCEPT_CONFLICT_WINDOW_MS;
+  const arrived = !quiet && arrivedByTransfer(prev, merged, S.me?.id, acceptedByMe);
+  if (isMine(merged)) S.acceptedByMe.delete(c.id);
+  const transferred = !quiet && S.transfer?.conversationId === c.id ? transferOutcome(merged, S.me?.id) : null;
   // Out of the queue: its offer or "unplaced" alert is moot.
   if (S.routing.conversationChanged(merged)) {
     closeNotification(c.id);
@@ -261,6 +328,9 @@ function upsertConversation(c, { quiet = false } = {}) {
   // (the server would answer forbidden).
   if (merged.state === 'resolved' || (merged.state === 'assigned' && !isMine(merged))) S.client?.unwatch(c.id);
   if (quiet) return;
+  if (transferred) return finishTransfer(merged, transferred);
+  if (arrived) return receiveTransfer(merged);
+  if (isMine(merged)) addTab(c.id); // every chat the agent serves has its tab
   renderLists();
   renderTabs();
   updateTitle();
@@ -314,11 +384,205 @@ function onMessage(m) {
     S.unread.set(m.conversationId, (S.unread.get(m.conversationId) ?? 0) + 1);
     renderTabs();
   }
+  // A visitor writing in a chat the agent is not looking at: sound, title badge, desktop notification.
+  if (chimesForMessage({ isNew, kind, mine: Boolean(conv && isMine(conv)), viewing })) {
+    beep();
+    notifyMessage(m);
+  }
   if (m.conversationId === S.active) {
     appendMessage(m);
     markRead(m.conversationId);
   }
   renderLists();
+  if (kind === 'agent' || kind === 'visitor') renderTabs(); // who is waiting for an answer changed
+  updateTitle();
+}
+
+// ---- private notes ---------------------------------------------------------------------------
+
+function onNote(f) {
+  // Our own note is back: it was stored, so a later error is not about it.
+  if (S.lastNote && f.conversationId === S.lastNote.conversationId && f.from?.id === S.me?.id && f.text === S.lastNote.text) {
+    S.lastNote = null;
+  }
+  if (!S.notes.add(f)) return; // a full sync repeats notes we have
+  if (f.conversationId === S.active) appendNote(S.notes.of(f.conversationId).find((n) => n.noteId === f.noteId));
+}
+
+/**
+ * Notes come live to the assigned agent, their author and admins, and with a full sync (from 0)
+ * otherwise. `watch()` syncs from what we have, so once per connection we ask from 0 as well.
+ */
+function loadNotes(id) {
+  if (!S.client?.welcomed || S.notesLoaded.has(id)) return; // not welcomed: the welcome asks again
+  const c = S.convs.get(id);
+  if (!c || !(isMine(c) || c.state === 'queued' || S.routing.isAdmin)) return; // others' chats: forbidden
+  S.notesLoaded.add(id);
+  // With nothing delivered yet, watch() has just asked from 0, which brings the notes too.
+  if (S.client.lastSeq(id) > 0) S.client.sync(id, 0);
+}
+
+function sendNote(id, input) {
+  const text = input.value.trim();
+  if (!text) return;
+  const conv = S.convs.get(id);
+  if (!conv || !isMine(conv)) return;
+  if (text.length > 4000) {
+    toast(t('error.too_large'));
+    return;
+  }
+  if (!S.client.note(id, text)) {
+    toast(t('console.notConnected'));
+    return;
+  }
+  // No ack for notes: the server's `note` push (to the author too) draws it.
+  S.lastNote = { conversationId: id, text, at: Date.now() };
+  input.value = '';
+  S.drafts.delete(id);
+  autoGrow(input, 160);
+}
+
+function failNote(message) {
+  const lost = S.lastNote;
+  S.lastNote = null;
+  toast(t('console.note.failed', { message }));
+  // Give the text back if the box is still empty, so nothing typed is lost.
+  const input = ui.chatSlot.querySelector('[data-testid="reply-input"]');
+  if (lost && input && input.dataset.conversationId === lost.conversationId && !input.value) input.value = lost.text;
+}
+
+// ---- transfer --------------------------------------------------------------------------------
+
+function teamName(team) {
+  const name = team?.name;
+  if (typeof name === 'string') return name;
+  return name?.[locale] || name?.ko || name?.en || team?.id || '';
+}
+
+function openTransfer(id) {
+  const c = S.convs.get(id);
+  if (!c || !isMine(c)) return;
+  closeDialog();
+  let target = null;
+  const confirm = h('button', {
+    class: 'btn btn--primary', type: 'submit', testid: 'transfer-confirm', disabled: true,
+  }, t('console.transfer.confirm'));
+  const status = h('p', { class: 'dialog-error', testid: 'transfer-error', role: 'alert', hidden: true });
+  const hint = h('p', { class: 'dialog-hint' }, t('console.transfer.pick'));
+  const note = h('textarea', {
+    class: 'dialog-note', testid: 'transfer-note', rows: '3', maxlength: '4000',
+    placeholder: t('console.transfer.note'), 'aria-label': t('console.transfer.note'),
+  });
+  const buttons = [];
+  const pick = (next, button) => {
+    target = next;
+    for (const b of buttons) b.setAttribute('aria-pressed', b === button ? 'true' : 'false');
+    confirm.disabled = false;
+    hint.hidden = true;
+  };
+  const targetButton = (kind, item, name, extra) => {
+    const button = h('button', {
+      class: 'target', type: 'button', 'aria-pressed': 'false',
+      testid: kind === 'agent' ? 'transfer-agent' : 'transfer-team',
+      dataset: kind === 'agent' ? { agentId: item.id } : { teamId: item.id },
+      onclick: () => pick({ kind, id: item.id, name }, button),
+    }, h('span', { class: 'name' }, name), extra);
+    buttons.push(button);
+    return h('li', {}, button);
+  };
+  const agentRows = S.colleagues.map((a) => {
+    const known = S.routing.agents.get(a.id); // admins know colleagues' presence and load
+    const extra = known ? h('span', { class: 'target-meta', dataset: { status: known.status } },
+      [presenceLabel(known.status), formatLoad(known.load, known.cap)].filter(Boolean).join(' · ')) : null;
+    return targetButton('agent', a, a.name || a.id, extra);
+  });
+  const teamRows = S.teams.map((team) => targetButton('team', team, teamName(team), null));
+  const form = h('form', {
+    class: 'dialog', testid: 'transfer-dialog', role: 'dialog', 'aria-modal': 'true',
+    'aria-labelledby': 'transfer-title', dataset: { conversationId: id },
+    onsubmit: (e) => { e.preventDefault(); confirmTransfer(id, target, note.value); },
+  },
+  h('h2', { id: 'transfer-title' }, t('console.transfer.title'), h('span', { class: 'dialog-sub' }, visitorName(c))),
+  h('h3', {}, t('console.transfer.agents')),
+  agentRows.length ? h('ul', { class: 'targets' }, agentRows) : h('p', { class: 'dialog-hint' }, t('console.transfer.noAgents')),
+  h('h3', {}, t('console.transfer.teams')),
+  teamRows.length ? h('ul', { class: 'targets' }, teamRows) : h('p', { class: 'dialog-hint' }, t('console.transfer.noTeams')),
+  note,
+  hint,
+  status,
+  h('div', { class: 'dialog-actions' },
+    h('button', { class: 'btn btn--ghost', type: 'button', testid: 'transfer-cancel', onclick: () => closeDialog() },
+      t('console.transfer.cancel')),
+    confirm));
+  showDialog({ kind: 'transfer', conversationId: id, form, confirm, status });
+  buttons[0]?.focus();
+}
+
+function confirmTransfer(id, target, noteText) {
+  const d = S.dialog;
+  if (!target || d?.kind !== 'transfer') return;
+  const note = noteText.trim();
+  const sent = S.client.transfer(id, target.kind === 'agent' ? { toAgentId: target.id, note } : { toTeamId: target.id, note });
+  if (!sent) {
+    toast(t('console.notConnected'));
+    return;
+  }
+  S.transfer = { conversationId: id, target, sentAt: Date.now() };
+  d.status.hidden = true;
+  d.confirm.disabled = true;
+  d.confirm.textContent = t('console.transfer.sending');
+  // Neither the push nor an error came: let the agent try again (a late push still closes the tab).
+  const mark = S.transfer;
+  setTimeout(() => {
+    if (S.transfer === mark && S.dialog === d) {
+      d.confirm.disabled = false;
+      d.confirm.textContent = t('console.transfer.confirm');
+    }
+  }, ACTION_ERROR_WINDOW_MS);
+}
+
+function failTransfer(message) {
+  const text = t('console.transfer.failed', { message });
+  S.transfer = null;
+  const d = S.dialog;
+  if (d?.kind === 'transfer') {
+    d.status.textContent = text;
+    d.status.hidden = false;
+    d.confirm.disabled = false;
+    d.confirm.textContent = t('console.transfer.confirm');
+  }
+  toast(text);
+}
+
+/** Our transfer went through (the `conversation` push says so): the chat is no longer ours to show. */
+function finishTransfer(c, outcome) {
+  const done = S.transfer;
+  S.transfer = null;
+  if (S.dialog?.kind === 'transfer' && S.dialog.conversationId === c.id) closeDialog();
+  const name = visitorName(c);
+  if (outcome === 'agent') toast(t('console.transfer.doneAgent', { name, agent: c.agent?.name ?? done?.target?.name ?? '' }));
+  else if (outcome === 'team') toast(t('console.transfer.doneTeam', { name, team: done?.target?.name ?? '' }));
+  else toast(t('console.transfer.doneResolved', { name }));
+  S.noteMode.delete(c.id);
+  S.drafts.delete(c.id);
+  S.unread.delete(c.id);
+  if (S.tabs.includes(c.id)) closeTab(c.id);
+  else renderAll();
+}
+
+/** A colleague (or an admin) handed us a chat: open it with its whole history and every note. */
+function receiveTransfer(c) {
+  // What was said before is history, not unread; what the visitor writes from now on is.
+  S.historyUntil.set(c.id, Math.max(S.historyUntil.get(c.id) ?? 0, c.lastSeq ?? 0));
+  S.notesLoaded.delete(c.id); // notes written meanwhile went to the colleague, not to us: ask again
+  const added = addTab(c.id);
+  S.client.watch(c.id); // a tab kept open since the queue stopped being watched when a colleague took it
+  loadNotes(c.id);
+  if (added && !S.active) S.active = c.id;
+  toast(t('console.transfer.received', { name: visitorName(c) }));
+  beep();
+  renderAll();
+  if (c.id === S.active) markRead(c.id);
 }
 
 function onTyping(f) {
@@ -352,6 +616,7 @@ function markRead(id) {
 // ---- actions --------------------------------------------------------------------------------
 
 function accept(id) {
+  S.acceptedByMe.set(id, Date.now()); // its assignment is ours, not a transfer
   openTab(id);
   S.lastAcceptAt = Date.now();
   if (!S.client.accept(id)) return toast(t('console.notConnected'));
@@ -477,6 +742,165 @@ function resolveConversation(id) {
   S.client.resolve(id);
 }
 
+/** Enter in the reply box: a message to the visitor, or a private note in note mode. */
+function submitReply(id, input) {
+  if (S.noteMode.has(id)) sendNote(id, input);
+  else sendReply(id, input);
+}
+
+function toggleNoteMode(id) {
+  if (S.noteMode.has(id)) S.noteMode.delete(id);
+  else {
+    S.noteMode.add(id);
+    stopTyping(); // a note is not something the visitor should see being typed
+  }
+  renderChat();
+  ui.chatSlot.querySelector('[data-testid="reply-input"]:not([disabled])')?.focus();
+}
+
+// ---- canned responses ------------------------------------------------------------------------
+
+function cannedStore() {
+  return new CannedStore(prefs, `canned:${S.me?.id ?? readUser()?.id ?? 'me'}`);
+}
+
+/** The reply box changed: open, filter or close the "/" list. */
+function updateCanned(id, input) {
+  const query = cannedQuery(input.value);
+  if (query == null) {
+    if (S.canned) closeCanned();
+    return;
+  }
+  const items = filterCanned(cannedStore().list(), query, S.convs.get(id)?.locale ?? locale);
+  const keep = S.canned?.conversationId === id ? S.canned.items[S.canned.index] : null;
+  const index = Math.max(0, keep ? items.indexOf(items.find((i) => i.shortcut === keep.shortcut && i.locale === keep.locale)) : 0);
+  S.canned = { conversationId: id, items, index };
+  renderCanned();
+}
+
+function closeCanned() {
+  S.canned = null;
+  renderCanned();
+}
+
+/** Keys while the list is open: ↑/↓ choose, Enter/Tab insert. Returns whether the key was used. */
+function cannedKey(e, id, input) {
+  const c = S.canned;
+  if (!c || c.conversationId !== id || e.isComposing || e.keyCode === 229) return false;
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    if (!c.items.length) return false;
+    c.index = (c.index + (e.key === 'ArrowDown' ? 1 : -1) + c.items.length) % c.items.length;
+    e.preventDefault();
+    renderCanned();
+    return true;
+  }
+  if ((e.key === 'Enter' && !e.shiftKey) || (e.key === 'Tab' && !e.shiftKey)) {
+    if (!c.items.length) return false; // nothing matches: Enter sends what was typed
+    e.preventDefault();
+    insertCanned(id, input, c.items[c.index]);
+    return true;
+  }
+  return false;
+}
+
+function insertCanned(id, input, item) {
+  input.value = applyCanned(input.value, item);
+  closeCanned();
+  S.drafts.set(id, input.value);
+  autoGrow(input, 160);
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+  if (!S.noteMode.has(id)) noteTyping(id);
+}
+
+function renderCanned() {
+  const list = ui.chatSlot.querySelector('[data-testid="canned-list"]');
+  if (!list) return;
+  const c = S.canned;
+  const input = ui.chatSlot.querySelector('[data-testid="reply-input"]');
+  const open = Boolean(c && list.dataset.conversationId === c.conversationId);
+  list.hidden = !open;
+  input?.setAttribute('aria-expanded', open ? 'true' : 'false');
+  if (!open) {
+    list.replaceChildren();
+    input?.removeAttribute('aria-activedescendant');
+    return;
+  }
+  list.replaceChildren(...(c.items.length ? c.items.map((item, i) => h('li', {
+    class: `canned-item${i === c.index ? ' canned-item--active' : ''}`, testid: 'canned-item', role: 'option',
+    id: `canned-${i}`, 'aria-selected': i === c.index ? 'true' : 'false',
+    dataset: { shortcut: item.shortcut, locale: item.locale },
+    // mousedown, not click: the reply box keeps its focus (and the IME its state).
+    onmousedown: (e) => { e.preventDefault(); if (input) insertCanned(c.conversationId, input, item); },
+  },
+  h('span', { class: 'canned-shortcut' }, `/${item.shortcut}`),
+  h('span', { class: 'locale' }, item.locale.toUpperCase()),
+  h('span', { class: 'canned-text' }, item.text))) : [h('li', { class: 'canned-empty', role: 'presentation' }, t('console.canned.empty'))]));
+  if (c.items.length) input?.setAttribute('aria-activedescendant', `canned-${c.index}`);
+  list.querySelector('.canned-item--active')?.scrollIntoView?.({ block: 'nearest' });
+}
+
+/** The manager: every response with a delete button, and a form to add one. */
+function openCannedManager() {
+  closeDialog();
+  closeCanned();
+  const store = cannedStore();
+  const list = h('ul', { class: 'canned-rows' });
+  const error = h('p', { class: 'dialog-error', role: 'alert', testid: 'canned-error', hidden: true });
+  const shortcut = h('input', {
+    class: 'dialog-input', testid: 'canned-shortcut', maxlength: String(MAX_SHORTCUT + 1), placeholder: '/배송',
+    'aria-label': t('console.canned.shortcut'),
+  });
+  const lang = h('select', { class: 'dialog-input', testid: 'canned-locale', 'aria-label': t('console.canned.locale') },
+    ['ko', 'en'].map((l) => h('option', { value: l, selected: l === locale }, t(`console.locale.${l}`))));
+  const text = h('textarea', {
+    class: 'dialog-note', testid: 'canned-text', rows: '3', maxlength: '4000', 'aria-label': t('console.canned.text'),
+    placeholder: t('console.canned.text'),
+  });
+  const draw = () => list.replaceChildren(...store.list().map((item) => h('li', {
+    class: 'canned-row', testid: 'canned-row', dataset: { shortcut: item.shortcut, locale: item.locale },
+  },
+  h('span', { class: 'canned-shortcut' }, `/${item.shortcut}`),
+  h('span', { class: 'locale' }, item.locale.toUpperCase()),
+  h('span', { class: 'canned-text' }, item.text),
+  h('button', {
+    class: 'btn btn--ghost btn--small', type: 'button', testid: 'canned-delete',
+    'aria-label': t('console.canned.deleteLabel', { shortcut: item.shortcut }),
+    onclick: () => { store.remove(item); draw(); },
+  }, icon('close', 14)))));
+  draw();
+  const form = h('form', {
+    class: 'dialog dialog--wide', testid: 'canned-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'canned-title',
+    onsubmit: (e) => {
+      e.preventDefault();
+      const result = store.add({ shortcut: shortcut.value, text: text.value, locale: lang.value });
+      error.hidden = !result.error;
+      error.textContent = result.error ? t(`console.canned.error.${result.error}`) : '';
+      if (result.error) return;
+      shortcut.value = '';
+      text.value = '';
+      draw();
+      shortcut.focus();
+    },
+  },
+  h('h2', { id: 'canned-title' }, t('console.canned.title')),
+  h('p', { class: 'dialog-hint' }, t('console.canned.hint')),
+  list,
+  h('div', { class: 'canned-add' }, shortcut, lang),
+  text,
+  error,
+  h('div', { class: 'dialog-actions' },
+    h('button', {
+      class: 'btn btn--ghost', type: 'button', testid: 'canned-reset',
+      onclick: () => { store.reset(); draw(); },
+    }, t('console.canned.reset')),
+    h('span', { class: 'spacer' }),
+    h('button', { class: 'btn btn--ghost', type: 'button', testid: 'dialog-close', onclick: () => closeDialog() }, t('console.close')),
+    h('button', { class: 'btn btn--primary', type: 'submit', testid: 'canned-add' }, t('console.canned.add'))));
+  showDialog({ kind: 'canned', conversationId: null, form });
+  shortcut.focus();
+}
+
 function sendReply(id, input) {
   const text = input.value.trim();
   if (!text) return;
@@ -512,18 +936,27 @@ function stopTyping() {
 
 // ---- tabs -----------------------------------------------------------------------------------
 
+/** Add a tab without drawing it. Returns whether it is new. */
+function addTab(id) {
+  if (S.tabs.includes(id)) return false;
+  S.tabs.push(id);
+  S.client.watch(id); // full history now (sync afterSeq = what we have, 0 at first), and after reconnects
+  loadNotes(id);
+  return true;
+}
+
 function openTab(id, { focus = true } = {}) {
-  if (!S.tabs.includes(id)) {
-    S.tabs.push(id);
-    S.client.watch(id); // full history now (sync afterSeq = what we have, 0 at first), and after reconnects
-  }
+  addTab(id);
   S.unseenQueue.delete(id);
   if (focus || !S.active) activate(id);
   else renderAll();
 }
 
 function activate(id) {
-  if (S.active && S.active !== id) stopTyping();
+  if (S.active && S.active !== id) {
+    stopTyping();
+    S.canned = null;
+  }
   S.active = id;
   S.unread.delete(id);
   renderAll();
@@ -536,6 +969,8 @@ function closeTab(id) {
   if (index < 0) return;
   S.tabs.splice(index, 1);
   S.client.unwatch(id);
+  if (S.canned?.conversationId === id) S.canned = null;
+  if (S.dialog?.conversationId === id) closeDialog();
   if (S.active === id) {
     stopTyping();
     S.active = S.tabs[Math.min(index, S.tabs.length - 1)] ?? null;
@@ -553,9 +988,21 @@ function unlockAudio() {
   audio?.resume?.();
 }
 
-/** Two short rising tones. Silent until the agent has interacted with the page (autoplay rules). */
+/** Chimes closer together than this are one (a burst of messages after a reconnect rings once). */
+const BEEP_GAP_MS = 800;
+let lastBeepAt = 0;
+
+/**
+ * Two short rising tones, also when the page is in front (an agent watching one chat must hear
+ * another). Silent when muted, and until the agent has interacted with the page (autoplay rules).
+ * `document.body.dataset.chimes` counts the chimes played, for tests.
+ */
 function beep() {
-  if (!audio || audio.state !== 'running') return;
+  if (mute.muted || !audio || audio.state !== 'running') return;
+  const now = Date.now();
+  if (now - lastBeepAt < BEEP_GAP_MS) return;
+  lastBeepAt = now;
+  document.body.dataset.chimes = String(Number(document.body.dataset.chimes ?? 0) + 1);
   const start = audio.currentTime;
   [880, 1320].forEach((freq, i) => {
     const osc = audio.createOscillator();
@@ -582,10 +1029,119 @@ function markQueueSeen() {
   updateTitle();
 }
 
+/** The page came to the front: the queue is seen, and the open chat's messages are read. */
+function onAttention() {
+  markQueueSeen();
+  if (!S.active) return;
+  const had = S.unread.has(S.active);
+  markRead(S.active);
+  if (had && !S.unread.has(S.active)) {
+    renderTabs();
+    renderLists();
+  }
+  updateTitle();
+}
+
 function updateTitle() {
-  // Pending offers always count: they expire, so they need the agent now.
-  const n = new Set([...S.unseenQueue, ...S.routing.offers.keys()]).size;
+  // Pending offers always count: they expire, so they need the agent now. So do unread visitor messages.
+  const n = titleCount({ unseenQueue: S.unseenQueue, offers: S.routing.offers.keys(), unread: S.unread.values() });
   document.title = n > 0 ? `(${n}) ${TITLE}` : TITLE;
+}
+
+function renderMute() {
+  const muted = mute.muted;
+  ui.mute.setAttribute('aria-pressed', muted ? 'true' : 'false');
+  ui.mute.title = t('console.mute');
+  ui.mute.setAttribute('aria-label', t('console.mute'));
+  ui.mute.replaceChildren(icon(muted ? 'muted' : 'sound', 18));
+}
+
+/** A desktop notification for a visitor message in a chat the agent is not looking at. */
+function notifyMessage(m) {
+  if (!('Notification' in window) || Notification.permission !== 'granted' || pageAttended()) return;
+  const id = m.conversationId;
+  try {
+    const n = new Notification(t('console.newMessage.notifyTitle'), {
+      body: t('console.offer.notifyBody', { name: visitorName(S.convs.get(id)) || m.from?.name || '', preview: (m.text ?? '').slice(0, PREVIEW_MAX) }),
+      tag: `sodam-message-${id}`,
+    });
+    n.onclick = () => {
+      window.focus();
+      n.close();
+      if (S.tabs.includes(id)) activate(id);
+    };
+  } catch { /* not allowed outside a service worker on this platform */ }
+}
+
+// ---- keyboard shortcuts, help popover, dialogs ------------------------------------------------
+
+function onShortcut(e) {
+  if (!S.client || ui.appView.hidden) return;
+  const target = e.target;
+  const inField = target instanceof Element && target.matches('input, textarea, select, [contenteditable]');
+  const action = shortcutFor(e, inField);
+  if (!action) return;
+  if (action === 'escape') {
+    // The innermost thing open closes first.
+    if (S.canned) closeCanned();
+    else if (S.dialog) closeDialog();
+    else if (!ui.shortcuts.hidden) toggleHelp(false);
+    else return;
+    e.preventDefault();
+    return;
+  }
+  if (action === 'help') {
+    e.preventDefault();
+    toggleHelp();
+    return;
+  }
+  if (S.dialog) return; // a dialog has the keyboard
+  e.preventDefault();
+  if (action === 'next' || action === 'previous') {
+    const id = neighbourTab(S.tabs, S.active, action === 'next' ? 1 : -1);
+    if (id && id !== S.active) activate(id);
+  } else if (action === 'accept-offer') {
+    const top = S.routing.sortedOffers()[0];
+    if (top) accept(top.conversationId);
+  }
+}
+
+function renderHelp() {
+  ui.shortcuts.replaceChildren(
+    h('h2', {}, t('console.shortcuts')),
+    h('dl', {}, SHORTCUTS.map(([keys, key]) => [
+      h('dt', {}, keys.split(' + ').map((k, i) => [i ? ' + ' : null, h('kbd', {}, k)])),
+      h('dd', {}, t(key)),
+    ])),
+  );
+}
+
+function toggleHelp(open = ui.shortcuts.hidden) {
+  ui.shortcuts.hidden = !open;
+  ui.help.setAttribute('aria-expanded', open ? 'true' : 'false');
+}
+
+function onOutsideClick(e) {
+  if (ui.shortcuts.hidden) return;
+  if (e.target instanceof Node && (ui.shortcuts.contains(e.target) || ui.help.contains(e.target))) return;
+  toggleHelp(false);
+}
+
+/** Show a modal dialog (one at a time): `d.form` is its content; Esc or the backdrop closes it. */
+function showDialog(d) {
+  const backdrop = h('div', {
+    class: 'backdrop', onmousedown: (e) => { if (e.target === backdrop) closeDialog(); },
+  }, d.form);
+  document.body.append(backdrop);
+  S.dialog = { ...d, el: backdrop };
+}
+
+function closeDialog() {
+  const d = S.dialog;
+  if (!d) return;
+  S.dialog = null;
+  d.el.remove();
+  ui.chatSlot.querySelector('[data-testid="reply-input"]:not([disabled])')?.focus();
 }
 
 function toast(message) {
@@ -609,7 +1165,14 @@ function renderLists() {
   const q = queued();
   ui.queueCount.textContent = q.length ? String(q.length) : '';
   ui.queue.replaceChildren(...q.map(queueItem));
-  ui.mine.replaceChildren(...mine().map(mineItem));
+  const waits = replyWaits();
+  const next = needsReplyId([...waits].map(([id, since]) => ({ id, since })));
+  ui.mine.replaceChildren(...mine().map((c) => mineItem(c, waits.get(c.id), c.id === next)));
+}
+
+/** id → since when the visitor waits for an answer (null: the agent had the last word), for my chats. */
+function replyWaits() {
+  return new Map(mine().map((c) => [c.id, unansweredSince(S.messages.get(c.id)?.values() ?? [])]));
 }
 
 function queueItem(c) {
@@ -632,17 +1195,21 @@ function queueItem(c) {
   }, t('console.accept')));
 }
 
-function mineItem(c) {
+function mineItem(c, since, needsReply) {
   const unread = S.unread.get(c.id) ?? 0;
   return h('li', {
-    class: `item${c.id === S.active ? ' item--active' : ''}`, testid: 'mine-item',
-    dataset: { conversationId: c.id },
+    class: `item${c.id === S.active ? ' item--active' : ''}${needsReply ? ' item--needs-reply' : ''}`, testid: 'mine-item',
+    dataset: { conversationId: c.id, waitingSince: since ?? null, needsReply: needsReply ? '' : null },
   },
   h('button', { class: 'item-main', type: 'button', onclick: () => openTab(c.id) },
     h('span', { class: 'item-top' },
       h('span', { class: 'name' }, visitorName(c)),
-      unread ? h('span', { class: 'badge', 'aria-label': t('console.unread', { n: unread }) }, String(unread)) : null),
-    h('span', { class: 'preview' }, c.preview ?? '')));
+      needsReply ? h('span', {
+        class: 'needs-reply', testid: 'needs-reply', title: t('console.needsReplyLabel'),
+      }, t('console.needsReply')) : null,
+      unread ? h('span', { class: 'badge', testid: 'unread', 'aria-label': t('console.unread', { n: unread }) }, String(unread)) : null),
+    h('span', { class: 'preview' }, c.preview ?? ''),
+    since ? h('span', { class: 'waiting', testid: 'reply-wait' }, t('console.replyWait', { t: formatWaiting(since, t) })) : null));
 }
 
 function renderRouting() {
@@ -746,14 +1313,18 @@ function renderAgents() {
 }
 
 function renderTabs() {
+  const waits = replyWaits();
+  const next = needsReplyId([...waits].map(([id, since]) => ({ id, since })));
   ui.tabs.replaceChildren(...S.tabs.map((id) => {
     const c = S.convs.get(id);
     const name = visitorName(c) || id;
     const unread = S.unread.get(id) ?? 0;
     const selected = id === S.active;
+    const since = waits.get(id);
     return h('div', {
-      class: `tab${selected ? ' tab--active' : ''}`, testid: 'chat-tab', role: 'presentation',
-      dataset: { conversationId: id, state: c?.state ?? '' },
+      class: `tab${selected ? ' tab--active' : ''}${id === next ? ' tab--needs-reply' : ''}`, testid: 'chat-tab', role: 'presentation',
+      dataset: { conversationId: id, state: c?.state ?? '', waitingSince: since ?? null, needsReply: id === next ? '' : null },
+      title: since ? t('console.replyWait', { t: formatWaiting(since, t) }) : null,
       onclick: () => activate(id),
     },
     h('button', {
@@ -793,6 +1364,10 @@ function renderChat() {
   }
   if (mineNow) {
     actions.push(h('button', {
+      class: 'btn btn--ghost', type: 'button', testid: 'transfer', 'aria-haspopup': 'dialog',
+      'aria-label': t('console.transferLabel', { name }), onclick: () => openTransfer(id),
+    }, t('console.transfer')));
+    actions.push(h('button', {
       class: 'btn btn--ghost', type: 'button', testid: 'resolve',
       'aria-label': t('console.resolveLabel', { name }), onclick: () => resolveConversation(id),
     }, icon('check', 16), t('console.resolve')));
@@ -807,21 +1382,39 @@ function renderChat() {
     class: 'messages', role: 'log', 'aria-live': 'polite', tabindex: '0',
     dataset: { conversationId: id },
   });
-  const stored = [...(S.messages.get(id)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
-  for (const m of stored) list.append(messageEl(m));
+  // Messages in seq order, private notes placed among them by time (./timeline.js).
+  for (const entry of orderTimeline(S.messages.get(id)?.values() ?? [], S.notes.of(id))) {
+    list.append(entry.kind === 'note' ? noteEl(entry.item) : messageEl(entry.item));
+  }
   for (const [clientMsgId, p] of S.pendingOut) {
     if (p.conversationId === id) list.append(pendingEl(clientMsgId, p));
   }
 
+  const noting = mineNow && S.noteMode.has(id);
   const input = h('textarea', {
     class: 'reply-input', testid: 'reply-input', rows: '2', maxlength: '4000',
-    placeholder: t('console.replyPlaceholder'), 'aria-label': t('console.replyLabel'),
-    dataset: { conversationId: id }, disabled: !mineNow,
-    onkeydown: (e) => { if (isSendKey(e)) { e.preventDefault(); sendReply(id, input); } },
-    oninput: () => { autoGrow(input, 160); noteTyping(id); },
-    onblur: () => stopTyping(),
+    placeholder: t(noting ? 'console.note.placeholder' : 'console.replyPlaceholder'),
+    'aria-label': t(noting ? 'console.note.label' : 'console.replyLabel'),
+    role: 'combobox', 'aria-autocomplete': 'list', 'aria-controls': 'canned-list', 'aria-expanded': 'false',
+    dataset: { conversationId: id, mode: noting ? 'note' : 'reply' }, disabled: !mineNow,
+    onkeydown: (e) => {
+      if (e.altKey) return; // Alt+Enter, Alt+↑/↓ are console shortcuts (onShortcut)
+      if (cannedKey(e, id, input)) return;
+      if (isSendKey(e)) { e.preventDefault(); submitReply(id, input); }
+    },
+    oninput: () => {
+      autoGrow(input, 160);
+      S.drafts.set(id, input.value);
+      updateCanned(id, input);
+      if (!S.noteMode.has(id)) noteTyping(id); // the visitor never sees a note being typed
+    },
+    onblur: () => { stopTyping(); if (S.canned) closeCanned(); },
   });
   input.value = S.drafts.get(id) ?? '';
+  const cannedList = h('ul', {
+    class: 'canned-list', id: 'canned-list', testid: 'canned-list', role: 'listbox', hidden: true,
+    'aria-label': t('console.canned.title'), dataset: { conversationId: id },
+  });
 
   const panel = h('section', {
     class: 'chat', id: 'chat-panel', role: 'tabpanel', 'aria-labelledby': `tab-${id}`,
@@ -837,18 +1430,48 @@ function renderChat() {
   notice ? h('p', { class: 'notice', role: 'note' }, notice) : null,
   list,
   h('div', { class: 'typing', testid: 'visitor-typing', hidden: true, 'aria-live': 'polite' }),
-  h('form', { class: 'reply', onsubmit: (e) => { e.preventDefault(); sendReply(id, input); } },
-    input,
+  h('form', {
+    class: `reply${noting ? ' reply--note' : ''}`, dataset: { mode: noting ? 'note' : 'reply' },
+    onsubmit: (e) => { e.preventDefault(); submitReply(id, input); },
+  },
+    h('div', { class: 'reply-tools' },
+      h('button', {
+        class: 'tool tool--note', type: 'button', testid: 'note-toggle', disabled: !mineNow,
+        'aria-pressed': noting ? 'true' : 'false', title: t('console.note.toggleLabel'),
+        'aria-label': t('console.note.toggleLabel'), onclick: () => toggleNoteMode(id),
+      }, t('console.note.toggle')),
+      h('button', {
+        class: 'tool', type: 'button', testid: 'canned-manage', 'aria-haspopup': 'dialog',
+        title: t('console.canned.manage'), 'aria-label': t('console.canned.manage'), onclick: () => openCannedManager(),
+      }, '/')),
+    h('div', { class: 'reply-box' }, cannedList, input),
     h('button', {
-      class: 'btn btn--primary', type: 'submit', testid: 'reply-send', disabled: !mineNow,
-      'aria-label': t('console.send'),
-    }, icon('send', 16), t('console.send'))));
+      class: `btn ${noting ? 'btn--note' : 'btn--primary'}`, type: 'submit', testid: 'reply-send', disabled: !mineNow,
+      'aria-label': t(noting ? 'console.note.save' : 'console.send'),
+    }, noting ? null : icon('send', 16), t(noting ? 'console.note.save' : 'console.send'))));
 
   ui.chatSlot.replaceChildren(panel);
   renderTyping();
+  renderCanned();
   if (follow) scrollToBottom(list);
   else list.scrollTop = oldList.scrollTop;
   if (hadFocus && !input.disabled) input.focus();
+}
+
+/** What the rows of a chat list are, for timeline.js: messages, notes, and pending replies last. */
+function rowsOf(list) {
+  return [...list.children].map((li) => {
+    if (li.dataset.noteId != null) return { kind: 'note', noteId: li.dataset.noteId, ts: li.dataset.ts };
+    if (li.dataset.seq != null) return { kind: 'message', seq: Number(li.dataset.seq), ts: li.dataset.ts };
+    return { kind: 'pending' };
+  });
+}
+
+/** Put a row where the timeline says, keeping the view at the bottom if it was there. */
+function insertRow(list, el, entry, follow) {
+  const at = insertionIndex(rowsOf(list), entry);
+  list.insertBefore(el, list.children[at] ?? null);
+  if (follow) scrollToBottom(list);
 }
 
 function appendMessage(m) {
@@ -857,17 +1480,32 @@ function appendMessage(m) {
   const follow = isNearBottom(list) || m.from?.kind === 'agent';
   if (m.clientMsgId) list.querySelector(`[data-client-msg-id="${CSS.escape(m.clientMsgId)}"]`)?.remove();
   if (list.querySelector(`[data-seq="${m.seq}"]`)) return;
-  const el = messageEl(m);
-  // Keep seq order; pending replies stay at the bottom.
-  const after = [...list.children].find((li) => li.dataset.pending != null || Number(li.dataset.seq) > m.seq);
-  list.insertBefore(el, after ?? null);
-  if (follow) scrollToBottom(list);
+  // Seq order among messages, notes by time, pending replies at the bottom.
+  insertRow(list, messageEl(m), { kind: 'message', seq: m.seq, ts: m.ts }, follow);
+}
+
+function appendNote(n) {
+  const list = ui.chatSlot.querySelector('.messages');
+  if (!n || !list || list.dataset.conversationId !== n.conversationId) return;
+  if (list.querySelector(`[data-note-id="${CSS.escape(n.noteId)}"]`)) return;
+  const follow = isNearBottom(list) || n.from?.id === S.me?.id;
+  insertRow(list, noteEl(n), { kind: 'note', noteId: n.noteId, ts: n.ts }, follow);
+}
+
+/** A private note: agents only, never sent to the visitor; no seq. */
+function noteEl(n) {
+  return h('li', {
+    class: 'msg msg--note', testid: 'note', dataset: { noteId: n.noteId, ts: n.ts },
+  },
+  h('span', { class: 'sender' }, h('span', { class: 'note-label' }, t('console.note.label')), ' ', n.from?.name ?? ''),
+  h('div', { class: 'bubble' }, h('span', { class: 'text', testid: 'note-text' }, n.text)),
+  h('time', { class: 'meta', datetime: n.ts }, formatTime(n.ts)));
 }
 
 function messageEl(m) {
   const kind = m.from?.kind ?? 'system';
   return h('li', {
-    class: `msg msg--${kind}`, testid: 'message', dataset: { seq: String(m.seq), kind },
+    class: `msg msg--${kind}`, testid: 'message', dataset: { seq: String(m.seq), kind, ts: m.ts },
   },
   kind === 'system' ? null : h('span', { class: 'sender' }, m.from?.name ?? ''),
   h('div', { class: 'bubble' }, h('span', { class: 'text', testid: 'text' }, m.text ?? '')),
