@@ -18,6 +18,7 @@ import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.testing.DomainThread;
 import dev.sodam.server.testing.MutableClock;
 import dev.sodam.server.util.Ids;
 import java.nio.file.Path;
@@ -112,13 +113,6 @@ class RouterTest {
         store.close();
     }
 
-    /** Every event of the calls answered so far has reached the router. */
-    private void settle() {
-        for (int i = 0; i < 3; i++) {
-            // Requeues issued by the router are themselves commands: let them run too.
-            Replies.<Void>future(r -> service.execute(tx -> null, r)).join();
-        }
-    }
 
     private AgentPrincipal agent(String name) {
         Agent agent = new Agent("ag_" + name, name + "@sodam.test", name, Agent.Role.AGENT, "x", clock.instant());
@@ -132,7 +126,7 @@ class RouterTest {
     private AgentPrincipal online(String name) {
         AgentPrincipal agent = agent(name);
         Replies.<Integer>future(r -> service.agentConnected(agent, r)).join();
-        settle();
+        DomainThread.settle(service);
         return agent;
     }
 
@@ -142,19 +136,19 @@ class RouterTest {
         String id = Replies.<Results.Posted>future(r -> service.post(visitor, null, "c-1", "상담원 연결", null, r))
                 .join().conversation().id();
         Replies.<Conversation>future(r -> service.requestHandoff(visitor, id, HandoffReason.VISITOR_ASKED, r)).join();
-        settle();
+        DomainThread.settle(service);
         return id;
     }
 
     private void pass(Duration time) {
         clock.advance(time);
         service.tick();
-        settle();
+        DomainThread.settle(service);
     }
 
     private Conversation accept(AgentPrincipal agent, String conversationId) {
         Conversation c = Replies.<Conversation>future(r -> service.accept(agent, conversationId, r)).join();
-        settle();
+        DomainThread.settle(service);
         return c;
     }
 
@@ -215,7 +209,7 @@ class RouterTest {
         AgentPrincipal lee = online("lee");
         String id = handoff();
         Replies.<Conversation>future(r -> service.decline(kim, id, r)).join();
-        settle();
+        DomainThread.settle(service);
         assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + id + ":declined");
         assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
     }
@@ -233,7 +227,7 @@ class RouterTest {
         assertThat(recorded.offers).extracting(o -> o.conversationId()).doesNotContain(third);
 
         Replies.<Presence>future(r -> service.setPresence(kim, Presence.AWAY, r)).join();
-        settle();
+        DomainThread.settle(service);
         List<Conversation> queue = store.read(tx -> tx.queue());
         assertThat(queue).hasSize(3);
         assertThat(queue).extracting(Conversation::id).containsExactly(first, second, third);
@@ -255,15 +249,15 @@ class RouterTest {
         accept(kim, id);
 
         service.agentDisconnected(kim.agent().id());
-        settle();
+        DomainThread.settle(service);
         pass(Duration.ofSeconds(10));
         Replies.<Integer>future(r -> service.agentConnected(kim, r)).join();
-        settle();
+        DomainThread.settle(service);
         pass(Duration.ofSeconds(30));
         assertThat(stored(id).state()).as("reloaded in time").isEqualTo(ConversationState.ASSIGNED);
 
         service.agentDisconnected(kim.agent().id());
-        settle();
+        DomainThread.settle(service);
         pass(SETTINGS.presenceGrace());
         Conversation back = stored(id);
         assertThat(back.state()).isEqualTo(ConversationState.QUEUED);

@@ -17,6 +17,7 @@ import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.testing.DomainThread;
 import dev.sodam.server.testing.MutableClock;
 import dev.sodam.server.util.Ids;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class StaleChatWatcherTest {
         id = say(visitor, "v-0", "상담원 연결");
         Replies.<Conversation>future(r -> service.requestHandoff(visitor, id, HandoffReason.VISITOR_ASKED, r)).join();
         Replies.<Conversation>future(r -> service.accept(agent, id, r)).join();
-        settle();
+        DomainThread.settle(service);
     }
 
     @AfterEach
@@ -77,16 +78,11 @@ class StaleChatWatcherTest {
                 .join().conversation().id();
     }
 
-    private void settle() {
-        for (int i = 0; i < 3; i++) {
-            Replies.<Void>future(r -> service.execute(tx -> null, r)).join();
-        }
-    }
 
     private void pass(Duration time) {
         clock.advance(time);
         service.tick();
-        settle();
+        DomainThread.settle(service);
     }
 
     private List<String> notices() {

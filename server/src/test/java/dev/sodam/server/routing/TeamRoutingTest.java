@@ -18,6 +18,7 @@ import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Team;
 import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.testing.DomainThread;
 import dev.sodam.server.testing.MutableClock;
 import dev.sodam.server.util.Ids;
 import java.nio.file.Path;
@@ -103,16 +104,11 @@ class TeamRoutingTest {
         store.close();
     }
 
-    private void settle() {
-        for (int i = 0; i < 3; i++) {
-            Replies.<Void>future(r -> service.execute(tx -> null, r)).join();
-        }
-    }
 
     private void online(String agentId) {
         Agent agent = store.read(tx -> tx.agent(agentId)).orElseThrow();
         Replies.<Integer>future(r -> service.agentConnected(new AgentPrincipal(agent), r)).join();
-        settle();
+        DomainThread.settle(service);
     }
 
     /** A visitor asks about a topic, the bot answers about it, and the visitor then asks for a person. */
@@ -123,7 +119,7 @@ class TeamRoutingTest {
                 .join().conversation().id();
         Replies.<Results.Posted>future(r -> service.postBotReply(id, "답변", List.of(), List.of(), topic, r)).join();
         Replies.<Conversation>future(r -> service.requestHandoff(visitor, id, HandoffReason.VISITOR_ASKED, r)).join();
-        settle();
+        DomainThread.settle(service);
         return id;
     }
 
@@ -153,11 +149,11 @@ class TeamRoutingTest {
 
         clock.set(MONDAY_NINE.minusSeconds(1));
         service.tick();
-        settle();
+        DomainThread.settle(service);
         assertThat(offers).isEmpty();
         clock.set(MONDAY_NINE);
         service.tick();
-        settle();
+        DomainThread.settle(service);
         assertThat(offers).containsExactly("ag_kim:" + id);
     }
 
