@@ -53,6 +53,8 @@ public final class ConversationService implements AutoCloseable {
     /** Longest replay in one answer; older history is fetched with further syncs. */
     public static final int MAX_REPLAY = 5_000;
     private static final int PREVIEW_CHARS = 120;
+    /** Compiled once: the preview is made for every message on the domain thread. */
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     private final Store store;
     private final EventBus bus;
@@ -290,7 +292,7 @@ public final class ConversationService implements AutoCloseable {
     }
 
     private static String preview(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
+        String flat = WHITESPACE.matcher(text.strip()).replaceAll(" ");
         return flat.length() <= PREVIEW_CHARS ? flat : flat.substring(0, PREVIEW_CHARS - 1) + "…";
     }
 

@@ -78,6 +78,8 @@ public final class SqliteStore implements Store {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(10_000);
         config.enforceForeignKeys(true);
+        // Every id is ours (ULIDs); asking SQLite for generated keys after each insert is wasted work.
+        config.setGetGeneratedKeys(false);
         config.setReadOnly(readOnly);
         SQLiteDataSource source = new SQLiteDataSource(config);
         source.setUrl(url);
