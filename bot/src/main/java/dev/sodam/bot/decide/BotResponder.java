@@ -154,20 +154,39 @@ public final class BotResponder {
         return clamp(c);
     }
 
-    /** Labels scored and sorted, best first. */
+    /** Classifier labels considered beside the retrieval matches. */
+    static final int CLASS_TOP = 10;
+
+    /**
+     * Labels scored and sorted, best first: the retrieval matches and the classifier's
+     * {@value #CLASS_TOP} most probable labels. Any other label has both a lower similarity and a
+     * lower probability than ten others, so it cannot be among the first two; skipping it keeps a
+     * 1,000-label FAQ from allocating and sorting 1,000 entries per question.
+     */
     public List<Scored> rank(List<FaqMatch> retrieval, List<String> classLabels, double[] probs) {
         Map<String, Double> sims = new HashMap<>();
         for (FaqMatch m : retrieval) {
             sims.merge(m.label(), m.similarity(), Math::max);
         }
+        int[] top = topIndexes(probs, CLASS_TOP);
         Map<String, Double> ps = new HashMap<>();
-        for (int i = 0; i < probs.length; i++) {
+        for (int i : top) {
             ps.put(classLabels.get(i), probs[i]);
+        }
+        Map<String, Integer> probIndex = new HashMap<>();
+        List<String> ids = new ArrayList<>(sims.keySet());
+        for (int i : top) {
+            ids.add(classLabels.get(i));
+        }
+        if (!sims.isEmpty()) {
+            for (int i = 0; i < classLabels.size(); i++) {
+                if (sims.containsKey(classLabels.get(i))) {
+                    probIndex.put(classLabels.get(i), i);
+                }
+            }
         }
         List<Scored> out = new ArrayList<>();
         Map<String, Boolean> seen = new HashMap<>();
-        List<String> ids = new ArrayList<>(sims.keySet());
-        ids.addAll(ps.keySet());
         for (String id : ids) {
             if (seen.putIfAbsent(id, Boolean.TRUE) != null) {
                 continue;
@@ -177,11 +196,40 @@ public final class BotResponder {
                 continue;
             }
             double sim = sims.getOrDefault(id, 0.0);
-            double p = ps.getOrDefault(id, 0.0);
+            Double p = ps.get(id);
+            if (p == null) {
+                Integer k = probIndex.get(id);
+                p = k == null ? 0.0 : probs[k];
+            }
             out.add(new Scored(label, sim, p, clamp(W_SIM * sim + (1 - W_SIM) * p)));
         }
         out.sort((a, b) -> Double.compare(b.combined(), a.combined()));
         return out;
+    }
+
+    /** Indexes of the {@code k} largest values, largest first. */
+    private static int[] topIndexes(double[] v, int k) {
+        int n = Math.min(k, v.length);
+        int[] idx = new int[n];
+        int filled = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (filled < n) {
+                int j = filled++;
+                while (j > 0 && v[idx[j - 1]] < v[i]) {
+                    idx[j] = idx[j - 1];
+                    j--;
+                }
+                idx[j] = i;
+            } else if (v[i] > v[idx[n - 1]]) {
+                int j = n - 1;
+                while (j > 0 && v[idx[j - 1]] < v[i]) {
+                    idx[j] = idx[j - 1];
+                    j--;
+                }
+                idx[j] = i;
+            }
+        }
+        return idx;
     }
 
     private static List<Candidate> candidates(List<Scored> ranked) {
