@@ -287,7 +287,7 @@ public final class ConversationService implements AutoCloseable {
                 suggestions, actions);
         tx.insertMessage(message);
         Conversation updated = conversation.withMessage(seq, preview(text), now);
-        tx.updateConversation(updated);
+        tx.updateActivity(updated);
         return new Results.Posted(updated, message, false);
     }
 

@@ -258,6 +258,21 @@ final class SqliteTx implements StoreTx {
         }
     }
 
+    @Override
+    public void updateActivity(Conversation c) {
+        int changed = update("UPDATE conversations SET last_seq = ?, preview = ?, updated_at = ?, topic = ? WHERE id = ?",
+                s -> {
+                    s.setLong(1, c.lastSeq());
+                    s.setString(2, c.preview());
+                    s.setLong(3, c.updatedAt().toEpochMilli());
+                    s.setString(4, c.topic());
+                    s.setString(5, c.id());
+                });
+        if (changed != 1) {
+            throw new StoreException("conversation " + c.id() + " not found for update", null);
+        }
+    }
+
     private static void setInstant(PreparedStatement s, int index, Instant value) throws SQLException {
         if (value == null) {
             s.setNull(index, Types.INTEGER);

@@ -32,6 +32,12 @@ public interface StoreTx {
 
     void updateConversation(Conversation conversation);
 
+    /**
+     * Records a new message on the conversation (last seq, preview, time, topic) without touching
+     * its indexed columns, so the indexes are not rewritten for every message.
+     */
+    void updateActivity(Conversation conversation);
+
     /** Queued conversations, longest waiting first. */
     List<Conversation> queue();
 
