@@ -4,13 +4,13 @@
 
 import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
+import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
 import { faqBody, formValues, listQuery, clock, botStatusView, askView } from './model.js';
 
 const locale = pickLocale(document);
 const t = adminTranslator(locale);
-const TOKEN_KEY = 'sodam:admin:token';
-const USER_KEY = 'sodam:admin:user';
+const session = loginSession('sodam:admin');
 const SEARCH_DELAY_MS = 250;
 
 const $ = (selector) => document.querySelector(selector);
@@ -92,57 +92,36 @@ function boot() {
   ui.search.addEventListener('input', refilter);
   ui.filterTag.addEventListener('input', refilter);
   ui.filterLocale.addEventListener('change', loadList);
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) start(token, readUser());
+  const token = session.token();
+  if (token) start(token, session.user());
   else showLogin();
-}
-
-function readUser() {
-  try { return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'); } catch { return null; }
 }
 
 // ---- login ----------------------------------------------------------------------------------
 
 function showLogin(message = '') {
-  ui.appView.hidden = true;
-  ui.loginView.hidden = false;
-  ui.loginError.textContent = message;
-  ui.loginError.hidden = !message;
-  ui.loginSubmit.disabled = false;
-  (ui.email.value ? ui.password : ui.email).focus();
+  showLoginView(ui, message);
 }
 
 async function onLogin(event) {
   event.preventDefault();
   ui.loginError.hidden = true;
   ui.loginSubmit.disabled = true;
-  let res;
-  let body = null;
-  try {
-    res = await fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ email: ui.email.value.trim(), password: ui.password.value }),
-    });
-    body = await res.json().catch(() => null);
-  } catch {
-    return showLogin(t('admin.login.network'));
-  }
-  if (!res.ok || !body?.token) {
-    return showLogin(res.status === 401 ? t('admin.login.failed') : body?.message || t('admin.error.generic'));
+  const result = await requestLogin(ui.email.value, ui.password.value);
+  if (!result.ok) {
+    if (result.status === 0) return showLogin(t('admin.login.network'));
+    return showLogin(result.status === 401 ? t('admin.login.failed') : result.message || t('admin.error.generic'));
   }
   // The server refuses agents on every admin endpoint anyway; say so here instead of failing later.
-  if (body.user?.role !== 'admin') return showLogin(t('admin.login.notAdmin'));
-  sessionStorage.setItem(TOKEN_KEY, body.token);
-  sessionStorage.setItem(USER_KEY, JSON.stringify(body.user));
+  if (result.user?.role !== 'admin') return showLogin(t('admin.login.notAdmin'));
+  session.save(result.token, result.user);
   ui.password.value = '';
-  return start(body.token, body.user);
+  return start(result.token, result.user);
 }
 
 function logout(message = '') {
   clearTimeout(S.statusTimer);
-  sessionStorage.removeItem(TOKEN_KEY);
-  sessionStorage.removeItem(USER_KEY);
+  session.clear();
   S.token = null;
   S.editing = null;
   ui.list.replaceChildren();

@@ -3,6 +3,7 @@
 
 import { SodamClient, agentHello } from '/js/protocol/client.js';
 import { pickLocale, translator, formatWaiting } from '/js/i18n.js';
+import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
 import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
@@ -14,8 +15,7 @@ import { CannedStore, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT } fro
 
 const locale = pickLocale(document);
 const t = translator(locale);
-const TOKEN_KEY = 'sodam:console:token';
-const USER_KEY = 'sodam:console:user';
+const session = loginSession('sodam:console');
 const PREVIEW_MAX = 120;
 const TYPING_REFRESH_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -129,61 +129,37 @@ function boot() {
   renderMute();
   renderHelp();
 
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) startApp(token, readUser());
+  const token = session.token();
+  if (token) startApp(token, session.user());
   else showLogin();
-}
-
-function readUser() {
-  try { return JSON.parse(sessionStorage.getItem(USER_KEY) || 'null'); } catch { return null; }
 }
 
 // ---- login ----------------------------------------------------------------------------------
 
 function showLogin(message = '') {
-  ui.appView.hidden = true;
-  ui.loginView.hidden = false;
-  ui.loginError.textContent = message;
-  ui.loginError.hidden = !message;
-  ui.loginSubmit.disabled = false;
-  (ui.email.value ? ui.password : ui.email).focus();
+  showLoginView(ui, message);
 }
 
 async function onLoginSubmit(event) {
   event.preventDefault();
-  const email = ui.email.value.trim();
-  const password = ui.password.value;
   ui.loginError.hidden = true;
   ui.loginSubmit.disabled = true;
-  let res;
-  let body = null;
-  try {
-    res = await fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    body = await res.json().catch(() => null);
-  } catch {
-    return showLogin(t('console.login.network'));
-  }
-  if (res.ok && body?.token) {
-    sessionStorage.setItem(TOKEN_KEY, body.token);
-    sessionStorage.setItem(USER_KEY, JSON.stringify(body.user ?? null));
+  const result = await requestLogin(ui.email.value, ui.password.value);
+  if (result.ok) {
+    session.save(result.token, result.user);
     ui.password.value = '';
-    return startApp(body.token, body.user);
+    return startApp(result.token, result.user);
   }
+  if (result.status === 0) return showLogin(t('console.login.network'));
   // 401 has a known meaning, so say it in the console's language; otherwise show the server's words.
-  const message = res.status === 401 ? t('console.login.failed') : body?.message || t('error.generic');
-  return showLogin(message);
+  return showLogin(result.status === 401 ? t('console.login.failed') : result.message || t('error.generic'));
 }
 
 function logout(message = '') {
   S.client?.close();
   for (const v of S.visitorTyping.values()) clearTimeout(v.timer);
   clearTimeout(S.typingIdle);
-  sessionStorage.removeItem(TOKEN_KEY);
-  sessionStorage.removeItem(USER_KEY);
+  session.clear();
   sessionStorage.removeItem('sodam:console:outbox'); // unsent replies belong to the old session
   for (const n of S.notifications.values()) closeQuietly(n);
   closeDialog();
@@ -761,7 +737,7 @@ function toggleNoteMode(id) {
 // ---- canned responses ------------------------------------------------------------------------
 
 function cannedStore() {
-  return new CannedStore(prefs, `canned:${S.me?.id ?? readUser()?.id ?? 'me'}`);
+  return new CannedStore(prefs, `canned:${S.me?.id ?? session.user()?.id ?? 'me'}`);
 }
 
 /** The reply box changed: open, filter or close the "/" list. */
