@@ -91,6 +91,16 @@ test('transfer (to an agent, to a team) and note equal their golden frames', () 
   assert.deepEqual(afterHello(ws), [toAgent, toTeam, golden('c2s-note')]);
 });
 
+test('transfer and note carry a ref when given one, so their errors can be told apart', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
+  client.transfer(CONV, { toTeamId: 'payment', ref: 'transfer:1' });
+  client.note(CONV, '메모', { ref: 'note:2' });
+  assert.deepEqual(afterHello(ws), [
+    { type: 'transfer', conversationId: CONV, toTeamId: 'payment', ref: 'transfer:1' },
+    { type: 'note', conversationId: CONV, text: '메모', ref: 'note:2' },
+  ]);
+});
+
 test('every golden s2c frame reaches its event', () => {
   const { client, ws } = connected({ welcome: null });
   const seen = [];

@@ -23,11 +23,12 @@ const REMOTE_TYPING_TIMEOUT_MS = 8000;
 const TITLE = t('console.title');
 /** A refless `conflict` this soon after our `accept` is that accept's answer (limit reached, or taken). */
 const ACCEPT_CONFLICT_WINDOW_MS = 10000;
+/** With neither the push nor an error after this long, the transfer button works again. */
+const TRANSFER_RETRY_MS = 10000;
 const OFFER_URGENT_SECONDS = 10;
 /** User gestures that may ask for the Notification permission (never asked at page load). */
 const GESTURES = ['click', 'keydown'];
 /** A refless error this soon after our `transfer` / `note` is its answer (the frames carry no ref). */
-const ACTION_ERROR_WINDOW_MS = 10000;
 /** Preferences that outlive the session (mute, canned responses): localStorage, per browser. */
 const prefs = prefixedStorage(window.localStorage, 'sodam:console:');
 const mute = new MutePref(prefs, 'muted');
@@ -240,18 +241,16 @@ function onWelcome(w) {
 /** Codes a `transfer` or `note` can earn (protocol.md "Errors"). */
 const ACTION_ERRORS = new Set(['conflict', 'forbidden', 'not_found', 'bad_request', 'too_large']);
 
-/**
- * `transfer` and `note` carry no ref, so a refless error soon after one of them is its answer;
- * of the two, the one sent last. Returns 'transfer', 'note' or null.
- */
+/** A `transfer` or `note` is sent with a ref naming it, so its error is recognised exactly. */
+let actionRefs = 0;
+const actionRef = (kind) => `${kind}:${++actionRefs}`;
+
+/** Returns 'transfer', 'note' or null: which of the agent's own actions an error answers. */
 function actionOf(e) {
-  if (e.ref || !ACTION_ERRORS.has(e.code)) return null;
-  const now = Date.now();
-  const transferAt = S.transfer?.sentAt ?? 0;
-  const noteAt = S.lastNote?.at ?? 0;
-  const latest = Math.max(transferAt, noteAt);
-  if (!latest || now - latest > ACTION_ERROR_WINDOW_MS) return null;
-  return latest === transferAt ? 'transfer' : 'note';
+  if (!e.ref || !ACTION_ERRORS.has(e.code)) return null;
+  if (e.ref.startsWith('transfer:')) return 'transfer';
+  if (e.ref.startsWith('note:')) return 'note';
+  return null;
 }
 
 function onError(e) {
@@ -407,7 +406,7 @@ function sendNote(id, input) {
     toast(t('error.too_large'));
     return;
   }
-  if (!S.client.note(id, text)) {
+  if (!S.client.note(id, text, { ref: actionRef('note') })) {
     toast(t('console.notConnected'));
     return;
   }
@@ -498,7 +497,9 @@ function confirmTransfer(id, target, noteText) {
   const d = S.dialog;
   if (!target || d?.kind !== 'transfer') return;
   const note = noteText.trim();
-  const sent = S.client.transfer(id, target.kind === 'agent' ? { toAgentId: target.id, note } : { toTeamId: target.id, note });
+  const sent = S.client.transfer(id, target.kind === 'agent'
+    ? { toAgentId: target.id, note, ref: actionRef('transfer') }
+    : { toTeamId: target.id, note, ref: actionRef('transfer') });
   if (!sent) {
     toast(t('console.notConnected'));
     return;
@@ -514,7 +515,7 @@ function confirmTransfer(id, target, noteText) {
       d.confirm.disabled = false;
       d.confirm.textContent = t('console.transfer.confirm');
     }
-  }, ACTION_ERROR_WINDOW_MS);
+  }, TRANSFER_RETRY_MS);
 }
 
 function failTransfer(message) {

@@ -611,17 +611,23 @@ export class SodamClient {
    * Agent: hand an assigned conversation to another agent ({ toAgentId }) or to a team ({ toTeamId }),
    * with an optional private note.
    */
-  transfer(conversationId, { toAgentId, toTeamId, note } = {}) {
+  transfer(conversationId, { toAgentId, toTeamId, note, ref } = {}) {
     const frame = { type: 'transfer', conversationId };
     if (toAgentId) frame.toAgentId = toAgentId;
     if (toTeamId) frame.toTeamId = toTeamId;
     if (note) frame.note = note;
+    if (ref) frame.ref = ref;
     return this._sendFrame(frame);
   }
 
-  /** Agent: a private note on a conversation; agents see it, the visitor never does. */
-  note(conversationId, text) {
-    return this._sendFrame({ type: 'note', conversationId, text });
+  /**
+   * Agent: a private note on a conversation; agents see it, the visitor never does. `ref` (optional)
+   * comes back in any error the note causes.
+   */
+  note(conversationId, text, { ref } = {}) {
+    const frame = { type: 'note', conversationId, text };
+    if (ref) frame.ref = ref;
+    return this._sendFrame(frame);
   }
 
   /** Agent presence: 'online' | 'away' | 'offline'. Anything else is not sent. */
