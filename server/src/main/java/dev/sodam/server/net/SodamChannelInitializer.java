@@ -6,6 +6,7 @@ import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.http.HttpRouter;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.protocol.FrameDecoder;
+import dev.sodam.server.ws.FloodGuard;
 import dev.sodam.server.ws.JsonFrameCodec;
 import dev.sodam.server.ws.ProtocolHandler;
 import dev.sodam.server.ws.RateLimitHandler;
@@ -27,7 +28,7 @@ import java.util.function.Function;
  * Assembles one connection's pipeline, HTTP and WebSocket on one port, and does nothing else:
  * <pre>
  * idle → http codec → aggregator → origin guard → websocket protocol → frame aggregator → heartbeat
- *      → JSON frame codec → rate limit → protocol handler → http router
+ *      → flood guard → JSON frame codec → rate limit → protocol handler → http router
  * </pre>
  * HTTP requests that are not an upgrade fall through the WebSocket handlers to the router.
  */
@@ -70,6 +71,7 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
                 .build()));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(HARD_FRAME_CAP));
         p.addLast("heartbeat", new HeartbeatHandler());
+        p.addLast("flood-guard", new FloodGuard(shared.clock(), config.ratePerSecond(), config.rateBurst()));
         p.addLast("json", new JsonFrameCodec(frameDecoder, config.maxFrameBytes()));
         p.addLast("rate-limit", new RateLimitHandler(shared.clock(), config.ratePerSecond(), config.rateBurst()));
         p.addLast("protocol", new ProtocolHandler(shared.service(), shared.registry()));
