@@ -1,57 +1,139 @@
 package dev.sodam.bot.intent;
 
 import dev.sodam.bot.faq.LabelledText;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import opennlp.tools.ml.AbstractEventTrainer;
+import opennlp.tools.ml.EventTrainer;
+import opennlp.tools.ml.TrainerFactory;
+import opennlp.tools.ml.maxent.quasinewton.QNTrainer;
+import opennlp.tools.ml.model.AbstractModel;
+import opennlp.tools.ml.model.Event;
+import opennlp.tools.util.ObjectStreamUtils;
+import opennlp.tools.util.TrainingParameters;
 
 /**
  * Maximum-entropy (multinomial logistic regression) classifier over one locale's labels (FAQ ids
  * and small-talk intents), trained in process from the phrasings, no model files.
  *
- * <p>It replaced OpenNLP's {@code DocumentCategorizerME} (GIS): on BANKING77 val GIS reached 85–86 %
- * after 100–150 iterations in 11–39 s, this model 89–90 % in about 3 s with the same features plus
- * raw-token features, and scores from a precomputed feature → weight-row table instead of the
- * generic model API. See {@link SoftmaxModel}. Immutable and thread-safe.
+ * <p>Training is OpenNLP's: one {@link Event} per phrasing (outcome = label, context = the
+ * {@link FeatureExtractor} features plus a bias predicate), OpenNLP's L-BFGS maxent trainer
+ * ({@code MAXENT_QN}, L2-regularised). The trained model's parameters are then copied into a
+ * {@link WeightTable}, so scoring a question is one hash lookup per feature and one row of
+ * weights per known feature. Immutable and thread-safe.
  */
 public final class IntentClassifier {
 
+    /** Predicate present in every event: its weights are the per-label bias (prior). */
+    static final String BIAS = "__bias__";
+
+    /**
+     * OpenNLP training settings, chosen on the val splits (docs/bot.md): L2 cost 0.02 (the features
+     * weigh {@code 1/sqrt(k)}, so weights must be large; 0.5 underfit BANKING77 at 93 % training
+     * accuracy), no L1 (OpenNLP's default is 0.1), 5 remembered updates instead of 15 (each costs two
+     * passes over labels × features doubles per iteration), cutoff 1 (a FAQ has a handful of
+     * phrasings per entry: every feature counts), 2 threads. Iterations: OpenNLP stops earlier when
+     * the objective changes by less than 1e-4 (BANKING77 after ~70).
+     */
+    record Settings(int iterations, double l2, int cutoff, int updates, int threads) {
+        static final Settings DEFAULT = new Settings(100, 0.02, 1, 5, 2);
+
+        /** Beyond this events × labels product (hundreds of labels), iterations drop to {@link #LARGE_ITERATIONS}. */
+        static final double LARGE_WORK = 3.0e6;
+        static final int LARGE_ITERATIONS = 30;
+
+        /**
+         * OpenNLP's L2 cost applies to the summed log-loss, so the same cost weighs 20× more per
+         * phrasing on a 450-phrasing FAQ than on 9,000 BANKING77 questions and made the seed FAQ's
+         * classifier unsure; below this many events the cost shrinks in proportion.
+         */
+        static final double FULL_L2_EVENTS = 5000;
+
+        /**
+         * Settings for {@code events} training events over {@code labels} labels: OpenNLP's L-BFGS
+         * trainer is dense (labels × features parameters, every event touches every label), so a
+         * 900-label FAQ costs ~15 s per iteration on two cores; it gets 30 iterations.
+         */
+        Settings forSize(int events, int labels) {
+            int it = (double) events * labels > LARGE_WORK ? Math.min(iterations, LARGE_ITERATIONS) : iterations;
+            double cost = l2 * Math.min(1.0, events / FULL_L2_EVENTS);
+            return new Settings(it, cost, cutoff, updates, threads);
+        }
+
+        TrainingParameters parameters() {
+            TrainingParameters p = new TrainingParameters();
+            p.put(TrainingParameters.ALGORITHM_PARAM, QNTrainer.MAXENT_QN_VALUE);
+            p.put(TrainingParameters.ITERATIONS_PARAM, iterations);
+            p.put(TrainingParameters.CUTOFF_PARAM, cutoff);
+            p.put(QNTrainer.L2COST_PARAM, l2);
+            p.put(QNTrainer.L1COST_PARAM, 0.0);
+            p.put(QNTrainer.M_PARAM, updates);
+            p.put(QNTrainer.THREADS_PARAM, threads);
+            // Events carry feature values (1/sqrt(k)), not just predicates.
+            p.put(AbstractEventTrainer.DATA_INDEXER_PARAM, AbstractEventTrainer.DATA_INDEXER_ONE_PASS_REAL_VALUE);
+            return p;
+        }
+    }
+
     private final FeatureExtractor features;
-    private final SoftmaxModel model;
+    private final WeightTable table;
     private final String[] labels;
 
-    private IntentClassifier(FeatureExtractor features, SoftmaxModel model, String[] labels) {
+    private IntentClassifier(FeatureExtractor features, WeightTable table) {
         this.features = features;
-        this.model = model;
-        this.labels = labels;
+        this.table = table;
+        this.labels = table.classNames();
     }
 
     /** Trains on {@code samples}; needs at least two distinct labels. */
     public static IntentClassifier train(String language, List<LabelledText> samples, FeatureExtractor features) {
-        Map<String, Integer> ids = new LinkedHashMap<>();
-        List<String[]> docs = new ArrayList<>(samples.size());
-        int[] y = new int[samples.size()];
-        int n = 0;
+        return new IntentClassifier(features, WeightTable.fromOpenNlp(trainOpenNlp(language, samples, features,
+                Settings.DEFAULT), BIAS));
+    }
+
+    /** Trains the OpenNLP model itself (package-private for the extraction test). */
+    static AbstractModel trainOpenNlp(String language, List<LabelledText> samples, FeatureExtractor features,
+            Settings settings) {
+        List<Event> events = new ArrayList<>(samples.size());
+        Set<String> labels = new HashSet<>();
         for (LabelledText s : samples) {
             String[] f = features.features(s.text());
             if (f.length == 0) {
                 continue;
             }
-            Integer id = ids.get(s.label());
-            if (id == null) {
-                id = ids.size();
-                ids.put(s.label(), id);
-            }
-            y[n++] = id;
-            docs.add(f);
+            labels.add(s.label());
+            events.add(new Event(s.label(), context(f), values(f)));
         }
-        if (ids.size() < 2) {
+        if (labels.size() < 2) {
             throw new IllegalArgumentException("intent classifier needs at least two labels for " + language);
         }
-        SoftmaxModel m = SoftmaxModel.train(docs, Arrays.copyOf(y, n), ids.size(), SoftmaxModel.Settings.DEFAULT);
-        return new IntentClassifier(features, m, ids.keySet().toArray(new String[0]));
+        EventTrainer trainer = TrainerFactory.getEventTrainer(
+                settings.forSize(events.size(), labels.size()).parameters(), null);
+        try {
+            return (AbstractModel) trainer.train(ObjectStreamUtils.createObjectStream(events));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The OpenNLP context of a question: its features plus the bias predicate. */
+    static String[] context(String[] features) {
+        String[] c = Arrays.copyOf(features, features.length + 1);
+        c[features.length] = BIAS;
+        return c;
+    }
+
+    /** The OpenNLP feature values of {@link #context}: {@code 1/sqrt(k)} per feature, 1 for the bias. */
+    static float[] values(String[] features) {
+        float[] v = new float[features.length + 1];
+        Arrays.fill(v, WeightTable.featureValue(features.length));
+        v[features.length] = 1f;
+        return v;
     }
 
     /** The labels, index-aligned with {@link #classify}. */
@@ -67,7 +149,7 @@ public final class IntentClassifier {
             Arrays.fill(uniform, 1.0 / labels.length);
             return uniform;
         }
-        return model.probabilities(f);
+        return table.probabilities(f);
     }
 
     /** Convenience for tests and diagnostics: the feature strings of {@code text}. */

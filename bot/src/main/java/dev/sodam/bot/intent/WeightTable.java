@@ -2,182 +2,104 @@ package dev.sodam.bot.intent;
 
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import opennlp.tools.ml.model.AbstractModel;
+import opennlp.tools.ml.model.Context;
 
 /**
- * Multinomial logistic regression (maximum entropy) over sparse binary features, trained by
- * stochastic gradient descent with L2 regularisation, and scored from a precomputed
- * feature → weight-row table (one hash lookup per feature, then {@code classes} multiply-adds).
+ * The scoring table of a trained OpenNLP maximum-entropy model: feature → one row of weights (one
+ * per class), so scoring a question is one hash lookup per feature and then {@code classes}
+ * multiply-adds per known feature, instead of OpenNLP's generic {@code eval} (which walks
+ * {@code Context} objects per feature). Probabilities equal the model's own
+ * {@code eval(context, values)} for the same context and values (see {@code WeightTableTest}).
  *
- * <p>Each example's feature vector is L2-normalised (every present feature weighs
- * {@code 1/sqrt(k)}), so long and short questions train at the same step size. Training is
- * deterministic (fixed shuffle seed). Immutable and thread-safe once built.
+ * <p>Feature values: every feature of a question weighs {@code 1/sqrt(k)} ({@code k} = number of
+ * features of the question, known or not), the bias predicate weighs 1. Immutable and thread-safe.
  */
-final class SoftmaxModel {
-
-    /** Training settings. */
-    record Settings(int epochs, double learningRate, double l2, long seed) {
-        /**
-         * Chosen on BANKING77 / CLINC150 val: 20 epochs at rate 4 decaying linearly to 0.4; L2 only
-         * hurt there (1e-4 cost 3–4 points), so it is off.
-         */
-        static final Settings DEFAULT = new Settings(20, 4.0, 0.0, 17);
-
-        /** Work budget: examples × classes × epochs beyond which the epoch count shrinks. */
-        static final double WORK_BUDGET = 20 * 3.0e6;
-        static final int MIN_EPOCHS = 8;
-
-        /**
-         * Epochs for {@code n} examples and {@code classes} classes: {@link #epochs()} up to CLINC150's
-         * size (15,000 × 150), fewer beyond (never under {@link #MIN_EPOCHS}), so a 900-label FAQ
-         * trains in seconds, not a minute. Training cost grows with examples × classes.
-         */
-        int epochsFor(int n, int classes) {
-            double work = (double) n * classes;
-            return (int) Math.max(Math.min(epochs, MIN_EPOCHS), Math.min(epochs, Math.round(WORK_BUDGET / work)));
-        }
-    }
-
-    /** Softmax gradients below this are not applied. */
-    private static final double GRAD_EPSILON = 1e-4;
+final class WeightTable {
 
     private final Map<String, Integer> featureIndex;
     /** Row-major weights: feature f, class c at {@code f * classes + c}. */
-    private final float[] weights;
-    private final float[] bias;
-    private final int classes;
+    private final double[] weights;
+    private final double[] bias;
+    private final String[] classNames;
 
-    private SoftmaxModel(Map<String, Integer> featureIndex, float[] weights, float[] bias, int classes) {
+    private WeightTable(Map<String, Integer> featureIndex, double[] weights, double[] bias, String[] classNames) {
         this.featureIndex = featureIndex;
         this.weights = weights;
         this.bias = bias;
-        this.classes = classes;
+        this.classNames = classNames;
+    }
+
+    /**
+     * Copies the parameters of a trained OpenNLP maxent model ({@code AbstractModel#getDataStructures()}:
+     * {@code Context[]} parameters, predicate → {@code Context} map, outcome names) into a table.
+     * The predicate {@code biasPredicate} becomes the bias row. Works for models whose {@code eval}
+     * is a plain softmax over summed parameters (OpenNLP's {@code MAXENT_QN}).
+     */
+    static WeightTable fromOpenNlp(AbstractModel model, String biasPredicate) {
+        if (model.getModelType() != AbstractModel.ModelType.MaxentQn) {
+            throw new IllegalArgumentException("expected an OpenNLP MAXENT_QN model, got " + model.getModelType());
+        }
+        Object[] data = model.getDataStructures();
+        Map<?, ?> pmap = (Map<?, ?>) data[1];
+        String[] outcomes = ((String[]) data[2]).clone();
+        int classes = outcomes.length;
+        Map<String, Integer> index = new HashMap<>(pmap.size() * 2);
+        double[] w = new double[pmap.size() * classes];
+        double[] b = new double[classes];
+        for (Map.Entry<?, ?> e : pmap.entrySet()) {
+            String predicate = (String) e.getKey();
+            Context ctx = (Context) e.getValue();
+            double[] row;
+            int base;
+            if (predicate.equals(biasPredicate)) {
+                row = b;
+                base = 0;
+            } else {
+                row = w;
+                base = index.size() * classes;
+                index.put(predicate, index.size());
+            }
+            int[] outs = ctx.getOutcomes();
+            double[] params = ctx.getParameters();
+            for (int i = 0; i < outs.length; i++) {
+                row[base + outs[i]] = params[i];
+            }
+        }
+        double[] trimmed = index.size() * classes == w.length ? w : Arrays.copyOf(w, index.size() * classes);
+        return new WeightTable(Map.copyOf(index), trimmed, b, outcomes);
     }
 
     int classes() {
-        return classes;
+        return classNames.length;
     }
 
-    /** Trains on {@code docs} (feature strings per example) with gold class indexes {@code y}. */
-    static SoftmaxModel train(List<String[]> docs, int[] y, int classes, Settings s) {
-        Map<String, Integer> index = new HashMap<>();
-        int[][] x = new int[docs.size()][];
-        for (int i = 0; i < docs.size(); i++) {
-            String[] f = docs.get(i);
-            int[] ids = new int[f.length];
-            for (int k = 0; k < f.length; k++) {
-                Integer id = index.get(f[k]);
-                if (id == null) {
-                    id = index.size();
-                    index.put(f[k], id);
-                }
-                ids[k] = id;
-            }
-            x[i] = ids;
-        }
-        int nf = index.size();
-        float[] w = new float[nf * classes];
-        int epochs = s.epochsFor(docs.size(), classes);
-        double[] b = new double[classes];
-        double scale = 1.0;
-        int n = docs.size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rnd = new SplittableRandom(s.seed());
-        double[] logits = new double[classes];
-        int[] activeIdx = new int[classes];
-        float[] activeGrad = new float[classes];
-        long t = 0;
-        long total = (long) epochs * n;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
-            for (int oi = 0; oi < n; oi++) {
-                int ex = order[oi];
-                int[] f = x[ex];
-                if (f.length == 0) {
-                    t++;
-                    continue;
-                }
-                // Linear decay to 10 % of the initial rate.
-                double lr = s.learningRate() * (1.0 - 0.9 * t / (double) total);
-                t++;
-                double v = 1.0 / Math.sqrt(f.length);
-                System.arraycopy(b, 0, logits, 0, classes);
-                for (int fid : f) {
-                    int base = fid * classes;
-                    for (int c = 0; c < classes; c++) {
-                        logits[c] += v * scale * w[base + c];
-                    }
-                }
-                softmaxInPlace(logits);
-                logits[y[ex]] -= 1.0; // gradient of the loss w.r.t. the logits
-                scale *= (1.0 - lr * s.l2());
-                if (scale < 1e-6) {
-                    for (int k = 0; k < w.length; k++) {
-                        w[k] *= (float) scale;
-                    }
-                    scale = 1.0;
-                }
-                double step = lr * v / scale;
-                // Classes the model already gives (almost) nothing need no update: skipping them
-                // halves training time with hundreds of labels and changes nothing measurable.
-                int active = 0;
-                for (int c = 0; c < classes; c++) {
-                    if (Math.abs(logits[c]) >= GRAD_EPSILON) {
-                        activeIdx[active] = c;
-                        activeGrad[active++] = (float) (step * logits[c]);
-                    }
-                }
-                for (int fid : f) {
-                    int base = fid * classes;
-                    for (int a = 0; a < active; a++) {
-                        w[base + activeIdx[a]] -= activeGrad[a];
-                    }
-                }
-                for (int c = 0; c < classes; c++) {
-                    b[c] -= lr * logits[c];
-                }
-            }
-        }
-        for (int k = 0; k < w.length; k++) {
-            w[k] *= (float) scale;
-        }
-        float[] bf = new float[classes];
-        for (int c = 0; c < classes; c++) {
-            bf[c] = (float) b[c];
-        }
-        return new SoftmaxModel(Map.copyOf(index), w, bf, classes);
+    /** Class names, index-aligned with {@link #probabilities}. */
+    String[] classNames() {
+        return classNames.clone();
     }
 
-    /** Class probabilities for a document's features (unknown features ignored). */
+    int featureCount() {
+        return featureIndex.size();
+    }
+
+    /** The value every feature of a question with {@code k} features gets in training and scoring. */
+    static float featureValue(int k) {
+        return (float) (1.0 / Math.sqrt(k));
+    }
+
+    /** Class probabilities for a question's features (unknown features ignored). */
     double[] probabilities(String[] features) {
-        double[] logits = new double[classes];
-        for (int c = 0; c < classes; c++) {
-            logits[c] = bias[c];
-        }
-        int known = 0;
-        int[] ids = new int[features.length];
+        int classes = classNames.length;
+        double[] logits = bias.clone();
+        // Unknown features still count in k: they dilute the known ones, so mostly-unknown
+        // questions look less certain.
+        double v = featureValue(features.length);
         for (String f : features) {
             Integer id = featureIndex.get(f);
             if (id != null) {
-                ids[known++] = id;
-            }
-        }
-        if (known > 0) {
-            // Same normalisation as in training, over all features of the question: unknown
-            // features dilute the known ones, so mostly-unknown questions look less certain.
-            double v = 1.0 / Math.sqrt(features.length);
-            for (int k = 0; k < known; k++) {
-                int base = ids[k] * classes;
+                int base = id * classes;
                 for (int c = 0; c < classes; c++) {
                     logits[c] += v * weights[base + c];
                 }
@@ -204,7 +126,6 @@ final class SoftmaxModel {
 
     @Override
     public String toString() {
-        return "SoftmaxModel[" + featureIndex.size() + " features, " + classes + " classes, "
-                + Arrays.hashCode(bias) + "]";
+        return "WeightTable[" + featureIndex.size() + " features, " + classNames.length + " classes]";
     }
 }
