@@ -224,10 +224,19 @@ class ProtocolTest {
             java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
             java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(server.visitorUri(), new java.net.http.WebSocket.Listener() {
+                        private final StringBuilder parts = new StringBuilder();
+
                         @Override
                         public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
                                                                               CharSequence data, boolean last) {
-                            String text = data.toString();
+                            // A frame may arrive in parts; act on whole frames only.
+                            parts.append(data);
+                            if (!last) {
+                                ws.request(1);
+                                return null;
+                            }
+                            String text = parts.toString();
+                            parts.setLength(0);
                             if (text.contains("\"type\":\"welcome\"")) {
                                 ws.sendText("{\"type\":\"send\",\"clientMsgId\":\"fast\",\"text\":\"안녕하세요\","
                                         + "\"ref\":\"fast\"}", true);
