@@ -101,11 +101,20 @@ test('transfer and note carry a ref when given one, so their errors can be told 
   ]);
 });
 
+test('rate (thumbs, csat with a comment) equals its golden frames', () => {
+  const { client, ws } = connected();
+  const thumbs = golden('c2s-rate-thumbs');
+  const csat = golden('c2s-rate-csat');
+  assert.equal(client.rate(CONV, { kind: 'thumbs', messageId: thumbs.messageId, score: 1 }), true);
+  client.rate(CONV, { kind: 'csat', score: 5, comment: `  ${csat.comment} ` });
+  assert.deepEqual(afterHello(ws), [thumbs, csat]);
+});
+
 test('every golden s2c frame reaches its event', () => {
   const { client, ws } = connected({ welcome: null });
   const seen = [];
   for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack',
-    'offer', 'offer_withdrawn', 'presence', 'alert', 'note']) {
+    'offer', 'offer_withdrawn', 'presence', 'alert', 'note', 'rated']) {
     client.on(type, (f) => seen.push([type, f]));
   }
   const names = goldenNames().filter((n) => n.startsWith('s2c-'));
@@ -129,7 +138,7 @@ test('every golden s2c frame reaches its event', () => {
 test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
     'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
-    'c2s-transfer', 'c2s-transfer-team', 'c2s-note']);
+    'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

@@ -12,6 +12,7 @@ import {
   chimesForMessage, titleCount, MutePref,
 } from './workspace.js';
 import { CannedStore, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT } from './canned.js';
+import { FeedbackBook, feedbackEl } from './visitor-info.js';
 
 const locale = pickLocale(document);
 const t = translator(locale);
@@ -87,6 +88,7 @@ function freshState() {
     notifications: new Map(), // conversationId → desktop Notification of its offer
     lastAcceptAt: 0,
     notes: new NoteBook(), // private notes per conversation (./timeline.js), never in seq logic
+    feedback: new FeedbackBook(), // what visitors rated (./visitor-info.js)
     notesLoaded: new Set(), // conversations whose notes a full sync brought on this connection
     colleagues: [], // welcome.colleagues: [{id, name}], transfer targets
     teams: [], // welcome.teams: [{id, name:{ko,en}}]
@@ -202,6 +204,7 @@ function startApp(token, user) {
   client.on('presence', onPresence);
   client.on('alert', onAlert);
   client.on('note', onNote);
+  client.on('rated', (f) => { if (S.feedback.add(f) && f.conversationId === S.active) renderChat(); });
   client.connect();
   renderChat();
 }
@@ -1405,6 +1408,7 @@ function renderChat() {
         c.locale ? h('span', { class: 'locale' }, c.locale.toUpperCase()) : null)),
     h('div', { class: 'chat-actions' }, actions)),
   notice ? h('p', { class: 'notice', role: 'note' }, notice) : null,
+  feedbackEl(t, S.feedback.summary(id)),
   list,
   h('div', { class: 'typing', testid: 'visitor-typing', hidden: true, 'aria-live': 'polite' }),
   h('form', {

@@ -290,6 +290,7 @@ export class SodamClient {
       case 'presence':
       case 'alert':
       case 'note':
+      case 'rated':
         return this._emit(frame.type, frame);
       default:
         return undefined; // unknown pushes are ignored so newer servers do not break older widgets
@@ -626,6 +627,20 @@ export class SodamClient {
    */
   note(conversationId, text, { ref } = {}) {
     const frame = { type: 'note', conversationId, text };
+    if (ref) frame.ref = ref;
+    return this._sendFrame(frame);
+  }
+
+  /**
+   * Visitor feedback: rate(conversationId, { kind: 'thumbs', messageId, score: 1|0 }) on a bot answer,
+   * or { kind: 'csat', score: 1..5, comment } / { kind: 'nps', score: 0..10, comment } once resolved.
+   * The server answers with a `rated` push (or an `error` carrying `ref`).
+   */
+  rate(conversationId, { kind, messageId, score, comment, ref } = {}) {
+    const frame = { type: 'rate', conversationId, kind };
+    if (messageId) frame.messageId = messageId;
+    frame.score = score;
+    if (comment && String(comment).trim()) frame.comment = String(comment).trim();
     if (ref) frame.ref = ref;
     return this._sendFrame(frame);
   }

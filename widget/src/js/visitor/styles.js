@@ -211,6 +211,56 @@ button { font: inherit; cursor: pointer; }
 .chip:hover { background: var(--accent-soft); }
 .chip--action { background: var(--accent); color: #fff; }
 .chip--action:hover { background: var(--accent-hover); }
+.chip--submit { margin-top: 8px; background: var(--accent); color: #fff; }
+.chip--submit:disabled { opacity: 0.5; cursor: default; }
+
+.thumbs { display: flex; align-items: center; gap: 4px; margin: 4px 4px 0; color: var(--muted); font-size: 12px; }
+.thumb {
+  min-width: 32px;
+  min-height: 28px;
+  padding: 2px 6px;
+  border: 1px solid var(--border);
+  border-radius: 999px;
+  background: var(--surface);
+  font-size: 14px;
+  line-height: 1;
+}
+.thumb[aria-pressed="true"] { border-color: var(--accent); background: var(--accent-soft); }
+.csat {
+  align-self: stretch;
+  margin: 8px 0;
+  padding: 12px;
+  border: 1px solid var(--border);
+  border-radius: 12px;
+  background: var(--surface);
+  list-style: none;
+}
+.csat-q { margin: 0 0 8px; font-weight: 600; }
+.csat-thanks { margin: 0; color: var(--accent); font-weight: 600; text-align: center; }
+.scores { display: flex; flex-wrap: wrap; gap: 4px; }
+.score {
+  min-width: 32px;
+  min-height: 32px;
+  border: 1px solid var(--border);
+  border-radius: 8px;
+  background: var(--surface);
+  color: var(--muted);
+  font-size: 18px;
+}
+.score--nps { font-size: 13px; }
+.score[aria-pressed="true"] { border-color: var(--accent); background: var(--accent); color: #fff; }
+.nps-ends { display: flex; justify-content: space-between; margin: 4px 0 0; color: var(--muted); font-size: 11px; }
+.comment {
+  display: block;
+  width: 100%;
+  margin-top: 8px;
+  padding: 6px 8px;
+  border: 1px solid var(--border);
+  border-radius: 8px;
+  font: inherit;
+  font-size: 13px;
+  resize: vertical;
+}
 /* The in-message handoff offer is moot once a person is on the way. */
 .root:is([data-state="queued"], [data-state="assigned"]) .chip--action { display: none; }
 

@@ -12,6 +12,7 @@ import { TabLock } from '../protocol/tablock.js';
 import { pickLocale, translator, queueStatusText } from '../i18n.js';
 import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '../dom.js';
 import { WIDGET_CSS } from './styles.js';
+import { wantsThumbs, thumbsRow, markThumbs, SatisfactionCard } from './feedback.js';
 import { HistoryMark, countsAsUnread, shouldChime, claimChime, blinkTitle, TitleBlinker } from './notify.js';
 
 const TYPING_REFRESH_MS = 3000; // re-announce "typing" at most this often
@@ -98,6 +99,10 @@ class VisitorWidget {
     this.blinker = new TitleBlinker();
     this.byKey = new Map(); // `${conversationId}:${seq}` → <li>, so a message is never drawn twice
     this.byClientMsgId = new Map(); // our own sends until their message frame arrives
+    this.thumbs = new Map(); // bot messageId → its 👍/👎 row
+    this.ratedThumbs = new Map(); // bot messageId → score, for rows drawn after their rating arrived
+    this.csat = null; // the satisfaction card of the last resolved conversation
+    this.settings = {}; // the site's settings from the server (nps question, …)
     this.listeners = new Map(API_EVENTS.map((type) => [type, new Set()]));
     this.api = Object.freeze({
       open: () => this.open(),
@@ -168,8 +173,9 @@ class VisitorWidget {
     this.root.lang = next;
     for (const el of this.host.shadowRoot.querySelectorAll('*')) {
       for (const { name, value } of [...el.attributes]) {
-        if (name === 'data-i18n') el.textContent = this.t(value);
-        else if (name.startsWith('data-i18n-')) el.setAttribute(name.slice('data-i18n-'.length), this.t(value));
+        const vars = el.dataset.n != null ? { n: el.dataset.n } : undefined;
+        if (name === 'data-i18n') el.textContent = this.t(value, vars);
+        else if (name.startsWith('data-i18n-')) el.setAttribute(name.slice('data-i18n-'.length), this.t(value, vars));
       }
     }
     this.updateLauncher();
@@ -367,6 +373,7 @@ class VisitorWidget {
     c.on('status', (s) => { if (this.follows(s.conversationId)) this.applyStatus(s); });
     c.on('typing', (f) => this.onRemoteTyping(f));
     c.on('error', (e) => this.onError(e));
+    c.on('rated', (r) => this.onRated(r));
   }
 
   /** The banner shows while the client is not welcomed: "연결이 끊겼어요. 다시 연결하는 중…". */
@@ -511,7 +518,42 @@ class VisitorWidget {
     else if (state === 'assigned') text = agent?.name ? this.t('widget.assigned', { name: agent.name }) : '';
     else if (state === 'resolved') text = this.t('widget.resolved');
     this.statusEl.textContent = text;
+    if (state === 'resolved') this.askSatisfaction();
     if (state !== 'assigned') this.hideRemoteTyping();
+  }
+
+  // ---- feedback -----------------------------------------------------------------------------
+
+  rate(messageId, score) {
+    if (!this.conversationId) return;
+    this.client.rate(this.conversationId, { kind: 'thumbs', messageId, score });
+  }
+
+  /** The satisfaction card, once per resolved conversation we show. */
+  askSatisfaction() {
+    const id = this.conversationId;
+    if (!id || this.csat?.conversationId === id) return;
+    this.csat?.el.remove();
+    const nps = this.settings.nps?.enabled
+      ? { question: this.settings.nps.question?.[this.locale] || null }
+      : null;
+    this.csat = new SatisfactionCard({
+      t: (key, vars) => this.t(key, vars), conversationId: id, nps,
+      send: (kind, score, comment) => this.client.rate(id, { kind, score, comment }),
+    });
+    this.list.append(this.csat.el);
+    if (isNearBottom(this.list, 200)) scrollToBottom(this.list);
+  }
+
+  onRated(r) {
+    if (r.conversationId !== this.conversationId) return;
+    if (r.kind === 'thumbs') {
+      this.ratedThumbs.set(r.messageId, r.score);
+      const row = this.thumbs.get(r.messageId);
+      if (row) markThumbs(row, r.score);
+    } else if (this.csat?.conversationId === r.conversationId && !this.csat.done(r.kind)) {
+      this.csat.el.remove();
+    }
   }
 
   onRemoteTyping(f) {
@@ -570,6 +612,12 @@ class VisitorWidget {
       li.append(h('div', { class: 'chips', role: 'group', ...ta(this.t, 'aria-label', 'widget.suggestions') }, chips));
     }
     if (kind !== 'system') li.append(h('time', { class: 'meta', datetime: m.ts }, formatTime(m.ts)));
+    if (wantsThumbs(m)) {
+      const row = thumbsRow(this.t, m.messageId, (score) => this.rate(m.messageId, score));
+      this.thumbs.set(m.messageId, row);
+      if (this.ratedThumbs.has(m.messageId)) markThumbs(row, this.ratedThumbs.get(m.messageId));
+      li.append(row);
+    }
     return li;
   }
 
@@ -581,7 +629,9 @@ class VisitorWidget {
   /** Delivered messages go above our still-pending ones, which always sit at the bottom. */
   insert(li) {
     const firstPending = [...this.list.querySelectorAll('[data-pending]')].find((el) => el !== li) ?? null;
-    this.list.insertBefore(li, firstPending);
+    // The satisfaction card stays below the resolved conversation's last messages.
+    const card = this.csat?.el.isConnected && this.csat.conversationId === li.dataset.conversationId ? this.csat.el : null;
+    this.list.insertBefore(li, firstPending ?? card);
   }
 
   drawPending(text, clientMsgId) {

@@ -115,7 +115,8 @@ public final class SodamServer implements AutoCloseable {
             sites.refresh();
             maintenance.scheduleWithFixedDelay(sites::refresh, 30, 30, TimeUnit.SECONDS);
             String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
-            AdminApi admin = new AdminApi(auth, new FaqService(service, store, bot, clock, ids), bot, blocking);
+            AdminApi admin = new AdminApi(auth, new FaqService(service, store, bot, clock, ids), bot, blocking,
+                    store);
             HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
                     blocking, admin);
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(

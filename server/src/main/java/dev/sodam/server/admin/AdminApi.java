@@ -8,7 +8,9 @@ import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.HttpResponses;
 import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Feedback;
 import dev.sodam.server.store.FaqRevision;
+import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoredFaq;
 import dev.sodam.server.util.Json;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,12 +46,19 @@ public final class AdminApi {
     private final FaqService faq;
     private final BotEngine bot;
     private final Executor blocking;
+    /** For the read-only endpoints (feedback); null serves none of them. */
+    private final Store store;
 
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking) {
+        this(auth, faq, bot, blocking, null);
+    }
+
+    public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store) {
         this.auth = auth;
         this.faq = faq;
         this.bot = bot;
         this.blocking = blocking;
+        this.store = store;
     }
 
     /** One request to an endpoint, once the caller is known to be an admin. */
@@ -173,6 +182,9 @@ public final class AdminApi {
             }
             return null;
         }
+        if (first.equals("feedback") && parts.size() == 1 && store != null) {
+            return Map.of(HttpMethod.GET, this::feedback);
+        }
         if (first.equals("bot") && parts.size() == 2) {
             if (parts.get(1).equals("status")) {
                 return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(bot.status())));
@@ -269,6 +281,65 @@ public final class AdminApi {
     private CompletableFuture<Answer> restore(Call call, String id) {
         long version = version(call.body().get("version"), "version");
         return faq.restore(call.admin(), id, version).thenApply(restored -> Answer.ok(entryJson(restored)));
+    }
+
+    /** Stored visitor feedback, newest first, filtered by site, conversation, kind and time (docs/admin.md). */
+    private CompletableFuture<Answer> feedback(Call call) {
+        String kindParam = call.param("kind");
+        Feedback.Kind kind = kindParam == null || kindParam.isBlank() ? null : Feedback.Kind.fromWire(kindParam);
+        if (kindParam != null && !kindParam.isBlank() && kind == null) {
+            throw bad("query parameter 'kind' must be thumbs, csat or nps");
+        }
+        java.time.Instant from = instantParam(call, "from");
+        java.time.Instant to = instantParam(call, "to");
+        int limit = 500;
+        String limitParam = call.param("limit");
+        if (limitParam != null) {
+            try {
+                limit = Integer.parseInt(limitParam);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > 5000) {
+                throw bad("query parameter 'limit' must be a whole number from 1 to 5000");
+            }
+        }
+        int max = limit;
+        List<Feedback> found = store.read(tx -> tx.feedbackSearch(blankToNull(call.param("site")),
+                blankToNull(call.param("conversationId")), kind, from, to, max));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("feedback", found.stream().map(AdminApi::feedbackJson).toList());
+        body.put("total", found.size());
+        return sync(() -> Answer.ok(body));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static java.time.Instant instantParam(Call call, String name) {
+        String value = blankToNull(call.param(name));
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw bad("query parameter '" + name + "' must be an ISO-8601 UTC time such as 2026-11-22T00:00:00Z");
+        }
+    }
+
+    static Map<String, Object> feedbackJson(Feedback f) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", f.id());
+        json.put("siteId", f.siteId());
+        json.put("conversationId", f.conversationId());
+        json.put("messageId", f.messageId());
+        json.put("kind", f.kind().wire());
+        json.put("score", f.score());
+        json.put("comment", f.comment());
+        json.put("createdAt", f.createdAt().toString());
+        return json;
     }
 
     // ------------------------------------------------------------------ JSON in and out

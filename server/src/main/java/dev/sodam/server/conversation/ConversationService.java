@@ -12,6 +12,7 @@ import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Note;
 import dev.sodam.server.model.Suggestion;
@@ -180,17 +181,21 @@ public final class ConversationService implements AutoCloseable {
             Conversation open = tx.openConversationOf(visitor.id()).orElse(null);
             int position = open == null ? 0 : queuePosition(tx, open);
             List<Message> replay = List.of();
+            List<Feedback> feedback = List.of();
             boolean resumeNotFound = false;
             if (resumeConversationId != null) {
                 Optional<Conversation> resumed = tx.conversation(resumeConversationId)
                         .filter(c -> c.visitorId().equals(visitor.id()));
                 if (resumed.isPresent()) {
                     replay = tx.messagesAfter(resumeConversationId, resumeAfterSeq, MAX_REPLAY);
+                    // A page load replays everything: the visitor's earlier ratings come along.
+                    feedback = resumeAfterSeq == 0 ? tx.feedback(resumeConversationId) : List.of();
                 } else {
                     resumeNotFound = true;
                 }
             }
-            return new Effect<>(new Results.VisitorHello(visitor, token, open, position, replay, resumeNotFound),
+            return new Effect<>(new Results.VisitorHello(visitor, token, open, position, replay, resumeNotFound,
+                    feedback),
                     List.of());
         }, reply);
     }
@@ -608,8 +613,38 @@ public final class ConversationService implements AutoCloseable {
             Conversation conversation = entitled(tx, caller, requireId(conversationId), true);
             // A full sync by an agent also brings the private notes; visitors never get them.
             List<Note> notes = caller instanceof AgentPrincipal && afterSeq == 0 ? tx.notes(conversation.id()) : List.of();
+            // A full sync also brings the feedback given so far (the visitor's own, for their tabs).
+            List<Feedback> feedback = afterSeq == 0 ? tx.feedback(conversation.id()) : List.of();
             return new Effect<>(new Results.Synced(conversation,
-                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY), notes), List.of());
+                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY), notes, feedback), List.of());
+        }, reply);
+    }
+
+    /**
+     * Stores a visitor's feedback on their own conversation. 👍/👎 is for a bot answer of that
+     * conversation; CSAT and NPS once it is resolved. Rating the same thing again replaces the
+     * earlier answer.
+     */
+    public void rate(VisitorPrincipal visitor, String conversationId, Feedback.Kind kind, String messageId, int score,
+                     String comment, Reply<Feedback> reply) {
+        submit(tx -> {
+            Conversation conversation = ownedBy(tx, visitor.visitor(), requireId(conversationId));
+            if (kind == Feedback.Kind.THUMBS) {
+                Message answer = tx.message(conversation.id(), messageId)
+                        .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such message"));
+                if (answer.from().kind() != Author.Kind.BOT) {
+                    throw new ChatException(ErrorCode.BAD_REQUEST, "only bot answers get 👍/👎");
+                }
+            } else if (conversation.state() != ConversationState.RESOLVED) {
+                throw new ChatException(ErrorCode.CONFLICT, kind.wire() + " is asked once the conversation is resolved");
+            }
+            if (!kind.allows(score)) {
+                throw new ChatException(ErrorCode.BAD_REQUEST, "score out of range for " + kind.wire());
+            }
+            Feedback feedback = new Feedback(ids.next("fb_"), conversation.siteId(), conversation.id(),
+                    kind == Feedback.Kind.THUMBS ? messageId : null, kind, score, comment, clock.instant());
+            tx.putFeedback(feedback);
+            return new Effect<>(feedback, List.of(new ChatEvent.FeedbackGiven(conversation, feedback)));
         }, reply);
     }
 

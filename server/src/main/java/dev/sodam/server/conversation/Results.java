@@ -17,7 +17,12 @@ public final class Results {
      * the resume named a conversation that is not this visitor's.
      */
     public record VisitorHello(Visitor visitor, String visitorToken, Conversation open, int queuePosition,
-                               List<Message> replay, boolean resumeNotFound) {
+                               List<Message> replay, boolean resumeNotFound,
+                               List<dev.sodam.server.model.Feedback> feedback) {
+        public VisitorHello(Visitor visitor, String visitorToken, Conversation open, int queuePosition,
+                            List<Message> replay, boolean resumeNotFound) {
+            this(visitor, visitorToken, open, queuePosition, replay, resumeNotFound, List.of());
+        }
     }
 
     /** An agent said hello: the queue (longest waiting first) and the agent's assigned conversations. */
@@ -29,7 +34,14 @@ public final class Results {
     public record Posted(Conversation conversation, Message message, boolean duplicate) {
     }
 
-    /** Messages of a conversation after a seq, in order, and (for agents, on a full sync) its private notes. */
-    public record Synced(Conversation conversation, List<Message> messages, List<dev.sodam.server.model.Note> notes) {
+    /**
+     * Messages of a conversation after a seq, in order, and on a full sync its feedback and (for
+     * agents) its private notes.
+     */
+    public record Synced(Conversation conversation, List<Message> messages, List<dev.sodam.server.model.Note> notes,
+                         List<dev.sodam.server.model.Feedback> feedback) {
+        public Synced(Conversation conversation, List<Message> messages, List<dev.sodam.server.model.Note> notes) {
+            this(conversation, messages, notes, List.of());
+        }
     }
 }

@@ -58,6 +58,17 @@ public final class DeliveryListener implements ChatEventListener {
                     s.sendJson(json);
                 }
             }
+        } else if (event instanceof ChatEvent.FeedbackGiven given) {
+            // The visitor's tabs (so all show the same rating), the conversation's agent and admins.
+            Conversation c = given.conversation();
+            String json = Frames.toJson(Frames.rated(given.feedback()));
+            sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
+            for (Session s : sessions.allAgents()) {
+                Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
+                if (agent.isAdmin() || agent.agent().id().equals(c.agentId())) {
+                    s.sendJson(json);
+                }
+            }
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             requeued.conversations().forEach(c ->
                     toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0))));

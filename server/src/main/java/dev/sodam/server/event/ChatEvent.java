@@ -49,6 +49,10 @@ public sealed interface ChatEvent {
         }
     }
 
+    /** A visitor rated a bot answer, the chat or the site (stored in {@code feedback}). */
+    record FeedbackGiven(Conversation conversation, dev.sodam.server.model.Feedback feedback) implements ChatEvent {
+    }
+
     /** Someone started or stopped typing (relayed, not stored). */
     record TypingChanged(Conversation conversation, Author from, boolean on) implements ChatEvent {
     }

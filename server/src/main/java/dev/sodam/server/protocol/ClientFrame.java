@@ -50,4 +50,12 @@ public sealed interface ClientFrame {
     /** An agent sets their presence: {@code online}, {@code away} or {@code offline}. */
     record Presence(String ref, String status) implements ClientFrame {
     }
+
+    /**
+     * A visitor's feedback: {@code kind} thumbs (score 1/0 on the bot answer {@code messageId}), csat
+     * (1..5) or nps (0..10), with an optional comment.
+     */
+    record Rate(String ref, String conversationId, String kind, String messageId, int score, String comment)
+            implements ClientFrame {
+    }
 }

@@ -3,6 +3,7 @@ package dev.sodam.server.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.model.Feedback;
 import dev.sodam.server.util.Json;
 import java.util.Set;
 
@@ -56,6 +57,7 @@ public final class FrameDecoder {
                     optionalText(node, "note", ref));
             case "note" -> new ClientFrame.Note(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
                     requiredText(node, "text", ref));
+            case "rate" -> rate(node, ref);
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
         };
     }
@@ -98,6 +100,36 @@ public final class FrameDecoder {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'status' must be online, away or offline", ref);
         }
         return new ClientFrame.Presence(ref, status);
+    }
+
+    private ClientFrame rate(JsonNode node, String ref) {
+        String conversationId = requiredString(node, "conversationId", MAX_ID_CHARS, ref);
+        String kindName = requiredString(node, "kind", 16, ref);
+        Feedback.Kind kind = Feedback.Kind.fromWire(kindName);
+        if (kind == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'kind' must be thumbs, csat or nps", ref);
+        }
+        String messageId = optionalString(node, "messageId", MAX_ID_CHARS, ref);
+        if (kind == Feedback.Kind.THUMBS && messageId == null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'messageId' is required for thumbs", ref);
+        }
+        if (kind != Feedback.Kind.THUMBS && messageId != null) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'messageId' is only for thumbs", ref);
+        }
+        JsonNode score = node.get("score");
+        if (score == null || !score.isIntegralNumber() || !score.canConvertToInt() || !kind.allows(score.intValue())) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'score' must be a whole number from "
+                    + kind.min() + " to " + kind.max() + " for " + kind.wire(), ref);
+        }
+        String comment = optionalText(node, "comment", ref);
+        if (comment != null && comment.isBlank()) {
+            comment = null;
+        }
+        if (comment != null && kind == Feedback.Kind.THUMBS) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'comment' is only for csat and nps", ref);
+        }
+        return new ClientFrame.Rate(ref, conversationId, kind.wire(), messageId, score.intValue(),
+                comment == null ? null : comment.strip());
     }
 
     private ClientFrame send(JsonNode node, String ref) {

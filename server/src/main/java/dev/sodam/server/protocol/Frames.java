@@ -41,6 +41,11 @@ public final class Frames {
         return new ServerFrame.NoteFrame(n.conversationId(), n.id(), from(n.from()), n.text(), n.ts().toString());
     }
 
+    public static ServerFrame.Rated rated(dev.sodam.server.model.Feedback f) {
+        return new ServerFrame.Rated(f.conversationId(), f.id(), f.kind().wire(), f.messageId(), f.score(), f.comment(),
+                f.createdAt().toString());
+    }
+
     public static ServerFrame.Ack ack(Message m) {
         return new ServerFrame.Ack(m.clientMsgId(), m.conversationId(), m.seq(), m.id());
     }

@@ -156,6 +156,17 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** Stored visitor feedback (to the visitor's tabs, the conversation's agent and admins). */
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"type", "conversationId", "feedbackId", "kind", "messageId", "score", "comment", "ts"})
+    record Rated(String conversationId, String feedbackId, String kind, String messageId, int score, String comment,
+                 String ts) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "rated";
+        }
+    }
+
     /** Something supervisors must act on, such as a conversation no agent accepted. */
     @JsonPropertyOrder({"type", "code", "conversationId", "message"})
     record Alert(String code, String conversationId, String message) implements ServerFrame {

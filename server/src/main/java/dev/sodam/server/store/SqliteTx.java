@@ -8,6 +8,7 @@ import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Note;
 import dev.sodam.server.model.Site;
@@ -374,6 +375,74 @@ final class SqliteTx implements StoreTx {
                 + "WHERE conversation_id = ? ORDER BY created_at, id", s -> s.setString(1, conversationId),
                 rs -> new Note(rs.getString(1), rs.getString(2),
                         new Author(Author.Kind.AGENT, rs.getString(3), rs.getString(4)), rs.getString(5), instant(rs, 6)));
+    }
+
+    // ---- feedback
+
+    private static final String FEEDBACK_COLUMNS =
+            "id, site_id, conversation_id, message_id, kind, score, comment, created_at FROM feedback ";
+
+    private static Feedback feedbackRow(ResultSet rs) throws SQLException {
+        return new Feedback(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                Feedback.Kind.fromWire(rs.getString(5)), rs.getInt(6), rs.getString(7), instant(rs, 8));
+    }
+
+    @Override
+    public void putFeedback(Feedback f) {
+        update("DELETE FROM feedback WHERE conversation_id = ? AND kind = ? AND message_id IS ?", s -> {
+            s.setString(1, f.conversationId());
+            s.setString(2, f.kind().wire());
+            s.setString(3, f.messageId());
+        });
+        update("INSERT INTO feedback(id, site_id, conversation_id, message_id, kind, score, comment, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, f.id());
+                    s.setString(2, f.siteId());
+                    s.setString(3, f.conversationId());
+                    s.setString(4, f.messageId());
+                    s.setString(5, f.kind().wire());
+                    s.setInt(6, f.score());
+                    s.setString(7, f.comment());
+                    s.setLong(8, f.createdAt().toEpochMilli());
+                });
+    }
+
+    @Override
+    public List<Feedback> feedback(String conversationId) {
+        return query("SELECT " + FEEDBACK_COLUMNS + "WHERE conversation_id = ? ORDER BY created_at, id",
+                s -> s.setString(1, conversationId), SqliteTx::feedbackRow);
+    }
+
+    @Override
+    public List<Feedback> feedbackSearch(String siteId, String conversationId, Feedback.Kind kind, Instant from,
+                                         Instant to, int limit) {
+        return query("SELECT " + FEEDBACK_COLUMNS + "WHERE (?1 IS NULL OR site_id = ?1) "
+                + "AND (?2 IS NULL OR conversation_id = ?2) AND (?3 IS NULL OR kind = ?3) "
+                + "AND (?4 IS NULL OR created_at >= ?4) AND (?5 IS NULL OR created_at < ?5) "
+                + "ORDER BY created_at DESC, id DESC LIMIT ?6", s -> {
+                    s.setString(1, siteId);
+                    s.setString(2, conversationId);
+                    s.setString(3, kind == null ? null : kind.wire());
+                    if (from == null) {
+                        s.setNull(4, Types.INTEGER);
+                    } else {
+                        s.setLong(4, from.toEpochMilli());
+                    }
+                    if (to == null) {
+                        s.setNull(5, Types.INTEGER);
+                    } else {
+                        s.setLong(5, to.toEpochMilli());
+                    }
+                    s.setInt(6, limit);
+                }, SqliteTx::feedbackRow);
+    }
+
+    @Override
+    public Optional<Message> message(String conversationId, String messageId) {
+        return one("SELECT " + MESSAGE_COLUMNS + "WHERE conversation_id = ? AND id = ?", s -> {
+            s.setString(1, conversationId);
+            s.setString(2, messageId);
+        }, SqliteTx::messageRow);
     }
 
     // ---- messages

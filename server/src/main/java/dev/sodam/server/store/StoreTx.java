@@ -61,6 +61,25 @@ public interface StoreTx {
 
     List<dev.sodam.server.model.Note> notes(String conversationId);
 
+    // ---- feedback (V15)
+
+    /** Stores feedback, replacing the earlier row of the same conversation, kind and message. */
+    void putFeedback(dev.sodam.server.model.Feedback feedback);
+
+    /** A conversation's feedback, oldest first. */
+    List<dev.sodam.server.model.Feedback> feedback(String conversationId);
+
+    /**
+     * Feedback matching every given filter (null = any), newest first, at most {@code limit}:
+     * site, conversation, kind, and a time window [from, to).
+     */
+    List<dev.sodam.server.model.Feedback> feedbackSearch(String siteId, String conversationId,
+                                                         dev.sodam.server.model.Feedback.Kind kind, Instant from,
+                                                         Instant to, int limit);
+
+    /** The message with this id in this conversation. */
+    Optional<Message> message(String conversationId, String messageId);
+
     Optional<Message> messageByClientMsgId(String conversationId, String clientMsgId);
 
     void insertMessage(Message message);

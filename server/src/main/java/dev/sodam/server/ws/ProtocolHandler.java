@@ -12,6 +12,7 @@ import dev.sodam.server.conversation.Results;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.ChatEvent.HandoffReason;
 import dev.sodam.server.event.ChatEvent.Presence;
+import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.net.ChannelAttributes;
 import dev.sodam.server.protocol.ClientFrame;
@@ -97,6 +98,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             service.sync(principal, sync.conversationId(), sync.afterSeq(), reply(channel, sync.ref(), synced -> {
                 synced.messages().forEach(m -> current.send(Frames.message(m)));
                 synced.notes().forEach(n -> current.send(Frames.note(n)));
+                synced.feedback().forEach(f -> current.send(Frames.rated(f)));
             }));
         } else if (frame instanceof ClientFrame.Typing typing) {
             service.typing(principal, typing.conversationId(), typing.on(), reply(channel, typing.ref(), c -> { }));
@@ -134,6 +136,13 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only agents have a presence", presence.ref());
             }
+        } else if (frame instanceof ClientFrame.Rate rate) {
+            if (principal instanceof VisitorPrincipal visitor) {
+                service.rate(visitor, rate.conversationId(), Feedback.Kind.fromWire(rate.kind()), rate.messageId(),
+                        rate.score(), rate.comment(), reply(channel, rate.ref(), f -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only visitors rate", rate.ref());
+            }
         } else if (frame instanceof ClientFrame.Resolve resolve) {
             if (principal instanceof AgentPrincipal agent) {
                 service.resolve(agent, resolve.conversationId(), reply(channel, resolve.ref(), c -> { }));
@@ -167,6 +176,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         for (Message message : welcome.replay()) {
                             created.send(Frames.message(message));
                         }
+                        welcome.feedback().forEach(f -> created.send(Frames.rated(f)));
                         if (welcome.resumeNotFound()) {
                             created.send(Frames.error(ErrorCode.NOT_FOUND, "no such conversation to resume", hello.ref()));
                         }

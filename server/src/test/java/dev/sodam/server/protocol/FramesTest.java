@@ -40,6 +40,14 @@ class FramesTest {
     }
 
     @Test
+    void feedbackBecomesTheRatedFrame() throws Exception {
+        dev.sodam.server.model.Feedback thumbs = new dev.sodam.server.model.Feedback("fb_01jd7k3m9w", "demo", CV,
+                "m_01jd7k3m9r", dev.sodam.server.model.Feedback.Kind.THUMBS, 1, null,
+                Instant.parse("2026-11-22T10:00:03Z"));
+        assertGolden(Frames.rated(thumbs), "s2c-rated.json");
+    }
+
+    @Test
     void visitorMessageAndItsAck() throws Exception {
         Message m = new Message("m_01jd7k3m9q", CV, 1, "c-1", VISITOR, "배송 언제 와요?", T0, null, null);
         assertGolden(Frames.message(m), "s2c-message-visitor.json");

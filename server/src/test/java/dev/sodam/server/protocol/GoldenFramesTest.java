@@ -50,7 +50,9 @@ class GoldenFramesTest {
             Map.entry("c2s-decline.json", new ClientFrame.Decline(null, CV)),
             Map.entry("c2s-transfer.json", new ClientFrame.Transfer(null, CV, "ag_2", null, "주문번호 1234, 환불 요청 중")),
             Map.entry("c2s-transfer-team.json", new ClientFrame.Transfer(null, CV, null, "payment", null)),
-            Map.entry("c2s-note.json", new ClientFrame.Note(null, CV, "단골 고객, 지난주에도 배송 지연 문의")));
+            Map.entry("c2s-note.json", new ClientFrame.Note(null, CV, "단골 고객, 지난주에도 배송 지연 문의")),
+            Map.entry("c2s-rate-thumbs.json", new ClientFrame.Rate(null, CV, "thumbs", "m_01jd7k3m9r", 1, null)),
+            Map.entry("c2s-rate-csat.json", new ClientFrame.Rate(null, CV, "csat", null, 5, "빠르고 친절했어요")));
 
     /** The Java record each golden server frame is the serialisation of. */
     private static final Map<String, ServerFrame> SERVER_FRAMES = Map.ofEntries(
@@ -84,6 +86,8 @@ class GoldenFramesTest {
                             new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null, null))),
             Map.entry("s2c-note.json", new ServerFrame.NoteFrame(CV, "n_01jd7k3m9v", AGENT,
                     "단골 고객, 지난주에도 배송 지연 문의", "2026-11-22T10:02:00Z")),
+            Map.entry("s2c-rated.json", new ServerFrame.Rated(CV, "fb_01jd7k3m9w", "thumbs", "m_01jd7k3m9r", 1, null,
+                    "2026-11-22T10:00:03Z")),
             Map.entry("s2c-offer-withdrawn.json", new ServerFrame.OfferWithdrawn(CV, "timeout")),
             Map.entry("s2c-presence.json", new ServerFrame.PresenceFrame(new ServerFrame.Person("ag_1", "김소담"),
                     "online", 2, 3)),
