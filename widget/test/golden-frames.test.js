@@ -91,6 +91,14 @@ test('transfer (to an agent, to a team) and note equal their golden frames', () 
   assert.deepEqual(afterHello(ws), [toAgent, toTeam, golden('c2s-note')]);
 });
 
+test('page (the visitor\'s widget reports where it is) equals its golden frame', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-visitor'), welcome: golden('s2c-welcome-visitor') });
+  const page = golden('c2s-page');
+  assert.equal(client.page(page.url, page.title), true);
+  assert.equal(client.page('javascript:alert(1)', 'x'), false, 'only http(s) pages are reported');
+  assert.deepEqual(afterHello(ws), [page]);
+});
+
 test('transfer and note carry a ref when given one, so their errors can be told apart', () => {
   const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
   client.transfer(CONV, { toTeamId: 'payment', ref: 'transfer:1' });
@@ -138,7 +146,8 @@ test('every golden s2c frame reaches its event', () => {
 test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
     'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
-    'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat']);
+    'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat',
+    'c2s-page']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

@@ -13,6 +13,7 @@ import {
 } from './workspace.js';
 import { CannedStore, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT } from './canned.js';
 import { FeedbackBook, feedbackEl } from './visitor-info.js';
+import { ContextCache, percent, bestCandidate, insertDraft, pageLabel } from './context.js';
 
 const locale = pickLocale(document);
 const t = translator(locale);
@@ -98,6 +99,7 @@ function freshState() {
     noteMode: new Set(), // conversations whose reply box writes private notes
     dialog: null, // {kind:'transfer'|'canned', el, conversationId}
     canned: null, // the "/" list under the reply box: {conversationId, items, index}
+    context: new ContextCache(), // context packets beside the chats (./context.js)
   };
 }
 
@@ -1131,6 +1133,115 @@ function toast(message) {
   toast.timer = setTimeout(() => { ui.toast.hidden = true; }, 4000);
 }
 
+// ---- context packet -------------------------------------------------------------------------
+
+/** Fetch the chat's context packet (bot decision, FAQ candidates, pages, earlier chats) unless fresh. */
+async function loadContext(id) {
+  const token = session.token();
+  if (!id || !token || !S.context.stale(id)) return;
+  const cache = S.context; // a logout meanwhile replaces it: the answer is dropped
+  cache.loading(id);
+  try {
+    const response = await fetch(`/api/workspace/conversations/${encodeURIComponent(id)}/context`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const body = await response.json().catch(() => null);
+    if (response.ok && body) cache.loaded(id, body);
+    else cache.failed(id, body?.code ?? response.status);
+  } catch {
+    cache.failed(id, 'network');
+  }
+  if (cache === S.context && id === S.active) renderContext();
+}
+
+/** One click: the best FAQ answer goes into the reply box as a draft, never sent by itself. */
+function insertAnswer(id, answer) {
+  const input = ui.chatSlot.querySelector(`[data-testid="reply-input"][data-conversation-id="${CSS.escape(id)}"]`);
+  if (input && !input.disabled) {
+    input.value = insertDraft(input.value, answer);
+    S.drafts.set(id, input.value);
+    if (S.canned) closeCanned();
+    autoGrow(input, 160);
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+    return;
+  }
+  // Not ours yet (queued, offered): the draft waits in the box for when it is.
+  S.drafts.set(id, insertDraft(S.drafts.get(id), answer));
+  toast(t('console.context.draftKept'));
+}
+
+function renderContext() {
+  const aside = ui.chatSlot.querySelector('[data-testid="context-panel"]');
+  if (!aside) return;
+  const id = aside.dataset.conversationId;
+  const entry = S.context.get(id);
+  const p = entry?.packet;
+  const title = h('h2', { class: 'context-title' }, t('console.context.title'));
+  if (!p) {
+    aside.dataset.state = entry?.error ? 'error' : 'loading';
+    aside.replaceChildren(title, h('p', { class: 'context-empty' },
+      t(entry?.error ? 'console.context.failed' : 'console.context.loading')));
+    return;
+  }
+  aside.dataset.state = 'ready';
+  const section = (key, ...children) => h('section', { class: 'context-section' },
+    h('h3', {}, t(key)), ...children);
+  const best = bestCandidate(p);
+  const urgency = p.urgency ?? {};
+  const bot = p.bot;
+  aside.replaceChildren(title,
+    h('p', { class: 'context-signals' },
+      urgency.urgent ? h('span', { class: 'badge-urgent', testid: 'context-urgent' }, t('console.context.urgent')) : null,
+      h('span', { class: `sentiment sentiment--${urgency.sentiment ?? 'neutral'}`, testid: 'context-sentiment',
+        dataset: { sentiment: urgency.sentiment ?? 'neutral' } },
+      t(`console.context.sentiment.${urgency.sentiment === 'negative' ? 'negative' : 'neutral'}`)),
+      urgency.botMisses ? h('span', { class: 'context-misses' }, t('console.context.botMisses', { n: urgency.botMisses })) : null),
+    section('console.context.bot', bot
+      ? h('p', { class: 'context-intent', testid: 'context-intent', dataset: { intent: bot.intent ?? '', decision: bot.decision } },
+        h('span', { class: 'decision' }, t(`console.context.decision.${bot.decision === 'answer' || bot.decision === 'clarify' ? bot.decision : 'handoff'}`)),
+        ' · ', h('code', {}, bot.intent ?? t('console.context.noIntent')),
+        ' · ', h('span', { testid: 'context-confidence' }, percent(bot.confidence)))
+      : h('p', { class: 'context-empty' }, t('console.context.noBot'))),
+    section('console.context.candidates',
+      best ? h('button', {
+        class: 'btn btn--primary btn--small', type: 'button', testid: 'context-insert-best',
+        title: t('console.context.insertHint'), onclick: () => insertAnswer(id, best.answer),
+      }, t('console.context.insertBest')) : null,
+      (p.candidates ?? []).length
+        ? h('ol', { class: 'context-candidates', testid: 'context-candidates' }, p.candidates.map((c) => h('li', {
+          class: `context-candidate${c === best ? ' context-candidate--best' : ''}`, testid: 'context-candidate',
+          dataset: { faqId: c.faqId, best: c === best ? '' : null },
+        },
+        h('span', { class: 'context-question' }, c.question ?? c.faqId),
+        h('span', { class: 'context-score', testid: 'context-score' }, percent(c.score)),
+        h('button', {
+          class: 'btn btn--ghost btn--small', type: 'button', testid: 'context-insert',
+          'aria-label': t('console.context.insertLabel', { question: c.question ?? c.faqId }),
+          onclick: () => insertAnswer(id, c.answer),
+        }, t('console.context.insert')))))
+        : h('p', { class: 'context-empty' }, t('console.context.noCandidates'))),
+    section('console.context.transcript', (p.transcript ?? []).length
+      ? h('ol', { class: 'context-transcript', testid: 'context-transcript' }, p.transcript.map((m) => h('li', {
+        class: `context-line context-line--${m.from}`, dataset: { seq: String(m.seq) },
+      }, h('span', { class: 'who' }, t(m.from === 'bot' ? 'console.context.fromBot' : 'console.context.fromVisitor')), ' ', m.text)))
+      : h('p', { class: 'context-empty' }, t('console.context.noTranscript'))),
+    section('console.context.pages', p.page
+      ? h('ul', { class: 'context-pages', testid: 'context-pages' }, (p.pages ?? [p.page]).map((page, i) => h('li', {
+        class: i === 0 ? 'context-page context-page--now' : 'context-page', testid: i === 0 ? 'context-page' : null,
+        dataset: { url: page.url },
+      }, h('span', { class: 'context-page-title' }, page.title || pageLabel(page.url)),
+      h('span', { class: 'context-page-url' }, pageLabel(page.url)))))
+      : h('p', { class: 'context-empty' }, t('console.context.noPages'))),
+    section('console.context.previous', (p.previous ?? []).length
+      ? h('ul', { class: 'context-previous', testid: 'context-previous' }, p.previous.map((c) => h('li', {
+        class: 'context-previous-item', testid: 'context-previous-item', dataset: { conversationId: c.id, state: c.state },
+      }, h('time', { datetime: c.createdAt }, (c.createdAt ?? '').slice(0, 10)), ' ',
+      h('span', { class: 'preview' }, c.preview ?? ''),
+      c.agent?.name ? h('span', { class: 'context-agent' }, c.agent.name) : null)))
+      : h('p', { class: 'context-empty' }, t('console.context.noPrevious'))));
+}
+
 // ---- rendering ------------------------------------------------------------------------------
 
 function renderAll() {
@@ -1431,7 +1542,12 @@ function renderChat() {
       'aria-label': t(noting ? 'console.note.save' : 'console.send'),
     }, noting ? null : icon('send', 16), t(noting ? 'console.note.save' : 'console.send'))));
 
-  ui.chatSlot.replaceChildren(panel);
+  const aside = h('aside', {
+    class: 'context', testid: 'context-panel', 'aria-label': t('console.context.title'), dataset: { conversationId: id },
+  });
+  ui.chatSlot.replaceChildren(panel, aside);
+  renderContext();
+  loadContext(id);
   renderTyping();
   renderCanned();
   if (follow) scrollToBottom(list);

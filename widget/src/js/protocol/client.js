@@ -645,6 +645,17 @@ export class SodamClient {
     return this._sendFrame(frame);
   }
 
+  /**
+   * Visitor: the page the widget is on, for the agent's context packet. Origin and path only (a
+   * query or fragment may hold personal data); the title is cut to 300 characters. Not http(s): not sent.
+   */
+  page(url, title = '') {
+    let where;
+    try { where = new URL(String(url)); } catch { return false; }
+    if (where.protocol !== 'https:' && where.protocol !== 'http:') return false;
+    return this._sendFrame({ type: 'page', url: `${where.origin}${where.pathname}`, title: String(title ?? '').trim().slice(0, 300) });
+  }
+
   /** Agent presence: 'online' | 'away' | 'offline'. Anything else is not sent. */
   presence(status) {
     if (!PRESENCE_STATUSES.includes(status)) return false;

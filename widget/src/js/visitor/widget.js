@@ -141,6 +141,7 @@ class VisitorWidget {
       if (e.key === `sodam:${site}:muted`) this.setMuted(e.newValue === '1', { save: false });
     });
     document.addEventListener('visibilitychange', () => this.markRead());
+    globalThis.addEventListener?.('popstate', () => this.reportPage()); // a single-page shop moved on
   }
 
   // ---- public API (window.Sodam) ------------------------------------------------------------
@@ -392,6 +393,7 @@ class VisitorWidget {
 
   onWelcome(w) {
     this.everOpen = true;
+    this.reportPage();
     if (w.visitorToken) this.store.set('visitorToken', w.visitorToken);
     const conv = w.conversation;
     this.history.welcome({ conversation: conv, resumedId: this.resumedId });
@@ -408,6 +410,11 @@ class VisitorWidget {
       // and the next send starts a new conversation.
       this.applyStatus({ state: this.conversationId ? 'resolved' : 'none' });
     }
+  }
+
+  /** Tells the server which page the visitor is on (the agent sees it in the context packet). */
+  reportPage() {
+    this.client.page(globalThis.location?.href, document.title);
   }
 
   adopt(conversationId) {

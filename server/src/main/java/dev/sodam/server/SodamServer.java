@@ -23,6 +23,7 @@ import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.BotReplyListener;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.HttpRouter;
+import dev.sodam.server.workspace.WorkspaceApi;
 import dev.sodam.server.http.StaticFiles;
 import dev.sodam.server.net.NettyServer;
 import dev.sodam.server.net.SodamChannelInitializer;
@@ -118,7 +119,7 @@ public final class SodamServer implements AutoCloseable {
             AdminApi admin = new AdminApi(auth, new FaqService(service, store, bot, clock, ids), bot, blocking,
                     store);
             HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
-                    blocking, admin);
+                    blocking, admin, new WorkspaceApi(auth, store, blocking));
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
                     config, clock, service, registry, sites, publicOrigin, router));
             NettyServer netty = NettyServer.bind(config.host(), config.port(), initializer);

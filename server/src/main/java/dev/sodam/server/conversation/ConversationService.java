@@ -10,11 +10,13 @@ import dev.sodam.server.event.EventBus;
 import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
+import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Note;
+import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.routing.RoutingSettings;
@@ -326,6 +328,32 @@ public final class ConversationService implements AutoCloseable {
         }, reply);
     }
 
+    /**
+     * Remembers what the bot decided about a visitor message (intent, confidence, FAQ candidates),
+     * for the agent's context packet. Stored whatever the conversation's state: a handoff is a decision too.
+     */
+    public void recordBotTurn(BotTurn turn, Reply<BotTurn> reply) {
+        submit(tx -> {
+            tx.insertBotTurn(turn);
+            return new Effect<>(turn, List.of());
+        }, reply);
+    }
+
+    /**
+     * The page the visitor's widget is on (origin and path). A reload of the same page adds nothing;
+     * the context packet shows the latest pages.
+     */
+    public void visitorPage(VisitorPrincipal visitor, String url, String title, Reply<PageView> reply) {
+        submit(tx -> {
+            PageView page = new PageView(url, title, clock.instant());
+            List<PageView> last = tx.pageViews(visitor.visitor().id(), 1);
+            if (last.isEmpty() || !last.get(0).url().equals(url) || !last.get(0).title().equals(title)) {
+                tx.insertPageView(visitor.visitor().id(), page);
+            }
+            return new Effect<>(page, List.of());
+        }, reply);
+    }
+
     /** Stores a system notice (handoff, agent joined, resolved) in any state. */
     public void postSystem(String conversationId, String text, Reply<Results.Posted> reply) {
         submit(tx -> {
@@ -397,12 +425,12 @@ public final class ConversationService implements AutoCloseable {
 
     /** Reads the visitor's recent messages and the bot's misses for signs that they should be served first. */
     private static boolean urgent(StoreTx tx, Conversation conversation) {
-        List<Message> recent = tx.messagesAfter(conversation.id(), Math.max(0, conversation.lastSeq() - 30), 30);
-        List<String> visitorTexts = recent.stream().filter(m -> m.from().kind() == Author.Kind.VISITOR)
-                .map(Message::text).toList();
-        int botMisses = (int) recent.stream()
-                .filter(m -> m.from().kind() == Author.Kind.BOT && !m.suggestions().isEmpty()).count();
-        return Urgency.urgent(visitorTexts, botMisses);
+        return Urgency.signalsOf(recentMessages(tx, conversation)).urgent();
+    }
+
+    /** The last 30 messages: what urgency is read from, here and in the agent's context packet. */
+    public static List<Message> recentMessages(StoreTx tx, Conversation conversation) {
+        return tx.messagesAfter(conversation.id(), Math.max(0, conversation.lastSeq() - 30), 30);
     }
 
     /** QUEUED → ASSIGNED to the calling agent. Of concurrent accepts exactly one wins; the others get conflict. */

@@ -10,8 +10,10 @@ import dev.sodam.server.event.ChatEvent.HandoffReason;
 import dev.sodam.server.event.ChatEventListener;
 import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Author;
+import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Suggestion;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -53,6 +55,8 @@ public final class BotReplyListener implements ChatEventListener {
                 return;
             }
             BotDecision decision = decide(bot, text, faqId, conversation.locale());
+            // Queued before the reply or handoff, so the decision is stored by the time an agent sees the chat.
+            service.recordBotTurn(turnOf(conversation.id(), posted.message(), decision), logFailure(conversation));
             respond(bot, conversation, decision);
         }, botExecutor);
     }
@@ -62,6 +66,16 @@ public final class BotReplyListener implements ChatEventListener {
             return bot.answerFaq(faqId);
         }
         return bot.ask(text, locale);
+    }
+
+    /** What the bot decided, as stored for the agent's context packet. */
+    private static BotTurn turnOf(String conversationId, Message asked, BotDecision decision) {
+        String answered = decision instanceof BotDecision.Answer a ? a.faqId() : null;
+        String reason = decision instanceof BotDecision.Handoff h
+                ? (h.reason() == BotDecision.Reason.REQUESTED ? "requested" : "unsure") : null;
+        return new BotTurn(conversationId, asked.seq(), asked.text(), decision.decision(), reason, decision.intent(),
+                decision.confidence(), answered, decision.candidates().stream()
+                        .map(c -> new BotTurn.Candidate(c.faqId(), c.question(), c.score())).toList(), asked.ts());
     }
 
     /** The first tag of an FAQ entry: the topic a handoff from here is about. */

@@ -9,6 +9,7 @@ import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.util.Json;
+import dev.sodam.server.workspace.WorkspaceApi;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,6 +47,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final StaticFiles files;
     private final Executor blocking;
     private final AdminApi admin;
+    private final WorkspaceApi workspace;
 
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking) {
         this(auth, bot, files, blocking, null);
@@ -54,6 +56,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /** With {@code admin} null, {@code /api/admin/*} is not served. */
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
                       AdminApi admin) {
+        this(auth, bot, files, blocking, admin, null);
+    }
+
+    /** With {@code workspace} null, {@code /api/workspace/*} (the console's API) is not served. */
+    public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
+                      AdminApi admin, WorkspaceApi workspace) {
+        this.workspace = workspace;
         this.auth = auth;
         this.bot = bot;
         this.files = files;
@@ -82,6 +91,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpMethod method) {
         if (admin != null && path.startsWith(AdminApi.PREFIX)) {
             admin.handle(ctx, request);
+            return;
+        }
+        if (workspace != null && path.startsWith(WorkspaceApi.PREFIX)) {
+            workspace.handle(ctx, request);
             return;
         }
         switch (path) {

@@ -58,4 +58,11 @@ public sealed interface ClientFrame {
     record Rate(String ref, String conversationId, String kind, String messageId, int score, String comment)
             implements ClientFrame {
     }
+
+    /**
+     * A visitor's widget reports the page it is on: {@code url} is origin and path only (the
+     * decoder drops any query and fragment), {@code title} the page's title (may be empty).
+     */
+    record Page(String ref, String url, String title) implements ClientFrame {
+    }
 }

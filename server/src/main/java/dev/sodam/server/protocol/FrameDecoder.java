@@ -14,6 +14,8 @@ import java.util.Set;
 public final class FrameDecoder {
     private static final int MAX_ID_CHARS = 64;
     private static final int MAX_REF_CHARS = 64;
+    private static final int MAX_URL_CHARS = 2048;
+    private static final int MAX_TITLE_CHARS = 300;
     private static final Set<String> LOCALES = Set.of("ko", "en");
     private static final Set<String> PRESENCES = Set.of("online", "away", "offline");
 
@@ -58,6 +60,7 @@ public final class FrameDecoder {
             case "note" -> new ClientFrame.Note(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
                     requiredText(node, "text", ref));
             case "rate" -> rate(node, ref);
+            case "page" -> page(node, ref);
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
         };
     }
@@ -130,6 +133,23 @@ public final class FrameDecoder {
         }
         return new ClientFrame.Rate(ref, conversationId, kind.wire(), messageId, score.intValue(),
                 comment == null ? null : comment.strip());
+    }
+
+    /** Origin and path only: a query string or fragment may hold personal data or tokens, so it is dropped. */
+    private static ClientFrame page(JsonNode node, String ref) {
+        String url = requiredString(node, "url", MAX_URL_CHARS, ref);
+        if (!url.startsWith("https://") && !url.startsWith("http://")) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'url' must be an http(s) URL", ref);
+        }
+        int cut = url.length();
+        for (char c : new char[] {'?', '#'}) {
+            int at = url.indexOf(c);
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        String title = optionalString(node, "title", MAX_TITLE_CHARS, ref);
+        return new ClientFrame.Page(ref, url.substring(0, cut), title == null ? "" : title.strip());
     }
 
     private ClientFrame send(JsonNode node, String ref) {

@@ -44,15 +44,32 @@ public final class Urgency {
      * @param botMisses    how many times the bot offered suggestions instead of an answer
      */
     public static boolean urgent(List<String> visitorTexts, int botMisses) {
-        if (botMisses >= BOT_FAILURES) {
-            return true;
+        return signals(visitorTexts, botMisses).urgent();
+    }
+
+    /** Why a visitor is (or is not) served first: shown to the agent in the context packet. */
+    public record Signals(boolean distressed, int botMisses, boolean urgent) {
+        /** {@code negative} when the visitor sounded angry or distressed, else {@code neutral}. */
+        public String sentiment() {
+            return distressed ? "negative" : "neutral";
         }
-        for (String text : visitorTexts) {
-            if (distressed(text)) {
-                return true;
-            }
-        }
-        return false;
+    }
+
+    /** The signals in a conversation's recent messages: the visitor's texts, and bot replies that only offered suggestions. */
+    public static Signals signalsOf(List<dev.sodam.server.model.Message> recent) {
+        List<String> visitorTexts = recent.stream()
+                .filter(m -> m.from().kind() == dev.sodam.server.model.Author.Kind.VISITOR)
+                .map(dev.sodam.server.model.Message::text).toList();
+        int botMisses = (int) recent.stream()
+                .filter(m -> m.from().kind() == dev.sodam.server.model.Author.Kind.BOT && !m.suggestions().isEmpty())
+                .count();
+        return signals(visitorTexts, botMisses);
+    }
+
+    /** The signals behind {@link #urgent}: distress in any of the texts, and the bot's misses. */
+    public static Signals signals(List<String> visitorTexts, int botMisses) {
+        boolean distressed = visitorTexts.stream().anyMatch(Urgency::distressed);
+        return new Signals(distressed, botMisses, distressed || botMisses >= BOT_FAILURES);
     }
 
     static boolean distressed(String text) {

@@ -6,11 +6,13 @@ import dev.sodam.bot.FaqEntry;
 import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
+import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Note;
+import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Team;
@@ -715,5 +717,61 @@ final class SqliteTx implements StoreTx {
             s.setString(1, id);
             s.setLong(2, version);
         }, SqliteTx::revisionRow);
+    }
+
+    // ---- the agent's context packet (V10)
+
+    @Override
+    public void insertBotTurn(BotTurn turn) {
+        update("INSERT OR REPLACE INTO bot_turns(conversation_id, seq, question, decision, reason, intent, confidence, "
+                + "faq_id, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, turn.conversationId());
+                    s.setLong(2, turn.seq());
+                    s.setString(3, turn.question());
+                    s.setString(4, turn.decision());
+                    s.setString(5, turn.reason());
+                    s.setString(6, turn.intent());
+                    s.setDouble(7, turn.confidence());
+                    s.setString(8, turn.faqId());
+                    s.setString(9, toJson(turn.candidates()));
+                    s.setLong(10, turn.at().toEpochMilli());
+                });
+    }
+
+    @Override
+    public List<BotTurn> botTurns(String conversationId) {
+        return query("SELECT conversation_id, seq, question, decision, reason, intent, confidence, faq_id, candidates, "
+                + "created_at FROM bot_turns WHERE conversation_id = ? ORDER BY seq", s -> s.setString(1, conversationId),
+                rs -> new BotTurn(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getDouble(7), rs.getString(8),
+                        fromJson(rs.getString(9), new TypeReference<List<BotTurn.Candidate>>() { }), instant(rs, 10)));
+    }
+
+    @Override
+    public void insertPageView(String visitorId, PageView page) {
+        update("INSERT INTO visitor_pages(visitor_id, url, title, seen_at) VALUES (?, ?, ?, ?)", s -> {
+            s.setString(1, visitorId);
+            s.setString(2, page.url());
+            s.setString(3, page.title());
+            s.setLong(4, page.at().toEpochMilli());
+        });
+    }
+
+    @Override
+    public List<PageView> pageViews(String visitorId, int limit) {
+        return query("SELECT url, title, seen_at FROM visitor_pages WHERE visitor_id = ? ORDER BY seen_at DESC, rowid DESC "
+                + "LIMIT ?", s -> {
+                    s.setString(1, visitorId);
+                    s.setInt(2, limit);
+                }, rs -> new PageView(rs.getString(1), rs.getString(2), instant(rs, 3)));
+    }
+
+    @Override
+    public List<Conversation> conversationsOf(String visitorId, int limit) {
+        return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.visitor_id = ? ORDER BY c.created_at DESC, c.id LIMIT ?",
+                s -> {
+                    s.setString(1, visitorId);
+                    s.setInt(2, limit);
+                }, SqliteTx::conversationRow);
     }
 }

@@ -138,4 +138,19 @@ public interface StoreTx {
     List<FaqRevision> faqHistory(String id);
 
     Optional<FaqRevision> faqRevision(String id, long version);
+
+    // ---- the agent's context packet (V10)
+
+    void insertBotTurn(dev.sodam.server.model.BotTurn turn);
+
+    /** The bot's turns in a conversation, in seq order. */
+    List<dev.sodam.server.model.BotTurn> botTurns(String conversationId);
+
+    void insertPageView(String visitorId, dev.sodam.server.model.PageView page);
+
+    /** The visitor's most recent pages, newest first, at most {@code limit}. */
+    List<dev.sodam.server.model.PageView> pageViews(String visitorId, int limit);
+
+    /** The visitor's conversations, newest first, at most {@code limit}. */
+    List<Conversation> conversationsOf(String visitorId, int limit);
 }

@@ -143,6 +143,12 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only visitors rate", rate.ref());
             }
+        } else if (frame instanceof ClientFrame.Page page) {
+            if (principal instanceof VisitorPrincipal visitor) {
+                service.visitorPage(visitor, page.url(), page.title(), reply(channel, page.ref(), p -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only visitors report the page they are on", page.ref());
+            }
         } else if (frame instanceof ClientFrame.Resolve resolve) {
             if (principal instanceof AgentPrincipal agent) {
                 service.resolve(agent, resolve.conversationId(), reply(channel, resolve.ref(), c -> { }));

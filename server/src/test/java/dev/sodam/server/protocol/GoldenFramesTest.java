@@ -52,7 +52,9 @@ class GoldenFramesTest {
             Map.entry("c2s-transfer-team.json", new ClientFrame.Transfer(null, CV, null, "payment", null)),
             Map.entry("c2s-note.json", new ClientFrame.Note(null, CV, "단골 고객, 지난주에도 배송 지연 문의")),
             Map.entry("c2s-rate-thumbs.json", new ClientFrame.Rate(null, CV, "thumbs", "m_01jd7k3m9r", 1, null)),
-            Map.entry("c2s-rate-csat.json", new ClientFrame.Rate(null, CV, "csat", null, 5, "빠르고 친절했어요")));
+            Map.entry("c2s-rate-csat.json", new ClientFrame.Rate(null, CV, "csat", null, 5, "빠르고 친절했어요")),
+            Map.entry("c2s-page.json", new ClientFrame.Page(null, "https://shop.example.com/orders/1234",
+                    "주문 상세 - 소담 마켓")));
 
     /** The Java record each golden server frame is the serialisation of. */
     private static final Map<String, ServerFrame> SERVER_FRAMES = Map.ofEntries(

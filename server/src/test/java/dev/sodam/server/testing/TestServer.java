@@ -117,9 +117,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String body, String bearer) throws IOException, InterruptedException {
+        return send("POST", path, body, bearer);
+    }
+
+    /** A GET with an optional bearer token. */
+    public HttpResponse<String> get(String path, String bearer) throws IOException, InterruptedException {
+        return send("GET", path, null, bearer);
+    }
+
+    /** Any method, with an optional JSON body and bearer token. */
+    public HttpResponse<String> send(String method, String path, String body, String bearer)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http(path)))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
         }

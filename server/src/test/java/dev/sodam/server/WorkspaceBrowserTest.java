@@ -1,0 +1,124 @@
+package dev.sodam.server;
+
+import static dev.sodam.server.testing.Browsers.messages;
+import static dev.sodam.server.testing.Browsers.text;
+import static dev.sodam.server.testing.Browsers.waiting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The agent's workspace in real browsers: the context packet beside a chat from the bot (the
+ * bot's decision, FAQ candidates, the page the visitor is on) with its one-click draft.
+ */
+class WorkspaceBrowserTest {
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Browsers.requireChromium();
+        server = TestServer.start(dataDir);
+        server.awaitBot();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void click(WebDriver driver, String css) {
+        waiting(driver).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
+    private static WebElement replyBox(WebDriver agent) {
+        return waiting(agent).ignoring(StaleElementReferenceException.class).until(d -> {
+            List<WebElement> boxes = d.findElements(By.cssSelector("[data-testid='reply-input']"));
+            return boxes.isEmpty() || !boxes.get(0).isEnabled() ? null : boxes.get(0);
+        });
+    }
+
+    /** The visitor asks the bot, then for a person; the admin accepts the offer. Returns the conversation id. */
+    private static String handedOffAndAccepted(WebDriver admin, WebDriver visitor, SearchContext[] widgetOut) {
+        SearchContext widget = Browsers.visitorSays(visitor, server, "배송 언제 와요?");
+        waiting(visitor).until(d -> !messages(widget, "bot").isEmpty());
+        widget.findElement(By.cssSelector("[data-testid='input']")).sendKeys("상담원 연결");
+        widget.findElement(By.cssSelector("[data-testid='send']")).click();
+        String id = waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='offer']")).stream()
+                .findFirst().map(o -> o.getAttribute("data-conversation-id")).orElse(null));
+        click(admin, "[data-testid='offer'][data-conversation-id='" + id + "'] [data-testid='offer-accept']");
+        waiting(visitor).until(d -> widget.findElement(By.cssSelector("[data-testid='agent-name']")).getText()
+                .contains("admin"));
+        widgetOut[0] = widget;
+        return id;
+    }
+
+    @Test
+    void theContextPacketShowsTheBotsDecisionAndInsertsTheBestAnswerAsADraft() throws Exception {
+        WebDriver admin = Browsers.open();
+        WebDriver visitor = Browsers.open();
+        try {
+            Browsers.login(admin, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            SearchContext[] widgetOut = new SearchContext[1];
+            String id = handedOffAndAccepted(admin, visitor, widgetOut);
+            SearchContext widget = widgetOut[0];
+
+            WebElement panel = waiting(admin).until(d -> d.findElements(By.cssSelector(
+                    "[data-testid='context-panel'][data-conversation-id='" + id + "'][data-state='ready']"))
+                    .stream().findFirst().orElse(null));
+            WebElement intent = panel.findElement(By.cssSelector("[data-testid='context-intent']"));
+            assertThat(intent.getAttribute("data-decision")).isEqualTo("handoff");
+            assertThat(panel.findElement(By.cssSelector("[data-testid='context-confidence']")).getText()).endsWith("%");
+            List<WebElement> candidates = panel.findElements(By.cssSelector("[data-testid='context-candidate']"));
+            assertThat(candidates).isNotEmpty();
+            assertThat(candidates.get(0).getAttribute("data-faq-id")).as("the question's, not the request's")
+                    .isEqualTo("ko-delivery-time");
+            assertThat(candidates.get(0).findElement(By.cssSelector("[data-testid='context-score']")).getText()).endsWith("%");
+            assertThat(panel.findElement(By.cssSelector("[data-testid='context-transcript']")).getText())
+                    .contains("배송 언제 와요?");
+            WebElement page = panel.findElement(By.cssSelector("[data-testid='context-page']"));
+            assertThat(page.getAttribute("data-url")).isEqualTo(server.http("/demo"));
+            assertThat(page.getText()).contains("소담 마켓");
+            assertThat(panel.findElement(By.cssSelector("[data-testid='context-sentiment']")).getAttribute("data-sentiment"))
+                    .isEqualTo("neutral");
+
+            // One click puts the best answer into the reply box, as a draft: nothing reaches the visitor.
+            replyBox(admin).sendKeys("안녕하세요! ");
+            click(admin, "[data-testid='context-insert-best']");
+            String draft = replyBox(admin).getDomProperty("value");
+            assertThat(draft).startsWith("안녕하세요!\n").contains("영업일");
+            assertThat(messages(widget, "agent")).isEmpty();
+            replyBox(admin).sendKeys(Keys.ENTER);
+            String sent = draft.strip();
+            waiting(visitor).until(d -> messages(widget, "agent").stream().anyMatch(m -> text(m).strip().equals(sent)));
+
+            Files.write(Path.of(System.getProperty("java.io.tmpdir")).resolve("sodam-console-context.png"),
+                    ((TakesScreenshot) admin).getScreenshotAs(OutputType.BYTES));
+        } finally {
+            admin.quit();
+            visitor.quit();
+        }
+    }
+}
