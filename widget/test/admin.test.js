@@ -81,3 +81,24 @@ test('the admin page carries the hooks the browser tests use, and every label ke
   const { ko } = adminStringTables();
   for (const m of html.matchAll(/data-i18n(?:-label|-placeholder)?="([^"]+)"/g)) assert.ok(m[1] in ko, m[1]);
 });
+
+test('import and export: upload type, download name, and the report in words', async () => {
+  const { uploadType, downloadName, importView } = await import('../src/admin/files.js');
+  assert.equal(uploadType('faq.JSON'), 'application/json');
+  assert.equal(uploadType('엑셀.csv'), 'text/csv');
+  assert.equal(uploadType(undefined), 'text/csv');
+  assert.equal(downloadName('attachment; filename="sodam-faq-2026-11-23.csv"', 'x.csv'), 'sodam-faq-2026-11-23.csv');
+  assert.equal(downloadName(null, 'x.csv'), 'x.csv');
+  const dry = { dryRun: true, applied: false, format: 'csv', encoding: 'CP949', rows: 3, created: 1, updated: 1, unchanged: 1,
+    lines: [{ line: 2, id: null, action: 'create', question: '캠핑 의자도 파나요?' }, { line: 5, id: 'ko-x', action: 'update', question: 'q' }],
+    errors: [] };
+  const view = importView(dry, t);
+  assert.equal(view.summary, 'CSV · CP949 · 3개 항목: 새로 1, 수정 1, 그대로 1');
+  assert.equal(view.lines[0].text, '2번째 줄 · 새로 만듦 · 캠핑 의자도 파나요?');
+  assert.equal(view.canImport, true);
+  const broken = { ...dry, errors: [{ line: 4, field: 'answer', message: "field 'answer' must not be blank" }] };
+  assert.equal(importView(broken, t).canImport, false, 'no import while any line has a problem');
+  assert.equal(importView(broken, t).errors[0].text, "4번째 줄 · answer: field 'answer' must not be blank");
+  assert.equal(importView({ ...dry, created: 0, updated: 0 }, t).canImport, false, 'nothing to change');
+  assert.match(importView({ ...dry, dryRun: false, applied: true }, t).summary, /가져왔어요/);
+});

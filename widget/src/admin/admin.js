@@ -7,6 +7,7 @@ import { h } from '/js/dom.js';
 import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
 import { faqBody, formValues, listQuery, clock, botStatusView, askView } from './model.js';
+import { mountTransfer } from './transfer.js';
 
 const locale = pickLocale(document);
 const t = adminTranslator(locale);
@@ -92,6 +93,11 @@ function boot() {
   ui.search.addEventListener('input', refilter);
   ui.filterTag.addEventListener('input', refilter);
   ui.filterLocale.addEventListener('change', loadList);
+  mountTransfer({
+    token: () => S.token, t, toast,
+    onImported: () => { loadList(); pollStatus(); },
+    onAuthFailure: (status) => logout(status === 401 ? t('admin.login.expired') : t('admin.login.notAdmin')),
+  });
   const token = session.token();
   if (token) start(token, session.user());
   else showLogin();

@@ -5,6 +5,7 @@ import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.faq.BotEngine;
+import dev.sodam.server.faq.FaqFiles;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.HttpResponses;
 import dev.sodam.server.model.Agent;
@@ -81,7 +82,11 @@ public final class AdminApi {
         }
     }
 
-    /** What an endpoint answers: a status and a JSON body. */
+    /** A body that is a file to download rather than JSON. */
+    private record Download(byte[] bytes, String contentType, String filename) {
+    }
+
+    /** What an endpoint answers: a status and a JSON body (or a {@link Download}). */
     private record Answer(HttpResponseStatus status, Object body) {
         static Answer ok(Object body) {
             return new Answer(HttpResponseStatus.OK, body);
@@ -120,6 +125,9 @@ public final class AdminApi {
                     try {
                         if (failure != null) {
                             fail(ctx, request, failure);
+                        } else if (answer.body() instanceof Download file) {
+                            HttpResponses.sendFile(ctx, request, answer.status(), file.bytes(), file.contentType(),
+                                    file.filename());
                         } else {
                             HttpResponses.sendJson(ctx, request, answer.status(), answer.body());
                         }
@@ -172,6 +180,12 @@ public final class AdminApi {
                 if (id.equals("bulk")) {
                     entry.put(HttpMethod.POST, this::bulk);
                 }
+                if (id.equals("export")) {
+                    return Map.of(HttpMethod.GET, this::export);
+                }
+                if (id.equals("import")) {
+                    return Map.of(HttpMethod.POST, this::importFile);
+                }
                 return entry;
             }
             if (parts.size() == 3 && parts.get(2).equals("history")) {
@@ -209,19 +223,73 @@ public final class AdminApi {
     }
 
     private CompletableFuture<Answer> list(Call call) {
-        String enabledParam = call.param("enabled");
-        Boolean enabled = null;
-        if (enabledParam != null && !enabledParam.isBlank()) {
-            if (!enabledParam.equals("true") && !enabledParam.equals("false")) {
-                throw bad("query parameter 'enabled' must be true or false");
-            }
-            enabled = Boolean.valueOf(enabledParam);
-        }
-        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled);
+        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", found.stream().map(AdminApi::entryJson).toList());
         body.put("total", found.size());
         return sync(() -> Answer.ok(body));
+    }
+
+    private CompletableFuture<Answer> export(Call call) {
+        String format = call.param("format") == null ? "csv" : call.param("format");
+        if (!format.equals("csv") && !format.equals("json")) {
+            throw bad("query parameter 'format' must be csv or json");
+        }
+        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call));
+        String name = "sodam-faq-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "." + format;
+        return sync(() -> Answer.ok(format.equals("csv")
+                ? new Download(FaqFiles.csv(found), "text/csv; charset=utf-8", name)
+                : new Download(FaqFiles.json(found, java.time.Instant.now()), "application/json; charset=utf-8", name)));
+    }
+
+    /**
+     * The file is the raw request body (CSV or JSON, any of the encodings {@link FaqFiles} reads).
+     * A dry run answers 200 with the report; a real import answers 200 when stored, or 400 with the
+     * same report (every problem with its line) when nothing was stored.
+     */
+    private CompletableFuture<Answer> importFile(Call call) {
+        String dryRunParam = call.param("dryRun");
+        if (dryRunParam != null && !dryRunParam.equals("true") && !dryRunParam.equals("false")) {
+            throw bad("query parameter 'dryRun' must be true or false");
+        }
+        boolean dryRun = "true".equals(dryRunParam);
+        String format = call.param("format");
+        if (format == null) {
+            String type = call.request().headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+            format = type.startsWith("text/csv") ? "csv" : type.startsWith("application/json") ? "json" : null;
+        }
+        FaqFiles.Parsed parsed = FaqFiles.read(io.netty.buffer.ByteBufUtil.getBytes(call.request().content()), format);
+        return faq.importRows(call.admin(), parsed, dryRun).thenApply(report -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (!report.errors().isEmpty() && !dryRun) {
+                body.put("code", ErrorCode.BAD_REQUEST.wire());
+                body.put("message", report.errors().size() + " problem(s) in the file; nothing was imported");
+            }
+            body.put("dryRun", report.dryRun());
+            body.put("applied", report.applied());
+            body.put("ok", report.errors().isEmpty());
+            body.put("format", parsed.format());
+            body.put("encoding", parsed.encoding());
+            body.put("rows", parsed.rows().size());
+            body.put("created", report.count("create"));
+            body.put("updated", report.count("update"));
+            body.put("unchanged", report.count("unchanged"));
+            body.put("lines", report.lines());
+            body.put("errors", report.errors());
+            return new Answer(report.errors().isEmpty() || dryRun ? HttpResponseStatus.OK
+                    : HttpResponseStatus.BAD_REQUEST, body);
+        });
+    }
+
+    private static Boolean enabled(Call call) {
+        String enabledParam = call.param("enabled");
+        if (enabledParam == null || enabledParam.isBlank()) {
+            return null;
+        }
+        if (!enabledParam.equals("true") && !enabledParam.equals("false")) {
+            throw bad("query parameter 'enabled' must be true or false");
+        }
+        return Boolean.valueOf(enabledParam);
     }
 
     private CompletableFuture<Answer> create(Call call) {

@@ -41,6 +41,8 @@ public final class FaqService {
     public static final int BULK_MAX = 500;
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}_-]+");
+    /** Ids that are paths under /api/admin/faq/. */
+    private static final Set<String> RESERVED_IDS = Set.of("bulk", "import", "export");
 
     /**
      * An entry as an admin submits it. {@code id} is only read on create (null: generated);
@@ -205,6 +207,133 @@ public final class FaqService {
         });
     }
 
+    // ------------------------------------------------------------------ import
+
+    /** What an import does (or would do) with one row: {@code create}, {@code update} or {@code unchanged}. */
+    public record ImportLine(int line, String id, String action, String question) {
+    }
+
+    /**
+     * The outcome of an import or a dry run. {@code applied} is true only when the rows were stored;
+     * with any error nothing is stored.
+     */
+    public record ImportReport(boolean dryRun, boolean applied, List<ImportLine> lines, List<FaqFiles.Problem> errors) {
+        public long count(String action) {
+            return lines.stream().filter(l -> l.action().equals(action)).count();
+        }
+    }
+
+    /** One planned change: {@code current} is null for a create. */
+    private record ImportStep(int line, String id, String action, Draft draft, StoredFaq current) {
+    }
+
+    /**
+     * Imports parsed rows: a row with the id of an existing entry updates it (refused when the row's
+     * version is not the entry's current one), any other row creates an entry. Every row is checked
+     * against the same rules as the editor, and all problems come back together, each with its line.
+     * A dry run, or any problem, stores nothing; otherwise all rows are stored in one transaction and
+     * the bot retrains once.
+     */
+    public CompletableFuture<ImportReport> importRows(Agent by, FaqFiles.Parsed parsed, boolean dryRun) {
+        List<FaqFiles.Problem> problems = new ArrayList<>(parsed.problems());
+        List<ImportStep> planned = store.read(tx -> plan(tx, parsed.rows(), problems));
+        List<ImportLine> lines = planned.stream().map(FaqService::line).toList();
+        problems.sort(java.util.Comparator.comparingInt(FaqFiles.Problem::line));
+        if (dryRun || !problems.isEmpty() || planned.stream().allMatch(s -> s.action().equals("unchanged"))) {
+            return CompletableFuture.completedFuture(new ImportReport(dryRun, false, lines, List.copyOf(problems)));
+        }
+        return write(tx -> {
+            List<FaqFiles.Problem> late = new ArrayList<>();
+            List<ImportStep> steps = plan(tx, parsed.rows(), late);
+            if (!late.isEmpty() || !steps.stream().map(FaqService::line).toList().equals(lines)) {
+                FaqFiles.Problem first = late.isEmpty() ? null : late.get(0);
+                throw new ChatException(ErrorCode.CONFLICT, "the FAQ changed while the file was imported"
+                        + (first == null ? "" : " (line " + first.line() + ": " + first.message() + ")")
+                        + "; nothing was imported, please import it again");
+            }
+            Instant now = clock.instant();
+            List<ImportLine> done = new ArrayList<>(steps.size());
+            for (ImportStep step : steps) {
+                switch (step.action()) {
+                    case "create" -> {
+                        String id = step.id() != null ? step.id() : step.draft().locale() + "-" + ids.next("");
+                        StoredFaq created = entry(id, step.draft(), tx.lastFaqVersion(id) + 1, by, now);
+                        tx.insertStoredFaq(created);
+                        revision(tx, created, "create", by);
+                        done.add(new ImportLine(step.line(), id, "create", created.question()));
+                    }
+                    case "update" -> {
+                        ensureSeedRevision(tx, step.current());
+                        StoredFaq changed = entry(step.id(), step.draft(), step.current().version() + 1, by, now);
+                        if (!tx.updateStoredFaq(changed, step.current().version())) {
+                            throw stale(step.id(), step.current().version(), step.current());
+                        }
+                        revision(tx, changed, "update", by);
+                        done.add(line(step));
+                    }
+                    default -> done.add(line(step));
+                }
+            }
+            return new ImportReport(false, true, done, List.of());
+        });
+    }
+
+    private static ImportLine line(ImportStep step) {
+        return new ImportLine(step.line(), step.id(), step.action(), step.draft() == null ? null : step.draft().question());
+    }
+
+    /** Validates every row and decides what each does; problems are added, never thrown. */
+    private static List<ImportStep> plan(StoreTx tx, List<FaqFiles.Row> rows, List<FaqFiles.Problem> problems) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        List<ImportStep> steps = new ArrayList<>(rows.size());
+        for (FaqFiles.Row row : rows) {
+            StoredFaq current = row.id() == null ? null : tx.faq(row.id()).orElse(null);
+            Draft valid;
+            try {
+                valid = validate(new Draft(row.id(), row.locale(), row.question(), row.paraphrases(), row.answer(),
+                        row.tags(), row.enabled()), current == null);
+            } catch (ChatException e) {
+                problems.add(new FaqFiles.Problem(row.line(), fieldOf(e.getMessage()), e.getMessage()));
+                continue;
+            }
+            if (row.id() != null) {
+                Integer earlier = seen.putIfAbsent(row.id(), row.line());
+                if (earlier != null) {
+                    problems.add(new FaqFiles.Problem(row.line(), "id", "id '" + row.id()
+                            + "' is already used on line " + earlier + " of this file"));
+                    continue;
+                }
+            }
+            if (current == null) {
+                steps.add(new ImportStep(row.line(), valid.id(), "create", valid, null));
+            } else if (row.version() != null && row.version() != current.version()) {
+                problems.add(new FaqFiles.Problem(row.line(), "version", "entry '" + row.id() + "' is at version "
+                        + current.version() + " but the file has version " + row.version()
+                        + ": it was changed after the export; export again or leave 'version' empty to overwrite"));
+            } else {
+                boolean same = current.locale().equals(valid.locale()) && current.question().equals(valid.question())
+                        && current.paraphrases().equals(valid.paraphrases()) && current.answer().equals(valid.answer())
+                        && current.tags().equals(valid.tags())
+                        && current.enabled() == (valid.enabled() == null || valid.enabled());
+                steps.add(new ImportStep(row.line(), row.id(), same ? "unchanged" : "update", valid, current));
+            }
+        }
+        return steps;
+    }
+
+    /** The field a validation message names ("field 'answer' must …"), or null. */
+    private static String fieldOf(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:field '(\\w+)'|(id|paraphrase|tag) )")
+                .matcher(message == null ? "" : message);
+        if (!m.find()) {
+            return message != null && message.startsWith("unknown locale") ? "locale"
+                    : message != null && message.startsWith("too many paraphrases") ? "paraphrases"
+                    : message != null && message.startsWith("too many tags") ? "tags" : null;
+        }
+        String field = m.group(1) != null ? m.group(1) : m.group(2);
+        return field.equals("paraphrase") ? "paraphrases" : field.equals("tag") ? "tags" : field;
+    }
+
     /** Runs a unit on the domain thread; after its commit the bot retrains. */
     private <T> CompletableFuture<T> write(Function<StoreTx, T> unit) {
         return Replies.<T>future(reply -> service.execute(unit, Replies.of(value -> {
@@ -279,6 +408,9 @@ public final class FaqService {
             if (id.isEmpty() || id.length() > ID_MAX || !ID.matcher(id).matches()) {
                 throw badRequest("id '" + d.id() + "' is not valid: use 1 to " + ID_MAX
                         + " lower-case letters, digits, '-' or '_', starting with a letter or digit");
+            }
+            if (RESERVED_IDS.contains(id)) {
+                throw badRequest("id '" + id + "' is reserved (it names an API path); choose another");
             }
         }
         if (d.locale() == null || d.locale().isBlank()) {

@@ -51,6 +51,17 @@ public final class HttpResponses {
         send(ctx, request, response, close);
     }
 
+    /** A file to download: its bytes, type and the name the browser saves it under (ASCII). */
+    public static void sendFile(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, byte[] bytes,
+                                String contentType, String filename) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        response.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"" + filename + "\"");
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        send(ctx, request, response, false);
+    }
+
     /** Sends with Content-Length and the right keep-alive behaviour; closes when the client or caller asks. */
     public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response, boolean close) {
         if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {

@@ -37,6 +37,9 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
     /** Hard cap of a WebSocket message; between maxFrameBytes and this the client gets {@code too_large}. */
     static final int HARD_FRAME_CAP = 1 << 20;
     private static final int MAX_HTTP_BODY = 64 * 1024;
+    /** FAQ import files (a few thousand entries). */
+    static final int MAX_UPLOAD_BODY = 4 * 1024 * 1024;
+    static final java.util.Set<String> UPLOAD_PATHS = java.util.Set.of("/api/admin/faq/import");
 
     /** What every connection's handlers share. */
     public record Shared(SodamConfig config, Clock clock, ConversationService service, SessionRegistry registry,
@@ -60,7 +63,8 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("idle", new IdleStateHandler(Math.max(1, config.idleSeconds() / 2), config.pingSeconds(), 0,
                 TimeUnit.SECONDS));
         p.addLast("http", new HttpServerCodec());
-        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        p.addLast("body-limit", new BodyLimit(MAX_HTTP_BODY, MAX_UPLOAD_BODY, UPLOAD_PATHS));
+        p.addLast(BodyLimit.AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_BODY));
         p.addLast("origin-guard", new OriginGuard(WS_PATH, shared.sites(), shared.publicOrigin()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WS_PATH)

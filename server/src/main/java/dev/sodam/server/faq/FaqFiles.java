@@ -1,0 +1,462 @@
+package dev.sodam.server.faq;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.store.StoredFaq;
+import dev.sodam.server.util.Json;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * FAQ files in and out: CSV (as Excel writes and reads it) and JSON. Reading never throws for a bad
+ * row: every problem is collected with the line it starts on, so an admin sees all of them at once.
+ * <ul>
+ *   <li>CSV: RFC 4180 through Apache Commons CSV (quoted fields with commas, quotes and newlines,
+ *       CRLF or LF); the first row names the columns in English or Korean, in any order; comma,
+ *       tab or semicolon as delimiter, whichever the header uses; paraphrases one per line inside
+ *       their cell; tags separated by commas. A cell that starts with {@code '} before {@code = + - @}
+ *       loses the quote: that is how the export keeps spreadsheets from running FAQ text as a formula.</li>
+ *   <li>JSON: {@code {"entries":[…]}} (what the export writes) or a bare array of entries.</li>
+ * </ul>
+ */
+public final class FaqFiles {
+    public static final int MAX_ROWS = 5_000;
+    /** The export's columns, in order. */
+    public static final List<String> COLUMNS =
+            List.of("id", "locale", "question", "paraphrases", "answer", "tags", "enabled", "version");
+    private static final List<String> REQUIRED = List.of("locale", "question", "answer");
+    private static final Map<String, String> HEADER_NAMES = headerNames();
+    private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
+    private static final Pattern TAG_SEPARATOR = Pattern.compile("[,;\\s、，]+");
+    private static final Pattern FORMULA_START = Pattern.compile("^[=+\\-@\\t\\r]");
+
+    private FaqFiles() {
+    }
+
+    /** One entry as read from a file, not yet validated; {@code line} is where it starts (1-based). */
+    public record Row(int line, String id, String locale, String question, List<String> paraphrases, String answer,
+                      List<String> tags, Boolean enabled, Long version) {
+    }
+
+    /** Something wrong at a line; {@code field} is the column or null for the whole row or file. */
+    public record Problem(int line, String field, String message) {
+    }
+
+    /** What a file held: the rows that could be read, and every problem found. */
+    public record Parsed(String format, String encoding, List<Row> rows, List<Problem> problems) {
+    }
+
+    private static Map<String, String> headerNames() {
+        Map<String, String> names = new HashMap<>();
+        COLUMNS.forEach(c -> names.put(c, c));
+        names.put("아이디", "id");
+        names.put("lang", "locale");
+        names.put("language", "locale");
+        names.put("언어", "locale");
+        names.put("질문", "question");
+        names.put("대표 질문", "question");
+        names.put("대표질문", "question");
+        names.put("paraphrase", "paraphrases");
+        names.put("다르게 묻는 말", "paraphrases");
+        names.put("유사 질문", "paraphrases");
+        names.put("유사질문", "paraphrases");
+        names.put("답변", "answer");
+        names.put("tag", "tags");
+        names.put("태그", "tags");
+        names.put("사용", "enabled");
+        names.put("사용 여부", "enabled");
+        names.put("버전", "version");
+        return names;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Reads an uploaded file. {@code format} is {@code csv}, {@code json} or null (guessed: JSON when
+     * the text starts with {@code [} or <code>{</code>). Refuses (400) only an undecodable file or an
+     * unknown format; everything else is reported as problems.
+     */
+    public static Parsed read(byte[] bytes, String format) {
+        TextDecoding.Decoded decoded = TextDecoding.decode(bytes);
+        String text = decoded.text();
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            text = text.substring(1);
+        }
+        String kind = format == null || format.isBlank() ? guess(text) : format.trim().toLowerCase(Locale.ROOT);
+        List<Row> rows = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        switch (kind) {
+            case "csv" -> readCsv(text, rows, problems);
+            case "json" -> readJson(text, rows, problems);
+            default -> throw new ChatException(ErrorCode.BAD_REQUEST, "unknown format '" + format + "'; use csv or json");
+        }
+        if (rows.isEmpty() && problems.isEmpty()) {
+            problems.add(new Problem(1, null, "the file has no FAQ entries"));
+        }
+        if (rows.size() > MAX_ROWS) {
+            problems.add(new Problem(rows.get(MAX_ROWS).line(), null,
+                    "too many entries (" + rows.size() + "); at most " + MAX_ROWS + " per file"));
+        }
+        return new Parsed(kind, decoded.encoding(), rows, problems);
+    }
+
+    private static String guess(String text) {
+        String start = text.stripLeading();
+        return start.startsWith("[") || start.startsWith("{") ? "json" : "csv";
+    }
+
+    private static void readCsv(String text, List<Row> rows, List<Problem> problems) {
+        LineIndex lines = new LineIndex(text);
+        CSVFormat format = CSVFormat.RFC4180.builder()
+                .setDelimiter(delimiter(text))
+                .setIgnoreEmptyLines(true)
+                .get();
+        Map<String, Integer> columns = null;
+        int lastLine = 1;
+        try (CSVParser parser = CSVParser.builder().setReader(new java.io.StringReader(text)).setFormat(format).get()) {
+            for (CSVRecord record : parser) {
+                int line = lines.lineOf(record.getCharacterPosition());
+                lastLine = line;
+                if (columns == null) {
+                    columns = header(record, line, problems);
+                    if (columns == null) {
+                        return;
+                    }
+                    continue;
+                }
+                if (record.stream().allMatch(String::isBlank)) {
+                    continue;
+                }
+                Row row = csvRow(record, line, columns, problems);
+                if (row != null) {
+                    rows.add(row);
+                }
+            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            problems.add(new Problem(lastLine, null, "the CSV cannot be read after line " + lastLine
+                    + " (a quote that is never closed?): " + message));
+        }
+    }
+
+    /** The delimiter the header line uses most, outside quotes: comma, tab or semicolon. */
+    private static char delimiter(String text) {
+        int commas = 0;
+        int tabs = 0;
+        int semicolons = 0;
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                break;
+            } else if (!quoted) {
+                commas += c == ',' ? 1 : 0;
+                tabs += c == '\t' ? 1 : 0;
+                semicolons += c == ';' ? 1 : 0;
+            }
+        }
+        if (tabs > commas && tabs >= semicolons) {
+            return '\t';
+        }
+        return semicolons > commas ? ';' : ',';
+    }
+
+    private static Map<String, Integer> header(CSVRecord record, int line, List<Problem> problems) {
+        Map<String, Integer> columns = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < record.size(); i++) {
+            String name = record.get(i).replace("\uFEFF", "").strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            String column = HEADER_NAMES.get(name.toLowerCase(Locale.ROOT));
+            if (column == null) {
+                unknown.add(name);
+            } else if (columns.putIfAbsent(column, i) != null) {
+                problems.add(new Problem(line, column, "column '" + column + "' appears twice in the header"));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            problems.add(new Problem(line, null, "unknown column(s) " + unknown + " in the header; use "
+                    + String.join(", ", COLUMNS)));
+        }
+        List<String> missing = REQUIRED.stream().filter(c -> !columns.containsKey(c)).toList();
+        if (!missing.isEmpty()) {
+            problems.add(new Problem(line, null, "the header lacks column(s) " + missing + "; the first row must name"
+                    + " the columns (" + String.join(", ", COLUMNS) + ")"));
+            return null;
+        }
+        return problems.isEmpty() ? columns : null;
+    }
+
+    /** The row, or null when its cells cannot be told apart (reported). */
+    private static Row csvRow(CSVRecord record, int line, Map<String, Integer> columns, List<Problem> problems) {
+        int width = columns.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        for (int i = width; i < record.size(); i++) {
+            if (!record.get(i).isBlank()) {
+                // Its cells are shifted: checking them one by one would only add confusing errors.
+                problems.add(new Problem(line, null, "the row has more cells (" + record.size()
+                        + ") than the header names (" + columns.size() + "); is a comma missing its quotes?"));
+                return null;
+            }
+        }
+        Map<String, String> cells = new HashMap<>();
+        columns.forEach((name, index) -> cells.put(name, index < record.size() ? unguard(record.get(index)) : null));
+        return new Row(line, blankToNull(cells.get("id")), blankToNull(cells.get("locale")), cells.get("question"),
+                lines(cells.get("paraphrases")), cells.get("answer"), tags(cells.get("tags")),
+                enabled(cells.get("enabled"), line, problems), version(cells.get("version"), line, problems));
+    }
+
+    private static void readJson(String text, List<Row> rows, List<Problem> problems) {
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                if (!toEntries(parser)) {
+                    problems.add(new Problem(1, null, "the JSON object has no \"entries\" array"));
+                    return;
+                }
+            } else if (first != JsonToken.START_ARRAY) {
+                problems.add(new Problem(1, null, "the JSON must be an array of entries or {\"entries\":[…]}"));
+                return;
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+                int line = parser.currentTokenLocation().getLineNr();
+                JsonNode node = parser.readValueAsTree();
+                if (node == null || !node.isObject()) {
+                    problems.add(new Problem(line, null, "an entry must be a JSON object"));
+                    continue;
+                }
+                rows.add(jsonRow(node, line, problems));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            problems.add(new Problem(at == null ? 1 : Math.max(1, at.getLineNr()), null,
+                    "the JSON is malformed: " + e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Moves the parser into the value of the top-level "entries" field; false when there is none. */
+    private static boolean toEntries(JsonParser parser) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("entries".equals(name) && value == JsonToken.START_ARRAY) {
+                return true;
+            }
+            parser.skipChildren();
+        }
+        return false;
+    }
+
+    private static Row jsonRow(JsonNode node, int line, List<Problem> problems) {
+        Boolean enabled = null;
+        JsonNode flag = node.get("enabled");
+        if (flag != null && !flag.isNull()) {
+            enabled = flag.isBoolean() ? Boolean.valueOf(flag.booleanValue()) : enabled(flag.asText(), line, problems);
+        }
+        Long version = null;
+        JsonNode v = node.get("version");
+        if (v != null && !v.isNull()) {
+            version = v.isIntegralNumber() && v.longValue() >= 1 ? Long.valueOf(v.longValue()) : version(v.asText(), line, problems);
+        }
+        return new Row(line, blankToNull(jsonText(node, "id", line, problems)), blankToNull(jsonText(node, "locale", line, problems)),
+                jsonText(node, "question", line, problems), jsonList(node, "paraphrases", line, problems, false),
+                jsonText(node, "answer", line, problems), jsonList(node, "tags", line, problems, true), enabled, version);
+    }
+
+    private static String jsonText(JsonNode node, String field, int line, List<Problem> problems) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isValueNode() || value.isBoolean()) {
+            problems.add(new Problem(line, field, "'" + field + "' must be a string"));
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static List<String> jsonList(JsonNode node, String field, int line, List<Problem> problems, boolean tags) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (value.isTextual()) {
+            return tags ? tags(value.textValue()) : lines(value.textValue());
+        }
+        if (!value.isArray()) {
+            problems.add(new Problem(line, field, "'" + field + "' must be an array of strings"));
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                problems.add(new Problem(line, field, "'" + field + "' must be an array of strings"));
+                return List.of();
+            }
+            out.add(item.textValue());
+        }
+        return out;
+    }
+
+    private static List<String> lines(String cell) {
+        if (cell == null || cell.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(LINE_BREAK.split(cell)).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static List<String> tags(String cell) {
+        if (cell == null || cell.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(TAG_SEPARATOR.split(cell.strip())).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static Boolean enabled(String cell, int line, List<Problem> problems) {
+        if (cell == null || cell.isBlank()) {
+            return null;
+        }
+        switch (cell.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "y", "on", "예", "네", "사용", "o" -> {
+                return Boolean.TRUE;
+            }
+            case "false", "0", "no", "n", "off", "아니오", "아니요", "사용 안 함", "미사용", "x" -> {
+                return Boolean.FALSE;
+            }
+            default -> {
+                problems.add(new Problem(line, "enabled", "'enabled' must be true or false (or 예/아니오), not '"
+                        + cell.strip() + "'"));
+                return null;
+            }
+        }
+    }
+
+    private static Long version(String cell, int line, List<Problem> problems) {
+        if (cell == null || cell.isBlank()) {
+            return null;
+        }
+        try {
+            long value = Long.parseLong(cell.strip());
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(new Problem(line, "version", "'version' must be a whole number of 1 or more, or empty; not '"
+                + cell.strip() + "'"));
+        return null;
+    }
+
+    /** Undoes the export's formula guard: {@code '=…} → {@code =…}. */
+    private static String unguard(String cell) {
+        if (cell.length() > 1 && cell.charAt(0) == '\'' && FORMULA_START.matcher(cell.substring(1)).find()) {
+            return cell.substring(1);
+        }
+        return cell;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** Maps character offsets to 1-based line numbers (CRLF, LF and CR each end a line). */
+    private static final class LineIndex {
+        private final int[] starts;
+
+        LineIndex(String text) {
+            List<Integer> found = new ArrayList<>();
+            found.add(0);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) {
+                    found.add(i + 1);
+                }
+            }
+            starts = found.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        int lineOf(long offset) {
+            int at = Arrays.binarySearch(starts, (int) offset);
+            return at >= 0 ? at + 1 : -at - 1;
+        }
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /**
+     * CSV for Excel: a UTF-8 byte-order mark (so a Korean Excel does not read it as CP949), CRLF,
+     * paraphrases one per line in their cell, and a {@code '} before any cell that a spreadsheet
+     * would run as a formula.
+     */
+    public static byte[] csv(List<StoredFaq> entries) {
+        StringWriter out = new StringWriter();
+        out.write('\uFEFF');
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180)) {
+            printer.printRecord(COLUMNS);
+            for (StoredFaq f : entries) {
+                printer.printRecord(guard(f.id()), f.locale(), guard(f.question()), guard(String.join("\n", f.paraphrases())),
+                        guard(f.answer()), guard(String.join(", ", f.tags())), f.enabled(), f.version());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String guard(String cell) {
+        return cell != null && FORMULA_START.matcher(cell).find() ? "'" + cell : cell;
+    }
+
+    /** JSON that {@link #read} takes back: {@code {"format":"sodam-faq","exportedAt","entries":[…]}}. */
+    public static byte[] json(List<StoredFaq> entries, Instant now) {
+        List<Map<String, Object>> list = new ArrayList<>(entries.size());
+        for (StoredFaq f : entries) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", f.id());
+            e.put("locale", f.locale());
+            e.put("question", f.question());
+            e.put("paraphrases", f.paraphrases());
+            e.put("answer", f.answer());
+            e.put("tags", f.tags());
+            e.put("enabled", f.enabled());
+            e.put("version", f.version());
+            list.add(e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("format", "sodam-faq");
+        body.put("exportedAt", now);
+        body.put("entries", list);
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

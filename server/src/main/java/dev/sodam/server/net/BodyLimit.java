@@ -1,0 +1,40 @@
+package dev.sodam.server.net;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.Set;
+
+/**
+ * Chooses the request-body limit per request: 64 KiB for every API call, more for the few upload
+ * paths (an FAQ file of thousands of entries). Sits before the aggregator and, when a request
+ * starts, swaps in an aggregator with the limit that path allows; between requests the previous
+ * aggregator holds nothing, so the swap loses nothing. After a WebSocket upgrade the aggregator is
+ * gone and this does nothing.
+ */
+final class BodyLimit extends ChannelInboundHandlerAdapter {
+    static final String AGGREGATOR = "http-aggregator";
+    private final int normal;
+    private final int upload;
+    private final Set<String> uploadPaths;
+
+    BodyLimit(int normal, int upload, Set<String> uploadPaths) {
+        this.normal = normal;
+        this.upload = upload;
+        this.uploadPaths = Set.copyOf(uploadPaths);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request
+                && ctx.pipeline().get(AGGREGATOR) instanceof HttpObjectAggregator current) {
+            int wanted = uploadPaths.contains(new QueryStringDecoder(request.uri()).path()) ? upload : normal;
+            if (current.maxContentLength() != wanted) {
+                ctx.pipeline().replace(AGGREGATOR, AGGREGATOR, new HttpObjectAggregator(wanted));
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+}

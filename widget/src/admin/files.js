@@ -1,0 +1,36 @@
+// DOM-free logic of FAQ import and export (testable in Node): which content type an upload is
+// sent as, the file name of a download, and the words of an import report.
+
+/** The Content-Type an FAQ file is uploaded with, from its name (the server also sniffs). */
+export function uploadType(name) {
+  return /\.json$/i.test(String(name ?? '')) ? 'application/json' : 'text/csv';
+}
+
+/** The file name in a Content-Disposition header, or the fallback. */
+export function downloadName(disposition, fallback) {
+  const match = /filename="?([^";]+)"?/i.exec(String(disposition ?? ''));
+  return match ? match[1] : fallback;
+}
+
+/**
+ * What the import dialog shows for a report from POST /api/admin/faq/import:
+ * { summary, errors: [{line, text}], lines: [{line, action, text}], canImport }.
+ * `canImport` is true only for a clean dry run that would change something.
+ */
+export function importView(report, t) {
+  const errors = (report?.errors ?? []).map((e) => ({
+    line: e.line,
+    text: t('admin.import.error', { line: e.line, field: e.field ? `${e.field}: ` : '', message: e.message }),
+  }));
+  const lines = (report?.lines ?? []).map((l) => ({
+    line: l.line,
+    action: l.action,
+    text: t('admin.import.line', { line: l.line, action: t(`admin.import.action.${l.action}`), question: l.question ?? l.id ?? '' }),
+  }));
+  const counts = { created: report?.created ?? 0, updated: report?.updated ?? 0, unchanged: report?.unchanged ?? 0 };
+  const summary = t(report?.applied ? 'admin.import.applied' : 'admin.import.summary', {
+    format: String(report?.format ?? '').toUpperCase(), encoding: report?.encoding ?? '', rows: report?.rows ?? 0, ...counts,
+  });
+  const canImport = Boolean(report?.dryRun && errors.length === 0 && counts.created + counts.updated > 0);
+  return { summary, errors, lines, canImport };
+}

@@ -1,0 +1,104 @@
+// FAQ import and export on the admin page. Import: choose a file, see the dry run's report
+// (every problem with its line), then import all of it or nothing. Export: CSV for Excel or JSON,
+// downloaded with the admin's token (a plain link could not carry it). All text is textContent.
+
+import { h } from '/js/dom.js';
+import { uploadType, downloadName, importView } from './files.js';
+
+/**
+ * Wires the import dialog and export buttons. `token()` gives the bearer token, `t` the
+ * translator, `toast(text)` shows a message, `onImported()` runs after a stored import,
+ * `onAuthFailure(status)` after a 401/403.
+ */
+export function mountTransfer({ token, t, toast, onImported, onAuthFailure }) {
+  const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
+  const dialog = $('import-dialog');
+  const fileInput = $('import-file');
+  const report = $('import-report');
+  const confirm = $('import-confirm');
+  let chosen = null;
+
+  async function send(method, path, body, contentType) {
+    const res = await fetch(path, {
+      method,
+      headers: { Authorization: `Bearer ${token()}`, ...(contentType ? { 'Content-Type': contentType } : {}) },
+      body,
+    });
+    if (res.status === 401 || res.status === 403) onAuthFailure(res.status);
+    return res;
+  }
+
+  async function upload(dryRun) {
+    if (!chosen) return null;
+    const res = await send('POST', `/api/admin/faq/import${dryRun ? '?dryRun=true' : ''}`, chosen, uploadType(chosen.name));
+    const json = await res.json().catch(() => null);
+    if (json && 'rows' in json) return json;
+    throw new Error(json?.message ?? t('admin.error.generic'));
+  }
+
+  function show(result) {
+    const view = importView(result, t);
+    report.dataset.ok = String(view.errors.length === 0);
+    report.replaceChildren(
+      h('p', { class: 'import-report__summary', testid: 'import-summary', text: view.summary }),
+      view.errors.length === 0 ? null : h('ul', { class: 'import-report__errors' },
+        ...view.errors.map((e) => h('li', { testid: 'import-error', dataset: { line: e.line }, text: e.text }))),
+      h('ul', { class: 'import-report__lines' },
+        ...view.lines.slice(0, 200).map((l) => h('li', { testid: 'import-line', dataset: { line: l.line, action: l.action }, text: l.text }))));
+    confirm.disabled = !view.canImport;
+  }
+
+  async function preview() {
+    confirm.disabled = true;
+    report.replaceChildren(h('p', { text: t('admin.import.checking') }));
+    try {
+      show(await upload(true));
+    } catch (error) {
+      report.replaceChildren(h('p', { class: 'error', testid: 'import-failed', text: error.message }));
+    }
+  }
+
+  $('faq-import').addEventListener('click', () => {
+    chosen = null;
+    fileInput.value = '';
+    confirm.disabled = true;
+    report.replaceChildren();
+    dialog.showModal();
+  });
+  $('import-cancel').addEventListener('click', () => dialog.close());
+  fileInput.addEventListener('change', () => {
+    chosen = fileInput.files?.[0] ?? null;
+    if (chosen) preview();
+  });
+  confirm.addEventListener('click', async () => {
+    confirm.disabled = true;
+    try {
+      const result = await upload(false);
+      show(result);
+      if (result.applied) {
+        toast(importView(result, t).summary);
+        dialog.close();
+        onImported();
+      }
+    } catch (error) {
+      report.replaceChildren(h('p', { class: 'error', testid: 'import-failed', text: error.message }));
+    }
+  });
+
+  for (const format of ['csv', 'json']) {
+    $(`faq-export-${format}`).addEventListener('click', async () => {
+      try {
+        const res = await send('GET', `/api/admin/faq/export?format=${format}`);
+        if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? t('admin.error.generic'));
+        const url = URL.createObjectURL(await res.blob());
+        const link = h('a', { href: url, download: downloadName(res.headers.get('Content-Disposition'), `sodam-faq.${format}`) });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (error) {
+        toast(error.message);
+      }
+    });
+  }
+}
