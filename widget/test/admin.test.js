@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseLines, parseTags, faqBody, formValues, listQuery, botStatusView, askView } from '../src/admin/model.js';
+import { parseLines, parseTags, faqBody, formValues, listQuery, botStatusView, validationView, askView } from '../src/admin/model.js';
 import { adminTranslator, adminStringTables } from '../src/admin/strings.js';
 
 const t = adminTranslator('ko');
@@ -48,6 +48,21 @@ test('bot status: ready names the version, rebuilding shows progress from the la
   assert.equal(botStatusView({ state: 'rebuilding', rebuildingSince: '2026-11-22T10:00:00Z', lastDurationMs: 1000 }, t, since + 5000).progress, 0.95);
   assert.match(botStatusView({ state: 'ready', version: 2, entries: 1, lastError: 'boom' }, t).text, /boom/);
   assert.match(botStatusView({ state: 'failed', version: 0, lastError: 'boom' }, t).text, /실패: boom/);
+});
+
+test('bot status: each locale shows its threshold, its source and the held-out validation', () => {
+  const view = botStatusView({ state: 'ready', version: 3, entries: 92, trainedAt: '2026-11-22T10:00:00Z', locales: {
+    en: { answerThreshold: 0.6, clarifyThreshold: 0.3, source: 'CONFIGURED', inScopeAccuracy: null },
+    ko: { answerThreshold: 0.4939, clarifyThreshold: 0.27, source: 'CALIBRATED', inScopeAccuracy: 54.3, oosRecall: 98,
+      overallAccuracy: 77, inScope: 46, oos: 50 },
+  } }, t);
+  assert.deepEqual(view.validation, [
+    'en: 답변 기준 0.60 (설정값)',
+    'ko: 답변 기준 0.49 (자동 보정) · 검증: 보류 문장 46개 중 정답 54% · 범위 밖 질문 50개 중 상담 연결 98%',
+  ]);
+  assert.match(validationView({ ko: { answerThreshold: 0.55, source: 'DEFAULT' } }, adminTranslator('en'))[0],
+    /^ko: answer threshold 0.55 \(default\)$/);
+  assert.deepEqual(validationView(undefined, t), []);
 });
 
 test('a test question shows decision, confidence and candidates with scores', () => {

@@ -339,6 +339,7 @@ function showStatus(status) {
   root.dataset.state = status?.state ?? '';
   root.dataset.version = String(status?.version ?? '');
   ui.status.textContent = view.text;
+  if (view.validation) tid('bot-validation').replaceChildren(...view.validation.map((line) => h('div', { text: line })));
   ui.progress.hidden = view.progress == null;
   if (view.progress != null) ui.progress.value = view.progress;
   if (status?.state === 'rebuilding') {

@@ -80,7 +80,29 @@ export function botStatusView(status, t, now = Date.now()) {
   if (status.state === 'failed') return { text: t('admin.bot.failed', { error: status.lastError ?? '' }), progress: null };
   let text = t('admin.bot.ready', { version: status.version, entries: status.entries, when: clock(status.trainedAt) });
   if (status.lastError) text += ` · ${t('admin.bot.lastError', { error: status.lastError })}`;
-  return { text, progress: null };
+  return { text, progress: null, validation: validationView(status.locales, t) };
+}
+
+/**
+ * One line per locale: its answer threshold, where it came from, and the held-out validation's
+ * figures when the thresholds were calibrated (docs/bot.md, "Thresholds of the live FAQ").
+ */
+export function validationView(locales, t) {
+  return Object.entries(locales ?? {}).map(([locale, l]) => {
+    const params = {
+      locale,
+      answer: Number(l.answerThreshold ?? 0).toFixed(2),
+      source: t(`admin.bot.source.${l.source}`),
+    };
+    if (l.inScopeAccuracy == null) return t('admin.bot.thresholds', params);
+    return t('admin.bot.validation', {
+      ...params,
+      inScope: Math.round(l.inScopeAccuracy),
+      oos: Math.round(l.oosRecall),
+      n: l.inScope,
+      nOos: l.oos,
+    });
+  });
 }
 
 /** The lines a test question's result shows: summary, answer (if any), candidates. */

@@ -108,6 +108,11 @@ public final class FaqBot {
         return new FaqBot(entries, Map.copyOf(out), defaults);
     }
 
+    /** The locales this bot has a model for. */
+    public Set<String> locales() {
+        return models.keySet();
+    }
+
     /** The thresholds used for questions analysed in {@code locale}. */
     public BotThresholds thresholds(String locale) {
         LocaleModel m = locale == null ? null : models.get(locale);

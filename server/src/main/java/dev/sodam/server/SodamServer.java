@@ -1,6 +1,7 @@
 package dev.sodam.server;
 
 import dev.sodam.bot.BotThresholds;
+import dev.sodam.bot.HeldOutValidation;
 import dev.sodam.bot.SmallTalkIntent;
 import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.auth.AuthService;
@@ -20,6 +21,7 @@ import dev.sodam.server.routing.TeamDirectory;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.faq.BotEngine;
+import dev.sodam.server.faq.ThresholdPolicy;
 import dev.sodam.server.faq.BotReplyListener;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.HttpRouter;
@@ -127,8 +129,17 @@ public final class SodamServer implements AutoCloseable {
             List<SmallTalkIntent> intents = Files.isRegularFile(config.botIntentsFile())
                     ? SmallTalkIntent.loadAll(config.botIntentsFile()) : List.of();
             // Trained from the enabled entries as committed, again after every FAQ change (docs/admin.md).
+            BotThresholds defaults = new BotThresholds(config.botAnswerThreshold(), config.botClarifyThreshold());
+            // Calibration needs out-of-scope questions; without the file it is off (docs/bot.md).
+            List<HeldOutValidation.OutOfScope> outOfScope = config.botCalibrate()
+                    && Files.isRegularFile(config.botOutOfScopeFile())
+                    ? HeldOutValidation.load(config.botOutOfScopeFile()) : List.of();
+            if (config.botCalibrate() && outOfScope.isEmpty()) {
+                log.warn("bot: calibration is on but {} has no out-of-scope questions; using the configured thresholds",
+                        config.botOutOfScopeFile());
+            }
             bot.start(() -> store.read(tx -> tx.enabledFaqEntries()), intents,
-                    new BotThresholds(config.botAnswerThreshold(), config.botClarifyThreshold()), botTraining);
+                    new ThresholdPolicy(defaults, outOfScope, config.botLocaleThresholds()), botTraining);
 
             String baseUrl = config.publicUrl().isEmpty() ? "http://localhost:" + netty.port() : config.publicUrl();
             log.info("Sodam {} listening on {}:{} ({}) in {} ms — demo {}/demo · console {}/console", version(),

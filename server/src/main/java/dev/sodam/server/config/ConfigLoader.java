@@ -35,6 +35,13 @@ public final class ConfigLoader {
             new Key("bot.intentsFile", "SODAM_BOT_INTENTS_FILE", "config/bot/intents.json", ConfigLoader::nonBlank),
             new Key("bot.answerThreshold", "SODAM_BOT_ANSWER_THRESHOLD", "0.55", v -> doubleIn(v, 0, 1)),
             new Key("bot.clarifyThreshold", "SODAM_BOT_CLARIFY_THRESHOLD", "0.30", v -> doubleIn(v, 0, 1)),
+            new Key("bot.calibrate", "SODAM_BOT_CALIBRATE", "true", ConfigLoader::bool),
+            new Key("bot.outOfScopeFile", "SODAM_BOT_OUT_OF_SCOPE_FILE", "config/bot/out-of-scope.json",
+                    ConfigLoader::nonBlank),
+            new Key("bot.ko.answerThreshold", "SODAM_BOT_KO_ANSWER_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
+            new Key("bot.ko.clarifyThreshold", "SODAM_BOT_KO_CLARIFY_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
+            new Key("bot.en.answerThreshold", "SODAM_BOT_EN_ANSWER_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
+            new Key("bot.en.clarifyThreshold", "SODAM_BOT_EN_CLARIFY_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
             new Key("limits.maxFrameBytes", "SODAM_MAX_FRAME_BYTES", "65536", v -> intIn(v, 1024, 1 << 20)),
             new Key("limits.maxTextChars", "SODAM_MAX_TEXT_CHARS", "4000", v -> intIn(v, 1, 100_000)),
             new Key("limits.ratePerSecond", "SODAM_RATE_PER_SECOND", "20", v -> intIn(v, 1, 100_000)),
@@ -97,6 +104,18 @@ public final class ConfigLoader {
             throw new ConfigException("bot.clarifyThreshold (" + clarify + ") must not exceed bot.answerThreshold ("
                     + answer + ")");
         }
+        Map<String, SodamConfig.LocaleThresholds> localeThresholds = new LinkedHashMap<>();
+        for (String locale : List.of("ko", "en")) {
+            Double a = (Double) values.get("bot." + locale + ".answerThreshold");
+            Double c = (Double) values.get("bot." + locale + ".clarifyThreshold");
+            if (a != null && c != null && c > a) {
+                throw new ConfigException("bot." + locale + ".clarifyThreshold (" + c
+                        + ") must not exceed bot." + locale + ".answerThreshold (" + a + ")");
+            }
+            if (a != null || c != null) {
+                localeThresholds.put(locale, new SodamConfig.LocaleThresholds(a, c));
+            }
+        }
         @SuppressWarnings("unchecked")
         List<String> demoOrigins = (List<String>) values.get("sites.demo.allowedOrigins");
         return new SodamConfig(
@@ -123,7 +142,10 @@ public final class ConfigLoader {
                 (Integer) values.get("routing.presenceGraceSeconds"),
                 Path.of((String) values.get("teams.seedFile")),
                 (Integer) values.get("routing.staleNudgeMinutes"),
-                (Integer) values.get("routing.staleResolveMinutes"));
+                (Integer) values.get("routing.staleResolveMinutes"),
+                (Boolean) values.get("bot.calibrate"),
+                Path.of((String) values.get("bot.outOfScopeFile")),
+                Map.copyOf(localeThresholds));
     }
 
     private static Map<String, String> readYaml(Path file) {
@@ -199,6 +221,18 @@ public final class ConfigLoader {
             throw new IllegalArgumentException(parsed + " is outside " + min + ".." + max);
         }
         return parsed;
+    }
+
+    /** Empty → null (the setting is absent); otherwise a number in [min, max]. */
+    private static Object optionalDoubleIn(String value, double min, double max) {
+        return value.isEmpty() ? null : doubleIn(value, min, max);
+    }
+
+    private static Object bool(String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException("'" + value + "' is not true or false");
     }
 
     private static Object urlOrEmpty(String value) {

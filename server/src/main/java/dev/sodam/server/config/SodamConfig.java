@@ -2,6 +2,7 @@ package dev.sodam.server.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Sodam's runtime settings, read by {@link ConfigLoader} from {@code sodam.yaml} and {@code SODAM_*}
@@ -31,14 +32,25 @@ public record SodamConfig(
         int presenceGraceSeconds,
         Path teamsSeedFile,
         int staleNudgeMinutes,
-        int staleResolveMinutes) {
+        int staleResolveMinutes,
+        boolean botCalibrate,
+        Path botOutOfScopeFile,
+        Map<String, LocaleThresholds> botLocaleThresholds) {
+
+    /**
+     * A locale's thresholds set in {@code sodam.yaml} ({@code bot.ko.answerThreshold} …); each may be
+     * absent (null), and a set one always wins over the calibrated or default value.
+     */
+    public record LocaleThresholds(Double answer, Double clarify) {
+    }
 
     /** Copy with another port; tests bind to port 0 and read the real one back. */
     public SodamConfig withPort(int newPort) {
         return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes);
+                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                botOutOfScopeFile, botLocaleThresholds);
     }
 
     /** Copy with another data directory. */
@@ -46,6 +58,7 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes);
+                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                botOutOfScopeFile, botLocaleThresholds);
     }
 }

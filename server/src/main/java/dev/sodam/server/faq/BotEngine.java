@@ -1,14 +1,21 @@
 package dev.sodam.server.faq;
 
 import dev.sodam.bot.BotThresholds;
+import dev.sodam.bot.Calibration;
 import dev.sodam.bot.FaqBot;
 import dev.sodam.bot.FaqEntry;
+import dev.sodam.bot.HeldOutValidation;
 import dev.sodam.bot.SmallTalkIntent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -32,15 +39,27 @@ public final class BotEngine {
 
     /** What {@code GET /api/admin/bot/status} reports. */
     public record Status(String state, long version, Instant trainedAt, int entries, String lastError,
-                         Instant rebuildingSince, boolean queued, long lastDurationMs) {
+                         Instant rebuildingSince, boolean queued, long lastDurationMs,
+                         Map<String, LocaleStatus> locales) {
     }
 
-    private record Source(Supplier<List<FaqEntry>> faq, List<SmallTalkIntent> intents, BotThresholds thresholds,
+    /**
+     * One locale of the current bot: its thresholds, where they come from, and how the held-out
+     * validation of the last calibration went (null figures before the first calibration or when
+     * calibration is off). Percentages 0–100.
+     */
+    public record LocaleStatus(double answerThreshold, double clarifyThreshold, ThresholdPolicy.Source source,
+                               Double inScopeAccuracy, Double oosRecall, Double overallAccuracy, Integer inScope,
+                               Integer oos) {
+    }
+
+    private record Source(Supplier<List<FaqEntry>> faq, List<SmallTalkIntent> intents, ThresholdPolicy policy,
                           Executor executor) {
     }
 
     /** The bot that answers now, with what the status reports about it. */
-    private record Current(FaqBot bot, long version, Instant trainedAt, int entries, long durationMs) {
+    private record Current(FaqBot bot, long version, Instant trainedAt, int entries, long durationMs,
+                           HeldOutValidation.Report validation) {
     }
 
     private final Clock clock;
@@ -48,6 +67,16 @@ public final class BotEngine {
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
+    /**
+     * Runs held-out validations beside the training thread; its one thread ends when idle, so an
+     * engine that is dropped leaves no thread behind.
+     */
+    private final ThreadPoolExecutor validator = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "sodam-bot-validate");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile Source source;
     private volatile Instant rebuildingSince;
     private volatile String lastError;
@@ -63,16 +92,16 @@ public final class BotEngine {
     /** Starts training on {@code executor} from a fixed FAQ; returns at once. */
     public void train(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds thresholds, Executor executor) {
         List<FaqEntry> fixed = List.copyOf(faq);
-        start(() -> fixed, intents, thresholds, executor);
+        start(() -> fixed, intents, ThresholdPolicy.fixed(thresholds), executor);
     }
 
     /**
      * Starts the first training on {@code executor} from {@code faq} (read again for every rebuild:
      * it should return the enabled entries as committed); returns at once.
      */
-    public void start(Supplier<List<FaqEntry>> faq, List<SmallTalkIntent> intents, BotThresholds thresholds,
+    public void start(Supplier<List<FaqEntry>> faq, List<SmallTalkIntent> intents, ThresholdPolicy policy,
                       Executor executor) {
-        source = new Source(faq, List.copyOf(intents), thresholds, executor);
+        source = new Source(faq, List.copyOf(intents), policy, executor);
         requestRebuild();
     }
 
@@ -125,21 +154,41 @@ public final class BotEngine {
         }
     }
 
+    /**
+     * Trains on the FAQ as committed now. With calibration on, a held-out validation (a second
+     * training without one paraphrase per entry) chooses the thresholds on its own thread. The first
+     * bot is published only with them, so visitors never meet a bot with uncalibrated bands; a
+     * rebuild publishes the new bot at once with the previous calibration and swaps in the new
+     * thresholds when its validation ends, so an edit reaches visitors as fast as without
+     * calibration and a validation never delays the next rebuild.
+     */
     private void rebuild() {
         Source from = source;
+        ThresholdPolicy policy = from.policy();
         long started = System.nanoTime();
         rebuildingSince = clock.instant();
         try {
             List<FaqEntry> faq = from.faq().get();
-            FaqBot bot = FaqBot.train(faq, from.intents(), from.thresholds());
-            long millis = (System.nanoTime() - started) / 1_000_000;
             Current previous = current.get();
             long version = previous == null ? 1 : previous.version() + 1;
-            current.set(new Current(bot, version, clock.instant(), faq.size(), millis));
+            CompletableFuture<HeldOutValidation.Report> validation = policy.calibrates()
+                    ? CompletableFuture.supplyAsync(() -> isSuperseded(version) ? null : validate(faq, from), validator)
+                    : CompletableFuture.completedFuture(null);
+            FaqBot trained = FaqBot.train(faq, from.intents(), policy.defaults());
+            if (previous == null) {
+                publish(trained, version, faq.size(), started, validation.join(), policy);
+            } else {
+                publish(trained, version, faq.size(), started, previous.validation(), policy);
+                validation.thenAccept(fresh -> {
+                    // Only for the bot it was made for: a newer rebuild brings its own validation.
+                    Current now = current.get();
+                    if (fresh != null && now != null && now.version() == version) {
+                        current.compareAndSet(now, new Current(now.bot().withThresholds(thresholds(now.bot(), fresh,
+                                policy)), version, now.trainedAt(), now.entries(), now.durationMs(), fresh));
+                    }
+                });
+            }
             lastError = null;
-            log.info("bot: version {} trained on {} FAQ entries and {} small-talk intents in {} ms", version,
-                    faq.size(), from.intents().size(), millis);
-            ready.complete(bot);
         } catch (RuntimeException e) {
             lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
             if (current.get() == null) {
@@ -153,6 +202,55 @@ public final class BotEngine {
         }
     }
 
+    /** Whether a bot newer than {@code version} is already answering (its validation would be wasted). */
+    private boolean isSuperseded(long version) {
+        Current now = current.get();
+        return now != null && now.version() > version;
+    }
+
+    private void publish(FaqBot trained, long version, int entries, long started,
+                         HeldOutValidation.Report validation, ThresholdPolicy policy) {
+        FaqBot bot = trained.withThresholds(thresholds(trained, validation, policy));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        current.set(new Current(bot, version, clock.instant(), entries, millis, validation));
+        log.info("bot: version {} trained on {} FAQ entries in {} ms; thresholds {}", version, entries, millis,
+                bot.locales().stream().map(l -> l + " " + bot.thresholds(l)).toList());
+        ready.complete(bot);
+    }
+
+    private static Map<String, BotThresholds> thresholds(FaqBot bot, HeldOutValidation.Report validation,
+                                                         ThresholdPolicy policy) {
+        return policy.resolve(bot.locales(), validation == null ? Map.of() : validation.thresholds());
+    }
+
+    /** The held-out validation, or null when it fails (the bot then keeps its previous thresholds). */
+    private static HeldOutValidation.Report validate(List<FaqEntry> faq, Source from) {
+        try {
+            HeldOutValidation.Report report = HeldOutValidation.run(faq, from.intents(), from.policy().outOfScope(),
+                    from.policy().defaults());
+            log.info("bot: held-out validation in {} ms: {}", report.millis(), report.metrics());
+            return report;
+        } catch (RuntimeException e) {
+            log.warn("bot: held-out validation failed; thresholds unchanged: {}", e.toString());
+            return null;
+        }
+    }
+
+    private Map<String, LocaleStatus> locales(Current now) {
+        ThresholdPolicy policy = source.policy();
+        Map<String, BotThresholds> calibrated = now.validation() == null ? Map.of() : now.validation().thresholds();
+        Map<String, LocaleStatus> out = new TreeMap<>();
+        for (String locale : now.bot().locales()) {
+            BotThresholds t = now.bot().thresholds(locale);
+            Calibration.Metrics m = now.validation() == null ? null : now.validation().metrics().get(locale);
+            out.put(locale, new LocaleStatus(t.answer(), t.clarify(), policy.sourceOf(locale, calibrated),
+                    m == null ? null : m.inScopeAccuracy(), m == null ? null : m.oosRecall(),
+                    m == null ? null : m.overallAccuracy(), m == null ? null : m.inScope(),
+                    m == null ? null : m.oos()));
+        }
+        return out;
+    }
+
     /** Whether a rebuild is running or queued, and what the current bot is. */
     public Status status() {
         Current now = current.get();
@@ -162,6 +260,6 @@ public final class BotEngine {
         String state = busy ? "rebuilding" : now == null ? "failed" : "ready";
         return new Status(state, now == null ? 0 : now.version(),
                 now == null ? null : now.trainedAt(), now == null ? 0 : now.entries(), lastError, since,
-                queued, now == null ? 0 : now.durationMs());
+                queued, now == null ? 0 : now.durationMs(), now == null ? Map.of() : locales(now));
     }
 }

@@ -40,6 +40,9 @@ class ConfigLoaderTest {
         assertThat(config.tokenTtlHours()).isEqualTo(12);
         assertThat(config.bootstrapAdmin()).isEmpty();
         assertThat(config.demoOrigins()).isEmpty();
+        assertThat(config.botCalibrate()).isTrue();
+        assertThat(config.botOutOfScopeFile()).isEqualTo(Path.of("config/bot/out-of-scope.json"));
+        assertThat(config.botLocaleThresholds()).isEmpty();
     }
 
     @Test
@@ -126,6 +129,37 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bot.clarifyThreshold")
                 .hasMessageContaining("bot.answerThreshold");
+    }
+
+    @Test
+    void perLocaleThresholdsComeFromTheFileOrTheEnvironmentAndMayBePartial() throws IOException {
+        Path file = yaml("""
+                bot:
+                  calibrate: false
+                  ko:
+                    answerThreshold: 0.7
+                    clarifyThreshold: 0.35
+                """);
+        SodamConfig config = ConfigLoader.load(file, Map.of("SODAM_BOT_EN_ANSWER_THRESHOLD", "0.6"));
+        assertThat(config.botCalibrate()).isFalse();
+        assertThat(config.botLocaleThresholds()).containsOnly(
+                Map.entry("ko", new SodamConfig.LocaleThresholds(0.7, 0.35)),
+                Map.entry("en", new SodamConfig.LocaleThresholds(0.6, null)));
+    }
+
+    @Test
+    void perLocaleClarifyAboveAnswerOrANonBooleanCalibrateIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(null,
+                Map.of("SODAM_BOT_KO_ANSWER_THRESHOLD", "0.3", "SODAM_BOT_KO_CLARIFY_THRESHOLD", "0.5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bot.ko.clarifyThreshold");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_BOT_EN_CLARIFY_THRESHOLD", "1.5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bot.en.clarifyThreshold")
+                .hasMessageContaining("SODAM_BOT_EN_CLARIFY_THRESHOLD");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_BOT_CALIBRATE", "yes")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bot.calibrate");
     }
 
     @Test

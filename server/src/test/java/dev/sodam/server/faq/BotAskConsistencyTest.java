@@ -9,6 +9,7 @@ import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.FaqBot;
 import dev.sodam.bot.FaqEntry;
 import dev.sodam.bot.FaqSeed;
+import dev.sodam.bot.HeldOutValidation;
 import dev.sodam.bot.SmallTalkIntent;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.util.Json;
@@ -45,8 +46,13 @@ class BotAskConsistencyTest {
         List<FaqEntry> faq = new ArrayList<>(FaqSeed.load(config.resolve("faq/seed-ko.json")));
         faq.addAll(FaqSeed.load(config.resolve("faq/seed-en.json")));
         faq.sort(Comparator.comparing(FaqEntry::locale).thenComparing(FaqEntry::id));
-        library = FaqBot.train(faq, SmallTalkIntent.loadAll(config.resolve("bot/intents.json")),
-                new BotThresholds(0.55, 0.30));
+        List<SmallTalkIntent> intents = SmallTalkIntent.loadAll(config.resolve("bot/intents.json"));
+        BotThresholds defaults = new BotThresholds(0.55, 0.30);
+        // The server calibrates its thresholds on held-out paraphrases (bot.calibrate, on by default);
+        // the library does the same with the same inputs.
+        HeldOutValidation.Report calibration = HeldOutValidation.run(faq, intents,
+                HeldOutValidation.load(config.resolve("bot/out-of-scope.json")), defaults);
+        library = FaqBot.train(faq, intents, defaults).withThresholds(calibration.thresholds());
     }
 
     @AfterAll

@@ -42,6 +42,7 @@ public final class TestServer implements AutoCloseable {
         env.put("SODAM_DATA_DIR", dataDir.toString());
         env.put("SODAM_FAQ_SEED_DIR", repoRoot().resolve("config/faq").toString());
         env.put("SODAM_BOT_INTENTS_FILE", repoRoot().resolve("config/bot/intents.json").toString());
+        env.put("SODAM_BOT_OUT_OF_SCOPE_FILE", repoRoot().resolve("config/bot/out-of-scope.json").toString());
         env.put("SODAM_TEAMS_SEED_FILE", repoRoot().resolve("config/teams.json").toString());
         env.put("SODAM_BOOTSTRAP_ADMIN", ADMIN_EMAIL + ":" + ADMIN_PASSWORD);
         return env;
