@@ -3,7 +3,10 @@ package dev.sodam.server;
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.HeldOutValidation;
 import dev.sodam.bot.SmallTalkIntent;
+import dev.sodam.server.admin.AccessApi;
 import dev.sodam.server.admin.AdminApi;
+import dev.sodam.server.auth.UserService;
+import dev.sodam.server.routing.TeamService;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.PasswordHasher;
 import dev.sodam.server.auth.SiteDirectory;
@@ -114,12 +117,18 @@ public final class SodamServer implements AutoCloseable {
 
             AuthService auth = new AuthService(store, service, hasher, clock, ids,
                     Duration.ofHours(config.tokenTtlHours()));
+            auth.closeSessionsWith(registry::closeAgent);
+            maintenance.scheduleWithFixedDelay(() -> service.execute(tx -> tx.deleteExpiredTokens(clock.instant()),
+                    Replies.of(n -> { }, e -> log.warn("deleting expired tokens failed: {}", e.getMessage()))),
+                    1, 60, TimeUnit.MINUTES);
             SiteDirectory sites = new SiteDirectory(store);
             sites.refresh();
             maintenance.scheduleWithFixedDelay(sites::refresh, 30, 30, TimeUnit.SECONDS);
             String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
+            UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
+            TeamService teamAdmin = new TeamService(service, store, teams, clock);
             AdminApi admin = new AdminApi(auth, new FaqService(service, store, bot, clock, ids), bot, blocking,
-                    store);
+                    store, new AccessApi(auth, users, teamAdmin, store));
             HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
                     blocking, admin, new WorkspaceApi(auth, store, blocking));
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(

@@ -49,21 +49,32 @@ public final class AdminApi {
     private final Executor blocking;
     /** For the read-only endpoints (feedback); null serves none of them. */
     private final Store store;
+    private final AccessApi access;
 
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking) {
         this(auth, faq, bot, blocking, null);
     }
 
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store) {
+        this(auth, faq, bot, blocking, store, null);
+    }
+
+    /** With {@code access} null, users, teams, audit and the account endpoints are not served. */
+    public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store, AccessApi access) {
         this.auth = auth;
         this.faq = faq;
         this.bot = bot;
         this.blocking = blocking;
         this.store = store;
+        this.access = access;
     }
 
-    /** One request to an endpoint, once the caller is known to be an admin. */
-    private record Call(Agent admin, FullHttpRequest request, QueryStringDecoder query) {
+    /**
+     * One request to an endpoint, once the caller is known. {@code admin} is the caller: an admin
+     * under {@link #PREFIX}; any signed-in account (or null where no token is needed) under
+     * {@link AccessApi#ACCOUNT_PREFIX}.
+     */
+    record Call(Agent admin, FullHttpRequest request, QueryStringDecoder query) {
         JsonNode body() {
             try {
                 JsonNode node = Json.MAPPER.readTree(HttpResponses.utf8(request.content()));
@@ -83,18 +94,18 @@ public final class AdminApi {
     }
 
     /** A body that is a file to download rather than JSON. */
-    private record Download(byte[] bytes, String contentType, String filename) {
+    record Download(byte[] bytes, String contentType, String filename) {
     }
 
     /** What an endpoint answers: a status and a JSON body (or a {@link Download}). */
-    private record Answer(HttpResponseStatus status, Object body) {
+    record Answer(HttpResponseStatus status, Object body) {
         static Answer ok(Object body) {
             return new Answer(HttpResponseStatus.OK, body);
         }
     }
 
     @FunctionalInterface
-    private interface Handler {
+    interface Handler {
         CompletableFuture<Answer> handle(Call call);
     }
 
@@ -102,8 +113,10 @@ public final class AdminApi {
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         String path = query.path();
-        List<String> parts = Arrays.stream(path.substring(PREFIX.length()).split("/", -1)).toList();
-        Map<HttpMethod, Handler> endpoint = route(parts);
+        boolean account = !path.startsWith(PREFIX);
+        List<String> parts = Arrays.stream(path.substring(account ? AccessApi.ACCOUNT_PREFIX.length()
+                : PREFIX.length()).split("/", -1)).toList();
+        Map<HttpMethod, Handler> endpoint = account ? (access == null ? null : access.accountRoute(parts)) : route(parts);
         if (endpoint == null) {
             HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no API at " + path, false);
             return;
@@ -119,7 +132,8 @@ public final class AdminApi {
         String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : null;
         request.retain();
-        CompletableFuture.supplyAsync(() -> admin(token), blocking)
+        String section = parts.get(0);
+        CompletableFuture.supplyAsync(() -> account ? access.caller(section, token) : admin(token, section), blocking)
                 .thenCompose(admin -> handler.handle(new Call(admin, request, query)))
                 .whenCompleteAsync((answer, failure) -> {
                     try {
@@ -137,10 +151,20 @@ public final class AdminApi {
                 }, blocking);
     }
 
-    private Agent admin(String token) {
+    /**
+     * Sections an admin scoped to one site may use (each answers only that site's data); every other
+     * section holds installation-wide data (the FAQ, the bot, teams) and needs an installation admin.
+     */
+    static final java.util.Set<String> SITE_ADMIN_SECTIONS = java.util.Set.of("users", "audit", "sites", "visitors");
+
+    private Agent admin(String token, String section) {
         Agent agent = auth.authenticate(token);
         if (agent.role() != Agent.Role.ADMIN) {
             throw new ChatException(ErrorCode.FORBIDDEN, "this needs the admin role");
+        }
+        if (agent.siteId() != null && !SITE_ADMIN_SECTIONS.contains(section)) {
+            throw new ChatException(ErrorCode.FORBIDDEN,
+                    "this needs an installation-wide admin; you manage only site '" + agent.siteId() + "'");
         }
         return agent;
     }
@@ -167,6 +191,12 @@ public final class AdminApi {
             return null;
         }
         String first = parts.get(0);
+        if (access != null) {
+            Map<HttpMethod, Handler> accessRoute = access.adminRoute(parts);
+            if (accessRoute != null) {
+                return accessRoute;
+            }
+        }
         if (first.equals("faq")) {
             if (parts.size() == 1) {
                 return Map.of(HttpMethod.GET, this::list, HttpMethod.POST, this::create);
@@ -214,11 +244,11 @@ public final class AdminApi {
     }
 
     @FunctionalInterface
-    private interface Body {
+    interface Body {
         Answer get();
     }
 
-    private static CompletableFuture<Answer> sync(Body body) {
+    static CompletableFuture<Answer> sync(Body body) {
         return CompletableFuture.completedFuture(body.get());
     }
 
@@ -422,7 +452,7 @@ public final class AdminApi {
                 enabled == null || enabled.isNull() ? null : enabled.booleanValue());
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -433,7 +463,7 @@ public final class AdminApi {
         return value.textValue();
     }
 
-    private static List<String> strings(JsonNode body, String field) {
+    static List<String> strings(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -451,14 +481,14 @@ public final class AdminApi {
         return out;
     }
 
-    private static long version(JsonNode value, String field) {
+    static long version(JsonNode value, String field) {
         if (value == null || !value.isIntegralNumber() || value.longValue() < 1) {
             throw bad("field '" + field + "' is required: the version you read (a whole number, 1 or more)");
         }
         return value.longValue();
     }
 
-    private static ChatException bad(String message) {
+    static ChatException bad(String message) {
         return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 

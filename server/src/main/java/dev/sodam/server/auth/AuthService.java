@@ -2,25 +2,37 @@ package dev.sodam.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.model.Agent;
+import dev.sodam.server.store.SessionInfo;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.util.Hashing;
 import dev.sodam.server.util.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Agent login and bearer tokens. Tokens are random, stored only as SHA-256 hashes, and expire.
+ * Login, bearer tokens (sessions) and one-time password links. Tokens are random, stored only as
+ * SHA-256 hashes, expire, and can be revoked; a disabled account's tokens stop working at once.
+ * Logins are throttled per account and per address ({@link LoginThrottle}).
  * The methods block (argon2, SQLite): call them from a blocking executor, never an event loop.
  */
 public final class AuthService {
+    public static final int PASSWORD_MIN = 10;
+    public static final int PASSWORD_MAX = 200;
+
     /** Hash checked against when the email is unknown, so both failures take the same time. */
     private final String decoyHash;
     private final Store store;
@@ -29,6 +41,9 @@ public final class AuthService {
     private final Clock clock;
     private final Ids ids;
     private final Duration tokenTtl;
+    private final LoginThrottle throttle;
+    private volatile SessionCloser closer = SessionCloser.NONE;
+    /** Token hash → agent, so a busy console does not read SQLite per request; invalidated on revocation. */
     private final Cache<String, Agent> tokenCache = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(60))
             .maximumSize(10_000)
@@ -36,32 +51,72 @@ public final class AuthService {
 
     public AuthService(Store store, ConversationService service, PasswordHasher hasher, Clock clock, Ids ids,
                        Duration tokenTtl) {
+        this(store, service, hasher, clock, ids, tokenTtl, LoginThrottle.defaults(clock));
+    }
+
+    public AuthService(Store store, ConversationService service, PasswordHasher hasher, Clock clock, Ids ids,
+                       Duration tokenTtl, LoginThrottle throttle) {
         this.store = store;
         this.service = service;
         this.hasher = hasher;
         this.clock = clock;
         this.ids = ids;
         this.tokenTtl = tokenTtl;
+        this.throttle = throttle;
         this.decoyHash = hasher.hash("decoy-password-for-timing");
+    }
+
+    /** Who closes live connections when access is taken away (wired once the session registry exists). */
+    public void closeSessionsWith(SessionCloser sessionCloser) {
+        this.closer = sessionCloser;
     }
 
     /** A successful login: the bearer token and the agent. */
     public record Login(String token, Agent agent) {
     }
 
-    /** Checks the password and issues a token; {@code unauthorized} for any mismatch, without saying which. */
+    /** {@link #login(String, String, String, String)} without a known address or browser. */
     public CompletableFuture<Login> login(String email, String password) {
-        Optional<Agent> agent = store.read(tx -> tx.agentByEmail(email));
-        boolean matches = hasher.verify(agent.map(Agent::passwordHash).orElse(decoyHash), password);
-        if (agent.isEmpty() || !matches) {
+        return login(email, password, null, null);
+    }
+
+    /**
+     * Checks the password and issues a token; {@code unauthorized} for any mismatch, without saying
+     * which; {@code rate_limited} while the account or the address is locked out (even with the
+     * right password); {@code forbidden} for a disabled account with the right password.
+     */
+    public CompletableFuture<Login> login(String email, String password, String address, String userAgent) {
+        String account = email.trim().toLowerCase(Locale.ROOT);
+        Optional<Instant> blocked = throttle.blockedUntil(account, address);
+        if (blocked.isPresent()) {
+            long seconds = Math.max(1, Duration.between(clock.instant(), blocked.get()).toSeconds());
+            return CompletableFuture.failedFuture(new ChatException(ErrorCode.RATE_LIMITED,
+                    "too many failed logins; try again in " + seconds + " s"));
+        }
+        Optional<Agent> agent = store.read(tx -> tx.agentByEmail(account));
+        // An invited account has no password yet: it is checked against the decoy, and always fails.
+        boolean hasPassword = agent.isPresent() && agent.get().passwordHash().startsWith("$argon2");
+        boolean matches = hasher.verify(hasPassword ? agent.get().passwordHash() : decoyHash, password) && hasPassword;
+        if (!matches) {
+            throttle.failed(account, address);
             return CompletableFuture.failedFuture(
                     new ChatException(ErrorCode.UNAUTHORIZED, "wrong email or password"));
         }
+        throttle.succeeded(account);
+        boolean disabled = store.read(tx -> tx.user(agent.get().id())).map(u -> u.disabled()).orElse(true);
+        if (disabled) {
+            return CompletableFuture.failedFuture(new ChatException(ErrorCode.FORBIDDEN, "this account is disabled"));
+        }
+        return issue(agent.get(), address, userAgent);
+    }
+
+    private CompletableFuture<Login> issue(Agent agent, String address, String userAgent) {
         String token = ids.secret("at_");
-        Instant expires = clock.instant().plus(tokenTtl);
-        Login login = new Login(token, agent.get());
+        Instant now = clock.instant();
+        Login login = new Login(token, agent);
+        String browser = userAgent == null ? null : userAgent.substring(0, Math.min(200, userAgent.length()));
         return Replies.<Void>future(reply -> service.execute(tx -> {
-            tx.insertToken(Hashing.sha256Hex(token), login.agent().id(), expires);
+            tx.insertSession(Hashing.sha256Hex(token), agent.id(), now, now.plus(tokenTtl), address, browser);
             return null;
         }, reply)).thenApply(ignored -> login);
     }
@@ -80,5 +135,94 @@ public final class AuthService {
                 .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token"));
         tokenCache.put(hash, agent);
         return agent;
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    /** The caller's own unexpired sessions; {@code current} marks the one making the request. */
+    public List<SessionInfo> sessions(String agentId) {
+        return store.read(tx -> tx.sessions(agentId, clock.instant()));
+    }
+
+    /** Ends one of the account's sessions; {@code not_found} when it has no such session. */
+    public CompletableFuture<Void> revokeSession(String agentId, String sessionId) {
+        return Replies.<Optional<String>>future(reply -> service.execute(tx -> tx.deleteSession(agentId, sessionId), reply))
+                .thenApply(hash -> {
+                    if (hash.isEmpty()) {
+                        throw new ChatException(ErrorCode.NOT_FOUND, "no such session");
+                    }
+                    revoked(agentId, Set.of(hash.get()), "session revoked");
+                    return null;
+                });
+    }
+
+    /** Logs out the token itself. */
+    public CompletableFuture<Void> logout(String token) {
+        Agent agent = authenticate(token);
+        return revokeSession(agent.id(), Hashing.sha256Hex(token).substring(0, SessionInfo.ID_LENGTH));
+    }
+
+    /**
+     * After a commit that took access away: forgets cached tokens and closes live connections.
+     * {@code tokenHashes} null: every token of the account (disabled, role changed, all sessions revoked).
+     */
+    public void revoked(String agentId, Collection<String> tokenHashes, String reason) {
+        if (tokenHashes == null) {
+            tokenCache.asMap().entrySet().removeIf(e -> e.getValue().id().equals(agentId));
+        } else {
+            tokenCache.invalidateAll(tokenHashes);
+        }
+        closer.close(agentId, tokenHashes == null ? null : new HashSet<>(tokenHashes), reason);
+    }
+
+    /** Forgets failed logins of the account, e.g. after an admin reset its password. */
+    public void unlock(String email) {
+        throttle.unlock(email.toLowerCase(Locale.ROOT));
+    }
+
+    // ------------------------------------------------------------------ passwords
+
+    /** Checks a new password against the rules; {@code bad_request} naming the rule otherwise. */
+    public static void checkPassword(String password) {
+        if (password == null || password.codePointCount(0, password.length()) < PASSWORD_MIN) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "password must have at least " + PASSWORD_MIN + " characters");
+        }
+        if (password.length() > PASSWORD_MAX) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "password is too long (at most " + PASSWORD_MAX + " characters)");
+        }
+    }
+
+    public String hash(String password) {
+        return hasher.hash(password);
+    }
+
+    /**
+     * Sets a password with a one-time invite or reset token and logs in. The token is used up in the
+     * same transaction; an unknown, used or expired one gets {@code unauthorized} and changes nothing.
+     */
+    public CompletableFuture<Login> setPassword(String oneTimeToken, String password, String address, String userAgent) {
+        checkPassword(password);
+        if (oneTimeToken == null || oneTimeToken.isBlank()) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "field 'token' is required");
+        }
+        String passwordHash = hasher.hash(password);
+        Instant now = clock.instant();
+        String tokenHash = Hashing.sha256Hex(oneTimeToken);
+        return Replies.<Agent>future(reply -> service.execute(tx -> {
+            String[] found = tx.takeOneTimeToken(tokenHash, now)
+                    .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED,
+                            "this link is unknown, already used or expired; ask an admin for a new one"));
+            Agent agent = tx.agent(found[0]).orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "no such account"));
+            if (tx.user(agent.id()).map(u -> u.disabled()).orElse(true)) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "this account is disabled");
+            }
+            tx.setPasswordHash(agent.id(), passwordHash, now);
+            Audit.write(tx, now, agent, agent.siteId(), "user.password_set", "user", agent.id(), null,
+                    java.util.Map.of("via", found[1]));
+            return agent;
+        }, reply)).thenCompose(agent -> {
+            throttle.unlock(agent.email());
+            return issue(agent, address, userAgent);
+        });
     }
 }

@@ -24,8 +24,9 @@ public sealed interface Principal {
             return new Author(Author.Kind.AGENT, agent.id(), agent.name());
         }
 
-        public boolean isAdmin() {
-            return agent.role() == Agent.Role.ADMIN;
+        /** Supervisors and admins see the queue and every agent's chats, and may transfer them. */
+        public boolean supervises() {
+            return agent.supervises();
         }
     }
 }

@@ -490,7 +490,7 @@ public final class ConversationService implements AutoCloseable {
             Conversation conversation = tx.conversation(requireId(conversationId))
                     .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
             boolean own = agent.agent().id().equals(conversation.agentId());
-            if (conversation.state() != ConversationState.ASSIGNED || !(own || agent.isAdmin())) {
+            if (conversation.state() != ConversationState.ASSIGNED || !(own || agent.supervises())) {
                 throw new ChatException(ErrorCode.FORBIDDEN, "only the assigned agent transfers a conversation");
             }
             if ((toAgentId == null) == (toTeamId == null)) {
@@ -590,7 +590,7 @@ public final class ConversationService implements AutoCloseable {
                     .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
             boolean own = conversation.state() == ConversationState.ASSIGNED
                     && agent.agent().id().equals(conversation.agentId());
-            if (!own && !(agent.isAdmin() && conversation.state().isOpen())) {
+            if (!own && !(agent.supervises() && conversation.state().isOpen())) {
                 throw new ChatException(conversation.state().isOpen() ? ErrorCode.FORBIDDEN : ErrorCode.CONFLICT,
                         conversation.state().isOpen() ? "conversation is not assigned to you"
                                 : "conversation is already resolved");
@@ -708,7 +708,7 @@ public final class ConversationService implements AutoCloseable {
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
         boolean own = agent.agent().id().equals(conversation.agentId());
         boolean queued = conversation.state() == ConversationState.QUEUED;
-        if (own || agent.isAdmin() || (reading && queued)) {
+        if (own || agent.supervises() || (reading && queued)) {
             return conversation;
         }
         throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you");

@@ -53,7 +53,7 @@ public final class DeliveryListener implements ChatEventListener {
             String json = Frames.toJson(Frames.note(added.note()));
             for (Session s : sessions.allAgents()) {
                 Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
-                if (agent.isAdmin() || agent.agent().id().equals(added.conversation().agentId())
+                if (agent.supervises() || agent.agent().id().equals(added.conversation().agentId())
                         || agent.agent().id().equals(added.note().from().id())) {
                     s.sendJson(json);
                 }
@@ -65,7 +65,7 @@ public final class DeliveryListener implements ChatEventListener {
             sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
             for (Session s : sessions.allAgents()) {
                 Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
-                if (agent.isAdmin() || agent.agent().id().equals(c.agentId())) {
+                if (agent.supervises() || agent.agent().id().equals(c.agentId())) {
                     s.sendJson(json);
                 }
             }

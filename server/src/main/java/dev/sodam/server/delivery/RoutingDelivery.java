@@ -51,7 +51,7 @@ public final class RoutingDelivery implements RoutingActions {
                 load, cap);
         sessions.agent(agentId).forEach(s -> s.send(frame));
         for (Session s : sessions.allAgents()) {
-            if (isAdmin(s) && !((AgentPrincipal) s.principal()).agent().id().equals(agentId)) {
+            if (supervises(s) && !((AgentPrincipal) s.principal()).agent().id().equals(agentId)) {
                 s.send(frame);
             }
         }
@@ -79,7 +79,7 @@ public final class RoutingDelivery implements RoutingActions {
         ServerFrame frame = new ServerFrame.Alert("unplaced", conversation.id(),
                 "no agent accepted this conversation after " + attempts + " offers");
         for (Session s : sessions.allAgents()) {
-            if (isAdmin(s)) {
+            if (supervises(s)) {
                 s.send(frame);
             }
         }
@@ -91,7 +91,7 @@ public final class RoutingDelivery implements RoutingActions {
                 log.warn("routing: requeue of agent {} failed: {}", agentId, error.getMessage())));
     }
 
-    private static boolean isAdmin(Session session) {
-        return session.principal() instanceof AgentPrincipal agent && agent.isAdmin();
+    private static boolean supervises(Session session) {
+        return session.principal() instanceof AgentPrincipal agent && agent.supervises();
     }
 }

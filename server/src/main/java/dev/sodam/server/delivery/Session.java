@@ -13,4 +13,13 @@ public interface Session {
 
     /** Queues an already serialised frame (fan-out serialises once for all recipients). */
     void sendJson(String json);
+
+    /** SHA-256 of the login token an agent connected with; null for visitors. */
+    default String tokenHash() {
+        return null;
+    }
+
+    /** Ends the connection, telling the client why (its access was taken away). */
+    default void close(String reason) {
+    }
 }

@@ -39,6 +39,15 @@ public final class SessionRegistry {
         return () -> agents.values().stream().flatMap(Set::stream).iterator();
     }
 
+    /** Closes the agent's connections: all of them, or those opened with one of the given tokens. */
+    public void closeAgent(String agentId, Set<String> tokenHashes, String reason) {
+        for (Session session : agent(agentId)) {
+            if (tokenHashes == null || tokenHashes.contains(session.tokenHash())) {
+                session.close(reason);
+            }
+        }
+    }
+
     public int agentCount() {
         return agents.size();
     }

@@ -1,5 +1,6 @@
 package dev.sodam.server.faq;
 
+import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
@@ -376,8 +377,13 @@ public final class FaqService {
     }
 
     private static void revision(StoreTx tx, StoredFaq entry, String action, Agent by) {
+        // The audit row's "before" is the previous version, read before this one is written.
+        Object before = action.equals("delete") ? entry : action.equals("create") ? null
+                : tx.faqRevision(entry.id(), entry.version() - 1).map(FaqRevision::snapshot).orElse(null);
         tx.insertFaqRevision(new FaqRevision(entry.id(), entry.version(), action, entry, by.id(), by.name(),
                 entry.updatedAt()));
+        Audit.write(tx, entry.updatedAt(), by, null, "faq." + action, "faq", entry.id(), before,
+                action.equals("delete") ? null : entry);
     }
 
     private static StoredFaq entry(String id, Draft d, long version, Agent by, Instant now) {

@@ -89,7 +89,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpMethod method) {
-        if (admin != null && path.startsWith(AdminApi.PREFIX)) {
+        if (admin != null && (path.startsWith(AdminApi.PREFIX) || path.startsWith(dev.sodam.server.admin.AccessApi.ACCOUNT_PREFIX))) {
             admin.handle(ctx, request);
             return;
         }
@@ -140,7 +140,10 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         request.retain();
-        CompletableFuture.supplyAsync(() -> auth.login(email, password), blocking)
+        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress socket
+                ? socket.getAddress().getHostAddress() : null;
+        String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
+        CompletableFuture.supplyAsync(() -> auth.login(email, password, address, userAgent), blocking)
                 .thenCompose(f -> f)
                 .whenComplete((login, failure) -> {
                     try {

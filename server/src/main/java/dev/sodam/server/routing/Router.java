@@ -117,7 +117,7 @@ public final class Router implements ChatEventListener {
                 slot.presence = connected.presence();
             }
             tellPresence(slot);
-            if (connected.agent().role() == dev.sodam.server.model.Agent.Role.ADMIN) {
+            if (connected.agent().supervises()) {
                 // A supervisor who just connected needs the whole roster, not only later changes.
                 agents.values().stream().filter(other -> other != slot).forEach(this::tellPresence);
             }

@@ -336,18 +336,7 @@ final class SqliteTx implements StoreTx {
             s.setInt(4, team.allAgents() ? 1 : 0);
             s.setString(5, team.hoursJson());
         });
-        for (String tag : team.tags()) {
-            update("INSERT INTO team_tags(tag, team_id) VALUES (?, ?)", s -> {
-                s.setString(1, tag);
-                s.setString(2, team.id());
-            });
-        }
-        for (String agentId : team.memberIds()) {
-            update("INSERT INTO team_members(team_id, agent_id) VALUES (?, ?)", s -> {
-                s.setString(1, team.id());
-                s.setString(2, agentId);
-            });
-        }
+        insertTeamLinks(team);
     }
 
     @Override
@@ -498,10 +487,10 @@ final class SqliteTx implements StoreTx {
     private static Agent agentRow(ResultSet rs) throws SQLException {
         return new Agent(rs.getString(1), rs.getString(2), rs.getString(3),
                 Agent.Role.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), rs.getString(5),
-                instant(rs, 6));
+                instant(rs, 6), rs.getString(7));
     }
 
-    private static final String AGENT_COLUMNS = "SELECT id, email, name, role, password_hash, created_at FROM agents ";
+    private static final String AGENT_COLUMNS = "SELECT id, email, name, role, password_hash, created_at, site_id FROM agents ";
 
     @Override
     public Optional<Agent> agent(String id) {
@@ -516,18 +505,21 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public List<Agent> agents() {
-        return query(AGENT_COLUMNS + "ORDER BY name, id", s -> { }, SqliteTx::agentRow);
+        return query(AGENT_COLUMNS + "WHERE disabled = 0 ORDER BY name, id", s -> { }, SqliteTx::agentRow);
     }
 
     @Override
     public void insertAgent(Agent agent) {
-        update("INSERT INTO agents(id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+        update("INSERT INTO agents(id, email, name, role, password_hash, created_at, site_id, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, agent.id());
             s.setString(2, agent.email().toLowerCase(java.util.Locale.ROOT));
             s.setString(3, agent.name());
             s.setString(4, agent.role().wire());
             s.setString(5, agent.passwordHash());
             s.setLong(6, agent.createdAt().toEpochMilli());
+            s.setString(7, agent.siteId());
+            s.setLong(8, agent.createdAt().toEpochMilli());
         });
     }
 
@@ -547,8 +539,8 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public Optional<Agent> agentByToken(String tokenHash, Instant now) {
-        return one("SELECT a.id, a.email, a.name, a.role, a.password_hash, a.created_at FROM auth_tokens t "
-                + "JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ? AND t.expires_at > ?", s -> {
+        return one("SELECT a.id, a.email, a.name, a.role, a.password_hash, a.created_at, a.site_id FROM auth_tokens t "
+                + "JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ? AND t.expires_at > ? AND a.disabled = 0", s -> {
                     s.setString(1, tokenHash);
                     s.setLong(2, now.toEpochMilli());
                 }, SqliteTx::agentRow);
@@ -773,5 +765,261 @@ final class SqliteTx implements StoreTx {
                     s.setString(1, visitorId);
                     s.setInt(2, limit);
                 }, SqliteTx::conversationRow);
+    }
+
+    // ---- users, sessions, one-time tokens, audit, team edits (V20)
+
+    private static final String USER_COLUMNS = "SELECT id, email, name, role, site_id, disabled, max_chats, version, "
+            + "created_at, updated_at, password_hash FROM agents ";
+
+    private static StoredUser userRow(ResultSet rs) throws SQLException {
+        int maxChats = rs.getInt(7);
+        Integer limit = rs.wasNull() ? null : maxChats;
+        return new StoredUser(rs.getString(1), rs.getString(2), rs.getString(3),
+                Agent.Role.valueOf(rs.getString(4).toUpperCase(java.util.Locale.ROOT)), rs.getString(5),
+                rs.getInt(6) == 1, limit, rs.getLong(8), instant(rs, 9), instant(rs, 10),
+                !rs.getString(11).startsWith("$argon2"));
+    }
+
+    @Override
+    public List<StoredUser> users() {
+        return query(USER_COLUMNS + "ORDER BY name, id", s -> { }, SqliteTx::userRow);
+    }
+
+    @Override
+    public Optional<StoredUser> user(String id) {
+        return one(USER_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteTx::userRow);
+    }
+
+    @Override
+    public boolean updateUser(StoredUser user, long expectedVersion, Instant now) {
+        return update("UPDATE agents SET name = ?, role = ?, site_id = ?, disabled = ?, max_chats = ?, "
+                + "version = version + 1, updated_at = ? WHERE id = ? AND version = ?", s -> {
+                    s.setString(1, user.name());
+                    s.setString(2, user.role().wire());
+                    s.setString(3, user.siteId());
+                    s.setInt(4, user.disabled() ? 1 : 0);
+                    if (user.maxChats() == null) {
+                        s.setNull(5, Types.INTEGER);
+                    } else {
+                        s.setInt(5, user.maxChats());
+                    }
+                    s.setLong(6, now.toEpochMilli());
+                    s.setString(7, user.id());
+                    s.setLong(8, expectedVersion);
+                }) == 1;
+    }
+
+    @Override
+    public void setPasswordHash(String agentId, String passwordHash, Instant now) {
+        update("UPDATE agents SET password_hash = ?, updated_at = ? WHERE id = ?", s -> {
+            s.setString(1, passwordHash);
+            s.setLong(2, now.toEpochMilli());
+            s.setString(3, agentId);
+        });
+    }
+
+    @Override
+    public void insertSession(String tokenHash, String agentId, Instant createdAt, Instant expiresAt, String ip,
+                              String userAgent) {
+        update("INSERT INTO auth_tokens(token_hash, agent_id, expires_at, created_at, ip, user_agent) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, tokenHash);
+                    s.setString(2, agentId);
+                    s.setLong(3, expiresAt.toEpochMilli());
+                    s.setLong(4, createdAt.toEpochMilli());
+                    s.setString(5, ip);
+                    s.setString(6, userAgent);
+                });
+    }
+
+    @Override
+    public List<SessionInfo> sessions(String agentId, Instant now) {
+        return query("SELECT substr(token_hash, 1, " + SessionInfo.ID_LENGTH + "), agent_id, created_at, expires_at, "
+                + "ip, user_agent FROM auth_tokens WHERE agent_id = ? AND expires_at > ? "
+                + "ORDER BY created_at DESC", s -> {
+                    s.setString(1, agentId);
+                    s.setLong(2, now.toEpochMilli());
+                }, rs -> new SessionInfo(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4),
+                        rs.getString(5), rs.getString(6)));
+    }
+
+    @Override
+    public List<String> deleteSessions(String agentId) {
+        List<String> hashes = query("SELECT token_hash FROM auth_tokens WHERE agent_id = ?",
+                s -> s.setString(1, agentId), rs -> rs.getString(1));
+        update("DELETE FROM auth_tokens WHERE agent_id = ?", s -> s.setString(1, agentId));
+        return hashes;
+    }
+
+    @Override
+    public Optional<String> deleteSession(String agentId, String sessionId) {
+        if (sessionId.length() != SessionInfo.ID_LENGTH) {
+            return Optional.empty();
+        }
+        Optional<String> hash = one("SELECT token_hash FROM auth_tokens WHERE agent_id = ? AND substr(token_hash, 1, "
+                + SessionInfo.ID_LENGTH + ") = ?", s -> {
+                    s.setString(1, agentId);
+                    s.setString(2, sessionId);
+                }, rs -> rs.getString(1));
+        hash.ifPresent(h -> update("DELETE FROM auth_tokens WHERE token_hash = ?", s -> s.setString(1, h)));
+        return hash;
+    }
+
+    @Override
+    public int deleteExpiredTokens(Instant now) {
+        return update("DELETE FROM auth_tokens WHERE expires_at <= ?", s -> s.setLong(1, now.toEpochMilli()))
+                + update("DELETE FROM one_time_tokens WHERE expires_at <= ?", s -> s.setLong(1, now.toEpochMilli()));
+    }
+
+    @Override
+    public void insertOneTimeToken(String tokenHash, String agentId, String purpose, Instant expiresAt, Instant now) {
+        update("INSERT INTO one_time_tokens(token_hash, agent_id, purpose, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+                s -> {
+                    s.setString(1, tokenHash);
+                    s.setString(2, agentId);
+                    s.setString(3, purpose);
+                    s.setLong(4, expiresAt.toEpochMilli());
+                    s.setLong(5, now.toEpochMilli());
+                });
+    }
+
+    @Override
+    public Optional<String[]> takeOneTimeToken(String tokenHash, Instant now) {
+        Optional<String[]> found = one("SELECT agent_id, purpose FROM one_time_tokens WHERE token_hash = ? AND expires_at > ?",
+                s -> {
+                    s.setString(1, tokenHash);
+                    s.setLong(2, now.toEpochMilli());
+                }, rs -> new String[] {rs.getString(1), rs.getString(2)});
+        found.ifPresent(f -> update("DELETE FROM one_time_tokens WHERE token_hash = ?", s -> s.setString(1, tokenHash)));
+        return found;
+    }
+
+    @Override
+    public void deleteOneTimeTokens(String agentId) {
+        update("DELETE FROM one_time_tokens WHERE agent_id = ?", s -> s.setString(1, agentId));
+    }
+
+    @Override
+    public void insertAudit(AuditEntry e) {
+        update("INSERT INTO audit_log(at, actor_id, actor_name, site_id, action, target_type, target_id, before_json, "
+                + "after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setLong(1, e.at().toEpochMilli());
+                    s.setString(2, e.actorId());
+                    s.setString(3, e.actorName());
+                    s.setString(4, e.siteId());
+                    s.setString(5, e.action());
+                    s.setString(6, e.targetType());
+                    s.setString(7, e.targetId());
+                    s.setString(8, e.beforeJson());
+                    s.setString(9, e.afterJson());
+                });
+    }
+
+    @Override
+    public List<AuditEntry> audit(AuditEntry.Filter f) {
+        StringBuilder sql = new StringBuilder("SELECT id, at, actor_id, actor_name, site_id, action, target_type, "
+                + "target_id, before_json, after_json FROM audit_log WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (f.actorId() != null) {
+            sql.append(" AND actor_id = ?");
+            args.add(f.actorId());
+        }
+        if (f.action() != null) {
+            sql.append(" AND action = ?");
+            args.add(f.action());
+        }
+        if (f.targetType() != null) {
+            sql.append(" AND target_type = ?");
+            args.add(f.targetType());
+        }
+        if (f.targetId() != null) {
+            sql.append(" AND target_id = ?");
+            args.add(f.targetId());
+        }
+        if (f.siteId() != null) {
+            sql.append(" AND site_id = ?");
+            args.add(f.siteId());
+        }
+        if (f.from() != null) {
+            sql.append(" AND at >= ?");
+            args.add(f.from().toEpochMilli());
+        }
+        if (f.to() != null) {
+            sql.append(" AND at < ?");
+            args.add(f.to().toEpochMilli());
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        args.add((long) f.limit());
+        return query(sql.toString(), s -> {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+        }, rs -> new AuditEntry(rs.getLong(1), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+    }
+
+    @Override
+    public long teamVersion(String teamId) {
+        return one("SELECT version FROM teams WHERE id = ?", s -> s.setString(1, teamId), rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public boolean replaceTeam(Team team, long expectedVersion) {
+        int changed = update("UPDATE teams SET name_ko = ?, name_en = ?, all_agents = ?, hours = ?, version = version + 1 "
+                + "WHERE id = ? AND version = ?", s -> {
+                    s.setString(1, team.nameKo());
+                    s.setString(2, team.nameEn());
+                    s.setInt(3, team.allAgents() ? 1 : 0);
+                    s.setString(4, team.hoursJson());
+                    s.setString(5, team.id());
+                    s.setLong(6, expectedVersion);
+                });
+        if (changed != 1) {
+            return false;
+        }
+        update("DELETE FROM team_tags WHERE team_id = ?", s -> s.setString(1, team.id()));
+        update("DELETE FROM team_members WHERE team_id = ?", s -> s.setString(1, team.id()));
+        insertTeamLinks(team);
+        return true;
+    }
+
+    private void insertTeamLinks(Team team) {
+        for (String tag : team.tags()) {
+            update("INSERT INTO team_tags(tag, team_id) VALUES (?, ?)", s -> {
+                s.setString(1, tag);
+                s.setString(2, team.id());
+            });
+        }
+        for (String agentId : team.memberIds()) {
+            update("INSERT INTO team_members(team_id, agent_id) VALUES (?, ?)", s -> {
+                s.setString(1, team.id());
+                s.setString(2, agentId);
+            });
+        }
+    }
+
+    @Override
+    public boolean deleteTeam(String teamId) {
+        update("DELETE FROM team_tags WHERE team_id = ?", s -> s.setString(1, teamId));
+        update("DELETE FROM team_members WHERE team_id = ?", s -> s.setString(1, teamId));
+        return update("DELETE FROM teams WHERE id = ?", s -> s.setString(1, teamId)) == 1;
+    }
+
+    @Override
+    public long conversationsOfTeam(String teamId) {
+        return one("SELECT count(*) FROM conversations WHERE team_id = ?", s -> s.setString(1, teamId),
+                rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    @Override
+    public void setMemberships(String agentId, List<String> teamIds) {
+        update("DELETE FROM team_members WHERE agent_id = ?", s -> s.setString(1, agentId));
+        for (String teamId : teamIds) {
+            update("INSERT INTO team_members(team_id, agent_id) VALUES (?, ?)", s -> {
+                s.setString(1, teamId);
+                s.setString(2, agentId);
+            });
+        }
     }
 }

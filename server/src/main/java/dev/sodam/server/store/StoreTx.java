@@ -153,4 +153,59 @@ public interface StoreTx {
 
     /** The visitor's conversations, newest first, at most {@code limit}. */
     List<Conversation> conversationsOf(String visitorId, int limit);
+
+    // ---- users, sessions, one-time tokens, audit, team edits (V20)
+
+    /** Every account, disabled ones included, by name. */
+    List<StoredUser> users();
+
+    Optional<StoredUser> user(String id);
+
+    /** Replaces name, role, site, limit and disabled if the account is still at {@code expectedVersion}. */
+    boolean updateUser(StoredUser user, long expectedVersion, Instant now);
+
+    void setPasswordHash(String agentId, String passwordHash, Instant now);
+
+    /** Issues a session token with the metadata a user needs to recognise it later. */
+    void insertSession(String tokenHash, String agentId, Instant createdAt, Instant expiresAt, String ip,
+                       String userAgent);
+
+    /** The account's unexpired sessions, newest first. */
+    List<SessionInfo> sessions(String agentId, Instant now);
+
+    /** Ends every session of the account; returns their token hashes. */
+    List<String> deleteSessions(String agentId);
+
+    /** Ends one session of the account; its token hash, or empty when there is no such session. */
+    Optional<String> deleteSession(String agentId, String sessionId);
+
+    /** Deletes expired tokens and one-time tokens. */
+    int deleteExpiredTokens(Instant now);
+
+    void insertOneTimeToken(String tokenHash, String agentId, String purpose, Instant expiresAt, Instant now);
+
+    /** Uses up an unexpired one-time token: returns {agent id, purpose} and deletes it. */
+    Optional<String[]> takeOneTimeToken(String tokenHash, Instant now);
+
+    void deleteOneTimeTokens(String agentId);
+
+    void insertAudit(AuditEntry entry);
+
+    /** Audit rows matching the filter, newest first. */
+    List<AuditEntry> audit(AuditEntry.Filter filter);
+
+    /** The team's version, or 0 when there is no such team. */
+    long teamVersion(String teamId);
+
+    /** Rewrites the team with its tags and members if it is still at {@code expectedVersion}. */
+    boolean replaceTeam(dev.sodam.server.model.Team team, long expectedVersion);
+
+    /** Deletes the team, its tags and memberships; false if it did not exist. */
+    boolean deleteTeam(String teamId);
+
+    /** How many conversations (of any state) name the team. */
+    long conversationsOfTeam(String teamId);
+
+    /** Makes the agent an explicit member of exactly these teams (all-agents teams need no membership). */
+    void setMemberships(String agentId, List<String> teamIds);
 }

@@ -41,7 +41,7 @@ final class ContextPacket {
         Conversation c = tx.conversation(conversationId)
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
         boolean own = caller.id().equals(c.agentId());
-        if (!own && caller.role() != Agent.Role.ADMIN && c.state() != ConversationState.QUEUED) {
+        if (!own && !caller.supervises() && c.state() != ConversationState.QUEUED) {
             throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you");
         }
         List<BotTurn> turns = tx.botTurns(c.id());

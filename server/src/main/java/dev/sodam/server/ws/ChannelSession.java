@@ -12,9 +12,28 @@ final class ChannelSession implements Session {
     private final Principal principal;
     private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
+    private final String tokenHash;
+
     ChannelSession(Channel channel, Principal principal) {
+        this(channel, principal, null);
+    }
+
+    ChannelSession(Channel channel, Principal principal, String tokenHash) {
         this.channel = channel;
         this.principal = principal;
+        this.tokenHash = tokenHash;
+    }
+
+    @Override
+    public String tokenHash() {
+        return tokenHash;
+    }
+
+    /** 4401 (application range): the client must log in again rather than reconnect with its token. */
+    @Override
+    public void close(String reason) {
+        channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(4401, reason))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     /**

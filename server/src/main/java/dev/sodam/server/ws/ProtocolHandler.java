@@ -206,7 +206,8 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             @Override
             public void ok(Results.AgentHello welcome) {
                 AgentPrincipal agent = new AgentPrincipal(welcome.agent());
-                ChannelSession created = new ChannelSession(channel, agent);
+                ChannelSession created = new ChannelSession(channel, agent,
+                        dev.sodam.server.util.Hashing.sha256Hex(hello.token()));
                 // Connected is queued before the session becomes visible to the close handler, so
                 // routing always sees connected before disconnected; and the session is attached
                 // before the welcome is written, so the agent's first frame finds it.

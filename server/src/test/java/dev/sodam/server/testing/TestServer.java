@@ -53,10 +53,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, Map<String, String> extraEnv) throws InterruptedException {
+        return start(dataDir, extraEnv, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock the test moves (lockouts, expiry, retention). */
+    public static TestServer start(Path dataDir, Map<String, String> extraEnv, java.time.Clock clock)
+            throws InterruptedException {
         Map<String, String> env = environment(dataDir);
         env.putAll(extraEnv);
         SodamConfig config = ConfigLoader.load(null, env);
-        return new TestServer(SodamServer.start(config), dataDir);
+        return new TestServer(SodamServer.start(config, clock), dataDir);
     }
 
     public int port() {
