@@ -1,0 +1,107 @@
+package dev.sodam.server.admin;
+
+import static dev.sodam.server.testing.Browsers.waiting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.TestServer;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The users page in Debian Chromium: an admin invites an agent whose name looks like markup, the
+ * invitee sets a password through the one-time link and logs into the console, the admin disables
+ * the account and reads every step in the audit log.
+ */
+class AccessBrowserTest {
+    private static final String NAME = "<b id=\"pwned\">새 상담원</b>";
+
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Browsers.requireChromium();
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static WebElement testid(SearchContext root, String id) {
+        return root.findElement(By.cssSelector("[data-testid='" + id + "']"));
+    }
+
+    private static WebElement row(WebDriver driver, String email) {
+        return driver.findElement(By.cssSelector("[data-testid='user-row'][data-email='" + email + "']"));
+    }
+
+    @Test
+    void anAdminInvitesAnAgentWhoSetsAPasswordThenDisablesThemAndReadsTheAuditLog() {
+        WebDriver admin = Browsers.open();
+        WebDriver invitee = Browsers.open();
+        try {
+            admin.get(server.http("/admin/users"));
+            testid(admin, "admin-login-email").sendKeys(TestServer.ADMIN_EMAIL);
+            testid(admin, "admin-login-password").sendKeys(TestServer.ADMIN_PASSWORD);
+            testid(admin, "admin-login-submit").click();
+            waiting(admin).until(d -> !d.findElements(By.cssSelector("[data-testid='user-row']")).isEmpty());
+
+            testid(admin, "invite-email").sendKeys("new.agent@sodam.test");
+            testid(admin, "invite-name").sendKeys(NAME);
+            testid(admin, "invite-max").sendKeys("2");
+            testid(admin, "invite-submit").click();
+            waiting(admin).until(d -> testid(d, "invite-link").isDisplayed());
+            String text = testid(admin, "invite-link").getText();
+            String url = text.substring(text.indexOf("http"));
+            assertThat(url).contains("/admin/password#token=inv_");
+            waiting(admin).until(d -> row(d, "new.agent@sodam.test").isDisplayed());
+            WebElement invited = row(admin, "new.agent@sodam.test");
+            assertThat(testid(invited, "user-name").getText()).isEqualTo(NAME);
+            assertThat(admin.findElements(By.id("pwned"))).as("a name is text, never markup").isEmpty();
+            assertThat(testid(invited, "user-status").getText()).isEqualTo("초대 대기");
+
+            invitee.get(url);
+            assertThat(invitee.getCurrentUrl()).as("the token leaves the address bar").doesNotContain("token");
+            testid(invitee, "password-new").sendKeys("초대받은-새-비밀번호");
+            testid(invitee, "password-repeat").sendKeys("초대받은-새-비밀번호");
+            testid(invitee, "password-submit").click();
+            waiting(invitee).until(d -> testid(d, "password-done").isDisplayed());
+            assertThat(testid(invitee, "password-done-text").getText()).startsWith(NAME);
+            Browsers.login(invitee, server, "new.agent@sodam.test", "초대받은-새-비밀번호");
+
+            admin.navigate().refresh();
+            waiting(admin).until(d -> testid(row(d, "new.agent@sodam.test"), "user-status").getText().equals("사용 중"));
+            testid(row(admin, "new.agent@sodam.test"), "user-toggle").click();
+            admin.switchTo().alert().accept();
+            waiting(admin).until(d -> testid(row(d, "new.agent@sodam.test"), "user-status").getText().equals("사용 중지"));
+            // The invitee's open console is closed and sent back to the login form.
+            waiting(invitee).until(d -> d.findElement(By.cssSelector("[data-testid='login-email']")).isDisplayed());
+
+            testid(admin, "tab-audit").click();
+            waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='audit-row']")).size() >= 3);
+            List<String> actions = admin.findElements(By.cssSelector("[data-testid='audit-action-cell']")).stream()
+                    .map(WebElement::getText).toList();
+            assertThat(actions).contains("user.invite", "user.password_set", "user.disable");
+            assertThat(admin.getCurrentUrl()).endsWith("/admin/audit");
+            assertThat(((JavascriptExecutor) admin).executeScript("return window.__pwned === undefined")).isEqualTo(true);
+        } finally {
+            admin.quit();
+            invitee.quit();
+        }
+    }
+}
