@@ -133,7 +133,7 @@ public final class SodamServer implements AutoCloseable {
                     blocking, admin, new WorkspaceApi(auth, store, blocking));
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
                     config, clock, service, registry, sites, publicOrigin, router));
-            NettyServer netty = NettyServer.bind(config.host(), config.port(), initializer);
+            NettyServer netty = NettyServer.bind(config.host(), config.port(), config.maxOutboundBytes(), initializer);
 
             List<SmallTalkIntent> intents = Files.isRegularFile(config.botIntentsFile())
                     ? SmallTalkIntent.loadAll(config.botIntentsFile()) : List.of();

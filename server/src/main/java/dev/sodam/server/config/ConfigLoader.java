@@ -46,6 +46,8 @@ public final class ConfigLoader {
             new Key("limits.maxTextChars", "SODAM_MAX_TEXT_CHARS", "4000", v -> intIn(v, 1, 100_000)),
             new Key("limits.ratePerSecond", "SODAM_RATE_PER_SECOND", "20", v -> intIn(v, 1, 100_000)),
             new Key("limits.rateBurst", "SODAM_RATE_BURST", "40", v -> intIn(v, 1, 100_000)),
+            new Key("limits.maxOutboundBytes", "SODAM_MAX_OUTBOUND_BYTES", "8388608",
+                    v -> intIn(v, 64 * 1024, 1 << 30)),
             new Key("heartbeat.pingSeconds", "SODAM_PING_SECONDS", "20", v -> intIn(v, 1, 3600)),
             new Key("heartbeat.idleSeconds", "SODAM_IDLE_SECONDS", "60", v -> intIn(v, 2, 86_400)),
             new Key("auth.tokenTtlHours", "SODAM_TOKEN_TTL_HOURS", "12", v -> intIn(v, 1, 24 * 365)),
@@ -145,7 +147,8 @@ public final class ConfigLoader {
                 (Integer) values.get("routing.staleResolveMinutes"),
                 (Boolean) values.get("bot.calibrate"),
                 Path.of((String) values.get("bot.outOfScopeFile")),
-                Map.copyOf(localeThresholds));
+                Map.copyOf(localeThresholds),
+                (Integer) values.get("limits.maxOutboundBytes"));
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -35,7 +35,8 @@ public record SodamConfig(
         int staleResolveMinutes,
         boolean botCalibrate,
         Path botOutOfScopeFile,
-        Map<String, LocaleThresholds> botLocaleThresholds) {
+        Map<String, LocaleThresholds> botLocaleThresholds,
+        int maxOutboundBytes) {
 
     /**
      * A locale's thresholds set in {@code sodam.yaml} ({@code bot.ko.answerThreshold} …); each may be
@@ -50,7 +51,7 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes);
     }
 
     /** Copy with another data directory. */
@@ -59,6 +60,6 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes);
     }
 }

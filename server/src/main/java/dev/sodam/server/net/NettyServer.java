@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -27,7 +28,13 @@ public final class NettyServer implements AutoCloseable {
         this.transport = transport;
     }
 
-    public static NettyServer bind(String host, int port, SodamChannelInitializer initializer) throws InterruptedException {
+    /**
+     * Binds the server. {@code maxOutboundBytes} is each connection's high write-buffer water mark:
+     * a connection with more than that queued for a client that does not read becomes unwritable,
+     * and its session closes it (see {@code ChannelSession}) instead of buffering without bound.
+     */
+    public static NettyServer bind(String host, int port, int maxOutboundBytes, SodamChannelInitializer initializer)
+            throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         EventLoopGroup workers = epoll ? new EpollEventLoopGroup() : new NioEventLoopGroup();
@@ -38,6 +45,8 @@ public final class NettyServer implements AutoCloseable {
                     .channel(channelType)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes))
                     .childHandler(initializer)
                     .bind(host, port).sync().channel();
             return new NettyServer(boss, workers, channel, epoll ? "epoll" : "nio");

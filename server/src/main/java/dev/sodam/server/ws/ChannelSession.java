@@ -5,12 +5,28 @@ import dev.sodam.server.delivery.Session;
 import dev.sodam.server.protocol.ServerFrame;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A {@link Session} over a Netty channel. Writes from any thread are queued to the channel's event loop. */
+/**
+ * A {@link Session} over a Netty channel. Writes from any thread are queued to the channel's event loop.
+ *
+ * <p>A client that stops reading (a frozen tab, a dead mobile link the kernel has not noticed yet)
+ * must not make the server buffer its frames without bound. Once more than the connection's high
+ * write-buffer water mark ({@code limits.maxOutboundBytes}) is queued, the channel is unwritable:
+ * the session then drops that frame and every later one and closes the connection. Nothing is
+ * lost: every frame worth keeping is a stored message with a seq, and the client, once it reads
+ * again and reconnects, resumes from the last seq it saw. Dropping must stop all later frames too,
+ * or the client would see a gap it cannot notice before the close.
+ */
 final class ChannelSession implements Session {
+    private static final Logger log = LoggerFactory.getLogger(ChannelSession.class);
+
     private final Channel channel;
     private final Principal principal;
-    private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
 
     private final String tokenHash;
 
@@ -51,11 +67,37 @@ final class ChannelSession implements Session {
 
     @Override
     public void send(ServerFrame frame) {
-        channel.writeAndFlush(frame);
+        if (admit()) {
+            channel.writeAndFlush(frame);
+        }
     }
 
     @Override
     public void sendJson(String json) {
-        channel.writeAndFlush(new TextWebSocketFrame(json));
+        if (admit()) {
+            channel.writeAndFlush(new TextWebSocketFrame(json));
+        }
+    }
+
+    /** Whether this session has given up on its client (see the class comment). */
+    boolean overflowed() {
+        return overflowed.get();
+    }
+
+    private boolean admit() {
+        if (overflowed.get()) {
+            return false;
+        }
+        if (channel.isWritable() || !channel.isActive()) {
+            // An inactive channel fails the write itself; the close handler unregisters the session.
+            return true;
+        }
+        if (overflowed.compareAndSet(false, true)) {
+            log.warn("closing {} ({}): the client stopped reading and more than {} bytes are queued for it; "
+                    + "it resumes by seq when it reconnects", channel.remoteAddress(), principal.getClass().getSimpleName(),
+                    channel.config().getWriteBufferHighWaterMark());
+            channel.close();
+        }
+        return false;
     }
 }

@@ -43,6 +43,7 @@ class ConfigLoaderTest {
         assertThat(config.botCalibrate()).isTrue();
         assertThat(config.botOutOfScopeFile()).isEqualTo(Path.of("config/bot/out-of-scope.json"));
         assertThat(config.botLocaleThresholds()).isEmpty();
+        assertThat(config.maxOutboundBytes()).isEqualTo(8 * 1024 * 1024);
     }
 
     @Test
