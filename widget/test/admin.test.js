@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseLines, parseTags, faqBody, formValues, listQuery, botStatusView, validationView, askView } from '../src/admin/model.js';
+import { parseLines, parseTags, faqBody, formValues, listQuery, botStatusView, validationView, askView, deliveryView } from '../src/admin/model.js';
 import { adminTranslator, adminStringTables } from '../src/admin/strings.js';
 
 const t = adminTranslator('ko');
@@ -116,4 +116,14 @@ test('import and export: upload type, download name, and the report in words', a
   assert.equal(importView(broken, t).errors[0].text, "4번째 줄 · answer: field 'answer' must not be blank");
   assert.equal(importView({ ...dry, created: 0, updated: 0 }, t).canImport, false, 'nothing to change');
   assert.match(importView({ ...dry, dryRun: false, applied: true }, t).summary, /가져왔어요/);
+});
+
+test('a webhook delivery line names its event, state, attempts and last error; settled ones can be sent again', () => {
+  const failed = deliveryView({ seq: 7, type: 'message.created', status: 'failed', attempts: 8, lastError: 'HTTP 500' }, t);
+  assert.equal(failed.text, '#7 message.created · 실패 · 시도 8회 · HTTP 500');
+  assert.equal(failed.redeliverable, true);
+  assert.equal(failed.failed, true);
+  const fresh = deliveryView({ seq: 8, type: 'conversation.created', status: 'pending', attempts: 0, lastError: null }, t);
+  assert.equal(fresh.redeliverable, false);
+  assert.equal(adminTranslator('en')('admin.webhooks.status.delivered'), 'delivered');
 });

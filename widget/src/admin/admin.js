@@ -6,7 +6,7 @@ import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
 import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
-import { faqBody, formValues, listQuery, clock, botStatusView, askView } from './model.js';
+import { faqBody, formValues, listQuery, clock, botStatusView, askView, deliveryView } from './model.js';
 import { mountTransfer } from './transfer.js';
 
 const locale = pickLocale(document);
@@ -142,6 +142,7 @@ function start(token, user) {
   edit(null);
   loadList();
   pollStatus();
+  loadWebhooks();
 }
 
 // ---- API ------------------------------------------------------------------------------------
@@ -371,3 +372,48 @@ async function onAsk(event) {
 }
 
 boot();
+
+// ---- webhooks: the delivery log and redelivery (docs/integrations.md) --------------------------
+
+async function loadWebhooks() {
+  const list = tid('webhook-list');
+  try {
+    const { items } = await api('GET', '/api/admin/webhooks');
+    list.replaceChildren(...(items.length === 0
+      ? [h('li', { class: 'muted', text: t('admin.webhooks.none') })]
+      : items.map((hook) => h('li', { testid: 'webhook-row' },
+          h('span', { text: `${hook.url} (${hook.events.join(', ')})` }), ' ',
+          h('button', { class: 'btn btn--ghost', type: 'button', testid: 'webhook-log', text: t('admin.webhooks.log'),
+            onclick: () => loadDeliveries(hook.id) })))));
+  } catch (error) {
+    showFailure(error);
+  }
+}
+
+async function loadDeliveries(webhookId) {
+  const list = tid('delivery-list');
+  try {
+    const { items } = await api('GET', `/api/admin/webhooks/${encodeURIComponent(webhookId)}/deliveries`);
+    list.replaceChildren(...(items.length === 0
+      ? [h('li', { class: 'muted', text: t('admin.webhooks.empty') })]
+      : items.map((delivery) => {
+          const view = deliveryView(delivery, t);
+          return h('li', { testid: 'delivery-row', class: view.failed ? 'failed' : null, dataset: { seq: delivery.seq } },
+            h('span', { text: view.text }), ' ',
+            view.redeliverable ? h('button', { class: 'btn btn--ghost', type: 'button', testid: 'delivery-redeliver',
+              text: t('admin.webhooks.redeliver'), onclick: () => redeliver(webhookId, delivery.seq) }) : null);
+        })));
+  } catch (error) {
+    showFailure(error);
+  }
+}
+
+async function redeliver(webhookId, seq) {
+  try {
+    await api('POST', `/api/admin/webhooks/${encodeURIComponent(webhookId)}/deliveries/${seq}/redeliver`);
+    toast(t('admin.webhooks.redelivered'));
+    loadDeliveries(webhookId);
+  } catch (error) {
+    showFailure(error);
+  }
+}

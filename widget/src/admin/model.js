@@ -118,3 +118,14 @@ export function askView(result, t) {
     })),
   };
 }
+
+/** One line of a webhook's delivery log, and whether it may be sent again (failed or still pending). */
+export function deliveryView(delivery, t) {
+  const status = t(`admin.webhooks.status.${delivery.status}`);
+  const error = delivery.lastError ? ` · ${delivery.lastError}` : '';
+  return {
+    text: t('admin.webhooks.row', { seq: delivery.seq, type: delivery.type, status, attempts: delivery.attempts, error }),
+    redeliverable: delivery.status !== 'pending' || delivery.attempts > 0,
+    failed: delivery.status === 'failed',
+  };
+}

@@ -7,16 +7,25 @@ import dev.sodam.server.admin.AccessApi;
 import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.auth.UserService;
 import dev.sodam.server.routing.TeamService;
+import dev.sodam.server.api.ApiKeys;
+import dev.sodam.server.api.IntegrationAdminApi;
+import dev.sodam.server.api.PublicApi;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.PasswordHasher;
 import dev.sodam.server.auth.SiteDirectory;
 import dev.sodam.server.config.ConfigLoader;
+import dev.sodam.server.config.IntegrationSettings;
 import dev.sodam.server.config.SodamConfig;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.SystemNoticeListener;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.delivery.DeliveryListener;
 import dev.sodam.server.delivery.RoutingDelivery;
+import dev.sodam.server.ops.HealthCheck;
+import dev.sodam.server.ops.MetricsListener;
+import dev.sodam.server.ops.OperationsApi;
+import dev.sodam.server.ops.SodamMetrics;
+import dev.sodam.server.ops.TimedStore;
 import dev.sodam.server.routing.Router;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.routing.StaleChatWatcher;
@@ -27,6 +36,7 @@ import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.ThresholdPolicy;
 import dev.sodam.server.faq.BotReplyListener;
 import dev.sodam.server.faq.FaqService;
+import dev.sodam.server.http.ApiModule;
 import dev.sodam.server.http.HttpRouter;
 import dev.sodam.server.workspace.WorkspaceApi;
 import dev.sodam.server.http.StaticFiles;
@@ -35,9 +45,14 @@ import dev.sodam.server.net.SodamChannelInitializer;
 import dev.sodam.server.store.SqliteStore;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.util.Ids;
+import dev.sodam.server.webhook.WebhookAdmin;
+import dev.sodam.server.webhook.WebhookOutbox;
+import dev.sodam.server.webhook.WebhookTargets;
+import dev.sodam.server.webhook.WebhookWorker;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,10 +79,17 @@ public final class SodamServer implements AutoCloseable {
     private final BotEngine bot;
     private final NettyServer netty;
     private final String baseUrl;
+    private final SodamMetrics metrics;
+    private final WebhookWorker webhooks;
+    private final List<String> apiRoutes;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
                         ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
-                        NettyServer netty, String baseUrl) {
+                        NettyServer netty, String baseUrl, SodamMetrics metrics, List<String> apiRoutes,
+                        WebhookWorker webhooks) {
+        this.metrics = metrics;
+        this.webhooks = webhooks;
+        this.apiRoutes = List.copyOf(apiRoutes);
         this.store = store;
         this.service = service;
         this.blocking = blocking;
@@ -86,12 +108,14 @@ public final class SodamServer implements AutoCloseable {
     public static SodamServer start(SodamConfig config, Clock clock) throws InterruptedException {
         long started = System.nanoTime();
         Ids ids = new Ids(clock);
-        Store store = SqliteStore.open(config.dataDir());
+        SodamMetrics metrics = new SodamMetrics();
+        Store store = new TimedStore(SqliteStore.open(config.dataDir()), metrics);
         EventBus bus = new EventBus();
         RoutingSettings routing = new RoutingSettings(config.maxChatsPerAgent(),
                 Duration.ofSeconds(config.offerSeconds()), config.maxOfferAttempts(),
                 Duration.ofSeconds(config.presenceGraceSeconds()));
         ConversationService service = new ConversationService(store, bus, clock, ids, routing);
+        WebhookWorker webhooks = null;
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
         // Training has its own thread, so a rebuild never delays the questions on botExecutor.
@@ -107,7 +131,17 @@ public final class SodamServer implements AutoCloseable {
             TeamDirectory teams = new TeamDirectory(store);
             teams.refresh();
             bus.subscribe(new SystemNoticeListener(service, teams, clock));
-            bus.subscribe(new BotReplyListener(bot, service, botExecutor));
+            bus.subscribe(new BotReplyListener(bot, service, botExecutor, metrics::botDecision));
+            bus.subscribe(new MetricsListener(metrics, clock));
+            IntegrationSettings integrations = config.integrations();
+            WebhookTargets targets = new WebhookTargets(integrations.allowPrivateTargets());
+            WebhookOutbox outbox = new WebhookOutbox(store, clock, ids);
+            service.recordCommitsWith(outbox);
+            webhooks = new WebhookWorker(store, service, clock, targets, metrics,
+                    Duration.ofSeconds(integrations.webhookTimeoutSeconds()), integrations.webhookMaxAttempts(),
+                    Duration.ofSeconds(integrations.webhookRetryBaseSeconds()));
+            bus.subscribe(webhooks);
+            metrics.webhookBacklog(() -> store.read(tx -> tx.integrations().pendingOutbox()));
             bus.subscribe(new StaleChatWatcher(service, Duration.ofMinutes(config.staleNudgeMinutes()),
                     Duration.ofMinutes(config.staleResolveMinutes())));
             // Last, so the router acts on an event after every other listener has seen it.
@@ -127,12 +161,21 @@ public final class SodamServer implements AutoCloseable {
             String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
             UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
             TeamService teamAdmin = new TeamService(service, store, teams, clock);
-            AdminApi admin = new AdminApi(auth, new FaqService(service, store, bot, clock, ids), bot, blocking,
-                    store, new AccessApi(auth, users, teamAdmin, store));
+            FaqService faq = new FaqService(service, store, bot, clock, ids);
+            AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store));
+            List<ApiModule> modules = new ArrayList<>();
+            modules.add(new OperationsApi(metrics, integrations.metricsEnabled(), integrations.metricsToken(),
+                    new HealthCheck(store, bot), blocking));
+            ApiKeys apiKeys = new ApiKeys(store, service, clock, ids);
+            PublicApi publicApi = new PublicApi(apiKeys, store, service, faq, clock, config.maxTextChars(), blocking);
+            modules.add(publicApi.api());
+            IntegrationAdminApi integrationAdmin = new IntegrationAdminApi(auth, apiKeys, store, blocking);
+            new WebhookAdmin(store, service, outbox, webhooks, targets, clock, ids).register(integrationAdmin.api());
+            modules.add(integrationAdmin.api());
             HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
-                    blocking, admin, new WorkspaceApi(auth, store, blocking));
+                    blocking, admin, new WorkspaceApi(auth, store, blocking), modules);
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
-                    config, clock, service, registry, sites, publicOrigin, router));
+                    config, clock, service, registry, sites, publicOrigin, router, metrics));
             NettyServer netty = NettyServer.bind(config.host(), config.port(), config.maxOutboundBytes(), initializer);
 
             List<SmallTalkIntent> intents = Files.isRegularFile(config.botIntentsFile())
@@ -154,14 +197,20 @@ public final class SodamServer implements AutoCloseable {
             log.info("Sodam {} listening on {}:{} ({}) in {} ms — demo {}/demo · console {}/console", version(),
                     config.host(), netty.port(), netty.transport(), (System.nanoTime() - started) / 1_000_000,
                     baseUrl, baseUrl);
-            return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl);
+            webhooks.start();
+            return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
+                    metrics, modules.stream().flatMap(m -> m.routes().stream()).toList(), webhooks);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
             botTraining.shutdownNow();
             maintenance.shutdownNow();
+            if (webhooks != null) {
+                webhooks.close();
+            }
             service.close();
             store.close();
+            metrics.close();
             throw e;
         }
     }
@@ -188,6 +237,11 @@ public final class SodamServer implements AutoCloseable {
         return baseUrl;
     }
 
+    /** The routes of the documented API (docs/openapi.yaml), as {@code METHOD /path/{param}}. */
+    public List<String> apiRoutes() {
+        return apiRoutes;
+    }
+
     public BotEngine bot() {
         return bot;
     }
@@ -195,6 +249,7 @@ public final class SodamServer implements AutoCloseable {
     @Override
     public void close() {
         netty.close();
+        webhooks.close();
         maintenance.shutdownNow();
         botExecutor.shutdown();
         botTraining.shutdown();
@@ -208,5 +263,6 @@ public final class SodamServer implements AutoCloseable {
         }
         service.close();
         store.close();
+        metrics.close();
     }
 }

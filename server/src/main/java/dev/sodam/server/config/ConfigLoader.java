@@ -59,7 +59,13 @@ public final class ConfigLoader {
             new Key("routing.presenceGraceSeconds", "SODAM_PRESENCE_GRACE_SECONDS", "30", v -> intIn(v, 0, 3600)),
             new Key("teams.seedFile", "SODAM_TEAMS_SEED_FILE", "config/teams.json", ConfigLoader::nonBlank),
             new Key("routing.staleNudgeMinutes", "SODAM_STALE_NUDGE_MINUTES", "10", v -> intIn(v, 1, 1440)),
-            new Key("routing.staleResolveMinutes", "SODAM_STALE_RESOLVE_MINUTES", "5", v -> intIn(v, 1, 1440)));
+            new Key("routing.staleResolveMinutes", "SODAM_STALE_RESOLVE_MINUTES", "5", v -> intIn(v, 1, 1440)),
+            new Key("metrics.enabled", "SODAM_METRICS_ENABLED", "true", ConfigLoader::bool),
+            new Key("metrics.token", "SODAM_METRICS_TOKEN", "", v -> v),
+            new Key("webhooks.allowPrivateTargets", "SODAM_WEBHOOKS_ALLOW_PRIVATE", "false", ConfigLoader::bool),
+            new Key("webhooks.timeoutSeconds", "SODAM_WEBHOOK_TIMEOUT_SECONDS", "10", v -> intIn(v, 1, 300)),
+            new Key("webhooks.maxAttempts", "SODAM_WEBHOOK_MAX_ATTEMPTS", "8", v -> intIn(v, 1, 50)),
+            new Key("webhooks.retryBaseSeconds", "SODAM_WEBHOOK_RETRY_BASE_SECONDS", "10", v -> intIn(v, 1, 3600)));
 
     private ConfigLoader() {
     }
@@ -148,7 +154,14 @@ public final class ConfigLoader {
                 (Boolean) values.get("bot.calibrate"),
                 Path.of((String) values.get("bot.outOfScopeFile")),
                 Map.copyOf(localeThresholds),
-                (Integer) values.get("limits.maxOutboundBytes"));
+                (Integer) values.get("limits.maxOutboundBytes"),
+                new IntegrationSettings(
+                        (Boolean) values.get("metrics.enabled"),
+                        (String) values.get("metrics.token"),
+                        (Boolean) values.get("webhooks.allowPrivateTargets"),
+                        (Integer) values.get("webhooks.timeoutSeconds"),
+                        (Integer) values.get("webhooks.maxAttempts"),
+                        (Integer) values.get("webhooks.retryBaseSeconds")));
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -36,7 +36,8 @@ public record SodamConfig(
         boolean botCalibrate,
         Path botOutOfScopeFile,
         Map<String, LocaleThresholds> botLocaleThresholds,
-        int maxOutboundBytes) {
+        int maxOutboundBytes,
+        IntegrationSettings integrations) {
 
     /**
      * A locale's thresholds set in {@code sodam.yaml} ({@code bot.ko.answerThreshold} …); each may be
@@ -51,7 +52,7 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations);
     }
 
     /** Copy with another data directory. */
@@ -60,6 +61,6 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations);
     }
 }

@@ -67,6 +67,16 @@ public final class ConversationService implements AutoCloseable {
     private final BlockingQueue<Command<?>> commands = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile CommitRecorder recorder = (tx, events) -> { };
+
+    /**
+     * Writes durable records of a unit's events inside the unit's own transaction, so they commit
+     * (or roll back) with the change they report: the webhook outbox.
+     */
+    @FunctionalInterface
+    public interface CommitRecorder {
+        void record(StoreTx tx, List<ChatEvent> events);
+    }
 
     public ConversationService(Store store, EventBus bus, Clock clock, Ids ids, RoutingSettings routing) {
         this.store = store;
@@ -77,6 +87,11 @@ public final class ConversationService implements AutoCloseable {
         this.thread = new Thread(this::loop, "sodam-domain");
         this.thread.setDaemon(false);
         this.thread.start();
+    }
+
+    /** Sets the recorder that runs, inside the transaction, after every unit that produced events. */
+    public void recordCommitsWith(CommitRecorder commitRecorder) {
+        this.recorder = commitRecorder;
     }
 
     // ------------------------------------------------------------------ commands
@@ -126,7 +141,13 @@ public final class ConversationService implements AutoCloseable {
     private void runBatch(List<Command<?>> batch) {
         List<Function<StoreTx, Effect<?>>> units = new ArrayList<>(batch.size());
         for (Command<?> command : batch) {
-            units.add(tx -> command.unit().apply(tx));
+            units.add(tx -> {
+                Effect<?> effect = command.unit().apply(tx);
+                if (!effect.events().isEmpty()) {
+                    recorder.record(tx, effect.events());
+                }
+                return effect;
+            });
         }
         List<Store.Outcome<Effect<?>>> outcomes = store.writeBatch(units);
         for (int i = 0; i < batch.size(); i++) {
@@ -244,6 +265,32 @@ public final class ConversationService implements AutoCloseable {
             Results.Posted posted = append(tx, conversation, clientMsgId, caller.author(), text, List.of(), List.of(), now);
             events.add(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), faqId));
             return new Effect<>(posted, events);
+        }, reply);
+    }
+
+    /**
+     * Stores a message an integration (an API key) writes into an open conversation of its site,
+     * shown as {@code author}. Like {@link #post}, a repeated {@code clientMsgId} answers with the
+     * original message; a foreign conversation is reported as missing.
+     */
+    public void postFromIntegration(String siteId, String conversationId, Author author, String clientMsgId,
+                                    String text, Reply<Results.Posted> reply) {
+        submit(tx -> {
+            Conversation conversation = tx.conversation(requireId(conversationId))
+                    .filter(c -> c.siteId().equals(siteId))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            if (clientMsgId != null) {
+                Optional<Message> earlier = tx.messageByClientMsgId(conversation.id(), clientMsgId);
+                if (earlier.isPresent()) {
+                    return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
+                }
+            }
+            if (!conversation.state().isOpen()) {
+                throw new ChatException(ErrorCode.CONFLICT, "conversation is resolved");
+            }
+            Results.Posted posted = append(tx, conversation, clientMsgId, author, text, List.of(), List.of(),
+                    clock.instant());
+            return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
         }, reply);
     }
 

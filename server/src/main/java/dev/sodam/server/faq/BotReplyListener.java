@@ -17,6 +17,7 @@ import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Suggestion;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,19 @@ public final class BotReplyListener implements ChatEventListener {
     private final BotEngine engine;
     private final ConversationService service;
     private final Executor botExecutor;
+    /** Told each decision's band (answer, clarify, handoff) for the metrics. */
+    private final Consumer<String> decisions;
 
     public BotReplyListener(BotEngine engine, ConversationService service, Executor botExecutor) {
+        this(engine, service, botExecutor, band -> { });
+    }
+
+    public BotReplyListener(BotEngine engine, ConversationService service, Executor botExecutor,
+                            Consumer<String> decisions) {
         this.engine = engine;
         this.service = service;
         this.botExecutor = botExecutor;
+        this.decisions = decisions;
     }
 
     @Override
@@ -57,6 +66,7 @@ public final class BotReplyListener implements ChatEventListener {
             BotDecision decision = decide(bot, text, faqId, conversation.locale());
             // Queued before the reply or handoff, so the decision is stored by the time an agent sees the chat.
             service.recordBotTurn(turnOf(conversation.id(), posted.message(), decision), logFailure(conversation));
+            decisions.accept(decision.decision());
             respond(bot, conversation, decision);
         }, botExecutor);
     }

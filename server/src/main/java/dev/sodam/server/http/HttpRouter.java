@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +49,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Executor blocking;
     private final AdminApi admin;
     private final WorkspaceApi workspace;
+    private final List<ApiModule> modules;
 
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking) {
         this(auth, bot, files, blocking, null);
@@ -62,12 +64,19 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /** With {@code workspace} null, {@code /api/workspace/*} (the console's API) is not served. */
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
                       AdminApi admin, WorkspaceApi workspace) {
+        this(auth, bot, files, blocking, admin, workspace, List.of());
+    }
+
+    /** {@code modules} are asked first, in order, for every path outside the browser files. */
+    public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
+                      AdminApi admin, WorkspaceApi workspace, List<ApiModule> modules) {
         this.workspace = workspace;
         this.auth = auth;
         this.bot = bot;
         this.files = files;
         this.blocking = blocking;
         this.admin = admin;
+        this.modules = List.copyOf(modules);
     }
 
     @Override
@@ -78,6 +87,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
+        for (ApiModule module : modules) {
+            if (module.handles(path)) {
+                module.handle(ctx, request);
+                return;
+            }
+        }
         if (path.startsWith("/api/")) {
             api(ctx, request, path, method);
         } else if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {

@@ -5,6 +5,7 @@ import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.http.HttpRouter;
 import dev.sodam.server.model.Site;
+import dev.sodam.server.ops.SodamMetrics;
 import dev.sodam.server.protocol.FrameDecoder;
 import dev.sodam.server.ws.FloodGuard;
 import dev.sodam.server.ws.JsonFrameCodec;
@@ -44,7 +45,12 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
     /** What every connection's handlers share. */
     public record Shared(SodamConfig config, Clock clock, ConversationService service, SessionRegistry registry,
                          Function<String, Optional<Site>> sites, String publicOrigin,
-                         HttpRouter router) {
+                         HttpRouter router, SodamMetrics metrics) {
+        /** Without metrics (tests that build a pipeline by hand). */
+        public Shared(SodamConfig config, Clock clock, ConversationService service, SessionRegistry registry,
+                      Function<String, Optional<Site>> sites, String publicOrigin, HttpRouter router) {
+            this(config, clock, service, registry, sites, publicOrigin, router, null);
+        }
     }
 
     private final Shared shared;
@@ -59,6 +65,11 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
     protected void initChannel(SocketChannel channel) {
         SodamConfig config = shared.config();
         ChannelPipeline p = channel.pipeline();
+        SodamMetrics metrics = shared.metrics();
+        if (metrics != null) {
+            metrics.connectionOpened();
+            channel.closeFuture().addListener(closed -> metrics.connectionClosed());
+        }
         // Reader-idle fires at half the idle timeout (ping) and again at the full timeout (close).
         p.addLast("idle", new IdleStateHandler(Math.max(1, config.idleSeconds() / 2), config.pingSeconds(), 0,
                 TimeUnit.SECONDS));
@@ -78,7 +89,9 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("flood-guard", new FloodGuard(shared.clock(), config.ratePerSecond(), config.rateBurst()));
         p.addLast("json", new JsonFrameCodec(frameDecoder, config.maxFrameBytes()));
         p.addLast("rate-limit", new RateLimitHandler(shared.clock(), config.ratePerSecond(), config.rateBurst()));
-        p.addLast("protocol", new ProtocolHandler(shared.service(), shared.registry()));
+        p.addLast("protocol", metrics == null
+                ? new ProtocolHandler(shared.service(), shared.registry())
+                : new ProtocolHandler(shared.service(), shared.registry(), metrics::ackLatency));
         p.addLast("router", shared.router());
     }
 }

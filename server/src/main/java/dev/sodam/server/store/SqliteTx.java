@@ -32,7 +32,7 @@ import java.util.Optional;
 
 /** {@link StoreTx} over one SQLite connection. The writer's instance caches prepared statements. */
 final class SqliteTx implements StoreTx {
-    private static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
+    static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
             + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic, c.priority "
             + "FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN agents a ON a.id = c.agent_id ";
     private static final String MESSAGE_COLUMNS = "id, conversation_id, seq, client_msg_id, from_kind, from_id, "
@@ -42,9 +42,16 @@ final class SqliteTx implements StoreTx {
     private final boolean cacheStatements;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
+    private final IntegrationTx integrations = new SqliteIntegrationTx(this);
+
     SqliteTx(Connection connection, boolean cacheStatements) {
         this.connection = connection;
         this.cacheStatements = cacheStatements;
+    }
+
+    @Override
+    public IntegrationTx integrations() {
+        return integrations;
     }
 
     /** Extras of a message: what the bot offered beside its text. */
@@ -52,12 +59,12 @@ final class SqliteTx implements StoreTx {
     }
 
     @FunctionalInterface
-    private interface Binder {
+    interface Binder {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
     @FunctionalInterface
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet row) throws SQLException;
     }
 
@@ -81,7 +88,7 @@ final class SqliteTx implements StoreTx {
         }
     }
 
-    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+    <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
         try {
             PreparedStatement statement = prepare(sql);
             try {
@@ -101,12 +108,12 @@ final class SqliteTx implements StoreTx {
         }
     }
 
-    private <T> Optional<T> one(String sql, Binder binder, RowMapper<T> mapper) {
+    <T> Optional<T> one(String sql, Binder binder, RowMapper<T> mapper) {
         List<T> rows = query(sql, binder, mapper);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    private int update(String sql, Binder binder) {
+    int update(String sql, Binder binder) {
         try {
             PreparedStatement statement = prepare(sql);
             try {
@@ -131,7 +138,7 @@ final class SqliteTx implements StoreTx {
         statements.clear();
     }
 
-    private static String toJson(Object value) {
+    static String toJson(Object value) {
         try {
             return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -139,7 +146,7 @@ final class SqliteTx implements StoreTx {
         }
     }
 
-    private static <T> T fromJson(String json, TypeReference<T> type) {
+    static <T> T fromJson(String json, TypeReference<T> type) {
         try {
             return Json.MAPPER.readValue(json, type);
         } catch (JsonProcessingException e) {
@@ -147,7 +154,7 @@ final class SqliteTx implements StoreTx {
         }
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
+    static Instant instant(ResultSet rs, int column) throws SQLException {
         long millis = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
@@ -200,7 +207,7 @@ final class SqliteTx implements StoreTx {
 
     // ---- conversations
 
-    private static Conversation conversationRow(ResultSet rs) throws SQLException {
+    static Conversation conversationRow(ResultSet rs) throws SQLException {
         return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 ConversationState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
                 rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),

@@ -14,6 +14,9 @@ import java.util.Optional;
 /** The data operations available inside a unit of work. Not thread-safe; valid only inside the unit. */
 public interface StoreTx {
 
+    /** API keys, webhooks and their outbox, channel threads, paged reads: in this same transaction. */
+    IntegrationTx integrations();
+
     Optional<Site> site(String id);
 
     void insertSite(Site site);

@@ -23,6 +23,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +37,20 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
 
     private final ConversationService service;
     private final SessionRegistry registry;
+    /** Told the nanoseconds from each send frame's arrival to its ack (the metrics' ack latency). */
+    private final LongConsumer ackLatency;
     /** Written on the domain thread once hello commits, read on the event loop: volatile. */
     private volatile ChannelSession session;
     private boolean helloSent;
 
     public ProtocolHandler(ConversationService service, SessionRegistry registry) {
+        this(service, registry, nanos -> { });
+    }
+
+    public ProtocolHandler(ConversationService service, SessionRegistry registry, LongConsumer ackLatency) {
         this.service = service;
         this.registry = registry;
+        this.ackLatency = ackLatency;
     }
 
     @Override
@@ -85,8 +93,12 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
         }
         Principal principal = current.principal();
         if (frame instanceof ClientFrame.Send send) {
+            long arrived = System.nanoTime();
             service.post(principal, send.conversationId(), send.clientMsgId(), send.text(), send.faqId(),
-                    reply(channel, send.ref(), posted -> current.send(Frames.ack(posted.message()))));
+                    reply(channel, send.ref(), posted -> {
+                        current.send(Frames.ack(posted.message()));
+                        ackLatency.accept(System.nanoTime() - arrived);
+                    }));
         } else if (frame instanceof ClientFrame.Handoff handoff) {
             if (principal instanceof AgentPrincipal) {
                 error(channel, ErrorCode.FORBIDDEN, "only visitors ask for a person", handoff.ref());

@@ -65,6 +65,46 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(SodamServer.start(config, clock), dataDir);
     }
 
+    /** The documented API's routes as the server serves them ({@code METHOD /path/{param}}). */
+    public java.util.List<String> apiRoutes() {
+        return server.apiRoutes();
+    }
+
+    /** Any HTTP request with an optional JSON body and bearer token. */
+    public HttpResponse<String> request(String method, String path, String body, String bearer)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http(path)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Adds a second site straight into the database file (there is no site API). */
+    public void createSite(String id) throws java.sql.SQLException {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+             java.sql.PreparedStatement insert = db.prepareStatement(
+                     "INSERT INTO sites(id, name, allowed_origins) VALUES (?, ?, '[\"self\"]')")) {
+            insert.setString(1, id);
+            insert.setString(2, id);
+            insert.executeUpdate();
+        }
+    }
+
+    /** Creates an API key through the admin API and returns the secret. */
+    public String createApiKey(String adminToken, String site, String scopesJson, String channel)
+            throws IOException, InterruptedException {
+        String body = "{\"site\":\"" + site + "\",\"name\":\"test key\",\"scopes\":" + scopesJson
+                + (channel == null ? "" : ",\"channel\":\"" + channel + "\"") + "}";
+        HttpResponse<String> response = request("POST", "/api/admin/api-keys", body, adminToken);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("key creation failed: " + response.statusCode() + " " + response.body());
+        }
+        return json(response.body()).get("secret").asText();
+    }
+
     public int port() {
         return server.port();
     }

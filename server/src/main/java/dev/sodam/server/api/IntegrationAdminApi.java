@@ -1,0 +1,103 @@
+package dev.sodam.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.auth.AuthService;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.http.JsonApi;
+import dev.sodam.server.http.JsonApi.Answer;
+import dev.sodam.server.http.JsonApi.Call;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.store.Store;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
+
+/**
+ * Admin endpoints of the integrations: API keys under {@code /api/admin/api-keys} (created, listed,
+ * revoked; the key is shown once) and, added by the webhook package, webhooks and their delivery log.
+ * Admin role only: no or a bad token gets 401, an agent 403.
+ */
+public final class IntegrationAdminApi {
+    public static final String KEYS = "/api/admin/api-keys";
+    public static final String WEBHOOKS = "/api/admin/webhooks";
+    /** Channel names: lower-case letters, digits and dashes, e.g. {@code kakao}, {@code naver-talktalk}. */
+    public static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+    private final ApiKeys keys;
+    private final Store store;
+    private final JsonApi<Agent> api;
+
+    public IntegrationAdminApi(AuthService auth, ApiKeys keys, Store store, Executor blocking) {
+        this.keys = keys;
+        this.store = store;
+        this.api = new JsonApi<Agent>(List.of(KEYS, WEBHOOKS), request -> admin(auth, request), blocking)
+                .route(HttpMethod.GET, KEYS, this::list)
+                .route(HttpMethod.POST, KEYS, this::create)
+                .route(HttpMethod.DELETE, KEYS + "/{id}", this::revoke);
+    }
+
+    public JsonApi<Agent> api() {
+        return api;
+    }
+
+    private static Agent admin(AuthService auth, io.netty.handler.codec.http.FullHttpRequest request) {
+        Agent agent = auth.authenticate(JsonApi.bearer(request));
+        if (agent.role() != Agent.Role.ADMIN) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "this needs the admin role");
+        }
+        return agent;
+    }
+
+    /** The {@code site} a request names (query or body), default {@code demo}. */
+    public static String site(String given) {
+        return given == null || given.isBlank() ? "demo" : given;
+    }
+
+    private CompletableFuture<Answer> list(Call<Agent> call) {
+        String site = site(call.param("site"));
+        return JsonApi.now(() -> Answer.ok(ApiJson.page(store.read(tx -> tx.integrations().apiKeys(site)).stream()
+                .map(ApiJson::apiKey).toList(), null)));
+    }
+
+    private CompletableFuture<Answer> create(Call<Agent> call) {
+        JsonNode body = call.body();
+        String name = JsonApi.text(body, "name");
+        List<String> scopes = JsonApi.strings(body, "scopes");
+        String channel = JsonApi.text(body, "channel");
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw JsonApi.bad("field 'name' is required (1 to 100 characters)");
+        }
+        if (scopes == null || scopes.isEmpty()
+                || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ) || s.equals(ApiKeys.WRITE))) {
+            throw JsonApi.bad("field 'scopes' is required: an array of \"read\" and/or \"write\"");
+        }
+        if (channel != null && !CHANNEL.matcher(channel).matches()) {
+            throw JsonApi.bad("field 'channel' must be lower-case letters, digits and dashes (at most 32)");
+        }
+        return keys.create(site(JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
+                channel, call.caller().id()).thenApply(created -> {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("key", ApiJson.apiKey(created.key()));
+                    json.put("secret", created.secret());
+                    return Answer.created(json);
+                });
+    }
+
+    private CompletableFuture<Answer> revoke(Call<Agent> call) {
+        String id = call.path("id");
+        return keys.revoke(id).thenApply(done -> {
+            if (!done) {
+                throw new ChatException(ErrorCode.NOT_FOUND, "no such active API key");
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("id", id);
+            json.put("revoked", true);
+            return Answer.ok(json);
+        });
+    }
+}

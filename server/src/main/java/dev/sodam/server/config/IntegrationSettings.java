@@ -1,0 +1,15 @@
+package dev.sodam.server.config;
+
+/**
+ * Settings of the operations and integration surface: the Prometheus endpoint and outbound webhooks.
+ *
+ * @param metricsEnabled      whether {@code GET /metrics} is served
+ * @param metricsToken        when not empty, {@code /metrics} needs {@code Authorization: Bearer <token>}
+ * @param allowPrivateTargets whether webhook URLs may point at loopback or private addresses (tests, intranets)
+ * @param webhookTimeoutSeconds how long one delivery may take before it counts as failed
+ * @param webhookMaxAttempts  attempts before a delivery is given up (it can still be redelivered by hand)
+ * @param webhookRetryBaseSeconds the first retry's delay; each further retry doubles it, up to an hour
+ */
+public record IntegrationSettings(boolean metricsEnabled, String metricsToken, boolean allowPrivateTargets,
+                                  int webhookTimeoutSeconds, int webhookMaxAttempts, int webhookRetryBaseSeconds) {
+}

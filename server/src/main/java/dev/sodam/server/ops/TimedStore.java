@@ -1,0 +1,37 @@
+package dev.sodam.server.ops;
+
+import dev.sodam.server.store.Store;
+import dev.sodam.server.store.StoreTx;
+import java.util.List;
+import java.util.function.Function;
+
+/** A {@link Store} that times every group commit; reads pass straight through. */
+public final class TimedStore implements Store {
+    private final Store store;
+    private final SodamMetrics metrics;
+
+    public TimedStore(Store store, SodamMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units) {
+        long started = System.nanoTime();
+        try {
+            return store.writeBatch(units);
+        } finally {
+            metrics.storeCommit(System.nanoTime() - started);
+        }
+    }
+
+    @Override
+    public <T> T read(Function<StoreTx, T> unit) {
+        return store.read(unit);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

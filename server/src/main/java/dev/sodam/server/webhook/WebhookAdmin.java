@@ -1,0 +1,203 @@
+package dev.sodam.server.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.api.IntegrationAdminApi;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Replies;
+import dev.sodam.server.http.JsonApi;
+import dev.sodam.server.http.JsonApi.Answer;
+import dev.sodam.server.http.JsonApi.Call;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.store.IntegrationTx.DeliveryAttempt;
+import dev.sodam.server.store.IntegrationTx.OutboxEntry;
+import dev.sodam.server.store.IntegrationTx.Webhook;
+import dev.sodam.server.store.Store;
+import dev.sodam.server.util.Ids;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Admin endpoints of webhooks under {@code /api/admin/webhooks}: create (the signing secret is shown
+ * once), list, delete, the delivery log of one webhook, and redelivery of one entry.
+ */
+public final class WebhookAdmin {
+    private final Store store;
+    private final ConversationService service;
+    private final WebhookOutbox outbox;
+    private final WebhookWorker worker;
+    private final WebhookTargets targets;
+    private final Clock clock;
+    private final Ids ids;
+
+    public WebhookAdmin(Store store, ConversationService service, WebhookOutbox outbox, WebhookWorker worker,
+                        WebhookTargets targets, Clock clock, Ids ids) {
+        this.store = store;
+        this.service = service;
+        this.outbox = outbox;
+        this.worker = worker;
+        this.targets = targets;
+        this.clock = clock;
+        this.ids = ids;
+    }
+
+    /** Adds the webhook routes to the integration admin API. */
+    public void register(JsonApi<Agent> api) {
+        String base = IntegrationAdminApi.WEBHOOKS;
+        api.route(HttpMethod.GET, base, this::list)
+                .route(HttpMethod.POST, base, this::create)
+                .route(HttpMethod.DELETE, base + "/{id}", this::delete)
+                .route(HttpMethod.GET, base + "/{id}/deliveries", this::deliveries)
+                .route(HttpMethod.POST, base + "/{id}/deliveries/{seq}/redeliver", this::redeliver);
+    }
+
+    /** Creates a webhook on the domain thread (used by the channel adapters' setup too). */
+    public CompletableFuture<Webhook> create(String siteId, String url, List<String> events, String channel) {
+        String refusal = targets.refusal(url);
+        if (refusal != null) {
+            throw JsonApi.bad("field 'url': " + refusal);
+        }
+        Webhook webhook = new Webhook(ids.next("wh_"), siteId, url, ids.secret("whsec_"), List.copyOf(events), channel,
+                true, clock.instant());
+        return Replies.<Webhook>future(reply -> service.execute(tx -> {
+            if (tx.site(siteId).isEmpty()) {
+                throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+            }
+            tx.integrations().insertWebhook(webhook);
+            outbox.siteHasWebhooks(siteId);
+            return webhook;
+        }, reply));
+    }
+
+    private CompletableFuture<Answer> create(Call<Agent> call) {
+        JsonNode body = call.body();
+        String url = JsonApi.text(body, "url");
+        List<String> events = JsonApi.strings(body, "events");
+        String channel = JsonApi.text(body, "channel");
+        if (url == null || url.isBlank() || url.length() > 2000) {
+            throw JsonApi.bad("field 'url' is required (an http or https URL)");
+        }
+        if (events == null || events.isEmpty()) {
+            events = WebhookEvents.ALL;
+        }
+        for (String event : events) {
+            if (!WebhookEvents.ALL.contains(event)) {
+                throw JsonApi.bad("unknown event '" + event + "'; known: " + WebhookEvents.ALL);
+            }
+        }
+        if (channel != null && !IntegrationAdminApi.CHANNEL.matcher(channel).matches()) {
+            throw JsonApi.bad("field 'channel' must be lower-case letters, digits and dashes (at most 32)");
+        }
+        return create(IntegrationAdminApi.site(JsonApi.text(body, "site")), url.strip(),
+                events.stream().distinct().toList(), channel).thenApply(w -> {
+                    Map<String, Object> json = json(w);
+                    json.put("secret", w.secret());
+                    return Answer.created(json);
+                });
+    }
+
+    private static Map<String, Object> json(Webhook w) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", w.id());
+        json.put("siteId", w.siteId());
+        json.put("url", w.url());
+        json.put("events", w.events());
+        json.put("channel", w.channel());
+        json.put("enabled", w.enabled());
+        json.put("createdAt", w.createdAt());
+        return json;
+    }
+
+    private CompletableFuture<Answer> list(Call<Agent> call) {
+        String site = IntegrationAdminApi.site(call.param("site"));
+        List<Map<String, Object>> items = store.read(tx -> tx.integrations().webhooks(site)).stream()
+                .map(WebhookAdmin::json).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("nextCursor", null);
+        return JsonApi.now(() -> Answer.ok(body));
+    }
+
+    private Webhook existing(String id) {
+        return store.read(tx -> tx.integrations().webhook(id))
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such webhook"));
+    }
+
+    private CompletableFuture<Answer> delete(Call<Agent> call) {
+        String id = call.path("id");
+        return Replies.<Boolean>future(reply -> service.execute(tx -> tx.integrations().deleteWebhook(id), reply))
+                .thenApply(deleted -> {
+                    if (!deleted) {
+                        throw new ChatException(ErrorCode.NOT_FOUND, "no such webhook");
+                    }
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("id", id);
+                    json.put("deleted", true);
+                    return Answer.ok(json);
+                });
+    }
+
+    private CompletableFuture<Answer> deliveries(Call<Agent> call) {
+        Webhook webhook = existing(call.path("id"));
+        int limit = dev.sodam.server.api.ApiJson.limit(call.param("limit"));
+        List<Map<String, Object>> items = store.read(tx -> tx.integrations().outboxOf(webhook.id(), limit).stream()
+                .map(e -> delivery(e, tx.integrations().attempts(e.seq()))).toList());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("items", items);
+        body.put("nextCursor", null);
+        return JsonApi.now(() -> Answer.ok(body));
+    }
+
+    static Map<String, Object> delivery(OutboxEntry e, List<DeliveryAttempt> attempts) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("seq", e.seq());
+        json.put("eventId", e.eventId());
+        json.put("type", e.eventType());
+        json.put("conversationId", e.conversationId());
+        json.put("status", e.status());
+        json.put("attempts", e.attempts());
+        json.put("nextAttemptAt", "pending".equals(e.status()) ? e.nextAttemptAt() : null);
+        json.put("deliveredAt", e.deliveredAt());
+        json.put("lastStatus", e.lastStatus());
+        json.put("lastError", e.lastError());
+        json.put("createdAt", e.createdAt());
+        json.put("log", attempts.stream().map(a -> {
+            Map<String, Object> attempt = new LinkedHashMap<>();
+            attempt.put("at", a.at());
+            attempt.put("statusCode", a.statusCode());
+            attempt.put("error", a.error());
+            attempt.put("durationMs", a.durationMs());
+            return attempt;
+        }).toList());
+        return json;
+    }
+
+    private CompletableFuture<Answer> redeliver(Call<Agent> call) {
+        Webhook webhook = existing(call.path("id"));
+        long seq;
+        try {
+            seq = Long.parseLong(call.path("seq"));
+        } catch (NumberFormatException e) {
+            throw JsonApi.bad("'" + call.path("seq") + "' is not a delivery number");
+        }
+        return Replies.<Boolean>future(reply -> service.execute(tx -> {
+            boolean ours = tx.integrations().outboxEntry(seq).filter(e -> e.webhookId().equals(webhook.id())).isPresent();
+            return ours && tx.integrations().redeliver(seq, clock.instant());
+        }, reply)).thenApply(done -> {
+            if (!done) {
+                throw new ChatException(ErrorCode.NOT_FOUND, "no such delivery of this webhook");
+            }
+            worker.wake();
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("seq", seq);
+            json.put("status", "pending");
+            return new Answer(HttpResponseStatus.ACCEPTED, json);
+        });
+    }
+}
