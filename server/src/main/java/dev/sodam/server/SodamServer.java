@@ -8,6 +8,7 @@ import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.auth.UserService;
 import dev.sodam.server.routing.TeamService;
 import dev.sodam.server.api.ApiKeys;
+import dev.sodam.server.api.ChannelApi;
 import dev.sodam.server.api.IntegrationAdminApi;
 import dev.sodam.server.api.PublicApi;
 import dev.sodam.server.auth.AuthService;
@@ -137,7 +138,7 @@ public final class SodamServer implements AutoCloseable {
             WebhookTargets targets = new WebhookTargets(integrations.allowPrivateTargets());
             WebhookOutbox outbox = new WebhookOutbox(store, clock, ids);
             service.recordCommitsWith(outbox);
-            webhooks = new WebhookWorker(store, service, clock, targets, metrics,
+            webhooks = new WebhookWorker(store, service, clock, targets, outbox, metrics,
                     Duration.ofSeconds(integrations.webhookTimeoutSeconds()), integrations.webhookMaxAttempts(),
                     Duration.ofSeconds(integrations.webhookRetryBaseSeconds()));
             bus.subscribe(webhooks);
@@ -168,6 +169,7 @@ public final class SodamServer implements AutoCloseable {
                     new HealthCheck(store, bot), blocking));
             ApiKeys apiKeys = new ApiKeys(store, service, clock, ids);
             PublicApi publicApi = new PublicApi(apiKeys, store, service, faq, clock, config.maxTextChars(), blocking);
+            new ChannelApi(service, clock, ids, config.maxTextChars()).register(publicApi.api());
             modules.add(publicApi.api());
             IntegrationAdminApi integrationAdmin = new IntegrationAdminApi(auth, apiKeys, store, blocking);
             new WebhookAdmin(store, service, outbox, webhooks, targets, clock, ids).register(integrationAdmin.api());

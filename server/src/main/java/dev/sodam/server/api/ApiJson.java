@@ -54,6 +54,9 @@ public final class ApiJson {
         json.put("from", from);
         json.put("text", m.text());
         json.put("createdAt", m.ts());
+        // What the bot offered: a channel adapter shows these as quick replies and sends the picked faqId back.
+        json.put("suggestions", m.suggestions().stream()
+                .map(s -> Map.of("faqId", s.faqId(), "question", s.question())).toList());
         return json;
     }
 

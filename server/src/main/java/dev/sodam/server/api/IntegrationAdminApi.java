@@ -26,7 +26,7 @@ public final class IntegrationAdminApi {
     public static final String KEYS = "/api/admin/api-keys";
     public static final String WEBHOOKS = "/api/admin/webhooks";
     /** Channel names: lower-case letters, digits and dashes, e.g. {@code kakao}, {@code naver-talktalk}. */
-    public static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
 
     private final ApiKeys keys;
     private final Store store;
@@ -53,6 +53,15 @@ public final class IntegrationAdminApi {
         return agent;
     }
 
+    /** The optional {@code channel} field of a body: a channel name or null; 400 when malformed. */
+    public static String channel(JsonNode body) {
+        String channel = JsonApi.text(body, "channel");
+        if (channel != null && !CHANNEL.matcher(channel).matches()) {
+            throw JsonApi.bad("field 'channel' must be lower-case letters, digits and dashes (at most 32)");
+        }
+        return channel;
+    }
+
     /** The {@code site} a request names (query or body), default {@code demo}. */
     public static String site(String given) {
         return given == null || given.isBlank() ? "demo" : given;
@@ -68,16 +77,13 @@ public final class IntegrationAdminApi {
         JsonNode body = call.body();
         String name = JsonApi.text(body, "name");
         List<String> scopes = JsonApi.strings(body, "scopes");
-        String channel = JsonApi.text(body, "channel");
+        String channel = channel(body);
         if (name == null || name.isBlank() || name.length() > 100) {
             throw JsonApi.bad("field 'name' is required (1 to 100 characters)");
         }
         if (scopes == null || scopes.isEmpty()
                 || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ) || s.equals(ApiKeys.WRITE))) {
             throw JsonApi.bad("field 'scopes' is required: an array of \"read\" and/or \"write\"");
-        }
-        if (channel != null && !CHANNEL.matcher(channel).matches()) {
-            throw JsonApi.bad("field 'channel' must be lower-case letters, digits and dashes (at most 32)");
         }
         return keys.create(site(JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
                 channel, call.caller().id()).thenApply(created -> {

@@ -79,7 +79,7 @@ public final class WebhookAdmin {
         JsonNode body = call.body();
         String url = JsonApi.text(body, "url");
         List<String> events = JsonApi.strings(body, "events");
-        String channel = JsonApi.text(body, "channel");
+        String channel = IntegrationAdminApi.channel(body);
         if (url == null || url.isBlank() || url.length() > 2000) {
             throw JsonApi.bad("field 'url' is required (an http or https URL)");
         }
@@ -90,9 +90,6 @@ public final class WebhookAdmin {
             if (!WebhookEvents.ALL.contains(event)) {
                 throw JsonApi.bad("unknown event '" + event + "'; known: " + WebhookEvents.ALL);
             }
-        }
-        if (channel != null && !IntegrationAdminApi.CHANNEL.matcher(channel).matches()) {
-            throw JsonApi.bad("field 'channel' must be lower-case letters, digits and dashes (at most 32)");
         }
         return create(IntegrationAdminApi.site(JsonApi.text(body, "site")), url.strip(),
                 events.stream().distinct().toList(), channel).thenApply(w -> {

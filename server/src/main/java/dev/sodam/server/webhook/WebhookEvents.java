@@ -25,22 +25,29 @@ public final class WebhookEvents {
     private WebhookEvents() {
     }
 
-    /** One webhook event before it gets an id: its type, conversation and data. */
-    public record Outgoing(String type, Conversation conversation, Map<String, Object> data) {
+    /**
+     * One webhook event before it gets an id: its type, conversation and data; {@code channel} is the
+     * conversation's channel (null for the web widget) and {@code fromVisitor} marks a visitor's message,
+     * which a channel's own reply webhook does not get back.
+     */
+    public record Outgoing(String type, Conversation conversation, Map<String, Object> data, String channel,
+                           boolean fromVisitor) {
     }
 
     /**
-     * The webhook events of one chat event; {@code channelOf} names a conversation's channel (null = web).
+     * The webhook events of one chat event; {@code channelOf} gives a conversation's channel and external id
+     * ({@code [channel, externalId]}, null for the web widget).
      * Typing, reads, presence and routing internals are not reported.
      */
-    public static List<Outgoing> of(ChatEvent event, Function<Conversation, String> channelOf) {
+    public static List<Outgoing> of(ChatEvent event, Function<Conversation, String[]> channelOf) {
         List<Outgoing> out = new ArrayList<>(1);
         if (event instanceof ChatEvent.ConversationStarted e) {
             out.add(about(CONVERSATION_CREATED, e.conversation(), channelOf));
         } else if (event instanceof ChatEvent.MessagePosted e) {
             Outgoing o = about(MESSAGE_CREATED, e.conversation(), channelOf);
             o.data().put("message", ApiJson.message(e.message()));
-            out.add(o);
+            out.add(new Outgoing(o.type(), o.conversation(), o.data(), o.channel(),
+                    e.message().from().kind() == dev.sodam.server.model.Author.Kind.VISITOR));
         } else if (event instanceof ChatEvent.HandoffRequested e) {
             Outgoing o = about(CONVERSATION_QUEUED, e.conversation(), channelOf);
             o.data().put("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
@@ -77,9 +84,25 @@ public final class WebhookEvents {
         return out;
     }
 
-    private static Outgoing about(String type, Conversation conversation, Function<Conversation, String> channelOf) {
+    /** The site of an event that may become a webhook event, or null (typing, presence, ticks…). */
+    public static String siteOf(ChatEvent event) {
+        if (event instanceof ChatEvent.ConversationsRequeued e) {
+            return e.conversations().isEmpty() ? null : e.conversations().get(0).siteId();
+        }
+        boolean reported = event instanceof ChatEvent.ConversationStarted || event instanceof ChatEvent.MessagePosted
+                || event instanceof ChatEvent.HandoffRequested || event instanceof ChatEvent.ConversationAssigned
+                || event instanceof ChatEvent.ConversationTransferred || event instanceof ChatEvent.ConversationResolved
+                || event instanceof ChatEvent.FeedbackGiven;
+        return reported && event.conversation() != null ? event.conversation().siteId() : null;
+    }
+
+    private static Outgoing about(String type, Conversation conversation, Function<Conversation, String[]> channelOf) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("conversation", ApiJson.conversation(conversation, channelOf.apply(conversation)));
-        return new Outgoing(type, conversation, data);
+        String[] channel = channelOf.apply(conversation);
+        data.put("conversation", ApiJson.conversation(conversation, channel == null ? null : channel[0]));
+        if (channel != null) {
+            data.put("externalId", channel[1]);
+        }
+        return new Outgoing(type, conversation, data, channel == null ? null : channel[0], false);
     }
 }

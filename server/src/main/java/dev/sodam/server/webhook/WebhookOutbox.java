@@ -48,14 +48,21 @@ public final class WebhookOutbox implements ConversationService.CommitRecorder {
         sites.add(siteId);
     }
 
+    /** Whether any site has a webhook (else there is nothing to deliver). */
+    public boolean anyWebhooks() {
+        return !sites.isEmpty();
+    }
+
     @Override
     public void record(StoreTx tx, List<ChatEvent> events) {
         for (ChatEvent event : events) {
-            if (event.conversation() == null && !(event instanceof ChatEvent.ConversationsRequeued)) {
+            // Checked first and cheaply: most sites have no webhooks, and this runs for every command.
+            String site = WebhookEvents.siteOf(event);
+            if (site == null || !sites.contains(site)) {
                 continue;
             }
             List<WebhookEvents.Outgoing> outgoing = WebhookEvents.of(event,
-                    c -> tx.integrations().channelOf(c.visitorId()).map(pair -> pair[0]).orElse(null));
+                    c -> tx.integrations().channelOf(c.visitorId()).orElse(null));
             for (WebhookEvents.Outgoing o : outgoing) {
                 String siteId = o.conversation().siteId();
                 if (sites.contains(siteId)) {
@@ -66,8 +73,11 @@ public final class WebhookOutbox implements ConversationService.CommitRecorder {
     }
 
     private void write(IntegrationTx tx, String siteId, WebhookEvents.Outgoing o) {
+        // A channel's reply webhook gets only its own conversations, and not the visitor's messages it sent itself.
         List<Webhook> subscribed = tx.webhooks(siteId).stream()
-                .filter(w -> w.enabled() && w.events().contains(o.type())).toList();
+                .filter(w -> w.enabled() && w.events().contains(o.type()))
+                .filter(w -> w.channel() == null || (w.channel().equals(o.channel()) && !o.fromVisitor()))
+                .toList();
         if (subscribed.isEmpty()) {
             return;
         }

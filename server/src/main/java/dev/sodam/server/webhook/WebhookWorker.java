@@ -45,6 +45,7 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
     private final ConversationService service;
     private final Clock clock;
     private final WebhookTargets targets;
+    private final WebhookOutbox outbox;
     private final SodamMetrics metrics;
     private final Duration timeout;
     private final int maxAttempts;
@@ -57,11 +58,12 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
     private volatile boolean running = true;
 
     public WebhookWorker(Store store, ConversationService service, Clock clock, WebhookTargets targets,
-                         SodamMetrics metrics, Duration timeout, int maxAttempts, Duration retryBase) {
+                         WebhookOutbox outbox, SodamMetrics metrics, Duration timeout, int maxAttempts, Duration retryBase) {
         this.store = store;
         this.service = service;
         this.clock = clock;
         this.targets = targets;
+        this.outbox = outbox;
         this.metrics = metrics;
         this.timeout = timeout;
         this.maxAttempts = maxAttempts;
@@ -86,7 +88,7 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
     /** After commit: an event that may have written outbox rows wakes the poller. */
     @Override
     public void on(ChatEvent event) {
-        if (!WebhookEvents.of(event, c -> null).isEmpty()) {
+        if (outbox.anyWebhooks() && WebhookEvents.siteOf(event) != null) {
             wake();
         }
     }

@@ -31,11 +31,13 @@ class OpenApiContractTest {
     static String reader;
     static String conversationId;
     static String visitorId;
+    static String webhookId;
 
     @BeforeAll
     static void start() throws Exception {
         spec = new ObjectMapper(new YAMLFactory()).readTree(TestServer.repoRoot().resolve("docs/openapi.yaml").toFile());
-        server = TestServer.start(dataDir);
+        // A loopback webhook (nothing listens on port 9) so the delivery log route has a real id.
+        server = TestServer.start(dataDir, Map.of("SODAM_WEBHOOKS_ALLOW_PRIVATE", "true"));
         server.awaitBot();
         admin = server.loginAdmin();
         reader = server.createApiKey(admin, "demo", "[\"read\"]", null);
@@ -43,6 +45,8 @@ class OpenApiContractTest {
             visitor.helloVisitor(null, null, 0);
             conversationId = visitor.say("c1", null, "배송은 얼마나 걸리나요?").get("conversationId").asText();
         }
+        webhookId = TestServer.json(server.request("POST", "/api/admin/webhooks",
+                "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"csat.created\"]}", admin).body()).get("id").asText();
         visitorId = TestServer.json(server.request("GET", "/api/v1/conversations/" + conversationId, null, reader).body())
                 .at("/visitor/id").asText();
     }
@@ -94,7 +98,8 @@ class OpenApiContractTest {
             }
             String template = route.substring(4);
             String path = template.replace("/conversations/{id}", "/conversations/" + conversationId)
-                    .replace("/visitors/{id}", "/visitors/" + visitorId);
+                    .replace("/visitors/{id}", "/visitors/" + visitorId)
+                    .replace("/webhooks/{id}", "/webhooks/" + webhookId);
             String token = template.startsWith("/api/admin/") ? admin : reader;
             HttpResponse<String> response = server.request("GET", path, null, token);
             JsonNode responses = spec.at("/paths/" + template.replace("/", "~1") + "/get/responses");
