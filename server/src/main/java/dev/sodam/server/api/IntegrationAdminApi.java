@@ -62,13 +62,30 @@ public final class IntegrationAdminApi {
         return channel;
     }
 
-    /** The {@code site} a request names (query or body), default {@code demo}. */
-    public static String site(String given) {
-        return given == null || given.isBlank() ? "demo" : given;
+    /**
+     * The site a request acts on: the one it names (query or body), default {@code demo}; an admin of
+     * one site acts only on that site (403 when another is named).
+     */
+    public static String site(Agent admin, String given) {
+        String named = given == null || given.isBlank() ? null : given;
+        if (admin.siteId() != null) {
+            if (named != null && !named.equals(admin.siteId())) {
+                throw new ChatException(ErrorCode.FORBIDDEN, "you manage only site '" + admin.siteId() + "'");
+            }
+            return admin.siteId();
+        }
+        return named == null ? "demo" : named;
+    }
+
+    /** 404 for a thing of another site than the admin's (never a hint that it exists). */
+    public static void requireSite(Agent admin, String siteId, String what) {
+        if (admin.siteId() != null && !admin.siteId().equals(siteId)) {
+            throw new ChatException(ErrorCode.NOT_FOUND, "no such " + what);
+        }
     }
 
     private CompletableFuture<Answer> list(Call<Agent> call) {
-        String site = site(call.param("site"));
+        String site = site(call.caller(), call.param("site"));
         return JsonApi.now(() -> Answer.ok(ApiJson.page(store.read(tx -> tx.integrations().apiKeys(site)).stream()
                 .map(ApiJson::apiKey).toList(), null)));
     }
@@ -85,7 +102,7 @@ public final class IntegrationAdminApi {
                 || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ) || s.equals(ApiKeys.WRITE))) {
             throw JsonApi.bad("field 'scopes' is required: an array of \"read\" and/or \"write\"");
         }
-        return keys.create(site(JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
+        return keys.create(site(call.caller(), JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
                 channel, call.caller().id()).thenApply(created -> {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("key", ApiJson.apiKey(created.key()));
@@ -96,6 +113,8 @@ public final class IntegrationAdminApi {
 
     private CompletableFuture<Answer> revoke(Call<Agent> call) {
         String id = call.path("id");
+        store.read(tx -> tx.integrations().apiKey(id))
+                .ifPresent(key -> requireSite(call.caller(), key.siteId(), "active API key"));
         return keys.revoke(id).thenApply(done -> {
             if (!done) {
                 throw new ChatException(ErrorCode.NOT_FOUND, "no such active API key");

@@ -91,7 +91,7 @@ public final class WebhookAdmin {
                 throw JsonApi.bad("unknown event '" + event + "'; known: " + WebhookEvents.ALL);
             }
         }
-        return create(IntegrationAdminApi.site(JsonApi.text(body, "site")), url.strip(),
+        return create(IntegrationAdminApi.site(call.caller(), JsonApi.text(body, "site")), url.strip(),
                 events.stream().distinct().toList(), channel).thenApply(w -> {
                     Map<String, Object> json = json(w);
                     json.put("secret", w.secret());
@@ -112,7 +112,7 @@ public final class WebhookAdmin {
     }
 
     private CompletableFuture<Answer> list(Call<Agent> call) {
-        String site = IntegrationAdminApi.site(call.param("site"));
+        String site = IntegrationAdminApi.site(call.caller(), call.param("site"));
         List<Map<String, Object>> items = store.read(tx -> tx.integrations().webhooks(site)).stream()
                 .map(WebhookAdmin::json).toList();
         Map<String, Object> body = new LinkedHashMap<>();
@@ -121,13 +121,17 @@ public final class WebhookAdmin {
         return JsonApi.now(() -> Answer.ok(body));
     }
 
-    private Webhook existing(String id) {
-        return store.read(tx -> tx.integrations().webhook(id))
+    private Webhook existing(Agent admin, String id) {
+        Webhook webhook = store.read(tx -> tx.integrations().webhook(id))
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such webhook"));
+        IntegrationAdminApi.requireSite(admin, webhook.siteId(), "webhook");
+        return webhook;
     }
 
     private CompletableFuture<Answer> delete(Call<Agent> call) {
         String id = call.path("id");
+        store.read(tx -> tx.integrations().webhook(id))
+                .ifPresent(w -> IntegrationAdminApi.requireSite(call.caller(), w.siteId(), "webhook"));
         return Replies.<Boolean>future(reply -> service.execute(tx -> tx.integrations().deleteWebhook(id), reply))
                 .thenApply(deleted -> {
                     if (!deleted) {
@@ -141,7 +145,7 @@ public final class WebhookAdmin {
     }
 
     private CompletableFuture<Answer> deliveries(Call<Agent> call) {
-        Webhook webhook = existing(call.path("id"));
+        Webhook webhook = existing(call.caller(), call.path("id"));
         int limit = dev.sodam.server.api.ApiJson.limit(call.param("limit"));
         List<Map<String, Object>> items = store.read(tx -> tx.integrations().outboxOf(webhook.id(), limit).stream()
                 .map(e -> delivery(e, tx.integrations().attempts(e.seq()))).toList());
@@ -176,7 +180,7 @@ public final class WebhookAdmin {
     }
 
     private CompletableFuture<Answer> redeliver(Call<Agent> call) {
-        Webhook webhook = existing(call.path("id"));
+        Webhook webhook = existing(call.caller(), call.path("id"));
         long seq;
         try {
             seq = Long.parseLong(call.path("seq"));

@@ -43,7 +43,7 @@ class ChannelApiTest {
         channelKey = server.createApiKey(admin, "demo", "[\"write\"]", "testchat");
         reader = server.createApiKey(admin, "demo", "[\"read\"]", null);
         adapter = new WebhookReceiver();
-        HttpResponse<String> hook = server.request("POST", "/api/admin/webhooks", "{\"url\":\"" + adapter.url()
+        HttpResponse<String> hook = server.send("POST", "/api/admin/webhooks", "{\"url\":\"" + adapter.url()
                 + "\",\"channel\":\"testchat\",\"events\":[\"message.created\"]}", admin);
         assertThat(hook.statusCode()).as(hook.body()).isEqualTo(201);
         server.awaitBot();
@@ -62,7 +62,7 @@ class ChannelApiTest {
     static HttpResponse<String> send(String externalId, String messageId, String text, String key) throws Exception {
         String body = "{\"externalId\":\"" + externalId + "\",\"messageId\":\"" + messageId + "\",\"name\":\"홍길동\","
                 + "\"text\":\"" + text + "\"}";
-        return server.request("POST", "/api/v1/channels/testchat/messages", body, key);
+        return server.send("POST", "/api/v1/channels/testchat/messages", body, key);
     }
 
     static List<JsonNode> replies(String externalId) {
@@ -88,7 +88,7 @@ class ChannelApiTest {
                 .isEqualTo(TestServer.json(first.body()).at("/message/id").asText());
 
         assertThat(send("kakao-user-1", "m2", "상담원 연결해 주세요", channelKey).statusCode()).isEqualTo(201);
-        await().atMost(WAIT).until(() -> TestServer.json(server.request("GET", "/api/v1/conversations/" + id, null, reader)
+        await().atMost(WAIT).until(() -> TestServer.json(server.send("GET", "/api/v1/conversations/" + id, null, reader)
                 .body()).get("state").asText().equals("queued"));
         try (WsTestClient console = WsTestClient.connect(server.agentUri())) {
             JsonNode welcome = console.helloAgent(agent);
@@ -101,7 +101,7 @@ class ChannelApiTest {
             assertThat(listed).as("the queued channel chat is in the console").isNotNull();
             assertThat(listed.at("/visitor/name").asText()).isEqualTo("[testchat] 홍길동");
             console.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
-            await().atMost(WAIT).until(() -> TestServer.json(server.request("GET", "/api/v1/conversations/" + id, null,
+            await().atMost(WAIT).until(() -> TestServer.json(server.send("GET", "/api/v1/conversations/" + id, null,
                     reader).body()).get("state").asText().equals("assigned"));
             console.say("a1", id, "안녕하세요, 상담원 김입니다. 주문번호를 알려주세요.");
             await().atMost(WAIT).until(() -> replies("kakao-user-1").stream()
@@ -113,7 +113,7 @@ class ChannelApiTest {
         JsonNode agentReply = replies("kakao-user-1").stream()
                 .filter(e -> e.at("/data/message/from/kind").asText().equals("agent")).findFirst().orElseThrow();
         assertThat(agentReply.at("/data/message/from/name").asText()).isEqualTo("상담원 김");
-        JsonNode listed = TestServer.json(server.request("GET", "/api/v1/conversations?channel=testchat", null, reader)
+        JsonNode listed = TestServer.json(server.send("GET", "/api/v1/conversations?channel=testchat", null, reader)
                 .body());
         assertThat(listed.get("items").findValuesAsText("id")).contains(id);
     }
@@ -124,16 +124,16 @@ class ChannelApiTest {
         assertThat(wrongKey.statusCode()).isEqualTo(403);
         String otherChannel = server.createApiKey(admin, "demo", "[\"write\"]", "otherchat");
         assertThat(send("x-1", "m1", "안녕하세요", otherChannel).statusCode()).isEqualTo(403);
-        assertThat(server.request("GET", "/api/v1/conversations", null, channelKey).statusCode()).isEqualTo(403);
-        HttpResponse<String> noExternal = server.request("POST", "/api/v1/channels/testchat/messages",
+        assertThat(server.send("GET", "/api/v1/conversations", null, channelKey).statusCode()).isEqualTo(403);
+        HttpResponse<String> noExternal = server.send("POST", "/api/v1/channels/testchat/messages",
                 "{\"text\":\"안녕\"}", channelKey);
         assertThat(noExternal.statusCode()).isEqualTo(400);
         assertThat(TestServer.json(noExternal.body()).get("code").asText()).isEqualTo("bad_request");
-        assertThat(server.request("POST", "/api/v1/channels/testchat/messages", "{\"externalId\":\"x\",\"text\":\"a\","
+        assertThat(server.send("POST", "/api/v1/channels/testchat/messages", "{\"externalId\":\"x\",\"text\":\"a\","
                 + "\"locale\":\"fr\"}", channelKey).statusCode()).isEqualTo(400);
-        assertThat(server.request("POST", "/api/v1/channels/testchat/messages", "[]", channelKey).statusCode())
+        assertThat(server.send("POST", "/api/v1/channels/testchat/messages", "[]", channelKey).statusCode())
                 .isEqualTo(400);
-        assertThat(server.request("POST", "/api/v1/channels/testchat/messages", "{\"externalId\":\"x\",\"text\":\"a\"}",
+        assertThat(server.send("POST", "/api/v1/channels/testchat/messages", "{\"externalId\":\"x\",\"text\":\"a\"}",
                 null).statusCode()).isEqualTo(401);
     }
 }

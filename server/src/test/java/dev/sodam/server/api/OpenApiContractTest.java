@@ -45,9 +45,9 @@ class OpenApiContractTest {
             visitor.helloVisitor(null, null, 0);
             conversationId = visitor.say("c1", null, "배송은 얼마나 걸리나요?").get("conversationId").asText();
         }
-        webhookId = TestServer.json(server.request("POST", "/api/admin/webhooks",
+        webhookId = TestServer.json(server.send("POST", "/api/admin/webhooks",
                 "{\"url\":\"http://127.0.0.1:9/hook\",\"events\":[\"csat.created\"]}", admin).body()).get("id").asText();
-        visitorId = TestServer.json(server.request("GET", "/api/v1/conversations/" + conversationId, null, reader).body())
+        visitorId = TestServer.json(server.send("GET", "/api/v1/conversations/" + conversationId, null, reader).body())
                 .at("/visitor/id").asText();
     }
 
@@ -101,7 +101,7 @@ class OpenApiContractTest {
                     .replace("/visitors/{id}", "/visitors/" + visitorId)
                     .replace("/webhooks/{id}", "/webhooks/" + webhookId);
             String token = template.startsWith("/api/admin/") ? admin : reader;
-            HttpResponse<String> response = server.request("GET", path, null, token);
+            HttpResponse<String> response = server.send("GET", path, null, token);
             JsonNode responses = spec.at("/paths/" + template.replace("/", "~1") + "/get/responses");
             JsonNode documentedAnswer = responses.get(String.valueOf(response.statusCode()));
             assertThat(documentedAnswer).as(route + " answered an undocumented " + response.statusCode()).isNotNull();

@@ -31,6 +31,7 @@ class PublicApiTest {
     static String reader;
     static String writer;
     static String otherSite;
+    static String otherAdmin;
     static final List<String> conversations = new ArrayList<>();
     static final List<WsTestClient> visitors = new ArrayList<>();
 
@@ -44,6 +45,10 @@ class PublicApiTest {
         reader = server.createApiKey(admin, "demo", "[\"read\"]", null);
         writer = server.createApiKey(admin, "demo", "[\"read\",\"write\"]", null);
         otherSite = server.createApiKey(admin, "other", "[\"read\",\"write\"]", null);
+        HttpResponse<String> user = server.send("POST", "/api/admin/users", "{\"email\":\"admin@other.test\","
+                + "\"name\":\"다른 가게 관리자\",\"role\":\"admin\",\"siteId\":\"other\",\"password\":\"other-password-1\"}", admin);
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        otherAdmin = server.login("admin@other.test", "other-password-1");
         for (int i = 0; i < 3; i++) {
             WsTestClient visitor = WsTestClient.connect(server.visitorUri());
             visitor.helloVisitor(null, null, 0);
@@ -74,53 +79,66 @@ class PublicApiTest {
     @Test
     void onlyAdminsManageKeysAndTheSecretIsShownOnceAndStoredHashed() throws Exception {
         String body = "{\"name\":\"crm\",\"scopes\":[\"read\"]}";
-        assertError(server.request("POST", "/api/admin/api-keys", body, null), 401, "unauthorized");
-        assertError(server.request("POST", "/api/admin/api-keys", body, agent), 403, "forbidden");
-        assertError(server.request("GET", "/api/admin/api-keys", null, agent), 403, "forbidden");
-        assertError(server.request("GET", "/api/admin/api-keys", null, reader), 401, "unauthorized");
-        HttpResponse<String> created = server.request("POST", "/api/admin/api-keys", body, admin);
+        assertError(server.send("POST", "/api/admin/api-keys", body, null), 401, "unauthorized");
+        assertError(server.send("POST", "/api/admin/api-keys", body, agent), 403, "forbidden");
+        assertError(server.send("GET", "/api/admin/api-keys", null, agent), 403, "forbidden");
+        assertError(server.send("GET", "/api/admin/api-keys", null, reader), 401, "unauthorized");
+        HttpResponse<String> created = server.send("POST", "/api/admin/api-keys", body, admin);
         assertThat(created.statusCode()).isEqualTo(201);
         String secret = json(created).get("secret").asText();
         String id = json(created).at("/key/id").asText();
         assertThat(secret).startsWith(id + ".");
-        HttpResponse<String> listed = server.request("GET", "/api/admin/api-keys?site=demo", null, admin);
+        HttpResponse<String> listed = server.send("GET", "/api/admin/api-keys?site=demo", null, admin);
         assertThat(listed.body()).contains(id).doesNotContain(secret.substring(id.length() + 1));
         assertThat(Files.readString(dataDir.resolve("sodam.db"), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain(secret.substring(id.length() + 1));
-        assertThat(server.request("GET", "/api/v1/teams", null, secret).statusCode()).isEqualTo(200);
-        assertError(server.request("DELETE", "/api/admin/api-keys/" + id, null, agent), 403, "forbidden");
-        assertThat(server.request("DELETE", "/api/admin/api-keys/" + id, null, admin).statusCode()).isEqualTo(200);
-        assertError(server.request("GET", "/api/v1/teams", null, secret), 401, "unauthorized");
-        assertError(server.request("DELETE", "/api/admin/api-keys/" + id, null, admin), 404, "not_found");
-        assertError(server.request("POST", "/api/admin/api-keys", "{\"name\":\"x\",\"scopes\":[\"admin\"]}", admin),
+        assertThat(server.send("GET", "/api/v1/teams", null, secret).statusCode()).isEqualTo(200);
+        assertError(server.send("DELETE", "/api/admin/api-keys/" + id, null, agent), 403, "forbidden");
+        assertThat(server.send("DELETE", "/api/admin/api-keys/" + id, null, admin).statusCode()).isEqualTo(200);
+        assertError(server.send("GET", "/api/v1/teams", null, secret), 401, "unauthorized");
+        assertError(server.send("DELETE", "/api/admin/api-keys/" + id, null, admin), 404, "not_found");
+        assertError(server.send("POST", "/api/admin/api-keys", "{\"name\":\"x\",\"scopes\":[\"admin\"]}", admin),
                 400, "bad_request");
-        assertError(server.request("POST", "/api/admin/api-keys", "{\"site\":\"nope\",\"name\":\"x\",\"scopes\":[\"read\"]}",
+        assertError(server.send("POST", "/api/admin/api-keys", "{\"site\":\"nope\",\"name\":\"x\",\"scopes\":[\"read\"]}",
                 admin), 404, "not_found");
     }
 
     @Test
+    void anotherSitesAdminNeitherSeesNorTouchesThisSitesKeysAndWebhooks() throws Exception {
+        assertError(server.send("GET", "/api/admin/api-keys?site=demo", null, otherAdmin), 403, "forbidden");
+        assertError(server.send("POST", "/api/admin/api-keys", "{\"site\":\"demo\",\"name\":\"x\",\"scopes\":[\"read\"]}",
+                otherAdmin), 403, "forbidden");
+        assertError(server.send("GET", "/api/admin/webhooks?site=demo", null, otherAdmin), 403, "forbidden");
+        JsonNode own = json(server.send("GET", "/api/admin/api-keys", null, otherAdmin));
+        own.get("items").forEach(k -> assertThat(k.get("siteId").asText()).isEqualTo("other"));
+        String demoKeyId = reader.substring(0, reader.indexOf('.'));
+        assertError(server.send("DELETE", "/api/admin/api-keys/" + demoKeyId, null, otherAdmin), 404, "not_found");
+        assertThat(server.send("GET", "/api/v1/teams", null, reader).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void keysAreNeededAndScopesHold() throws Exception {
-        assertError(server.request("GET", "/api/v1/conversations", null, null), 401, "unauthorized");
-        assertError(server.request("GET", "/api/v1/conversations", null, "ak_nope.secret"), 401, "unauthorized");
-        assertError(server.request("GET", "/api/v1/conversations", null, agent), 401, "unauthorized");
+        assertError(server.send("GET", "/api/v1/conversations", null, null), 401, "unauthorized");
+        assertError(server.send("GET", "/api/v1/conversations", null, "ak_nope.secret"), 401, "unauthorized");
+        assertError(server.send("GET", "/api/v1/conversations", null, agent), 401, "unauthorized");
         String id = conversations.get(0);
-        assertError(server.request("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":\"hi\"}", reader),
+        assertError(server.send("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":\"hi\"}", reader),
                 403, "forbidden");
-        assertThat(server.request("GET", "/api/v1/conversations/" + id, null, reader).statusCode()).isEqualTo(200);
+        assertThat(server.send("GET", "/api/v1/conversations/" + id, null, reader).statusCode()).isEqualTo(200);
     }
 
     @Test
     void anotherSitesKeySeesNothingOfThisSite() throws Exception {
         String id = conversations.get(1);
-        assertError(server.request("GET", "/api/v1/conversations/" + id, null, otherSite), 404, "not_found");
-        assertError(server.request("GET", "/api/v1/conversations/" + id + "/messages", null, otherSite), 404, "not_found");
-        assertError(server.request("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":\"x\"}", otherSite),
+        assertError(server.send("GET", "/api/v1/conversations/" + id, null, otherSite), 404, "not_found");
+        assertError(server.send("GET", "/api/v1/conversations/" + id + "/messages", null, otherSite), 404, "not_found");
+        assertError(server.send("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":\"x\"}", otherSite),
                 404, "not_found");
-        assertThat(json(server.request("GET", "/api/v1/conversations", null, otherSite)).get("items")).isEmpty();
-        assertThat(json(server.request("GET", "/api/v1/visitors", null, otherSite)).get("items")).isEmpty();
-        String visitorId = json(server.request("GET", "/api/v1/conversations/" + id, null, reader)).at("/visitor/id").asText();
-        assertError(server.request("GET", "/api/v1/visitors/" + visitorId, null, otherSite), 404, "not_found");
-        assertThat(server.request("GET", "/api/v1/visitors/" + visitorId, null, reader).statusCode()).isEqualTo(200);
+        assertThat(json(server.send("GET", "/api/v1/conversations", null, otherSite)).get("items")).isEmpty();
+        assertThat(json(server.send("GET", "/api/v1/visitors", null, otherSite)).get("items")).isEmpty();
+        String visitorId = json(server.send("GET", "/api/v1/conversations/" + id, null, reader)).at("/visitor/id").asText();
+        assertError(server.send("GET", "/api/v1/visitors/" + visitorId, null, otherSite), 404, "not_found");
+        assertThat(server.send("GET", "/api/v1/visitors/" + visitorId, null, reader).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -128,16 +146,16 @@ class PublicApiTest {
         String id = conversations.get(2);
         WsTestClient visitor = visitors.get(2);
         String body = "{\"text\":\"주문하신 상품이 발송되었어요.\",\"clientMsgId\":\"order-42\",\"authorName\":\"주문 알림\"}";
-        HttpResponse<String> posted = server.request("POST", "/api/v1/conversations/" + id + "/messages", body, writer);
+        HttpResponse<String> posted = server.send("POST", "/api/v1/conversations/" + id + "/messages", body, writer);
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
         JsonNode message = json(posted);
         assertThat(message.at("/from/name").asText()).isEqualTo("주문 알림");
         JsonNode delivered = visitor.await("message", f -> f.path("messageId").asText().equals(message.get("id").asText()));
         assertThat(delivered.get("seq").asLong()).isEqualTo(message.get("seq").asLong());
-        HttpResponse<String> again = server.request("POST", "/api/v1/conversations/" + id + "/messages", body, writer);
+        HttpResponse<String> again = server.send("POST", "/api/v1/conversations/" + id + "/messages", body, writer);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again).get("id").asText()).isEqualTo(message.get("id").asText());
-        JsonNode all = json(server.request("GET", "/api/v1/conversations/" + id + "/messages", null, reader)).get("items");
+        JsonNode all = json(server.send("GET", "/api/v1/conversations/" + id + "/messages", null, reader)).get("items");
         List<Long> seqs = new ArrayList<>();
         all.forEach(m -> seqs.add(m.get("seq").asLong()));
         for (int i = 0; i < seqs.size(); i++) {
@@ -148,18 +166,18 @@ class PublicApiTest {
 
     @Test
     void pagesFollowTheCursorWithoutOverlap() throws Exception {
-        JsonNode first = json(server.request("GET", "/api/v1/conversations?limit=2", null, reader));
+        JsonNode first = json(server.send("GET", "/api/v1/conversations?limit=2", null, reader));
         assertThat(first.get("items")).hasSize(2);
         String cursor = first.get("nextCursor").asText();
-        JsonNode second = json(server.request("GET", "/api/v1/conversations?limit=2&cursor=" + cursor, null, reader));
+        JsonNode second = json(server.send("GET", "/api/v1/conversations?limit=2&cursor=" + cursor, null, reader));
         Set<String> seen = new HashSet<>();
         first.get("items").forEach(c -> seen.add(c.get("id").asText()));
         second.get("items").forEach(c -> assertThat(seen.add(c.get("id").asText())).isTrue());
         assertThat(seen).containsAll(conversations);
         assertThat(second.get("nextCursor").isNull()).isTrue();
-        JsonNode bots = json(server.request("GET", "/api/v1/conversations?state=bot&channel=web", null, reader));
+        JsonNode bots = json(server.send("GET", "/api/v1/conversations?state=bot&channel=web", null, reader));
         bots.get("items").forEach(c -> assertThat(c.get("state").asText()).isEqualTo("bot"));
-        JsonNode summary = json(server.request("GET", "/api/v1/reports/summary", null, reader));
+        JsonNode summary = json(server.send("GET", "/api/v1/reports/summary", null, reader));
         assertThat(summary.at("/counts/conversationsStarted").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(summary.at("/counts/messagesFromVisitor").asLong()).isGreaterThanOrEqualTo(3);
     }
@@ -167,23 +185,23 @@ class PublicApiTest {
     @Test
     void badInputIsAnswered4xxJson() throws Exception {
         String id = conversations.get(0);
-        assertError(server.request("GET", "/api/v1/conversations?limit=0", null, reader), 400, "bad_request");
-        assertError(server.request("GET", "/api/v1/conversations?limit=abc", null, reader), 400, "bad_request");
-        assertError(server.request("GET", "/api/v1/conversations?cursor=abc", null, reader), 400, "bad_request");
-        assertError(server.request("GET", "/api/v1/conversations?state=open", null, reader), 400, "bad_request");
-        assertError(server.request("GET", "/api/v1/conversations/" + id + "/messages?after=-1", null, reader), 400,
+        assertError(server.send("GET", "/api/v1/conversations?limit=0", null, reader), 400, "bad_request");
+        assertError(server.send("GET", "/api/v1/conversations?limit=abc", null, reader), 400, "bad_request");
+        assertError(server.send("GET", "/api/v1/conversations?cursor=abc", null, reader), 400, "bad_request");
+        assertError(server.send("GET", "/api/v1/conversations?state=open", null, reader), 400, "bad_request");
+        assertError(server.send("GET", "/api/v1/conversations/" + id + "/messages?after=-1", null, reader), 400,
                 "bad_request");
-        assertError(server.request("GET", "/api/v1/reports/summary?from=yesterday", null, reader), 400, "bad_request");
-        assertError(server.request("POST", "/api/v1/conversations/" + id + "/messages", "not json", writer), 400,
+        assertError(server.send("GET", "/api/v1/reports/summary?from=yesterday", null, reader), 400, "bad_request");
+        assertError(server.send("POST", "/api/v1/conversations/" + id + "/messages", "not json", writer), 400,
                 "bad_request");
-        assertError(server.request("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":7}", writer), 400,
+        assertError(server.send("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":7}", writer), 400,
                 "bad_request");
-        assertError(server.request("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":\" \"}", writer), 400,
+        assertError(server.send("POST", "/api/v1/conversations/" + id + "/messages", "{\"text\":\" \"}", writer), 400,
                 "bad_request");
-        assertError(server.request("POST", "/api/v1/conversations/" + id + "/messages",
+        assertError(server.send("POST", "/api/v1/conversations/" + id + "/messages",
                 "{\"text\":\"" + "가".repeat(4001) + "\"}", writer), 413, "too_large");
-        assertError(server.request("GET", "/api/v1/nothing", null, reader), 404, "not_found");
-        assertError(server.request("DELETE", "/api/v1/conversations", null, reader), 405, "bad_request");
-        assertError(server.request("GET", "/api/v1/conversations/cv_missing", null, reader), 404, "not_found");
+        assertError(server.send("GET", "/api/v1/nothing", null, reader), 404, "not_found");
+        assertError(server.send("DELETE", "/api/v1/conversations", null, reader), 405, "bad_request");
+        assertError(server.send("GET", "/api/v1/conversations/cv_missing", null, reader), 404, "not_found");
     }
 }

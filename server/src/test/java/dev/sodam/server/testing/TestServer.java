@@ -70,18 +70,6 @@ public final class TestServer implements AutoCloseable {
         return server.apiRoutes();
     }
 
-    /** Any HTTP request with an optional JSON body and bearer token. */
-    public HttpResponse<String> request(String method, String path, String body, String bearer)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http(path)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     /** Adds a second site straight into the database file (there is no site API). */
     public void createSite(String id) throws java.sql.SQLException {
         try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
@@ -98,7 +86,7 @@ public final class TestServer implements AutoCloseable {
             throws IOException, InterruptedException {
         String body = "{\"site\":\"" + site + "\",\"name\":\"test key\",\"scopes\":" + scopesJson
                 + (channel == null ? "" : ",\"channel\":\"" + channel + "\"") + "}";
-        HttpResponse<String> response = request("POST", "/api/admin/api-keys", body, adminToken);
+        HttpResponse<String> response = send("POST", "/api/admin/api-keys", body, adminToken);
         if (response.statusCode() != 201) {
             throw new IllegalStateException("key creation failed: " + response.statusCode() + " " + response.body());
         }

@@ -64,14 +64,14 @@ class WebhookDeliveryTest {
     /** Creates a webhook to the receiver and returns [id, secret]. */
     static String[] hook(TestServer on, WebhookReceiver receiver, String events) throws Exception {
         String body = "{\"url\":\"" + receiver.url() + "\"" + (events == null ? "" : ",\"events\":" + events) + "}";
-        HttpResponse<String> created = on.request("POST", "/api/admin/webhooks", body, admin);
+        HttpResponse<String> created = on.send("POST", "/api/admin/webhooks", body, admin);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode json = TestServer.json(created.body());
         return new String[] {json.get("id").asText(), json.get("secret").asText()};
     }
 
     static void unhook(String id) throws Exception {
-        assertThat(server.request("DELETE", "/api/admin/webhooks/" + id, null, admin).statusCode()).isEqualTo(200);
+        assertThat(server.send("DELETE", "/api/admin/webhooks/" + id, null, admin).statusCode()).isEqualTo(200);
     }
 
     static String hmac(String secret, String text) throws Exception {
@@ -81,7 +81,7 @@ class WebhookDeliveryTest {
     }
 
     static JsonNode deliveries(String webhookId) throws Exception {
-        HttpResponse<String> log = server.request("GET", "/api/admin/webhooks/" + webhookId + "/deliveries?limit=100", null, admin);
+        HttpResponse<String> log = server.send("GET", "/api/admin/webhooks/" + webhookId + "/deliveries?limit=100", null, admin);
         assertThat(log.statusCode()).isEqualTo(200);
         return TestServer.json(log.body()).get("items");
     }
@@ -159,10 +159,10 @@ class WebhookDeliveryTest {
             assertThat(failed.get("log").get(1).get("statusCode").asInt()).isEqualTo(500);
 
             receiver.answer(204);
-            HttpResponse<String> byAgent = server.request("POST", "/api/admin/webhooks/" + hook[0] + "/deliveries/"
+            HttpResponse<String> byAgent = server.send("POST", "/api/admin/webhooks/" + hook[0] + "/deliveries/"
                     + failed.get("seq").asLong() + "/redeliver", null, agent);
             assertThat(byAgent.statusCode()).isEqualTo(403);
-            HttpResponse<String> again = server.request("POST", "/api/admin/webhooks/" + hook[0] + "/deliveries/"
+            HttpResponse<String> again = server.send("POST", "/api/admin/webhooks/" + hook[0] + "/deliveries/"
                     + failed.get("seq").asLong() + "/redeliver", null, admin);
             assertThat(again.statusCode()).isEqualTo(202);
             await().atMost(WAIT).until(() -> deliveries(hook[0]).get(0).get("status").asText().equals("delivered"));
@@ -200,15 +200,15 @@ class WebhookDeliveryTest {
 
     @Test
     void targetsAreCheckedAndOnlyAdminsManageWebhooks() throws Exception {
-        assertThat(server.request("GET", "/api/admin/webhooks", null, agent).statusCode()).isEqualTo(403);
-        assertThat(server.request("GET", "/api/admin/webhooks", null, null).statusCode()).isEqualTo(401);
-        HttpResponse<String> ftp = server.request("POST", "/api/admin/webhooks", "{\"url\":\"ftp://example.com/x\"}", admin);
+        assertThat(server.send("GET", "/api/admin/webhooks", null, agent).statusCode()).isEqualTo(403);
+        assertThat(server.send("GET", "/api/admin/webhooks", null, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> ftp = server.send("POST", "/api/admin/webhooks", "{\"url\":\"ftp://example.com/x\"}", admin);
         assertThat(ftp.statusCode()).isEqualTo(400);
         assertThat(TestServer.json(ftp.body()).get("code").asText()).isEqualTo("bad_request");
-        HttpResponse<String> unknown = server.request("POST", "/api/admin/webhooks",
+        HttpResponse<String> unknown = server.send("POST", "/api/admin/webhooks",
                 "{\"url\":\"http://127.0.0.1:9/x\",\"events\":[\"everything\"]}", admin);
         assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(server.request("DELETE", "/api/admin/webhooks/wh_missing", null, admin).statusCode()).isEqualTo(404);
+        assertThat(server.send("DELETE", "/api/admin/webhooks/wh_missing", null, admin).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -220,7 +220,7 @@ class WebhookDeliveryTest {
             String eventId;
             try (TestServer first = TestServer.start(otherDir, env(), restartClock)) {
                 String token = first.loginAdmin();
-                HttpResponse<String> created = first.request("POST", "/api/admin/webhooks",
+                HttpResponse<String> created = first.send("POST", "/api/admin/webhooks",
                         "{\"url\":\"" + receiver.url() + "\",\"events\":[\"conversation.created\"]}", token);
                 assertThat(created.statusCode()).isEqualTo(201);
                 try (WsTestClient visitor = WsTestClient.connect(first.visitorUri())) {
