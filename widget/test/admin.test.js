@@ -127,3 +127,30 @@ test('a webhook delivery line names its event, state, attempts and last error; s
   assert.equal(fresh.redeliverable, false);
   assert.equal(adminTranslator('en')('admin.webhooks.status.delivered'), 'delivered');
 });
+
+test('reports: query, durations, rates, the draft body of a gap cluster, chart geometry', async () => {
+  const { reportQuery, formatSeconds, formatRate, draftBody, niceMax, barLayout, defaultPeriod } = await import('../src/admin/insights.js');
+  assert.equal(reportQuery({ from: '2026-11-01', to: '', site: ' demo ', team: null }), '?from=2026-11-01&site=demo');
+  assert.equal(reportQuery({}), '');
+  assert.equal(formatSeconds(45), '45초');
+  assert.equal(formatSeconds(192), '3분 12초');
+  assert.equal(formatSeconds(7500), '2시간 5분');
+  assert.equal(formatSeconds(227700), '2일 15시간');
+  assert.equal(formatSeconds(192, 'en'), '3 min 12 s');
+  assert.equal(formatSeconds(null), '–');
+  assert.equal(formatRate(0.6234), '62.3%');
+  assert.equal(formatRate(null), '–');
+  const cluster = { locale: 'ko', label: '캠핑 의자도 파나요?', examples: [{ text: '캠핑 의자도 파나요?' }, { text: '캠핑 의자 판매하시나요?' },
+    { text: '캠핑 의자 판매하시나요?' }], agentAnswers: [{ text: '네, 캠핑관에 있어요.' }] };
+  assert.deepEqual(draftBody(cluster), { locale: 'ko', question: '캠핑 의자도 파나요?', paraphrases: ['캠핑 의자 판매하시나요?'],
+    answer: '네, 캠핑관에 있어요.' });
+  assert.equal('answer' in draftBody(cluster, -1), false, 'the admin writes the answer');
+  assert.deepEqual([niceMax(0), niceMax(1), niceMax(3), niceMax(7), niceMax(12), niceMax(480)], [1, 1, 5, 10, 20, 500]);
+  const layout = barLayout([0, 5, 10], ['a', 'b', 'c'], { width: 336, height: 134, top: 10, bottom: 24, left: 36, gap: 0 });
+  assert.equal(layout.max, 10);
+  assert.deepEqual(layout.bars.map((b) => b.height), [0, 50, 100]);
+  assert.deepEqual(layout.bars.map((b) => b.x), [36, 136, 236]);
+  assert.equal(layout.bars[2].y, 10, 'the highest bar reaches the top of the plot');
+  const period = defaultPeriod(new Date(2026, 10, 23), 30);
+  assert.deepEqual(period, { from: '2026-10-25', to: '2026-11-23' });
+});

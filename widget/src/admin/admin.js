@@ -8,6 +8,8 @@ import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
 import { faqBody, formValues, listQuery, clock, botStatusView, askView, deliveryView } from './model.js';
 import { mountTransfer } from './transfer.js';
+import { mountGaps } from './gaps.js';
+import { mountDashboard } from './dashboard.js';
 
 const locale = pickLocale(document);
 const t = adminTranslator(locale);
@@ -56,7 +58,14 @@ const ui = {
   toast: $('#toast'),
 };
 
-const S = { token: null, editing: null, statusTimer: null, searchTimer: null, toastTimer: null };
+const S = { token: null, editing: null, statusTimer: null, searchTimer: null, toastTimer: null, views: {} };
+
+/** Shows one view (faq, gaps, dashboard); a report view loads its figures when opened by its tab. */
+function show(name, load = false) {
+  for (const tab of document.querySelectorAll('.tab')) tab.setAttribute('aria-pressed', String(tab.dataset.view === name));
+  for (const el of document.querySelectorAll('[data-view-name]')) el.hidden = el.dataset.viewName !== name;
+  if (load && S.views[name]) S.views[name].load();
+}
 
 /** An API refusal: {status, code, message} from the server's JSON error. */
 class ApiError extends Error {
@@ -93,11 +102,14 @@ function boot() {
   ui.search.addEventListener('input', refilter);
   ui.filterTag.addEventListener('input', refilter);
   ui.filterLocale.addEventListener('change', loadList);
-  mountTransfer({
+  const files = mountTransfer({
     token: () => S.token, t, toast,
     onImported: () => { loadList(); pollStatus(); },
     onAuthFailure: (status) => logout(status === 401 ? t('admin.login.expired') : t('admin.login.notAdmin')),
   });
+  S.views.gaps = mountGaps({ api, t, toast, locale, openEntry: (id) => { show('faq'); loadList(); open(id); } });
+  S.views.dashboard = mountDashboard({ api, t, locale, download: files.download });
+  for (const tab of document.querySelectorAll('.tab')) tab.addEventListener('click', () => show(tab.dataset.view, true));
   const token = session.token();
   if (token) start(token, session.user());
   else showLogin();

@@ -85,20 +85,21 @@ export function mountTransfer({ token, t, toast, onImported, onAuthFailure }) {
     }
   });
 
+  const download = (path, fallback) => downloadFile(send, path, fallback).catch((error) => toast(error.message ?? t('admin.error.generic')));
   for (const format of ['csv', 'json']) {
-    $(`faq-export-${format}`).addEventListener('click', async () => {
-      try {
-        const res = await send('GET', `/api/admin/faq/export?format=${format}`);
-        if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? t('admin.error.generic'));
-        const url = URL.createObjectURL(await res.blob());
-        const link = h('a', { href: url, download: downloadName(res.headers.get('Content-Disposition'), `sodam-faq.${format}`) });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      } catch (error) {
-        toast(error.message);
-      }
-    });
+    $(`faq-export-${format}`).addEventListener('click', () => download(`/api/admin/faq/export?format=${format}`, `sodam-faq.${format}`));
   }
+  return { download };
+}
+
+/** Fetches a file with the admin's token and hands it to the browser as a download. */
+async function downloadFile(send, path, fallback) {
+  const res = await send('GET', path);
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.message);
+  const url = URL.createObjectURL(await res.blob());
+  const link = h('a', { href: url, download: downloadName(res.headers.get('Content-Disposition'), fallback) });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -38,6 +38,7 @@ import dev.sodam.server.faq.ThresholdPolicy;
 import dev.sodam.server.faq.BotReplyListener;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.ApiModule;
+import dev.sodam.server.insight.Insights;
 import dev.sodam.server.http.HttpRouter;
 import dev.sodam.server.workspace.WorkspaceApi;
 import dev.sodam.server.http.StaticFiles;
@@ -163,7 +164,8 @@ public final class SodamServer implements AutoCloseable {
             UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
             TeamService teamAdmin = new TeamService(service, store, teams, clock);
             FaqService faq = new FaqService(service, store, bot, clock, ids);
-            AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store));
+            AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store),
+                    new Insights(store, faq, clock));
             List<ApiModule> modules = new ArrayList<>();
             modules.add(new OperationsApi(metrics, integrations.metricsEnabled(), integrations.metricsToken(),
                     new HealthCheck(store, bot), blocking));

@@ -8,6 +8,11 @@ import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.FaqFiles;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.HttpResponses;
+import dev.sodam.server.insight.Analytics;
+import dev.sodam.server.insight.GapReport;
+import dev.sodam.server.insight.Insights;
+import dev.sodam.server.insight.QuestionClusters;
+import dev.sodam.server.insight.ReportRange;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.store.FaqRevision;
@@ -50,9 +55,11 @@ public final class AdminApi {
     /** For the read-only endpoints (feedback); null serves none of them. */
     private final Store store;
     private final AccessApi access;
+    /** The gap report and analytics; null serves neither. */
+    private final Insights insights;
 
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking) {
-        this(auth, faq, bot, blocking, null);
+        this(auth, faq, bot, blocking, null, null);
     }
 
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store) {
@@ -61,12 +68,19 @@ public final class AdminApi {
 
     /** With {@code access} null, users, teams, audit and the account endpoints are not served. */
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store, AccessApi access) {
+        this(auth, faq, bot, blocking, store, access, null);
+    }
+
+    /** With {@code insights} null, the gap report and analytics are not served. */
+    public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store, AccessApi access,
+                    Insights insights) {
         this.auth = auth;
         this.faq = faq;
         this.bot = bot;
         this.blocking = blocking;
         this.store = store;
         this.access = access;
+        this.insights = insights;
     }
 
     /**
@@ -229,6 +243,15 @@ public final class AdminApi {
         if (first.equals("feedback") && parts.size() == 1 && store != null) {
             return Map.of(HttpMethod.GET, this::feedback);
         }
+        if (first.equals("analytics") && parts.size() == 1 && insights != null) {
+            return Map.of(HttpMethod.GET, this::analytics);
+        }
+        if (first.equals("gaps") && parts.size() == 1 && insights != null) {
+            return Map.of(HttpMethod.GET, this::gaps);
+        }
+        if (first.equals("gaps") && parts.size() == 2 && parts.get(1).equals("draft") && insights != null) {
+            return Map.of(HttpMethod.POST, this::draftFromGap);
+        }
         if (first.equals("bot") && parts.size() == 2) {
             if (parts.get(1).equals("status")) {
                 return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(bot.status())));
@@ -309,6 +332,54 @@ public final class AdminApi {
             return new Answer(report.errors().isEmpty() || dryRun ? HttpResponseStatus.OK
                     : HttpResponseStatus.BAD_REQUEST, body);
         });
+    }
+
+    private CompletableFuture<Answer> gaps(Call call) {
+        ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
+                insights.clock().instant());
+        double low = number(call, "lowConfidence", GapReport.DEFAULT_LOW_CONFIDENCE);
+        double threshold = number(call, "threshold", QuestionClusters.DEFAULT_THRESHOLD);
+        String locale = call.param("locale");
+        GapReport.Report report = insights.gaps(range, blankToNull(call.param("site")),
+                blankToNull(locale), low, threshold);
+        return sync(() -> Answer.ok(report));
+    }
+
+    /** The dashboard's figures as JSON, or with {@code format=csv} as one CSV table to download. */
+    private CompletableFuture<Answer> analytics(Call call) {
+        String format = call.param("format") == null ? "json" : call.param("format");
+        if (!format.equals("json") && !format.equals("csv")) {
+            throw bad("query parameter 'format' must be json or csv");
+        }
+        ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
+                insights.clock().instant());
+        Analytics.Report report = insights.analytics(range, blankToNull(call.param("site")), blankToNull(call.param("team")));
+        return sync(() -> Answer.ok(format.equals("json") ? report : new Download(Analytics.csv(report),
+                "text/csv; charset=utf-8", "sodam-analytics-" + java.time.LocalDate.ofInstant(range.from(), range.zone())
+                        + "_" + java.time.LocalDate.ofInstant(range.to().minusMillis(1), range.zone()) + ".csv")));
+    }
+
+    private CompletableFuture<Answer> draftFromGap(Call call) {
+        JsonNode body = call.body();
+        String locale = text(body, "locale");
+        if (locale == null || !FaqService.LOCALES.contains(locale)) {
+            throw bad("field 'locale' is required (ko or en)");
+        }
+        return insights.draft(call.admin(), locale, text(body, "question"), strings(body, "paraphrases"),
+                        text(body, "answer"))
+                .thenApply(created -> new Answer(HttpResponseStatus.CREATED, entryJson(created)));
+    }
+
+    private static double number(Call call, String name, double fallback) {
+        String value = call.param(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw bad("query parameter '" + name + "' must be a number");
+        }
     }
 
     private static Boolean enabled(Call call) {

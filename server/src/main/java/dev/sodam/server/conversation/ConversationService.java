@@ -21,6 +21,7 @@ import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.routing.Urgency;
+import dev.sodam.server.store.ConversationEventRow;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Hashing;
@@ -311,6 +312,7 @@ public final class ConversationService implements AutoCloseable {
         Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), visitor.name(),
                 visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null, false);
         tx.insertConversation(started);
+        tx.insertConversationEvent(ConversationEventRow.of(started.id(), started.siteId(), "started", now));
         events.add(new ChatEvent.ConversationStarted(started));
         return started;
     }
@@ -452,6 +454,8 @@ public final class ConversationService implements AutoCloseable {
                     .forTeam(about == null ? null : tx.teamForTag(about))
                     .markedUrgent(urgent(tx, conversation));
             tx.updateConversation(queued);
+            tx.insertConversationEvent(ConversationEventRow.of(queued.id(), queued.siteId(), "handoff", clock.instant())
+                    .withAgent(null, queued.teamId()).withReason(reason.name().toLowerCase(java.util.Locale.ROOT)));
             List<Conversation> queue = tx.queue();
             return new Effect<>(queued, List.of(
                     new ChatEvent.HandoffRequested(queued, reason, positionIn(queue, queued.id())),
@@ -496,6 +500,8 @@ public final class ConversationService implements AutoCloseable {
             Conversation assigned = move(conversation, ConversationState.ASSIGNED)
                     .assigned(agent.agent().id(), agent.agent().name(), clock.instant());
             tx.updateConversation(assigned);
+            tx.insertConversationEvent(ConversationEventRow.of(assigned.id(), assigned.siteId(), "assigned",
+                    assigned.updatedAt()).withAgent(assigned.agentId(), assigned.teamId()));
             return new Effect<>(assigned, List.of(new ChatEvent.ConversationAssigned(assigned),
                     new ChatEvent.QueueChanged(tx.queue())));
         }, reply);
@@ -516,6 +522,8 @@ public final class ConversationService implements AutoCloseable {
             for (Conversation c : tx.assignedTo(agentId)) {
                 Conversation back = move(c, ConversationState.QUEUED).requeued(clock.instant());
                 tx.updateConversation(back);
+                tx.insertConversationEvent(ConversationEventRow.of(back.id(), back.siteId(), "requeued", back.updatedAt())
+                        .withAgent(agentId, back.teamId()));
                 requeued.add(back);
             }
             if (requeued.isEmpty()) {
@@ -564,6 +572,8 @@ public final class ConversationService implements AutoCloseable {
                 moved = move(conversation, ConversationState.QUEUED).requeued(now).forTeam(toTeamId);
             }
             tx.updateConversation(moved);
+            tx.insertConversationEvent(ConversationEventRow.of(moved.id(), moved.siteId(), "transferred", now)
+                    .withAgent(toAgentId, moved.teamId()));
             List<ChatEvent> events = new ArrayList<>(3);
             events.add(new ChatEvent.ConversationTransferred(moved, from, toAgentId, toTeamId));
             if (note != null && !note.isBlank()) {
@@ -646,6 +656,8 @@ public final class ConversationService implements AutoCloseable {
             Conversation resolved = move(conversation, ConversationState.RESOLVED)
                     .withState(ConversationState.RESOLVED, clock.instant());
             tx.updateConversation(resolved);
+            tx.insertConversationEvent(ConversationEventRow.of(resolved.id(), resolved.siteId(), "resolved",
+                    resolved.updatedAt()).withAgent(agent.agent().id(), resolved.teamId()).withReason(own ? "agent" : "admin"));
             List<ChatEvent> events = new ArrayList<>(2);
             events.add(new ChatEvent.ConversationResolved(resolved, agent.author()));
             if (wasQueued) {
@@ -666,6 +678,8 @@ public final class ConversationService implements AutoCloseable {
             Conversation resolved = move(conversation, ConversationState.RESOLVED)
                     .withState(ConversationState.RESOLVED, clock.instant());
             tx.updateConversation(resolved);
+            tx.insertConversationEvent(ConversationEventRow.of(resolved.id(), resolved.siteId(), "resolved",
+                    resolved.updatedAt()).withAgent(conversation.agentId(), resolved.teamId()).withReason("idle"));
             return new Effect<>(resolved, List.of(
                     new ChatEvent.ConversationResolved(resolved, Author.system(resolved.locale()))));
         }, reply);

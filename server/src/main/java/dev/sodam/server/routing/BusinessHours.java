@@ -312,6 +312,29 @@ public final class BusinessHours {
     }
 
     /**
+     * How much of {@code [from, to)} falls within business hours: the business-hours-only variant
+     * of a waiting or handling time. Always open: the whole span.
+     */
+    public java.time.Duration openBetween(Instant from, Instant to) {
+        java.time.Duration total = java.time.Duration.ZERO;
+        Instant at = from;
+        while (at.isBefore(to)) {
+            Optional<Instant> opens = nextOpening(at);
+            if (opens.isEmpty() || !opens.get().isBefore(to)) {
+                break;
+            }
+            Instant start = opens.get();
+            Instant end = closesAt(start).filter(close -> close.isBefore(to)).orElse(to);
+            if (!end.isAfter(start)) {
+                break;
+            }
+            total = total.plus(java.time.Duration.between(start, end));
+            at = end;
+        }
+        return total;
+    }
+
+    /**
      * When the current open period ends (empty if closed now, or if open without end e.g.
      * {@link #always()}). Shifts that touch, such as Monday 00:00-24:00 followed by Tuesday
      * 00:00-24:00, are one period. A period still running {@value #HORIZON_DAYS} days from now

@@ -737,13 +737,27 @@ final class SqliteTx implements StoreTx {
                 });
     }
 
+    private static final String BOT_TURN_COLUMNS = "SELECT conversation_id, seq, question, decision, reason, intent, "
+            + "confidence, faq_id, candidates, created_at FROM bot_turns ";
+
+    private static BotTurn botTurnRow(ResultSet rs) throws SQLException {
+        return new BotTurn(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getDouble(7), rs.getString(8),
+                fromJson(rs.getString(9), new TypeReference<List<BotTurn.Candidate>>() { }), instant(rs, 10));
+    }
+
     @Override
     public List<BotTurn> botTurns(String conversationId) {
-        return query("SELECT conversation_id, seq, question, decision, reason, intent, confidence, faq_id, candidates, "
-                + "created_at FROM bot_turns WHERE conversation_id = ? ORDER BY seq", s -> s.setString(1, conversationId),
-                rs -> new BotTurn(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getDouble(7), rs.getString(8),
-                        fromJson(rs.getString(9), new TypeReference<List<BotTurn.Candidate>>() { }), instant(rs, 10)));
+        return query(BOT_TURN_COLUMNS + "WHERE conversation_id = ? ORDER BY seq", s -> s.setString(1, conversationId),
+                SqliteTx::botTurnRow);
+    }
+
+    @Override
+    public List<BotTurn> botTurns(Instant from, Instant to) {
+        return query(BOT_TURN_COLUMNS + "WHERE created_at >= ? AND created_at < ? ORDER BY conversation_id, seq", s -> {
+            s.setLong(1, from.toEpochMilli());
+            s.setLong(2, to.toEpochMilli());
+        }, SqliteTx::botTurnRow);
     }
 
     @Override
@@ -1028,5 +1042,56 @@ final class SqliteTx implements StoreTx {
                 s.setString(2, agentId);
             });
         }
+    }
+
+    // ---- conversation events (V26)
+
+    private static final String EVENT_COLUMNS = "SELECT id, conversation_id, site_id, kind, at, agent_id, team_id, reason "
+            + "FROM conversation_events ";
+
+    @Override
+    public void insertConversationEvent(ConversationEventRow e) {
+        update("INSERT INTO conversation_events(conversation_id, site_id, kind, at, agent_id, team_id, reason) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, e.conversationId());
+                    s.setString(2, e.siteId());
+                    s.setString(3, e.kind());
+                    s.setLong(4, e.at().toEpochMilli());
+                    s.setString(5, e.agentId());
+                    s.setString(6, e.teamId());
+                    s.setString(7, e.reason());
+                });
+    }
+
+    private static ConversationEventRow eventRow(ResultSet rs) throws SQLException {
+        return new ConversationEventRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getString(7), rs.getString(8));
+    }
+
+    @Override
+    public List<ConversationEventRow> conversationEvents(Instant from, Instant to, String siteId) {
+        return query(EVENT_COLUMNS + "WHERE at >= ? AND at < ? AND (? IS NULL OR site_id = ?) ORDER BY at, id", s -> {
+            s.setLong(1, from.toEpochMilli());
+            s.setLong(2, to.toEpochMilli());
+            s.setString(3, siteId);
+            s.setString(4, siteId);
+        }, SqliteTx::eventRow);
+    }
+
+    @Override
+    public List<ConversationEventRow> conversationEvents(String conversationId) {
+        return query(EVENT_COLUMNS + "WHERE conversation_id = ? ORDER BY id", s -> s.setString(1, conversationId),
+                SqliteTx::eventRow);
+    }
+
+    @Override
+    public List<AgentActivity> agentActivity(Instant from, Instant to) {
+        return query("SELECT m.conversation_id, m.from_id, min(m.created_at), count(*) FROM messages m "
+                + "WHERE m.from_kind = 'agent' AND m.conversation_id IN (SELECT conversation_id FROM conversation_events "
+                + "WHERE at >= ? AND at < ?) GROUP BY m.conversation_id, m.from_id", s -> {
+                    s.setLong(1, from.toEpochMilli());
+                    s.setLong(2, to.toEpochMilli());
+                }, rs -> new AgentActivity(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                        rs.getLong(4)));
     }
 }

@@ -149,6 +149,9 @@ public interface StoreTx {
     /** The bot's turns in a conversation, in seq order. */
     List<dev.sodam.server.model.BotTurn> botTurns(String conversationId);
 
+    /** The bot's turns asked in {@code [from, to)}, by conversation and seq (analytics, gap report). */
+    List<dev.sodam.server.model.BotTurn> botTurns(Instant from, Instant to);
+
     void insertPageView(String visitorId, dev.sodam.server.model.PageView page);
 
     /** The visitor's most recent pages, newest first, at most {@code limit}. */
@@ -211,4 +214,21 @@ public interface StoreTx {
 
     /** Makes the agent an explicit member of exactly these teams (all-agents teams need no membership). */
     void setMemberships(String agentId, List<String> teamIds);
+
+    // ---- conversation events (V26): the gap report and analytics
+
+    void insertConversationEvent(ConversationEventRow row);
+
+    /** Events with {@code from <= at < to}, oldest first; of one site when {@code siteId} is not null. */
+    List<ConversationEventRow> conversationEvents(Instant from, Instant to, String siteId);
+
+    /** Every event of one conversation, oldest first. */
+    List<ConversationEventRow> conversationEvents(String conversationId);
+
+    /** When an agent wrote in a conversation: per conversation and agent, the first time and the count. */
+    record AgentActivity(String conversationId, String agentId, Instant firstAt, long messages) {
+    }
+
+    /** Agent messages of the conversations that had an event in {@code [from, to)}, summed per conversation and agent. */
+    List<AgentActivity> agentActivity(Instant from, Instant to);
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.WsTestClient;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The admin page's files, gap report and dashboard in Debian Chromium against a real server:
- * an admin imports an Excel CSV (CP949) after reading its dry-run report.
+ * an admin imports an Excel CSV (CP949) after reading its dry-run report; reads the gap report
+ * after failed questions and makes a draft FAQ entry from it with the agent's answer; opens the
+ * dashboard and its charts render (screenshot in the build directory).
  */
 class AdminInsightsBrowserTest {
     @TempDir
@@ -106,6 +109,57 @@ class AdminInsightsBrowserTest {
             assertThat(testid(admin, "import-dialog").isDisplayed()).isFalse();
             assertThat(testid(admin, "toast").getAttribute("textContent")).contains("새로 2");
             screenshot(admin, "admin-import.png");
+        } finally {
+            admin.quit();
+        }
+    }
+
+    @Test
+    void aFailedQuestionBecomesADraftAndTheDashboardDrawsItsCharts() throws Exception {
+        String answer = "네, 우산꽂이는 생활관에서 팔아요. 색은 흰색과 검은색이에요.";
+        try (WsTestClient agent = WsTestClient.connect(server.agentUri())) {
+            agent.helloAgent(server.loginAdmin());
+            GapReportApiTest.serve(server, agent, "우산꽂이도 파나요?", "안녕하세요!", answer);
+            GapReportApiTest.serve(server, agent, "우산꽂이 판매하시나요?", null, null);
+        }
+        WebDriver admin = Browsers.open();
+        try {
+            logIn(admin);
+            testid(admin, "nav-gaps").click();
+            waiting(admin).until(d -> all(d, "gap-cluster").stream().anyMatch(c -> c.getText().contains("우산꽂이")));
+            WebElement cluster = all(admin, "gap-cluster").stream().filter(c -> c.getText().contains("우산꽂이"))
+                    .findFirst().orElseThrow();
+            assertThat(cluster.getAttribute("data-count")).isEqualTo("2");
+            assertThat(cluster.findElements(By.cssSelector("[data-testid='gap-example']"))).hasSize(2);
+            assertThat(cluster.getText()).contains(answer).doesNotContain("안녕하세요!");
+            cluster.findElement(By.cssSelector("[data-testid='gap-draft']")).click();
+
+            // The draft opens in the FAQ editor, disabled, with the agent's words as its answer.
+            waiting(admin).until(d -> testid(d, "faq-answer").getAttribute("value").equals(answer));
+            assertThat(testid(admin, "faq-question").getAttribute("value")).contains("우산꽂이");
+            assertThat(testid(admin, "faq-paraphrases").getAttribute("value")).contains("우산꽂이");
+            assertThat(testid(admin, "faq-enabled").isSelected()).isFalse();
+            assertThat(testid(admin, "nav-faq").getAttribute("aria-pressed")).isEqualTo("true");
+
+            testid(admin, "nav-dashboard").click();
+            waiting(admin).until(d -> !all(d, "kpi-conversations").isEmpty());
+            assertThat(Integer.parseInt(testid(admin, "kpi-conversations").findElement(By.cssSelector(".kpi__value"))
+                    .getText())).isEqualTo(2);
+            assertThat(testid(admin, "kpi-handoff").getText()).contains("100%");
+            for (String chart : List.of("per-day", "per-hour", "handoffs-per-day", "handoff-reasons", "agent-load")) {
+                WebElement svg = admin.findElement(By.cssSelector("svg[data-chart='" + chart + "']"));
+                assertThat(svg.isDisplayed()).as(chart).isTrue();
+                assertThat(svg.getSize().getHeight()).as(chart).isGreaterThan(20);
+            }
+            assertThat(admin.findElement(By.cssSelector("svg[data-chart='per-hour']")).getAttribute("data-bars")).isEqualTo("24");
+            long drawn = admin.findElements(By.cssSelector("svg[data-chart='per-day'] rect.chart__bar")).stream()
+                    .filter(r -> Double.parseDouble(r.getAttribute("height")) > 0).count();
+            assertThat(drawn).isEqualTo(1);
+            Path shot = screenshot(admin, "admin-dashboard.png");
+            assertThat(Files.size(shot)).isGreaterThan(10_000);
+            assertThat(((JavascriptExecutor) admin).executeScript(
+                    "return performance.getEntriesByType('resource').every(e => e.name.startsWith(location.origin))"))
+                    .as("nothing is loaded from another origin").isEqualTo(true);
         } finally {
             admin.quit();
         }

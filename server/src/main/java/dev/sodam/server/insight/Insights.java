@@ -1,0 +1,82 @@
+package dev.sodam.server.insight;
+
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.faq.FaqService;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.store.Store;
+import dev.sodam.server.store.StoredFaq;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The admin's reports over stored conversations: the gap report and drafts made from it. Reads
+ * block on SQLite: call from a blocking executor.
+ */
+public final class Insights {
+    private final Store store;
+    private final FaqService faq;
+    private final Clock clock;
+
+    public Insights(Store store, FaqService faq, Clock clock) {
+        this.store = store;
+        this.faq = faq;
+        this.clock = clock;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The gap report; {@code locale} null for both languages. */
+    public GapReport.Report gaps(ReportRange range, String siteId, String locale, double lowConfidence, double threshold) {
+        if (locale != null && !FaqService.LOCALES.contains(locale)) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "unknown locale '" + locale + "'; use ko or en");
+        }
+        if (!(lowConfidence >= 0 && lowConfidence <= 1) || !(threshold > 0 && threshold <= 1)) {
+            throw new ChatException(ErrorCode.BAD_REQUEST,
+                    "'lowConfidence' must be within 0..1 and 'threshold' within (0, 1]");
+        }
+        return store.read(tx -> GapReport.build(tx, range, siteId, locale, lowConfidence, threshold));
+    }
+
+    /** The dashboard's figures; {@code siteId} and {@code teamId} null for all. */
+    public Analytics.Report analytics(ReportRange range, String siteId, String teamId) {
+        return store.read(tx -> Analytics.build(tx, range, siteId, teamId));
+    }
+
+    /**
+     * A disabled FAQ entry made from a gap cluster: the question, the cluster's other questions as
+     * paraphrases (those the editor's rules allow), and the agent's answer, or a placeholder that
+     * says to write one. Disabled, so the bot does not use it before an admin has read it.
+     */
+    public CompletableFuture<StoredFaq> draft(Agent by, String locale, String question, List<String> others,
+                                              String answer) {
+        if (question == null || question.isBlank()) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "field 'question' must not be blank");
+        }
+        LinkedHashSet<String> paraphrases = new LinkedHashSet<>();
+        for (String other : others == null ? List.<String>of() : others) {
+            String line = other == null ? "" : other.strip().replaceAll("\\s+", " ");
+            if (!line.isEmpty() && line.length() <= FaqService.PARAPHRASE_MAX && !line.equals(question.strip())
+                    && paraphrases.size() < FaqService.PARAPHRASES_MAX) {
+                paraphrases.add(line);
+            }
+        }
+        String text = answer == null || answer.isBlank()
+                ? ("en".equals(locale) ? "(Write the answer here before enabling this entry.)"
+                        : "(사용하기 전에 여기에 답변을 써 주세요.)")
+                : answer.strip();
+        String q = question.strip();
+        if (q.length() > FaqService.QUESTION_MAX) {
+            q = q.substring(0, FaqService.QUESTION_MAX);
+        }
+        if (text.length() > FaqService.ANSWER_MAX) {
+            text = text.substring(0, FaqService.ANSWER_MAX);
+        }
+        return faq.create(by, new FaqService.Draft(null, locale, q, new ArrayList<>(paraphrases), text, List.of(), false));
+    }
+}
