@@ -28,9 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -165,14 +163,8 @@ class WidgetBrowserTest {
         }
     }
 
-    /** Screenshots go next to the test classes: server/<target dir>/widget-screenshots/. */
     private static Path screenshot(WebDriver driver, String name) throws Exception {
-        Path dir = Path.of(WidgetBrowserTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .getParent().resolve("widget-screenshots");
-        Files.createDirectories(dir);
-        Path file = dir.resolve(name);
-        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-        return file;
+        return Browsers.screenshot(driver, name);
     }
 
     // ---- tests ---------------------------------------------------------------------------------

@@ -16,10 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -66,14 +64,8 @@ class AdminInsightsBrowserTest {
         waiting(admin).until(d -> all(d, "faq-row").size() >= 92);
     }
 
-    /** Screenshots go next to the test classes: server/<target dir>/widget-screenshots/. */
-    static Path screenshot(WebDriver driver, String name) throws Exception {
-        Path dir = Path.of(AdminInsightsBrowserTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .getParent().resolve("widget-screenshots");
-        Files.createDirectories(dir);
-        Path file = dir.resolve(name);
-        Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-        return file;
+    private static Path screenshot(WebDriver driver, String name) throws Exception {
+        return Browsers.screenshot(driver, name);
     }
 
     @Test

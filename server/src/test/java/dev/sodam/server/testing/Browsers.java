@@ -95,4 +95,15 @@ public final class Browsers {
         root.findElement(By.cssSelector("[data-testid='send']")).click();
         return root;
     }
+
+    /** Saves a screenshot next to the test classes, in server/&lt;target dir&gt;/widget-screenshots/, and returns its path. */
+    public static java.nio.file.Path screenshot(WebDriver driver, String name) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(Browsers.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI()).getParent().resolve("widget-screenshots");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(name);
+        java.nio.file.Files.write(file, ((org.openqa.selenium.TakesScreenshot) driver)
+                .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        return file;
+    }
 }
