@@ -36,6 +36,8 @@ class GapReportApiTest {
     static TestServer server;
     static String admin;
     static String agentToken;
+    static String supervisor;
+    static String otherSiteAdmin;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -44,6 +46,17 @@ class GapReportApiTest {
         server.createAgent("agent@sodam.test", "상담원 김", "agent-password-1");
         admin = server.loginAdmin();
         agentToken = server.login("agent@sodam.test", "agent-password-1");
+        // A supervisor, and an admin of another site: the reports read every site's chats, so neither may.
+        server.createSite("shop2");
+        server.createAgent("super@sodam.test", "관리자 최", "super-password-1");
+        server.createAgent("admin@shop2.test", "가게2 관리자", "shop2-password-1");
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+             Statement update = db.createStatement()) {
+            update.executeUpdate("UPDATE agents SET role = 'supervisor' WHERE email = 'super@sodam.test'");
+            update.executeUpdate("UPDATE agents SET role = 'admin', site_id = 'shop2' WHERE email = 'admin@shop2.test'");
+        }
+        supervisor = server.login("super@sodam.test", "super-password-1");
+        otherSiteAdmin = server.login("admin@shop2.test", "shop2-password-1");
         server.awaitBot();
         try (WsTestClient agent = WsTestClient.connect(server.agentUri())) {
             agent.helloAgent(admin);
@@ -199,11 +212,19 @@ class GapReportApiTest {
     void theReportIsForAdminsAndBadInputIsRefusedWithoutWriting() throws Exception {
         long entries = count("SELECT count(*) FROM faq_entries");
         Map<String, Object> draft = Map.of("locale", "ko", "question", "권한 확인", "answer", "답");
-        for (String token : new String[] {null, "at_bogus", agentToken}) {
-            int expected = token == agentToken ? 403 : 401;
+        for (String token : new String[] {null, "at_bogus", agentToken, supervisor, otherSiteAdmin}) {
+            int expected = token == null || token.equals("at_bogus") ? 401 : 403;
             assertThat(call("GET", "/api/admin/gaps", null, token).status()).isEqualTo(expected);
             assertThat(call("POST", "/api/admin/gaps/draft", draft, token).status()).isEqualTo(expected);
+            assertThat(call("GET", "/api/admin/analytics", null, token).status()).isEqualTo(expected);
+            assertThat(call("GET", "/api/admin/analytics?format=csv&site=shop2", null, token).status()).isEqualTo(expected);
         }
+        Response figures = call("GET", "/api/admin/analytics?site=demo", null, admin);
+        assertThat(figures.status()).isEqualTo(200);
+        assertThat(figures.json().path("conversations").asInt()).isEqualTo(6);
+        assertThat(figures.json().path("handoffs").path("count").asInt()).isEqualTo(6);
+        assertThat(call("GET", "/api/admin/analytics?site=shop2", null, admin).json().path("conversations").asInt()).isZero();
+        assertThat(call("GET", "/api/admin/analytics?format=xml", null, admin).status()).isEqualTo(400);
         for (String query : List.of("from=2026-12-01&to=2026-11-01", "tz=Mars/Olympus", "locale=jp", "lowConfidence=2",
                 "threshold=0", "from=yesterday", "from=2020-01-01&to=2026-01-01")) {
             Response bad = call("GET", "/api/admin/gaps?" + query, null, admin);
