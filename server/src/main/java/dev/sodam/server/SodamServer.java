@@ -111,7 +111,7 @@ public final class SodamServer implements AutoCloseable {
         long started = System.nanoTime();
         Ids ids = new Ids(clock);
         SodamMetrics metrics = new SodamMetrics();
-        Store store = new TimedStore(SqliteStore.open(config.dataDir()), metrics);
+        Store store = new TimedStore(SqliteStore.openExclusive(config.dataDir()), metrics);
         EventBus bus = new EventBus();
         RoutingSettings routing = new RoutingSettings(config.maxChatsPerAgent(),
                 Duration.ofSeconds(config.offerSeconds()), config.maxOfferAttempts(),

@@ -30,11 +30,29 @@ public final class SqliteStore implements Store {
     private final Connection writer;
     private final SqliteTx writerTx;
     private final HikariDataSource readers;
+    /** Held by a server's store (see {@link #openExclusive}); null for tools and tests. */
+    private volatile DataDirLock lock;
 
     private SqliteStore(Connection writer, HikariDataSource readers) {
         this.writer = writer;
         this.writerTx = new SqliteTx(writer, true);
         this.readers = readers;
+    }
+
+    /**
+     * Like {@link #open}, holding the data directory's {@link DataDirLock} until {@link #close}: what
+     * a server uses, so a second server or a restore on the same directory is refused.
+     */
+    public static SqliteStore openExclusive(Path dataDir) {
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            SqliteStore store = open(dataDir);
+            store.lock = lock;
+            return store;
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** Opens (creating if needed) {@code sodam.db} in {@code dataDir} and applies migrations. */
@@ -135,5 +153,8 @@ public final class SqliteStore implements Store {
             log.warn("closing the writer connection failed", e);
         }
         readers.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }
