@@ -11,6 +11,7 @@ import dev.sodam.server.api.ApiKeys;
 import dev.sodam.server.api.ChannelApi;
 import dev.sodam.server.api.IntegrationAdminApi;
 import dev.sodam.server.api.PublicApi;
+import dev.sodam.server.privacy.PrivacyService;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.PasswordHasher;
 import dev.sodam.server.auth.SiteDirectory;
@@ -161,10 +162,15 @@ public final class SodamServer implements AutoCloseable {
             sites.refresh();
             maintenance.scheduleWithFixedDelay(sites::refresh, 30, 30, TimeUnit.SECONDS);
             String publicOrigin = config.publicUrl().isEmpty() ? "" : ConfigLoader.origin(config.publicUrl());
+            PrivacyService privacy = new PrivacyService(service, store, clock);
+            privacy.load();
+            service.maskWith(privacy::mask);
+            maintenance.scheduleWithFixedDelay(privacy::purgeOnSchedule, 5, 60, TimeUnit.MINUTES);
             UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
             TeamService teamAdmin = new TeamService(service, store, teams, clock);
             FaqService faq = new FaqService(service, store, bot, clock, ids);
-            AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store),
+            AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store,
+                    privacy),
                     new Insights(store, faq, clock));
             List<ApiModule> modules = new ArrayList<>();
             modules.add(new OperationsApi(metrics, integrations.metricsEnabled(), integrations.metricsToken(),

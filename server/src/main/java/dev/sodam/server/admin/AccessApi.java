@@ -9,6 +9,7 @@ import dev.sodam.server.auth.UserService;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.model.Agent;
+import dev.sodam.server.privacy.PrivacyService;
 import dev.sodam.server.routing.TeamService;
 import dev.sodam.server.store.AuditEntry;
 import dev.sodam.server.store.SessionInfo;
@@ -41,11 +42,14 @@ public final class AccessApi {
     private final TeamService teams;
     private final Store store;
 
-    public AccessApi(AuthService auth, UserService users, TeamService teams, Store store) {
+    private final PrivacyService privacy;
+
+    public AccessApi(AuthService auth, UserService users, TeamService teams, Store store, PrivacyService privacy) {
         this.auth = auth;
         this.users = users;
         this.teams = teams;
         this.store = store;
+        this.privacy = privacy;
     }
 
     /** The caller of an account endpoint: anyone signed in; nobody needs to be for {@code password}. */
@@ -104,7 +108,49 @@ public final class AccessApi {
         if (first.equals("audit") && size == 1) {
             return Map.of(HttpMethod.GET, this::audit);
         }
+        if (first.equals("privacy")) {
+            if (size == 1) {
+                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(privacy.settings())),
+                        HttpMethod.PUT, this::updatePrivacy);
+            }
+            if (size == 2 && parts.get(1).equals("purge")) {
+                return Map.of(HttpMethod.POST, call -> privacy.purge(call.admin()).thenApply(Answer::ok));
+            }
+            if (size == 2 && parts.get(1).equals("mask")) {
+                return Map.of(HttpMethod.POST, call -> {
+                    String text = AdminApi.text(call.body(), "text");
+                    if (text == null) {
+                        throw AdminApi.bad("field 'text' is required");
+                    }
+                    return AdminApi.sync(() -> Answer.ok(Map.of("masked", privacy.mask(text))));
+                });
+            }
+            return null;
+        }
+        if (first.equals("visitors") && size >= 2) {
+            String id = parts.get(1);
+            if (size == 2) {
+                return Map.of(HttpMethod.DELETE, call -> privacy.delete(call.admin(), id).thenApply(Answer::ok));
+            }
+            if (size == 3 && parts.get(2).equals("export")) {
+                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(privacy.export(call.admin(), id))));
+            }
+        }
         return null;
+    }
+
+    private CompletableFuture<Answer> updatePrivacy(Call call) {
+        JsonNode body = call.body();
+        JsonNode days = body.get("retentionDays");
+        if (days != null && !days.isNull() && !days.isIntegralNumber()) {
+            throw AdminApi.bad("field 'retentionDays' must be a whole number of days or null");
+        }
+        JsonNode version = body.get("version");
+        if (version == null || !version.isIntegralNumber() || version.longValue() < 0) {
+            throw AdminApi.bad("field 'version' is required: the version you read (0 before the first save)");
+        }
+        return privacy.update(call.admin(), days == null || days.isNull() ? null : days.intValue(),
+                AdminApi.strings(body, "maskPatterns"), version.longValue()).thenApply(Answer::ok);
     }
 
     private CompletableFuture<Answer> createUser(Call call) {

@@ -251,6 +251,8 @@ public final class ConversationService implements AutoCloseable {
      */
     public void post(Principal caller, String conversationId, String clientMsgId, String text, String faqId,
                      Reply<Results.Posted> reply) {
+        // Masked before it is stored: the database, the console and the bot never see the raw numbers.
+        String stored = masking.apply(text);
         submit(tx -> {
             Instant now = clock.instant();
             List<ChatEvent> events = new ArrayList<>(2);
@@ -263,7 +265,7 @@ public final class ConversationService implements AutoCloseable {
                     return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
                 }
             }
-            Results.Posted posted = append(tx, conversation, clientMsgId, caller.author(), text, List.of(), List.of(), now);
+            Results.Posted posted = append(tx, conversation, clientMsgId, caller.author(), stored, List.of(), List.of(), now);
             events.add(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), faqId));
             return new Effect<>(posted, events);
         }, reply);
@@ -793,6 +795,13 @@ public final class ConversationService implements AutoCloseable {
             }
         }
         return 0;
+    }
+
+    private volatile java.util.function.UnaryOperator<String> masking = java.util.function.UnaryOperator.identity();
+
+    /** What visitor and agent messages go through before they are stored (personal numbers masked). */
+    public void maskWith(java.util.function.UnaryOperator<String> masker) {
+        this.masking = masker;
     }
 
     /** Runs an arbitrary unit on the domain thread (start-up seeding, tests); answers after commit. */

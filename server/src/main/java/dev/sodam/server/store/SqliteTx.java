@@ -1094,4 +1094,82 @@ final class SqliteTx implements StoreTx {
                 }, rs -> new AgentActivity(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
                         rs.getLong(4)));
     }
+
+    // ---- settings and privacy (V21)
+
+    @Override
+    public Optional<Setting> setting(String key) {
+        return one("SELECT value, version, updated_at FROM settings WHERE key = ?", s -> s.setString(1, key),
+                rs -> new Setting(rs.getString(1), rs.getLong(2), instant(rs, 3)));
+    }
+
+    @Override
+    public boolean putSetting(String key, String json, long expectedVersion, Instant now, String by) {
+        if (expectedVersion == 0) {
+            return update("INSERT INTO settings(key, value, version, updated_at, updated_by) VALUES (?, ?, 1, ?, ?) "
+                    + "ON CONFLICT(key) DO NOTHING", s -> {
+                        s.setString(1, key);
+                        s.setString(2, json);
+                        s.setLong(3, now.toEpochMilli());
+                        s.setString(4, by);
+                    }) == 1;
+        }
+        return update("UPDATE settings SET value = ?, version = version + 1, updated_at = ?, updated_by = ? "
+                + "WHERE key = ? AND version = ?", s -> {
+                    s.setString(1, json);
+                    s.setLong(2, now.toEpochMilli());
+                    s.setString(3, by);
+                    s.setString(4, key);
+                    s.setLong(5, expectedVersion);
+                }) == 1;
+    }
+
+    @Override
+    public long[] purgeResolvedBefore(Instant before) {
+        long cutoff = before.toEpochMilli();
+        long conversations = deleteWithDependents("conversations", "id",
+                "SELECT id FROM conversations WHERE state = 'RESOLVED' AND updated_at < ?", List.of(cutoff), 0);
+        long visitors = deleteWithDependents("visitors", "id", "SELECT v.id FROM visitors v WHERE v.created_at < ? "
+                + "AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = v.id)", List.of(cutoff), 0);
+        return new long[] {conversations, visitors};
+    }
+
+    @Override
+    public Optional<Visitor> visitor(String id) {
+        return one("SELECT id, site_id, name, locale, created_at FROM visitors WHERE id = ?", s -> s.setString(1, id),
+                rs -> new Visitor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5)));
+    }
+
+    @Override
+    public boolean deleteVisitor(String visitorId) {
+        deleteWithDependents("conversations", "visitor_id", "SELECT ?", List.of(visitorId), 0);
+        return deleteWithDependents("visitors", "id", "SELECT ?", List.of(visitorId), 0) == 1;
+    }
+
+    /**
+     * Deletes the rows of {@code table} whose {@code column} is in {@code select}, after deleting,
+     * depth first, every row of any table whose foreign key points at them. The referring tables are
+     * read from SQLite's schema, so a table added by a later migration is covered without a change here.
+     */
+    private long deleteWithDependents(String table, String column, String select, List<Object> args, int depth) {
+        if (depth > 5) {
+            throw new StoreException("foreign keys nest deeper than expected below " + table, null);
+        }
+        List<String[]> referrers = query("SELECT m.name, p.\"from\", p.\"to\" FROM sqlite_schema m "
+                + "JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND p.\"table\" = ?",
+                s -> s.setString(1, table), rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        for (String[] ref : referrers) {
+            if (ref[0].equals(table)) {
+                continue;
+            }
+            String parentColumn = ref[2] == null ? "id" : ref[2];
+            deleteWithDependents(ref[0], ref[1], "SELECT " + parentColumn + " FROM " + table + " WHERE " + column
+                    + " IN (" + select + ")", args, depth + 1);
+        }
+        return update("DELETE FROM " + table + " WHERE " + column + " IN (" + select + ")", s -> {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+        });
+    }
 }

@@ -231,4 +231,28 @@ public interface StoreTx {
 
     /** Agent messages of the conversations that had an event in {@code [from, to)}, summed per conversation and agent. */
     List<AgentActivity> agentActivity(Instant from, Instant to);
+
+    // ---- settings and privacy (V21)
+
+    /** A setting's JSON and version, or empty when it was never set. */
+    Optional<Setting> setting(String key);
+
+    /** Writes a setting if it is still at {@code expectedVersion} (0: not yet set); false otherwise. */
+    boolean putSetting(String key, String json, long expectedVersion, Instant now, String by);
+
+    /**
+     * Deletes resolved conversations last active before {@code before}, with every row that refers to
+     * them (messages, notes, and whatever later tables point at a conversation), then visitors left
+     * without conversations who arrived before it. Returns {conversations, visitors} deleted.
+     */
+    long[] purgeResolvedBefore(Instant before);
+
+    Optional<Visitor> visitor(String id);
+
+    /** Deletes the visitor with their conversations and every row referring to either; false if unknown. */
+    boolean deleteVisitor(String visitorId);
+
+    /** A stored setting. */
+    record Setting(String json, long version, Instant updatedAt) {
+    }
 }

@@ -1,0 +1,243 @@
+package dev.sodam.server.privacy;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.audit.Audit;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Replies;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Visitor;
+import dev.sodam.server.store.Store;
+import dev.sodam.server.store.StoreTx;
+import dev.sodam.server.util.Json;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data protection settings and jobs: the masking patterns (applied by {@link #mask} to every
+ * visitor and agent message before it is stored), retention (resolved transcripts deleted after N
+ * days by {@link #purge}, run on a schedule with the injected clock), and a visitor's export and
+ * deletion on request. Settings live in the {@code settings} table under {@code privacy}.
+ */
+public final class PrivacyService {
+    private static final Logger log = LoggerFactory.getLogger(PrivacyService.class);
+    public static final String KEY = "privacy";
+    public static final int PATTERNS_MAX = 20;
+    public static final int PATTERN_CHARS_MAX = 200;
+    public static final int RETENTION_DAYS_MAX = 3650;
+
+    /** The settings: {@code retentionDays} null keeps transcripts forever. */
+    public record Settings(Integer retentionDays, List<String> maskPatterns, long version, Instant updatedAt) {
+        public Settings {
+            maskPatterns = List.copyOf(maskPatterns);
+        }
+    }
+
+    private final ConversationService service;
+    private final Store store;
+    private final Clock clock;
+    private final AtomicReference<Masker> masker = new AtomicReference<>(Masker.builtIn());
+
+    public PrivacyService(ConversationService service, Store store, Clock clock) {
+        this.service = service;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Loads the stored patterns (start-up). Blocking. */
+    public void load() {
+        masker.set(new Masker(Masker.compile(settings().maskPatterns())));
+    }
+
+    /** The text as it may be stored and shown: personal numbers masked. Cheap; any thread. */
+    public String mask(String text) {
+        return masker.get().mask(text);
+    }
+
+    public Settings settings() {
+        return store.read(tx -> read(tx));
+    }
+
+    private static Settings read(StoreTx tx) {
+        return tx.setting(KEY).map(s -> {
+            try {
+                JsonNode json = Json.MAPPER.readTree(s.json());
+                List<String> patterns = new ArrayList<>();
+                json.path("maskPatterns").forEach(p -> patterns.add(p.asText()));
+                JsonNode days = json.get("retentionDays");
+                return new Settings(days == null || days.isNull() ? null : days.intValue(), patterns, s.version(),
+                        s.updatedAt());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("stored privacy settings are not JSON", e);
+            }
+        }).orElse(new Settings(null, List.of(), 0, null));
+    }
+
+    /** Replaces the settings if they are still at {@code version}; bad patterns get 400 naming them. */
+    public CompletableFuture<Settings> update(Agent caller, Integer retentionDays, List<String> patterns, long version) {
+        if (retentionDays != null && (retentionDays < 1 || retentionDays > RETENTION_DAYS_MAX)) {
+            throw bad("field 'retentionDays' must be 1 to " + RETENTION_DAYS_MAX + ", or null to keep transcripts");
+        }
+        List<String> regexes = patterns == null ? List.of() : patterns;
+        if (regexes.size() > PATTERNS_MAX) {
+            throw bad("at most " + PATTERNS_MAX + " mask patterns");
+        }
+        for (String regex : regexes) {
+            if (regex == null || regex.isBlank() || regex.length() > PATTERN_CHARS_MAX) {
+                throw bad("a mask pattern must have 1 to " + PATTERN_CHARS_MAX + " characters");
+            }
+            Pattern compiled;
+            try {
+                compiled = Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                throw bad("mask pattern '" + regex + "' is not a valid regular expression: " + e.getDescription());
+            }
+            if (compiled.matcher("").matches()) {
+                throw bad("mask pattern '" + regex + "' matches empty text");
+            }
+        }
+        Masker next = new Masker(Masker.compile(regexes));
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("retentionDays", retentionDays);
+        value.put("maskPatterns", regexes);
+        String json = toJson(value);
+        Instant now = clock.instant();
+        return Replies.<Settings>future(reply -> service.execute(tx -> {
+            Settings before = read(tx);
+            if (!tx.putSetting(KEY, json, version, now, caller.id())) {
+                throw new ChatException(ErrorCode.CONFLICT, "privacy settings were changed since version " + version
+                        + " (they are now at version " + before.version() + "); reload them and edit again");
+            }
+            Settings after = read(tx);
+            Audit.write(tx, now, caller, null, "privacy.update", "privacy", KEY, before.version() == 0 ? null : before,
+                    after);
+            return after;
+        }, reply)).thenApply(saved -> {
+            masker.set(next);
+            return saved;
+        });
+    }
+
+    /** What one retention run deleted. */
+    public record Purged(long conversations, long visitors, Instant before) {
+    }
+
+    /**
+     * Deletes resolved transcripts older than the retention period (nothing when it is unset) and
+     * writes what it did to the audit log. Runs on the domain thread; call from a schedule or admin.
+     */
+    public CompletableFuture<Purged> purge(Agent caller) {
+        Instant now = clock.instant();
+        return Replies.<Purged>future(reply -> service.execute(tx -> {
+            Settings settings = read(tx);
+            if (settings.retentionDays() == null) {
+                return new Purged(0, 0, null);
+            }
+            Instant before = now.minus(Duration.ofDays(settings.retentionDays()));
+            long[] deleted = tx.purgeResolvedBefore(before);
+            if (deleted[0] + deleted[1] > 0) {
+                Audit.write(tx, now, caller, null, "privacy.purge", "privacy", KEY, null,
+                        Map.of("before", before.toString(), "conversations", deleted[0], "visitors", deleted[1]));
+            }
+            return new Purged(deleted[0], deleted[1], before);
+        }, reply));
+    }
+
+    /** The scheduled run: logs instead of answering. */
+    public void purgeOnSchedule() {
+        purge(null).whenComplete((purged, failure) -> {
+            if (failure != null) {
+                log.warn("retention: purge failed: {}", failure.getMessage());
+            } else if (purged.conversations() > 0) {
+                log.info("retention: deleted {} conversations and {} visitors last active before {}",
+                        purged.conversations(), purged.visitors(), purged.before());
+            }
+        });
+    }
+
+    /** Everything stored about a visitor: the visitor and their conversations with every message. */
+    public Map<String, Object> export(Agent caller, String visitorOrConversationId) {
+        return store.read(tx -> {
+            Visitor visitor = visible(tx, caller, visitorOrConversationId);
+            List<Map<String, Object>> conversations = new ArrayList<>();
+            for (Conversation c : tx.conversationsOf(visitor.id(), Integer.MAX_VALUE)) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("id", c.id());
+                json.put("siteId", c.siteId());
+                json.put("state", c.state().name().toLowerCase(java.util.Locale.ROOT));
+                json.put("createdAt", c.createdAt());
+                json.put("updatedAt", c.updatedAt());
+                List<Map<String, Object>> messages = new ArrayList<>();
+                for (Message m : tx.messagesAfter(c.id(), 0, Integer.MAX_VALUE)) {
+                    Map<String, Object> message = new LinkedHashMap<>();
+                    message.put("seq", m.seq());
+                    message.put("from", Map.of("kind", m.from().kind().name().toLowerCase(java.util.Locale.ROOT),
+                            "name", m.from().name()));
+                    message.put("text", m.text());
+                    message.put("at", m.ts());
+                    messages.add(message);
+                }
+                json.put("messages", messages);
+                conversations.add(json);
+            }
+            Map<String, Object> export = new LinkedHashMap<>();
+            export.put("visitor", Map.of("id", visitor.id(), "siteId", visitor.siteId(), "name", visitor.name(),
+                    "locale", visitor.locale(), "createdAt", visitor.createdAt()));
+            export.put("conversations", conversations);
+            export.put("exportedAt", clock.instant());
+            return export;
+        });
+    }
+
+    /** Deletes a visitor and everything stored about them; open conversations are deleted too. */
+    public CompletableFuture<Map<String, Object>> delete(Agent caller, String visitorOrConversationId) {
+        Instant now = clock.instant();
+        return Replies.<Map<String, Object>>future(reply -> service.execute(tx -> {
+            Visitor visitor = visible(tx, caller, visitorOrConversationId);
+            int conversations = tx.conversationsOf(visitor.id(), Integer.MAX_VALUE).size();
+            tx.deleteVisitor(visitor.id());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("visitorId", visitor.id());
+            result.put("deleted", true);
+            result.put("conversations", conversations);
+            Audit.write(tx, now, caller, visitor.siteId(), "visitor.delete", "visitor", visitor.id(), null, result);
+            return result;
+        }, reply));
+    }
+
+    /** The visitor named directly or by one of their conversations, if the caller may see their site. */
+    private static Visitor visible(StoreTx tx, Agent caller, String id) {
+        String visitorId = id.startsWith("cv_")
+                ? tx.conversation(id).map(Conversation::visitorId).orElse(null) : id;
+        return (visitorId == null ? java.util.Optional.<Visitor>empty() : tx.visitor(visitorId))
+                .filter(v -> caller.seesSite(v.siteId()))
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no visitor or conversation '" + id + "'"));
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ChatException bad(String message) {
+        return new ChatException(ErrorCode.BAD_REQUEST, message);
+    }
+}
