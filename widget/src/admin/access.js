@@ -23,7 +23,7 @@ const ui = {
   teamMembers: tid('team-members'), teamDelete: tid('team-delete'),
   auditForm: $('#audit-form'), audit: $('[data-testid="audit-table"] tbody'), auditCount: tid('audit-count'),
 };
-const S = { token: null, user: null, users: [], editingTeam: null, toastTimer: null };
+const S = { token: null, user: null, users: [], editingTeam: null, privacy: null, toastTimer: null };
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -68,6 +68,10 @@ function boot() {
   ui.teamDelete.addEventListener('click', onDeleteTeam);
   ui.auditForm.addEventListener('submit', (e) => { e.preventDefault(); loadAudit(); });
   tid('audit-csv').addEventListener('click', downloadCsv);
+  $('#privacy-form').addEventListener('submit', onSavePrivacy);
+  $('#mask-form').addEventListener('submit', onTryMask);
+  tid('visitor-export').addEventListener('click', onExportVisitor);
+  tid('visitor-delete').addEventListener('click', onDeleteVisitor);
   const token = session.token();
   if (token) start(token, session.user());
   else showLoginView(ui);
@@ -97,7 +101,7 @@ function start(token, user) {
   ui.appView.hidden = false;
   ui.me.textContent = user?.name ?? '';
   const initial = location.pathname.split('/').pop();
-  show(['users', 'teams', 'audit'].includes(initial) ? initial : 'users');
+  show(['users', 'teams', 'audit', 'privacy'].includes(initial) ? initial : 'users');
 }
 
 function show(pane) {
@@ -107,6 +111,7 @@ function show(pane) {
   if (pane === 'users') loadUsers();
   if (pane === 'teams') loadTeams();
   if (pane === 'audit') loadAudit();
+  if (pane === 'privacy') loadPrivacy();
 }
 
 // ---- users ------------------------------------------------------------------------------------
@@ -300,6 +305,77 @@ async function downloadCsv() {
   link.click();
   setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
   return undefined;
+}
+
+// ---- privacy ----------------------------------------------------------------------------------
+
+async function loadPrivacy() {
+  try {
+    S.privacy = await api('GET', '/api/admin/privacy');
+  } catch (error) {
+    return fail(error);
+  }
+  tid('privacy-retention').value = S.privacy.retentionDays ?? '';
+  tid('privacy-patterns').value = S.privacy.maskPatterns.join('\n');
+  tid('privacy-error').hidden = true;
+  return undefined;
+}
+
+async function onSavePrivacy(event) {
+  event.preventDefault();
+  const days = tid('privacy-retention').value.trim();
+  const body = {
+    retentionDays: days ? Number(days) : null,
+    maskPatterns: tid('privacy-patterns').value.split('\n').map((p) => p.trim()).filter(Boolean),
+    version: S.privacy?.version ?? 0,
+  };
+  try {
+    await api('PUT', '/api/admin/privacy', body);
+    toast(t('access.privacy.saved'));
+    loadPrivacy();
+  } catch (error) {
+    tid('privacy-error').textContent = error.code === 'conflict' ? t('access.conflict', { message: error.message }) : error.message;
+    tid('privacy-error').hidden = false;
+    if (error.code === 'conflict') loadPrivacy();
+  }
+}
+
+async function onTryMask(event) {
+  event.preventDefault();
+  try {
+    const { masked } = await api('POST', '/api/admin/privacy/mask', { text: tid('mask-input').value });
+    tid('mask-result').textContent = masked;
+    tid('mask-result').hidden = false;
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function onExportVisitor() {
+  const id = tid('visitor-id').value.trim();
+  if (!id) return;
+  try {
+    const data = await api('GET', `/api/admin/visitors/${encodeURIComponent(id)}/export`);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+    const link = h('a', { href: url, download: `sodam-visitor-${data.visitor.id}.json` });
+    document.body.append(link);
+    link.click();
+    setTimeout(() => { URL.revokeObjectURL(url); link.remove(); }, 1000);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function onDeleteVisitor() {
+  const id = tid('visitor-id').value.trim();
+  if (!id || !confirm(t('access.privacy.confirmDelete', { id }))) return;
+  try {
+    const result = await api('DELETE', `/api/admin/visitors/${encodeURIComponent(id)}`);
+    toast(t('access.privacy.deleted', { n: result.conversations }));
+    tid('visitor-id').value = '';
+  } catch (error) {
+    fail(error);
+  }
 }
 
 boot();

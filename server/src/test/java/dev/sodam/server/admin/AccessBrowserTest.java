@@ -20,7 +20,7 @@ import org.openqa.selenium.WebElement;
 /**
  * The users page in Debian Chromium: an admin invites an agent whose name looks like markup, the
  * invitee sets a password through the one-time link and logs into the console, the admin disables
- * the account and reads every step in the audit log.
+ * the account and reads every step in the audit log, then sets retention and a mask pattern.
  */
 class AccessBrowserTest {
     private static final String NAME = "<b id=\"pwned\">새 상담원</b>";
@@ -99,6 +99,18 @@ class AccessBrowserTest {
             assertThat(actions).contains("user.invite", "user.password_set", "user.disable");
             assertThat(admin.getCurrentUrl()).endsWith("/admin/audit");
             assertThat(((JavascriptExecutor) admin).executeScript("return window.__pwned === undefined")).isEqualTo(true);
+
+            // Privacy: a retention period and a pattern are saved; the try box shows the masking.
+            testid(admin, "tab-privacy").click();
+            waiting(admin).until(d -> testid(d, "privacy-retention").isDisplayed());
+            testid(admin, "privacy-retention").sendKeys("90");
+            testid(admin, "privacy-patterns").sendKeys("회원번호\\s*\\d{6}");
+            testid(admin, "privacy-save").click();
+            waiting(admin).until(d -> testid(d, "toast").getText().contains("저장했어요"));
+            testid(admin, "mask-input").sendKeys("010-1234-5678, 4111 1111 1111 1111, 회원번호 123456");
+            testid(admin, "mask-submit").click();
+            waiting(admin).until(d -> testid(d, "mask-result").isDisplayed());
+            assertThat(testid(admin, "mask-result").getText()).isEqualTo("010-****-5678, **** **** **** 1111, **** ******");
         } finally {
             admin.quit();
             invitee.quit();
