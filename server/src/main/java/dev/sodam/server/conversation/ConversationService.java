@@ -291,8 +291,8 @@ public final class ConversationService implements AutoCloseable {
             if (!conversation.state().isOpen()) {
                 throw new ChatException(ErrorCode.CONFLICT, "conversation is resolved");
             }
-            Results.Posted posted = append(tx, conversation, clientMsgId, author, text, List.of(), List.of(),
-                    clock.instant());
+            Results.Posted posted = append(tx, conversation, clientMsgId, author, masking.apply(text), List.of(),
+                    List.of(), clock.instant());
             return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
         }, reply);
     }
