@@ -208,9 +208,10 @@ public final class PublicApi {
     }
 
     private CompletableFuture<Answer> agents(Call<ApiKey> call) {
-        reader(call);
-        return JsonApi.now(() -> Answer.ok(ApiJson.page(store.read(tx -> tx.agents()).stream().map(ApiJson::agent).toList(),
-                null)));
+        ApiKey key = reader(call);
+        // The installation's people and the key's site's own; never another site's staff.
+        return JsonApi.now(() -> Answer.ok(ApiJson.page(store.read(tx -> tx.agents()).stream()
+                .filter(a -> a.siteId() == null || a.siteId().equals(key.siteId())).map(ApiJson::agent).toList(), null)));
     }
 
     private CompletableFuture<Answer> summary(Call<ApiKey> call) {

@@ -114,6 +114,10 @@ class PublicApiTest {
         String demoKeyId = reader.substring(0, reader.indexOf('.'));
         assertError(server.send("DELETE", "/api/admin/api-keys/" + demoKeyId, null, otherAdmin), 404, "not_found");
         assertThat(server.send("GET", "/api/v1/teams", null, reader).statusCode()).isEqualTo(200);
+        assertThat(json(server.send("GET", "/api/v1/agents", null, reader)).get("items").findValuesAsText("name"))
+                .contains("상담원 김").doesNotContain("다른 가게 관리자");
+        assertThat(json(server.send("GET", "/api/v1/agents", null, otherSite)).get("items").findValuesAsText("name"))
+                .contains("다른 가게 관리자");
     }
 
     @Test
