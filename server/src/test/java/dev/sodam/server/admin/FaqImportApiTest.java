@@ -91,10 +91,13 @@ class FaqImportApiTest {
         return send("GET", "/api/admin/bot/status", null, null, admin).json();
     }
 
-    /** Waits until no rebuild runs or is queued, and returns the bot's version then. */
+    /**
+     * Waits until no rebuild runs or is queued, and returns the bot's version then. A ceiling, not a
+     * pause: on a loaded machine a rebuild with its validation can take 15 s, and one may be queued.
+     */
     static long settledBotVersion() {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
             last[0] = botStatus();
             return last[0].path("state").asText().equals("ready") && !last[0].path("queued").asBoolean();
         });
