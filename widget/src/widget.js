@@ -29,6 +29,7 @@
     open: function () { call('open', []); load(); },
     close: function () { call('close', []); },
     setLocale: function (l) { call('setLocale', [l]); },
+    identify: function (p) { call('identify', [p]); },
     on: function (type, fn) {
       if (impl) return impl.on(type, fn);
       var sub = { type: type, fn: fn, off: null, dead: false };

@@ -118,11 +118,18 @@ test('rate (thumbs, csat with a comment) equals its golden frames', () => {
   assert.deepEqual(afterHello(ws), [thumbs, csat]);
 });
 
+test('identify equals its golden frame', () => {
+  const { client, ws } = connected();
+  const g = golden('c2s-identify');
+  assert.equal(client.identify({ name: g.name, email: g.email, externalId: g.externalId, attributes: g.attributes }), true);
+  assert.deepEqual(afterHello(ws), [g]);
+});
+
 test('every golden s2c frame reaches its event', () => {
   const { client, ws } = connected({ welcome: null });
   const seen = [];
   for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack',
-    'offer', 'offer_withdrawn', 'presence', 'alert', 'note', 'rated']) {
+    'offer', 'offer_withdrawn', 'presence', 'alert', 'note', 'rated', 'visitor']) {
     client.on(type, (f) => seen.push([type, f]));
   }
   const names = goldenNames().filter((n) => n.startsWith('s2c-'));
@@ -147,7 +154,7 @@ test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
     'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
     'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat',
-    'c2s-page']);
+    'c2s-page', 'c2s-identify']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

@@ -12,7 +12,7 @@ import {
   chimesForMessage, titleCount, MutePref,
 } from './workspace.js';
 import { CannedStore, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT } from './canned.js';
-import { FeedbackBook, feedbackEl } from './visitor-info.js';
+import { FeedbackBook, feedbackEl, profileEl } from './visitor-info.js';
 import { ContextCache, percent, bestCandidate, insertDraft, pageLabel } from './context.js';
 
 const locale = pickLocale(document);
@@ -90,6 +90,7 @@ function freshState() {
     lastAcceptAt: 0,
     notes: new NoteBook(), // private notes per conversation (./timeline.js), never in seq logic
     feedback: new FeedbackBook(), // what visitors rated (./visitor-info.js)
+    profiles: new Map(), // conversationId → the visitor's profile from `visitor` frames
     notesLoaded: new Set(), // conversations whose notes a full sync brought on this connection
     colleagues: [], // welcome.colleagues: [{id, name}], transfer targets
     teams: [], // welcome.teams: [{id, name:{ko,en}}]
@@ -207,6 +208,10 @@ function startApp(token, user) {
   client.on('alert', onAlert);
   client.on('note', onNote);
   client.on('rated', (f) => { if (S.feedback.add(f) && f.conversationId === S.active) renderChat(); });
+  client.on('visitor', (f) => {
+    S.profiles.set(f.conversationId, f.visitor);
+    if (f.conversationId === S.active) renderChat();
+  });
   client.connect();
   renderChat();
 }
@@ -1519,6 +1524,7 @@ function renderChat() {
         c.locale ? h('span', { class: 'locale' }, c.locale.toUpperCase()) : null)),
     h('div', { class: 'chat-actions' }, actions)),
   notice ? h('p', { class: 'notice', role: 'note' }, notice) : null,
+  profileEl(t, S.profiles.get(id)),
   feedbackEl(t, S.feedback.summary(id)),
   list,
   h('div', { class: 'typing', testid: 'visitor-typing', hidden: true, 'aria-live': 'polite' }),

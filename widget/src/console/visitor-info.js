@@ -57,3 +57,25 @@ export function feedbackEl(t, summary) {
   return h('p', { class: 'visitor-feedback', testid: 'visitor-feedback' },
     h('strong', {}, t('console.feedback.title')), ...parts);
 }
+
+/**
+ * The visitor's profile in the chat view: name, e-mail, the site's user id and attributes, each
+ * as text (a name like "<img onerror=…>" is shown as those characters), or null when there is none.
+ */
+export function profileEl(t, visitor) {
+  if (!visitor) return null;
+  const rows = [];
+  const row = (label, value, testid) => {
+    if (value == null || value === '') return;
+    rows.push(h('dt', {}, label), h('dd', { testid }, String(value)));
+  };
+  row(t('console.profile.name'), visitor.name, 'profile-name');
+  row(t('console.profile.email'), visitor.email, 'profile-email');
+  row(t('console.profile.externalId'), visitor.externalId, 'profile-external-id');
+  for (const [key, value] of Object.entries(visitor.attributes ?? {})) {
+    rows.push(h('dt', { class: 'attr-key' }, key), h('dd', { testid: 'profile-attribute', dataset: { key } }, String(value)));
+  }
+  if (!rows.length) return null;
+  return h('details', { class: 'visitor-profile', testid: 'visitor-profile', open: true },
+    h('summary', {}, t('console.profile.title')), h('dl', {}, rows));
+}

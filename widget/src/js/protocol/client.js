@@ -291,6 +291,7 @@ export class SodamClient {
       case 'alert':
       case 'note':
       case 'rated':
+      case 'visitor':
         return this._emit(frame.type, frame);
       default:
         return undefined; // unknown pushes are ignored so newer servers do not break older widgets
@@ -654,6 +655,20 @@ export class SodamClient {
     try { where = new URL(String(url)); } catch { return false; }
     if (where.protocol !== 'https:' && where.protocol !== 'http:') return false;
     return this._sendFrame({ type: 'page', url: `${where.origin}${where.pathname}`, title: String(title ?? '').trim().slice(0, 300) });
+  }
+
+  /**
+   * Visitor: what the site knows about its visitor. Only the given fields are sent; the server
+   * merges them into the stored profile (attributes by name).
+   */
+  identify({ name, email, externalId, attributes, ref } = {}) {
+    const frame = { type: 'identify' };
+    if (name) frame.name = name;
+    if (email) frame.email = email;
+    if (externalId) frame.externalId = externalId;
+    if (attributes && Object.keys(attributes).length) frame.attributes = attributes;
+    if (ref) frame.ref = ref;
+    return this._sendFrame(frame);
   }
 
   /** Agent presence: 'online' | 'away' | 'offline'. Anything else is not sent. */

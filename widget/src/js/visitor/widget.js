@@ -68,6 +68,22 @@ export function mount({ site, base, locale, host, WebSocketImpl } = {}) {
 }
 
 /** What window.Sodam.on('message') listeners get: a copy, so they cannot change what we draw. */
+/** The identify frame's fields from what a page passed to Sodam.identify(), or null if unusable. */
+export function identityFrame(p) {
+  if (!p || typeof p !== 'object') return null;
+  const text = (v) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '');
+  const out = { attributes: {} };
+  if (text(p.name)) out.name = text(p.name).slice(0, 100);
+  if (text(p.email)) out.email = text(p.email);
+  if (text(p.id)) out.externalId = text(p.id).slice(0, 128);
+  if (p.attributes && typeof p.attributes === 'object') {
+    for (const [k, v] of Object.entries(p.attributes).slice(0, 30)) {
+      if (['string', 'number', 'boolean'].includes(typeof v)) out.attributes[k.slice(0, 64)] = String(v).slice(0, 500);
+    }
+  }
+  return out;
+}
+
 function publicMessage(m) {
   return {
     conversationId: m.conversationId, seq: m.seq, messageId: m.messageId ?? null, text: m.text ?? '',
@@ -108,6 +124,7 @@ class VisitorWidget {
       open: () => this.open(),
       close: () => this.close(),
       setLocale: (l) => this.setLocale(l),
+      identify: (p) => this.identify(p),
       on: (type, fn) => this.subscribe(type, fn),
     });
 
@@ -159,6 +176,21 @@ class VisitorWidget {
     for (const fn of [...this.listeners.get(type)]) {
       try { fn(payload); } catch (err) { console.error(`[sodam] ${type} listener failed`, err); }
     }
+  }
+
+  /**
+   * Sodam.identify({name, email, id, attributes}): tells agents who the visitor is. Kept for this
+   * page and sent after every welcome (so a reconnect or a later open still carries it); values
+   * are plain text to the server and the console.
+   */
+  identify(profile) {
+    const clean = identityFrame(profile);
+    if (!clean) {
+      console.warn('[sodam] identify(): pass an object like {name, email, id, attributes}');
+      return;
+    }
+    this.identity = { ...this.identity, ...clean, attributes: { ...this.identity?.attributes, ...clean.attributes } };
+    if (this.client.welcomed) this.client.identify(this.identity);
   }
 
   /** Switch every widget string to 'ko' or 'en'; the conversation stays as it is. */
@@ -394,6 +426,7 @@ class VisitorWidget {
   onWelcome(w) {
     this.everOpen = true;
     this.reportPage();
+    if (this.identity) this.client.identify(this.identity);
     if (w.visitorToken) this.store.set('visitorToken', w.visitorToken);
     const conv = w.conversation;
     this.history.welcome({ conversation: conv, resumedId: this.resumedId });

@@ -19,6 +19,7 @@ import dev.sodam.server.model.Note;
 import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
+import dev.sodam.server.model.VisitorProfile;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.routing.Urgency;
 import dev.sodam.server.store.ConversationEventRow;
@@ -265,7 +266,11 @@ public final class ConversationService implements AutoCloseable {
                     return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
                 }
             }
-            Results.Posted posted = append(tx, conversation, clientMsgId, caller.author(), stored, List.of(), List.of(), now);
+            // A visitor's name is read from storage with the conversation: identify() may have changed it.
+            Author author = caller instanceof VisitorPrincipal v
+                    ? new Author(Author.Kind.VISITOR, v.visitor().id(), conversation.visitorName())
+                    : caller.author();
+            Results.Posted posted = append(tx, conversation, clientMsgId, author, stored, List.of(), List.of(), now);
             events.add(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), faqId));
             return new Effect<>(posted, events);
         }, reply);
@@ -311,7 +316,8 @@ public final class ConversationService implements AutoCloseable {
         if (open.isPresent()) {
             return open.get();
         }
-        Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), visitor.name(),
+        String name = tx.visitorProfile(visitor.id()).map(VisitorProfile::name).orElse(visitor.name());
+        Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), name,
                 visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null, false);
         tx.insertConversation(started);
         tx.insertConversationEvent(ConversationEventRow.of(started.id(), started.siteId(), "started", now));
@@ -706,8 +712,37 @@ public final class ConversationService implements AutoCloseable {
             List<Note> notes = caller instanceof AgentPrincipal && afterSeq == 0 ? tx.notes(conversation.id()) : List.of();
             // A full sync also brings the feedback given so far (the visitor's own, for their tabs).
             List<Feedback> feedback = afterSeq == 0 ? tx.feedback(conversation.id()) : List.of();
+            // And, for agents, who the visitor is (as their site told).
+            VisitorProfile profile = caller instanceof AgentPrincipal && afterSeq == 0
+                    ? tx.visitorProfile(conversation.visitorId()).orElse(null) : null;
             return new Effect<>(new Results.Synced(conversation,
-                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY), notes, feedback), List.of());
+                    tx.messagesAfter(conversation.id(), afterSeq, MAX_REPLAY), notes, feedback, profile), List.of());
+        }, reply);
+    }
+
+    /** Most attributes a visitor keeps; more is refused rather than silently cut. */
+    private static final int MAX_ATTRIBUTES = 30;
+
+    /**
+     * Stores what the site told about its visitor. Given fields replace the stored ones; attributes
+     * are merged by name. The new name shows on the visitor's conversations and later messages.
+     */
+    public void identify(VisitorPrincipal visitor, String name, String email, String externalId,
+                         java.util.Map<String, String> attributes, Reply<VisitorProfile> reply) {
+        submit(tx -> {
+            String id = visitor.visitor().id();
+            VisitorProfile old = tx.visitorProfile(id)
+                    .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown visitor"));
+            java.util.Map<String, String> merged = new java.util.LinkedHashMap<>(old.attributes());
+            merged.putAll(attributes);
+            if (merged.size() > MAX_ATTRIBUTES) {
+                throw new ChatException(ErrorCode.BAD_REQUEST, "a visitor keeps at most " + MAX_ATTRIBUTES + " attributes");
+            }
+            VisitorProfile profile = new VisitorProfile(id, name != null ? name : old.name(),
+                    email != null ? email : old.email(), externalId != null ? externalId : old.externalId(), merged);
+            tx.updateVisitorProfile(profile);
+            Conversation open = tx.openConversationOf(id).orElse(null);
+            return new Effect<>(profile, List.of(new ChatEvent.VisitorIdentified(open, profile)));
         }, reply);
     }
 

@@ -36,12 +36,12 @@ public final class Results {
 
     /**
      * Messages of a conversation after a seq, in order, and on a full sync its feedback and (for
-     * agents) its private notes.
+     * agents) its private notes and the visitor's profile (null otherwise).
      */
     public record Synced(Conversation conversation, List<Message> messages, List<dev.sodam.server.model.Note> notes,
-                         List<dev.sodam.server.model.Feedback> feedback) {
+                         List<dev.sodam.server.model.Feedback> feedback, dev.sodam.server.model.VisitorProfile profile) {
         public Synced(Conversation conversation, List<Message> messages, List<dev.sodam.server.model.Note> notes) {
-            this(conversation, messages, notes, List.of());
+            this(conversation, messages, notes, List.of(), null);
         }
     }
 }

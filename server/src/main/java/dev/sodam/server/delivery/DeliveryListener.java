@@ -58,6 +58,22 @@ public final class DeliveryListener implements ChatEventListener {
                     s.sendJson(json);
                 }
             }
+        } else if (event instanceof ChatEvent.VisitorIdentified identified) {
+            Conversation c = identified.conversation();
+            if (c != null) {
+                // Who may read the conversation learns who the visitor is; every agent sees the new name.
+                String json = Frames.toJson(Frames.visitor(c.id(), identified.profile()));
+                for (Session s : sessions.allAgents()) {
+                    Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
+                    if (agent.isAdmin() || c.state() == ConversationState.QUEUED
+                            || agent.agent().id().equals(c.agentId())) {
+                        s.sendJson(json);
+                    }
+                }
+                if (c.state() != ConversationState.BOT) {
+                    toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, positions.getOrDefault(c.id(), 0))));
+                }
+            }
         } else if (event instanceof ChatEvent.FeedbackGiven given) {
             // The visitor's tabs (so all show the same rating), the conversation's agent and admins.
             Conversation c = given.conversation();

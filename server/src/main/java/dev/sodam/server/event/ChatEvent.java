@@ -49,6 +49,14 @@ public sealed interface ChatEvent {
         }
     }
 
+    /**
+     * A visitor's site told who they are ({@code identify}); {@code conversation} is their open
+     * conversation, or null when they have none (nobody is told then).
+     */
+    record VisitorIdentified(Conversation conversation, dev.sodam.server.model.VisitorProfile profile)
+            implements ChatEvent {
+    }
+
     /** A visitor rated a bot answer, the chat or the site (stored in {@code feedback}). */
     record FeedbackGiven(Conversation conversation, dev.sodam.server.model.Feedback feedback) implements ChatEvent {
     }

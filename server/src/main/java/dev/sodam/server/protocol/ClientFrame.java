@@ -65,4 +65,9 @@ public sealed interface ClientFrame {
      */
     record Page(String ref, String url, String title) implements ClientFrame {
     }
+
+    /** The site tells who the visitor is: all optional; attributes are string to string. */
+    record Identify(String ref, String name, String email, String externalId,
+                    java.util.Map<String, String> attributes) implements ClientFrame {
+    }
 }

@@ -61,6 +61,7 @@ public final class FrameDecoder {
                     requiredText(node, "text", ref));
             case "rate" -> rate(node, ref);
             case "page" -> page(node, ref);
+            case "identify" -> identify(node, ref);
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
         };
     }
@@ -103,6 +104,59 @@ public final class FrameDecoder {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'status' must be online, away or offline", ref);
         }
         return new ClientFrame.Presence(ref, status);
+    }
+
+    /** Limits of identify: few enough and short enough to show in the console's chat view. */
+    private static final int MAX_NAME_CHARS = 100;
+    private static final int MAX_EMAIL_CHARS = 254;
+    private static final int MAX_ATTRIBUTES = 30;
+    private static final int MAX_ATTRIBUTE_KEY_CHARS = 64;
+    private static final int MAX_ATTRIBUTE_VALUE_CHARS = 500;
+
+    private static ClientFrame identify(JsonNode node, String ref) {
+        String name = optionalString(node, "name", MAX_NAME_CHARS, ref);
+        name = name == null || name.isBlank() ? null : name.strip();
+        String email = optionalString(node, "email", MAX_EMAIL_CHARS, ref);
+        email = email == null || email.isBlank() ? null : email.strip();
+        if (email != null && (email.indexOf('@') < 1 || email.indexOf('@') == email.length() - 1
+                || email.chars().anyMatch(Character::isWhitespace))) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'email' is not an e-mail address", ref);
+        }
+        String externalId = optionalString(node, "externalId", 128, ref);
+        java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        JsonNode attrs = node.get("attributes");
+        if (attrs != null && !attrs.isNull()) {
+            if (!attrs.isObject()) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'attributes' must be an object", ref);
+            }
+            if (attrs.size() > MAX_ATTRIBUTES) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                        "field 'attributes' has more than " + MAX_ATTRIBUTES + " entries", ref);
+            }
+            var fields = attrs.fields();
+            while (fields.hasNext()) {
+                var entry = fields.next();
+                JsonNode value = entry.getValue();
+                if (entry.getKey().isBlank() || entry.getKey().length() > MAX_ATTRIBUTE_KEY_CHARS) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, "attribute names are 1 to "
+                            + MAX_ATTRIBUTE_KEY_CHARS + " characters", ref);
+                }
+                if (value.isNull()) {
+                    continue;
+                }
+                if (!value.isValueNode()) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                            "attribute '" + entry.getKey() + "' must be a string, number or boolean", ref);
+                }
+                String text = value.asText();
+                if (text.length() > MAX_ATTRIBUTE_VALUE_CHARS) {
+                    throw new ProtocolException(ErrorCode.BAD_REQUEST, "attribute '" + entry.getKey()
+                            + "' is longer than " + MAX_ATTRIBUTE_VALUE_CHARS + " characters", ref);
+                }
+                attributes.put(entry.getKey(), text);
+            }
+        }
+        return new ClientFrame.Identify(ref, name, email, externalId, attributes);
     }
 
     private ClientFrame rate(JsonNode node, String ref) {

@@ -41,6 +41,11 @@ public final class Frames {
         return new ServerFrame.NoteFrame(n.conversationId(), n.id(), from(n.from()), n.text(), n.ts().toString());
     }
 
+    public static ServerFrame.VisitorFrame visitor(String conversationId, dev.sodam.server.model.VisitorProfile p) {
+        return new ServerFrame.VisitorFrame(conversationId,
+                new ServerFrame.VisitorProfileView(p.visitorId(), p.name(), p.email(), p.externalId(), p.attributes()));
+    }
+
     public static ServerFrame.Rated rated(dev.sodam.server.model.Feedback f) {
         return new ServerFrame.Rated(f.conversationId(), f.id(), f.kind().wire(), f.messageId(), f.score(), f.comment(),
                 f.createdAt().toString());

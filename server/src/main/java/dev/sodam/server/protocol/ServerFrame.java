@@ -156,6 +156,22 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** A visitor's profile as agents see it. */
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"id", "name", "email", "externalId", "attributes"})
+    record VisitorProfileView(String id, String name, String email, String externalId,
+                              @JsonInclude(Include.ALWAYS) java.util.Map<String, String> attributes) {
+    }
+
+    /** Who the visitor is, as their site told (to the agents entitled to their open conversation). */
+    @JsonPropertyOrder({"type", "conversationId", "visitor"})
+    record VisitorFrame(String conversationId, VisitorProfileView visitor) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "visitor";
+        }
+    }
+
     /** Stored visitor feedback (to the visitor's tabs, the conversation's agent and admins). */
     @JsonInclude(Include.NON_NULL)
     @JsonPropertyOrder({"type", "conversationId", "feedbackId", "kind", "messageId", "score", "comment", "ts"})

@@ -17,6 +17,7 @@ import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Team;
 import dev.sodam.server.model.Visitor;
+import dev.sodam.server.model.VisitorProfile;
 import dev.sodam.server.util.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -373,6 +374,30 @@ final class SqliteTx implements StoreTx {
                 + "WHERE conversation_id = ? ORDER BY created_at, id", s -> s.setString(1, conversationId),
                 rs -> new Note(rs.getString(1), rs.getString(2),
                         new Author(Author.Kind.AGENT, rs.getString(3), rs.getString(4)), rs.getString(5), instant(rs, 6)));
+    }
+
+    // ---- visitor profile
+
+    @Override
+    public void updateVisitorProfile(VisitorProfile p) {
+        update("UPDATE visitors SET name = ?, email = ?, external_id = ?, attributes = ? WHERE id = ?", s -> {
+            s.setString(1, p.name());
+            s.setString(2, p.email());
+            s.setString(3, p.externalId());
+            s.setString(4, p.attributes().isEmpty() ? null : toJson(p.attributes()));
+            s.setString(5, p.visitorId());
+        });
+    }
+
+    @Override
+    public Optional<VisitorProfile> visitorProfile(String visitorId) {
+        return one("SELECT id, name, email, external_id, attributes FROM visitors WHERE id = ?",
+                s -> s.setString(1, visitorId), rs -> {
+                    String attributes = rs.getString(5);
+                    return new VisitorProfile(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            attributes == null ? Map.of()
+                                    : fromJson(attributes, new TypeReference<java.util.LinkedHashMap<String, String>>() { }));
+                });
     }
 
     // ---- feedback

@@ -64,6 +64,13 @@ public interface StoreTx {
 
     List<dev.sodam.server.model.Note> notes(String conversationId);
 
+    // ---- visitor profile (V16)
+
+    /** Replaces what identify() told about a visitor; the name also renames their conversations. */
+    void updateVisitorProfile(dev.sodam.server.model.VisitorProfile profile);
+
+    Optional<dev.sodam.server.model.VisitorProfile> visitorProfile(String visitorId);
+
     // ---- feedback (V15)
 
     /** Stores feedback, replacing the earlier row of the same conversation, kind and message. */

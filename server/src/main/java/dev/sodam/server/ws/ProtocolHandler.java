@@ -111,6 +111,9 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                 synced.messages().forEach(m -> current.send(Frames.message(m)));
                 synced.notes().forEach(n -> current.send(Frames.note(n)));
                 synced.feedback().forEach(f -> current.send(Frames.rated(f)));
+                if (synced.profile() != null) {
+                    current.send(Frames.visitor(synced.conversation().id(), synced.profile()));
+                }
             }));
         } else if (frame instanceof ClientFrame.Typing typing) {
             service.typing(principal, typing.conversationId(), typing.on(), reply(channel, typing.ref(), c -> { }));
@@ -147,6 +150,13 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         reply(channel, presence.ref(), p -> { }));
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only agents have a presence", presence.ref());
+            }
+        } else if (frame instanceof ClientFrame.Identify identify) {
+            if (principal instanceof VisitorPrincipal visitor) {
+                service.identify(visitor, identify.name(), identify.email(), identify.externalId(),
+                        identify.attributes(), reply(channel, identify.ref(), p -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only visitors identify themselves", identify.ref());
             }
         } else if (frame instanceof ClientFrame.Rate rate) {
             if (principal instanceof VisitorPrincipal visitor) {

@@ -48,6 +48,15 @@ class FramesTest {
     }
 
     @Test
+    void aProfileBecomesTheVisitorFrame() throws Exception {
+        java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        attributes.put("plan", "pro");
+        attributes.put("orders", "12");
+        assertGolden(Frames.visitor(CV, new dev.sodam.server.model.VisitorProfile("vi_7", "김민지", "minji@example.com",
+                "u-1234", attributes)), "s2c-visitor.json");
+    }
+
+    @Test
     void visitorMessageAndItsAck() throws Exception {
         Message m = new Message("m_01jd7k3m9q", CV, 1, "c-1", VISITOR, "배송 언제 와요?", T0, null, null);
         assertGolden(Frames.message(m), "s2c-message-visitor.json");

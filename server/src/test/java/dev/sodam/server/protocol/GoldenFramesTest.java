@@ -51,6 +51,8 @@ class GoldenFramesTest {
             Map.entry("c2s-transfer.json", new ClientFrame.Transfer(null, CV, "ag_2", null, "주문번호 1234, 환불 요청 중")),
             Map.entry("c2s-transfer-team.json", new ClientFrame.Transfer(null, CV, null, "payment", null)),
             Map.entry("c2s-note.json", new ClientFrame.Note(null, CV, "단골 고객, 지난주에도 배송 지연 문의")),
+            Map.entry("c2s-identify.json", new ClientFrame.Identify(null, "김민지", "minji@example.com", "u-1234",
+                    new java.util.LinkedHashMap<>(Map.of("plan", "pro", "orders", "12")))),
             Map.entry("c2s-rate-thumbs.json", new ClientFrame.Rate(null, CV, "thumbs", "m_01jd7k3m9r", 1, null)),
             Map.entry("c2s-rate-csat.json", new ClientFrame.Rate(null, CV, "csat", null, 5, "빠르고 친절했어요")),
             Map.entry("c2s-page.json", new ClientFrame.Page(null, "https://shop.example.com/orders/1234",
@@ -88,6 +90,8 @@ class GoldenFramesTest {
                             new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null, null))),
             Map.entry("s2c-note.json", new ServerFrame.NoteFrame(CV, "n_01jd7k3m9v", AGENT,
                     "단골 고객, 지난주에도 배송 지연 문의", "2026-11-22T10:02:00Z")),
+            Map.entry("s2c-visitor.json", new ServerFrame.VisitorFrame(CV, new ServerFrame.VisitorProfileView("vi_7",
+                    "김민지", "minji@example.com", "u-1234", orderedAttributes()))),
             Map.entry("s2c-rated.json", new ServerFrame.Rated(CV, "fb_01jd7k3m9w", "thumbs", "m_01jd7k3m9r", 1, null,
                     "2026-11-22T10:00:03Z")),
             Map.entry("s2c-offer-withdrawn.json", new ServerFrame.OfferWithdrawn(CV, "timeout")),
@@ -106,6 +110,13 @@ class GoldenFramesTest {
             Map.entry("s2c-welcome-visitor-new.json", new ServerFrame.VisitorWelcome(1, VT, null)),
             Map.entry("s2c-welcome-visitor.json", new ServerFrame.VisitorWelcome(1, VT,
                     new ServerFrame.VisitorConversation(CV, "queued", 14, 2, null))));
+
+    private static Map<String, String> orderedAttributes() {
+        Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        attributes.put("plan", "pro");
+        attributes.put("orders", "12");
+        return attributes;
+    }
 
     static Path framesDir() {
         String root = System.getProperty("sodam.repo.root");

@@ -24,10 +24,12 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 /**
- * Feedback as a visitor gives it in Chromium: 👍 under a bot answer, CSAT with a comment after the
- * agent resolves the chat; both stored, and the console shows them in the chat view.
+ * The widget's visitor features in Chromium against a real server: feedback (👍 under a bot
+ * answer, CSAT with a comment after the agent resolves the chat; stored and shown in the console),
+ * and hostile text (names, attribute values, FAQ answers, messages) shown as text in widget and
+ * console with nothing executed.
  */
-class WidgetFeedbackBrowserTest {
+class WidgetFeaturesBrowserTest {
     @TempDir
     static Path dataDir;
     static TestServer server;
@@ -106,6 +108,74 @@ class WidgetFeedbackBrowserTest {
         } finally {
             visitor.quit();
             admin.quit();
+        }
+    }
+
+    private static final String PWN = "window.__pwned = (window.__pwned || 0) + 1";
+
+    @Test
+    void hostileNamesAttributesFaqAnswersAndMessagesAreShownAsTextAndNothingRuns() throws Exception {
+        String admin = server.loginAdmin();
+        String question = "XSS 시험 질문 <b>굵게</b> 입니다";
+        String answer = "<img src=x onerror=\"" + PWN + "\">답변 <script>" + PWN + "</script>";
+        java.util.Map<String, Object> faq = new java.util.LinkedHashMap<>();
+        faq.put("locale", "ko");
+        faq.put("question", question);
+        faq.put("answer", answer);
+        faq.put("paraphrases", List.of("XSS 시험 질문 굵게"));
+        assertThat(server.post("/api/admin/faq", dev.sodam.server.util.Json.MAPPER.writeValueAsString(faq), admin)
+                .statusCode()).isEqualTo(201);
+        WebDriver visitor = Browsers.open();
+        WebDriver console = Browsers.open();
+        try {
+            Browsers.login(console, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            visitor.get(server.http("/demo"));
+            String name = "<img src=x onerror=\"" + PWN + "\">";
+            String attribute = "<script>" + PWN + "</script><a href=javascript:alert(1)>x</a>";
+            ((org.openqa.selenium.JavascriptExecutor) visitor).executeScript(
+                    "Sodam.identify({name: arguments[0], email: 'x@example.com', attributes: {note: arguments[1]}})",
+                    name, attribute);
+            // The bot learns the new entry in the background: ask until it answers with it.
+            SearchContext widget = Browsers.widget(visitor);
+            find(widget, "[data-testid='launcher']").click();
+            waiting(visitor).until(d -> find(widget, "[data-testid='panel']").isDisplayed());
+            waiting(visitor).withTimeout(java.time.Duration.ofSeconds(90)).pollingEvery(java.time.Duration.ofSeconds(3))
+                    .until(d -> {
+                        if (messages(widget, "bot").stream().anyMatch(m -> Browsers.text(m).equals(answer))) {
+                            return true;
+                        }
+                        find(widget, "[data-testid='input']").sendKeys(question);
+                        find(widget, "[data-testid='send']").click();
+                        return false;
+                    });
+            String hostileMessage = "<b>굵게</b><img src=x onerror=\"" + PWN + "\">";
+            find(widget, "[data-testid='input']").sendKeys(hostileMessage);
+            find(widget, "[data-testid='send']").click();
+            waiting(visitor).until(d -> messages(widget, "visitor").stream().anyMatch(m -> Browsers.text(m).equals(hostileMessage)));
+            find(widget, "[data-testid='handoff']").click();
+
+            String conversationId = waiting(console).ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElements(By.cssSelector("[data-testid='offer']")).stream().findFirst()
+                            .map(o -> o.getAttribute("data-conversation-id")).orElse(null));
+            find(console, "[data-testid='offer'][data-conversation-id='" + conversationId + "'] [data-testid='offer-accept']")
+                    .click();
+            WebElement profile = waiting(console).until(d -> find(d, "[data-testid='visitor-profile']"));
+            waiting(console).until(d -> find(d, "[data-testid='profile-name']").getText().equals(name));
+            assertThat(find(profile, "[data-testid='profile-attribute']").getText()).isEqualTo(attribute);
+            waiting(console).until(d -> d.findElements(By.cssSelector("[data-testid='chat'] [data-testid='text']")).stream()
+                    .map(e -> e.getDomProperty("textContent")).toList().containsAll(List.of(answer, hostileMessage)));
+
+            for (WebDriver page : List.of(visitor, console)) {
+                Object pwned = ((org.openqa.selenium.JavascriptExecutor) page).executeScript("return window.__pwned");
+                assertThat(pwned).as("nothing executed on " + page.getCurrentUrl()).isNull();
+            }
+            assertThat(widget.findElements(By.cssSelector("[data-testid='messages'] img, [data-testid='messages'] script,"
+                    + " [data-testid='messages'] b"))).isEmpty();
+            assertThat(console.findElements(By.cssSelector("[data-testid='chat'] img, [data-testid='chat'] script,"
+                    + " [data-testid='chat'] b, [data-testid='chat'] a[href^='javascript']"))).isEmpty();
+        } finally {
+            visitor.quit();
+            console.quit();
         }
     }
 }
