@@ -2,9 +2,9 @@
 // Data from visitors and agents is rendered with textContent only (see /js/dom.js).
 
 import { SodamClient, agentHello } from '/js/protocol/client.js';
-import { pickLocale, translator, formatWaiting } from '/js/i18n.js';
+import { pickLocale, translator, formatWaiting, noticeText } from '/js/i18n.js';
 import { loginSession, requestLogin, showLoginView } from '/js/login.js';
-import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
+import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
 import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
 import {
@@ -1611,7 +1611,9 @@ function messageEl(m) {
     class: `msg msg--${kind}`, testid: 'message', dataset: { seq: String(m.seq), kind, ts: m.ts },
   },
   kind === 'system' ? null : h('span', { class: 'sender' }, m.from?.name ?? ''),
-  h('div', { class: 'bubble' }, h('span', { class: 'text', testid: 'text' }, m.text ?? '')),
+  h('div', { class: 'bubble' }, m.attachment?.id ? attachmentImg(m.attachment) : null,
+    h('span', { class: 'text', testid: 'text' },
+      m.notice?.code ? (noticeText(m.notice, locale) ?? m.text ?? '') : linkify(m.text ?? ''))),
   (m.suggestions?.length)
     ? h('div', { class: 'chips' }, m.suggestions.map((s) => h('span', { class: 'chip' }, s.question)))
     : null,
@@ -1636,3 +1638,23 @@ function renderTyping() {
 }
 
 boot();
+
+/** blob: URLs of images already fetched: the chat view is redrawn often, the images never change. */
+const imageUrls = new Map();
+
+/** A conversation image, read with the agent's token (served to participants only). */
+function attachmentImg(attachment) {
+  const img = h('img', { class: 'chat-image', testid: 'image', alt: t('console.image') });
+  const cached = imageUrls.get(attachment.id);
+  if (cached) {
+    img.src = cached;
+    img.dataset.loaded = 'true';
+    return img;
+  }
+  loadImage(img, `/api/attachments/${encodeURIComponent(attachment.id)}`, session.token()).then((ok) => {
+    img.dataset.loaded = String(ok);
+    if (ok) imageUrls.set(attachment.id, img.src);
+  });
+  return img;
+}
+

@@ -42,6 +42,7 @@ const ICONS = {
   check: 'M5 12l5 5 9-10',
   sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 0 1 0 6M18.5 6.5a8 8 0 0 1 0 11',
   muted: 'M4 9h4l5-4v14l-5-4H4zM16 9l5 6M21 9l-5 6',
+  image: 'M4 5h16v14H4zM4 16l5-5 5 5 2-2 4 4M15 9h.01',
 };
 
 export function icon(name, size = 20) {
@@ -108,3 +109,58 @@ export function prefixedStorage(backend, prefix) {
     },
   };
 }
+
+/** http(s) URLs in running text; trailing punctuation is left out of the link. */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+const TRAILING = /[.,!?;:)\]}'"…]+$/;
+
+/**
+ * Text with its http(s) URLs as links, as nodes for append(): strings stay text nodes; a link is
+ * an <a> built with DOM APIs (href only after URL parsing says http: or https:), opening in a new
+ * tab with rel="noopener noreferrer". Nothing is ever parsed as HTML.
+ */
+export function linkify(text) {
+  const out = [];
+  const source = String(text ?? '');
+  let last = 0;
+  for (const match of source.matchAll(URL_IN_TEXT)) {
+    let candidate = match[0];
+    const trail = candidate.match(TRAILING);
+    if (trail) candidate = candidate.slice(0, -trail[0].length);
+    let href = null;
+    try {
+      const url = new URL(candidate);
+      if (url.protocol === 'http:' || url.protocol === 'https:') href = url.href;
+    } catch { /* not a URL after all: stays text */ }
+    if (!href) continue;
+    if (match.index > last) out.push(source.slice(last, match.index));
+    const a = document.createElement('a');
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.textContent = candidate;
+    out.push(a);
+    last = match.index + candidate.length;
+  }
+  if (last < source.length) out.push(source.slice(last));
+  return out;
+}
+
+/**
+ * Shows a conversation image in `img`: fetched with the bearer token (images are served only to
+ * the conversation's participants, so a plain src would be refused) and shown from a blob: URL.
+ * Only image/* answers are used. Resolves to whether it worked.
+ */
+export async function loadImage(img, url, token, fetchImpl = globalThis.fetch) {
+  try {
+    const res = await fetchImpl(url, { headers: { Authorization: `Bearer ${token}` }, credentials: 'omit' });
+    if (!res.ok) return false;
+    const blob = await res.blob();
+    if (!blob.type.startsWith('image/')) return false;
+    img.src = URL.createObjectURL(blob);
+    return true;
+  } catch {
+    return false;
+  }
+}
+

@@ -36,6 +36,39 @@ const STRINGS = {
     'widget.eta.underMinute': '1분 이내',
     'widget.eta.minutes': '약 {n}분',
     'widget.eta.hours': '약 {h}시간 {m}분',
+    'widget.agentGeneric': '상담원',
+    'widget.attach': '이미지 보내기',
+    'widget.image': '보낸 이미지',
+    'widget.uploading': '이미지를 올리는 중…',
+    'error.unsupported_type': 'PNG, JPEG, GIF, WebP 이미지만 보낼 수 있어요.',
+    'error.image_too_large': '이미지는 2MB까지 보낼 수 있어요.',
+    'form.name': '이름',
+    'form.email': '이메일',
+    'form.phone': '전화번호',
+    'form.message': '문의 내용',
+    'form.required': '(필수)',
+    'form.consent': '개인정보 수집·이용에 동의합니다 (필수)',
+    'form.privacyLink': '개인정보 처리방침',
+    'form.missing': '필수 항목을 입력하고 개인정보 수집·이용에 동의해 주세요.',
+    'form.badEmail': '이메일 주소를 확인해 주세요.',
+    'form.cancel': '취소',
+    'prechat.title': '상담을 시작하기 전에 알려주세요',
+    'prechat.start': '상담 시작',
+    'offline.title': '지금은 상담원이 없어요',
+    'offline.intro': '메시지를 남겨주시면 상담원이 확인 후 이메일로 답변드릴게요.',
+    'offline.send': '메시지 남기기',
+    'offline.sent': '메시지를 남겼어요. 상담원이 확인 후 답변드릴게요.',
+    'offline.now': '지금은 상담 시간이 아니에요. 봇이 먼저 도와드릴게요.',
+    'notice.handoff.connecting': '상담원을 연결하고 있어요…',
+    'notice.handoff.closed': '{team} 상담 시간이 아니에요. {opensAt}부터 답변드릴게요. 남겨주신 메시지는 상담원이 확인해요.',
+    'notice.agent.joined': '{name} 상담원이 연결되었어요.',
+    'notice.transfer.agent': '{name} 상담원에게 연결해 드릴게요.',
+    'notice.transfer.team': '{team} 담당 상담원에게 연결해 드릴게요.',
+    'notice.agent.lost': '상담원 연결이 끊어져 다른 상담원을 연결하고 있어요…',
+    'notice.resolved': '상담이 종료되었어요. 이용해 주셔서 감사합니다.',
+    'notice.resolved.idle': '답이 없어 상담을 종료했어요. 다시 문의하시려면 메시지를 보내주세요.',
+    'notice.idle.nudge': '아직 도움이 필요하신가요? {minutes}분 동안 답이 없으면 상담이 종료돼요.',
+    'notice.bot.clarify': '이런 질문을 찾으셨나요?',
     'feedback.helpful': '도움이 됐나요?',
     'feedback.yes': '도움이 됐어요',
     'feedback.no': '도움이 안 됐어요',
@@ -58,6 +91,7 @@ const STRINGS = {
     'error.generic': '문제가 생겼어요. 잠시 후 다시 시도해 주세요.',
     'console.title': '소담 콘솔',
     'console.feedback.title': '고객 평가',
+    'console.image': '고객이 보낸 이미지',
     'console.profile.title': '고객 정보',
     'console.profile.name': '이름',
     'console.profile.email': '이메일',
@@ -247,6 +281,39 @@ const STRINGS = {
     'widget.eta.underMinute': 'under a minute',
     'widget.eta.minutes': 'about {n} min',
     'widget.eta.hours': 'about {h} h {m} min',
+    'widget.agentGeneric': 'Agent',
+    'widget.attach': 'Send an image',
+    'widget.image': 'Image sent in the chat',
+    'widget.uploading': 'Uploading image…',
+    'error.unsupported_type': 'Only PNG, JPEG, GIF and WebP images can be sent.',
+    'error.image_too_large': 'Images can be at most 2 MB.',
+    'form.name': 'Name',
+    'form.email': 'E-mail',
+    'form.phone': 'Phone',
+    'form.message': 'Your message',
+    'form.required': '(required)',
+    'form.consent': 'I agree to the collection and use of my personal data (required)',
+    'form.privacyLink': 'Privacy policy',
+    'form.missing': 'Fill in the required fields and agree to the privacy notice.',
+    'form.badEmail': 'Check your e-mail address.',
+    'form.cancel': 'Cancel',
+    'prechat.title': 'Before we start',
+    'prechat.start': 'Start chat',
+    'offline.title': 'No agent is available right now',
+    'offline.intro': 'Leave a message and an agent will reply by e-mail.',
+    'offline.send': 'Leave a message',
+    'offline.sent': 'Message left. An agent will get back to you.',
+    'offline.now': 'Our team is away right now. The bot can help meanwhile.',
+    'notice.handoff.connecting': 'Connecting you to an agent…',
+    'notice.handoff.closed': 'The {team} team is closed now. An agent will answer from {opensAt}; leave a message and we will read it.',
+    'notice.agent.joined': '{name} has joined the chat.',
+    'notice.transfer.agent': 'Transferring you to {name}.',
+    'notice.transfer.team': 'Transferring you to the {team} team.',
+    'notice.agent.lost': 'Your agent is no longer available; connecting you to another agent…',
+    'notice.resolved': 'This conversation has been resolved. Thank you!',
+    'notice.resolved.idle': 'We closed this chat as there was no reply. Send a message to start again.',
+    'notice.idle.nudge': 'Do you still need help? This chat will close if there is no reply in {minutes} min.',
+    'notice.bot.clarify': 'Did you mean one of these?',
     'feedback.helpful': 'Was this helpful?',
     'feedback.yes': 'Helpful',
     'feedback.no': 'Not helpful',
@@ -269,6 +336,7 @@ const STRINGS = {
     'error.generic': 'Something went wrong. Please try again.',
     'console.title': 'Sodam console',
     'console.feedback.title': 'Feedback',
+    'console.image': 'Image in the chat',
     'console.profile.title': 'Visitor',
     'console.profile.name': 'Name',
     'console.profile.email': 'E-mail',
@@ -493,3 +561,30 @@ export function queueStatusText(t, { queuePosition, etaSeconds } = {}) {
 export function stringTables() {
   return STRINGS;
 }
+
+/**
+ * The text of a system or fixed bot message in `locale`, from its notice code and parameters
+ * (docs/protocol.md, "Notices"), or null for an unknown code (the caller keeps the server's text).
+ * A parameter {ko, en} picks the locale's; `opensAt` (ISO) becomes a local date and time.
+ */
+export function noticeText(notice, locale, { rename = (n) => n } = {}) {
+  if (!notice || typeof notice.code !== 'string') return null;
+  const table = STRINGS[locale] ?? STRINGS.en;
+  const key = `notice.${notice.code}`;
+  if (!(key in table)) return null;
+  const vars = {};
+  for (const [name, value] of Object.entries(notice.params ?? {})) {
+    let text = value && typeof value === 'object' ? (value[locale] ?? value.en ?? '') : String(value ?? '');
+    if (name === 'opensAt') {
+      const d = new Date(text);
+      if (!Number.isNaN(d.getTime())) {
+        text = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB',
+          { month: 'short', day: 'numeric', weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(d);
+      }
+    }
+    if (name === 'name') text = rename(text);
+    vars[name] = text;
+  }
+  return translator(locale)(key, vars);
+}
+

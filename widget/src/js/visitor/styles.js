@@ -194,6 +194,8 @@ button { font: inherit; cursor: pointer; }
   text-align: center;
 }
 .msg[data-pending] .bubble { opacity: 0.55; }
+.msg[data-grouped] { margin-top: -6px; }
+.bubble a { color: inherit; text-decoration: underline; overflow-wrap: anywhere; }
 .msg[data-failed] .bubble { border-color: #ffc9c9; background: #fff5f5; color: #c92a2a; }
 .meta { margin: 3px 4px 0; color: var(--muted); font-size: 11px; }
 .note { margin: 3px 4px 0; color: #c92a2a; font-size: 12px; }
@@ -214,6 +216,40 @@ button { font: inherit; cursor: pointer; }
 .chip--submit { margin-top: 8px; background: var(--accent); color: #fff; }
 .chip--submit:disabled { opacity: 0.5; cursor: default; }
 
+.root[data-position="left"] { right: auto; left: 20px; }
+.root[data-position="left"] .launcher { margin-left: 0; }
+.root[data-position="left"] .panel { right: auto; left: 0; }
+.file { position: absolute; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
+.attach { color: var(--muted); }
+.bubble--image { padding: 4px; }
+.bubble--image .image { display: block; max-width: 220px; max-height: 240px; border-radius: 10px; }
+.bubble--image .caption { display: block; padding: 2px 6px 0; font-size: 11px; opacity: 0.8; }
+.avatar img { width: 100%; height: 100%; border-radius: 50%; object-fit: cover; }
+.root[data-form] :is(.messages, .composer, .typing) { display: none; }
+.form-slot:empty { display: none; }
+.form-slot { flex: 1; overflow-y: auto; padding: 14px 16px; background: var(--canvas); }
+.form h3 { margin: 0 0 10px; font-size: 15px; }
+.form p { margin: 0 0 10px; }
+.field { margin-bottom: 10px; }
+.field label { display: block; margin-bottom: 3px; font-size: 13px; font-weight: 600; }
+.req { margin-left: 4px; color: var(--muted); font-weight: 400; }
+.field input, .field textarea {
+  display: block;
+  width: 100%;
+  padding: 8px 10px;
+  border: 1px solid var(--border);
+  border-radius: 8px;
+  background: var(--surface);
+  color: var(--ink);
+  font: inherit;
+}
+.field [aria-invalid="true"], .check [aria-invalid="true"] { outline: 2px solid #c92a2a; }
+.consent { margin: 8px 0; font-size: 12px; }
+.privacy { color: var(--muted); white-space: pre-wrap; }
+.consent a { color: var(--accent); }
+.check { display: flex; gap: 8px; align-items: flex-start; margin-top: 6px; font-size: 13px; }
+.form-error { color: #c92a2a; font-size: 13px; }
+.form-actions { display: flex; gap: 8px; justify-content: flex-end; }
 .thumbs { display: flex; align-items: center; gap: 4px; margin: 4px 4px 0; color: var(--muted); font-size: 12px; }
 .thumb {
   min-width: 32px;
@@ -371,7 +407,7 @@ button { font: inherit; cursor: pointer; }
 
 /* Below 16px iOS zooms the page when an input gets focus: phones, and any touch screen. */
 @media (max-width: 479.98px), (pointer: coarse) {
-  .composer textarea { font-size: 16px; }
+  .composer textarea, .form input, .form textarea, .comment { font-size: 16px; }
 }
 
 @media (prefers-reduced-motion: reduce) {

@@ -9,10 +9,12 @@
 
 import { SodamClient, visitorHello } from '../protocol/client.js';
 import { TabLock } from '../protocol/tablock.js';
-import { pickLocale, translator, queueStatusText } from '../i18n.js';
-import { h, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '../dom.js';
+import { pickLocale, translator, queueStatusText, noticeText } from '../i18n.js';
+import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '../dom.js';
 import { WIDGET_CSS } from './styles.js';
 import { wantsThumbs, thumbsRow, markThumbs, SatisfactionCard } from './feedback.js';
+import { fetchSettings, safeUrl, safeColor, localized, agentsAvailable, wantsOfflineForm } from './settings.js';
+import { prechatForm, offlineForm } from './forms.js';
 import { HistoryMark, countsAsUnread, shouldChime, claimChime, blinkTitle, TitleBlinker } from './notify.js';
 
 const TYPING_REFRESH_MS = 3000; // re-announce "typing" at most this often
@@ -20,6 +22,8 @@ const TYPING_IDLE_MS = 4000; // after this long without keystrokes we say "stopp
 const REMOTE_TYPING_TIMEOUT_MS = 8000; // hide the agent's indicator if its "off" got lost
 const READ_DELAY_MS = 250; // a burst of messages earns one read frame, not one each
 const API_EVENTS = ['message', 'open', 'close'];
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024; // the server's limit; checked here first to fail fast
+const IMAGE_TYPES = 'image/png,image/jpeg,image/gif,image/webp';
 
 /** 'ko' | 'en' from a locale tag, or null for anything else. */
 export function normalizeLocale(tag) {
@@ -94,6 +98,7 @@ function publicMessage(m) {
 class VisitorWidget {
   constructor({ site, base, locale, host, WebSocketImpl }) {
     this.site = site;
+    this.base = base;
     this.locale = locale;
     this.t = translator(locale);
     this.store = prefixedStorage(globalThis.localStorage, `sodam:${site}:`);
@@ -212,6 +217,16 @@ class VisitorWidget {
       }
     }
     this.updateLauncher();
+    this.applyGreeting();
+    for (const el of this.list.querySelectorAll('[data-notice]')) {
+      try {
+        const text = this.noticeText(JSON.parse(el.dataset.notice));
+        if (text) el.textContent = text;
+      } catch { /* keep the server's text */ }
+    }
+    for (const p of this.host.shadowRoot.querySelectorAll('[data-testid="privacy-text"]')) {
+      p.textContent = localized(this.settings.privacy, next) ?? '';
+    }
     this.applyStatus(this.lastStatus);
     this.showConnection(this.connection);
     this.renderTyping();
@@ -268,7 +283,8 @@ class VisitorWidget {
 
     this.banner = h('div', { class: 'banner', testid: 'banner', role: 'status', hidden: true });
     this.list = h('ol', {
-      class: 'messages', testid: 'messages', role: 'log', 'aria-live': 'polite',
+      // A live region rather than role=log: an <ol> keeps its list semantics for its <li> items.
+      class: 'messages', testid: 'messages', 'aria-live': 'polite', 'aria-relevant': 'additions',
       ...ta(t, 'aria-label', 'widget.messages'), tabindex: '0',
     }, h('li', { class: 'intro', ...tx(t, 'widget.greeting') }));
     this.typingText = h('span');
@@ -284,17 +300,27 @@ class VisitorWidget {
       },
       oninput: () => { autoGrow(this.input); this.noteTyping(); },
     });
+    this.fileInput = h('input', {
+      type: 'file', class: 'file', testid: 'file', accept: IMAGE_TYPES, tabindex: '-1', 'aria-hidden': 'true',
+      onchange: () => this.uploadFile(),
+    });
+    const attach = h('button', {
+      class: 'icon-btn attach', type: 'button', testid: 'attach', ...ta(t, 'aria-label', 'widget.attach'),
+      ...ta(t, 'title', 'widget.attach'), onclick: () => this.fileInput.click(),
+    }, icon('image', 20));
     const form = h('form', {
       class: 'composer', onsubmit: (e) => { e.preventDefault(); this.submit(); },
-    }, this.input, h('button', {
+    }, this.fileInput, attach, this.input, h('button', {
       class: 'send', type: 'submit', testid: 'send', ...ta(t, 'aria-label', 'widget.send'),
     }, icon('send', 18)));
 
+    this.formSlot = h('div', { class: 'form-slot' });
+    this.composer = form;
     this.panel = h('section', {
       class: 'panel', id: 'sodam-panel', testid: 'panel', role: 'dialog', 'aria-labelledby': 'sodam-title',
       hidden: true,
       onkeydown: (e) => { if (e.key === 'Escape') this.close(); },
-    }, header, this.banner, this.list, this.typingEl, this.statusEl, form);
+    }, header, this.banner, this.formSlot, this.list, this.typingEl, this.statusEl, form);
 
     this.root = h('div', {
       class: 'root', lang: this.locale, dataset: { state: 'none' },
@@ -316,6 +342,7 @@ class VisitorWidget {
     this.setUnread(0);
     scrollToBottom(this.list);
     if (focus) this.input.focus();
+    this.loadSettings();
     this.markRead();
     if (!was) this.emit('open');
   }
@@ -501,6 +528,10 @@ class VisitorWidget {
 
   onAck(ack) {
     this.follows(ack.conversationId); // the first ack of a new conversation tells us its id
+    if (ack.clientMsgId && ack.clientMsgId === this.handoffAfter) {
+      this.handoffAfter = null;
+      this.client.handoff(ack.conversationId);
+    }
     const li = this.byClientMsgId.get(ack.clientMsgId);
     if (li) {
       delete li.dataset.pending;
@@ -518,7 +549,13 @@ class VisitorWidget {
 
     const follow = isNearBottom(this.list) || kind === 'visitor';
     let li = m.clientMsgId ? this.byClientMsgId.get(m.clientMsgId) : null;
-    if (li) {
+    if (li && m.attachment) {
+      // Our upload's placeholder becomes the image message.
+      this.byClientMsgId.delete(m.clientMsgId);
+      const fresh = this.messageEl(m, kind);
+      li.replaceWith(fresh);
+      li = fresh;
+    } else if (li) {
       // Our own pending bubble: keep the node, make it the real thing.
       this.byClientMsgId.delete(m.clientMsgId);
       delete li.dataset.pending;
@@ -552,14 +589,111 @@ class VisitorWidget {
     this.convState = state;
     this.root.dataset.state = state;
     this.handoffButton.hidden = state === 'queued' || state === 'assigned';
-    this.agentName.textContent = state === 'assigned' && agent?.name ? agent.name : '';
+    const agentName = agent?.name ? this.displayName(agent.name) : '';
+    this.agentName.textContent = state === 'assigned' ? agentName : '';
     let text = '';
-    if (state === 'queued') text = queueStatusText(this.t, { queuePosition, etaSeconds });
-    else if (state === 'assigned') text = agent?.name ? this.t('widget.assigned', { name: agent.name }) : '';
+    if (state === 'queued') text = this.offlineLeft ? this.t('offline.sent') : queueStatusText(this.t, { queuePosition, etaSeconds });
+    else if (state === 'assigned') text = agentName ? this.t('widget.assigned', { name: agentName }) : '';
     else if (state === 'resolved') text = this.t('widget.resolved');
+    else if (!agentsAvailable(this.settings)) text = this.t('offline.now');
     this.statusEl.textContent = text;
     if (state === 'resolved') this.askSatisfaction();
     if (state !== 'assigned') this.hideRemoteTyping();
+  }
+
+  // ---- site settings and forms ---------------------------------------------------------------
+
+  /** Fetched at every open: whether an agent is online changes; the look rarely does. */
+  loadSettings() {
+    if (this.settingsLoading) return;
+    this.settingsLoading = true;
+    fetchSettings(this.base, this.site).then((settings) => {
+      this.settingsLoading = false;
+      if (settings) this.applySettings(settings);
+    });
+  }
+
+  applySettings(settings) {
+    this.settings = settings;
+    const accent = safeColor(settings.accentColor);
+    if (accent) {
+      this.root.style.setProperty('--accent', accent);
+      this.root.style.setProperty('--accent-hover', accent);
+    }
+    this.root.dataset.position = settings.position === 'left' ? 'left' : 'right';
+    this.applyGreeting();
+    const logo = safeUrl(settings.logoUrl);
+    const avatar = this.panel.querySelector('.avatar');
+    if (logo && avatar.dataset.logo !== logo) {
+      avatar.dataset.logo = logo;
+      avatar.replaceChildren(h('img', { src: logo, alt: '', referrerpolicy: 'no-referrer', testid: 'logo' }));
+    }
+    this.applyStatus(this.lastStatus);
+    this.maybePrechat();
+  }
+
+  /** The site's greeting (in the current language) replaces ours. */
+  applyGreeting() {
+    const text = localized(this.settings.greeting, this.locale);
+    const intro = this.list.querySelector('.intro');
+    if (!text || !intro) return;
+    intro.removeAttribute('data-i18n');
+    intro.textContent = text;
+  }
+
+  noticeText(notice) {
+    return noticeText(notice, this.locale, { rename: (n) => this.displayName(n) });
+  }
+
+  /** "상담원" instead of the agent's name when the site says so. */
+  displayName(name) {
+    return this.settings.agentNames === 'generic' ? this.t('widget.agentGeneric') : name;
+  }
+
+  showForm(form, kind) {
+    this.root.dataset.form = kind;
+    this.formSlot.replaceChildren(form);
+    form.querySelector('input, textarea')?.focus();
+  }
+
+  hideForm() {
+    delete this.root.dataset.form;
+    this.formSlot.replaceChildren();
+    this.input.focus();
+  }
+
+  /** Before a first conversation, when the site asks for it and this browser has not answered it. */
+  maybePrechat() {
+    if (!this.settings.prechat?.enabled || this.conversationId || this.client.pending().length
+      || this.store.get('prechat') === '1' || this.root.dataset.form) return;
+    this.showForm(prechatForm({
+      t: this.t, settings: this.settings, locale: this.locale,
+      onSubmit: (values) => {
+        // Only the fact that it was answered is kept in this browser; the details go to the server.
+        this.store.set('prechat', '1');
+        this.identify({
+          name: values.name, email: values.email,
+          attributes: { ...(values.phone ? { phone: values.phone } : {}), privacyConsentAt: new Date().toISOString() },
+        });
+        this.hideForm();
+      },
+    }), 'prechat');
+  }
+
+  showOfflineForm() {
+    this.showForm(offlineForm({
+      t: this.t, settings: this.settings, locale: this.locale,
+      onCancel: () => this.hideForm(),
+      onSubmit: ({ name, email, message }) => {
+        this.identify({ name, email, attributes: { privacyConsentAt: new Date().toISOString(), offline: 'true' } });
+        this.offlineLeft = true;
+        this.hideForm();
+        // The message starts (or joins) the conversation; its ack hands it to the queue, where
+        // agents find it when they are back.
+        this.handoffAfter = this.sendText(message);
+        this.statusEl.textContent = this.t('offline.sent');
+      },
+    }), 'offline');
   }
 
   // ---- feedback -----------------------------------------------------------------------------
@@ -610,7 +744,7 @@ class VisitorWidget {
   }
 
   renderTyping() {
-    const name = this.remoteTyping?.from?.name;
+    const name = this.remoteTyping?.from?.name ? this.displayName(this.remoteTyping.from.name) : null;
     this.typingText.textContent = name ? this.t('widget.typing', { name }) : this.t('widget.typingAnon');
   }
 
@@ -628,10 +762,28 @@ class VisitorWidget {
     const sender = m.from?.name;
     // Name above the bubble only where the speaker changes, like every chat app.
     if ((kind === 'bot' || kind === 'agent') && sender && prev?.dataset.from !== `${kind}:${m.from.id}`) {
-      li.append(h('div', { class: 'sender' }, sender));
+      li.append(h('div', { class: 'sender' }, kind === 'agent' ? this.displayName(sender) : sender));
     }
     li.dataset.from = `${kind}:${m.from?.id ?? ''}`;
-    li.append(h('div', { class: 'bubble' }, h('span', { class: 'text', testid: 'text' }, m.text ?? '')));
+    // Consecutive messages of one speaker within two minutes form a group (tighter, one name).
+    const prevTs = Date.parse(prev?.querySelector('time')?.dateTime ?? '');
+    if (prev?.dataset.from === li.dataset.from && Date.parse(m.ts) - prevTs < 120000) li.dataset.grouped = '';
+    const text = h('span', { class: 'text', testid: 'text' });
+    if (m.attachment?.id) {
+      const img = h('img', { class: 'image', testid: 'image', alt: this.t('widget.image'), 'data-i18n-alt': 'widget.image' });
+      loadImage(img, new URL(`api/attachments/${encodeURIComponent(m.attachment.id)}`, this.base).href,
+        this.store.get('visitorToken')).then((ok) => { img.dataset.loaded = String(ok); });
+      text.classList.add('caption');
+      text.textContent = m.text ?? '';
+      li.append(h('div', { class: 'bubble bubble--image' }, img, text));
+    } else if (m.notice?.code) {
+      // A system (or fixed bot) text with a code: said in the visitor's current language, again on setLocale().
+      text.dataset.notice = JSON.stringify(m.notice);
+      text.textContent = this.noticeText(m.notice) ?? m.text ?? '';
+    } else {
+      text.append(...linkify(m.text ?? ''));
+    }
+    if (!m.attachment?.id) li.append(h('div', { class: 'bubble' }, text));
 
     const chips = [];
     for (const s of m.suggestions ?? []) {
@@ -687,7 +839,8 @@ class VisitorWidget {
   markFailed(clientMsgId, li, code) {
     delete li.dataset.pending;
     li.dataset.failed = '';
-    const reason = ['too_large', 'bad_request', 'not_found', 'forbidden', 'conflict'].includes(code)
+    const reason = ['too_large', 'bad_request', 'not_found', 'forbidden', 'conflict', 'unsupported_type',
+      'image_too_large'].includes(code)
       ? `error.${code}`
       : 'widget.failed';
     li.removeAttribute('aria-label');
@@ -719,9 +872,40 @@ class VisitorWidget {
     const promise = this.client.send({ text, conversationId: this.sendTarget(), faqId });
     promise.catch(() => {}); // failures are drawn from the 'error' event (also covers restored sends)
     this.drawPending(text, promise.clientMsgId);
+    return promise.clientMsgId;
+  }
+
+  /** The chosen image goes up over HTTP; its message comes back over the socket like any other. */
+  uploadFile() {
+    const file = this.fileInput.files?.[0];
+    this.fileInput.value = '';
+    if (!file) return;
+    const clientMsgId = `img-${Math.random().toString(36).slice(2, 12)}`;
+    this.drawPending(this.t('widget.uploading'), clientMsgId);
+    const li = this.byClientMsgId.get(clientMsgId);
+    const token = this.store.get('visitorToken');
+    if (file.size > MAX_IMAGE_BYTES || !token) {
+      this.markFailed(clientMsgId, li, file.size > MAX_IMAGE_BYTES ? 'image_too_large' : 'failed');
+      return;
+    }
+    const url = new URL('api/attachments', this.base);
+    url.searchParams.set('clientMsgId', clientMsgId);
+    const target = this.sendTarget();
+    if (target) url.searchParams.set('conversationId', target);
+    fetch(url.href, { method: 'POST', body: file, headers: { Authorization: `Bearer ${token}` }, credentials: 'omit' })
+      .then((res) => res.json().then((body) => ({ ok: res.ok, body })))
+      .then(({ ok, body }) => {
+        if (ok) this.onAck({ ...body, clientMsgId });
+        else if (this.byClientMsgId.get(clientMsgId) === li) this.markFailed(clientMsgId, li, body?.code);
+      })
+      .catch(() => this.markFailed(clientMsgId, li, 'failed'));
   }
 
   handoff() {
+    if (wantsOfflineForm(this.settings) && this.convState !== 'queued' && this.convState !== 'assigned') {
+      this.showOfflineForm();
+      return;
+    }
     if (this.conversationId && this.convState === 'bot' && this.client.handoff(this.conversationId)) return;
     // No conversation yet (or offline): say it in words. The server hands off on this text and,
     // unlike a bare frame, a send survives reconnects in the outbox.

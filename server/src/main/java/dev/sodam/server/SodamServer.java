@@ -12,6 +12,7 @@ import dev.sodam.server.api.ChannelApi;
 import dev.sodam.server.api.IntegrationAdminApi;
 import dev.sodam.server.api.PublicApi;
 import dev.sodam.server.privacy.PrivacyService;
+import dev.sodam.server.site.SiteSettingsService;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.PasswordHasher;
 import dev.sodam.server.auth.SiteDirectory;
@@ -169,9 +170,10 @@ public final class SodamServer implements AutoCloseable {
             UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
             TeamService teamAdmin = new TeamService(service, store, teams, clock);
             FaqService faq = new FaqService(service, store, bot, clock, ids);
+            SiteSettingsService siteSettings = new SiteSettingsService(store, service, teams, registry::agentCount, clock);
             AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store,
                     privacy),
-                    new Insights(store, faq, clock));
+                    new Insights(store, faq, clock), siteSettings);
             List<ApiModule> modules = new ArrayList<>();
             modules.add(new OperationsApi(metrics, integrations.metricsEnabled(), integrations.metricsToken(),
                     new HealthCheck(store, bot), blocking));
@@ -183,7 +185,8 @@ public final class SodamServer implements AutoCloseable {
             new WebhookAdmin(store, service, outbox, webhooks, targets, clock, ids).register(integrationAdmin.api());
             modules.add(integrationAdmin.api());
             HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
-                    blocking, admin, new WorkspaceApi(auth, store, blocking), modules);
+                    blocking, admin, new WorkspaceApi(auth, store, blocking), modules, siteSettings,
+                    new dev.sodam.server.http.AttachmentApi(auth, store, service, blocking));
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
                     config, clock, service, registry, sites, publicOrigin, router, metrics));
             NettyServer netty = NettyServer.bind(config.host(), config.port(), config.maxOutboundBytes(), initializer);

@@ -428,7 +428,13 @@ class WidgetBrowserTest {
             assertThat(root.findElements(By.cssSelector("[data-testid='action-handoff']")))
                     .allSatisfy(b -> assertThat(b.getText()).isEqualTo("상담원 연결"));
             assertThat(js(driver, "return arguments[0].lang", root.findElement(By.cssSelector(".root")))).isEqualTo("ko");
-            assertThat(shown(root)).as("the conversation is kept").containsExactlyElementsOf(before);
+            // The same messages; the bot's fixed text (a notice code) now reads in Korean, the visitor's stays.
+            assertThat(seqs(root)).as("the conversation is kept")
+                    .containsExactlyElementsOf(before.stream().map(s -> Long.parseLong(s.substring(0, s.indexOf('|')))).toList());
+            assertThat(shown(root)).contains("1|Where is my order?");
+            if (before.contains("2|Did you mean one of these?")) {
+                assertThat(shown(root)).contains("2|이런 질문을 찾으셨나요?");
+            }
 
             // on('message') saw the new messages; after unsubscribing it sees no more.
             @SuppressWarnings("unchecked")

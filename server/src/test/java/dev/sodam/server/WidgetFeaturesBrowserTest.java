@@ -52,6 +52,21 @@ class WidgetFeaturesBrowserTest {
         return root.findElement(By.cssSelector(css));
     }
 
+    /** The visitor's conversation, as the widget stored it (other tests' chats may be queued too). */
+    private static String conversationOf(WebDriver visitor) {
+        return waiting(visitor).until(d -> (String) ((org.openqa.selenium.JavascriptExecutor) d)
+                .executeScript("return localStorage.getItem('sodam:demo:conversationId')"));
+    }
+
+    /** Accepts the offer of that conversation (the console may hold offers of other chats). */
+    private static void acceptOffer(WebDriver agent, String conversationId) {
+        waiting(agent).ignoring(StaleElementReferenceException.class).until(d -> {
+            find(d, "[data-testid='offer'][data-conversation-id='" + conversationId + "'] [data-testid='offer-accept']")
+                    .click();
+            return true;
+        });
+    }
+
     private static List<String> feedbackRows() {
         List<String> rows = new ArrayList<>();
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
@@ -82,14 +97,21 @@ class WidgetFeaturesBrowserTest {
 
             // A person, then the end of the chat: the satisfaction card asks, in Korean.
             find(widget, "[data-testid='handoff']").click();
-            String conversationId = waiting(admin).ignoring(StaleElementReferenceException.class)
-                    .until(d -> d.findElements(By.cssSelector("[data-testid='offer']")).stream().findFirst()
-                            .map(o -> o.getAttribute("data-conversation-id")).orElse(null));
-            find(admin, "[data-testid='offer'][data-conversation-id='" + conversationId + "'] [data-testid='offer-accept']")
-                    .click();
-            waiting(visitor).until(d -> find(widget, "[data-testid='agent-name']").getText().contains("admin"));
+            String conversationId = conversationOf(visitor);
+            acceptOffer(admin, conversationId);
+            waiting(visitor).until(d -> "assigned".equals(find(widget, ".root").getAttribute("data-state")));
             waiting(admin).until(d -> find(d, "[data-testid='chat']").getAttribute("data-conversation-id")
                     .equals(conversationId));
+            // An image from the visitor: uploaded over HTTP, shown in the widget and the console.
+            java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(40, 30,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            Path png = dataDir.resolve("photo.png");
+            javax.imageio.ImageIO.write(picture, "png", png.toFile());
+            find(widget, "[data-testid='file']").sendKeys(png.toAbsolutePath().toString());
+            waiting(visitor).until(d -> !widget.findElements(By.cssSelector(
+                    "[data-testid='message'] [data-testid='image'][data-loaded='true']")).isEmpty());
+            waiting(admin).until(d -> !d.findElements(By.cssSelector(
+                    "[data-testid='chat'] [data-testid='image'][data-loaded='true']")).isEmpty());
             find(admin, "[data-testid='resolve']").click();
             WebElement card = waiting(visitor).until(d -> find(widget, "[data-testid='csat']"));
             assertThat(card.getText()).contains("상담은 만족스러우셨나요?");
@@ -154,11 +176,8 @@ class WidgetFeaturesBrowserTest {
             waiting(visitor).until(d -> messages(widget, "visitor").stream().anyMatch(m -> Browsers.text(m).equals(hostileMessage)));
             find(widget, "[data-testid='handoff']").click();
 
-            String conversationId = waiting(console).ignoring(StaleElementReferenceException.class)
-                    .until(d -> d.findElements(By.cssSelector("[data-testid='offer']")).stream().findFirst()
-                            .map(o -> o.getAttribute("data-conversation-id")).orElse(null));
-            find(console, "[data-testid='offer'][data-conversation-id='" + conversationId + "'] [data-testid='offer-accept']")
-                    .click();
+            String conversationId = conversationOf(visitor);
+            acceptOffer(console, conversationId);
             WebElement profile = waiting(console).until(d -> find(d, "[data-testid='visitor-profile']"));
             waiting(console).until(d -> find(d, "[data-testid='profile-name']").getText().equals(name));
             assertThat(find(profile, "[data-testid='profile-attribute']").getText()).isEqualTo(attribute);
@@ -174,6 +193,80 @@ class WidgetFeaturesBrowserTest {
             assertThat(console.findElements(By.cssSelector("[data-testid='chat'] img, [data-testid='chat'] script,"
                     + " [data-testid='chat'] b, [data-testid='chat'] a[href^='javascript']"))).isEmpty();
         } finally {
+            visitor.quit();
+            console.quit();
+        }
+    }
+
+    private static String visitorColumn(String column, String where) {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+             Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT " + column + " FROM visitors WHERE " + where)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void thePreChatFormNeedsConsentAndWithNoAgentOnlineTheOfflineFormQueuesTheMessage() throws Exception {
+        String admin = server.loginAdmin();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Consumer<String> put = body -> {
+            try {
+                int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                server.http("/api/admin/sites/demo/settings")))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                        .header("Authorization", "Bearer " + admin).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                assertThat(status).isEqualTo(200);
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        put.accept("{\"prechat\":{\"enabled\":true,\"fields\":[{\"id\":\"name\",\"required\":true},"
+                + "{\"id\":\"email\",\"required\":true}]},\"privacy\":{\"ko\":\"이름과 이메일은 답변에만 씁니다.\"},"
+                + "\"greeting\":{\"ko\":\"소담 마켓입니다. 반가워요!\"},\"accentColor\":\"#aa3300\","
+                + "\"offline\":{\"mode\":\"form\"}}");
+        WebDriver visitor = Browsers.open();
+        WebDriver console = Browsers.open();
+        try {
+            visitor.get(server.http("/demo"));
+            SearchContext widget = Browsers.widget(visitor);
+            find(widget, "[data-testid='launcher']").click();
+            WebElement form = waiting(visitor).until(d -> find(widget, "[data-testid='prechat']"));
+            assertThat(form.getText()).contains("이름과 이메일은 답변에만 씁니다.");
+            assertThat(find(widget, ".intro").getDomProperty("textContent")).isEqualTo("소담 마켓입니다. 반가워요!");
+            assertThat(find(widget, "[data-testid='input']").isDisplayed()).isFalse();
+            find(form, "[data-testid='form-name']").sendKeys("<i>이소담</i>");
+            find(form, "[data-testid='form-email']").sendKeys("sodam@example.com");
+            find(form, "[data-testid='prechat-submit']").click();
+            // Without consent nothing is sent and the form says why.
+            waiting(visitor).until(d -> find(widget, "[data-testid='form-error']").isDisplayed());
+            assertThat(find(form, "[data-testid='consent']").getAttribute("aria-invalid")).isEqualTo("true");
+            find(form, "[data-testid='consent']").click();
+            find(form, "[data-testid='prechat-submit']").click();
+            waiting(visitor).until(d -> find(widget, "[data-testid='input']").isDisplayed());
+            waiting(visitor).until(d -> "sodam@example.com".equals(visitorColumn("email", "name = '<i>이소담</i>'")));
+            assertThat(visitorColumn("attributes", "name = '<i>이소담</i>'")).contains("privacyConsentAt");
+
+            // Nobody is online: asking for a person opens the offline form; the message waits in the queue.
+            find(widget, "[data-testid='handoff']").click();
+            WebElement offline = waiting(visitor).until(d -> find(widget, "[data-testid='offline-form']"));
+            find(offline, "[data-testid='form-email']").sendKeys("sodam@example.com");
+            find(offline, "[data-testid='form-message']").sendKeys("환불 문의 남깁니다. 주문 1234");
+            find(offline, "[data-testid='consent']").click();
+            find(offline, "[data-testid='offline-submit']").click();
+            waiting(visitor).until(d -> find(widget, "[data-testid='status']").getText().contains("메시지를 남겼어요"));
+            waiting(visitor).until(d -> "queued".equals(find(widget, ".root").getAttribute("data-state")));
+
+            Browsers.login(console, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            WebElement queued = waiting(console).until(d -> d.findElements(By.cssSelector("[data-testid='queue-item']"))
+                    .stream().filter(q -> q.getText().contains("환불 문의 남깁니다")).findFirst().orElse(null));
+            assertThat(queued.getText()).contains("<i>이소담</i>");
+        } finally {
+            put.accept("{\"prechat\":{\"enabled\":false},\"accentColor\":\"#0f766e\",\"offline\":{\"mode\":\"chat\"},"
+                    + "\"greeting\":{\"ko\":\"안녕하세요! 무엇을 도와드릴까요?\"}}");
             visitor.quit();
             console.quit();
         }

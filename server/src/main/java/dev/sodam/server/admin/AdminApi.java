@@ -57,6 +57,8 @@ public final class AdminApi {
     private final AccessApi access;
     /** The gap report and analytics; null serves neither. */
     private final Insights insights;
+    /** Site settings; null serves no /sites endpoint. */
+    private final dev.sodam.server.site.SiteSettingsService sites;
 
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking) {
         this(auth, faq, bot, blocking, null, null);
@@ -74,6 +76,13 @@ public final class AdminApi {
     /** With {@code insights} null, the gap report and analytics are not served. */
     public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store, AccessApi access,
                     Insights insights) {
+        this(auth, faq, bot, blocking, store, access, insights, null);
+    }
+
+    /** With {@code sites} null, no /sites endpoint is served. */
+    public AdminApi(AuthService auth, FaqService faq, BotEngine bot, Executor blocking, Store store, AccessApi access,
+                    Insights insights, dev.sodam.server.site.SiteSettingsService sites) {
+        this.sites = sites;
         this.auth = auth;
         this.faq = faq;
         this.bot = bot;
@@ -239,6 +248,13 @@ public final class AdminApi {
                 return Map.of(HttpMethod.POST, call -> restore(call, id));
             }
             return null;
+        }
+        if (first.equals("sites") && parts.size() == 3 && parts.get(2).equals("settings") && sites != null) {
+            // Scoped by the site id in the path; which admin may edit which site is a later change (multi-site admins).
+            String site = parts.get(1);
+            return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(sites.settings(site).json())),
+                    HttpMethod.PUT, call -> sites.update(call.admin(), site, call.body())
+                            .thenApply(stored -> Answer.ok(stored.json())));
         }
         if (first.equals("feedback") && parts.size() == 1 && store != null) {
             return Map.of(HttpMethod.GET, this::feedback);

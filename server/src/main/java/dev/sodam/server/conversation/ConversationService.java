@@ -16,6 +16,7 @@ import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Note;
+import dev.sodam.server.model.Notice;
 import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
@@ -257,20 +258,13 @@ public final class ConversationService implements AutoCloseable {
         submit(tx -> {
             Instant now = clock.instant();
             List<ChatEvent> events = new ArrayList<>(2);
-            Conversation conversation = caller instanceof VisitorPrincipal v
-                    ? visitorTarget(tx, v.visitor(), conversationId, now, events)
-                    : agentTarget(tx, (AgentPrincipal) caller, conversationId);
-            if (clientMsgId != null) {
-                Optional<Message> earlier = tx.messageByClientMsgId(conversation.id(), clientMsgId);
-                if (earlier.isPresent()) {
-                    return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
-                }
+            Conversation conversation = target(tx, caller, conversationId, now, events);
+            Optional<Message> earlier = earlier(tx, conversation, clientMsgId);
+            if (earlier.isPresent()) {
+                return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
             }
-            // A visitor's name is read from storage with the conversation: identify() may have changed it.
-            Author author = caller instanceof VisitorPrincipal v
-                    ? new Author(Author.Kind.VISITOR, v.visitor().id(), conversation.visitorName())
-                    : caller.author();
-            Results.Posted posted = append(tx, conversation, clientMsgId, author, stored, List.of(), List.of(), now);
+            Results.Posted posted = append(tx, conversation, clientMsgId, authorIn(conversation, caller), stored, List.of(),
+                    List.of(), now);
             events.add(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), faqId));
             return new Effect<>(posted, events);
         }, reply);
@@ -300,6 +294,73 @@ public final class ConversationService implements AutoCloseable {
                     List.of(), clock.instant());
             return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
         }, reply);
+    }
+
+    /**
+     * Stores an image (already checked: type from its bytes, size) and the message that shows it, like
+     * {@link #post}: same targets, same clientMsgId dedupe, same events. The caller checked the bytes.
+     */
+    public void postAttachment(Principal caller, String conversationId, String clientMsgId, String contentType,
+                               byte[] data, Reply<Results.Posted> reply) {
+        submit(tx -> {
+            Instant now = clock.instant();
+            List<ChatEvent> events = new ArrayList<>(2);
+            Conversation conversation = target(tx, caller, conversationId, now, events);
+            Optional<Message> earlier = earlier(tx, conversation, clientMsgId);
+            if (earlier.isPresent()) {
+                return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
+            }
+            Author author = authorIn(conversation, caller);
+            dev.sodam.server.model.Attachment attachment =
+                    new dev.sodam.server.model.Attachment(ids.next("at_"), contentType, data.length);
+            long seq = conversation.lastSeq() + 1;
+            String text = dev.sodam.server.model.Attachment.caption(conversation.locale());
+            Message message = new Message(ids.next("m_"), conversation.id(), seq, clientMsgId, author, text, now,
+                    List.of(), List.of(), null, attachment);
+            tx.insertMessage(message);
+            tx.insertAttachment(message.id(), conversation.id(), attachment, data, now);
+            Conversation updated = conversation.withMessage(seq, preview(text), now);
+            tx.updateActivity(updated);
+            events.add(new ChatEvent.MessagePosted(updated, message, null));
+            return new Effect<>(new Results.Posted(updated, message, false), events);
+        }, reply);
+    }
+
+    /**
+     * An image for whoever may read its conversation (the visitor who owns it; the assigned agent,
+     * admins, any agent while it is queued). Blocking read on a reader connection; a stranger gets
+     * {@code not_found}, as for conversations.
+     */
+    public StoreTx.StoredAttachment readAttachment(Principal caller, String attachmentId) {
+        return store.read(tx -> {
+            StoreTx.StoredAttachment found = tx.attachment(attachmentId)
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such attachment"));
+            try {
+                entitled(tx, caller, found.conversationId(), true);
+            } catch (ChatException e) {
+                throw new ChatException(ErrorCode.NOT_FOUND, "no such attachment");
+            }
+            return found;
+        });
+    }
+
+    /** The conversation a visitor's or agent's message goes to (a visitor's may be started here). */
+    private Conversation target(StoreTx tx, Principal caller, String conversationId, Instant now, List<ChatEvent> events) {
+        return caller instanceof VisitorPrincipal v
+                ? visitorTarget(tx, v.visitor(), conversationId, now, events)
+                : agentTarget(tx, (AgentPrincipal) caller, conversationId);
+    }
+
+    /** The message stored earlier under this clientMsgId, if any: a re-send gets the original. */
+    private static Optional<Message> earlier(StoreTx tx, Conversation conversation, String clientMsgId) {
+        return clientMsgId == null ? Optional.empty() : tx.messageByClientMsgId(conversation.id(), clientMsgId);
+    }
+
+    /** A visitor's name is read from storage with the conversation: identify() may have changed it. */
+    private static Author authorIn(Conversation conversation, Principal caller) {
+        return caller instanceof VisitorPrincipal v
+                ? new Author(Author.Kind.VISITOR, v.visitor().id(), conversation.visitorName())
+                : caller.author();
     }
 
     private Conversation visitorTarget(StoreTx tx, Visitor visitor, String conversationId, Instant now,
@@ -346,9 +407,14 @@ public final class ConversationService implements AutoCloseable {
 
     private Results.Posted append(StoreTx tx, Conversation conversation, String clientMsgId, Author from, String text,
                                   List<Suggestion> suggestions, List<Action> actions, Instant now) {
+        return append(tx, conversation, clientMsgId, from, text, suggestions, actions, null, now);
+    }
+
+    private Results.Posted append(StoreTx tx, Conversation conversation, String clientMsgId, Author from, String text,
+                                  List<Suggestion> suggestions, List<Action> actions, Notice notice, Instant now) {
         long seq = conversation.lastSeq() + 1;
         Message message = new Message(ids.next("m_"), conversation.id(), seq, clientMsgId, from, text, now,
-                suggestions, actions);
+                suggestions, actions, notice);
         tx.insertMessage(message);
         Conversation updated = conversation.withMessage(seq, preview(text), now);
         tx.updateActivity(updated);
@@ -372,6 +438,12 @@ public final class ConversationService implements AutoCloseable {
     /** As above, remembering the FAQ topic (tag) the reply is about, so a later handoff finds its team. */
     public void postBotReply(String conversationId, String text, List<Suggestion> suggestions, List<Action> actions,
                              String topic, Reply<Results.Posted> reply) {
+        postBotReply(conversationId, text, null, suggestions, actions, topic, reply);
+    }
+
+    /** As above, with the notice code of a fixed bot text ("이런 질문을 찾으셨나요?"), or null for an FAQ answer. */
+    public void postBotReply(String conversationId, String text, Notice notice, List<Suggestion> suggestions,
+                             List<Action> actions, String topic, Reply<Results.Posted> reply) {
         submit(tx -> {
             Conversation stored = tx.conversation(conversationId)
                     .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
@@ -380,7 +452,7 @@ public final class ConversationService implements AutoCloseable {
             }
             Conversation conversation = topic == null ? stored : stored.aboutTopic(topic);
             Results.Posted posted = append(tx, conversation, null, Author.bot(conversation.locale()), text, suggestions,
-                    actions, clock.instant());
+                    actions, notice, clock.instant());
             return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
         }, reply);
     }
@@ -413,11 +485,16 @@ public final class ConversationService implements AutoCloseable {
 
     /** Stores a system notice (handoff, agent joined, resolved) in any state. */
     public void postSystem(String conversationId, String text, Reply<Results.Posted> reply) {
+        postSystem(conversationId, text, null, reply);
+    }
+
+    /** As above, with the notice's code and parameters, so clients can say it in the visitor's current language. */
+    public void postSystem(String conversationId, String text, Notice notice, Reply<Results.Posted> reply) {
         submit(tx -> {
             Conversation conversation = tx.conversation(conversationId)
                     .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
             Results.Posted posted = append(tx, conversation, null, Author.system(conversation.locale()), text, List.of(),
-                    List.of(), clock.instant());
+                    List.of(), notice, clock.instant());
             return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
         }, reply);
     }

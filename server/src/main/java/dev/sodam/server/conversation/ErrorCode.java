@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Error codes of the wire protocol and the HTTP API (docs/protocol.md). */
 public enum ErrorCode {
-    BAD_REQUEST(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413),
+    BAD_REQUEST(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), UNSUPPORTED_TYPE(415),
     RATE_LIMITED(429), INTERNAL(500);
 
     private final int httpStatus;

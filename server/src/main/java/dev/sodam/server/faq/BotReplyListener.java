@@ -102,7 +102,7 @@ public final class BotReplyListener implements ChatEventListener {
         } else if (decision instanceof BotDecision.Clarify clarify) {
             service.postBotReply(conversation.id(),
                     "ko".equals(locale) ? "이런 질문을 찾으셨나요?" : "Did you mean one of these?",
-                    clarify.candidates().stream().map(c -> new Suggestion(c.faqId(), c.question())).toList(),
+                    dev.sodam.server.model.Notice.of("bot.clarify"), clarify.candidates().stream().map(c -> new Suggestion(c.faqId(), c.question())).toList(),
                     actions, clarify.candidates().isEmpty() ? null : topicOf(bot, clarify.candidates().get(0).faqId()),
                     logFailure(conversation));
         } else if (decision instanceof BotDecision.Handoff handoff) {

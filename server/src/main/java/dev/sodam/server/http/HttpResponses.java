@@ -38,6 +38,11 @@ public final class HttpResponses {
 
     private static void sendJson(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                                  Object body, boolean close) {
+        send(ctx, request, json(status, body), close);
+    }
+
+    /** A JSON response not yet sent, for callers that add headers (CORS) first. */
+    public static FullHttpResponse json(HttpResponseStatus status, Object body) {
         byte[] bytes;
         try {
             bytes = Json.MAPPER.writeValueAsBytes(body);
@@ -48,7 +53,7 @@ public final class HttpResponses {
                 Unpooled.wrappedBuffer(bytes));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        send(ctx, request, response, close);
+        return response;
     }
 
     /** A file to download: its bytes, type and the name the browser saves it under (ASCII). */

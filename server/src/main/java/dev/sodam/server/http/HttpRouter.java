@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     private static final String CONSOLE_CSP = "default-src 'self'; connect-src 'self' ws: wss:; "
-            + "img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+            + "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
 
     private final AuthService auth;
     private final Supplier<CompletableFuture<FaqBot>> bot;
@@ -50,6 +50,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final AdminApi admin;
     private final WorkspaceApi workspace;
     private final List<ApiModule> modules;
+    private final dev.sodam.server.site.SiteSettingsService siteSettings;
+    private final AttachmentApi attachments;
 
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking) {
         this(auth, bot, files, blocking, null);
@@ -70,7 +72,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     /** {@code modules} are asked first, in order, for every path outside the browser files. */
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
                       AdminApi admin, WorkspaceApi workspace, List<ApiModule> modules) {
+        this(auth, bot, files, blocking, admin, workspace, modules, null, null);
+    }
+
+    /** With {@code siteSettings} / {@code attachments} null, site settings / images are not served. */
+    public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
+                      AdminApi admin, WorkspaceApi workspace, List<ApiModule> modules,
+                      dev.sodam.server.site.SiteSettingsService siteSettings, AttachmentApi attachments) {
         this.workspace = workspace;
+        this.siteSettings = siteSettings;
+        this.attachments = attachments;
         this.auth = auth;
         this.bot = bot;
         this.files = files;
@@ -112,6 +123,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             workspace.handle(ctx, request);
             return;
         }
+        if (attachments != null && attachments.handles(path)) {
+            attachments.handle(ctx, request);
+            return;
+        }
+        if (siteSettings != null && path.startsWith(SITES_PREFIX) && path.endsWith(SETTINGS_SUFFIX)) {
+            if (requireMethod(ctx, request, HttpMethod.GET)) {
+                publicSettings(ctx, request, path.substring(SITES_PREFIX.length(), path.length() - SETTINGS_SUFFIX.length()));
+            }
+            return;
+        }
         switch (path) {
             case "/api/health" -> {
                 if (requireMethod(ctx, request, HttpMethod.GET)) {
@@ -131,6 +152,36 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             default -> HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found",
                     "no API at " + path, false);
         }
+    }
+
+    private static final String SITES_PREFIX = "/api/sites/";
+    private static final String SETTINGS_SUFFIX = "/settings";
+
+    /**
+     * A site's widget settings, for anyone: the widget fetches them from the site's own pages (any
+     * origin, no credentials), so the answer is public and carries nothing private.
+     */
+    private void publicSettings(ChannelHandlerContext ctx, FullHttpRequest request, String siteId) {
+        if (siteId.isEmpty() || siteId.contains("/")) {
+            HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no such site", false);
+            return;
+        }
+        request.retain();
+        CompletableFuture.supplyAsync(() -> siteSettings.publicView(siteId), blocking)
+                .whenComplete((view, failure) -> {
+                    try {
+                        if (failure != null) {
+                            fail(ctx, request, failure);
+                        } else {
+                            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, view);
+                            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+                            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                            HttpResponses.send(ctx, request, response, false);
+                        }
+                    } finally {
+                        request.release();
+                    }
+                });
     }
 
     private static boolean requireMethod(ChannelHandlerContext ctx, FullHttpRequest request, HttpMethod expected) {

@@ -38,9 +38,9 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
     /** Hard cap of a WebSocket message; between maxFrameBytes and this the client gets {@code too_large}. */
     static final int HARD_FRAME_CAP = 1 << 20;
     private static final int MAX_HTTP_BODY = 64 * 1024;
-    /** FAQ import files (a few thousand entries). */
+    /** FAQ import files (a few thousand entries) and images (2 MiB, checked again by the attachment API). */
     static final int MAX_UPLOAD_BODY = 4 * 1024 * 1024;
-    static final java.util.Set<String> UPLOAD_PATHS = java.util.Set.of("/api/admin/faq/import");
+    static final java.util.Set<String> UPLOAD_PATHS = java.util.Set.of("/api/admin/faq/import", "/api/attachments");
 
     /** What every connection's handlers share. */
     public record Shared(SodamConfig config, Clock clock, ConversationService service, SessionRegistry registry,

@@ -34,7 +34,10 @@ public final class Frames {
         return new ServerFrame.MessageFrame(m.conversationId(), m.seq(), m.id(), m.clientMsgId(), from(m.from()),
                 m.text(), m.ts().toString(),
                 m.suggestions().stream().map(s -> new ServerFrame.SuggestionView(s.faqId(), s.question())).toList(),
-                m.actions().stream().map(a -> new ServerFrame.ActionView(a.id(), a.label())).toList());
+                m.actions().stream().map(a -> new ServerFrame.ActionView(a.id(), a.label())).toList(),
+                m.notice() == null ? null : new ServerFrame.NoticeView(m.notice().code(), m.notice().params()),
+                m.attachment() == null ? null : new ServerFrame.AttachmentView(m.attachment().id(),
+                        m.attachment().contentType(), m.attachment().size()));
     }
 
     public static ServerFrame.NoteFrame note(dev.sodam.server.model.Note n) {

@@ -74,12 +74,32 @@ public sealed interface ServerFrame {
         }
     }
 
+    /** The code behind a system or fixed bot text, with its parameters (docs/protocol.md, "Notices"). */
+    record NoticeView(String code, @JsonInclude(Include.ALWAYS) java.util.Map<String, Object> params) {
+    }
+
+    /** An image in a message; clients read it from {@code GET /api/attachments/{id}} with their token. */
+    record AttachmentView(String id, String contentType, long size) {
+    }
+
     @JsonInclude(Include.NON_EMPTY)
     @JsonPropertyOrder({"type", "conversationId", "seq", "messageId", "clientMsgId", "from", "text", "ts",
-        "suggestions", "actions"})
+        "suggestions", "actions", "notice", "attachment"})
     record MessageFrame(String conversationId, long seq, String messageId,
                         @JsonInclude(Include.ALWAYS) String clientMsgId, From from, String text, String ts,
-                        List<SuggestionView> suggestions, List<ActionView> actions) implements ServerFrame {
+                        List<SuggestionView> suggestions, List<ActionView> actions, NoticeView notice,
+                        AttachmentView attachment) implements ServerFrame {
+        public MessageFrame(String conversationId, long seq, String messageId, String clientMsgId, From from,
+                            String text, String ts, List<SuggestionView> suggestions, List<ActionView> actions) {
+            this(conversationId, seq, messageId, clientMsgId, from, text, ts, suggestions, actions, null, null);
+        }
+
+        public MessageFrame(String conversationId, long seq, String messageId, String clientMsgId, From from,
+                            String text, String ts, List<SuggestionView> suggestions, List<ActionView> actions,
+                            NoticeView notice) {
+            this(conversationId, seq, messageId, clientMsgId, from, text, ts, suggestions, actions, notice, null);
+        }
+
         @JsonProperty("type")
         public String type() {
             return "message";

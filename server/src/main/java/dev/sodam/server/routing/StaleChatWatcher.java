@@ -98,6 +98,7 @@ public final class StaleChatWatcher implements ChatEventListener {
                                 ? "아직 도움이 필요하신가요? " + minutes + "분 동안 답이 없으면 상담이 종료돼요."
                                 : "Do you still need help? This chat will close if there is no reply in " + minutes
                                         + " min.",
+                        dev.sodam.server.model.Notice.of("idle.nudge", "minutes", String.valueOf(minutes)),
                         Replies.of(posted -> { }, e -> log.warn("nudge for {} not stored: {}", id, e.getMessage())));
             } else if (watch.nudgedAt != null && !now.isBefore(watch.nudgedAt.plus(resolveAfter))) {
                 watch.resolving = true;

@@ -56,7 +56,9 @@ final class SqliteTx implements StoreTx {
     }
 
     /** Extras of a message: what the bot offered beside its text. */
-    private record Extras(List<Suggestion> suggestions, List<Action> actions) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    private record Extras(List<Suggestion> suggestions, List<Action> actions, dev.sodam.server.model.Notice notice,
+                          dev.sodam.server.model.Attachment attachment) {
     }
 
     @FunctionalInterface
@@ -376,6 +378,51 @@ final class SqliteTx implements StoreTx {
                         new Author(Author.Kind.AGENT, rs.getString(3), rs.getString(4)), rs.getString(5), instant(rs, 6)));
     }
 
+    // ---- attachments
+
+    @Override
+    public void insertAttachment(String messageId, String conversationId, dev.sodam.server.model.Attachment a,
+                                 byte[] data, Instant now) {
+        update("INSERT INTO attachments(id, conversation_id, message_id, content_type, size, data, created_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+                    s.setString(1, a.id());
+                    s.setString(2, conversationId);
+                    s.setString(3, messageId);
+                    s.setString(4, a.contentType());
+                    s.setLong(5, a.size());
+                    s.setBytes(6, data);
+                    s.setLong(7, now.toEpochMilli());
+                });
+    }
+
+    @Override
+    public Optional<StoredAttachment> attachment(String id) {
+        return one("SELECT id, conversation_id, content_type, size, data FROM attachments WHERE id = ?",
+                s -> s.setString(1, id), rs -> new StoredAttachment(rs.getString(2),
+                        new dev.sodam.server.model.Attachment(rs.getString(1), rs.getString(3), rs.getLong(4)),
+                        rs.getBytes(5)));
+    }
+
+    // ---- site settings
+
+    @Override
+    public Optional<String> siteSettings(String siteId) {
+        return one("SELECT settings FROM site_settings WHERE site_id = ?", s -> s.setString(1, siteId),
+                rs -> rs.getString(1));
+    }
+
+    @Override
+    public void putSiteSettings(String siteId, String json, Instant now, String updatedBy) {
+        update("INSERT INTO site_settings(site_id, settings, updated_at, updated_by) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT(site_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at, "
+                + "updated_by = excluded.updated_by", s -> {
+                    s.setString(1, siteId);
+                    s.setString(2, json);
+                    s.setLong(3, now.toEpochMilli());
+                    s.setString(4, updatedBy);
+                });
+    }
+
     // ---- visitor profile
 
     @Override
@@ -472,11 +519,12 @@ final class SqliteTx implements StoreTx {
 
     private static Message messageRow(ResultSet rs) throws SQLException {
         String extrasJson = rs.getString(9);
-        Extras extras = extrasJson == null ? new Extras(List.of(), List.of())
+        Extras extras = extrasJson == null ? new Extras(List.of(), List.of(), null, null)
                 : fromJson(extrasJson, new TypeReference<Extras>() { });
         return new Message(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
                 new Author(Author.Kind.fromWire(rs.getString(5)), rs.getString(6), rs.getString(7)),
-                rs.getString(8), instant(rs, 10), extras.suggestions(), extras.actions());
+                rs.getString(8), instant(rs, 10), extras.suggestions(), extras.actions(), extras.notice(),
+                extras.attachment());
     }
 
     @Override
@@ -499,8 +547,10 @@ final class SqliteTx implements StoreTx {
                     s.setString(6, m.from().id());
                     s.setString(7, m.from().name());
                     s.setString(8, m.text());
-                    boolean plain = m.suggestions().isEmpty() && m.actions().isEmpty();
-                    s.setString(9, plain ? null : toJson(new Extras(m.suggestions(), m.actions())));
+                    boolean plain = m.suggestions().isEmpty() && m.actions().isEmpty() && m.notice() == null
+                            && m.attachment() == null;
+                    s.setString(9, plain ? null
+                            : toJson(new Extras(m.suggestions(), m.actions(), m.notice(), m.attachment())));
                     s.setLong(10, m.ts().toEpochMilli());
                 });
     }

@@ -64,6 +64,24 @@ public interface StoreTx {
 
     List<dev.sodam.server.model.Note> notes(String conversationId);
 
+    // ---- attachments (V18)
+
+    void insertAttachment(String messageId, String conversationId, dev.sodam.server.model.Attachment attachment,
+                          byte[] data, Instant now);
+
+    Optional<StoredAttachment> attachment(String id);
+
+    /** An image with the conversation it belongs to and its bytes. */
+    record StoredAttachment(String conversationId, dev.sodam.server.model.Attachment attachment, byte[] data) {
+    }
+
+    // ---- site settings (V17)
+
+    /** The site's stored settings document (JSON), if any. */
+    Optional<String> siteSettings(String siteId);
+
+    void putSiteSettings(String siteId, String json, Instant now, String updatedBy);
+
     // ---- visitor profile (V16)
 
     /** Replaces what identify() told about a visitor; the name also renames their conversations. */

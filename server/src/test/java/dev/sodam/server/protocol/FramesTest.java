@@ -79,6 +79,13 @@ class FramesTest {
         Message m = new Message("m_01jd7k3m9s", CV, 3, null, Author.system("ko"), "상담원을 연결하고 있어요…",
                 QUEUED_AT, List.of(), List.of());
         assertGolden(Frames.message(m), "s2c-message-system.json");
+        Message joined = new Message("m_01jd7k3m9t", CV, 4, null, Author.system("ko"), "김소담 상담원이 연결되었어요.",
+                Instant.parse("2026-11-22T10:00:30Z"), List.of(), List.of(),
+                dev.sodam.server.model.Notice.of("agent.joined", "name", "김소담"));
+        assertGolden(Frames.message(joined), "s2c-message-system-notice.json");
+        Message image = new Message("m_01jd7k3m9x", CV, 6, "c-7", VISITOR, "📷 이미지", Instant.parse("2026-11-22T10:02:30Z"),
+                List.of(), List.of(), null, new dev.sodam.server.model.Attachment("at_01jd7k3m9y", "image/png", 48213));
+        assertGolden(Frames.message(image), "s2c-message-attachment.json");
     }
 
     @Test

@@ -1,0 +1,242 @@
+package dev.sodam.server.site;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.util.Json;
+import java.net.URI;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The settings document of a site (docs/admin.md): validated field by field, unknown fields
+ * refused, and completed with the defaults so the widget always gets every field. Immutable: a
+ * wrapper around a JSON tree that nobody else holds.
+ */
+public final class SiteSettings {
+    private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+    private static final Set<String> TOP = Set.of("accentColor", "position", "greeting", "logoUrl", "agentNames",
+            "prechat", "privacy", "offline", "nps");
+    private static final Set<String> POSITIONS = Set.of("right", "left");
+    private static final Set<String> AGENT_NAMES = Set.of("name", "generic");
+    private static final Set<String> OFFLINE_MODES = Set.of("form", "chat");
+    private static final Set<String> FIELDS = Set.of("name", "email", "phone");
+    private static final int MAX_TEXT = 1000;
+
+    private final ObjectNode tree;
+
+    private SiteSettings(ObjectNode tree) {
+        this.tree = tree;
+    }
+
+    /** The defaults: the look of the demo, no pre-chat form, no offline form, no NPS. */
+    public static SiteSettings defaults() {
+        ObjectNode t = Json.MAPPER.createObjectNode();
+        t.put("accentColor", "#0f766e");
+        t.put("position", "right");
+        ObjectNode greeting = t.putObject("greeting");
+        greeting.put("ko", "안녕하세요! 무엇을 도와드릴까요?");
+        greeting.put("en", "Hi! How can we help?");
+        t.putNull("logoUrl");
+        t.put("agentNames", "name");
+        ObjectNode prechat = t.putObject("prechat");
+        prechat.put("enabled", false);
+        ArrayNode fields = prechat.putArray("fields");
+        fields.addObject().put("id", "name").put("required", true);
+        fields.addObject().put("id", "email").put("required", true);
+        ObjectNode privacy = t.putObject("privacy");
+        privacy.put("ko", "상담을 위해 이름과 이메일을 수집하며, 상담 종료 후 1년간 보관합니다.");
+        privacy.put("en", "We collect your name and e-mail to answer you and keep them for one year after the chat.");
+        privacy.putNull("url");
+        // Queue as before unless the site asks for the offline form: existing sites keep their behaviour.
+        t.putObject("offline").put("mode", "chat");
+        ObjectNode nps = t.putObject("nps");
+        nps.put("enabled", false);
+        ObjectNode question = nps.putObject("question");
+        question.put("ko", "저희를 친구나 동료에게 추천할 가능성은 얼마나 되나요?");
+        question.put("en", "How likely are you to recommend us to a friend or colleague?");
+        return new SiteSettings(t);
+    }
+
+    /** Reads stored JSON (already validated when it was written) over the defaults. */
+    public static SiteSettings stored(String json) {
+        try {
+            return defaults().with(Json.MAPPER.readTree(json));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("corrupt site settings: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * These settings with {@code change} applied: every given field replaces the current one (objects
+     * field by field). Bad input is a {@code bad_request} naming the field; nothing partial.
+     */
+    public SiteSettings with(JsonNode change) {
+        if (change == null || !change.isObject()) {
+            throw bad("settings must be a JSON object");
+        }
+        ObjectNode next = tree.deepCopy();
+        Iterator<Map.Entry<String, JsonNode>> fields = change.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = field.getKey();
+            JsonNode value = field.getValue();
+            switch (key) {
+                case "accentColor" -> {
+                    String color = text(value, key, 7);
+                    if (!COLOR.matcher(color).matches()) {
+                        throw bad("'accentColor' must be a colour like #0f766e");
+                    }
+                    next.put(key, color.toLowerCase(java.util.Locale.ROOT));
+                }
+                case "position" -> next.put(key, oneOf(value, key, POSITIONS));
+                case "agentNames" -> next.put(key, oneOf(value, key, AGENT_NAMES));
+                case "greeting" -> next.set(key, localized(value, key, (ObjectNode) next.get(key)));
+                case "logoUrl" -> next.set(key, value.isNull() ? value : Json.MAPPER.getNodeFactory().textNode(url(value, key)));
+                case "privacy" -> {
+                    ObjectNode privacy = localized(value, key, (ObjectNode) next.get(key), "url");
+                    JsonNode link = value.get("url");
+                    if (link != null) {
+                        privacy.set("url", link.isNull() ? link : Json.MAPPER.getNodeFactory().textNode(url(link, "privacy.url")));
+                    }
+                    next.set(key, privacy);
+                }
+                case "offline" -> {
+                    only(value, key, Set.of("mode"));
+                    ((ObjectNode) next.get(key)).put("mode", oneOf(value.get("mode"), "offline.mode", OFFLINE_MODES));
+                }
+                case "nps" -> {
+                    only(value, key, Set.of("enabled", "question"));
+                    ObjectNode nps = (ObjectNode) next.get(key);
+                    if (value.has("enabled")) {
+                        nps.put("enabled", bool(value.get("enabled"), "nps.enabled"));
+                    }
+                    if (value.has("question")) {
+                        nps.set("question", localized(value.get("question"), "nps.question",
+                                (ObjectNode) nps.get("question")));
+                    }
+                }
+                case "prechat" -> next.set(key, prechat(value, (ObjectNode) next.get(key)));
+                default -> throw bad("unknown setting '" + key + "' (known: " + String.join(", ",
+                        TOP.stream().sorted().toList()) + ")");
+            }
+        }
+        return new SiteSettings(next);
+    }
+
+    private static ObjectNode prechat(JsonNode value, ObjectNode current) {
+        only(value, "prechat", Set.of("enabled", "fields"));
+        ObjectNode out = current.deepCopy();
+        if (value.has("enabled")) {
+            out.put("enabled", bool(value.get("enabled"), "prechat.enabled"));
+        }
+        if (value.has("fields")) {
+            JsonNode fields = value.get("fields");
+            if (!fields.isArray() || fields.size() > FIELDS.size()) {
+                throw bad("'prechat.fields' must be a list of at most " + FIELDS.size() + " fields");
+            }
+            ArrayNode clean = out.putArray("fields");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (JsonNode f : fields) {
+                only(f, "prechat.fields[]", Set.of("id", "required"));
+                String id = oneOf(f.get("id"), "prechat.fields[].id", FIELDS);
+                if (!seen.add(id)) {
+                    throw bad("'prechat.fields' names '" + id + "' twice");
+                }
+                clean.addObject().put("id", id).put("required", f.has("required") && bool(f.get("required"),
+                        "prechat.fields[].required"));
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode localized(JsonNode value, String field, ObjectNode current, String... alsoAllowed) {
+        java.util.Set<String> allowed = new java.util.HashSet<>(List.of("ko", "en"));
+        allowed.addAll(List.of(alsoAllowed));
+        only(value, field, allowed);
+        ObjectNode out = current.deepCopy();
+        for (String locale : List.of("ko", "en")) {
+            if (value.has(locale)) {
+                String text = text(value.get(locale), field + "." + locale, MAX_TEXT).strip();
+                if (text.isEmpty()) {
+                    throw bad("'" + field + "." + locale + "' must not be blank");
+                }
+                out.put(locale, text);
+            }
+        }
+        return out;
+    }
+
+    private static void only(JsonNode value, String field, Set<String> allowed) {
+        if (value == null || !value.isObject()) {
+            throw bad("'" + field + "' must be an object");
+        }
+        value.fieldNames().forEachRemaining(name -> {
+            if (!allowed.contains(name)) {
+                throw bad("unknown field '" + field + "." + name + "'");
+            }
+        });
+    }
+
+    private static String oneOf(JsonNode value, String field, Set<String> allowed) {
+        String text = text(value, field, 32);
+        if (!allowed.contains(text)) {
+            throw bad("'" + field + "' must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+        return text;
+    }
+
+    private static boolean bool(JsonNode value, String field) {
+        if (value == null || !value.isBoolean()) {
+            throw bad("'" + field + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    private static String text(JsonNode value, String field, int max) {
+        if (value == null || !value.isTextual()) {
+            throw bad("'" + field + "' must be a string");
+        }
+        if (value.textValue().length() > max) {
+            throw bad("'" + field + "' is longer than " + max + " characters");
+        }
+        return value.textValue();
+    }
+
+    /** Only absolute http(s) URLs: a javascript: or data: logo would run or smuggle content. */
+    private static String url(JsonNode value, String field) {
+        String text = text(value, field, 2000).strip();
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null) {
+                return uri.toString();
+            }
+        } catch (java.net.URISyntaxException e) {
+            // answered below
+        }
+        throw bad("'" + field + "' must be an http or https URL");
+    }
+
+    private static ChatException bad(String message) {
+        return new ChatException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    /** A copy of the document, for answers (callers may add to it). */
+    public ObjectNode json() {
+        return tree.deepCopy();
+    }
+
+    public String toJson() {
+        return tree.toString();
+    }
+
+    public boolean npsEnabled() {
+        return tree.path("nps").path("enabled").asBoolean(false);
+    }
+}

@@ -1,0 +1,8 @@
+-- What a site's widget looks like and asks (docs/admin.md, "Site settings"): one JSON document per
+-- site, validated by SiteSettings before it is stored; a site without a row uses the defaults.
+CREATE TABLE site_settings (
+    site_id     TEXT PRIMARY KEY REFERENCES sites(id),
+    settings    TEXT NOT NULL,                 -- JSON object
+    updated_at  INTEGER NOT NULL,              -- epoch milliseconds (UTC)
+    updated_by  TEXT REFERENCES agents(id)
+);
