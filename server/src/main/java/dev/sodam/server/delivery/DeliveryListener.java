@@ -65,7 +65,7 @@ public final class DeliveryListener implements ChatEventListener {
                 String json = Frames.toJson(Frames.visitor(c.id(), identified.profile()));
                 for (Session s : sessions.allAgents()) {
                     Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
-                    if (agent.isAdmin() || c.state() == ConversationState.QUEUED
+                    if (agent.supervises() || c.state() == ConversationState.QUEUED
                             || agent.agent().id().equals(c.agentId())) {
                         s.sendJson(json);
                     }
