@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.admin.AdminHttp.Response;
+import dev.sodam.server.testing.AdminHttp;
+import dev.sodam.server.testing.AdminHttp.Response;
 import dev.sodam.server.testing.MutableClock;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;

@@ -3,19 +3,11 @@ package dev.sodam.server.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.AdminHttp;
 import dev.sodam.server.testing.MutableClock;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
-import dev.sodam.server.util.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +27,7 @@ class PrivacyApiTest {
     static Path dataDir;
     static TestServer server;
     static MutableClock clock;
-    static final HttpClient http = HttpClient.newHttpClient();
+    static AdminHttp api;
     static String admin;
     static String agent;
     static String supervisor;
@@ -45,6 +37,7 @@ class PrivacyApiTest {
     static void start() throws Exception {
         clock = new MutableClock(Instant.now());
         server = TestServer.start(dataDir, Map.of(), clock);
+        api = new AdminHttp(server);
         execute("INSERT INTO sites(id, name, allowed_origins) VALUES ('shop2', '두번째 가게', '[\"self\"]')");
         logins();
         for (Object[] u : new Object[][] {{"agent@privacy.test", "agent", null}, {"super@privacy.test", "supervisor", null},
@@ -75,40 +68,20 @@ class PrivacyApiTest {
         }
     }
 
-    record Response(int status, JsonNode json) {
-    }
-
-    static Response call(String method, String path, Object body, String token) throws Exception {
-        String text = body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path)))
-                .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), Json.MAPPER.readTree(response.body()));
+    static AdminHttp.Response call(String method, String path, Object body, String token) throws Exception {
+        return api.call(method, path, body, token);
     }
 
     static long count(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
-             Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return api.count(sql);
     }
 
     static String text(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
-             Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
+        return api.text(sql);
     }
 
     static void execute(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
-             Statement statement = db.createStatement()) {
-            statement.executeUpdate(sql);
-        }
+        api.execute(sql);
     }
 
     /** A visitor says something; returns the conversation id. */
@@ -138,7 +111,7 @@ class PrivacyApiTest {
 
         // A configured pattern applies from the next message on.
         long version = call("GET", "/api/admin/privacy", null, admin).json().path("version").asLong();
-        Response saved = call("PUT", "/api/admin/privacy", Map.of("maskPatterns", List.of("회원번호\\s*\\d{6}"),
+        AdminHttp.Response saved = call("PUT", "/api/admin/privacy", Map.of("maskPatterns", List.of("회원번호\\s*\\d{6}"),
                 "version", version), admin);
         assertThat(saved.status()).as(saved.json().toString()).isEqualTo(200);
         String second = visitorSays("회원번호 123456 이에요");
@@ -163,13 +136,13 @@ class PrivacyApiTest {
                 {"[]", "JSON object"},
         };
         for (Object[] c : bad) {
-            Response response = call("PUT", "/api/admin/privacy", c[0], admin);
+            AdminHttp.Response response = call("PUT", "/api/admin/privacy", c[0], admin);
             assertThat(response.status()).as(c[0].toString()).isEqualTo(400);
             assertThat(response.json().path("message").asText()).contains((String) c[1]);
         }
         assertThat(call("GET", "/api/admin/privacy", null, admin).json().path("version").asLong()).isEqualTo(version);
         assertThat(count("SELECT count(*) FROM audit_log")).isEqualTo(audit);
-        Response ok = call("PUT", "/api/admin/privacy", Map.of("maskPatterns", current.path("maskPatterns"),
+        AdminHttp.Response ok = call("PUT", "/api/admin/privacy", Map.of("maskPatterns", current.path("maskPatterns"),
                 "version", version), admin);
         assertThat(ok.status()).isEqualTo(200);
         assertThat(call("PUT", "/api/admin/privacy", Map.of("version", version), admin).status())
@@ -207,7 +180,7 @@ class PrivacyApiTest {
     void aVisitorsDataIsExportedAndDeletedOnRequest() throws Exception {
         String id = visitorSays("배송지 바꿔 주세요. 010-2222-3333 으로 연락 주세요");
         String visitorId = text("SELECT visitor_id FROM conversations WHERE id = '" + id + "'");
-        Response export = call("GET", "/api/admin/visitors/" + id + "/export", null, admin);
+        AdminHttp.Response export = call("GET", "/api/admin/visitors/" + id + "/export", null, admin);
         assertThat(export.status()).isEqualTo(200);
         assertThat(export.json().path("visitor").path("id").asText()).isEqualTo(visitorId);
         JsonNode conversation = export.json().path("conversations").get(0);
@@ -216,7 +189,7 @@ class PrivacyApiTest {
         assertThat(call("GET", "/api/admin/visitors/" + visitorId + "/export", null, admin).json().path("conversations")
                 .size()).as("by visitor id too").isEqualTo(1);
 
-        Response deleted = call("DELETE", "/api/admin/visitors/" + visitorId, null, admin);
+        AdminHttp.Response deleted = call("DELETE", "/api/admin/visitors/" + visitorId, null, admin);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.json().path("conversations").asInt()).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM conversations WHERE visitor_id = '" + visitorId + "'")).isZero();

@@ -1,9 +1,8 @@
-package dev.sodam.server.admin;
+package dev.sodam.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.util.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,22 +14,22 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 /** JSON calls to a test server's REST API and row counts straight from its SQLite file. */
-final class AdminHttp {
+public final class AdminHttp {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final TestServer server;
 
-    AdminHttp(TestServer server) {
+    public AdminHttp(TestServer server) {
         this.server = server;
     }
 
-    record Response(int status, JsonNode json, String body, HttpResponse<String> raw) {
-        String code() {
+    public record Response(int status, JsonNode json, String body, HttpResponse<String> raw) {
+        public String code() {
             return json.path("code").asText();
         }
     }
 
-    Response call(String method, String path, Object body, String token) throws Exception {
+    public Response call(String method, String path, Object body, String token) throws Exception {
         String text = body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path)))
                 .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text))
@@ -48,7 +47,7 @@ final class AdminHttp {
         return new Response(response.statusCode(), json, response.body(), response);
     }
 
-    long count(String sql) throws Exception {
+    public long count(String sql) throws Exception {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
@@ -56,7 +55,15 @@ final class AdminHttp {
         }
     }
 
-    void execute(String sql) throws Exception {
+    /** The first column of the first row, or null. */
+    public String text(String sql) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+             Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    public void execute(String sql) throws Exception {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
              Statement statement = db.createStatement()) {
             statement.executeUpdate(sql);
