@@ -85,14 +85,16 @@ public final class SodamServer implements AutoCloseable {
     private final String baseUrl;
     private final SodamMetrics metrics;
     private final WebhookWorker webhooks;
+    private final SessionRegistry registry;
     private final List<String> apiRoutes;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
                         ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
                         NettyServer netty, String baseUrl, SodamMetrics metrics, List<String> apiRoutes,
-                        WebhookWorker webhooks) {
+                        WebhookWorker webhooks, SessionRegistry registry) {
         this.metrics = metrics;
         this.webhooks = webhooks;
+        this.registry = registry;
         this.apiRoutes = List.copyOf(apiRoutes);
         this.store = store;
         this.service = service;
@@ -212,7 +214,7 @@ public final class SodamServer implements AutoCloseable {
                     baseUrl, baseUrl);
             webhooks.start();
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
-                    metrics, modules.stream().flatMap(m -> m.routes().stream()).toList(), webhooks);
+                    metrics, modules.stream().flatMap(m -> m.routes().stream()).toList(), webhooks, registry);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
@@ -260,7 +262,22 @@ public final class SodamServer implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Shuts down without half-done messages: no new connections; the domain thread drains (every
+     * command already queued is committed and answered — its ack is queued on its connection —
+     * and later ones are refused with a retryable error); then every client gets a 1012 close
+     * frame behind those acks and reconnects to resume; then the rest stops.
+     */
     public void close() {
+        netty.stopAccepting();
+        service.close();
+        try {
+            registry.closeAllForRestart().get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("shutdown: not every client was told to reconnect: {}", e.toString());
+        }
         netty.close();
         webhooks.close();
         maintenance.shutdownNow();
@@ -274,7 +291,6 @@ public final class SodamServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        service.close();
         store.close();
         metrics.close();
     }

@@ -176,6 +176,10 @@ public final class ConversationService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // A command that passed the running check just as the loop ended: answer it, never drop it.
+        for (Command<?> late = commands.poll(); late != null; late = commands.poll()) {
+            late.reply().fail(new ChatException(ErrorCode.INTERNAL, "server is shutting down"));
+        }
     }
 
     // ------------------------------------------------------------------ hello

@@ -2,6 +2,7 @@ package dev.sodam.server.delivery;
 
 import dev.sodam.server.auth.Principal;
 import dev.sodam.server.protocol.ServerFrame;
+import java.util.concurrent.CompletableFuture;
 
 /** One authenticated connection, as delivery sees it. Implemented over a Netty channel in {@code ws}. */
 public interface Session {
@@ -17,6 +18,15 @@ public interface Session {
     /** SHA-256 of the login token an agent connected with; null for visitors. */
     default String tokenHash() {
         return null;
+    }
+
+    /**
+     * Ends the connection because this server is going away (WebSocket status 1012, service
+     * restart): the client reconnects, to this server once it is back or to another node, and
+     * resumes by seq. Completes once the close frame is written (or failed).
+     */
+    default CompletableFuture<Void> closeForRestart() {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Ends the connection, telling the client why (its access was taken away). */

@@ -1,7 +1,10 @@
 package dev.sodam.server.delivery;
 
 import dev.sodam.server.auth.Principal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,6 +49,15 @@ public final class SessionRegistry {
                 session.close(reason);
             }
         }
+    }
+
+    /** Tells every connected client the server is restarting (see {@link Session#closeForRestart}). */
+    public CompletableFuture<Void> closeAllForRestart() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (Map<String, Set<Session>> map : List.of(visitors, agents)) {
+            map.values().forEach(sessions -> sessions.forEach(s -> closing.add(s.closeForRestart())));
+        }
+        return CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]));
     }
 
     public int agentCount() {

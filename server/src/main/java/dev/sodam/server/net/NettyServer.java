@@ -65,6 +65,11 @@ public final class NettyServer implements AutoCloseable {
         return transport;
     }
 
+    /** Stops accepting connections; the open ones go on. */
+    public void stopAccepting() {
+        channel.close().syncUninterruptibly();
+    }
+
     @Override
     public void close() {
         channel.close().syncUninterruptibly();

@@ -5,6 +5,7 @@ import dev.sodam.server.delivery.Session;
 import dev.sodam.server.protocol.ServerFrame;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,17 @@ final class ChannelSession implements Session {
     }
 
     /** 4401 (application range): the client must log in again rather than reconnect with its token. */
+    @Override
+    public CompletableFuture<Void> closeForRestart() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+                        io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.SERVICE_RESTART,
+                        "server restarting; reconnect and resume"))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE)
+                .addListener(f -> done.complete(null));
+        return done;
+    }
+
     @Override
     public void close(String reason) {
         channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(4401, reason))

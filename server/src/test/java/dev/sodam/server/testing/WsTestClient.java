@@ -26,6 +26,7 @@ public final class WsTestClient implements AutoCloseable {
     private final WebSocket socket;
     private final List<JsonNode> frames = new ArrayList<>();
     private volatile boolean closed;
+    private volatile int closeStatus = -1;
 
     private WsTestClient(URI uri) throws Exception {
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -61,6 +62,7 @@ public final class WsTestClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeStatus = statusCode;
             closed = true;
             return null;
         }
@@ -171,6 +173,11 @@ public final class WsTestClient implements AutoCloseable {
         }
         send(frame.toString());
         return ack(clientMsgId);
+    }
+
+    /** The status of the server's close frame; -1 before one arrived. */
+    public int closeStatus() {
+        return closeStatus;
     }
 
     public boolean isClosed() {
