@@ -13,7 +13,7 @@ test('the console draws the new hooks', () => {
   for (const id of ['transfer', 'transfer-dialog', 'transfer-agent', 'transfer-team', 'transfer-note', 'transfer-confirm',
     'transfer-cancel', 'transfer-error', 'note-toggle', 'note', 'note-text', 'needs-reply', 'reply-wait', 'unread',
     'canned-list', 'canned-item', 'canned-manage', 'canned-dialog', 'canned-row', 'canned-delete', 'canned-shortcut',
-    'canned-locale', 'canned-text', 'canned-add', 'canned-reset', 'canned-error', 'dialog-close',
+    'canned-locale', 'canned-text', 'canned-add', 'canned-scope', 'canned-row-scope', 'canned-error', 'dialog-close',
     'context-panel', 'context-intent', 'context-confidence', 'context-candidate', 'context-score', 'context-insert',
     'context-insert-best', 'context-transcript', 'context-pages', 'context-previous-item', 'context-sentiment']) {
     assert.match(js, new RegExp(`testid: [^\\n]*'${id}'`), id);

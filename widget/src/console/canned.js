@@ -1,11 +1,14 @@
-// Personal canned responses of the agent console, kept in localStorage for now (server-side
-// shared ones are a later change). No DOM here (test/console-canned.test.js drives it).
+// Canned responses of the agent console, kept on the server (GET/POST/DELETE /api/workspace/canned):
+// shared ones (admins manage them) and each agent's own. No DOM here (test/console-canned.test.js).
 //
 // Typing "/" at the start of the reply box opens the list; what follows the slash filters it
 // ("/배" → "/배송"); Enter or Tab replaces the "/query" with the response's text.
 
-/** Seeded for an agent who has none yet; they may delete or change them. */
-export const DEFAULT_CANNED = Object.freeze([
+/**
+ * What every console used to start with when responses lived in localStorage; they are shared on
+ * the server now, so an old copy of them is not uploaded as the agent's own.
+ */
+export const LEGACY_DEFAULTS = Object.freeze([
   { shortcut: '인사', locale: 'ko', text: '안녕하세요, 소담 상담원입니다. 무엇을 도와드릴까요?' },
   { shortcut: '배송', locale: 'ko', text: '주문하신 상품은 결제 후 1~2일 안에 출고되고, 출고 후 보통 1~2일이면 받아보실 수 있어요. 주문번호를 알려주시면 바로 확인해 드릴게요.' },
   { shortcut: '환불', locale: 'ko', text: '환불은 취소가 접수된 뒤 영업일 기준 3~5일 안에 결제하신 수단으로 처리돼요.' },
@@ -60,58 +63,79 @@ export function applyCanned(value, item) {
   return cannedQuery(value) == null ? `${value}${item.text}` : item.text;
 }
 
-/** The agent's canned responses in a storage adapter ({get,set,remove}), seeded on first use. */
-export class CannedStore {
-  constructor(storage, key = 'canned') {
-    this._storage = storage;
-    this._key = key;
+/**
+ * Check a response before it is sent to the server. Returns `{ draft }` (shortcut normalised, text
+ * trimmed) or `{ error }`: 'shortcut' (empty) or 'text' (empty or too long). The server checks again.
+ */
+export function validateCanned({ shortcut, text, locale = 'ko', scope = 'personal' }) {
+  const s = normalizeShortcut(shortcut);
+  const body = String(text ?? '').trim();
+  if (!s) return { error: 'shortcut' };
+  if (!body || body.length > MAX_TEXT) return { error: 'text' };
+  return { draft: { shortcut: s, locale: locale === 'en' ? 'en' : 'ko', text: body, scope: scope === 'shared' ? 'shared' : 'personal' } };
+}
+
+/**
+ * The entries of an old localStorage list (JSON) worth uploading as the agent's own: readable,
+ * non-empty, and not one of the old defaults (those are shared now). [] for anything unreadable.
+ */
+export function legacyCanned(raw) {
+  if (raw == null) return [];
+  let items;
+  try { items = JSON.parse(raw); } catch { return []; }
+  if (!Array.isArray(items)) return [];
+  const isDefault = (c) => LEGACY_DEFAULTS.some((d) => d.shortcut === c.shortcut && d.locale === c.locale && d.text === c.text);
+  return items
+    .filter((c) => c && typeof c.shortcut === 'string' && typeof c.text === 'string')
+    .map((c) => validateCanned({ shortcut: c.shortcut, text: c.text, locale: c.locale }).draft)
+    .filter((c) => c && !isDefault(c));
+}
+
+/** The responses the agent may use, as the server last listed them (own first, then shared). */
+export class CannedBook {
+  constructor() {
+    this._items = [];
   }
 
-  /** All responses in stored order; the defaults when nothing was ever stored (or it is unreadable). */
   list() {
-    let raw = null;
-    try { raw = this._storage?.get(this._key) ?? null; } catch { raw = null; }
-    if (raw == null) return DEFAULT_CANNED.map((c) => ({ ...c }));
+    return this._items;
+  }
+
+  /** Keeps well-formed items only: `{id, scope, shortcut, locale, text}`. */
+  set(items) {
+    this._items = (Array.isArray(items) ? items : [])
+      .filter((c) => c && typeof c.id === 'string' && typeof c.shortcut === 'string' && c.shortcut && typeof c.text === 'string' && c.text)
+      .map((c) => ({ id: c.id, scope: c.scope === 'shared' ? 'shared' : 'personal', shortcut: c.shortcut, locale: c.locale === 'en' ? 'en' : 'ko', text: c.text }));
+  }
+
+  /** Whether this agent may delete `item`: their own always, shared ones only when they manage them. */
+  static deletable(item, managesShared) {
+    return item.scope === 'personal' || Boolean(managesShared);
+  }
+}
+
+/**
+ * The server API with a login token. Each call resolves to `{ ok: true, body }` or
+ * `{ ok: false, status, code, message }` (status 0: the network failed).
+ */
+export function cannedApi(token, fetchImpl = globalThis.fetch) {
+  const call = async (method, path = '', body) => {
     try {
-      const items = JSON.parse(raw);
-      if (!Array.isArray(items)) return DEFAULT_CANNED.map((c) => ({ ...c }));
-      return items.filter((c) => c && typeof c.shortcut === 'string' && c.shortcut && typeof c.text === 'string' && c.text)
-        .map((c) => ({ shortcut: c.shortcut, locale: c.locale === 'en' ? 'en' : 'ko', text: c.text }));
+      const response = await fetchImpl(`/api/workspace/canned${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const json = await response.json().catch(() => null);
+      if (response.ok) return { ok: true, body: json };
+      return { ok: false, status: response.status, code: json?.code ?? 'internal', message: json?.message ?? '' };
     } catch {
-      return DEFAULT_CANNED.map((c) => ({ ...c }));
+      return { ok: false, status: 0, code: 'network', message: '' };
     }
-  }
-
-  _save(items) {
-    try { this._storage?.set(this._key, JSON.stringify(items)); } catch { /* storage blocked: kept until reload */ }
-  }
-
-  /**
-   * Add (or replace, same shortcut and language) a response. Returns the stored item, or an
-   * error key: 'shortcut' (empty) or 'text' (empty or too long).
-   */
-  add({ shortcut, text, locale = 'ko' }) {
-    const s = normalizeShortcut(shortcut);
-    const body = String(text ?? '').trim();
-    if (!s) return { error: 'shortcut' };
-    if (!body || body.length > MAX_TEXT) return { error: 'text' };
-    const item = { shortcut: s, locale: locale === 'en' ? 'en' : 'ko', text: body };
-    const items = this.list().filter((c) => !(c.shortcut === s && c.locale === item.locale));
-    items.push(item);
-    this._save(items);
-    return { item };
-  }
-
-  /** Delete one response. Returns whether it existed. */
-  remove({ shortcut, locale }) {
-    const items = this.list();
-    const kept = items.filter((c) => !(c.shortcut === shortcut && c.locale === locale));
-    this._save(kept);
-    return kept.length !== items.length;
-  }
-
-  /** Back to the seeded defaults. */
-  reset() {
-    try { this._storage?.remove(this._key); } catch { /* ignore */ }
-  }
+  };
+  return {
+    list: () => call('GET'),
+    add: (draft) => call('POST', '', draft),
+    remove: (id) => call('DELETE', `/${encodeURIComponent(id)}`),
+  };
 }

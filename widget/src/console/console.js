@@ -11,7 +11,9 @@ import {
   unansweredSince, needsReplyId, neighbourTab, shortcutFor, SHORTCUTS, transferOutcome, arrivedByTransfer,
   chimesForMessage, titleCount, MutePref,
 } from './workspace.js';
-import { CannedStore, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT } from './canned.js';
+import {
+  CannedBook, cannedApi, validateCanned, legacyCanned, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT,
+} from './canned.js';
 import { FeedbackBook, feedbackEl, profileEl } from './visitor-info.js';
 import { ContextCache, percent, bestCandidate, insertDraft, pageLabel } from './context.js';
 
@@ -31,7 +33,7 @@ const OFFER_URGENT_SECONDS = 10;
 /** User gestures that may ask for the Notification permission (never asked at page load). */
 const GESTURES = ['click', 'keydown'];
 /** A refless error this soon after our `transfer` / `note` is its answer (the frames carry no ref). */
-/** Preferences that outlive the session (mute, canned responses): localStorage, per browser. */
+/** Preferences that outlive the session (mute; an old canned list to move to the server): localStorage. */
 const prefs = prefixedStorage(window.localStorage, 'sodam:console:');
 const mute = new MutePref(prefs, 'muted');
 
@@ -101,6 +103,7 @@ function freshState() {
     dialog: null, // {kind:'transfer'|'canned', el, conversationId}
     canned: null, // the "/" list under the reply box: {conversationId, items, index}
     context: new ContextCache(), // context packets beside the chats (./context.js)
+    cannedBook: new CannedBook(), // canned responses as the server lists them (./canned.js)
   };
 }
 
@@ -214,6 +217,7 @@ function startApp(token, user) {
   });
   client.connect();
   renderChat();
+  loadCanned();
 }
 
 function renderConnection(state) {
@@ -747,8 +751,34 @@ function toggleNoteMode(id) {
 
 // ---- canned responses ------------------------------------------------------------------------
 
-function cannedStore() {
-  return new CannedStore(prefs, `canned:${S.me?.id ?? session.user()?.id ?? 'me'}`);
+/** Whether this console's agent manages the shared responses (admins; supervisors once that role exists). */
+function managesShared() {
+  return (S.me?.role ?? session.user()?.role) === 'admin';
+}
+
+/**
+ * Load the canned responses from the server. An old personal list in localStorage (from before
+ * they lived on the server) is uploaded first, once, and then forgotten.
+ */
+async function loadCanned() {
+  const token = session.token();
+  if (!token) return;
+  const api = cannedApi(token);
+  const book = S.cannedBook; // a logout meanwhile replaces it: the answer is dropped
+  const me = S.me?.id ?? session.user()?.id;
+  const key = me ? `canned:${me}` : null;
+  const raw = key ? prefs.get(key) : null;
+  if (raw != null) {
+    let moved = true;
+    for (const draft of legacyCanned(raw)) moved = (await api.add(draft)).ok && moved;
+    if (moved) prefs.remove(key);
+  }
+  const listed = await api.list();
+  if (!listed.ok || book !== S.cannedBook) return;
+  book.set(listed.body?.canned);
+  if (S.dialog?.kind === 'canned') S.dialog.redraw?.();
+  const input = ui.chatSlot.querySelector('[data-testid="reply-input"]');
+  if (S.canned && input) updateCanned(S.canned.conversationId, input); // the open list shows the fresh ones
 }
 
 /** The reply box changed: open, filter or close the "/" list. */
@@ -758,7 +788,8 @@ function updateCanned(id, input) {
     if (S.canned) closeCanned();
     return;
   }
-  const items = filterCanned(cannedStore().list(), query, S.convs.get(id)?.locale ?? locale);
+  if (!S.canned) loadCanned(); // opening: shared ones may have changed since
+  const items = filterCanned(S.cannedBook.list(), query, S.convs.get(id)?.locale ?? locale);
   const keep = S.canned?.conversationId === id ? S.canned.items[S.canned.index] : null;
   const index = Math.max(0, keep ? items.indexOf(items.find((i) => i.shortcut === keep.shortcut && i.locale === keep.locale)) : 0);
   S.canned = { conversationId: id, items, index };
@@ -827,65 +858,78 @@ function renderCanned() {
   list.querySelector('.canned-item--active')?.scrollIntoView?.({ block: 'nearest' });
 }
 
-/** The manager: every response with a delete button, and a form to add one. */
+/** The manager: every response (own ones and shared) with delete where allowed, and a form to add one. */
 function openCannedManager() {
   closeDialog();
   closeCanned();
-  const store = cannedStore();
+  const api = cannedApi(session.token());
+  const manages = managesShared();
   const list = h('ul', { class: 'canned-rows' });
   const error = h('p', { class: 'dialog-error', role: 'alert', testid: 'canned-error', hidden: true });
+  const showError = (message) => {
+    error.hidden = !message;
+    error.textContent = message ?? '';
+  };
   const shortcut = h('input', {
     class: 'dialog-input', testid: 'canned-shortcut', maxlength: String(MAX_SHORTCUT + 1), placeholder: '/배송',
     'aria-label': t('console.canned.shortcut'),
   });
   const lang = h('select', { class: 'dialog-input', testid: 'canned-locale', 'aria-label': t('console.canned.locale') },
     ['ko', 'en'].map((l) => h('option', { value: l, selected: l === locale }, t(`console.locale.${l}`))));
+  const scope = manages ? h('select', { class: 'dialog-input', testid: 'canned-scope', 'aria-label': t('console.canned.scope') },
+    ['personal', 'shared'].map((v) => h('option', { value: v }, t(`console.canned.scope.${v}`)))) : null;
   const text = h('textarea', {
     class: 'dialog-note', testid: 'canned-text', rows: '3', maxlength: '4000', 'aria-label': t('console.canned.text'),
     placeholder: t('console.canned.text'),
   });
-  const draw = () => list.replaceChildren(...store.list().map((item) => h('li', {
-    class: 'canned-row', testid: 'canned-row', dataset: { shortcut: item.shortcut, locale: item.locale },
+  const failed = (result) => showError(t('console.canned.failed', { message: result.message || t('error.generic') }));
+  const draw = () => list.replaceChildren(...S.cannedBook.list().map((item) => h('li', {
+    class: `canned-row canned-row--${item.scope}`, testid: 'canned-row',
+    dataset: { shortcut: item.shortcut, locale: item.locale, scope: item.scope, id: item.id },
   },
   h('span', { class: 'canned-shortcut' }, `/${item.shortcut}`),
   h('span', { class: 'locale' }, item.locale.toUpperCase()),
+  h('span', { class: 'canned-scope', testid: 'canned-row-scope' }, t(`console.canned.scope.${item.scope}`)),
   h('span', { class: 'canned-text' }, item.text),
-  h('button', {
+  CannedBook.deletable(item, manages) ? h('button', {
     class: 'btn btn--ghost btn--small', type: 'button', testid: 'canned-delete',
     'aria-label': t('console.canned.deleteLabel', { shortcut: item.shortcut }),
-    onclick: () => { store.remove(item); draw(); },
-  }, icon('close', 14)))));
+    onclick: async () => {
+      const result = await api.remove(item.id);
+      if (!result.ok && result.status !== 404) return failed(result);
+      showError(null);
+      return loadCanned();
+    },
+  }, icon('close', 14)) : null)));
   draw();
   const form = h('form', {
     class: 'dialog dialog--wide', testid: 'canned-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'canned-title',
-    onsubmit: (e) => {
+    onsubmit: async (e) => {
       e.preventDefault();
-      const result = store.add({ shortcut: shortcut.value, text: text.value, locale: lang.value });
-      error.hidden = !result.error;
-      error.textContent = result.error ? t(`console.canned.error.${result.error}`) : '';
-      if (result.error) return;
+      const checked = validateCanned({ shortcut: shortcut.value, text: text.value, locale: lang.value, scope: scope?.value });
+      if (checked.error) return showError(t(`console.canned.error.${checked.error}`));
+      const result = await api.add(checked.draft);
+      if (!result.ok) return failed(result);
+      showError(null);
       shortcut.value = '';
       text.value = '';
-      draw();
       shortcut.focus();
+      return loadCanned();
     },
   },
   h('h2', { id: 'canned-title' }, t('console.canned.title')),
-  h('p', { class: 'dialog-hint' }, t('console.canned.hint')),
+  h('p', { class: 'dialog-hint' }, t(manages ? 'console.canned.hintAdmin' : 'console.canned.hint')),
   list,
-  h('div', { class: 'canned-add' }, shortcut, lang),
+  h('div', { class: 'canned-add' }, shortcut, lang, scope),
   text,
   error,
   h('div', { class: 'dialog-actions' },
-    h('button', {
-      class: 'btn btn--ghost', type: 'button', testid: 'canned-reset',
-      onclick: () => { store.reset(); draw(); },
-    }, t('console.canned.reset')),
     h('span', { class: 'spacer' }),
     h('button', { class: 'btn btn--ghost', type: 'button', testid: 'dialog-close', onclick: () => closeDialog() }, t('console.close')),
     h('button', { class: 'btn btn--primary', type: 'submit', testid: 'canned-add' }, t('console.canned.add'))));
-  showDialog({ kind: 'canned', conversationId: null, form });
+  showDialog({ kind: 'canned', conversationId: null, form, redraw: draw });
   shortcut.focus();
+  loadCanned(); // shared ones an admin changed meanwhile
 }
 
 function sendReply(id, input) {

@@ -187,7 +187,7 @@ public final class SodamServer implements AutoCloseable {
             new WebhookAdmin(store, service, outbox, webhooks, targets, clock, ids).register(integrationAdmin.api());
             modules.add(integrationAdmin.api());
             HttpRouter router = new HttpRouter(auth, bot::current, new StaticFiles(SodamServer.class.getClassLoader()),
-                    blocking, admin, new WorkspaceApi(auth, store, blocking), modules, siteSettings,
+                    blocking, admin, new WorkspaceApi(auth, store, service, clock, ids, blocking), modules, siteSettings,
                     new dev.sodam.server.http.AttachmentApi(auth, store, service, blocking));
             SodamChannelInitializer initializer = new SodamChannelInitializer(new SodamChannelInitializer.Shared(
                     config, clock, service, registry, sites, publicOrigin, router, metrics));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
@@ -25,18 +26,25 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The agent's workspace in real browsers: the context packet beside a chat from the bot (the
- * bot's decision, FAQ candidates, the page the visitor is on) with its one-click draft.
+ * bot's decision, FAQ candidates, the page the visitor is on) with its one-click draft; canned
+ * responses kept on the server (an old personal list moves there; an admin adds a shared one that
+ * the {@code /} search finds).
  */
 class WorkspaceBrowserTest {
+    private static final String KIM = "kim@sodam.test";
+    private static final String KIM_PASSWORD = "kim-password-1";
+
     @TempDir
     static Path dataDir;
     static TestServer server;
+    static String kimId;
 
     @BeforeAll
     static void start() throws Exception {
         Browsers.requireChromium();
         server = TestServer.start(dataDir);
         server.awaitBot();
+        kimId = server.createAgent(KIM, "김상담", KIM_PASSWORD);
     }
 
     @AfterAll
@@ -75,12 +83,27 @@ class WorkspaceBrowserTest {
         return id;
     }
 
+    private static List<String> cannedKeys(String token) throws Exception {
+        List<String> keys = new java.util.ArrayList<>();
+        TestServer.json(server.get("/api/workspace/canned", token).body()).get("canned").forEach(c ->
+                keys.add(c.get("scope").asText() + ":" + c.get("shortcut").asText() + ":" + c.get("locale").asText()));
+        return keys;
+    }
+
     @Test
-    void theContextPacketShowsTheBotsDecisionAndInsertsTheBestAnswerAsADraft() throws Exception {
+    void contextPacketAndDraftThenCannedResponsesFromTheServer() throws Exception {
         WebDriver admin = Browsers.open();
+        WebDriver kim = Browsers.open();
         WebDriver visitor = Browsers.open();
         try {
+            // 김상담 used the console before canned responses moved to the server: one of their own is in localStorage.
+            kim.get(server.http("/console"));
+            ((JavascriptExecutor) kim).executeScript("localStorage.setItem(arguments[0], arguments[1])",
+                    "sodam:console:canned:" + kimId,
+                    "[{\"shortcut\":\"교환\",\"locale\":\"ko\",\"text\":\"교환은 수령 후 7일 안에 신청해 주세요.\"},"
+                            + "{\"shortcut\":\"인사\",\"locale\":\"ko\",\"text\":\"안녕하세요, 소담 상담원입니다. 무엇을 도와드릴까요?\"}]");
             Browsers.login(admin, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            Browsers.login(kim, server, KIM, KIM_PASSWORD);
             SearchContext[] widgetOut = new SearchContext[1];
             String id = handedOffAndAccepted(admin, visitor, widgetOut);
             SearchContext widget = widgetOut[0];
@@ -116,8 +139,45 @@ class WorkspaceBrowserTest {
 
             Files.write(Path.of(System.getProperty("java.io.tmpdir")).resolve("sodam-console-context.png"),
                     ((TakesScreenshot) admin).getScreenshotAs(OutputType.BYTES));
+
+            // Canned responses: 김상담's own moved to the server (the old default did not: it is shared now).
+            String kimToken = server.login(KIM, KIM_PASSWORD);
+            waiting(kim).until(d -> {
+                try {
+                    return cannedKeys(kimToken).contains("personal:교환:ko");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertThat(cannedKeys(kimToken)).doesNotContain("personal:인사:ko").contains("shared:인사:ko");
+            waiting(kim).until(d -> ((JavascriptExecutor) d).executeScript(
+                    "return localStorage.getItem(arguments[0])", "sodam:console:canned:" + kimId) == null);
+
+            // The admin adds a shared response in the manager; every agent gets it.
+            click(admin, "[data-testid='canned-manage']");
+            WebElement dialog = waiting(admin).until(d -> d.findElement(By.cssSelector("[data-testid='canned-dialog']")));
+            dialog.findElement(By.cssSelector("[data-testid='canned-shortcut']")).sendKeys("/반품");
+            dialog.findElement(By.cssSelector("[data-testid='canned-text']")).sendKeys("반품은 마이페이지에서 신청하실 수 있어요.");
+            new org.openqa.selenium.support.ui.Select(dialog.findElement(By.cssSelector("[data-testid='canned-scope']")))
+                    .selectByValue("shared");
+            dialog.findElement(By.cssSelector("[data-testid='canned-add']")).click();
+            waiting(admin).until(d -> !d.findElements(By.cssSelector(
+                    "[data-testid='canned-row'][data-shortcut='반품'][data-scope='shared']")).isEmpty());
+            assertThat(cannedKeys(kimToken)).contains("shared:반품:ko");
+            click(admin, "[data-testid='dialog-close']");
+
+            // "/반" finds it in the reply box; Enter inserts it; it is sent only with the next Enter.
+            replyBox(admin).sendKeys("/반");
+            waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='canned-item']")).stream()
+                    .anyMatch(i -> "반품".equals(i.getAttribute("data-shortcut"))));
+            replyBox(admin).sendKeys(Keys.ENTER);
+            waiting(admin).until(d -> replyBox(d).getDomProperty("value").equals("반품은 마이페이지에서 신청하실 수 있어요."));
+            replyBox(admin).sendKeys(Keys.ENTER);
+            waiting(visitor).until(d -> messages(widget, "agent").stream()
+                    .anyMatch(m -> text(m).equals("반품은 마이페이지에서 신청하실 수 있어요.")));
         } finally {
             admin.quit();
+            kim.quit();
             visitor.quit();
         }
     }

@@ -7,6 +7,7 @@ import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.BotTurn;
+import dev.sodam.server.model.CannedResponse;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
@@ -1246,5 +1247,52 @@ final class SqliteTx implements StoreTx {
                 s.setObject(i + 1, args.get(i));
             }
         });
+    }
+
+    // ---- canned responses (V11)
+
+    private static final String CANNED_COLUMNS = "SELECT id, owner_id, shortcut, locale, body, updated_at FROM canned_responses ";
+
+    private static CannedResponse cannedRow(ResultSet rs) throws SQLException {
+        return new CannedResponse(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                instant(rs, 6));
+    }
+
+    @Override
+    public List<CannedResponse> cannedFor(String agentId) {
+        return query(CANNED_COLUMNS + "WHERE owner_id = ? OR owner_id IS NULL "
+                + "ORDER BY owner_id IS NULL, shortcut, locale", s -> s.setString(1, agentId), SqliteTx::cannedRow);
+    }
+
+    @Override
+    public Optional<CannedResponse> canned(String id) {
+        return one(CANNED_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteTx::cannedRow);
+    }
+
+    @Override
+    public Optional<CannedResponse> cannedByKey(String ownerId, String shortcut, String locale) {
+        return one(CANNED_COLUMNS + "WHERE coalesce(owner_id, '') = ? AND shortcut = ? AND locale = ?", s -> {
+            s.setString(1, ownerId == null ? "" : ownerId);
+            s.setString(2, shortcut);
+            s.setString(3, locale);
+        }, SqliteTx::cannedRow);
+    }
+
+    @Override
+    public void saveCanned(CannedResponse r) {
+        update("INSERT INTO canned_responses(id, owner_id, shortcut, locale, body, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at", s -> {
+                    s.setString(1, r.id());
+                    s.setString(2, r.ownerId());
+                    s.setString(3, r.shortcut());
+                    s.setString(4, r.locale());
+                    s.setString(5, r.text());
+                    s.setLong(6, r.updatedAt().toEpochMilli());
+                });
+    }
+
+    @Override
+    public boolean deleteCanned(String id) {
+        return update("DELETE FROM canned_responses WHERE id = ?", s -> s.setString(1, id)) == 1;
     }
 }

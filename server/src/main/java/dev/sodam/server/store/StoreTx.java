@@ -280,4 +280,19 @@ public interface StoreTx {
     /** A stored setting. */
     record Setting(String json, long version, Instant updatedAt) {
     }
+
+    // ---- canned responses (V11)
+
+    /** The agent's own responses, then the shared ones, each by shortcut and language. */
+    List<dev.sodam.server.model.CannedResponse> cannedFor(String agentId);
+
+    Optional<dev.sodam.server.model.CannedResponse> canned(String id);
+
+    /** The response with the same owner (or shared), shortcut and language, if any. */
+    Optional<dev.sodam.server.model.CannedResponse> cannedByKey(String ownerId, String shortcut, String locale);
+
+    /** Inserts, or replaces the text of the response with the same id. */
+    void saveCanned(dev.sodam.server.model.CannedResponse response);
+
+    boolean deleteCanned(String id);
 }

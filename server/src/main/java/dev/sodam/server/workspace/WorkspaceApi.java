@@ -1,28 +1,38 @@
 package dev.sodam.server.workspace;
 
 import dev.sodam.server.auth.AuthService;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.http.HttpResponses;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.store.Store;
+import dev.sodam.server.store.StoreTx;
+import dev.sodam.server.util.Ids;
+import dev.sodam.server.util.Json;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The console's REST API under {@code /api/workspace/} (docs/protocol.md, "HTTP"). Any agent or
- * admin token; no token or a bad one gets 401 before anything is read. Token lookups and reads run
+ * The console's REST API under {@code /api/workspace/} (docs/protocol.md, "HTTP"): the context
+ * packet and canned responses. Any agent or admin token; no token or a bad one gets 401 before
+ * anything is read. Token lookups and reads run
  * on the blocking executor, never on an event loop.
  */
 public final class WorkspaceApi {
@@ -31,16 +41,35 @@ public final class WorkspaceApi {
 
     private final AuthService auth;
     private final Store store;
+    private final ConversationService service;
+    private final Clock clock;
+    private final Ids ids;
     private final Executor blocking;
 
-    public WorkspaceApi(AuthService auth, Store store, Executor blocking) {
+    /** Reads go to {@code store}'s readers; writes through {@code service}, on the domain thread. */
+    public WorkspaceApi(AuthService auth, Store store, ConversationService service, Clock clock, Ids ids,
+                        Executor blocking) {
         this.auth = auth;
         this.store = store;
+        this.service = service;
+        this.clock = clock;
+        this.ids = ids;
         this.blocking = blocking;
     }
 
     /** One authenticated request: who asks, the request, the path below the prefix. */
     record Call(Agent agent, FullHttpRequest request, List<String> parts) {
+        JsonNode body() {
+            try {
+                JsonNode node = Json.MAPPER.readTree(HttpResponses.utf8(request.content()));
+                if (node != null && node.isObject()) {
+                    return node;
+                }
+            } catch (java.io.IOException e) {
+                // answered below
+            }
+            throw new ChatException(ErrorCode.BAD_REQUEST, "body must be a JSON object");
+        }
     }
 
     /** What an endpoint answers: a status and a JSON body. */
@@ -87,13 +116,31 @@ public final class WorkspaceApi {
     private Endpoint route(HttpMethod method, List<String> parts) {
         if (parts.size() == 3 && parts.get(0).equals("conversations") && parts.get(2).equals("context")
                 && method.equals(HttpMethod.GET)) {
-            return call -> read(call, tx -> ContextPacket.build(tx, call.agent(), call.parts().get(1)));
+            return call -> read(tx -> ContextPacket.build(tx, call.agent(), call.parts().get(1)));
+        }
+        if (parts.get(0).equals("canned")) {
+            if (parts.size() == 1 && method.equals(HttpMethod.GET)) {
+                return call -> read(tx -> Map.of("canned", CannedResponses.list(tx, call.agent())));
+            }
+            if (parts.size() == 1 && method.equals(HttpMethod.POST)) {
+                return call -> {
+                    CannedResponses.Draft draft = CannedResponses.draft(call.body());
+                    return write(tx -> CannedResponses.save(tx, call.agent(), draft, ids, clock.instant()));
+                };
+            }
+            if (parts.size() == 2 && method.equals(HttpMethod.DELETE)) {
+                return call -> write(tx -> CannedResponses.delete(tx, call.agent(), call.parts().get(1)));
+            }
         }
         return null;
     }
 
-    private CompletableFuture<Answer> read(Call call, java.util.function.Function<dev.sodam.server.store.StoreTx, Object> unit) {
+    private CompletableFuture<Answer> read(Function<StoreTx, Object> unit) {
         return CompletableFuture.completedFuture(Answer.ok(store.read(unit)));
+    }
+
+    private CompletableFuture<Answer> write(Function<StoreTx, Object> unit) {
+        return Replies.<Object>future(reply -> service.execute(unit, reply)).thenApply(Answer::ok);
     }
 
     private static void fail(ChannelHandlerContext ctx, FullHttpRequest request, Throwable failure) {
