@@ -15,7 +15,7 @@ test('the console draws the new hooks', () => {
     'canned-list', 'canned-item', 'canned-manage', 'canned-dialog', 'canned-row', 'canned-delete', 'canned-shortcut',
     'canned-locale', 'canned-text', 'canned-add', 'canned-scope', 'canned-row-scope', 'canned-error', 'dialog-close',
     'context-panel', 'context-intent', 'context-confidence', 'context-candidate', 'context-score', 'context-insert',
-    'context-insert-best', 'context-transcript', 'context-pages', 'context-previous-item', 'context-sentiment']) {
+    'context-insert-best', 'context-transcript', 'labels', 'label', 'label-remove', 'label-input', 'item-label', 'context-pages', 'context-previous-item', 'context-sentiment']) {
     assert.match(js, new RegExp(`testid: [^\\n]*'${id}'`), id);
   }
   const html = read('console/index.html');

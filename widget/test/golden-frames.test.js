@@ -99,6 +99,14 @@ test('page (the visitor\'s widget reports where it is) equals its golden frame',
   assert.deepEqual(afterHello(ws), [page]);
 });
 
+test('label equals its golden frame; a blank label is not sent', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
+  const frame = golden('c2s-label');
+  assert.equal(client.label(frame.conversationId, ` ${frame.label} `, frame.on), true);
+  assert.equal(client.label(frame.conversationId, '   ', true), false);
+  assert.deepEqual(afterHello(ws), [frame]);
+});
+
 test('transfer and note carry a ref when given one, so their errors can be told apart', () => {
   const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
   client.transfer(CONV, { toTeamId: 'payment', ref: 'transfer:1' });
@@ -154,7 +162,7 @@ test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
     'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
     'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat',
-    'c2s-page', 'c2s-identify']);
+    'c2s-page', 'c2s-identify', 'c2s-label']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

@@ -294,7 +294,8 @@ function onError(e) {
 function upsertConversation(c, { quiet = false } = {}) {
   if (!c?.id) return;
   const prev = S.convs.get(c.id);
-  S.convs.set(c.id, { ...prev, ...c });
+  // A pushed conversation is whole: no `labels` means none any more (not "unchanged").
+  S.convs.set(c.id, { ...prev, ...c, labels: Array.isArray(c.labels) ? c.labels : [] });
   if (!S.historyUntil.has(c.id)) S.historyUntil.set(c.id, c.lastSeq ?? 0);
   if (c.state === 'queued' && prev?.state !== 'queued') {
     if (!pageAttended()) S.unseenQueue.add(c.id);
@@ -1327,6 +1328,7 @@ function queueItem(c) {
       h('span', { class: 'name' }, name),
       h('span', { class: 'locale' }, (c.locale ?? '').toUpperCase())),
     h('span', { class: 'preview' }, c.preview ?? ''),
+    itemLabels(c),
     h('span', { class: 'waiting' }, c.waitingSince ? t('console.waiting', { t: formatWaiting(c.waitingSince, t) }) : '')),
   h('button', {
     class: 'btn btn--primary btn--small', type: 'button', testid: 'accept',
@@ -1349,6 +1351,7 @@ function mineItem(c, since, needsReply) {
       }, t('console.needsReply')) : null,
       unread ? h('span', { class: 'badge', testid: 'unread', 'aria-label': t('console.unread', { n: unread }) }, String(unread)) : null),
     h('span', { class: 'preview' }, c.preview ?? ''),
+    itemLabels(c),
     since ? h('span', { class: 'waiting', testid: 'reply-wait' }, t('console.replyWait', { t: formatWaiting(since, t) })) : null));
 }
 
@@ -1565,7 +1568,8 @@ function renderChat() {
       h('h2', {}, name),
       h('p', { class: 'chat-meta' },
         h('span', { class: `state state--${c.state}` }, t(`console.state.${c.state}`)),
-        c.locale ? h('span', { class: 'locale' }, c.locale.toUpperCase()) : null)),
+        c.locale ? h('span', { class: 'locale' }, c.locale.toUpperCase()) : null),
+      labelsEl(c)),
     h('div', { class: 'chat-actions' }, actions)),
   notice ? h('p', { class: 'notice', role: 'note' }, notice) : null,
   profileEl(t, S.profiles.get(id)),
@@ -1603,6 +1607,43 @@ function renderChat() {
   if (follow) scrollToBottom(list);
   else list.scrollTop = oldList.scrollTop;
   if (hadFocus && !input.disabled) input.focus();
+}
+
+/** Whether this agent may label the chat: their own, or any as an admin (the server checks again). */
+function canLabel(c) {
+  return isMine(c) || S.me?.role === 'admin';
+}
+
+/** Label chips in a list row (read only). */
+function itemLabels(c) {
+  return (c.labels ?? []).length
+    ? h('span', { class: 'item-labels' }, c.labels.map((l) => h('span', { class: 'label-chip', testid: 'item-label', dataset: { label: l } }, l)))
+    : null;
+}
+
+/** The chat header's labels: chips (with × for who may edit) and a box to add one (Enter). */
+function labelsEl(c) {
+  const editable = canLabel(c) && c.state !== 'resolved';
+  const input = editable ? h('input', {
+    class: 'label-input', testid: 'label-input', maxlength: '30', placeholder: t('console.labels.add'),
+    'aria-label': t('console.labels.addLabel'), list: 'label-suggestions',
+    onkeydown: (e) => {
+      if (e.key !== 'Enter' || e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      const value = input.value.trim();
+      if (value && S.client.label(c.id, value, true)) input.value = '';
+    },
+  }) : null;
+  // Labels used elsewhere, offered while typing.
+  const known = [...new Set([...S.convs.values()].flatMap((x) => x.labels ?? []))].filter((l) => !(c.labels ?? []).includes(l));
+  return h('div', { class: 'labels', testid: 'labels', dataset: { conversationId: c.id } },
+    (c.labels ?? []).map((l) => h('span', { class: 'label-chip', testid: 'label', dataset: { label: l } }, l,
+      editable ? h('button', {
+        class: 'label-remove', type: 'button', testid: 'label-remove', 'aria-label': t('console.labels.remove', { label: l }),
+        onclick: () => S.client.label(c.id, l, false),
+      }, '×') : null)),
+    input,
+    input ? h('datalist', { id: 'label-suggestions' }, known.map((l) => h('option', { value: l }))) : null);
 }
 
 /** What the rows of a chat list are, for timeline.js: messages, notes, and pending replies last. */

@@ -671,6 +671,13 @@ export class SodamClient {
     return this._sendFrame(frame);
   }
 
+  /** Agent: put a label on a conversation (`on` true) or take it off. */
+  label(conversationId, label, on = true) {
+    const text = String(label ?? '').trim();
+    if (!text) return false;
+    return this._sendFrame({ type: 'label', conversationId, label: text, on: Boolean(on) });
+  }
+
   /** Agent presence: 'online' | 'away' | 'offline'. Anything else is not sent. */
   presence(status) {
     if (!PRESENCE_STATUSES.includes(status)) return false;

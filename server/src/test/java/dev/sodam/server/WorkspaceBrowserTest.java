@@ -28,7 +28,7 @@ import org.openqa.selenium.WebElement;
  * The agent's workspace in real browsers: the context packet beside a chat from the bot (the
  * bot's decision, FAQ candidates, the page the visitor is on) with its one-click draft; canned
  * responses kept on the server (an old personal list moves there; an admin adds a shared one that
- * the {@code /} search finds).
+ * the {@code /} search finds); labels in the chat header and the chat list.
  */
 class WorkspaceBrowserTest {
     private static final String KIM = "kim@sodam.test";
@@ -175,6 +175,15 @@ class WorkspaceBrowserTest {
             replyBox(admin).sendKeys(Keys.ENTER);
             waiting(visitor).until(d -> messages(widget, "agent").stream()
                     .anyMatch(m -> text(m).equals("반품은 마이페이지에서 신청하실 수 있어요.")));
+
+            // Labels: added in the chat header, shown in the chat list, removed again.
+            WebElement labelBox = waiting(admin).until(d -> d.findElement(By.cssSelector("[data-testid='label-input']")));
+            labelBox.sendKeys("환불 문의", Keys.ENTER);
+            waiting(admin).until(d -> !d.findElements(By.cssSelector(
+                    "[data-testid='mine-item'][data-conversation-id='" + id + "'] [data-testid='item-label'][data-label='환불 문의']")).isEmpty());
+            click(admin, "[data-testid='labels'] [data-testid='label'][data-label='환불 문의'] [data-testid='label-remove']");
+            waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='item-label']")).isEmpty()
+                    && d.findElements(By.cssSelector("[data-testid='labels'] [data-testid='label']")).isEmpty());
         } finally {
             admin.quit();
             kim.quit();

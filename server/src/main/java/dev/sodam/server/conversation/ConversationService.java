@@ -383,7 +383,7 @@ public final class ConversationService implements AutoCloseable {
         }
         String name = tx.visitorProfile(visitor.id()).map(VisitorProfile::name).orElse(visitor.name());
         Conversation started = new Conversation(ids.next("cv_"), visitor.siteId(), visitor.id(), name,
-                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null, false);
+                visitor.locale(), ConversationState.BOT, null, null, 0, "", null, now, now, null, null, false, List.of(), 0);
         tx.insertConversation(started);
         tx.insertConversationEvent(ConversationEventRow.of(started.id(), started.siteId(), "started", now));
         events.add(new ChatEvent.ConversationStarted(started));
@@ -684,6 +684,30 @@ public final class ConversationService implements AutoCloseable {
             Note note = new Note(ids.next("n_"), conversation.id(), agent.author(), text.strip(), clock.instant());
             tx.insertNote(note);
             return new Effect<>(note, List.of(new ChatEvent.NoteAdded(conversation, note)));
+        }, reply);
+    }
+
+    /** Labels per conversation: enough to sort chats, few enough to show in a list row. */
+    public static final int MAX_LABELS = 10;
+
+    /**
+     * Puts a label on a conversation ({@code on}) or takes it off: the assigned agent, or an admin.
+     * Adding one it has, or removing one it has not, changes nothing and announces nothing.
+     */
+    public void label(AgentPrincipal agent, String conversationId, String label, boolean on, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = entitled(tx, agent, requireId(conversationId), false);
+            List<String> labels = new ArrayList<>(conversation.labels());
+            boolean changed = on ? !labels.contains(label) && labels.add(label) : labels.remove(label);
+            if (!changed) {
+                return new Effect<>(conversation, List.of());
+            }
+            if (labels.size() > MAX_LABELS) {
+                throw new ChatException(ErrorCode.CONFLICT, "a conversation has at most " + MAX_LABELS + " labels");
+            }
+            Conversation labelled = conversation.labelled(labels);
+            tx.updateLabels(labelled.id(), labelled.labels());
+            return new Effect<>(labelled, List.of(new ChatEvent.ConversationLabelled(labelled)));
         }, reply);
     }
 

@@ -85,6 +85,9 @@ public final class DeliveryListener implements ChatEventListener {
                     s.sendJson(json);
                 }
             }
+        } else if (event instanceof ChatEvent.ConversationLabelled labelled) {
+            Conversation c = labelled.conversation();
+            toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, positions.getOrDefault(c.id(), 0))));
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             requeued.conversations().forEach(c ->
                     toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0))));

@@ -170,4 +170,8 @@ public sealed interface ChatEvent {
         /** The bot was not confident enough to answer or clarify. */
         BOT_UNSURE
     }
+
+    /** An agent added or removed a label; agents' lists show the new set. */
+    record ConversationLabelled(Conversation conversation) implements ChatEvent {
+    }
 }

@@ -70,4 +70,8 @@ public sealed interface ClientFrame {
     record Identify(String ref, String name, String email, String externalId,
                     java.util.Map<String, String> attributes) implements ClientFrame {
     }
+
+    /** An agent puts a label on a conversation ({@code on}) or takes it off. */
+    record Label(String ref, String conversationId, String label, boolean on) implements ClientFrame {
+    }
 }

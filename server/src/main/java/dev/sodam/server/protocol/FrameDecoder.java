@@ -16,6 +16,7 @@ public final class FrameDecoder {
     private static final int MAX_REF_CHARS = 64;
     private static final int MAX_URL_CHARS = 2048;
     private static final int MAX_TITLE_CHARS = 300;
+    private static final int MAX_LABEL_CHARS = 30;
     private static final Set<String> LOCALES = Set.of("ko", "en");
     private static final Set<String> PRESENCES = Set.of("online", "away", "offline");
 
@@ -62,6 +63,7 @@ public final class FrameDecoder {
             case "rate" -> rate(node, ref);
             case "page" -> page(node, ref);
             case "identify" -> identify(node, ref);
+            case "label" -> label(node, ref);
             default -> throw new ProtocolException(ErrorCode.BAD_REQUEST, "unknown type '" + type + "'", ref);
         };
     }
@@ -187,6 +189,18 @@ public final class FrameDecoder {
         }
         return new ClientFrame.Rate(ref, conversationId, kind.wire(), messageId, score.intValue(),
                 comment == null ? null : comment.strip());
+    }
+
+    /** A label is one short line: trimmed, 1 to 30 characters, no control characters. */
+    private static ClientFrame label(JsonNode node, String ref) {
+        String conversationId = requiredString(node, "conversationId", MAX_ID_CHARS, ref);
+        String label = requiredString(node, "label", MAX_LABEL_CHARS + 10, ref).strip();
+        if (label.isEmpty() || label.codePointCount(0, label.length()) > MAX_LABEL_CHARS
+                || label.codePoints().anyMatch(Character::isISOControl)) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST,
+                    "field 'label' must be 1 to " + MAX_LABEL_CHARS + " characters on one line", ref);
+        }
+        return new ClientFrame.Label(ref, conversationId, label, requiredBoolean(node, "on", ref));
     }
 
     /** Origin and path only: a query string or fragment may hold personal data or tokens, so it is dropped. */

@@ -86,7 +86,8 @@ public final class Frames {
         Instant waiting = c.waitingSince();
         return new ServerFrame.AgentConversation(c.id(), c.state().wire(), c.lastSeq(), c.preview(),
                 waiting == null ? null : waiting.toString(), new ServerFrame.Person(c.visitorId(), c.visitorName()),
-                c.locale(), position(c, queuePosition), agentOf(c), c.urgent() ? Boolean.TRUE : null);
+                c.locale(), position(c, queuePosition), agentOf(c), c.urgent() ? Boolean.TRUE : null,
+                c.labels().isEmpty() ? null : c.labels());
     }
 
     public static ServerFrame.VisitorWelcome visitorWelcome(String token, Conversation open, int queuePosition) {

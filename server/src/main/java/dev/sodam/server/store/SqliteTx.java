@@ -35,7 +35,8 @@ import java.util.Optional;
 /** {@link StoreTx} over one SQLite connection. The writer's instance caches prepared statements. */
 final class SqliteTx implements StoreTx {
     static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
-            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic, c.priority "
+            + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic, c.priority, "
+            + "c.labels, c.visitor_read_seq "
             + "FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN agents a ON a.id = c.agent_id ";
     private static final String MESSAGE_COLUMNS = "id, conversation_id, seq, client_msg_id, from_kind, from_id, "
             + "from_name, body, extras, created_at FROM messages ";
@@ -215,7 +216,7 @@ final class SqliteTx implements StoreTx {
         return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 ConversationState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
                 rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),
-                rs.getInt(16) > 0);
+                rs.getInt(16) > 0, fromJson(rs.getString(17), new TypeReference<List<String>>() { }), rs.getLong(18));
     }
 
     @Override
@@ -1294,5 +1295,24 @@ final class SqliteTx implements StoreTx {
     @Override
     public boolean deleteCanned(String id) {
         return update("DELETE FROM canned_responses WHERE id = ?", s -> s.setString(1, id)) == 1;
+    }
+
+    // ---- labels and read receipts (V12)
+
+    @Override
+    public void updateLabels(String conversationId, List<String> labels) {
+        update("UPDATE conversations SET labels = ? WHERE id = ?", s -> {
+            s.setString(1, toJson(labels));
+            s.setString(2, conversationId);
+        });
+    }
+
+    @Override
+    public void updateVisitorRead(String conversationId, long seq) {
+        update("UPDATE conversations SET visitor_read_seq = ? WHERE id = ? AND visitor_read_seq < ?", s -> {
+            s.setLong(1, seq);
+            s.setString(2, conversationId);
+            s.setLong(3, seq);
+        });
     }
 }

@@ -295,4 +295,11 @@ public interface StoreTx {
     void saveCanned(dev.sodam.server.model.CannedResponse response);
 
     boolean deleteCanned(String id);
+
+    // ---- labels and read receipts (V12)
+
+    void updateLabels(String conversationId, List<String> labels);
+
+    /** Raises the visitor's read mark; a lower one changes nothing. */
+    void updateVisitorRead(String conversationId, long seq);
 }

@@ -165,6 +165,13 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only visitors rate", rate.ref());
             }
+        } else if (frame instanceof ClientFrame.Label label) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.label(agent, label.conversationId(), label.label(), label.on(),
+                        reply(channel, label.ref(), c -> { }));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents label conversations", label.ref());
+            }
         } else if (frame instanceof ClientFrame.Page page) {
             if (principal instanceof VisitorPrincipal visitor) {
                 service.visitorPage(visitor, page.url(), page.title(), reply(channel, page.ref(), p -> { }));

@@ -30,7 +30,7 @@ class FramesTest {
     private static Conversation conversation(ConversationState state, long lastSeq, String preview, String agentId,
                                              String agentName) {
         return new Conversation(CV, "demo", "vi_7", "방문자 7", "ko", state, agentId, agentName, lastSeq, preview,
-                state == ConversationState.BOT ? null : QUEUED_AT, T0, T0, null, null, false);
+                state == ConversationState.BOT ? null : QUEUED_AT, T0, T0, null, null, false, List.of(), 0);
     }
 
     private static void assertGolden(ServerFrame frame, String file) throws Exception {
@@ -118,7 +118,7 @@ class FramesTest {
     @Test
     void conversationPushForAnAssignedConversation() throws Exception {
         Conversation c = conversation(ConversationState.ASSIGNED, 6, "안녕하세요, 김소담입니다. 주문번호를 알려주시겠어요?",
-                "ag_1", "김소담");
+                "ag_1", "김소담").labelled(List.of("환불", "VIP"));
         assertGolden(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)), "s2c-conversation.json");
     }
 

@@ -55,6 +55,7 @@ class GoldenFramesTest {
                     new java.util.LinkedHashMap<>(Map.of("plan", "pro", "orders", "12")))),
             Map.entry("c2s-rate-thumbs.json", new ClientFrame.Rate(null, CV, "thumbs", "m_01jd7k3m9r", 1, null)),
             Map.entry("c2s-rate-csat.json", new ClientFrame.Rate(null, CV, "csat", null, 5, "빠르고 친절했어요")),
+            Map.entry("c2s-label.json", new ClientFrame.Label(null, CV, "환불", true)),
             Map.entry("c2s-page.json", new ClientFrame.Page(null, "https://shop.example.com/orders/1234",
                     "주문 상세 - 소담 마켓")));
 
@@ -63,7 +64,8 @@ class GoldenFramesTest {
             Map.entry("s2c-ack.json", new ServerFrame.Ack("c-1", CV, 1, "m_01jd7k3m9q")),
             Map.entry("s2c-conversation.json", new ServerFrame.ConversationPush(new ServerFrame.AgentConversation(
                     CV, "assigned", 6, "안녕하세요, 김소담입니다. 주문번호를 알려주시겠어요?", "2026-11-22T10:00:05Z",
-                    new ServerFrame.Person("vi_7", "방문자 7"), "ko", null, new ServerFrame.Person("ag_1", "김소담"), null))),
+                    new ServerFrame.Person("vi_7", "방문자 7"), "ko", null, new ServerFrame.Person("ag_1", "김소담"), null,
+                    List.of("환불", "VIP")))),
             Map.entry("s2c-error.json", new ServerFrame.Error("bad_request", "field 'text' is required", "c-9")),
             Map.entry("s2c-message-agent.json", new ServerFrame.MessageFrame(CV, 5, "m_01jd7k3m9u", "a-1", AGENT,
                     "안녕하세요, 김소담입니다. 주문번호를 알려주시겠어요?", "2026-11-22T10:01:00Z", List.of(), List.of())),
@@ -93,7 +95,7 @@ class GoldenFramesTest {
             Map.entry("s2c-status-resolved.json", new ServerFrame.Status(CV, "resolved", null, null, null)),
             Map.entry("s2c-offer.json", new ServerFrame.Offer(CV, "2026-11-22T10:00:35Z",
                     new ServerFrame.AgentConversation(CV, "queued", 4, "상담원 연결", "2026-11-22T10:00:05Z",
-                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null, null))),
+                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null, null, null))),
             Map.entry("s2c-note.json", new ServerFrame.NoteFrame(CV, "n_01jd7k3m9v", AGENT,
                     "단골 고객, 지난주에도 배송 지연 문의", "2026-11-22T10:02:00Z")),
             Map.entry("s2c-visitor.json", new ServerFrame.VisitorFrame(CV, new ServerFrame.VisitorProfileView("vi_7",
@@ -109,7 +111,7 @@ class GoldenFramesTest {
             Map.entry("s2c-welcome-agent.json", new ServerFrame.AgentWelcome(1,
                     new ServerFrame.AgentInfo("ag_1", "김소담", "agent"),
                     List.of(new ServerFrame.AgentConversation(CV, "queued", 4, "상담원 연결", "2026-11-22T10:00:05Z",
-                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null, null)),
+                            new ServerFrame.Person("vi_7", "방문자 7"), "ko", 1, null, null, null)),
                     List.of(new ServerFrame.Person("ag_2", "이결제")),
                     List.of(new ServerFrame.TeamInfo("payment",
                             new java.util.LinkedHashMap<>(Map.of("ko", "결제/환불", "en", "Payments & refunds")))))),

@@ -1,0 +1,112 @@
+package dev.sodam.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.WsTestClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Labels on conversations over real sockets: who may set them, the push every agent gets, the limit,
+ * and the labels still there after a reconnect.
+ */
+class LabelAndReadTest {
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(dataDir);
+        server.createAgent("kim@sodam.test", "김상담", "kim-password-1");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String label(String id, String label, boolean on, String ref) {
+        return "{\"type\":\"label\",\"conversationId\":\"" + id + "\",\"label\":\"" + label + "\",\"on\":" + on
+                + ",\"ref\":\"" + ref + "\"}";
+    }
+
+    private static List<String> labelsOf(JsonNode conversation) {
+        List<String> out = new ArrayList<>();
+        conversation.path("labels").forEach(l -> out.add(l.asText()));
+        return out;
+    }
+
+    @Test
+    void theAssignedAgentLabelsAChatAndEveryAgentSeesIt() throws Exception {
+        String adminToken = server.loginAdmin();
+        String kimToken = server.login("kim@sodam.test", "kim-password-1");
+        String id;
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri());
+             WsTestClient kim = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(adminToken);
+            kim.helloAgent(kimToken);
+            id = visitor.say("v-1", null, "상담원 연결").get("conversationId").asText();
+            visitor.await("status", s -> s.get("state").asText().equals("queued"));
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            admin.send(label(id, " 환불 ", true, "l-1"));
+            JsonNode pushed = kim.await("conversation", c -> labelsOf(c.get("conversation")).contains("환불"));
+            assertThat(labelsOf(pushed.get("conversation"))).containsExactly("환불");
+            admin.send(label(id, "VIP", true, "l-2"));
+            kim.await("conversation", c -> labelsOf(c.get("conversation")).equals(List.of("환불", "VIP")));
+
+            // Kim is not assigned: forbidden; a visitor: forbidden; the visitor never sees labels.
+            kim.send(label(id, "스팸", true, "k-1"));
+            assertThat(kim.await("error", e -> e.path("ref").asText().equals("k-1")).get("code").asText()).isEqualTo("forbidden");
+            visitor.send(label(id, "스팸", true, "v-l"));
+            assertThat(visitor.await("error", e -> e.path("ref").asText().equals("v-l")).get("code").asText())
+                    .isEqualTo("forbidden");
+
+            // At most ten; removing one works; removing one it has not changes nothing.
+            for (int i = 3; i <= 10; i++) {
+                admin.send(label(id, "l" + i, true, "l-" + i));
+            }
+            kim.await("conversation", c -> labelsOf(c.get("conversation")).size() == 10);
+            admin.send(label(id, "one-too-many", true, "l-11"));
+            assertThat(admin.await("error", e -> e.path("ref").asText().equals("l-11")).get("code").asText())
+                    .isEqualTo("conflict");
+            admin.send(label(id, "VIP", false, "l-12"));
+            kim.await("conversation", c -> labelsOf(c.get("conversation")).size() == 9
+                    && !labelsOf(c.get("conversation")).contains("VIP"));
+            int pushes = kim.frames("conversation").size();
+            admin.send(label(id, "VIP", false, "l-13"));
+            admin.send(label(id, "환불", true, "l-14"));
+            admin.send(label(id, "l3", false, "l-15"));
+            kim.await("conversation", c -> labelsOf(c.get("conversation")).contains("l10")
+                    && !labelsOf(c.get("conversation")).contains("l3"));
+            assertThat(kim.frames("conversation").size()).as("the two no-ops pushed nothing").isEqualTo(pushes + 1);
+            assertThat(visitor.frames().toString()).doesNotContain("labels");
+        }
+
+        // Stored: the next welcome lists the chat with its labels.
+        try (WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+            JsonNode welcome = admin.helloAgent(adminToken);
+            JsonNode mine = null;
+            for (JsonNode c : welcome.get("conversations")) {
+                if (c.get("id").asText().equals(id)) {
+                    mine = c;
+                }
+            }
+            assertThat(mine).isNotNull();
+            assertThat(labelsOf(mine)).hasSize(8).startsWith("환불").doesNotContain("VIP");
+        }
+    }
+}
