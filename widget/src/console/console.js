@@ -752,9 +752,15 @@ function toggleNoteMode(id) {
 
 // ---- canned responses ------------------------------------------------------------------------
 
-/** Whether this console's agent manages the shared responses (admins; supervisors once that role exists). */
+/** Whether this console's agent oversees others: supervisors and admins (the server checks again). */
+function supervises() {
+  const role = S.me?.role ?? session.user()?.role;
+  return role === 'supervisor' || role === 'admin';
+}
+
+/** Shared canned responses are managed by supervisors and admins. */
 function managesShared() {
-  return (S.me?.role ?? session.user()?.role) === 'admin';
+  return supervises();
 }
 
 /**
@@ -1609,9 +1615,9 @@ function renderChat() {
   if (hadFocus && !input.disabled) input.focus();
 }
 
-/** Whether this agent may label the chat: their own, or any as an admin (the server checks again). */
+/** Whether this agent may label the chat: their own, or any as a supervisor or admin (the server checks again). */
 function canLabel(c) {
-  return isMine(c) || S.me?.role === 'admin';
+  return isMine(c) || supervises();
 }
 
 /** Label chips in a list row (read only). */

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * The rules of canned responses: every agent reads the shared ones and their own; an agent adds and
- * deletes their own; shared ones are managed by admins (and, once the role exists, supervisors).
+ * deletes their own; shared ones are managed by supervisors and admins.
  * Adding a response with the same owner, shortcut and language replaces its text.
  */
 final class CannedResponses {
@@ -27,9 +27,9 @@ final class CannedResponses {
     private CannedResponses() {
     }
 
-    /** Who may manage the shared responses. */
+    /** Who may manage the shared responses: supervisors and admins. */
     static boolean managesShared(Agent agent) {
-        return agent.role() == Agent.Role.ADMIN;
+        return agent.supervises();
     }
 
     static List<Map<String, Object>> list(StoreTx tx, Agent agent) {
@@ -68,7 +68,7 @@ final class CannedResponses {
     /** Adds the response, or replaces the text of the one with the same owner, shortcut and language. */
     static Map<String, Object> save(StoreTx tx, Agent agent, Draft draft, Ids ids, Instant now) {
         if (draft.shared() && !managesShared(agent)) {
-            throw new ChatException(ErrorCode.FORBIDDEN, "only admins manage shared responses");
+            throw new ChatException(ErrorCode.FORBIDDEN, "only supervisors and admins manage shared responses");
         }
         String owner = draft.shared() ? null : agent.id();
         String id = tx.cannedByKey(owner, draft.shortcut(), draft.locale()).map(CannedResponse::id)
@@ -84,7 +84,7 @@ final class CannedResponses {
                 .filter(r -> r.shared() || r.ownerId().equals(agent.id()))
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such canned response"));
         if (found.shared() && !managesShared(agent)) {
-            throw new ChatException(ErrorCode.FORBIDDEN, "only admins manage shared responses");
+            throw new ChatException(ErrorCode.FORBIDDEN, "only supervisors and admins manage shared responses");
         }
         tx.deleteCanned(id);
         Map<String, Object> json = new LinkedHashMap<>();
