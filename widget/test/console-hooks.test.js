@@ -15,11 +15,12 @@ test('the console draws the new hooks', () => {
     'canned-list', 'canned-item', 'canned-manage', 'canned-dialog', 'canned-row', 'canned-delete', 'canned-shortcut',
     'canned-locale', 'canned-text', 'canned-add', 'canned-scope', 'canned-row-scope', 'canned-error', 'dialog-close',
     'context-panel', 'context-intent', 'context-confidence', 'context-candidate', 'context-score', 'context-insert',
-    'context-insert-best', 'context-transcript', 'labels', 'label', 'label-remove', 'label-input', 'item-label', 'context-pages', 'context-previous-item', 'context-sentiment']) {
+    'context-insert-best', 'context-transcript', 'read-mark', 'sv-waiting-item', 'sv-wait', 'labels', 'label', 'label-remove', 'label-input', 'item-label', 'context-pages', 'context-previous-item', 'context-sentiment']) {
     assert.match(js, new RegExp(`testid: [^\\n]*'${id}'`), id);
   }
   const html = read('console/index.html');
-  for (const id of ['console-mute', 'shortcuts-help', 'shortcuts']) assert.match(html, new RegExp(`data-testid="${id}"`), id);
+  for (const id of ['console-mute', 'shortcuts-help', 'shortcuts', 'supervisor', 'sv-queue-length', 'sv-longest-wait',
+    'sv-online', 'sv-load', 'sv-waiting']) assert.match(html, new RegExp(`data-testid="${id}"`), id);
 });
 
 test('every console string the page uses exists in Korean and English', () => {

@@ -16,6 +16,7 @@ import {
 } from './canned.js';
 import { FeedbackBook, feedbackEl, profileEl } from './visitor-info.js';
 import { ContextCache, percent, bestCandidate, insertDraft, pageLabel } from './context.js';
+import { overview, formatDuration, supervisesRole } from './supervisor.js';
 
 const locale = pickLocale(document);
 const t = translator(locale);
@@ -61,6 +62,12 @@ const ui = {
   offers: $('#offers'),
   alerts: $('#alerts'),
   agentsGroup: $('#agents-group'),
+  supervisorGroup: $('#supervisor-group'),
+  svQueueLength: $('[data-testid="sv-queue-length"]'),
+  svLongestWait: $('[data-testid="sv-longest-wait"]'),
+  svOnline: $('[data-testid="sv-online"]'),
+  svLoad: $('[data-testid="sv-load"]'),
+  svWaiting: $('[data-testid="sv-waiting"]'),
   agents: $('[data-testid="agents"]'),
   mute: $('[data-testid="console-mute"]'),
   help: $('[data-testid="shortcuts-help"]'),
@@ -128,6 +135,7 @@ function boot() {
   document.addEventListener('visibilitychange', onAttention);
   setInterval(() => { if (S.client) { renderLists(); renderTabs(); } }, 30000); // waiting times tick
   setInterval(tickOffers, 500); // offer countdowns (half a second keeps them within one of the truth)
+  setInterval(() => { if (S.client && supervises()) renderSupervisor(); }, 1000); // waiting times, live
   ui.presenceSelect.addEventListener('change', onPresenceChange);
   for (const type of GESTURES) document.addEventListener(type, askNotificationPermission);
   document.addEventListener('keydown', onShortcut);
@@ -204,6 +212,7 @@ function startApp(token, user) {
   client.on('status', onStatus);
   client.on('message', onMessage);
   client.on('typing', onTyping);
+  client.on('read', onRead);
   client.on('error', onError);
   client.on('offer', onOffer);
   client.on('offer_withdrawn', onOfferWithdrawn);
@@ -295,7 +304,10 @@ function upsertConversation(c, { quiet = false } = {}) {
   if (!c?.id) return;
   const prev = S.convs.get(c.id);
   // A pushed conversation is whole: no `labels` means none any more (not "unchanged").
-  S.convs.set(c.id, { ...prev, ...c, labels: Array.isArray(c.labels) ? c.labels : [] });
+  S.convs.set(c.id, {
+    ...prev, ...c, labels: Array.isArray(c.labels) ? c.labels : [],
+    visitorReadSeq: Math.max(prev?.visitorReadSeq ?? 0, c.visitorReadSeq ?? 0), // a read mark never goes back
+  });
   if (!S.historyUntil.has(c.id)) S.historyUntil.set(c.id, c.lastSeq ?? 0);
   if (c.state === 'queued' && prev?.state !== 'queued') {
     if (!pageAttended()) S.unseenQueue.add(c.id);
@@ -406,7 +418,7 @@ function onNote(f) {
 function loadNotes(id) {
   if (!S.client?.welcomed || S.notesLoaded.has(id)) return; // not welcomed: the welcome asks again
   const c = S.convs.get(id);
-  if (!c || !(isMine(c) || c.state === 'queued' || S.routing.isAdmin)) return; // others' chats: forbidden
+  if (!c || !(isMine(c) || c.state === 'queued' || supervises())) return; // others' chats: forbidden
   S.notesLoaded.add(id);
   // With nothing delivered yet, watch() has just asked from 0, which brings the notes too.
   if (S.client.lastSeq(id) > 0) S.client.sync(id, 0);
@@ -587,6 +599,32 @@ function onTyping(f) {
   if (f.conversationId === S.active) renderTyping();
 }
 
+/** The visitor read up to `seq`: their read mark moves on, and the open chat's receipts follow. */
+function onRead(f) {
+  if (f.from?.kind !== 'visitor') return;
+  const conv = S.convs.get(f.conversationId);
+  if (!conv || !(f.seq > (conv.visitorReadSeq ?? 0))) return;
+  conv.visitorReadSeq = f.seq;
+  if (f.conversationId === S.active) renderReadMarks();
+}
+
+/** "읽음" under each agent message of the open chat the visitor has read (`data-read`). */
+function renderReadMarks() {
+  const list = ui.chatSlot.querySelector('.messages');
+  if (!list) return;
+  const readSeq = S.convs.get(list.dataset.conversationId)?.visitorReadSeq ?? 0;
+  for (const li of list.querySelectorAll('[data-testid="message"][data-kind="agent"][data-seq]')) {
+    const read = Number(li.dataset.seq) <= readSeq;
+    let mark = li.querySelector('[data-testid="read-mark"]');
+    if (read && !mark) {
+      mark = h('span', { class: 'read-mark', testid: 'read-mark', title: t('console.readLabel') }, t('console.read'));
+      li.append(mark);
+    } else if (!read && mark) mark.remove();
+    if (read) li.dataset.read = '';
+    else delete li.dataset.read;
+  }
+}
+
 function clearVisitorTyping(id) {
   const entry = S.visitorTyping.get(id);
   if (!entry) return;
@@ -754,8 +792,7 @@ function toggleNoteMode(id) {
 
 /** Whether this console's agent oversees others: supervisors and admins (the server checks again). */
 function supervises() {
-  const role = S.me?.role ?? session.user()?.role;
-  return role === 'supervisor' || role === 'admin';
+  return supervisesRole(S.me?.role ?? session.user()?.role);
 }
 
 /** Shared canned responses are managed by supervisors and admins. */
@@ -1450,7 +1487,8 @@ function renderAlerts() {
 }
 
 function renderAgents() {
-  ui.agentsGroup.hidden = !(S.routing.isAdmin || S.routing.agents.size > 0);
+  ui.agentsGroup.hidden = !(supervises() || S.routing.agents.size > 0);
+  renderSupervisor();
   ui.agents.replaceChildren(...S.routing.agentRows().map((a) => h('li', {
     class: 'agent-row', testid: 'agent-row', dataset: { agentId: a.id, status: a.status },
   },
@@ -1459,6 +1497,28 @@ function renderAgents() {
   h('span', { class: 'agent-status', testid: 'agent-status' }, presenceLabel(a.status)),
   h('span', { class: 'agent-load', testid: 'agent-load', title: Number.isInteger(a.load) ? t('console.loadLabel', { load: a.load, cap: a.cap }) : null },
     formatLoad(a.load, a.cap)))));
+}
+
+/** Supervisors and admins: queue length, each waiting chat's wait, and the agents' totals (the list below has each agent). */
+function renderSupervisor() {
+  const on = Boolean(S.client) && supervises();
+  ui.supervisorGroup.hidden = !on;
+  if (!on) return;
+  const o = overview(S.convs.values(), S.routing.agentRows());
+  ui.svQueueLength.textContent = String(o.queueLength);
+  ui.svLongestWait.textContent = formatDuration(o.longestWait);
+  ui.svOnline.textContent = t('console.sv.onlineCount', { online: o.agents.online, away: o.agents.away });
+  ui.svLoad.textContent = `${o.agents.load} / ${o.agents.cap}`;
+  ui.supervisorGroup.dataset.queueLength = String(o.queueLength);
+  ui.svWaiting.replaceChildren(...o.waiting.map((w) => h('li', {
+    class: `sv-waiting-item${w.urgent ? ' sv-waiting-item--urgent' : ''}`, testid: 'sv-waiting-item',
+    dataset: { conversationId: w.id, waitingSince: w.since, seconds: String(w.seconds) },
+  },
+  h('button', { class: 'item-main', type: 'button', onclick: () => openTab(w.id) },
+    h('span', { class: 'position' }, w.position ? `#${w.position}` : ''),
+    h('span', { class: 'name' }, w.name),
+    w.urgent ? h('span', { class: 'badge-urgent' }, t('console.context.urgent')) : null,
+    h('span', { class: 'sv-wait', testid: 'sv-wait', title: t('console.sv.waitLabel') }, formatDuration(w.seconds))))));
 }
 
 function renderTabs() {
@@ -1606,6 +1666,7 @@ function renderChat() {
     class: 'context', testid: 'context-panel', 'aria-label': t('console.context.title'), dataset: { conversationId: id },
   });
   ui.chatSlot.replaceChildren(panel, aside);
+  renderReadMarks();
   renderContext();
   loadContext(id);
   renderTyping();
@@ -1676,6 +1737,7 @@ function appendMessage(m) {
   if (list.querySelector(`[data-seq="${m.seq}"]`)) return;
   // Seq order among messages, notes by time, pending replies at the bottom.
   insertRow(list, messageEl(m), { kind: 'message', seq: m.seq, ts: m.ts }, follow);
+  renderReadMarks();
 }
 
 function appendNote(n) {

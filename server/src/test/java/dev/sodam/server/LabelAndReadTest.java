@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Labels on conversations over real sockets: who may set them, the push every agent gets, the limit,
- * and the labels still there after a reconnect.
+ * and the labels still there after a reconnect. Read receipts: the visitor's read mark reaches the
+ * agent live and is stored, so the next welcome carries it; it never goes back.
  */
 class LabelAndReadTest {
     @TempDir
@@ -107,6 +108,44 @@ class LabelAndReadTest {
             }
             assertThat(mine).isNotNull();
             assertThat(labelsOf(mine)).hasSize(8).startsWith("환불").doesNotContain("VIP");
+        }
+    }
+
+    private static long readSeqIn(JsonNode welcome, String id) {
+        for (JsonNode c : welcome.get("conversations")) {
+            if (c.get("id").asText().equals(id)) {
+                return c.path("visitorReadSeq").asLong(0);
+            }
+        }
+        throw new AssertionError("conversation " + id + " not in the welcome");
+    }
+
+    @Test
+    void theVisitorsReadMarkReachesTheAgentLiveAndAfterAReconnect() throws Exception {
+        String adminToken = server.loginAdmin();
+        String id;
+        long agentSeq;
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(adminToken);
+            id = visitor.say("v-1", null, "상담원 연결").get("conversationId").asText();
+            visitor.await("status", s -> s.get("state").asText().equals("queued"));
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+            agentSeq = admin.say("a-1", id, "안녕하세요, 확인해 드릴게요.").get("seq").asLong();
+
+            visitor.send("{\"type\":\"read\",\"conversationId\":\"" + id + "\",\"seq\":" + agentSeq + "}");
+            JsonNode read = admin.await("read", r -> r.get("seq").asLong() == agentSeq);
+            assertThat(read.get("from").get("kind").asText()).isEqualTo("visitor");
+            // An older mark (another tab) is relayed but does not lower what is stored; the agent's own read changes nothing.
+            visitor.send("{\"type\":\"read\",\"conversationId\":\"" + id + "\",\"seq\":1}");
+            admin.await("read", r -> r.get("seq").asLong() == 1);
+            admin.send("{\"type\":\"read\",\"conversationId\":\"" + id + "\",\"seq\":" + (agentSeq - 1) + "}");
+            visitor.await("read", r -> r.get("seq").asLong() == agentSeq - 1);
+        }
+        try (WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+            assertThat(readSeqIn(admin.helloAgent(adminToken), id)).isEqualTo(agentSeq);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.WsTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,8 @@ import org.openqa.selenium.WebElement;
  * The agent's workspace in real browsers: the context packet beside a chat from the bot (the
  * bot's decision, FAQ candidates, the page the visitor is on) with its one-click draft; canned
  * responses kept on the server (an old personal list moves there; an admin adds a shared one that
- * the {@code /} search finds); labels in the chat header and the chat list.
+ * the {@code /} search finds); labels in the chat header and the chat list; read receipts that follow
+ * the visitor live; the supervisor view (queue, waiting times, each agent's load and state).
  */
 class WorkspaceBrowserTest {
     private static final String KIM = "kim@sodam.test";
@@ -184,6 +186,43 @@ class WorkspaceBrowserTest {
             click(admin, "[data-testid='labels'] [data-testid='label'][data-label='환불 문의'] [data-testid='label-remove']");
             waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='item-label']")).isEmpty()
                     && d.findElements(By.cssSelector("[data-testid='labels'] [data-testid='label']")).isEmpty());
+
+            // Read receipts: the visitor has the chat open, so a new reply is marked read, live.
+            replyBox(admin).sendKeys("주문번호를 알려주시겠어요?", Keys.ENTER);
+            WebElement asked = waiting(admin).until(d -> d.findElements(By.cssSelector(
+                    "[data-testid='chat'] [data-testid='message'][data-kind='agent']:not([data-pending])")).stream()
+                    .filter(m -> text(m).equals("주문번호를 알려주시겠어요?")).findFirst().orElse(null));
+            String askedSeq = asked.getAttribute("data-seq");
+            waiting(admin).until(d -> !d.findElements(By.cssSelector("[data-testid='chat'] [data-testid='message'][data-seq='"
+                    + askedSeq + "'][data-read] [data-testid='read-mark']")).isEmpty());
+
+            // Supervisor view: a second visitor waits; the admin sees the queue, the wait growing and 김상담's load.
+            WebElement overview = waiting(admin).until(d -> d.findElement(By.cssSelector("[data-testid='supervisor']")));
+            assertThat(overview.isDisplayed()).isTrue();
+            assertThat(kim.findElement(By.cssSelector("[data-testid='supervisor']")).isDisplayed())
+                    .as("agents have no supervisor view").isFalse();
+            try (WsTestClient second = WsTestClient.connect(server.visitorUri())) {
+                second.helloVisitor(null, null, 0);
+                String waitingId = second.say("s-1", null, "상담원 연결").get("conversationId").asText();
+                WebElement row = waiting(admin).until(d -> d.findElements(By.cssSelector(
+                        "[data-testid='sv-waiting-item'][data-conversation-id='" + waitingId + "']")).stream().findFirst().orElse(null));
+                assertThat(admin.findElement(By.cssSelector("[data-testid='sv-queue-length']")).getText()).isEqualTo("1");
+                int firstSeconds = Integer.parseInt(row.getAttribute("data-seconds"));
+                waiting(admin).until(d -> Integer.parseInt(d.findElement(By.cssSelector("[data-testid='sv-waiting-item']"))
+                        .getAttribute("data-seconds")) > firstSeconds);
+                WebElement kimRow = admin.findElement(By.cssSelector("[data-testid='agent-row'][data-agent-id='" + kimId + "']"));
+                assertThat(kimRow.getAttribute("data-status")).isEqualTo("online");
+                assertThat(kimRow.findElement(By.cssSelector("[data-testid='agent-load']")).getText()).isEqualTo("0 / 3");
+
+                // 김상담 takes it: the queue empties and their load goes up, live.
+                click(kim, "[data-testid='offer'][data-conversation-id='" + waitingId + "'] [data-testid='offer-accept']");
+                waiting(admin).until(d -> d.findElement(By.cssSelector("[data-testid='sv-queue-length']")).getText().equals("0")
+                        && d.findElements(By.cssSelector("[data-testid='sv-waiting-item']")).isEmpty());
+                waiting(admin).until(d -> d.findElement(By.cssSelector("[data-testid='agent-row'][data-agent-id='" + kimId
+                        + "'] [data-testid='agent-load']")).getText().equals("1 / 3"));
+                Files.write(Path.of(System.getProperty("java.io.tmpdir")).resolve("sodam-console-supervisor.png"),
+                        ((TakesScreenshot) admin).getScreenshotAs(OutputType.BYTES));
+            }
         } finally {
             admin.quit();
             kim.quit();

@@ -887,12 +887,17 @@ public final class ConversationService implements AutoCloseable {
         }, reply);
     }
 
-    /** Relays a read receipt to the other side; nothing is stored. */
+    /** Relays a read receipt to the other side; a visitor's is also stored as their read mark. */
     public void read(Principal caller, String conversationId, long seq, Reply<Conversation> reply) {
         submit(tx -> {
             Conversation conversation = entitled(tx, caller, requireId(conversationId), false);
             if (seq > conversation.lastSeq()) {
                 throw new ChatException(ErrorCode.BAD_REQUEST, "seq " + seq + " is beyond the last message");
+            }
+            if (caller instanceof VisitorPrincipal && seq > conversation.visitorReadSeq()) {
+                // Kept, so an agent's console shows read receipts also after a reload; never lowered.
+                tx.updateVisitorRead(conversation.id(), seq);
+                conversation = conversation.readByVisitor(seq);
             }
             return new Effect<>(conversation, List.of(new ChatEvent.ReadUpTo(conversation, caller.author(), seq)));
         }, reply);

@@ -87,7 +87,7 @@ public final class Frames {
         return new ServerFrame.AgentConversation(c.id(), c.state().wire(), c.lastSeq(), c.preview(),
                 waiting == null ? null : waiting.toString(), new ServerFrame.Person(c.visitorId(), c.visitorName()),
                 c.locale(), position(c, queuePosition), agentOf(c), c.urgent() ? Boolean.TRUE : null,
-                c.labels().isEmpty() ? null : c.labels());
+                c.labels().isEmpty() ? null : c.labels(), c.visitorReadSeq() > 0 ? c.visitorReadSeq() : null);
     }
 
     public static ServerFrame.VisitorWelcome visitorWelcome(String token, Conversation open, int queuePosition) {

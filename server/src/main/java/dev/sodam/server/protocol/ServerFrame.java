@@ -39,10 +39,11 @@ public sealed interface ServerFrame {
     /** A conversation as agents see it. */
     @JsonInclude(Include.NON_NULL)
     @JsonPropertyOrder({"id", "state", "lastSeq", "preview", "waitingSince", "visitor", "locale", "queuePosition",
-        "agent", "urgent", "labels"})
+        "agent", "urgent", "labels", "visitorReadSeq"})
     record AgentConversation(String id, String state, long lastSeq, String preview,
                              @JsonInclude(Include.ALWAYS) String waitingSince, Person visitor, String locale,
-                             Integer queuePosition, Person agent, Boolean urgent, List<String> labels) {
+                             Integer queuePosition, Person agent, Boolean urgent, List<String> labels,
+                             Long visitorReadSeq) {
     }
 
     @JsonPropertyOrder({"type", "protocol", "visitorToken", "conversation"})

@@ -118,7 +118,7 @@ class FramesTest {
     @Test
     void conversationPushForAnAssignedConversation() throws Exception {
         Conversation c = conversation(ConversationState.ASSIGNED, 6, "안녕하세요, 김소담입니다. 주문번호를 알려주시겠어요?",
-                "ag_1", "김소담").labelled(List.of("환불", "VIP"));
+                "ag_1", "김소담").labelled(List.of("환불", "VIP")).readByVisitor(5);
         assertGolden(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)), "s2c-conversation.json");
     }
 
