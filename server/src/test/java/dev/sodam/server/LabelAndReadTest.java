@@ -26,6 +26,7 @@ class LabelAndReadTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(dataDir);
+        server.awaitBot(); // "상담원 연결" reaches the queue through the bot
         server.createAgent("kim@sodam.test", "김상담", "kim-password-1");
     }
 
