@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -67,6 +68,7 @@ public final class BotEngine {
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicInteger validating = new AtomicInteger();
     /**
      * Runs held-out validations beside the training thread; its one thread ends when idle, so an
      * engine that is dropped leaves no thread behind.
@@ -171,22 +173,32 @@ public final class BotEngine {
             List<FaqEntry> faq = from.faq().get();
             Current previous = current.get();
             long version = previous == null ? 1 : previous.version() + 1;
-            CompletableFuture<HeldOutValidation.Report> validation = policy.calibrates()
-                    ? CompletableFuture.supplyAsync(() -> isSuperseded(version) ? null : validate(faq, from), validator)
-                    : CompletableFuture.completedFuture(null);
-            FaqBot trained = FaqBot.train(faq, from.intents(), policy.defaults());
             if (previous == null) {
+                // The first bot: validate beside the training (start-up), publish with both.
+                CompletableFuture<HeldOutValidation.Report> validation = policy.calibrates()
+                        ? CompletableFuture.supplyAsync(() -> validate(faq, from), validator)
+                        : CompletableFuture.completedFuture(null);
+                FaqBot trained = FaqBot.train(faq, from.intents(), policy.defaults());
                 publish(trained, version, faq.size(), started, validation.join(), policy);
             } else {
+                // A rebuild: the edit goes live first, with nothing competing for the cores; the
+                // validation starts after it, and its thresholds replace the previous ones.
+                FaqBot trained = FaqBot.train(faq, from.intents(), policy.defaults());
                 publish(trained, version, faq.size(), started, previous.validation(), policy);
-                validation.thenAccept(fresh -> {
-                    // Only for the bot it was made for: a newer rebuild brings its own validation.
-                    Current now = current.get();
-                    if (fresh != null && now != null && now.version() == version) {
-                        current.compareAndSet(now, new Current(now.bot().withThresholds(thresholds(now.bot(), fresh,
-                                policy)), version, now.trainedAt(), now.entries(), now.durationMs(), fresh));
-                    }
-                });
+                if (policy.calibrates()) {
+                    validating.incrementAndGet();
+                    CompletableFuture.supplyAsync(() -> isSuperseded(version) ? null : validate(faq, from), validator)
+                            .whenComplete((fresh, failure) -> {
+                                validating.decrementAndGet();
+                                // Only for the bot it was made for: a newer rebuild brings its own.
+                                Current now = current.get();
+                                if (fresh != null && now != null && now.version() == version) {
+                                    current.compareAndSet(now, new Current(now.bot().withThresholds(
+                                            thresholds(now.bot(), fresh, policy)), version, now.trainedAt(),
+                                            now.entries(), now.durationMs(), fresh));
+                                }
+                            });
+                }
             }
             lastError = null;
         } catch (RuntimeException e) {
@@ -256,7 +268,8 @@ public final class BotEngine {
         Current now = current.get();
         Instant since = rebuildingSince;
         boolean queued = pending.get();
-        boolean busy = since != null || queued || now == null && lastError == null;
+        // A validation still choosing the new bot's thresholds counts as part of the rebuild.
+        boolean busy = since != null || queued || validating.get() > 0 || now == null && lastError == null;
         String state = busy ? "rebuilding" : now == null ? "failed" : "ready";
         return new Status(state, now == null ? 0 : now.version(),
                 now == null ? null : now.trainedAt(), now == null ? 0 : now.entries(), lastError, since,

@@ -31,7 +31,9 @@ class BackupRestoreTest {
         String token;
         String conversationId;
         SqliteBackup.Result backup;
-        try (TestServer server = TestServer.start(live);
+        // The visitor writes faster than a person: the default rate limit would refuse some sends.
+        Map<String, String> fastClient = Map.of("SODAM_RATE_PER_SECOND", "1000", "SODAM_RATE_BURST", "1000");
+        try (TestServer server = TestServer.start(live, fastClient);
              WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
             token = visitor.helloVisitor(null, null, 0).path("visitorToken").asText();
             conversationId = visitor.say("m0", null, "배송 문의드려요").path("conversationId").asText();
@@ -62,7 +64,7 @@ class BackupRestoreTest {
 
         SqliteBackup.Result result = SqliteBackup.restore(file, restored, new MutableClock(Instant.EPOCH));
         assertThat(result.messages()).isEqualTo(backup.messages());
-        try (TestServer server = TestServer.start(restored);
+        try (TestServer server = TestServer.start(restored, fastClient);
              WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
             visitor.helloVisitor(token, conversationId, 0);
             await().until(() -> visitor.messages(conversationId).stream()
