@@ -99,7 +99,7 @@ sodam_env() { # data dir, port
     SODAM_BOOTSTRAP_ADMIN=bench@sodam.test:bench-password-1 \
     SODAM_RATE_PER_SECOND=100000 SODAM_RATE_BURST=100000 SODAM_MAX_CHATS_PER_AGENT=100 \
     SODAM_IDLE_SECONDS=3600 \
-    SODAM_FAQ_SEED_DIR="$SODAM_HOME/config/faq" SODAM_BOT_INTENTS_FILE="$SODAM_HOME/config/bot/intents.json"
+    SODAM_FAQ_SEED_DIR="$SODAM_HOME/config/faq" SODAM_BOT_INTENTS_FILE="$SODAM_HOME/config/bot/intents.json" SODAM_BOT_OUT_OF_SCOPE_FILE="$SODAM_HOME/config/bot/out-of-scope.json"
 }
 
 start_sodam() { # port, log → SERVER_PID, SODAM_DATA

@@ -53,6 +53,7 @@ class LoadGeneratorTest {
         env.put("SODAM_DATA_DIR", dataDir.toString());
         env.put("SODAM_FAQ_SEED_DIR", repoRoot().resolve("config/faq").toString());
         env.put("SODAM_BOT_INTENTS_FILE", repoRoot().resolve("config/bot/intents.json").toString());
+        env.put("SODAM_BOT_OUT_OF_SCOPE_FILE", repoRoot().resolve("config/bot/out-of-scope.json").toString());
         env.put("SODAM_BOOTSTRAP_ADMIN", "bench@sodam.test:bench-password-1");
         env.put("SODAM_RATE_PER_SECOND", "100000");
         env.put("SODAM_RATE_BURST", "100000");
