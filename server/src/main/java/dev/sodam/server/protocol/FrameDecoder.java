@@ -135,7 +135,7 @@ public final class FrameDecoder {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST,
                         "field 'attributes' has more than " + MAX_ATTRIBUTES + " entries", ref);
             }
-            var fields = attrs.fields();
+            var fields = attrs.properties().iterator();
             while (fields.hasNext()) {
                 var entry = fields.next();
                 JsonNode value = entry.getValue();

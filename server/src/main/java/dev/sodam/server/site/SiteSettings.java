@@ -81,7 +81,7 @@ public final class SiteSettings {
             throw bad("settings must be a JSON object");
         }
         ObjectNode next = tree.deepCopy();
-        Iterator<Map.Entry<String, JsonNode>> fields = change.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = change.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             String key = field.getKey();

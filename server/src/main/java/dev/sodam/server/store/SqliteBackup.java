@@ -82,7 +82,8 @@ public final class SqliteBackup {
         if (!Files.isRegularFile(source)) {
             throw new StoreException("no backup file at " + source, null);
         }
-        try (DataDirLock ignored = DataDirLock.acquire(dataDir)) {
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
             Result checked = check(source);
             Path db = dataDir.resolve("sodam.db").toAbsolutePath();
             Path incoming = db.resolveSibling("sodam.db.restoring");
@@ -100,6 +101,8 @@ public final class SqliteBackup {
             return new Result(db, checked.bytes(), checked.conversations(), checked.messages());
         } catch (IOException e) {
             throw new StoreException("restore into " + dataDir.toAbsolutePath() + " failed: " + e.getMessage(), e);
+        } finally {
+            lock.close();
         }
     }
 

@@ -232,6 +232,7 @@ class WebhookDeliveryTest {
             }
             receiver.answer(200);
             try (TestServer second = TestServer.start(otherDir, env(), restartClock)) {
+                assertThat(second.port()).as("the restarted server, which owns the outbox now").isPositive();
                 restartClock.advance(Duration.ofSeconds(11));
                 await().atMost(WAIT).until(() -> receiver.about(id).size() == 2);
                 assertThat(receiver.about(id).get(1).header("Sodam-Event-Id")).isEqualTo(eventId);
