@@ -7,6 +7,7 @@ import static dev.sodam.server.testing.Browsers.widget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
@@ -16,10 +17,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -35,23 +34,8 @@ import org.openqa.selenium.WebElement;
  */
 class BrowserEndToEndTest {
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     private static String seedAnswer(String faqId) throws Exception {
         JsonNode seed = TestServer.json(Files.readString(TestServer.repoRoot().resolve("config/faq/seed-ko.json")));
@@ -70,7 +54,7 @@ class BrowserEndToEndTest {
         WebDriver agent = Browsers.open();
         try {
             // The visitor opens the shop page: one script tag adds the widget.
-            SearchContext root = Browsers.visitorSays(visitor, server, "배송 언제 와요?");
+            SearchContext root = Browsers.visitorSays(visitor, app.server(), "배송 언제 와요?");
 
             // The FAQ bot answers with the delivery entry, and offers the handoff button.
             String expected = seedAnswer("ko-delivery-time");
@@ -87,7 +71,7 @@ class BrowserEndToEndTest {
             waiting(visitor).until(d -> messages(root, "visitor").stream().anyMatch(m -> text(m).equals(xss)));
 
             // In a second browser the agent logs into the console, sees the chat and accepts it.
-            Browsers.login(agent, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            Browsers.login(agent, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
             // Routing offers the queued chat to the only online agent: an offer card with a countdown.
             String conversationId = waiting(agent).until(d -> d.findElements(By.cssSelector("[data-testid='offer']"))
                     .stream().findFirst().map(o -> o.getAttribute("data-conversation-id")).orElse(null));
@@ -124,7 +108,7 @@ class BrowserEndToEndTest {
             assertThat(((JavascriptExecutor) agent).executeScript("return window.__pwned === undefined")).isEqualTo(true);
 
             // Reload: the whole history comes back, every message exactly once, in seq order.
-            int lastSeq = lastSeq(server, conversationId);
+            int lastSeq = lastSeq(app.server(), conversationId);
             visitor.navigate().refresh();
             SearchContext reloaded = widget(visitor);
             if (!reloaded.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed()) {

@@ -1,19 +1,21 @@
 package dev.sodam.server;
 
+import static dev.sodam.server.testing.Browsers.click;
 import static dev.sodam.server.testing.Browsers.messages;
+import static dev.sodam.server.testing.Browsers.replyBox;
 import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -38,37 +40,19 @@ class ConsoleBrowserTest {
     private static final String VISITOR_ASKS = "주문번호 1234 환불하고 싶어요";
     private static final String ADMIN_REPLY = "확인해 볼게요. 결제 담당 상담원에게 연결해 드릴게요.";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
     static String kimId;
 
     @BeforeAll
     static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-        kimId = server.createAgent(KIM, "김상담", KIM_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        kimId = app.server().createAgent(KIM, "김상담", KIM_PASSWORD);
     }
 
     private static WebElement chatPanel(WebDriver agent, String conversationId) {
         return waiting(agent).ignoring(StaleElementReferenceException.class).until(d -> d.findElements(
                         By.cssSelector("[data-testid='chat'][data-conversation-id='" + conversationId + "']"))
                 .stream().findFirst().orElse(null));
-    }
-
-    private static WebElement replyBox(WebDriver agent) {
-        return waiting(agent).ignoring(StaleElementReferenceException.class).until(d -> {
-            List<WebElement> boxes = d.findElements(By.cssSelector("[data-testid='reply-input']"));
-            return boxes.isEmpty() || !boxes.get(0).isEnabled() ? null : boxes.get(0);
-        });
     }
 
     private static List<String> noteTexts(WebDriver agent) {
@@ -89,13 +73,6 @@ class ConsoleBrowserTest {
                         + "return document.documentElement.textContent + '\\n' + (host && host.shadowRoot ? host.shadowRoot.textContent : '');");
     }
 
-    private static void click(WebDriver driver, String css) {
-        waiting(driver).ignoring(StaleElementReferenceException.class).until(d -> {
-            d.findElement(By.cssSelector(css)).click();
-            return true;
-        });
-    }
-
     @Test
     void privateNoteTransferWithNoteAndACannedReply() throws Exception {
         WebDriver admin = Browsers.open();
@@ -103,10 +80,10 @@ class ConsoleBrowserTest {
         WebDriver visitor = Browsers.open();
         try {
             // The admin logs in first, so is idle longest and gets the offer.
-            Browsers.login(admin, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-            Browsers.login(kim, server, KIM, KIM_PASSWORD);
+            Browsers.login(admin, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            Browsers.login(kim, app.server(), KIM, KIM_PASSWORD);
 
-            SearchContext widget = Browsers.visitorSays(visitor, server, "상담원 연결");
+            SearchContext widget = Browsers.visitorSays(visitor, app.server(), "상담원 연결");
             String conversationId = waiting(admin).ignoring(StaleElementReferenceException.class)
                     .until(d -> d.findElements(By.cssSelector("[data-testid='offer']")).stream().findFirst()
                             .map(o -> o.getAttribute("data-conversation-id")).orElse(null));

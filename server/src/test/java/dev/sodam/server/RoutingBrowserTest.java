@@ -5,16 +5,15 @@ import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebDriver;
@@ -30,24 +29,13 @@ class RoutingBrowserTest {
     private static final String KIM = "kim@sodam.test";
     private static final String KIM_PASSWORD = "kim-password-1";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    // A short accept window keeps the real-time wait of the timeout short.
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer(Map.of("SODAM_OFFER_SECONDS", "3"));
 
     @BeforeAll
     static void start() throws Exception {
-        Browsers.requireChromium();
-        // A short accept window keeps the real-time wait of the timeout short.
-        server = TestServer.start(dataDir, Map.of("SODAM_OFFER_SECONDS", "3"));
-        server.awaitBot();
-        server.createAgent(KIM, "김상담", KIM_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        app.server().createAgent(KIM, "김상담", KIM_PASSWORD);
     }
 
     private static String offeredConversation(WebDriver agent) {
@@ -80,10 +68,10 @@ class RoutingBrowserTest {
         WebDriver second = Browsers.open();
         try {
             // The admin logs in first, so is idle longest and gets the first offer.
-            Browsers.login(admin, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-            Browsers.login(kim, server, KIM, KIM_PASSWORD);
+            Browsers.login(admin, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            Browsers.login(kim, app.server(), KIM, KIM_PASSWORD);
 
-            SearchContext one = Browsers.visitorSays(first, server, "상담원 연결");
+            SearchContext one = Browsers.visitorSays(first, app.server(), "상담원 연결");
             waiting(first).until(d -> one.findElement(By.cssSelector("[data-testid='status']")).getText().contains("1"));
             String firstChat = offeredConversation(admin);
             assertThat(admin.getTitle()).as("badge while an offer waits").startsWith("(");
@@ -96,7 +84,7 @@ class RoutingBrowserTest {
                     .contains("김상담"));
 
             // A second visitor: the admin now has fewer chats, so gets the offer and accepts.
-            SearchContext two = Browsers.visitorSays(second, server, "사람이랑 얘기하고 싶어요");
+            SearchContext two = Browsers.visitorSays(second, app.server(), "사람이랑 얘기하고 싶어요");
             String secondChat = offeredConversation(admin);
             assertThat(secondChat).isNotEqualTo(firstChat);
             acceptOffer(admin, secondChat);

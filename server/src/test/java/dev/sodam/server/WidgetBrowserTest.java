@@ -1,5 +1,6 @@
 package dev.sodam.server;
 
+import static dev.sodam.server.testing.Browsers.js;
 import static dev.sodam.server.testing.Browsers.messages;
 import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
@@ -7,8 +8,8 @@ import static dev.sodam.server.testing.Browsers.widget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
-import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -41,29 +39,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class WidgetBrowserTest {
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    private static Object js(WebDriver driver, String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
 
     private static WebElement find(SearchContext root, String testid) {
         return root.findElement(By.cssSelector("[data-testid='" + testid + "']"));
@@ -138,7 +117,7 @@ class WidgetBrowserTest {
     }
 
     private static int storedCount(String conversationId, String body) throws java.sql.SQLException {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + app.server().dataDir().resolve("sodam.db"));
              PreparedStatement q = db.prepareStatement(
                      "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND body = ?")) {
             q.setString(1, conversationId);
@@ -151,7 +130,7 @@ class WidgetBrowserTest {
     }
 
     private static int lastSeq(String conversationId) {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + app.server().dataDir().resolve("sodam.db"));
              PreparedStatement q = db.prepareStatement("SELECT last_seq FROM conversations WHERE id = ?")) {
             q.setString(1, conversationId);
             try (ResultSet rs = q.executeQuery()) {
@@ -173,7 +152,7 @@ class WidgetBrowserTest {
     void onAPageWithHostileCssAndATakenSodamNameTheWidgetLooksAsOnTheDemo() throws Exception {
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo/hostile.html"));
+            driver.get(app.server().http("/demo/hostile.html"));
             SearchContext root = widget(driver);
             WebElement bubble = waiting(driver).until(d -> find(root, "launcher"));
             assertThat(bubble.isDisplayed()).as("the bubble is visible despite div { display: none !important }").isTrue();
@@ -207,7 +186,7 @@ class WidgetBrowserTest {
 
             // The same measurements on the normal demo page, as a new visitor.
             js(driver, "localStorage.clear(); sessionStorage.clear()");
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             SearchContext demo = widget(driver);
             Map<String, Double> demoBubble = rect(driver, waiting(driver).until(d -> find(demo, "launcher")));
             openPanel(driver);
@@ -224,8 +203,8 @@ class WidgetBrowserTest {
     @Test
     void aSocketDroppedInTheMiddleOfABurstFromBothSidesLosesAndDuplicatesNothing() throws Exception {
         WebDriver driver = Browsers.open();
-        try (WsTestClient agent = WsTestClient.connect(server.agentUri())) {
-            driver.get(server.http("/demo"));
+        try (WsTestClient agent = WsTestClient.connect(app.server().agentUri())) {
+            driver.get(app.server().http("/demo"));
             SearchContext root = openPanel(driver);
             say(driver, root, "상담원 연결");
             awaitStored(driver, root, "상담원 연결");
@@ -233,7 +212,7 @@ class WidgetBrowserTest {
                     root.findElement(By.cssSelector(".root")))));
             String conversationId = conversationId(driver);
 
-            agent.helloAgent(server.loginAdmin());
+            agent.helloAgent(app.server().loginAdmin());
             agent.send(Map.of("type", "accept", "conversationId", conversationId));
             waiting(driver).until(d -> "assigned".equals(js(d, "return arguments[0].dataset.state",
                     root.findElement(By.cssSelector(".root")))));
@@ -299,7 +278,7 @@ class WidgetBrowserTest {
     void twoTabsOfOneVisitorShowTheConversationIdenticallyAndTheClosedOneCountsUnread() throws Exception {
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             SearchContext first = openPanel(driver);
             say(driver, first, "배송 언제 와요?");
             awaitStored(driver, first, "배송 언제 와요?");
@@ -308,7 +287,7 @@ class WidgetBrowserTest {
 
             // Tab 2 of the same browser: a returning visitor, so the widget loads and shows the history.
             driver.switchTo().newWindow(WindowType.TAB);
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             String tab2 = driver.getWindowHandle();
             String pageTitle = driver.getTitle();
             SearchContext second = widget(driver);
@@ -363,7 +342,7 @@ class WidgetBrowserTest {
     void aMessageSentOfflineSurvivesAReloadAndIsDeliveredExactlyOnce() throws Exception {
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             SearchContext root = openPanel(driver);
             say(driver, root, "안녕하세요");
             awaitStored(driver, root, "안녕하세요");
@@ -398,7 +377,7 @@ class WidgetBrowserTest {
     void theEnglishPageSpeaksEnglishAndSetLocaleSwitchesToKoreanKeepingTheConversation() throws Exception {
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo/en.html"));
+            driver.get(app.server().http("/demo/en.html"));
             SearchContext root = widget(driver);
             assertThat(waiting(driver).until(d -> find(root, "launcher")).getDomAttribute("aria-label")).isEqualTo("Open chat");
             // The API is there before the widget module: listeners registered now are kept.
@@ -465,7 +444,7 @@ class WidgetBrowserTest {
         try {
             ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                     "width", 375, "height", 667, "deviceScaleFactor", 2, "mobile", true));
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             SearchContext root = openPanel(driver);
             Map<String, Double> panel = rect(driver, find(root, "panel"));
             assertThat(panel.get("left")).isCloseTo(0.0, within(1.0));

@@ -4,6 +4,7 @@ import static dev.sodam.server.testing.Browsers.messages;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Path;
@@ -13,10 +14,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -30,23 +29,8 @@ import org.openqa.selenium.WebElement;
  * console with nothing executed.
  */
 class WidgetFeaturesBrowserTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     private static WebElement find(SearchContext root, String css) {
         return root.findElement(By.cssSelector(css));
@@ -69,7 +53,7 @@ class WidgetFeaturesBrowserTest {
 
     private static List<String> feedbackRows() {
         List<String> rows = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + app.server().dataDir().resolve("sodam.db"));
              Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT kind, score, coalesce(comment, '') FROM feedback ORDER BY kind")) {
             while (rs.next()) {
@@ -86,8 +70,8 @@ class WidgetFeaturesBrowserTest {
         WebDriver visitor = Browsers.open();
         WebDriver admin = Browsers.open();
         try {
-            Browsers.login(admin, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-            SearchContext widget = Browsers.visitorSays(visitor, server, "배송은 얼마나 걸리나요?");
+            Browsers.login(admin, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            SearchContext widget = Browsers.visitorSays(visitor, app.server(), "배송은 얼마나 걸리나요?");
             waiting(visitor).until(d -> !messages(widget, "bot").isEmpty());
             WebElement up = waiting(visitor).until(d -> find(messages(widget, "bot").get(0), "[data-testid='thumbs-up']"));
             assertThat(find(messages(widget, "bot").get(0), "[data-testid='feedback']").getText()).contains("도움이 됐나요?");
@@ -105,7 +89,7 @@ class WidgetFeaturesBrowserTest {
             // An image from the visitor: uploaded over HTTP, shown in the widget and the console.
             java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(40, 30,
                     java.awt.image.BufferedImage.TYPE_INT_RGB);
-            Path png = dataDir.resolve("photo.png");
+            Path png = app.server().dataDir().resolve("photo.png");
             javax.imageio.ImageIO.write(picture, "png", png.toFile());
             find(widget, "[data-testid='file']").sendKeys(png.toAbsolutePath().toString());
             waiting(visitor).until(d -> !widget.findElements(By.cssSelector(
@@ -137,7 +121,7 @@ class WidgetFeaturesBrowserTest {
 
     @Test
     void hostileNamesAttributesFaqAnswersAndMessagesAreShownAsTextAndNothingRuns() throws Exception {
-        String admin = server.loginAdmin();
+        String admin = app.server().loginAdmin();
         String question = "XSS 시험 질문 <b>굵게</b> 입니다";
         String answer = "<img src=x onerror=\"" + PWN + "\">답변 <script>" + PWN + "</script>";
         java.util.Map<String, Object> faq = new java.util.LinkedHashMap<>();
@@ -145,13 +129,13 @@ class WidgetFeaturesBrowserTest {
         faq.put("question", question);
         faq.put("answer", answer);
         faq.put("paraphrases", List.of("XSS 시험 질문 굵게"));
-        assertThat(server.post("/api/admin/faq", dev.sodam.server.util.Json.MAPPER.writeValueAsString(faq), admin)
+        assertThat(app.server().post("/api/admin/faq", dev.sodam.server.util.Json.MAPPER.writeValueAsString(faq), admin)
                 .statusCode()).isEqualTo(201);
         WebDriver visitor = Browsers.open();
         WebDriver console = Browsers.open();
         try {
-            Browsers.login(console, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-            visitor.get(server.http("/demo"));
+            Browsers.login(console, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            visitor.get(app.server().http("/demo"));
             String name = "<img src=x onerror=\"" + PWN + "\">";
             String attribute = "<script>" + PWN + "</script><a href=javascript:alert(1)>x</a>";
             ((org.openqa.selenium.JavascriptExecutor) visitor).executeScript(
@@ -199,7 +183,7 @@ class WidgetFeaturesBrowserTest {
     }
 
     private static String visitorColumn(String column, String where) {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + app.server().dataDir().resolve("sodam.db"));
              Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT " + column + " FROM visitors WHERE " + where)) {
             return rs.next() ? rs.getString(1) : null;
@@ -210,12 +194,12 @@ class WidgetFeaturesBrowserTest {
 
     @Test
     void thePreChatFormNeedsConsentAndWithNoAgentOnlineTheOfflineFormQueuesTheMessage() throws Exception {
-        String admin = server.loginAdmin();
+        String admin = app.server().loginAdmin();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.util.function.Consumer<String> put = body -> {
             try {
                 int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                server.http("/api/admin/sites/demo/settings")))
+                                app.server().http("/api/admin/sites/demo/settings")))
                         .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body))
                         .header("Authorization", "Bearer " + admin).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
@@ -231,7 +215,7 @@ class WidgetFeaturesBrowserTest {
         WebDriver visitor = Browsers.open();
         WebDriver console = Browsers.open();
         try {
-            visitor.get(server.http("/demo"));
+            visitor.get(app.server().http("/demo"));
             SearchContext widget = Browsers.widget(visitor);
             find(widget, "[data-testid='launcher']").click();
             WebElement form = waiting(visitor).until(d -> find(widget, "[data-testid='prechat']"));
@@ -260,7 +244,7 @@ class WidgetFeaturesBrowserTest {
             waiting(visitor).until(d -> find(widget, "[data-testid='status']").getText().contains("메시지를 남겼어요"));
             waiting(visitor).until(d -> "queued".equals(find(widget, ".root").getAttribute("data-state")));
 
-            Browsers.login(console, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            Browsers.login(console, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
             WebElement queued = waiting(console).until(d -> d.findElements(By.cssSelector("[data-testid='queue-item']"))
                     .stream().filter(q -> q.getText().contains("환불 문의 남깁니다")).findFirst().orElse(null));
             assertThat(queued.getText()).contains("<i>이소담</i>");

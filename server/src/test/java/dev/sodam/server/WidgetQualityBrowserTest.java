@@ -1,8 +1,10 @@
 package dev.sodam.server;
 
+import static dev.sodam.server.testing.Browsers.js;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import java.awt.image.BufferedImage;
@@ -13,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -41,27 +41,8 @@ class WidgetQualityBrowserTest {
     private static final Path BASELINE = TestServer.repoRoot()
             .resolve("server/src/test/resources/baselines/hostile-open.png");
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static Object js(WebDriver driver, String script, Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     private static String activeTestid(WebDriver driver) {
         return (String) js(driver, """
@@ -78,7 +59,7 @@ class WidgetQualityBrowserTest {
     void aKeyboardOnlyVisitorOpensAsksRatesAndClosesWithoutAMouse() {
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             SearchContext root = Browsers.widget(driver);
             waiting(driver).until(d -> !root.findElements(By.cssSelector("[data-testid='launcher']")).isEmpty());
             // Tab from the top of the page until the chat bubble has focus.
@@ -128,7 +109,7 @@ class WidgetQualityBrowserTest {
                     }).observe(document, {childList: true, subtree: true});"""));
             List<Double> samples = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
-                driver.get(server.http("/demo?run=" + i));
+                driver.get(app.server().http("/demo?run=" + i));
                 Object painted = waiting(driver).until(d -> js(d, "return window.__bubblePainted"));
                 double loaded = ((Number) js(driver, "return performance.getEntriesByType('resource')"
                         + ".find(e => e.name.endsWith('/widget.js')).responseEnd")).doubleValue();
@@ -153,7 +134,7 @@ class WidgetQualityBrowserTest {
     void theHostilePageWithThePanelOpenMatchesTheStoredBaseline() throws Exception {
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo/hostile.html"));
+            driver.get(app.server().http("/demo/hostile.html"));
             SearchContext root = Browsers.widget(driver);
             WebElement launcher = waiting(driver).until(d -> root.findElement(By.cssSelector("[data-testid='launcher']")));
             launcher.click();
@@ -201,7 +182,7 @@ class WidgetQualityBrowserTest {
         assertThat(axe).as("axe-core is installed by the test build (npm install in generate-test-resources)").exists();
         WebDriver driver = Browsers.open();
         try {
-            driver.get(server.http("/demo"));
+            driver.get(app.server().http("/demo"));
             SearchContext root = Browsers.widget(driver);
             waiting(driver).until(d -> root.findElement(By.cssSelector("[data-testid='launcher']"))).click();
             waiting(driver).until(d -> root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());

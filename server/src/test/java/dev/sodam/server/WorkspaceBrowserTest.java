@@ -1,26 +1,27 @@
 package dev.sodam.server;
 
+import static dev.sodam.server.testing.Browsers.click;
 import static dev.sodam.server.testing.Browsers.messages;
+import static dev.sodam.server.testing.Browsers.replyBox;
 import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -36,43 +37,18 @@ class WorkspaceBrowserTest {
     private static final String KIM = "kim@sodam.test";
     private static final String KIM_PASSWORD = "kim-password-1";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
     static String kimId;
 
     @BeforeAll
     static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-        kimId = server.createAgent(KIM, "김상담", KIM_PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static void click(WebDriver driver, String css) {
-        waiting(driver).ignoring(StaleElementReferenceException.class).until(d -> {
-            d.findElement(By.cssSelector(css)).click();
-            return true;
-        });
-    }
-
-    private static WebElement replyBox(WebDriver agent) {
-        return waiting(agent).ignoring(StaleElementReferenceException.class).until(d -> {
-            List<WebElement> boxes = d.findElements(By.cssSelector("[data-testid='reply-input']"));
-            return boxes.isEmpty() || !boxes.get(0).isEnabled() ? null : boxes.get(0);
-        });
+        kimId = app.server().createAgent(KIM, "김상담", KIM_PASSWORD);
     }
 
     /** The visitor asks the bot, then for a person; the admin accepts the offer. Returns the conversation id. */
     private static String handedOffAndAccepted(WebDriver admin, WebDriver visitor, SearchContext[] widgetOut) {
-        SearchContext widget = Browsers.visitorSays(visitor, server, "배송 언제 와요?");
+        SearchContext widget = Browsers.visitorSays(visitor, app.server(), "배송 언제 와요?");
         waiting(visitor).until(d -> !messages(widget, "bot").isEmpty());
         widget.findElement(By.cssSelector("[data-testid='input']")).sendKeys("상담원 연결");
         widget.findElement(By.cssSelector("[data-testid='send']")).click();
@@ -87,7 +63,7 @@ class WorkspaceBrowserTest {
 
     private static List<String> cannedKeys(String token) throws Exception {
         List<String> keys = new java.util.ArrayList<>();
-        TestServer.json(server.get("/api/workspace/canned", token).body()).get("canned").forEach(c ->
+        TestServer.json(app.server().get("/api/workspace/canned", token).body()).get("canned").forEach(c ->
                 keys.add(c.get("scope").asText() + ":" + c.get("shortcut").asText() + ":" + c.get("locale").asText()));
         return keys;
     }
@@ -99,13 +75,13 @@ class WorkspaceBrowserTest {
         WebDriver visitor = Browsers.open();
         try {
             // 김상담 used the console before canned responses moved to the server: one of their own is in localStorage.
-            kim.get(server.http("/console"));
+            kim.get(app.server().http("/console"));
             ((JavascriptExecutor) kim).executeScript("localStorage.setItem(arguments[0], arguments[1])",
                     "sodam:console:canned:" + kimId,
                     "[{\"shortcut\":\"교환\",\"locale\":\"ko\",\"text\":\"교환은 수령 후 7일 안에 신청해 주세요.\"},"
                             + "{\"shortcut\":\"인사\",\"locale\":\"ko\",\"text\":\"안녕하세요, 소담 상담원입니다. 무엇을 도와드릴까요?\"}]");
-            Browsers.login(admin, server, TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
-            Browsers.login(kim, server, KIM, KIM_PASSWORD);
+            Browsers.login(admin, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            Browsers.login(kim, app.server(), KIM, KIM_PASSWORD);
             SearchContext[] widgetOut = new SearchContext[1];
             String id = handedOffAndAccepted(admin, visitor, widgetOut);
             SearchContext widget = widgetOut[0];
@@ -124,7 +100,7 @@ class WorkspaceBrowserTest {
             assertThat(panel.findElement(By.cssSelector("[data-testid='context-transcript']")).getText())
                     .contains("배송 언제 와요?");
             WebElement page = panel.findElement(By.cssSelector("[data-testid='context-page']"));
-            assertThat(page.getAttribute("data-url")).isEqualTo(server.http("/demo"));
+            assertThat(page.getAttribute("data-url")).isEqualTo(app.server().http("/demo"));
             assertThat(page.getText()).contains("소담 마켓");
             assertThat(panel.findElement(By.cssSelector("[data-testid='context-sentiment']")).getAttribute("data-sentiment"))
                     .isEqualTo("neutral");
@@ -143,7 +119,7 @@ class WorkspaceBrowserTest {
                     ((TakesScreenshot) admin).getScreenshotAs(OutputType.BYTES));
 
             // Canned responses: 김상담's own moved to the server (the old default did not: it is shared now).
-            String kimToken = server.login(KIM, KIM_PASSWORD);
+            String kimToken = app.server().login(KIM, KIM_PASSWORD);
             waiting(kim).until(d -> {
                 try {
                     return cannedKeys(kimToken).contains("personal:교환:ko");
@@ -201,7 +177,7 @@ class WorkspaceBrowserTest {
             assertThat(overview.isDisplayed()).isTrue();
             assertThat(kim.findElement(By.cssSelector("[data-testid='supervisor']")).isDisplayed())
                     .as("agents have no supervisor view").isFalse();
-            try (WsTestClient second = WsTestClient.connect(server.visitorUri())) {
+            try (WsTestClient second = WsTestClient.connect(app.server().visitorUri())) {
                 second.helloVisitor(null, null, 0);
                 String waitingId = second.say("s-1", null, "상담원 연결").get("conversationId").asText();
                 WebElement row = waiting(admin).until(d -> d.findElements(By.cssSelector(

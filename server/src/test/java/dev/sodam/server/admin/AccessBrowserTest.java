@@ -3,14 +3,12 @@ package dev.sodam.server.admin;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.SearchContext;
@@ -25,22 +23,8 @@ import org.openqa.selenium.WebElement;
 class AccessBrowserTest {
     private static final String NAME = "<b id=\"pwned\">새 상담원</b>";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     private static WebElement testid(SearchContext root, String id) {
         return root.findElement(By.cssSelector("[data-testid='" + id + "']"));
@@ -55,7 +39,7 @@ class AccessBrowserTest {
         WebDriver admin = Browsers.open();
         WebDriver invitee = Browsers.open();
         try {
-            admin.get(server.http("/admin/users"));
+            admin.get(app.server().http("/admin/users"));
             testid(admin, "admin-login-email").sendKeys(TestServer.ADMIN_EMAIL);
             testid(admin, "admin-login-password").sendKeys(TestServer.ADMIN_PASSWORD);
             testid(admin, "admin-login-submit").click();
@@ -82,7 +66,7 @@ class AccessBrowserTest {
             testid(invitee, "password-submit").click();
             waiting(invitee).until(d -> testid(d, "password-done").isDisplayed());
             assertThat(testid(invitee, "password-done-text").getText()).startsWith(NAME);
-            Browsers.login(invitee, server, "new.agent@sodam.test", "초대받은-새-비밀번호");
+            Browsers.login(invitee, app.server(), "new.agent@sodam.test", "초대받은-새-비밀번호");
 
             admin.navigate().refresh();
             waiting(admin).until(d -> testid(row(d, "new.agent@sodam.test"), "user-status").getText().equals("사용 중"));

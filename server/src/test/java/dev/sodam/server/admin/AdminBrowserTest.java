@@ -5,15 +5,14 @@ import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -32,23 +31,8 @@ class AdminBrowserTest {
     private static final String QUESTION = "반려동물 용품도 파나요?";
     private static final String ANSWER = "<img src=x onerror=\"window.__pwned=1\">네, 반려동물 용품관에서 사료·간식·모래를 팔아요.";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     private static WebElement testid(SearchContext root, String id) {
         return root.findElement(By.cssSelector("[data-testid='" + id + "']"));
@@ -59,7 +43,7 @@ class AdminBrowserTest {
         WebDriver admin = Browsers.open();
         WebDriver visitor = Browsers.open();
         try {
-            admin.get(server.http("/admin"));
+            admin.get(app.server().http("/admin"));
             testid(admin, "admin-login-email").sendKeys(TestServer.ADMIN_EMAIL);
             testid(admin, "admin-login-password").sendKeys(TestServer.ADMIN_PASSWORD);
             testid(admin, "admin-login-submit").click();
@@ -106,7 +90,7 @@ class AdminBrowserTest {
                     .isNotEmpty();
 
             // A visitor on the demo shop asks, and the widget shows the new answer.
-            SearchContext root = Browsers.visitorSays(visitor, server, QUESTION);
+            SearchContext root = Browsers.visitorSays(visitor, app.server(), QUESTION);
             waiting(visitor).until(d -> messages(root, "bot").stream().anyMatch(m -> text(m).equals(ANSWER)));
 
             Files.write(Path.of(System.getProperty("java.io.tmpdir"), "sodam-admin.png"),

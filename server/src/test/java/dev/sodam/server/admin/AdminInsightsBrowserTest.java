@@ -3,6 +3,7 @@ package dev.sodam.server.admin;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
@@ -10,9 +11,8 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -29,24 +29,9 @@ import org.openqa.selenium.WebElement;
  */
 class AdminInsightsBrowserTest {
     @TempDir
-    static Path dataDir;
-    @TempDir
     static Path files;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browsers.requireChromium();
-        server = TestServer.start(dataDir);
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserServer app = new BrowserServer();
 
     static WebElement testid(SearchContext root, String id) {
         return root.findElement(By.cssSelector("[data-testid='" + id + "']"));
@@ -57,7 +42,7 @@ class AdminInsightsBrowserTest {
     }
 
     static void logIn(WebDriver admin) {
-        admin.get(server.http("/admin"));
+        admin.get(app.server().http("/admin"));
         testid(admin, "admin-login-email").sendKeys(TestServer.ADMIN_EMAIL);
         testid(admin, "admin-login-password").sendKeys(TestServer.ADMIN_PASSWORD);
         testid(admin, "admin-login-submit").click();
@@ -109,10 +94,10 @@ class AdminInsightsBrowserTest {
     @Test
     void aFailedQuestionBecomesADraftAndTheDashboardDrawsItsCharts() throws Exception {
         String answer = "네, 우산꽂이는 생활관에서 팔아요. 색은 흰색과 검은색이에요.";
-        try (WsTestClient agent = WsTestClient.connect(server.agentUri())) {
-            agent.helloAgent(server.loginAdmin());
-            GapReportApiTest.serve(server, agent, "우산꽂이도 파나요?", "안녕하세요!", answer);
-            GapReportApiTest.serve(server, agent, "우산꽂이 판매하시나요?", null, null);
+        try (WsTestClient agent = WsTestClient.connect(app.server().agentUri())) {
+            agent.helloAgent(app.server().loginAdmin());
+            GapReportApiTest.serve(app.server(), agent, "우산꽂이도 파나요?", "안녕하세요!", answer);
+            GapReportApiTest.serve(app.server(), agent, "우산꽂이 판매하시나요?", null, null);
         }
         WebDriver admin = Browsers.open();
         try {

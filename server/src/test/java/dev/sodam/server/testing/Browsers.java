@@ -76,6 +76,27 @@ public final class Browsers {
         return message.findElement(By.cssSelector("[data-testid='text']")).getDomProperty("textContent");
     }
 
+    /** Clicks the element once it is there, retrying when a re-render replaces it under the click. */
+    public static void click(WebDriver driver, String css) {
+        waiting(driver).until(d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
+    /** The console's reply box once it is enabled (a chat is open and assigned to this agent). */
+    public static WebElement replyBox(WebDriver agent) {
+        return waiting(agent).until(d -> {
+            List<WebElement> boxes = d.findElements(By.cssSelector("[data-testid='reply-input']"));
+            return boxes.isEmpty() || !boxes.get(0).isEnabled() ? null : boxes.get(0);
+        });
+    }
+
+    /** Runs a script in the page and returns its value. */
+    public static Object js(WebDriver driver, String script, Object... args) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script, args);
+    }
+
     /** Logs into the agent console. */
     public static void login(WebDriver agent, TestServer server, String email, String password) {
         agent.get(server.http("/console"));
