@@ -61,10 +61,14 @@ class CrashRecoveryTest {
                 v.sent.add("v" + i + "-0");
                 visitors.add(v);
             }
-            // Send continuously from every visitor, without waiting for acks, and kill mid-stream.
-            long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            // Send continuously from every visitor, without waiting for acks, and kill mid-stream: once
+            // 1.5 s have passed and enough acks arrived to make the check meaningful (a loaded machine
+            // acks more slowly, so the kill waits for the acks rather than for the clock alone).
+            long earliestKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            long latestKill = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             int n = 1;
-            while (System.nanoTime() < killAt) {
+            while (System.nanoTime() < latestKill && (System.nanoTime() < earliestKill
+                    || visitors.stream().mapToInt(v -> v.client.frames("ack").size()).sum() <= VISITORS * 10)) {
                 for (int i = 0; i < VISITORS; i++) {
                     Visitor v = visitors.get(i);
                     String id = "v" + i + "-" + n;
