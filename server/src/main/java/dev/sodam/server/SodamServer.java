@@ -214,7 +214,7 @@ public final class SodamServer implements AutoCloseable {
                     baseUrl, baseUrl);
             webhooks.start();
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
-                    metrics, modules.stream().flatMap(m -> m.routes().stream()).toList(), webhooks, registry);
+                    metrics, router.routes(), webhooks, registry);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();

@@ -1,13 +1,13 @@
 package dev.sodam.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.admin.AdminApi.Answer;
-import dev.sodam.server.admin.AdminApi.Call;
-import dev.sodam.server.admin.AdminApi.Handler;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.UserService;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.http.JsonApi;
+import dev.sodam.server.http.JsonApi.Answer;
+import dev.sodam.server.http.JsonApi.Call;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.privacy.PrivacyService;
 import dev.sodam.server.routing.TeamService;
@@ -59,87 +59,51 @@ public final class AccessApi {
 
     // ------------------------------------------------------------------ /api/admin/...
 
-    Map<HttpMethod, Handler> adminRoute(List<String> parts) {
-        String first = parts.get(0);
-        int size = parts.size();
-        if (first.equals("users")) {
-            if (size == 1) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(Map.of("users",
-                                users.list(call.admin()).stream().map(UserService::json).toList()))),
-                        HttpMethod.POST, this::createUser);
-            }
-            String id = parts.get(1);
-            if (size == 2) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(UserService.json(users.get(call.admin(), id)))),
-                        HttpMethod.PUT, call -> updateUser(call, id));
-            }
-            if (size == 3 && parts.get(2).equals("reset-password")) {
-                return Map.of(HttpMethod.POST, call -> users.resetPassword(call.admin(), id)
-                        .thenApply(link -> Answer.ok(linkJson(link.token(), link.expiresAt()))));
-            }
-            if (size == 3 && parts.get(2).equals("sessions")) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(Map.of("sessions",
-                                users.sessions(call.admin(), id).stream().map(s -> sessionJson(s, null)).toList()))),
-                        HttpMethod.DELETE, call -> users.revokeSessions(call.admin(), id)
-                                .thenApply(count -> Answer.ok(Map.of("revoked", count))));
-            }
-            return null;
-        }
-        if (first.equals("teams")) {
-            if (size == 1) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(Map.of("teams",
-                                teams.list().stream().map(TeamService::json).toList()))),
-                        HttpMethod.POST, call -> teams.create(call.admin(), teamDraft(call.body()))
-                                .thenApply(t -> new Answer(HttpResponseStatus.CREATED, TeamService.json(t))));
-            }
-            String id = parts.get(1);
-            if (size == 2) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(TeamService.json(teams.get(id)))),
-                        HttpMethod.PUT, call -> {
-                            JsonNode body = call.body();
-                            return teams.update(call.admin(), id, teamDraft(body), AdminApi.version(body.get("version"), "version"))
-                                    .thenApply(t -> Answer.ok(TeamService.json(t)));
-                        },
-                        HttpMethod.DELETE, call -> teams.delete(call.admin(), id, longParam(call, "version"))
-                                .thenApply(t -> Answer.ok(Map.of("id", id, "deleted", true))));
-            }
-            return null;
-        }
-        if (first.equals("audit") && size == 1) {
-            return Map.of(HttpMethod.GET, this::audit);
-        }
-        if (first.equals("privacy")) {
-            if (size == 1) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(privacy.settings())),
-                        HttpMethod.PUT, this::updatePrivacy);
-            }
-            if (size == 2 && parts.get(1).equals("purge")) {
-                return Map.of(HttpMethod.POST, call -> privacy.purge(call.admin()).thenApply(Answer::ok));
-            }
-            if (size == 2 && parts.get(1).equals("mask")) {
-                return Map.of(HttpMethod.POST, call -> {
+    void registerAdmin(JsonApi<Agent> api) {
+        String p = AdminApi.PREFIX;
+        api.route(HttpMethod.GET, p + "users", call -> AdminApi.sync(() -> Answer.ok(Map.of("users",
+                        users.list(call.caller()).stream().map(UserService::json).toList()))))
+                .route(HttpMethod.POST, p + "users", this::createUser)
+                .route(HttpMethod.GET, p + "users/{id}",
+                        call -> AdminApi.sync(() -> Answer.ok(UserService.json(users.get(call.caller(), call.path("id"))))))
+                .route(HttpMethod.PUT, p + "users/{id}", call -> updateUser(call, call.path("id")))
+                .route(HttpMethod.POST, p + "users/{id}/reset-password", call -> users.resetPassword(call.caller(),
+                        call.path("id")).thenApply(link -> Answer.ok(linkJson(link.token(), link.expiresAt()))))
+                .route(HttpMethod.GET, p + "users/{id}/sessions", call -> AdminApi.sync(() -> Answer.ok(Map.of("sessions",
+                        users.sessions(call.caller(), call.path("id")).stream().map(s -> sessionJson(s, null)).toList()))))
+                .route(HttpMethod.DELETE, p + "users/{id}/sessions", call -> users.revokeSessions(call.caller(),
+                        call.path("id")).thenApply(count -> Answer.ok(Map.of("revoked", count))))
+                .route(HttpMethod.GET, p + "teams", call -> AdminApi.sync(() -> Answer.ok(Map.of("teams",
+                        teams.list().stream().map(TeamService::json).toList()))))
+                .route(HttpMethod.POST, p + "teams", call -> teams.create(call.caller(), teamDraft(call.body()))
+                        .thenApply(t -> new Answer(HttpResponseStatus.CREATED, TeamService.json(t))))
+                .route(HttpMethod.GET, p + "teams/{id}",
+                        call -> AdminApi.sync(() -> Answer.ok(TeamService.json(teams.get(call.path("id"))))))
+                .route(HttpMethod.PUT, p + "teams/{id}", call -> {
+                    JsonNode body = call.body();
+                    return teams.update(call.caller(), call.path("id"), teamDraft(body),
+                            AdminApi.version(body.get("version"), "version")).thenApply(t -> Answer.ok(TeamService.json(t)));
+                })
+                .route(HttpMethod.DELETE, p + "teams/{id}", call -> teams.delete(call.caller(), call.path("id"),
+                        longParam(call, "version")).thenApply(t -> Answer.ok(Map.of("id", call.path("id"), "deleted", true))))
+                .route(HttpMethod.GET, p + "audit", this::audit)
+                .route(HttpMethod.GET, p + "privacy", call -> AdminApi.sync(() -> Answer.ok(privacy.settings())))
+                .route(HttpMethod.PUT, p + "privacy", this::updatePrivacy)
+                .route(HttpMethod.POST, p + "privacy/purge", call -> privacy.purge(call.caller()).thenApply(Answer::ok))
+                .route(HttpMethod.POST, p + "privacy/mask", call -> {
                     String text = AdminApi.text(call.body(), "text");
                     if (text == null) {
                         throw AdminApi.bad("field 'text' is required");
                     }
                     return AdminApi.sync(() -> Answer.ok(Map.of("masked", privacy.mask(text))));
-                });
-            }
-            return null;
-        }
-        if (first.equals("visitors") && size >= 2) {
-            String id = parts.get(1);
-            if (size == 2) {
-                return Map.of(HttpMethod.DELETE, call -> privacy.delete(call.admin(), id).thenApply(Answer::ok));
-            }
-            if (size == 3 && parts.get(2).equals("export")) {
-                return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> Answer.ok(privacy.export(call.admin(), id))));
-            }
-        }
-        return null;
+                })
+                .route(HttpMethod.DELETE, p + "visitors/{id}",
+                        call -> privacy.delete(call.caller(), call.path("id")).thenApply(Answer::ok))
+                .route(HttpMethod.GET, p + "visitors/{id}/export",
+                        call -> AdminApi.sync(() -> Answer.ok(privacy.export(call.caller(), call.path("id")))));
     }
 
-    private CompletableFuture<Answer> updatePrivacy(Call call) {
+    private CompletableFuture<Answer> updatePrivacy(Call<Agent> call) {
         JsonNode body = call.body();
         JsonNode days = body.get("retentionDays");
         if (days != null && !days.isNull() && !days.isIntegralNumber()) {
@@ -149,13 +113,13 @@ public final class AccessApi {
         if (version == null || !version.isIntegralNumber() || version.longValue() < 0) {
             throw AdminApi.bad("field 'version' is required: the version you read (0 before the first save)");
         }
-        return privacy.update(call.admin(), days == null || days.isNull() ? null : days.intValue(),
+        return privacy.update(call.caller(), days == null || days.isNull() ? null : days.intValue(),
                 AdminApi.strings(body, "maskPatterns"), version.longValue()).thenApply(Answer::ok);
     }
 
-    private CompletableFuture<Answer> createUser(Call call) {
+    private CompletableFuture<Answer> createUser(Call<Agent> call) {
         JsonNode body = call.body();
-        return users.create(call.admin(), userDraft(body)).thenApply(created -> {
+        return users.create(call.caller(), userDraft(body)).thenApply(created -> {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("user", UserService.json(created.view()));
             answer.put("invite", created.inviteToken() == null ? null
@@ -164,10 +128,10 @@ public final class AccessApi {
         });
     }
 
-    private CompletableFuture<Answer> updateUser(Call call, String id) {
+    private CompletableFuture<Answer> updateUser(Call<Agent> call, String id) {
         JsonNode body = call.body();
         long version = AdminApi.version(body.get("version"), "version");
-        return users.update(call.admin(), id, userDraft(body), version).thenApply(v -> Answer.ok(UserService.json(v)));
+        return users.update(call.caller(), id, userDraft(body), version).thenApply(v -> Answer.ok(UserService.json(v)));
     }
 
     /** A one-time link: the token and the page that uses it (shown once; only its hash is stored). */
@@ -217,7 +181,7 @@ public final class AccessApi {
                 AdminApi.strings(body, "tags"), AdminApi.strings(body, "members"), hours);
     }
 
-    private static Long longParam(Call call, String name) {
+    private static Long longParam(Call<Agent> call, String name) {
         String value = call.param(name);
         if (value == null) {
             return null;
@@ -231,8 +195,8 @@ public final class AccessApi {
 
     // ------------------------------------------------------------------ audit
 
-    private CompletableFuture<Answer> audit(Call call) {
-        Agent admin = call.admin();
+    private CompletableFuture<Answer> audit(Call<Agent> call) {
+        Agent admin = call.caller();
         String site = blank(call.param("site"));
         if (admin.siteId() != null) {
             if (site != null && !site.equals(admin.siteId())) {
@@ -255,7 +219,7 @@ public final class AccessApi {
         if ("csv".equals(format)) {
             // UTF-8 with a byte-order mark, so Excel on Korean Windows opens Hangul correctly.
             byte[] csv = ("\uFEFF" + AuditCsv.write(rows)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            return AdminApi.sync(() -> Answer.ok(new AdminApi.Download(csv, "text/csv; charset=utf-8", "sodam-audit.csv")));
+            return AdminApi.sync(() -> Answer.ok(new JsonApi.Download(csv, "text/csv; charset=utf-8", "sodam-audit.csv")));
         }
         return AdminApi.sync(() -> Answer.ok(Map.of("entries", rows.stream().map(AccessApi::auditJson).toList())));
     }
@@ -309,53 +273,39 @@ public final class AccessApi {
 
     // ------------------------------------------------------------------ /api/account/...
 
-    Map<HttpMethod, Handler> accountRoute(List<String> parts) {
-        String first = parts.get(0);
-        if (parts.size() == 1) {
-            switch (first) {
-                case "me":
-                    return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> {
-                        Map<String, Object> me = new LinkedHashMap<>();
-                        me.put("id", call.admin().id());
-                        me.put("email", call.admin().email());
-                        me.put("name", call.admin().name());
-                        me.put("role", call.admin().role().wire());
-                        me.put("siteId", call.admin().siteId());
-                        me.put("session", currentSession(call));
-                        return Answer.ok(me);
-                    }));
-                case "sessions":
-                    return Map.of(HttpMethod.GET, call -> AdminApi.sync(() -> {
-                        String current = currentSession(call);
-                        return Answer.ok(Map.of("sessions", auth.sessions(call.admin().id()).stream()
-                                .map(s -> sessionJson(s, current)).toList()));
-                    }));
-                case "logout":
-                    return Map.of(HttpMethod.POST, call -> auth.revokeSession(call.admin().id(), currentSession(call))
-                            .thenApply(v -> Answer.ok(Map.of("loggedOut", true))));
-                case "password":
-                    return Map.of(HttpMethod.POST, call -> {
-                        JsonNode body = call.body();
-                        return auth.setPassword(AdminApi.text(body, "token"), AdminApi.text(body, "password"), null,
-                                call.request().headers().get(HttpHeaderNames.USER_AGENT))
-                                .thenApply(login -> Answer.ok(Map.of("token", login.token(), "user", Map.of(
-                                        "id", login.agent().id(), "name", login.agent().name(),
-                                        "role", login.agent().role().wire()))));
-                    });
-                default:
-                    return null;
-            }
-        }
-        if (parts.size() == 2 && first.equals("sessions")) {
-            String id = parts.get(1);
-            return Map.of(HttpMethod.DELETE, call -> auth.revokeSession(call.admin().id(), id)
-                    .thenApply(v -> Answer.ok(Map.of("id", id, "revoked", true))));
-        }
-        return null;
+    void registerAccount(JsonApi<Agent> api) {
+        String p = ACCOUNT_PREFIX;
+        api.route(HttpMethod.GET, p + "me", call -> AdminApi.sync(() -> {
+                    Map<String, Object> me = new LinkedHashMap<>();
+                    me.put("id", call.caller().id());
+                    me.put("email", call.caller().email());
+                    me.put("name", call.caller().name());
+                    me.put("role", call.caller().role().wire());
+                    me.put("siteId", call.caller().siteId());
+                    me.put("session", currentSession(call));
+                    return Answer.ok(me);
+                }))
+                .route(HttpMethod.GET, p + "sessions", call -> AdminApi.sync(() -> {
+                    String current = currentSession(call);
+                    return Answer.ok(Map.of("sessions", auth.sessions(call.caller().id()).stream()
+                            .map(s -> sessionJson(s, current)).toList()));
+                }))
+                .route(HttpMethod.POST, p + "logout", call -> auth.revokeSession(call.caller().id(), currentSession(call))
+                        .thenApply(v -> Answer.ok(Map.of("loggedOut", true))))
+                .route(HttpMethod.POST, p + "password", call -> {
+                    JsonNode body = call.body();
+                    return auth.setPassword(AdminApi.text(body, "token"), AdminApi.text(body, "password"), null,
+                            call.request().headers().get(HttpHeaderNames.USER_AGENT))
+                            .thenApply(login -> Answer.ok(Map.of("token", login.token(), "user", Map.of(
+                                    "id", login.agent().id(), "name", login.agent().name(),
+                                    "role", login.agent().role().wire()))));
+                })
+                .route(HttpMethod.DELETE, p + "sessions/{id}", call -> auth.revokeSession(call.caller().id(),
+                        call.path("id")).thenApply(v -> Answer.ok(Map.of("id", call.path("id"), "revoked", true))));
     }
 
     /** The id of the session making the request (from its bearer token). */
-    private static String currentSession(Call call) {
+    private static String currentSession(Call<Agent> call) {
         String authorization = call.request().headers().get(HttpHeaderNames.AUTHORIZATION);
         String token = authorization == null ? "" : authorization.substring(Math.min(7, authorization.length())).trim();
         return Hashing.sha256Hex(token).substring(0, SessionInfo.ID_LENGTH);

@@ -7,7 +7,10 @@ import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.FaqFiles;
 import dev.sodam.server.faq.FaqService;
-import dev.sodam.server.http.HttpResponses;
+import dev.sodam.server.http.ApiModule;
+import dev.sodam.server.http.JsonApi;
+import dev.sodam.server.http.JsonApi.Answer;
+import dev.sodam.server.http.JsonApi.Call;
 import dev.sodam.server.insight.Analytics;
 import dev.sodam.server.insight.GapReport;
 import dev.sodam.server.insight.Insights;
@@ -18,25 +21,17 @@ import dev.sodam.server.model.Feedback;
 import dev.sodam.server.store.FaqRevision;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoredFaq;
-import dev.sodam.server.util.Json;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin REST API under {@code /api/admin/} (docs/admin.md): FAQ management and the bot's
@@ -45,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * reads); writes go to the domain thread through {@link FaqService}. Never blocks an event loop.
  */
 public final class AdminApi {
-    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
     public static final String PREFIX = "/api/admin/";
 
     private final AuthService auth;
@@ -92,86 +86,40 @@ public final class AdminApi {
         this.insights = insights;
     }
 
+    private JsonApi<Agent> adminApi;
+    private JsonApi<Agent> accountApi;
+
     /**
-     * One request to an endpoint, once the caller is known. {@code admin} is the caller: an admin
-     * under {@link #PREFIX}; any signed-in account (or null where no token is needed) under
-     * {@link AccessApi#ACCOUNT_PREFIX}.
+     * The HTTP modules: {@code /api/admin/} (the admin role; an admin of one site only in
+     * {@link #SITE_ADMIN_SECTIONS}) and {@code /api/account/} (any signed-in account; nobody for
+     * {@code password}). Built once; their route tables are what docs/openapi.yaml is checked against.
      */
-    record Call(Agent admin, FullHttpRequest request, QueryStringDecoder query) {
-        JsonNode body() {
-            try {
-                JsonNode node = Json.MAPPER.readTree(HttpResponses.utf8(request.content()));
-                if (node != null && node.isObject()) {
-                    return node;
-                }
-            } catch (IOException e) {
-                // answered below
+    public synchronized List<ApiModule> modules() {
+        if (adminApi == null) {
+            adminApi = new JsonApi<Agent>(List.of(PREFIX), request -> admin(JsonApi.bearer(request),
+                    section(request, PREFIX)), blocking).internalErrorMessage(NOTHING_CHANGED);
+            if (access != null) {
+                access.registerAdmin(adminApi);
             }
-            throw bad("body must be a JSON object");
+            registerAdmin(adminApi);
+            accountApi = new JsonApi<Agent>(List.of(AccessApi.ACCOUNT_PREFIX), request -> access.caller(
+                    section(request, AccessApi.ACCOUNT_PREFIX), JsonApi.bearer(request)), blocking)
+                    .internalErrorMessage(NOTHING_CHANGED);
+            if (access != null) {
+                access.registerAccount(accountApi);
+            }
         }
-
-        String param(String name) {
-            List<String> values = query.parameters().get(name);
-            return values == null || values.isEmpty() ? null : values.get(0);
-        }
+        return List.of(adminApi, accountApi);
     }
 
-    /** A body that is a file to download rather than JSON. */
-    record Download(byte[] bytes, String contentType, String filename) {
-    }
+    static final String NOTHING_CHANGED = "internal error; nothing was changed";
 
-    /** What an endpoint answers: a status and a JSON body (or a {@link Download}). */
-    record Answer(HttpResponseStatus status, Object body) {
-        static Answer ok(Object body) {
-            return new Answer(HttpResponseStatus.OK, body);
-        }
-    }
-
-    @FunctionalInterface
-    interface Handler {
-        CompletableFuture<Answer> handle(Call call);
-    }
-
-    /** Entry point from the HTTP router for every path under {@link #PREFIX}. */
-    public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        String path = query.path();
-        boolean account = !path.startsWith(PREFIX);
-        List<String> parts = Arrays.stream(path.substring(account ? AccessApi.ACCOUNT_PREFIX.length()
-                : PREFIX.length()).split("/", -1)).toList();
-        Map<HttpMethod, Handler> endpoint = account ? (access == null ? null : access.accountRoute(parts)) : route(parts);
-        if (endpoint == null) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no API at " + path, false);
-            return;
-        }
-        Handler handler = endpoint.get(request.method());
-        if (handler == null) {
-            String allowed = endpoint.keySet().stream().map(HttpMethod::name).sorted().collect(Collectors.joining(", "));
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request",
-                    "use " + allowed + " for " + path, false);
-            return;
-        }
-        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
-        request.retain();
-        String section = parts.get(0);
-        CompletableFuture.supplyAsync(() -> account ? access.caller(section, token) : admin(token, section), blocking)
-                .thenCompose(admin -> handler.handle(new Call(admin, request, query)))
-                .whenCompleteAsync((answer, failure) -> {
-                    try {
-                        if (failure != null) {
-                            fail(ctx, request, failure);
-                        } else if (answer.body() instanceof Download file) {
-                            HttpResponses.sendFile(ctx, request, answer.status(), file.bytes(), file.contentType(),
-                                    file.filename());
-                        } else {
-                            HttpResponses.sendJson(ctx, request, answer.status(), answer.body());
-                        }
-                    } finally {
-                        request.release();
-                    }
-                }, blocking);
+    /** The first path segment below {@code prefix}: what part of the API a request is for. */
+    private static String section(FullHttpRequest request, String prefix) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        String rest = path.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
     }
 
     /**
@@ -192,94 +140,41 @@ public final class AdminApi {
         return agent;
     }
 
-    private static void fail(ChannelHandlerContext ctx, FullHttpRequest request, Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof ChatException refusal) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.valueOf(refusal.code().httpStatus()),
-                    refusal.code().wire(), refusal.getMessage(), false);
-        } else {
-            log.error("admin request {} {} failed", request.method(), request.uri(), cause);
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL.wire(),
-                    "internal error; nothing was changed", false);
-        }
-    }
-
     // ------------------------------------------------------------------ routes
 
-    private Map<HttpMethod, Handler> route(List<String> parts) {
-        if (parts.stream().anyMatch(String::isEmpty)) {
-            return null;
-        }
-        String first = parts.get(0);
-        if (access != null) {
-            Map<HttpMethod, Handler> accessRoute = access.adminRoute(parts);
-            if (accessRoute != null) {
-                return accessRoute;
-            }
-        }
-        if (first.equals("faq")) {
-            if (parts.size() == 1) {
-                return Map.of(HttpMethod.GET, this::list, HttpMethod.POST, this::create);
-            }
-            String id = parts.get(1);
-            if (parts.size() == 2) {
-                Map<HttpMethod, Handler> entry = new LinkedHashMap<>();
-                entry.put(HttpMethod.GET, call -> sync(() -> Answer.ok(entryJson(faq.get(id)))));
-                entry.put(HttpMethod.PUT, call -> update(call, id));
-                entry.put(HttpMethod.DELETE, call -> delete(call, id));
-                if (id.equals("bulk")) {
-                    entry.put(HttpMethod.POST, this::bulk);
-                }
-                if (id.equals("export")) {
-                    return Map.of(HttpMethod.GET, this::export);
-                }
-                if (id.equals("import")) {
-                    return Map.of(HttpMethod.POST, this::importFile);
-                }
-                return entry;
-            }
-            if (parts.size() == 3 && parts.get(2).equals("history")) {
-                return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(historyJson(id, faq.history(id)))));
-            }
-            if (parts.size() == 3 && parts.get(2).equals("restore")) {
-                return Map.of(HttpMethod.POST, call -> restore(call, id));
-            }
-            return null;
-        }
-        if (first.equals("sites") && parts.size() == 3 && parts.get(2).equals("settings") && sites != null) {
+    private void registerAdmin(JsonApi<Agent> api) {
+        String faqPath = PREFIX + "faq";
+        api.route(HttpMethod.GET, faqPath, this::list)
+                .route(HttpMethod.POST, faqPath, this::create)
+                .route(HttpMethod.GET, faqPath + "/export", this::export)
+                .route(HttpMethod.POST, faqPath + "/import", this::importFile)
+                .route(HttpMethod.POST, faqPath + "/bulk", this::bulk)
+                .route(HttpMethod.GET, faqPath + "/{id}", call -> sync(() -> Answer.ok(entryJson(faq.get(call.path("id"))))))
+                .route(HttpMethod.PUT, faqPath + "/{id}", call -> update(call, call.path("id")))
+                .route(HttpMethod.DELETE, faqPath + "/{id}", call -> delete(call, call.path("id")))
+                .route(HttpMethod.GET, faqPath + "/{id}/history",
+                        call -> sync(() -> Answer.ok(historyJson(call.path("id"), faq.history(call.path("id"))))))
+                .route(HttpMethod.POST, faqPath + "/{id}/restore", call -> restore(call, call.path("id")));
+        if (sites != null) {
             // Scoped by the site id in the path; which admin may edit which site is a later change (multi-site admins).
-            String site = parts.get(1);
-            return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(sites.settings(site).json())),
-                    HttpMethod.PUT, call -> sites.update(call.admin(), site, call.body())
-                            .thenApply(stored -> Answer.ok(stored.json())));
+            api.route(HttpMethod.GET, PREFIX + "sites/{id}/settings",
+                            call -> sync(() -> Answer.ok(sites.settings(call.path("id")).json())))
+                    .route(HttpMethod.PUT, PREFIX + "sites/{id}/settings", call -> sites.update(call.caller(),
+                            call.path("id"), call.body()).thenApply(stored -> Answer.ok(stored.json())));
         }
-        if (first.equals("feedback") && parts.size() == 1 && store != null) {
-            return Map.of(HttpMethod.GET, this::feedback);
+        if (store != null) {
+            api.route(HttpMethod.GET, PREFIX + "feedback", this::feedback);
         }
-        if (first.equals("analytics") && parts.size() == 1 && insights != null) {
-            return Map.of(HttpMethod.GET, this::analytics);
+        if (insights != null) {
+            api.route(HttpMethod.GET, PREFIX + "analytics", this::analytics)
+                    .route(HttpMethod.GET, PREFIX + "gaps", this::gaps)
+                    .route(HttpMethod.POST, PREFIX + "gaps/draft", this::draftFromGap);
         }
-        if (first.equals("gaps") && parts.size() == 1 && insights != null) {
-            return Map.of(HttpMethod.GET, this::gaps);
-        }
-        if (first.equals("gaps") && parts.size() == 2 && parts.get(1).equals("draft") && insights != null) {
-            return Map.of(HttpMethod.POST, this::draftFromGap);
-        }
-        if (first.equals("bot") && parts.size() == 2) {
-            if (parts.get(1).equals("status")) {
-                return Map.of(HttpMethod.GET, call -> sync(() -> Answer.ok(bot.status())));
-            }
-            if (parts.get(1).equals("rebuild")) {
-                return Map.of(HttpMethod.POST, call -> sync(() -> {
+        api.route(HttpMethod.GET, PREFIX + "bot/status", call -> sync(() -> Answer.ok(bot.status())))
+                .route(HttpMethod.POST, PREFIX + "bot/rebuild", call -> sync(() -> {
                     bot.requestRebuild();
                     return new Answer(HttpResponseStatus.ACCEPTED, bot.status());
                 }));
-            }
-        }
-        return null;
     }
 
     @FunctionalInterface
@@ -291,7 +186,7 @@ public final class AdminApi {
         return CompletableFuture.completedFuture(body.get());
     }
 
-    private CompletableFuture<Answer> list(Call call) {
+    private CompletableFuture<Answer> list(Call<Agent> call) {
         List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", found.stream().map(AdminApi::entryJson).toList());
@@ -299,7 +194,7 @@ public final class AdminApi {
         return sync(() -> Answer.ok(body));
     }
 
-    private CompletableFuture<Answer> export(Call call) {
+    private CompletableFuture<Answer> export(Call<Agent> call) {
         String format = call.param("format") == null ? "csv" : call.param("format");
         if (!format.equals("csv") && !format.equals("json")) {
             throw bad("query parameter 'format' must be csv or json");
@@ -307,8 +202,8 @@ public final class AdminApi {
         List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call));
         String name = "sodam-faq-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "." + format;
         return sync(() -> Answer.ok(format.equals("csv")
-                ? new Download(FaqFiles.csv(found), "text/csv; charset=utf-8", name)
-                : new Download(FaqFiles.json(found, java.time.Instant.now()), "application/json; charset=utf-8", name)));
+                ? new JsonApi.Download(FaqFiles.csv(found), "text/csv; charset=utf-8", name)
+                : new JsonApi.Download(FaqFiles.json(found, java.time.Instant.now()), "application/json; charset=utf-8", name)));
     }
 
     /**
@@ -316,7 +211,7 @@ public final class AdminApi {
      * A dry run answers 200 with the report; a real import answers 200 when stored, or 400 with the
      * same report (every problem with its line) when nothing was stored.
      */
-    private CompletableFuture<Answer> importFile(Call call) {
+    private CompletableFuture<Answer> importFile(Call<Agent> call) {
         String dryRunParam = call.param("dryRun");
         if (dryRunParam != null && !dryRunParam.equals("true") && !dryRunParam.equals("false")) {
             throw bad("query parameter 'dryRun' must be true or false");
@@ -328,7 +223,7 @@ public final class AdminApi {
             format = type.startsWith("text/csv") ? "csv" : type.startsWith("application/json") ? "json" : null;
         }
         FaqFiles.Parsed parsed = FaqFiles.read(io.netty.buffer.ByteBufUtil.getBytes(call.request().content()), format);
-        return faq.importRows(call.admin(), parsed, dryRun).thenApply(report -> {
+        return faq.importRows(call.caller(), parsed, dryRun).thenApply(report -> {
             Map<String, Object> body = new LinkedHashMap<>();
             if (!report.errors().isEmpty() && !dryRun) {
                 body.put("code", ErrorCode.BAD_REQUEST.wire());
@@ -350,7 +245,7 @@ public final class AdminApi {
         });
     }
 
-    private CompletableFuture<Answer> gaps(Call call) {
+    private CompletableFuture<Answer> gaps(Call<Agent> call) {
         ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
                 insights.clock().instant());
         double low = number(call, "lowConfidence", GapReport.DEFAULT_LOW_CONFIDENCE);
@@ -362,7 +257,7 @@ public final class AdminApi {
     }
 
     /** The dashboard's figures as JSON, or with {@code format=csv} as one CSV table to download. */
-    private CompletableFuture<Answer> analytics(Call call) {
+    private CompletableFuture<Answer> analytics(Call<Agent> call) {
         String format = call.param("format") == null ? "json" : call.param("format");
         if (!format.equals("json") && !format.equals("csv")) {
             throw bad("query parameter 'format' must be json or csv");
@@ -370,23 +265,23 @@ public final class AdminApi {
         ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
                 insights.clock().instant());
         Analytics.Report report = insights.analytics(range, blankToNull(call.param("site")), blankToNull(call.param("team")));
-        return sync(() -> Answer.ok(format.equals("json") ? report : new Download(Analytics.csv(report),
+        return sync(() -> Answer.ok(format.equals("json") ? report : new JsonApi.Download(Analytics.csv(report),
                 "text/csv; charset=utf-8", "sodam-analytics-" + java.time.LocalDate.ofInstant(range.from(), range.zone())
                         + "_" + java.time.LocalDate.ofInstant(range.to().minusMillis(1), range.zone()) + ".csv")));
     }
 
-    private CompletableFuture<Answer> draftFromGap(Call call) {
+    private CompletableFuture<Answer> draftFromGap(Call<Agent> call) {
         JsonNode body = call.body();
         String locale = text(body, "locale");
         if (locale == null || !FaqService.LOCALES.contains(locale)) {
             throw bad("field 'locale' is required (ko or en)");
         }
-        return insights.draft(call.admin(), locale, text(body, "question"), strings(body, "paraphrases"),
+        return insights.draft(call.caller(), locale, text(body, "question"), strings(body, "paraphrases"),
                         text(body, "answer"))
                 .thenApply(created -> new Answer(HttpResponseStatus.CREATED, entryJson(created)));
     }
 
-    private static double number(Call call, String name, double fallback) {
+    private static double number(Call<Agent> call, String name, double fallback) {
         String value = call.param(name);
         if (value == null || value.isBlank()) {
             return fallback;
@@ -398,7 +293,7 @@ public final class AdminApi {
         }
     }
 
-    private static Boolean enabled(Call call) {
+    private static Boolean enabled(Call<Agent> call) {
         String enabledParam = call.param("enabled");
         if (enabledParam == null || enabledParam.isBlank()) {
             return null;
@@ -409,24 +304,24 @@ public final class AdminApi {
         return Boolean.valueOf(enabledParam);
     }
 
-    private CompletableFuture<Answer> create(Call call) {
+    private CompletableFuture<Answer> create(Call<Agent> call) {
         JsonNode body = call.body();
-        return faq.create(call.admin(), draft(body, text(body, "id")))
+        return faq.create(call.caller(), draft(body, text(body, "id")))
                 .thenApply(created -> new Answer(HttpResponseStatus.CREATED, entryJson(created)));
     }
 
-    private CompletableFuture<Answer> update(Call call, String id) {
+    private CompletableFuture<Answer> update(Call<Agent> call, String id) {
         JsonNode body = call.body();
         String bodyId = text(body, "id");
         if (bodyId != null && !bodyId.equals(id)) {
             throw bad("the body's id '" + bodyId + "' differs from the path's '" + id + "'; ids cannot be changed");
         }
         long version = version(body.get("version"), "version");
-        return faq.update(call.admin(), id, draft(body, null), version)
+        return faq.update(call.caller(), id, draft(body, null), version)
                 .thenApply(changed -> Answer.ok(entryJson(changed)));
     }
 
-    private CompletableFuture<Answer> delete(Call call, String id) {
+    private CompletableFuture<Answer> delete(Call<Agent> call, String id) {
         String versionParam = call.param("version");
         Long version = null;
         if (versionParam != null) {
@@ -436,7 +331,7 @@ public final class AdminApi {
                 throw bad("query parameter 'version' must be a whole number");
             }
         }
-        return faq.delete(call.admin(), id, version).thenApply(gone -> {
+        return faq.delete(call.caller(), id, version).thenApply(gone -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("id", gone.id());
             body.put("deleted", true);
@@ -445,7 +340,7 @@ public final class AdminApi {
         });
     }
 
-    private CompletableFuture<Answer> bulk(Call call) {
+    private CompletableFuture<Answer> bulk(Call<Agent> call) {
         JsonNode body = call.body();
         List<String> ids = strings(body, "ids");
         JsonNode enabled = body.get("enabled");
@@ -455,7 +350,7 @@ public final class AdminApi {
         if (enabled == null || !enabled.isBoolean()) {
             throw bad("field 'enabled' is required: true or false");
         }
-        return faq.setEnabled(call.admin(), ids, enabled.booleanValue()).thenApply(changed -> {
+        return faq.setEnabled(call.caller(), ids, enabled.booleanValue()).thenApply(changed -> {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("updated", changed.size());
             answer.put("entries", changed.stream().map(AdminApi::entryJson).toList());
@@ -463,13 +358,13 @@ public final class AdminApi {
         });
     }
 
-    private CompletableFuture<Answer> restore(Call call, String id) {
+    private CompletableFuture<Answer> restore(Call<Agent> call, String id) {
         long version = version(call.body().get("version"), "version");
-        return faq.restore(call.admin(), id, version).thenApply(restored -> Answer.ok(entryJson(restored)));
+        return faq.restore(call.caller(), id, version).thenApply(restored -> Answer.ok(entryJson(restored)));
     }
 
     /** Stored visitor feedback, newest first, filtered by site, conversation, kind and time (docs/admin.md). */
-    private CompletableFuture<Answer> feedback(Call call) {
+    private CompletableFuture<Answer> feedback(Call<Agent> call) {
         String kindParam = call.param("kind");
         Feedback.Kind kind = kindParam == null || kindParam.isBlank() ? null : Feedback.Kind.fromWire(kindParam);
         if (kindParam != null && !kindParam.isBlank() && kind == null) {
@@ -502,7 +397,7 @@ public final class AdminApi {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static java.time.Instant instantParam(Call call, String name) {
+    private static java.time.Instant instantParam(Call<Agent> call, String name) {
         String value = blankToNull(call.param(name));
         if (value == null) {
             return null;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * conversation's participants only. The bearer token is a visitor token or an agent's login token.
  * The type comes from the bytes (png, jpeg, gif, webp), never from a header or a name.
  */
-public final class AttachmentApi {
+public final class AttachmentApi implements ApiModule {
     private static final Logger log = LoggerFactory.getLogger(AttachmentApi.class);
     public static final String PATH = "/api/attachments";
 
@@ -52,10 +52,18 @@ public final class AttachmentApi {
         this.blocking = blocking;
     }
 
+    /** Also answers the browser's CORS preflight ({@code OPTIONS}) on both paths. */
+    @Override
+    public List<String> routes() {
+        return List.of("POST " + PATH, "GET " + PATH + "/{id}");
+    }
+
+    @Override
     public boolean handles(String path) {
         return path.equals(PATH) || path.startsWith(PATH + "/");
     }
 
+    @Override
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         String path = query.path();

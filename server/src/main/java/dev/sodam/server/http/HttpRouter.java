@@ -5,10 +5,8 @@ import dev.sodam.bot.BotDecision;
 import dev.sodam.bot.FaqBot;
 import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.auth.AuthService;
-import dev.sodam.server.conversation.ChatException;
-import dev.sodam.server.conversation.ErrorCode;
-import dev.sodam.server.model.Agent;
-import dev.sodam.server.util.Json;
+import dev.sodam.server.http.JsonApi.Answer;
+import dev.sodam.server.http.JsonApi.Call;
 import dev.sodam.server.workspace.WorkspaceApi;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -22,16 +20,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Plain HTTP: the REST API and the browser files. Anything blocking (argon2, SQLite, the bot) runs
@@ -39,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 @ChannelHandler.Sharable
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
     private static final String CONSOLE_CSP = "default-src 'self'; connect-src 'self' ws: wss:; "
             + "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
 
@@ -47,11 +42,9 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Supplier<CompletableFuture<FaqBot>> bot;
     private final StaticFiles files;
     private final Executor blocking;
-    private final AdminApi admin;
-    private final WorkspaceApi workspace;
-    private final List<ApiModule> modules;
     private final dev.sodam.server.site.SiteSettingsService siteSettings;
-    private final AttachmentApi attachments;
+    /** Every API, asked in order; the first that claims a path answers it. */
+    private final List<ApiModule> modules;
 
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking) {
         this(auth, bot, files, blocking, null);
@@ -79,15 +72,40 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     public HttpRouter(AuthService auth, Supplier<CompletableFuture<FaqBot>> bot, StaticFiles files, Executor blocking,
                       AdminApi admin, WorkspaceApi workspace, List<ApiModule> modules,
                       dev.sodam.server.site.SiteSettingsService siteSettings, AttachmentApi attachments) {
-        this.workspace = workspace;
         this.siteSettings = siteSettings;
-        this.attachments = attachments;
         this.auth = auth;
         this.bot = bot;
         this.files = files;
         this.blocking = blocking;
-        this.admin = admin;
-        this.modules = List.copyOf(modules);
+        List<ApiModule> all = new ArrayList<>(modules);
+        if (admin != null) {
+            all.addAll(admin.modules());
+        }
+        if (workspace != null) {
+            all.add(workspace.api());
+        }
+        if (attachments != null) {
+            all.add(attachments);
+        }
+        all.add(core());
+        this.modules = List.copyOf(all);
+    }
+
+    /** Every API route this router serves, as {@code METHOD /path/{param}} (docs/openapi.yaml documents each). */
+    public List<String> routes() {
+        return modules.stream().flatMap(m -> m.routes().stream()).toList();
+    }
+
+    /** Health, sign-in, the bot's test endpoint and a site's public widget settings. */
+    private JsonApi<Void> core() {
+        JsonApi<Void> core = new JsonApi<Void>(List.of(), request -> null, blocking)
+                .route(HttpMethod.GET, "/api/health", call -> JsonApi.now(() -> Answer.ok(Map.of("status", "UP"))))
+                .route(HttpMethod.POST, "/api/auth/login", this::login)
+                .route(HttpMethod.POST, "/api/bot/ask", this::ask);
+        if (siteSettings != null) {
+            core.route(HttpMethod.GET, "/api/sites/{id}/settings", this::publicSettings);
+        }
+        return core;
     }
 
     @Override
@@ -105,7 +123,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             }
         }
         if (path.startsWith("/api/")) {
-            api(ctx, request, path, method);
+            HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no API at " + path, false);
         } else if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
             file(ctx, request, path);
         } else {
@@ -114,151 +132,42 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpMethod method) {
-        if (admin != null && (path.startsWith(AdminApi.PREFIX) || path.startsWith(dev.sodam.server.admin.AccessApi.ACCOUNT_PREFIX))) {
-            admin.handle(ctx, request);
-            return;
-        }
-        if (workspace != null && path.startsWith(WorkspaceApi.PREFIX)) {
-            workspace.handle(ctx, request);
-            return;
-        }
-        if (attachments != null && attachments.handles(path)) {
-            attachments.handle(ctx, request);
-            return;
-        }
-        if (siteSettings != null && path.startsWith(SITES_PREFIX) && path.endsWith(SETTINGS_SUFFIX)) {
-            if (requireMethod(ctx, request, HttpMethod.GET)) {
-                publicSettings(ctx, request, path.substring(SITES_PREFIX.length(), path.length() - SETTINGS_SUFFIX.length()));
-            }
-            return;
-        }
-        switch (path) {
-            case "/api/health" -> {
-                if (requireMethod(ctx, request, HttpMethod.GET)) {
-                    HttpResponses.sendJson(ctx, request, HttpResponseStatus.OK, Map.of("status", "UP"));
-                }
-            }
-            case "/api/auth/login" -> {
-                if (requireMethod(ctx, request, HttpMethod.POST)) {
-                    login(ctx, request);
-                }
-            }
-            case "/api/bot/ask" -> {
-                if (requireMethod(ctx, request, HttpMethod.POST)) {
-                    ask(ctx, request);
-                }
-            }
-            default -> HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found",
-                    "no API at " + path, false);
-        }
-    }
-
-    private static final String SITES_PREFIX = "/api/sites/";
-    private static final String SETTINGS_SUFFIX = "/settings";
-
     /**
      * A site's widget settings, for anyone: the widget fetches them from the site's own pages (any
      * origin, no credentials), so the answer is public and carries nothing private.
      */
-    private void publicSettings(ChannelHandlerContext ctx, FullHttpRequest request, String siteId) {
-        if (siteId.isEmpty() || siteId.contains("/")) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.NOT_FOUND, "not_found", "no such site", false);
-            return;
-        }
-        request.retain();
-        CompletableFuture.supplyAsync(() -> siteSettings.publicView(siteId), blocking)
-                .whenComplete((view, failure) -> {
-                    try {
-                        if (failure != null) {
-                            fail(ctx, request, failure);
-                        } else {
-                            FullHttpResponse response = HttpResponses.json(HttpResponseStatus.OK, view);
-                            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
-                            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-                            HttpResponses.send(ctx, request, response, false);
-                        }
-                    } finally {
-                        request.release();
-                    }
-                });
+    private CompletableFuture<Answer> publicSettings(Call<Void> call) {
+        return JsonApi.now(() -> Answer.ok(siteSettings.publicView(call.path("id")))
+                .with(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN.toString(), "*")
+                .with(HttpHeaderNames.CACHE_CONTROL.toString(), "no-cache"));
     }
 
-    private static boolean requireMethod(ChannelHandlerContext ctx, FullHttpRequest request, HttpMethod expected) {
-        if (request.method().equals(expected)) {
-            return true;
-        }
-        HttpResponses.sendError(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request",
-                "use " + expected + " for " + new QueryStringDecoder(request.uri()).path(), false);
-        return false;
-    }
-
-    private void login(ChannelHandlerContext ctx, FullHttpRequest request) {
-        JsonNode body = jsonBody(ctx, request);
-        if (body == null) {
-            return;
-        }
+    private CompletableFuture<Answer> login(Call<Void> call) {
+        JsonNode body = call.body();
         String email = text(body, "email");
         String password = text(body, "password");
         if (email == null || password == null) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "fields 'email' and 'password' are required", false);
-            return;
+            throw JsonApi.bad("fields 'email' and 'password' are required");
         }
-        request.retain();
-        String address = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress socket
-                ? socket.getAddress().getHostAddress() : null;
-        String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT);
-        CompletableFuture.supplyAsync(() -> auth.login(email, password, address, userAgent), blocking)
-                .thenCompose(f -> f)
-                .whenComplete((login, failure) -> {
-                    try {
-                        if (failure != null) {
-                            fail(ctx, request, failure);
-                        } else {
-                            Map<String, Object> user = new LinkedHashMap<>();
-                            user.put("id", login.agent().id());
-                            user.put("name", login.agent().name());
-                            user.put("role", login.agent().role().wire());
-                            HttpResponses.sendJson(ctx, request, HttpResponseStatus.OK,
-                                    Map.of("token", login.token(), "user", user));
-                        }
-                    } finally {
-                        request.release();
-                    }
-                });
+        String userAgent = call.request().headers().get(HttpHeaderNames.USER_AGENT);
+        return auth.login(email, password, call.remoteAddress(), userAgent).thenApply(login -> {
+            Map<String, Object> user = new LinkedHashMap<>();
+            user.put("id", login.agent().id());
+            user.put("name", login.agent().name());
+            user.put("role", login.agent().role().wire());
+            return Answer.ok(Map.of("token", login.token(), "user", user));
+        });
     }
 
-    private void ask(ChannelHandlerContext ctx, FullHttpRequest request) {
-        JsonNode body = jsonBody(ctx, request);
-        if (body == null) {
-            return;
-        }
+    private CompletableFuture<Answer> ask(Call<Void> call) {
+        auth.authenticate(JsonApi.bearer(call.request()));
+        JsonNode body = call.body();
         String text = text(body, "text");
         String locale = Optional.ofNullable(text(body, "locale")).orElse("ko");
         if (text == null || text.isBlank()) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    "field 'text' is required", false);
-            return;
+            throw JsonApi.bad("field 'text' is required");
         }
-        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
-        request.retain();
-        CompletableFuture.supplyAsync(() -> auth.authenticate(token), blocking)
-                .thenCompose(agent -> bot.get())
-                .thenApplyAsync(faqBot -> faqBot.ask(text, locale), blocking)
-                .whenComplete((decision, failure) -> {
-                    try {
-                        if (failure != null) {
-                            fail(ctx, request, failure);
-                        } else {
-                            HttpResponses.sendJson(ctx, request, HttpResponseStatus.OK, decisionBody(decision));
-                        }
-                    } finally {
-                        request.release();
-                    }
-                });
+        return bot.get().thenApplyAsync(faqBot -> Answer.ok(decisionBody(faqBot.ask(text, locale))), blocking);
     }
 
     /** The wire shape of a bot decision (docs/protocol.md, {@code POST /api/bot/ask}). */
@@ -276,32 +185,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         return body;
     }
 
-    private static void fail(ChannelHandlerContext ctx, FullHttpRequest request, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ChatException refusal) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.valueOf(refusal.code().httpStatus()),
-                    refusal.code().wire(), refusal.getMessage(), false);
-        } else {
-            log.error("request {} failed", request.uri(), cause);
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                    ErrorCode.INTERNAL.wire(), "internal error", false);
-        }
-    }
-
-    private static JsonNode jsonBody(ChannelHandlerContext ctx, FullHttpRequest request) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(HttpResponses.utf8(request.content()));
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (java.io.IOException e) {
-            // answered below
-        }
-        HttpResponses.sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request",
-                "body must be a JSON object", false);
-        return null;
-    }
-
+    /** A string field, or null when absent or not a string (login and the bot ask answer 400 for null). */
     private static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         return value != null && value.isTextual() ? value.textValue() : null;

@@ -33,8 +33,19 @@ import org.slf4j.LoggerFactory;
 public final class JsonApi<C> implements ApiModule {
     private static final Logger log = LoggerFactory.getLogger(JsonApi.class);
 
-    /** What an endpoint answers. */
-    public record Answer(HttpResponseStatus status, Object body) {
+    /** What an endpoint answers: a status, a JSON body (or a {@link Download}) and any extra headers. */
+    public record Answer(HttpResponseStatus status, Object body, Map<String, String> headers) {
+        public Answer(HttpResponseStatus status, Object body) {
+            this(status, body, Map.of());
+        }
+
+        /** The same answer with one more response header. */
+        public Answer with(String header, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(header, value);
+            return new Answer(status, body, Map.copyOf(more));
+        }
+
         public static Answer ok(Object body) {
             return new Answer(HttpResponseStatus.OK, body);
         }
@@ -44,8 +55,13 @@ public final class JsonApi<C> implements ApiModule {
         }
     }
 
-    /** One request, once routed and authenticated. */
-    public record Call<C>(C caller, FullHttpRequest request, QueryStringDecoder query, Map<String, String> path) {
+    /** A body that is a file to download rather than JSON. */
+    public record Download(byte[] bytes, String contentType, String filename) {
+    }
+
+    /** One request, once routed and authenticated; {@code remoteAddress} is the peer's IP (or null). */
+    public record Call<C>(C caller, FullHttpRequest request, QueryStringDecoder query, Map<String, String> path,
+                          String remoteAddress) {
         public JsonNode body() {
             try {
                 JsonNode node = Json.MAPPER.readTree(HttpResponses.utf8(request.content()));
@@ -95,14 +111,28 @@ public final class JsonApi<C> implements ApiModule {
     private final Authenticator<C> authenticator;
     private final Executor blocking;
     private final List<Entry<C>> entries = new ArrayList<>();
+    private String internalError = "internal error";
 
-    /** Routes under {@code prefixes} (each a path start such as {@code /api/v1/}). */
+    /**
+     * Routes under {@code prefixes} (each a path start such as {@code /api/v1/}): every path there is
+     * answered, unknown ones with 404. With no prefixes the module claims only paths its routes match.
+     */
     public JsonApi(List<String> prefixes, Authenticator<C> authenticator, Executor blocking) {
         this.prefixes = List.copyOf(prefixes);
         this.authenticator = authenticator;
         this.blocking = blocking;
     }
 
+    /** The message of a 500 answer (for write APIs: that nothing was changed). */
+    public JsonApi<C> internalErrorMessage(String message) {
+        this.internalError = message;
+        return this;
+    }
+
+    /**
+     * Adds a route. Where templates with different numbers of literal segments match one path, only
+     * the most literal ones count ({@code /faq/export} hides {@code /faq/{id}}, also for other methods).
+     */
     public JsonApi<C> route(HttpMethod method, String template, Handler<C> handler) {
         entries.add(new Entry<>(method, template.substring(1).split("/", -1), template, handler));
         return this;
@@ -120,6 +150,10 @@ public final class JsonApi<C> implements ApiModule {
                 return true;
             }
         }
+        if (prefixes.isEmpty()) {
+            String[] parts = path.substring(1).split("/", -1);
+            return entries.stream().anyMatch(e -> match(e.segments(), parts) != null);
+        }
         return false;
     }
 
@@ -128,10 +162,20 @@ public final class JsonApi<C> implements ApiModule {
         QueryStringDecoder query = new QueryStringDecoder(request.uri());
         String path = query.path();
         String[] parts = path.substring(1).split("/", -1);
+        // The most literal templates that match win ({@code /faq/import} over {@code /faq/{id}}), for every method.
         Map<HttpMethod, Map.Entry<Entry<C>, Map<String, String>>> found = new LinkedHashMap<>();
+        int best = -1;
         for (Entry<C> entry : entries) {
             Map<String, String> params = match(entry.segments(), parts);
-            if (params != null) {
+            if (params == null) {
+                continue;
+            }
+            int literal = entry.segments().length - params.size();
+            if (literal > best) {
+                found.clear();
+                best = literal;
+            }
+            if (literal == best) {
                 found.putIfAbsent(entry.method(), Map.entry(entry, params));
             }
         }
@@ -148,15 +192,23 @@ public final class JsonApi<C> implements ApiModule {
         }
         Handler<C> handler = chosen.getKey().handler();
         Map<String, String> params = chosen.getValue();
+        String remote = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress socket
+                && socket.getAddress() != null ? socket.getAddress().getHostAddress() : null;
         request.retain();
         CompletableFuture.supplyAsync(() -> authenticator.authenticate(request), blocking)
-                .thenCompose(caller -> handler.handle(new Call<>(caller, request, query, params)))
+                .thenCompose(caller -> handler.handle(new Call<>(caller, request, query, params, remote)))
                 .whenCompleteAsync((answer, failure) -> {
                     try {
                         if (failure != null) {
                             fail(ctx, request, failure);
+                        } else if (answer.body() instanceof Download file) {
+                            HttpResponses.sendFile(ctx, request, answer.status(), file.bytes(), file.contentType(),
+                                    file.filename());
                         } else {
-                            HttpResponses.sendJson(ctx, request, answer.status(), answer.body());
+                            io.netty.handler.codec.http.FullHttpResponse response =
+                                    HttpResponses.json(answer.status(), answer.body());
+                            answer.headers().forEach((name, value) -> response.headers().set(name, value));
+                            HttpResponses.send(ctx, request, response, false);
                         }
                     } finally {
                         request.release();
@@ -183,7 +235,7 @@ public final class JsonApi<C> implements ApiModule {
         return params;
     }
 
-    private static void fail(ChannelHandlerContext ctx, FullHttpRequest request, Throwable failure) {
+    private void fail(ChannelHandlerContext ctx, FullHttpRequest request, Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
@@ -194,7 +246,7 @@ public final class JsonApi<C> implements ApiModule {
         } else {
             log.error("request {} {} failed", request.method(), request.uri(), cause);
             HttpResponses.sendError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL.wire(),
-                    "internal error", false);
+                    internalError, false);
         }
     }
 

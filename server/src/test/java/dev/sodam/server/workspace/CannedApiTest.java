@@ -96,6 +96,6 @@ class CannedApiTest {
             assertThat(call("POST", "", bad, kim, 400).get("code").asText()).isEqualTo("bad_request");
         }
         assertThat(keys(kim)).hasSize(8);
-        call("PUT", "", "{}", kim, 404);
+        call("PUT", "", "{}", kim, 405);
     }
 }
