@@ -424,7 +424,8 @@ public final class AdminApi {
 
     // ------------------------------------------------------------------ JSON in and out
 
-    private static FaqService.Draft draft(JsonNode body, String id) {
+    /** An FAQ entry as a request body gives it (also the public API's); 400 for a field of the wrong type. */
+    public static FaqService.Draft draft(JsonNode body, String id) {
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
             throw bad("field 'enabled' must be true or false");
@@ -463,7 +464,7 @@ public final class AdminApi {
         return out;
     }
 
-    static long version(JsonNode value, String field) {
+    public static long version(JsonNode value, String field) {
         if (value == null || !value.isIntegralNumber() || value.longValue() < 1) {
             throw bad("field '" + field + "' is required: the version you read (a whole number, 1 or more)");
         }

@@ -5,6 +5,8 @@ import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.http.JsonApi;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Author;
 import dev.sodam.server.store.IntegrationTx.ApiKey;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.util.Hashing;
@@ -25,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 public final class ApiKeys {
     public static final String READ = "read";
     public static final String WRITE = "write";
+    /** Edits the installation-wide FAQ (the bot retrains); only an installation-wide admin grants it. */
+    public static final String FAQ = "faq";
 
     private final Store store;
     private final ConversationService service;
@@ -84,6 +88,16 @@ public final class ApiKeys {
             throw new ChatException(ErrorCode.UNAUTHORIZED, "unknown or revoked API key");
         }
         return key;
+    }
+
+    /** The key as the author of what it writes (messages, state changes, audit rows). */
+    public static Author author(ApiKey key, Author.Kind kind, String name) {
+        return new Author(kind, key.id(), name == null || name.isBlank() ? key.name() : name.strip());
+    }
+
+    /** The key as the editor of FAQ entries: the FAQ service records it in the history and audit log. */
+    public static Agent editor(ApiKey key) {
+        return new Agent(key.id(), null, "API key " + key.name(), Agent.Role.ADMIN, null, key.createdAt(), null);
     }
 
     /** 403 unless the key has {@code scope}. */

@@ -98,9 +98,13 @@ public final class IntegrationAdminApi {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw JsonApi.bad("field 'name' is required (1 to 100 characters)");
         }
-        if (scopes == null || scopes.isEmpty()
-                || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ) || s.equals(ApiKeys.WRITE))) {
-            throw JsonApi.bad("field 'scopes' is required: an array of \"read\" and/or \"write\"");
+        if (scopes == null || scopes.isEmpty() || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ)
+                || s.equals(ApiKeys.WRITE) || s.equals(ApiKeys.FAQ))) {
+            throw JsonApi.bad("field 'scopes' is required: an array of \"read\", \"write\" and/or \"faq\"");
+        }
+        if (scopes.contains(ApiKeys.FAQ) && call.caller().siteId() != null) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "the FAQ is installation-wide: only an installation admin"
+                    + " grants the 'faq' scope");
         }
         return keys.create(site(call.caller(), JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
                 channel, call.caller().id()).thenApply(created -> {

@@ -1,6 +1,7 @@
 package dev.sodam.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.admin.AdminApi;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
@@ -59,9 +60,14 @@ public final class PublicApi {
                 .route(HttpMethod.GET, "/api/v1/conversations/{id}", this::conversation)
                 .route(HttpMethod.GET, "/api/v1/conversations/{id}/messages", this::messages)
                 .route(HttpMethod.POST, "/api/v1/conversations/{id}/messages", this::post)
+                .route(HttpMethod.POST, "/api/v1/conversations/{id}/handoff", this::handoff)
+                .route(HttpMethod.POST, "/api/v1/conversations/{id}/resolve", this::resolve)
                 .route(HttpMethod.GET, "/api/v1/visitors", this::visitors)
                 .route(HttpMethod.GET, "/api/v1/visitors/{id}", this::visitor)
                 .route(HttpMethod.GET, "/api/v1/faq", this::faq)
+                .route(HttpMethod.POST, "/api/v1/faq", this::createFaq)
+                .route(HttpMethod.PUT, "/api/v1/faq/{id}", this::updateFaq)
+                .route(HttpMethod.POST, "/api/v1/faq/{id}/disable", this::disableFaq)
                 .route(HttpMethod.GET, "/api/v1/teams", this::teams)
                 .route(HttpMethod.GET, "/api/v1/agents", this::agents)
                 .route(HttpMethod.GET, "/api/v1/reports/summary", this::summary);
@@ -148,26 +154,98 @@ public final class PublicApi {
         }));
     }
 
+    /** The longest {@code clientMsgId} / {@code Idempotency-Key}. */
+    static final int MAX_IDEMPOTENCY_KEY = 64;
+
+    /**
+     * A message from the integration, as an agent (default) or the bot. A retried call is stored once:
+     * the {@code Idempotency-Key} header or {@code clientMsgId} names the message, and a repeat answers
+     * 200 with the original.
+     */
     private CompletableFuture<Answer> post(Call<ApiKey> call) {
         ApiKey key = writer(call);
         JsonNode body = call.body();
         String text = JsonApi.text(body, "text");
         String clientMsgId = JsonApi.text(body, "clientMsgId");
-        String name = JsonApi.text(body, "authorName");
+        String idempotencyKey = call.request().headers().get("Idempotency-Key");
+        String kind = JsonApi.text(body, "authorKind");
         if (text == null || text.isBlank()) {
             throw JsonApi.bad("field 'text' is required");
         }
         if (text.length() > maxTextChars) {
             throw new ChatException(ErrorCode.TOO_LARGE, "field 'text' is longer than " + maxTextChars + " characters");
         }
-        if (clientMsgId != null && (clientMsgId.isBlank() || clientMsgId.length() > 64)) {
-            throw JsonApi.bad("field 'clientMsgId' must be 1 to 64 characters");
+        if (idempotencyKey != null) {
+            if (clientMsgId != null && !clientMsgId.equals(idempotencyKey)) {
+                throw JsonApi.bad("the Idempotency-Key header and field 'clientMsgId' differ; send one of them");
+            }
+            clientMsgId = idempotencyKey;
         }
-        Author author = new Author(Author.Kind.AGENT, key.id(), name == null || name.isBlank() ? key.name() : name.strip());
+        if (clientMsgId != null && (clientMsgId.isBlank() || clientMsgId.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw JsonApi.bad("'clientMsgId' / Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+        }
+        if (kind != null && !kind.equals("agent") && !kind.equals("bot")) {
+            throw JsonApi.bad("field 'authorKind' must be agent or bot");
+        }
+        Author author = ApiKeys.author(key, "bot".equals(kind) ? Author.Kind.BOT : Author.Kind.AGENT,
+                JsonApi.text(body, "authorName"));
+        String id = clientMsgId;
         return Replies.<dev.sodam.server.conversation.Results.Posted>future(reply -> service.postFromIntegration(
-                key.siteId(), call.path("id"), author, clientMsgId, text, reply))
+                key.siteId(), call.path("id"), author, id, text, reply))
                 .thenApply(posted -> new Answer(posted.duplicate() ? HttpResponseStatus.OK : HttpResponseStatus.CREATED,
                         ApiJson.message(posted.message())));
+    }
+
+    /** BOT → QUEUED: people take over; already queued or assigned changes nothing. Optional body {@code {"topic"}}. */
+    private CompletableFuture<Answer> handoff(Call<ApiKey> call) {
+        ApiKey key = writer(call);
+        String topic = call.request().content().isReadable() ? JsonApi.text(call.body(), "topic") : null;
+        return Replies.<Conversation>future(reply -> service.handoffFromIntegration(key.siteId(), call.path("id"),
+                ApiKeys.author(key, Author.Kind.AGENT, null), topic, reply)).thenApply(this::conversationAnswer);
+    }
+
+    /** → RESOLVED from any open state; an already resolved conversation is 409. */
+    private CompletableFuture<Answer> resolve(Call<ApiKey> call) {
+        ApiKey key = writer(call);
+        return Replies.<Conversation>future(reply -> service.resolveFromIntegration(key.siteId(), call.path("id"),
+                ApiKeys.author(key, Author.Kind.AGENT, null), reply)).thenApply(this::conversationAnswer);
+    }
+
+    private Answer conversationAnswer(Conversation c) {
+        return Answer.ok(store.read(tx -> ApiJson.conversation(c, channelOf(tx.integrations(), c.visitorId()))));
+    }
+
+    private static ApiKey faqEditor(Call<ApiKey> call) {
+        ApiKey key = ApiKeys.require(call.caller(), ApiKeys.FAQ);
+        if (key.channel() != null) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "a channel key only posts through its channel");
+        }
+        return key;
+    }
+
+    /** Through the admin API's FAQ service: validated, versioned, audited as the key, and the bot retrains. */
+    private CompletableFuture<Answer> createFaq(Call<ApiKey> call) {
+        ApiKey key = faqEditor(call);
+        JsonNode body = call.body();
+        return faq.create(ApiKeys.editor(key), AdminApi.draft(body, JsonApi.text(body, "id")))
+                .thenApply(created -> Answer.created(ApiJson.faq(created)));
+    }
+
+    private CompletableFuture<Answer> updateFaq(Call<ApiKey> call) {
+        ApiKey key = faqEditor(call);
+        JsonNode body = call.body();
+        String bodyId = JsonApi.text(body, "id");
+        if (bodyId != null && !bodyId.equals(call.path("id"))) {
+            throw JsonApi.bad("field 'id' differs from the path");
+        }
+        return faq.update(ApiKeys.editor(key), call.path("id"), AdminApi.draft(body, call.path("id")),
+                AdminApi.version(body.get("version"), "version")).thenApply(changed -> Answer.ok(ApiJson.faq(changed)));
+    }
+
+    private CompletableFuture<Answer> disableFaq(Call<ApiKey> call) {
+        ApiKey key = faqEditor(call);
+        return faq.setEnabled(ApiKeys.editor(key), List.of(call.path("id")), false)
+                .thenApply(changed -> Answer.ok(ApiJson.faq(changed.get(0))));
     }
 
     private CompletableFuture<Answer> visitors(Call<ApiKey> call) {

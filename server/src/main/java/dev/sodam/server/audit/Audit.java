@@ -24,8 +24,15 @@ public final class Audit {
      */
     public static void write(StoreTx tx, Instant at, Agent actor, String siteId, String action, String targetType,
                              String targetId, Object before, Object after) {
-        tx.insertAudit(new AuditEntry(0, at, actor == null ? null : actor.id(), actor == null ? "system" : actor.name(),
-                siteId, action, targetType, targetId, json(before), json(after)));
+        write(tx, at, actor == null ? null : actor.id(), actor == null ? "system" : actor.name(), siteId, action,
+                targetType, targetId, before, after);
+    }
+
+    /** The same, for an actor that is no account (an API key: its id and name). */
+    public static void write(StoreTx tx, Instant at, String actorId, String actorName, String siteId, String action,
+                             String targetType, String targetId, Object before, Object after) {
+        tx.insertAudit(new AuditEntry(0, at, actorId, actorName, siteId, action, targetType, targetId, json(before),
+                json(after)));
     }
 
     private static String json(Object value) {

@@ -1,5 +1,6 @@
 package dev.sodam.server.conversation;
 
+import dev.sodam.server.audit.Audit;
 import dev.sodam.server.auth.Principal;
 import dev.sodam.server.auth.Principal.AgentPrincipal;
 import dev.sodam.server.auth.Principal.VisitorPrincipal;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -282,9 +284,7 @@ public final class ConversationService implements AutoCloseable {
     public void postFromIntegration(String siteId, String conversationId, Author author, String clientMsgId,
                                     String text, Reply<Results.Posted> reply) {
         submit(tx -> {
-            Conversation conversation = tx.conversation(requireId(conversationId))
-                    .filter(c -> c.siteId().equals(siteId))
-                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            Conversation conversation = ofSite(tx, siteId, conversationId);
             if (clientMsgId != null) {
                 Optional<Message> earlier = tx.messageByClientMsgId(conversation.id(), clientMsgId);
                 if (earlier.isPresent()) {
@@ -296,6 +296,9 @@ public final class ConversationService implements AutoCloseable {
             }
             Results.Posted posted = append(tx, conversation, clientMsgId, author, masking.apply(text), List.of(),
                     List.of(), clock.instant());
+            Audit.write(tx, posted.message().ts(), author.id(), author.name(), siteId, "conversation.message",
+                    "conversation", conversation.id(), null, Map.of("messageId", posted.message().id(),
+                            "seq", posted.message().seq(), "kind", author.kind().wire()));
             return new Effect<>(posted, List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null)));
         }, reply);
     }
@@ -529,27 +532,81 @@ public final class ConversationService implements AutoCloseable {
             if (caller instanceof AgentPrincipal) {
                 throw new ChatException(ErrorCode.FORBIDDEN, "only visitors ask for a person");
             }
-            switch (conversation.state()) {
-                case QUEUED, ASSIGNED -> {
-                    return new Effect<>(conversation, List.of());
-                }
-                case RESOLVED -> throw new ChatException(ErrorCode.CONFLICT, "conversation is resolved");
-                case BOT -> {
-                    // the transition itself follows
-                }
-            }
-            String about = topic != null ? topic : conversation.topic();
-            Conversation queued = move(conversation, ConversationState.QUEUED).queued(queueEntryTime(tx))
-                    .forTeam(about == null ? null : tx.teamForTag(about))
-                    .markedUrgent(urgent(tx, conversation));
-            tx.updateConversation(queued);
-            tx.insertConversationEvent(ConversationEventRow.of(queued.id(), queued.siteId(), "handoff", clock.instant())
-                    .withAgent(null, queued.teamId()).withReason(reason.name().toLowerCase(java.util.Locale.ROOT)));
-            List<Conversation> queue = tx.queue();
-            return new Effect<>(queued, List.of(
-                    new ChatEvent.HandoffRequested(queued, reason, positionIn(queue, queued.id())),
-                    new ChatEvent.QueueChanged(queue)));
+            return handoff(tx, conversation, reason, topic);
         }, reply);
+    }
+
+    /**
+     * BOT → QUEUED asked by an integration (an API key of the conversation's site), like a visitor's
+     * handoff: the same queue, team choice, events and webhooks; audited as the key.
+     */
+    public void handoffFromIntegration(String siteId, String conversationId, Author by, String topic,
+                                       Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = ofSite(tx, siteId, conversationId);
+            Effect<Conversation> effect = handoff(tx, conversation, HandoffReason.INTEGRATION, topic);
+            if (!effect.events().isEmpty()) {
+                Audit.write(tx, clock.instant(), by.id(), by.name(), siteId, "conversation.handoff", "conversation",
+                        conversation.id(), Map.of("state", conversation.state().wire()), Map.of("state", "queued"));
+            }
+            return effect;
+        }, reply);
+    }
+
+    /**
+     * → RESOLVED by an integration, from any open state (it speaks for the site, like an admin);
+     * a resolved conversation is 409. Audited as the key; the {@code conversation.resolved} webhook follows.
+     */
+    public void resolveFromIntegration(String siteId, String conversationId, Author by, Reply<Conversation> reply) {
+        submit(tx -> {
+            Conversation conversation = ofSite(tx, siteId, conversationId);
+            if (!conversation.state().isOpen()) {
+                throw new ChatException(ErrorCode.CONFLICT, "conversation is already resolved");
+            }
+            boolean wasQueued = conversation.state() == ConversationState.QUEUED;
+            Conversation resolved = move(conversation, ConversationState.RESOLVED)
+                    .withState(ConversationState.RESOLVED, clock.instant());
+            tx.updateConversation(resolved);
+            tx.insertConversationEvent(ConversationEventRow.of(resolved.id(), resolved.siteId(), "resolved",
+                    resolved.updatedAt()).withAgent(conversation.agentId(), resolved.teamId()).withReason("integration"));
+            Audit.write(tx, resolved.updatedAt(), by.id(), by.name(), siteId, "conversation.resolve", "conversation",
+                    resolved.id(), Map.of("state", conversation.state().wire()), Map.of("state", "resolved"));
+            List<ChatEvent> events = new ArrayList<>(2);
+            events.add(new ChatEvent.ConversationResolved(resolved, by));
+            if (wasQueued) {
+                events.add(new ChatEvent.QueueChanged(tx.queue()));
+            }
+            return new Effect<>(resolved, events);
+        }, reply);
+    }
+
+    /** A conversation of {@code siteId}; another site's is reported as missing, never as existing. */
+    private static Conversation ofSite(StoreTx tx, String siteId, String conversationId) {
+        return tx.conversation(requireId(conversationId)).filter(c -> c.siteId().equals(siteId))
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+    }
+
+    private Effect<Conversation> handoff(StoreTx tx, Conversation conversation, HandoffReason reason, String topic) {
+        switch (conversation.state()) {
+            case QUEUED, ASSIGNED -> {
+                return new Effect<>(conversation, List.of());
+            }
+            case RESOLVED -> throw new ChatException(ErrorCode.CONFLICT, "conversation is resolved");
+            case BOT -> {
+                // the transition itself follows
+            }
+        }
+        String about = topic != null ? topic : conversation.topic();
+        Conversation queued = move(conversation, ConversationState.QUEUED).queued(queueEntryTime(tx))
+                .forTeam(about == null ? null : tx.teamForTag(about))
+                .markedUrgent(urgent(tx, conversation));
+        tx.updateConversation(queued);
+        tx.insertConversationEvent(ConversationEventRow.of(queued.id(), queued.siteId(), "handoff", clock.instant())
+                .withAgent(null, queued.teamId()).withReason(reason.name().toLowerCase(java.util.Locale.ROOT)));
+        List<Conversation> queue = tx.queue();
+        return new Effect<>(queued, List.of(
+                new ChatEvent.HandoffRequested(queued, reason, positionIn(queue, queued.id())),
+                new ChatEvent.QueueChanged(queue)));
     }
 
     /**

@@ -168,7 +168,9 @@ public sealed interface ChatEvent {
         /** The bot recognised a request for a person in the visitor's text. */
         BOT_DETECTED_REQUEST,
         /** The bot was not confident enough to answer or clarify. */
-        BOT_UNSURE
+        BOT_UNSURE,
+        /** An integration asked through the REST API ({@code POST /api/v1/conversations/{id}/handoff}). */
+        INTEGRATION
     }
 
     /** An agent added or removed a label; agents' lists show the new set. */

@@ -84,7 +84,7 @@ class OpenApiContractTest {
         admin = server.loginAdmin();
         server.createAgent("kim@sodam.local", "김상담", "agent-password-1");
         agent = server.login("kim@sodam.local", "agent-password-1");
-        writer = server.createApiKey(admin, "demo", "[\"read\",\"write\"]", null);
+        writer = server.createApiKey(admin, "demo", "[\"read\",\"write\",\"faq\"]", null);
         channelKey = server.createApiKey(admin, "demo", "[\"write\"]", "test");
         String conversationId;
         try (WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
