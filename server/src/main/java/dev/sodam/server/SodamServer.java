@@ -19,6 +19,7 @@ import dev.sodam.server.auth.SiteDirectory;
 import dev.sodam.server.config.ConfigLoader;
 import dev.sodam.server.config.IntegrationSettings;
 import dev.sodam.server.config.SodamConfig;
+import dev.sodam.server.config.StoreSettings;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.SystemNoticeListener;
 import dev.sodam.server.conversation.Replies;
@@ -46,6 +47,7 @@ import dev.sodam.server.workspace.WorkspaceApi;
 import dev.sodam.server.http.StaticFiles;
 import dev.sodam.server.net.NettyServer;
 import dev.sodam.server.net.SodamChannelInitializer;
+import dev.sodam.server.store.PostgresStore;
 import dev.sodam.server.store.SqliteStore;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.util.Ids;
@@ -111,11 +113,18 @@ public final class SodamServer implements AutoCloseable {
         return start(config, Clock.systemUTC());
     }
 
+    /** The configured store: SQLite in the data directory (held exclusively), or a shared PostgreSQL database. */
+    private static Store openStore(SodamConfig config) {
+        return config.store().type() == StoreSettings.Type.POSTGRESQL
+                ? PostgresStore.open(config.store())
+                : SqliteStore.openExclusive(config.dataDir());
+    }
+
     public static SodamServer start(SodamConfig config, Clock clock) throws InterruptedException {
         long started = System.nanoTime();
         Ids ids = new Ids(clock);
         SodamMetrics metrics = new SodamMetrics();
-        Store store = new TimedStore(SqliteStore.openExclusive(config.dataDir()), metrics);
+        Store store = new TimedStore(openStore(config), metrics);
         EventBus bus = new EventBus();
         RoutingSettings routing = new RoutingSettings(config.maxChatsPerAgent(),
                 Duration.ofSeconds(config.offerSeconds()), config.maxOfferAttempts(),

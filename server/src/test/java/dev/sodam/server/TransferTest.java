@@ -103,7 +103,7 @@ class TransferTest {
                     .filteredOn(s -> s.get("state").asText().equals("queued"))
                     .allSatisfy(s -> assertThat(s.has("queuePosition")).isTrue());
             assertThat(queued.get("queuePosition").asInt()).isGreaterThanOrEqualTo(1);
-            try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+            try (java.sql.Connection db = TestServer.db(dataDir);
                  java.sql.PreparedStatement q = db.prepareStatement("SELECT team_id, agent_id FROM conversations WHERE id = ?")) {
                 q.setString(1, id);
                 try (java.sql.ResultSet rs = q.executeQuery()) {

@@ -7,7 +7,6 @@ import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import org.awaitility.Awaitility;
@@ -41,7 +40,7 @@ class VisitorProfileTest {
     }
 
     private static String stored(String visitorId, String column) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+        try (Connection db = TestServer.db(dataDir);
              PreparedStatement s = db.prepareStatement("SELECT " + column + " FROM visitors WHERE id = ?")) {
             s.setString(1, visitorId);
             try (ResultSet rs = s.executeQuery()) {

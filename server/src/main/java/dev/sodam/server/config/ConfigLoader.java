@@ -65,7 +65,12 @@ public final class ConfigLoader {
             new Key("webhooks.allowPrivateTargets", "SODAM_WEBHOOKS_ALLOW_PRIVATE", "false", ConfigLoader::bool),
             new Key("webhooks.timeoutSeconds", "SODAM_WEBHOOK_TIMEOUT_SECONDS", "10", v -> intIn(v, 1, 300)),
             new Key("webhooks.maxAttempts", "SODAM_WEBHOOK_MAX_ATTEMPTS", "8", v -> intIn(v, 1, 50)),
-            new Key("webhooks.retryBaseSeconds", "SODAM_WEBHOOK_RETRY_BASE_SECONDS", "10", v -> intIn(v, 1, 3600)));
+            new Key("webhooks.retryBaseSeconds", "SODAM_WEBHOOK_RETRY_BASE_SECONDS", "10", v -> intIn(v, 1, 3600)),
+            new Key("store.type", "SODAM_STORE_TYPE", "sqlite", ConfigLoader::storeType),
+            new Key("store.postgres.url", "SODAM_STORE_POSTGRES_URL", "", ConfigLoader::postgresUrl),
+            new Key("store.postgres.user", "SODAM_STORE_POSTGRES_USER", "", v -> v),
+            new Key("store.postgres.password", "SODAM_STORE_POSTGRES_PASSWORD", "", v -> v),
+            new Key("store.postgres.poolSize", "SODAM_STORE_POSTGRES_POOL_SIZE", "10", v -> intIn(v, 2, 500)));
 
     private ConfigLoader() {
     }
@@ -124,6 +129,7 @@ public final class ConfigLoader {
                 localeThresholds.put(locale, new SodamConfig.LocaleThresholds(a, c));
             }
         }
+        StoreSettings store = storeSettings(values);
         @SuppressWarnings("unchecked")
         List<String> demoOrigins = (List<String>) values.get("sites.demo.allowedOrigins");
         return new SodamConfig(
@@ -161,7 +167,42 @@ public final class ConfigLoader {
                         (Boolean) values.get("webhooks.allowPrivateTargets"),
                         (Integer) values.get("webhooks.timeoutSeconds"),
                         (Integer) values.get("webhooks.maxAttempts"),
-                        (Integer) values.get("webhooks.retryBaseSeconds")));
+                        (Integer) values.get("webhooks.retryBaseSeconds")),
+                store);
+    }
+
+    private static StoreSettings storeSettings(Map<String, Object> values) {
+        String url = (String) values.get("store.postgres.url");
+        if (values.get("store.type") == StoreSettings.Type.SQLITE) {
+            if (!url.isEmpty()) {
+                throw new ConfigException("store.postgres.url (SODAM_STORE_POSTGRES_URL) is set but store.type is sqlite; "
+                        + "set store.type (SODAM_STORE_TYPE) to postgresql to use it, or remove the URL");
+            }
+            return StoreSettings.sqlite();
+        }
+        if (url.isEmpty()) {
+            throw new ConfigException("store.type is postgresql but store.postgres.url (SODAM_STORE_POSTGRES_URL) is not set; "
+                    + "expected e.g. jdbc:postgresql://127.0.0.1:5432/sodam");
+        }
+        return StoreSettings.postgresql(url, (String) values.get("store.postgres.user"),
+                (String) values.get("store.postgres.password"), (Integer) values.get("store.postgres.poolSize"));
+    }
+
+    private static Object storeType(String value) {
+        for (StoreSettings.Type type : StoreSettings.Type.values()) {
+            if (type.name().equalsIgnoreCase(value)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("'" + value + "' is not sqlite or postgresql");
+    }
+
+    private static Object postgresUrl(String value) {
+        if (!value.isEmpty() && !value.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("'" + value + "' is not a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://127.0.0.1:5432/sodam");
+        }
+        return value;
     }
 
     private static Map<String, String> readYaml(Path file) {

@@ -37,7 +37,8 @@ public record SodamConfig(
         Path botOutOfScopeFile,
         Map<String, LocaleThresholds> botLocaleThresholds,
         int maxOutboundBytes,
-        IntegrationSettings integrations) {
+        IntegrationSettings integrations,
+        StoreSettings store) {
 
     /**
      * A locale's thresholds set in {@code sodam.yaml} ({@code bot.ko.answerThreshold} …); each may be
@@ -52,7 +53,16 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store);
+    }
+
+    /** Copy with another store. */
+    public SodamConfig withStore(StoreSettings newStore) {
+        return new SodamConfig(host, port, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
+                botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
+                tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
+                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, newStore);
     }
 
     /** Copy with another data directory. */
@@ -61,6 +71,6 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store);
     }
 }

@@ -28,14 +28,14 @@ public final class SqliteStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
     private final Connection writer;
-    private final SqliteTx writerTx;
+    private final JdbcTx writerTx;
     private final HikariDataSource readers;
     /** Held by a server's store (see {@link #openExclusive}); null for tools and tests. */
     private volatile DataDirLock lock;
 
     private SqliteStore(Connection writer, HikariDataSource readers) {
         this.writer = writer;
-        this.writerTx = new SqliteTx(writer, true);
+        this.writerTx = new JdbcTx(writer, SqlDialect.SQLITE, true);
         this.readers = readers;
     }
 
@@ -138,7 +138,7 @@ public final class SqliteStore implements Store {
     @Override
     public <T> T read(Function<StoreTx, T> unit) {
         try (Connection connection = readers.getConnection()) {
-            return unit.apply(new SqliteTx(connection, false));
+            return unit.apply(new JdbcTx(connection, SqlDialect.SQLITE, false));
         } catch (SQLException e) {
             throw new StoreException("read failed", e);
         }

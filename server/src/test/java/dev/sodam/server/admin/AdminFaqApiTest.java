@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -98,7 +97,7 @@ class AdminFaqApiTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = TestServer.db(server.dataDir());
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

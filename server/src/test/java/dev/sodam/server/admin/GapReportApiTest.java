@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ class GapReportApiTest {
         server.createSite("shop2");
         server.createAgent("super@sodam.test", "관리자 최", "super-password-1");
         server.createAgent("admin@shop2.test", "가게2 관리자", "shop2-password-1");
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = TestServer.db(server.dataDir());
              Statement update = db.createStatement()) {
             update.executeUpdate("UPDATE agents SET role = 'supervisor' WHERE email = 'super@sodam.test'");
             update.executeUpdate("UPDATE agents SET role = 'admin', site_id = 'shop2' WHERE email = 'admin@shop2.test'");
@@ -123,7 +122,7 @@ class GapReportApiTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = TestServer.db(server.dataDir());
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

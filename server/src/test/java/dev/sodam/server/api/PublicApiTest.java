@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -90,7 +89,7 @@ class PublicApiTest {
         assertThat(secret).startsWith(id + ".");
         HttpResponse<String> listed = server.send("GET", "/api/admin/api-keys?site=demo", null, admin);
         assertThat(listed.body()).contains(id).doesNotContain(secret.substring(id.length() + 1));
-        assertThat(Files.readString(dataDir.resolve("sodam.db"), java.nio.charset.StandardCharsets.ISO_8859_1))
+        assertThat(TestServer.storedText(dataDir))
                 .doesNotContain(secret.substring(id.length() + 1));
         assertThat(server.send("GET", "/api/v1/teams", null, secret).statusCode()).isEqualTo(200);
         assertError(server.send("DELETE", "/api/admin/api-keys/" + id, null, agent), 403, "forbidden");

@@ -44,6 +44,40 @@ class ConfigLoaderTest {
         assertThat(config.botOutOfScopeFile()).isEqualTo(Path.of("config/bot/out-of-scope.json"));
         assertThat(config.botLocaleThresholds()).isEmpty();
         assertThat(config.maxOutboundBytes()).isEqualTo(8 * 1024 * 1024);
+        assertThat(config.store()).isEqualTo(StoreSettings.sqlite());
+    }
+
+    @Test
+    void postgresqlStoreFromFileWithThePasswordFromTheEnvironment() throws IOException {
+        SodamConfig config = ConfigLoader.load(yaml("""
+                store:
+                  type: postgresql
+                  postgres:
+                    url: jdbc:postgresql://db.internal:5432/sodam
+                    user: sodam
+                    poolSize: 20
+                """), Map.of("SODAM_STORE_POSTGRES_PASSWORD", "s3cret"));
+        assertThat(config.store()).isEqualTo(
+                StoreSettings.postgresql("jdbc:postgresql://db.internal:5432/sodam", "sodam", "s3cret", 20));
+        assertThat(config.store().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void storeSettingsAreValidatedWithTheKeyNamed() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "mysql")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_STORE_TYPE")
+                .hasMessageContaining("sqlite or postgresql");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "postgresql")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_STORE_POSTGRES_URL")
+                .hasMessageContaining("is not set");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "postgresql",
+                "SODAM_STORE_POSTGRES_URL", "postgres://localhost/sodam")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not a PostgreSQL JDBC URL");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_POSTGRES_URL", "jdbc:postgresql://h/db")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("store.type is sqlite");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "PostgreSQL",
+                "SODAM_STORE_POSTGRES_URL", "jdbc:postgresql://h/db", "SODAM_STORE_POSTGRES_POOL_SIZE", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_STORE_POSTGRES_POOL_SIZE");
     }
 
     @Test

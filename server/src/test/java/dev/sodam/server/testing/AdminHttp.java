@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
@@ -48,7 +47,7 @@ public final class AdminHttp {
     }
 
     public long count(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = TestServer.db(server.dataDir());
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -57,14 +56,14 @@ public final class AdminHttp {
 
     /** The first column of the first row, or null. */
     public String text(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = TestServer.db(server.dataDir());
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
     public void execute(String sql) throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + server.dataDir().resolve("sodam.db"));
+        try (Connection db = TestServer.db(server.dataDir());
              Statement statement = db.createStatement()) {
             statement.executeUpdate(sql);
         }

@@ -13,9 +13,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** A real Sodam server on a random port over a real SQLite file, configured from the repo's real config. */
+/**
+ * A real Sodam server on a random port over a real SQLite file, configured from the repo's real config.
+ * With {@code -Dsodam.test.store=postgresql} it runs over a real PostgreSQL database instead, one fresh
+ * database per data directory (a restart on the same directory finds its data again), see
+ * {@link PostgresTestSupport}.
+ */
 public final class TestServer implements AutoCloseable {
     public static final String ADMIN_EMAIL = "admin@sodam.test";
     public static final String ADMIN_PASSWORD = "test-password-1";
@@ -34,9 +40,18 @@ public final class TestServer implements AutoCloseable {
         return (root == null ? Path.of("..") : Path.of(root)).toAbsolutePath().normalize();
     }
 
+    /** The PostgreSQL database of each data directory, when the tests run over PostgreSQL. */
+    private static final Map<Path, String> DATABASES = new ConcurrentHashMap<>();
+
     /** The environment a test server runs with; tests may add to it. */
     public static Map<String, String> environment(Path dataDir) {
         Map<String, String> env = new HashMap<>();
+        if (PostgresTestSupport.selected()) {
+            env.put("SODAM_STORE_TYPE", "postgresql");
+            env.put("SODAM_STORE_POSTGRES_URL", database(dataDir));
+            env.put("SODAM_STORE_POSTGRES_USER", PostgresTestSupport.user());
+            env.put("SODAM_STORE_POSTGRES_POOL_SIZE", "4");
+        }
         env.put("SODAM_PORT", "0");
         env.put("SODAM_HOST", "127.0.0.1");
         env.put("SODAM_DATA_DIR", dataDir.toString());
@@ -46,6 +61,48 @@ public final class TestServer implements AutoCloseable {
         env.put("SODAM_TEAMS_SEED_FILE", repoRoot().resolve("config/teams.json").toString());
         env.put("SODAM_BOOTSTRAP_ADMIN", ADMIN_EMAIL + ":" + ADMIN_PASSWORD);
         return env;
+    }
+
+    private static String database(Path dataDir) {
+        return DATABASES.computeIfAbsent(dataDir.toAbsolutePath().normalize(), d -> PostgresTestSupport.createDatabase());
+    }
+
+    /**
+     * A connection to the database of the server on {@code dataDir}, whichever store it uses, for a
+     * test's own look at the rows (write only the SQL both SQLite and PostgreSQL understand).
+     */
+    public static java.sql.Connection db(Path dataDir) throws java.sql.SQLException {
+        return PostgresTestSupport.selected()
+                ? PostgresTestSupport.connect(database(dataDir))
+                : java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+    }
+
+    /**
+     * Everything the server on {@code dataDir} stored, as text: the SQLite file's bytes, or every row
+     * of every PostgreSQL table; for checks that a secret is nowhere in the database.
+     */
+    public static String storedText(Path dataDir) throws java.io.IOException, java.sql.SQLException {
+        if (!PostgresTestSupport.selected()) {
+            return java.nio.file.Files.readString(dataDir.resolve("sodam.db"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        StringBuilder text = new StringBuilder();
+        try (java.sql.Connection db = db(dataDir); java.sql.Statement sql = db.createStatement()) {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = sql.executeQuery(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (java.sql.ResultSet rs = sql.executeQuery("SELECT t::text FROM \"" + table + "\" t")) {
+                    while (rs.next()) {
+                        text.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+        }
+        return text.toString();
     }
 
     public static TestServer start(Path dataDir) throws InterruptedException {
@@ -72,7 +129,7 @@ public final class TestServer implements AutoCloseable {
 
     /** Adds a second site straight into the database file (there is no site API). */
     public void createSite(String id) throws java.sql.SQLException {
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+        try (java.sql.Connection db = db(dataDir);
              java.sql.PreparedStatement insert = db.prepareStatement(
                      "INSERT INTO sites(id, name, allowed_origins) VALUES (?, ?, '[\"self\"]')")) {
             insert.setString(1, id);
@@ -134,7 +191,7 @@ public final class TestServer implements AutoCloseable {
      */
     public String createAgent(String email, String name, String password) throws java.sql.SQLException {
         String id = "ag_test_" + email.hashCode();
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("sodam.db"));
+        try (java.sql.Connection db = db(dataDir);
              java.sql.PreparedStatement insert = db.prepareStatement(
                      "INSERT INTO agents(id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'agent', ?, ?)")) {
             insert.setString(1, id);

@@ -32,8 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@link StoreTx} over one SQLite connection. The writer's instance caches prepared statements. */
-final class SqliteTx implements StoreTx {
+/**
+ * {@link StoreTx} over one JDBC connection to SQLite or PostgreSQL; the few differences are the
+ * {@link SqlDialect}'s. The writer's instance caches prepared statements and, where several processes
+ * write (PostgreSQL), locks the conversation rows it reads, so seq assignment stays gapless across them.
+ */
+final class JdbcTx implements StoreTx {
     static final String CONVERSATION_COLUMNS = "c.id, c.site_id, c.visitor_id, v.name, c.locale, c.state, "
             + "c.agent_id, a.name, c.last_seq, c.preview, c.waiting_since, c.created_at, c.updated_at, c.team_id, c.topic, c.priority, "
             + "c.labels, c.visitor_read_seq "
@@ -42,14 +46,31 @@ final class SqliteTx implements StoreTx {
             + "from_name, body, extras, created_at FROM messages ";
 
     private final Connection connection;
+    private final SqlDialect dialect;
     private final boolean cacheStatements;
+    private final boolean writer;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-    private final IntegrationTx integrations = new SqliteIntegrationTx(this);
+    private final IntegrationTx integrations = new JdbcIntegrationTx(this);
 
-    SqliteTx(Connection connection, boolean cacheStatements) {
+    /**
+     * @param writer whether this is a write transaction (caches statements; locks rows it will change
+     *               where the dialect asks for it)
+     */
+    JdbcTx(Connection connection, SqlDialect dialect, boolean writer) {
         this.connection = connection;
-        this.cacheStatements = cacheStatements;
+        this.dialect = dialect;
+        this.cacheStatements = writer;
+        this.writer = writer;
+    }
+
+    SqlDialect dialect() {
+        return dialect;
+    }
+
+    /** The writer's row lock of the conversation it reads ({@link SqlDialect#lockConversation}), or "". */
+    private String lockConversation() {
+        return writer ? dialect.lockConversation() : "";
     }
 
     @Override
@@ -221,14 +242,20 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public Optional<Conversation> conversation(String id) {
-        return one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.id = ?", s -> s.setString(1, id),
-                SqliteTx::conversationRow);
+        return one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.id = ?" + lockConversation(), s -> s.setString(1, id),
+                JdbcTx::conversationRow);
     }
 
     @Override
     public Optional<Conversation> openConversationOf(String visitorId) {
+        if (writer && dialect.locksRows()) {
+            // Two tabs of one visitor on two nodes must not both start a conversation: the visitor's
+            // row is the lock under which "no open conversation yet" is decided.
+            query("SELECT id FROM visitors WHERE id = ? FOR UPDATE", s -> s.setString(1, visitorId), rs -> rs.getString(1));
+        }
         return one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.visitor_id = ? AND c.state <> 'RESOLVED' "
-                + "ORDER BY c.created_at DESC LIMIT 1", s -> s.setString(1, visitorId), SqliteTx::conversationRow);
+                + "ORDER BY c.created_at DESC LIMIT 1" + lockConversation(), s -> s.setString(1, visitorId),
+                JdbcTx::conversationRow);
     }
 
     @Override
@@ -290,7 +317,7 @@ final class SqliteTx implements StoreTx {
 
     private static void setInstant(PreparedStatement s, int index, Instant value) throws SQLException {
         if (value == null) {
-            s.setNull(index, Types.INTEGER);
+            s.setNull(index, Types.BIGINT);
         } else {
             s.setLong(index, value.toEpochMilli());
         }
@@ -299,19 +326,19 @@ final class SqliteTx implements StoreTx {
     @Override
     public List<Conversation> queue() {
         return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'QUEUED' ORDER BY c.priority DESC, c.waiting_since, c.id",
-                s -> { }, SqliteTx::conversationRow);
+                s -> { }, JdbcTx::conversationRow);
     }
 
     @Override
     public List<Conversation> assignedTo(String agentId) {
         return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'ASSIGNED' AND c.agent_id = ? "
-                + "ORDER BY c.updated_at", s -> s.setString(1, agentId), SqliteTx::conversationRow);
+                + "ORDER BY c.updated_at", s -> s.setString(1, agentId), JdbcTx::conversationRow);
     }
 
     @Override
     public List<Conversation> assigned() {
         return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'ASSIGNED' ORDER BY c.waiting_since, c.id",
-                s -> { }, SqliteTx::conversationRow);
+                s -> { }, JdbcTx::conversationRow);
     }
 
     @Override
@@ -461,7 +488,7 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public void putFeedback(Feedback f) {
-        update("DELETE FROM feedback WHERE conversation_id = ? AND kind = ? AND message_id IS ?", s -> {
+        update("DELETE FROM feedback WHERE conversation_id = ? AND kind = ? AND message_id IS NOT DISTINCT FROM ?", s -> {
             s.setString(1, f.conversationId());
             s.setString(2, f.kind().wire());
             s.setString(3, f.messageId());
@@ -482,31 +509,27 @@ final class SqliteTx implements StoreTx {
     @Override
     public List<Feedback> feedback(String conversationId) {
         return query("SELECT " + FEEDBACK_COLUMNS + "WHERE conversation_id = ? ORDER BY created_at, id",
-                s -> s.setString(1, conversationId), SqliteTx::feedbackRow);
+                s -> s.setString(1, conversationId), JdbcTx::feedbackRow);
     }
 
     @Override
     public List<Feedback> feedbackSearch(String siteId, String conversationId, Feedback.Kind kind, Instant from,
                                          Instant to, int limit) {
-        return query("SELECT " + FEEDBACK_COLUMNS + "WHERE (?1 IS NULL OR site_id = ?1) "
-                + "AND (?2 IS NULL OR conversation_id = ?2) AND (?3 IS NULL OR kind = ?3) "
-                + "AND (?4 IS NULL OR created_at >= ?4) AND (?5 IS NULL OR created_at < ?5) "
-                + "ORDER BY created_at DESC, id DESC LIMIT ?6", s -> {
-                    s.setString(1, siteId);
-                    s.setString(2, conversationId);
-                    s.setString(3, kind == null ? null : kind.wire());
-                    if (from == null) {
-                        s.setNull(4, Types.INTEGER);
-                    } else {
-                        s.setLong(4, from.toEpochMilli());
+        // Each optional filter is bound twice (positional parameters only: PostgreSQL has no ?1).
+        return query("SELECT " + FEEDBACK_COLUMNS + "WHERE (? IS NULL OR site_id = ?) "
+                + "AND (? IS NULL OR conversation_id = ?) AND (? IS NULL OR kind = ?) "
+                + "AND (? IS NULL OR created_at >= ?) AND (? IS NULL OR created_at < ?) "
+                + "ORDER BY created_at DESC, id DESC LIMIT ?", s -> {
+                    String wire = kind == null ? null : kind.wire();
+                    for (int twice = 0; twice < 2; twice++) {
+                        s.setString(1 + twice, siteId);
+                        s.setString(3 + twice, conversationId);
+                        s.setString(5 + twice, wire);
+                        setInstant(s, 7 + twice, from);
+                        setInstant(s, 9 + twice, to);
                     }
-                    if (to == null) {
-                        s.setNull(5, Types.INTEGER);
-                    } else {
-                        s.setLong(5, to.toEpochMilli());
-                    }
-                    s.setInt(6, limit);
-                }, SqliteTx::feedbackRow);
+                    s.setInt(11, limit);
+                }, JdbcTx::feedbackRow);
     }
 
     @Override
@@ -514,7 +537,7 @@ final class SqliteTx implements StoreTx {
         return one("SELECT " + MESSAGE_COLUMNS + "WHERE conversation_id = ? AND id = ?", s -> {
             s.setString(1, conversationId);
             s.setString(2, messageId);
-        }, SqliteTx::messageRow);
+        }, JdbcTx::messageRow);
     }
 
     // ---- messages
@@ -534,7 +557,7 @@ final class SqliteTx implements StoreTx {
         return one("SELECT " + MESSAGE_COLUMNS + "WHERE conversation_id = ? AND client_msg_id = ?", s -> {
             s.setString(1, conversationId);
             s.setString(2, clientMsgId);
-        }, SqliteTx::messageRow);
+        }, JdbcTx::messageRow);
     }
 
     @Override
@@ -563,7 +586,7 @@ final class SqliteTx implements StoreTx {
             s.setString(1, conversationId);
             s.setLong(2, afterSeq);
             s.setInt(3, limit);
-        }, SqliteTx::messageRow);
+        }, JdbcTx::messageRow);
     }
 
     // ---- agents and tokens
@@ -578,18 +601,18 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public Optional<Agent> agent(String id) {
-        return one(AGENT_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteTx::agentRow);
+        return one(AGENT_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), JdbcTx::agentRow);
     }
 
     @Override
     public Optional<Agent> agentByEmail(String email) {
         return one(AGENT_COLUMNS + "WHERE email = ?", s -> s.setString(1, email.toLowerCase(java.util.Locale.ROOT)),
-                SqliteTx::agentRow);
+                JdbcTx::agentRow);
     }
 
     @Override
     public List<Agent> agents() {
-        return query(AGENT_COLUMNS + "WHERE disabled = 0 ORDER BY name, id", s -> { }, SqliteTx::agentRow);
+        return query(AGENT_COLUMNS + "WHERE disabled = 0 ORDER BY name, id", s -> { }, JdbcTx::agentRow);
     }
 
     @Override
@@ -627,7 +650,7 @@ final class SqliteTx implements StoreTx {
                 + "JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ? AND t.expires_at > ? AND a.disabled = 0", s -> {
                     s.setString(1, tokenHash);
                     s.setLong(2, now.toEpochMilli());
-                }, SqliteTx::agentRow);
+                }, JdbcTx::agentRow);
     }
 
     // ---- FAQ
@@ -681,12 +704,13 @@ final class SqliteTx implements StoreTx {
             args.add(locale);
         }
         if (tag != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value = ?)");
+            sql.append(" AND ").append(dialect.jsonArrayContains("f.tags"));
             args.add(tag);
         }
         if (text != null) {
-            // instr, not LIKE: the search text needs no escaping of % and _.
-            sql.append(" AND instr(lower(f.id || ' ' || f.question || ' ' || f.paraphrases || ' ' || f.answer), lower(?)) > 0");
+            // instr/strpos, not LIKE: the search text needs no escaping of % and _.
+            sql.append(" AND ").append(dialect.containsText(
+                    "lower(f.id || ' ' || f.question || ' ' || f.paraphrases || ' ' || f.answer)", "lower(?)"));
             args.add(text);
         }
         if (enabled != null) {
@@ -698,17 +722,17 @@ final class SqliteTx implements StoreTx {
             for (int i = 0; i < args.size(); i++) {
                 s.setObject(i + 1, args.get(i));
             }
-        }, SqliteTx::storedFaqRow);
+        }, JdbcTx::storedFaqRow);
     }
 
     @Override
     public Optional<StoredFaq> faq(String id) {
-        return one(FAQ_COLUMNS + "WHERE f.id = ?", s -> s.setString(1, id), SqliteTx::storedFaqRow);
+        return one(FAQ_COLUMNS + "WHERE f.id = ?", s -> s.setString(1, id), JdbcTx::storedFaqRow);
     }
 
     @Override
     public List<FaqEntry> enabledFaqEntries() {
-        return query(FAQ_COLUMNS + "WHERE f.enabled = 1 ORDER BY f.locale, f.id", s -> { }, SqliteTx::storedFaqRow)
+        return query(FAQ_COLUMNS + "WHERE f.enabled = 1 ORDER BY f.locale, f.id", s -> { }, JdbcTx::storedFaqRow)
                 .stream().map(StoredFaq::toEntry).toList();
     }
 
@@ -752,11 +776,11 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public long lastFaqVersion(String id) {
-        return one("SELECT max(coalesce((SELECT max(version) FROM faq_history WHERE entry_id = ?), 0), "
-                + "coalesce((SELECT version FROM faq_entries WHERE id = ?), 0))", s -> {
+        return one("SELECT coalesce((SELECT max(version) FROM faq_history WHERE entry_id = ?), 0), "
+                + "coalesce((SELECT version FROM faq_entries WHERE id = ?), 0)", s -> {
                     s.setString(1, id);
                     s.setString(2, id);
-                }, rs -> rs.getLong(1)).orElse(0L);
+                }, rs -> Math.max(rs.getLong(1), rs.getLong(2))).orElse(0L);
     }
 
     private static final String REVISION_COLUMNS = "SELECT h.entry_id, h.version, h.action, h.snapshot, h.changed_by, "
@@ -784,7 +808,7 @@ final class SqliteTx implements StoreTx {
     @Override
     public List<FaqRevision> faqHistory(String id) {
         return query(REVISION_COLUMNS + "WHERE h.entry_id = ? ORDER BY h.version DESC", s -> s.setString(1, id),
-                SqliteTx::revisionRow);
+                JdbcTx::revisionRow);
     }
 
     @Override
@@ -792,15 +816,19 @@ final class SqliteTx implements StoreTx {
         return one(REVISION_COLUMNS + "WHERE h.entry_id = ? AND h.version = ?", s -> {
             s.setString(1, id);
             s.setLong(2, version);
-        }, SqliteTx::revisionRow);
+        }, JdbcTx::revisionRow);
     }
 
     // ---- the agent's context packet (V10)
 
     @Override
     public void insertBotTurn(BotTurn turn) {
-        update("INSERT OR REPLACE INTO bot_turns(conversation_id, seq, question, decision, reason, intent, confidence, "
-                + "faq_id, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+        update("INSERT INTO bot_turns(conversation_id, seq, question, decision, reason, intent, confidence, "
+                + "faq_id, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT(conversation_id, seq) DO UPDATE SET question = excluded.question, "
+                + "decision = excluded.decision, reason = excluded.reason, intent = excluded.intent, "
+                + "confidence = excluded.confidence, faq_id = excluded.faq_id, candidates = excluded.candidates, "
+                + "created_at = excluded.created_at", s -> {
                     s.setString(1, turn.conversationId());
                     s.setLong(2, turn.seq());
                     s.setString(3, turn.question());
@@ -826,7 +854,7 @@ final class SqliteTx implements StoreTx {
     @Override
     public List<BotTurn> botTurns(String conversationId) {
         return query(BOT_TURN_COLUMNS + "WHERE conversation_id = ? ORDER BY seq", s -> s.setString(1, conversationId),
-                SqliteTx::botTurnRow);
+                JdbcTx::botTurnRow);
     }
 
     @Override
@@ -834,7 +862,7 @@ final class SqliteTx implements StoreTx {
         return query(BOT_TURN_COLUMNS + "WHERE created_at >= ? AND created_at < ? ORDER BY conversation_id, seq", s -> {
             s.setLong(1, from.toEpochMilli());
             s.setLong(2, to.toEpochMilli());
-        }, SqliteTx::botTurnRow);
+        }, JdbcTx::botTurnRow);
     }
 
     @Override
@@ -849,8 +877,8 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public List<PageView> pageViews(String visitorId, int limit) {
-        return query("SELECT url, title, seen_at FROM visitor_pages WHERE visitor_id = ? ORDER BY seen_at DESC, rowid DESC "
-                + "LIMIT ?", s -> {
+        return query("SELECT url, title, seen_at FROM visitor_pages WHERE visitor_id = ? ORDER BY seen_at DESC, "
+                + dialect.insertionOrder() + " DESC LIMIT ?", s -> {
                     s.setString(1, visitorId);
                     s.setInt(2, limit);
                 }, rs -> new PageView(rs.getString(1), rs.getString(2), instant(rs, 3)));
@@ -862,7 +890,7 @@ final class SqliteTx implements StoreTx {
                 s -> {
                     s.setString(1, visitorId);
                     s.setInt(2, limit);
-                }, SqliteTx::conversationRow);
+                }, JdbcTx::conversationRow);
     }
 
     // ---- users, sessions, one-time tokens, audit, team edits (V20)
@@ -881,12 +909,12 @@ final class SqliteTx implements StoreTx {
 
     @Override
     public List<StoredUser> users() {
-        return query(USER_COLUMNS + "ORDER BY name, id", s -> { }, SqliteTx::userRow);
+        return query(USER_COLUMNS + "ORDER BY name, id", s -> { }, JdbcTx::userRow);
     }
 
     @Override
     public Optional<StoredUser> user(String id) {
-        return one(USER_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteTx::userRow);
+        return one(USER_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), JdbcTx::userRow);
     }
 
     @Override
@@ -1152,13 +1180,13 @@ final class SqliteTx implements StoreTx {
             s.setLong(2, to.toEpochMilli());
             s.setString(3, siteId);
             s.setString(4, siteId);
-        }, SqliteTx::eventRow);
+        }, JdbcTx::eventRow);
     }
 
     @Override
     public List<ConversationEventRow> conversationEvents(String conversationId) {
         return query(EVENT_COLUMNS + "WHERE conversation_id = ? ORDER BY id", s -> s.setString(1, conversationId),
-                SqliteTx::eventRow);
+                JdbcTx::eventRow);
     }
 
     @Override
@@ -1226,15 +1254,13 @@ final class SqliteTx implements StoreTx {
     /**
      * Deletes the rows of {@code table} whose {@code column} is in {@code select}, after deleting,
      * depth first, every row of any table whose foreign key points at them. The referring tables are
-     * read from SQLite's schema, so a table added by a later migration is covered without a change here.
+     * read from the database's schema, so a table added by a later migration is covered without a change here.
      */
     private long deleteWithDependents(String table, String column, String select, List<Object> args, int depth) {
         if (depth > 5) {
             throw new StoreException("foreign keys nest deeper than expected below " + table, null);
         }
-        List<String[]> referrers = query("SELECT m.name, p.\"from\", p.\"to\" FROM sqlite_schema m "
-                + "JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND p.\"table\" = ?",
-                s -> s.setString(1, table), rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+        List<String[]> referrers = query(dialect.foreignKeysTo(), s -> s.setString(1, table), rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
         for (String[] ref : referrers) {
             if (ref[0].equals(table)) {
                 continue;
@@ -1262,12 +1288,12 @@ final class SqliteTx implements StoreTx {
     @Override
     public List<CannedResponse> cannedFor(String agentId) {
         return query(CANNED_COLUMNS + "WHERE owner_id = ? OR owner_id IS NULL "
-                + "ORDER BY owner_id IS NULL, shortcut, locale", s -> s.setString(1, agentId), SqliteTx::cannedRow);
+                + "ORDER BY owner_id IS NULL, shortcut, locale", s -> s.setString(1, agentId), JdbcTx::cannedRow);
     }
 
     @Override
     public Optional<CannedResponse> canned(String id) {
-        return one(CANNED_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteTx::cannedRow);
+        return one(CANNED_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), JdbcTx::cannedRow);
     }
 
     @Override
@@ -1276,7 +1302,7 @@ final class SqliteTx implements StoreTx {
             s.setString(1, ownerId == null ? "" : ownerId);
             s.setString(2, shortcut);
             s.setString(3, locale);
-        }, SqliteTx::cannedRow);
+        }, JdbcTx::cannedRow);
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@link IntegrationTx} on the connection (and statement cache) of a {@link SqliteTx}. */
-final class SqliteIntegrationTx implements IntegrationTx {
+/** {@link IntegrationTx} on the connection (and statement cache) of a {@link JdbcTx}, in SQL both dialects share. */
+final class JdbcIntegrationTx implements IntegrationTx {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final String KEY_COLUMNS = "id, site_id, name, scopes, channel, secret_hash, created_at, created_by, "
             + "revoked_at FROM api_keys ";
@@ -23,9 +23,9 @@ final class SqliteIntegrationTx implements IntegrationTx {
             + "o.payload, o.created_at, o.status, o.attempts, o.next_attempt_at, o.delivered_at, o.last_status, "
             + "o.last_error FROM webhook_outbox o ";
 
-    private final SqliteTx tx;
+    private final JdbcTx tx;
 
-    SqliteIntegrationTx(SqliteTx tx) {
+    JdbcIntegrationTx(JdbcTx tx) {
         this.tx = tx;
     }
 
@@ -44,8 +44,8 @@ final class SqliteIntegrationTx implements IntegrationTx {
     // ---- API keys
 
     private static ApiKey keyRow(ResultSet rs) throws SQLException {
-        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), SqliteTx.fromJson(rs.getString(4), STRINGS),
-                rs.getString(5), rs.getString(6), SqliteTx.instant(rs, 7), rs.getString(8), SqliteTx.instant(rs, 9));
+        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), JdbcTx.fromJson(rs.getString(4), STRINGS),
+                rs.getString(5), rs.getString(6), JdbcTx.instant(rs, 7), rs.getString(8), JdbcTx.instant(rs, 9));
     }
 
     @Override
@@ -55,7 +55,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
                     s.setString(1, key.id());
                     s.setString(2, key.siteId());
                     s.setString(3, key.name());
-                    s.setString(4, SqliteTx.toJson(key.scopes()));
+                    s.setString(4, JdbcTx.toJson(key.scopes()));
                     s.setString(5, key.channel());
                     s.setString(6, key.secretHash());
                     s.setLong(7, key.createdAt().toEpochMilli());
@@ -65,13 +65,13 @@ final class SqliteIntegrationTx implements IntegrationTx {
 
     @Override
     public Optional<ApiKey> apiKey(String id) {
-        return tx.one("SELECT " + KEY_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteIntegrationTx::keyRow);
+        return tx.one("SELECT " + KEY_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), JdbcIntegrationTx::keyRow);
     }
 
     @Override
     public List<ApiKey> apiKeys(String siteId) {
         return tx.query("SELECT " + KEY_COLUMNS + "WHERE site_id = ? ORDER BY created_at DESC, id DESC",
-                s -> s.setString(1, siteId), SqliteIntegrationTx::keyRow);
+                s -> s.setString(1, siteId), JdbcIntegrationTx::keyRow);
     }
 
     @Override
@@ -86,7 +86,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
 
     private static Webhook webhookRow(ResultSet rs) throws SQLException {
         return new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                SqliteTx.fromJson(rs.getString(5), STRINGS), rs.getString(6), rs.getInt(7) != 0, SqliteTx.instant(rs, 8));
+                JdbcTx.fromJson(rs.getString(5), STRINGS), rs.getString(6), rs.getInt(7) != 0, JdbcTx.instant(rs, 8));
     }
 
     @Override
@@ -97,7 +97,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
                     s.setString(2, webhook.siteId());
                     s.setString(3, webhook.url());
                     s.setString(4, webhook.secret());
-                    s.setString(5, SqliteTx.toJson(webhook.events()));
+                    s.setString(5, JdbcTx.toJson(webhook.events()));
                     s.setString(6, webhook.channel());
                     s.setInt(7, webhook.enabled() ? 1 : 0);
                     s.setLong(8, webhook.createdAt().toEpochMilli());
@@ -106,13 +106,13 @@ final class SqliteIntegrationTx implements IntegrationTx {
 
     @Override
     public Optional<Webhook> webhook(String id) {
-        return tx.one("SELECT " + WEBHOOK_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), SqliteIntegrationTx::webhookRow);
+        return tx.one("SELECT " + WEBHOOK_COLUMNS + "WHERE id = ?", s -> s.setString(1, id), JdbcIntegrationTx::webhookRow);
     }
 
     @Override
     public List<Webhook> webhooks(String siteId) {
         return tx.query("SELECT " + WEBHOOK_COLUMNS + "WHERE site_id = ? ORDER BY created_at, id",
-                s -> s.setString(1, siteId), SqliteIntegrationTx::webhookRow);
+                s -> s.setString(1, siteId), JdbcIntegrationTx::webhookRow);
     }
 
     @Override
@@ -137,8 +137,8 @@ final class SqliteIntegrationTx implements IntegrationTx {
         int lastStatus = rs.getInt(12);
         Integer status = rs.wasNull() ? null : lastStatus;
         return new OutboxEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), SqliteTx.instant(rs, 7), rs.getString(8), rs.getInt(9), SqliteTx.instant(rs, 10),
-                SqliteTx.instant(rs, 11), status, rs.getString(13));
+                rs.getString(6), JdbcTx.instant(rs, 7), rs.getString(8), rs.getInt(9), JdbcTx.instant(rs, 10),
+                JdbcTx.instant(rs, 11), status, rs.getString(13));
     }
 
     @Override
@@ -159,16 +159,16 @@ final class SqliteIntegrationTx implements IntegrationTx {
     public List<OutboxEntry> dueOutbox(Instant now, int limit) {
         return tx.query("SELECT " + OUTBOX_COLUMNS + "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
                 + "AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.webhook_id = o.webhook_id "
-                + "AND p.conversation_id IS o.conversation_id AND p.status = 'pending' AND p.seq < o.seq) "
+                + "AND p.conversation_id IS NOT DISTINCT FROM o.conversation_id AND p.status = 'pending' AND p.seq < o.seq) "
                 + "ORDER BY o.seq LIMIT ?", s -> {
                     s.setLong(1, now.toEpochMilli());
                     s.setInt(2, limit);
-                }, SqliteIntegrationTx::outboxRow);
+                }, JdbcIntegrationTx::outboxRow);
     }
 
     @Override
     public Optional<OutboxEntry> outboxEntry(long seq) {
-        return tx.one("SELECT " + OUTBOX_COLUMNS + "WHERE o.seq = ?", s -> s.setLong(1, seq), SqliteIntegrationTx::outboxRow);
+        return tx.one("SELECT " + OUTBOX_COLUMNS + "WHERE o.seq = ?", s -> s.setLong(1, seq), JdbcIntegrationTx::outboxRow);
     }
 
     @Override
@@ -176,7 +176,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
         return tx.query("SELECT " + OUTBOX_COLUMNS + "WHERE o.webhook_id = ? ORDER BY o.seq DESC LIMIT ?", s -> {
             s.setString(1, webhookId);
             s.setInt(2, limit);
-        }, SqliteIntegrationTx::outboxRow);
+        }, JdbcIntegrationTx::outboxRow);
     }
 
     @Override
@@ -207,7 +207,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
                 + "WHERE outbox_seq = ? ORDER BY id", s -> s.setLong(1, outboxSeq), rs -> {
                     int code = rs.getInt(3);
                     Integer status = rs.wasNull() ? null : code;
-                    return new DeliveryAttempt(rs.getLong(1), SqliteTx.instant(rs, 2), status, rs.getString(4), rs.getLong(5));
+                    return new DeliveryAttempt(rs.getLong(1), JdbcTx.instant(rs, 2), status, rs.getString(4), rs.getLong(5));
                 });
     }
 
@@ -257,7 +257,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
 
     @Override
     public List<Conversation> conversationsPage(String siteId, String state, String channel, Cursor after, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT " + SqliteTx.CONVERSATION_COLUMNS + "WHERE c.site_id = ?");
+        StringBuilder sql = new StringBuilder("SELECT " + JdbcTx.CONVERSATION_COLUMNS + "WHERE c.site_id = ?");
         if (state != null) {
             sql.append(" AND c.state = ?");
         }
@@ -285,17 +285,17 @@ final class SqliteIntegrationTx implements IntegrationTx {
                 s.setString(i++, after.id());
             }
             s.setInt(i, limit);
-        }, SqliteTx::conversationRow);
+        }, JdbcTx::conversationRow);
     }
 
     private static Visitor visitorRow(ResultSet rs) throws SQLException {
-        return new Visitor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), SqliteTx.instant(rs, 5));
+        return new Visitor(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), JdbcTx.instant(rs, 5));
     }
 
     @Override
     public Optional<Visitor> visitor(String id) {
         return tx.one("SELECT id, site_id, name, locale, created_at FROM visitors WHERE id = ?", s -> s.setString(1, id),
-                SqliteIntegrationTx::visitorRow);
+                JdbcIntegrationTx::visitorRow);
     }
 
     @Override
@@ -312,7 +312,7 @@ final class SqliteIntegrationTx implements IntegrationTx {
                 s.setString(i++, after.id());
             }
             s.setInt(i, limit);
-        }, SqliteIntegrationTx::visitorRow);
+        }, JdbcIntegrationTx::visitorRow);
     }
 
     @Override

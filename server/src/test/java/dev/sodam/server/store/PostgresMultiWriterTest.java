@@ -1,0 +1,153 @@
+package dev.sodam.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sodam.server.auth.Principal.VisitorPrincipal;
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.Replies;
+import dev.sodam.server.conversation.Results;
+import dev.sodam.server.event.EventBus;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.routing.RoutingSettings;
+import dev.sodam.server.testing.PostgresTestSupport;
+import dev.sodam.server.util.Ids;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two "nodes" on one PostgreSQL database: two {@link PostgresStore}s (two pools) each under its own
+ * {@link ConversationService} (its own domain thread batching commands), writing the same
+ * conversation at once from several threads each. What one node promises must hold across both:
+ * gapless unique seqs, and a clientMsgId sent to both nodes stored once, both answered with its seq.
+ */
+class PostgresMultiWriterTest {
+    private static final int THREADS_PER_NODE = 3;
+    private static final int PER_THREAD = 40;
+
+    private final Clock clock = Clock.systemUTC();
+    private String url;
+    private final List<PostgresStore> stores = new ArrayList<>();
+    private final List<ConversationService> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void startTwoNodes() {
+        url = PostgresTestSupport.createDatabase();
+        for (int i = 0; i < 2; i++) {
+            PostgresStore store = PostgresStore.open(PostgresTestSupport.settings(url, 4));
+            stores.add(store);
+            nodes.add(new ConversationService(store, new EventBus(), clock, new Ids(clock),
+                    new RoutingSettings(3, Duration.ofSeconds(30), 3, Duration.ofSeconds(30))));
+        }
+        join(Replies.<Void>future(r -> nodes.get(0).execute(tx -> {
+            tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
+            return null;
+        }, r)));
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(ConversationService::close);
+        stores.forEach(PostgresStore::close);
+        PostgresTestSupport.dropDatabase(url);
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void twoNodesAppendingToOneConversationGetGaplessUniqueSeqsAndDedupeAcrossNodes() throws Exception {
+        Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
+        VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+        String conversationId = join(Replies.<Results.Posted>future(
+                r -> nodes.get(1).post(visitor, null, "first", "처음", null, r))).conversation().id();
+
+        ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
+        CountDownLatch start = new CountDownLatch(1);
+        // Every clientMsgId is sent once to each node, at nearly the same moment: a client's retry that
+        // the load balancer sent to the other node while the first attempt was still in flight.
+        List<CompletableFuture<Results.Posted>> all = Collections.synchronizedList(new ArrayList<>());
+        for (int node = 0; node < 2; node++) {
+            ConversationService service = nodes.get(node);
+            for (int t = 0; t < THREADS_PER_NODE; t++) {
+                int thread = t;
+                pool.execute(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    for (int i = 0; i < PER_THREAD; i++) {
+                        String id = "t" + thread + "-" + i;
+                        all.add(Replies.future(r -> service.post(visitor, conversationId, id, "메시지 " + id, null, r)));
+                    }
+                });
+            }
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        int distinct = THREADS_PER_NODE * PER_THREAD;
+        Map<String, List<Long>> seqsByClientMsgId = new HashMap<>();
+        int duplicatesAnswered = 0;
+        for (CompletableFuture<Results.Posted> f : all) {
+            Results.Posted posted = join(f);
+            seqsByClientMsgId.computeIfAbsent(posted.message().clientMsgId(), k -> new ArrayList<>())
+                    .add(posted.message().seq());
+            duplicatesAnswered += posted.duplicate() ? 1 : 0;
+        }
+        assertThat(all).hasSize(2 * distinct);
+        assertThat(seqsByClientMsgId).hasSize(distinct);
+        // Both sends of one clientMsgId got the same (original) seq, and exactly one of them stored it.
+        seqsByClientMsgId.forEach((clientMsgId, seqs) -> assertThat(seqs).as(clientMsgId).hasSize(2)
+                .containsOnly(seqs.get(0)));
+        assertThat(duplicatesAnswered).isEqualTo(distinct);
+        assertThat(seqsByClientMsgId.values().stream().map(s -> s.get(0)).sorted().toList())
+                .containsExactlyElementsOf(LongStream.rangeClosed(2, distinct + 1).boxed().toList());
+
+        for (PostgresStore store : stores) {
+            List<Message> stored = store.read(tx -> tx.messagesAfter(conversationId, 0, 10_000));
+            assertThat(stored).extracting(Message::seq)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, distinct + 1).boxed().toList());
+            assertThat(store.read(tx -> tx.conversation(conversationId)).orElseThrow().lastSeq())
+                    .isEqualTo(distinct + 1);
+        }
+    }
+
+    @Test
+    void aVisitorsFirstMessagesOnTwoNodesAtOnceStartOneConversation() {
+        Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
+        VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+        // Two tabs, two nodes, no conversation yet: both messages must land in one conversation.
+        List<CompletableFuture<Results.Posted>> firsts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String id = "tab-" + i;
+            ConversationService node = nodes.get(i % 2);
+            firsts.add(Replies.future(r -> node.post(visitor, null, id, "안녕하세요 " + id, null, r)));
+        }
+        List<String> conversations = firsts.stream().map(f -> join(f).conversation().id()).distinct().toList();
+        assertThat(conversations).hasSize(1);
+        List<Message> stored = stores.get(1).read(tx -> tx.messagesAfter(conversations.get(0), 0, 100));
+        assertThat(stored).extracting(Message::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+    }
+}
