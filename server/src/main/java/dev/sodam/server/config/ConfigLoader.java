@@ -178,7 +178,9 @@ public final class ConfigLoader {
                 throw new ConfigException("store.postgres.url (SODAM_STORE_POSTGRES_URL) is set but store.type is sqlite; "
                         + "set store.type (SODAM_STORE_TYPE) to postgresql to use it, or remove the URL");
             }
-            return StoreSettings.sqlite();
+            // User and password are kept: migrate-to-postgres takes them from here.
+            return new StoreSettings(StoreSettings.Type.SQLITE, "", (String) values.get("store.postgres.user"),
+                    (String) values.get("store.postgres.password"), (Integer) values.get("store.postgres.poolSize"));
         }
         if (url.isEmpty()) {
             throw new ConfigException("store.type is postgresql but store.postgres.url (SODAM_STORE_POSTGRES_URL) is not set; "
