@@ -54,3 +54,15 @@ test('Korean and English access strings define the same keys and placeholders, a
   const js = readFileSync(new URL('../src/admin/access.js', import.meta.url), 'utf8');
   for (const m of js.matchAll(/t\('([\w.]+)'/g)) assert.ok(m[1] in ko, `access.js: ${m[1]}`);
 });
+
+test('the integrations pane: a key needs a name and a scope; a delivery shows its status or its error', async () => {
+  const { keyBody, lastAnswer, EVENTS } = await import('../src/admin/integrations-model.js');
+  assert.equal(keyBody('demo', '  ', ['read'], ''), null);
+  assert.equal(keyBody('demo', 'CRM', [], ''), null);
+  assert.deepEqual(keyBody('demo', ' CRM ', ['read', 'write'], ''), { site: 'demo', name: 'CRM', scopes: ['read', 'write'] });
+  assert.deepEqual(keyBody('shop', 'Kakao', ['write'], ' kakao '), { site: 'shop', name: 'Kakao', scopes: ['write'], channel: 'kakao' });
+  assert.equal(lastAnswer({ lastStatus: 500, lastError: 'HTTP 500' }), '500');
+  assert.equal(lastAnswer({ lastStatus: null, lastError: 'timed out' }), 'timed out');
+  assert.equal(lastAnswer({ lastStatus: null, lastError: null }), '');
+  assert.equal(EVENTS.length, 7);
+});

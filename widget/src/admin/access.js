@@ -7,6 +7,7 @@ import { h } from '/js/dom.js';
 import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { accessTranslator } from './access-strings.js';
 import { auditQuery, inviteBody, teamBody, auditChange } from './access-model.js';
+import { integrationsPane } from './integrations.js';
 
 const locale = pickLocale(document);
 const t = accessTranslator(locale);
@@ -53,6 +54,7 @@ function toast(text) {
 }
 
 const fail = (error) => toast(error.message);
+const integrations = integrationsPane({ api, t, toast, fail });
 
 // ---- boot and login ---------------------------------------------------------------------------
 
@@ -101,7 +103,7 @@ function start(token, user) {
   ui.appView.hidden = false;
   ui.me.textContent = user?.name ?? '';
   const initial = location.pathname.split('/').pop();
-  show(['users', 'teams', 'audit', 'privacy'].includes(initial) ? initial : 'users');
+  show(['users', 'teams', 'audit', 'privacy', 'integrations'].includes(initial) ? initial : 'users');
 }
 
 function show(pane) {
@@ -112,6 +114,7 @@ function show(pane) {
   if (pane === 'teams') loadTeams();
   if (pane === 'audit') loadAudit();
   if (pane === 'privacy') loadPrivacy();
+  if (pane === 'integrations') integrations.load();
 }
 
 // ---- users ------------------------------------------------------------------------------------

@@ -59,6 +59,9 @@ public interface IntegrationTx {
 
     boolean setWebhookEnabled(String id, boolean enabled);
 
+    /** Replaces a webhook's URL, events and enabled flag (its secret, site and channel stay). */
+    boolean updateWebhook(String id, String url, List<String> events, boolean enabled);
+
     boolean deleteWebhook(String id);
 
     void insertOutbox(OutboxEntry entry);
@@ -83,6 +86,17 @@ public interface IntegrationTx {
     boolean redeliver(long seq, Instant now);
 
     long pendingOutbox();
+
+    /**
+     * Deletes at most {@code batch} delivered outbox entries delivered before {@code cutoff} (with their
+     * attempts), then at most {@code batch} attempts made before it (of entries still kept); returns
+     * how many of each went. Pending and failed entries stay: they can still be (re)delivered.
+     */
+    Pruned pruneOutbox(Instant cutoff, int batch);
+
+    /** What one pruning pass deleted. */
+    record Pruned(int deliveries, int attempts) {
+    }
 
     // ---- channels
 

@@ -124,6 +124,16 @@ final class JdbcIntegrationTx implements IntegrationTx {
     }
 
     @Override
+    public boolean updateWebhook(String id, String url, List<String> events, boolean enabled) {
+        return tx.update("UPDATE webhooks SET url = ?, events = ?, enabled = ? WHERE id = ?", s -> {
+            s.setString(1, url);
+            s.setString(2, JdbcTx.toJson(events));
+            s.setInt(3, enabled ? 1 : 0);
+            s.setString(4, id);
+        }) > 0;
+    }
+
+    @Override
     public boolean deleteWebhook(String id) {
         tx.update("DELETE FROM webhook_attempts WHERE outbox_seq IN (SELECT seq FROM webhook_outbox WHERE webhook_id = ?)",
                 s -> s.setString(1, id));
@@ -218,6 +228,25 @@ final class JdbcIntegrationTx implements IntegrationTx {
                     s.setLong(1, now.toEpochMilli());
                     s.setLong(2, seq);
                 }) > 0;
+    }
+
+    @Override
+    public Pruned pruneOutbox(Instant cutoff, int batch) {
+        String old = "SELECT seq FROM webhook_outbox WHERE status = 'delivered' AND delivered_at < ? ORDER BY seq LIMIT ?";
+        tx.update("DELETE FROM webhook_attempts WHERE outbox_seq IN (" + old + ")", s -> {
+            s.setLong(1, cutoff.toEpochMilli());
+            s.setInt(2, batch);
+        });
+        int deliveries = tx.update("DELETE FROM webhook_outbox WHERE seq IN (" + old + ")", s -> {
+            s.setLong(1, cutoff.toEpochMilli());
+            s.setInt(2, batch);
+        });
+        int attempts = tx.update("DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts "
+                + "WHERE attempted_at < ? ORDER BY id LIMIT ?)", s -> {
+                    s.setLong(1, cutoff.toEpochMilli());
+                    s.setInt(2, batch);
+                });
+        return new Pruned(deliveries, attempts);
     }
 
     @Override

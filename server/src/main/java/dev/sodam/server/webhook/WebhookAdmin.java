@@ -52,6 +52,7 @@ public final class WebhookAdmin {
         String base = IntegrationAdminApi.WEBHOOKS;
         api.route(HttpMethod.GET, base, this::list)
                 .route(HttpMethod.POST, base, this::create)
+                .route(HttpMethod.PUT, base + "/{id}", this::update)
                 .route(HttpMethod.DELETE, base + "/{id}", this::delete)
                 .route(HttpMethod.GET, base + "/{id}/deliveries", this::deliveries)
                 .route(HttpMethod.POST, base + "/{id}/deliveries/{seq}/redeliver", this::redeliver);
@@ -75,24 +76,40 @@ public final class WebhookAdmin {
         }, reply));
     }
 
-    private CompletableFuture<Answer> create(Call<Agent> call) {
-        JsonNode body = call.body();
+    /** The {@code url} field: required, at most 2000 characters, and a target Sodam may call. */
+    private String url(JsonNode body) {
         String url = JsonApi.text(body, "url");
-        List<String> events = JsonApi.strings(body, "events");
-        String channel = IntegrationAdminApi.channel(body);
         if (url == null || url.isBlank() || url.length() > 2000) {
             throw JsonApi.bad("field 'url' is required (an http or https URL)");
         }
+        String refusal = targets.refusal(url.strip());
+        if (refusal != null) {
+            throw JsonApi.bad("field 'url': " + refusal);
+        }
+        return url.strip();
+    }
+
+    /** The {@code events} field: known event types, all of them when absent or empty. */
+    private static List<String> events(JsonNode body) {
+        List<String> events = JsonApi.strings(body, "events");
         if (events == null || events.isEmpty()) {
-            events = WebhookEvents.ALL;
+            return WebhookEvents.ALL;
         }
         for (String event : events) {
             if (!WebhookEvents.ALL.contains(event)) {
                 throw JsonApi.bad("unknown event '" + event + "'; known: " + WebhookEvents.ALL);
             }
         }
-        return create(IntegrationAdminApi.site(call.caller(), JsonApi.text(body, "site")), url.strip(),
-                events.stream().distinct().toList(), channel).thenApply(w -> {
+        return events.stream().distinct().toList();
+    }
+
+    private CompletableFuture<Answer> create(Call<Agent> call) {
+        JsonNode body = call.body();
+        String url = url(body);
+        List<String> events = events(body);
+        String channel = IntegrationAdminApi.channel(body);
+        return create(IntegrationAdminApi.site(call.caller(), JsonApi.text(body, "site")), url, events, channel)
+                .thenApply(w -> {
                     Map<String, Object> json = json(w);
                     json.put("secret", w.secret());
                     return Answer.created(json);
@@ -126,6 +143,30 @@ public final class WebhookAdmin {
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such webhook"));
         IntegrationAdminApi.requireSite(admin, webhook.siteId(), "webhook");
         return webhook;
+    }
+
+    /**
+     * Edits a webhook: {@code url}, {@code events} and {@code enabled} as given, the rest as stored. A
+     * disabled webhook gets no new outbox entries; what is queued stays and can be redelivered.
+     */
+    private CompletableFuture<Answer> update(Call<Agent> call) {
+        Webhook current = existing(call.caller(), call.path("id"));
+        JsonNode body = call.body();
+        String url = body.has("url") ? url(body) : current.url();
+        List<String> events = body.has("events") ? events(body) : current.events();
+        JsonNode enabled = body.get("enabled");
+        if (enabled != null && !enabled.isBoolean()) {
+            throw JsonApi.bad("field 'enabled' must be true or false");
+        }
+        boolean on = enabled == null ? current.enabled() : enabled.booleanValue();
+        return Replies.<Boolean>future(reply -> service.execute(tx -> tx.integrations().updateWebhook(current.id(), url,
+                events, on), reply)).thenApply(done -> {
+                    if (!done) {
+                        throw new ChatException(ErrorCode.NOT_FOUND, "no such webhook");
+                    }
+                    return Answer.ok(json(new Webhook(current.id(), current.siteId(), url, current.secret(), events,
+                            current.channel(), on, current.createdAt())));
+                });
     }
 
     private CompletableFuture<Answer> delete(Call<Agent> call) {

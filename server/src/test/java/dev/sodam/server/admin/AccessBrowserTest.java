@@ -1,17 +1,16 @@
 package dev.sodam.server.admin;
 
+import static dev.sodam.server.testing.Browsers.testid;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
-import dev.sodam.server.testing.TestServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
@@ -26,10 +25,6 @@ class AccessBrowserTest {
     @RegisterExtension
     static final BrowserServer app = new BrowserServer();
 
-    private static WebElement testid(SearchContext root, String id) {
-        return root.findElement(By.cssSelector("[data-testid='" + id + "']"));
-    }
-
     private static WebElement row(WebDriver driver, String email) {
         return driver.findElement(By.cssSelector("[data-testid='user-row'][data-email='" + email + "']"));
     }
@@ -39,10 +34,7 @@ class AccessBrowserTest {
         WebDriver admin = Browsers.open();
         WebDriver invitee = Browsers.open();
         try {
-            admin.get(app.server().http("/admin/users"));
-            testid(admin, "admin-login-email").sendKeys(TestServer.ADMIN_EMAIL);
-            testid(admin, "admin-login-password").sendKeys(TestServer.ADMIN_PASSWORD);
-            testid(admin, "admin-login-submit").click();
+            Browsers.adminLogin(admin, app.server(), "/admin/users");
             waiting(admin).until(d -> !d.findElements(By.cssSelector("[data-testid='user-row']")).isEmpty());
 
             testid(admin, "invite-email").sendKeys("new.agent@sodam.test");

@@ -106,6 +106,20 @@ public final class Browsers {
         waiting(agent).until(d -> !d.findElement(By.cssSelector("[data-testid='agent-name']")).getText().isBlank());
     }
 
+    /** The element with {@code data-testid="id"} under {@code root}. */
+    public static WebElement testid(SearchContext root, String id) {
+        return root.findElement(By.cssSelector("[data-testid='" + id + "']"));
+    }
+
+    /** Opens an admin page ({@code /admin/users}, …) and logs in as the bootstrap admin. */
+    public static void adminLogin(WebDriver admin, TestServer server, String path) {
+        admin.get(server.http(path));
+        testid(admin, "admin-login-email").sendKeys(TestServer.ADMIN_EMAIL);
+        testid(admin, "admin-login-password").sendKeys(TestServer.ADMIN_PASSWORD);
+        testid(admin, "admin-login-submit").click();
+        waiting(admin).until(d -> testid(d, "admin-name").isDisplayed() && !testid(d, "admin-name").getText().isBlank());
+    }
+
     /** Opens the demo shop, opens the widget and sends a message. */
     public static SearchContext visitorSays(WebDriver visitor, TestServer server, String text) {
         visitor.get(server.http("/demo"));
