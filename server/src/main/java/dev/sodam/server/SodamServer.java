@@ -53,6 +53,7 @@ import dev.sodam.server.store.Store;
 import dev.sodam.server.util.Ids;
 import dev.sodam.server.webhook.WebhookAdmin;
 import dev.sodam.server.webhook.WebhookOutbox;
+import dev.sodam.server.webhook.WebhookRetention;
 import dev.sodam.server.webhook.WebhookTargets;
 import dev.sodam.server.webhook.WebhookWorker;
 import java.nio.file.Files;
@@ -89,11 +90,13 @@ public final class SodamServer implements AutoCloseable {
     private final WebhookWorker webhooks;
     private final SessionRegistry registry;
     private final List<String> apiRoutes;
+    private final WebhookRetention webhookRetention;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
                         ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
                         NettyServer netty, String baseUrl, SodamMetrics metrics, List<String> apiRoutes,
-                        WebhookWorker webhooks, SessionRegistry registry) {
+                        WebhookWorker webhooks, SessionRegistry registry, WebhookRetention webhookRetention) {
+        this.webhookRetention = webhookRetention;
         this.metrics = metrics;
         this.webhooks = webhooks;
         this.registry = registry;
@@ -157,6 +160,8 @@ public final class SodamServer implements AutoCloseable {
                     Duration.ofSeconds(integrations.webhookRetryBaseSeconds()));
             bus.subscribe(webhooks);
             metrics.webhookBacklog(() -> store.read(tx -> tx.integrations().pendingOutbox()));
+            WebhookRetention webhookRetention = new WebhookRetention(service, clock, Duration.ofDays(integrations.webhookRetentionDays()));
+            maintenance.scheduleWithFixedDelay(webhookRetention::pruneOnSchedule, 10, 60, TimeUnit.MINUTES);
             bus.subscribe(new StaleChatWatcher(service, Duration.ofMinutes(config.staleNudgeMinutes()),
                     Duration.ofMinutes(config.staleResolveMinutes())));
             // Last, so the router acts on an event after every other listener has seen it.
@@ -223,7 +228,7 @@ public final class SodamServer implements AutoCloseable {
                     baseUrl, baseUrl);
             webhooks.start();
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
-                    metrics, router.routes(), webhooks, registry);
+                    metrics, router.routes(), webhooks, registry, webhookRetention);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
@@ -264,6 +269,11 @@ public final class SodamServer implements AutoCloseable {
     /** The routes of the documented API (docs/openapi.yaml), as {@code METHOD /path/{param}}. */
     public List<String> apiRoutes() {
         return apiRoutes;
+    }
+
+    /** Runs the webhook outbox pruning now (it also runs hourly): what a test or an operator's tool calls. */
+    public dev.sodam.server.store.IntegrationTx.Pruned pruneWebhooks() {
+        return webhookRetention.prune();
     }
 
     public BotEngine bot() {

@@ -66,6 +66,7 @@ public final class ConfigLoader {
             new Key("webhooks.timeoutSeconds", "SODAM_WEBHOOK_TIMEOUT_SECONDS", "10", v -> intIn(v, 1, 300)),
             new Key("webhooks.maxAttempts", "SODAM_WEBHOOK_MAX_ATTEMPTS", "8", v -> intIn(v, 1, 50)),
             new Key("webhooks.retryBaseSeconds", "SODAM_WEBHOOK_RETRY_BASE_SECONDS", "10", v -> intIn(v, 1, 3600)),
+            new Key("webhooks.retentionDays", "SODAM_WEBHOOK_RETENTION_DAYS", "14", v -> intIn(v, 1, 3650)),
             new Key("store.type", "SODAM_STORE_TYPE", "sqlite", ConfigLoader::storeType),
             new Key("store.postgres.url", "SODAM_STORE_POSTGRES_URL", "", ConfigLoader::postgresUrl),
             new Key("store.postgres.user", "SODAM_STORE_POSTGRES_USER", "", v -> v),
@@ -167,7 +168,8 @@ public final class ConfigLoader {
                         (Boolean) values.get("webhooks.allowPrivateTargets"),
                         (Integer) values.get("webhooks.timeoutSeconds"),
                         (Integer) values.get("webhooks.maxAttempts"),
-                        (Integer) values.get("webhooks.retryBaseSeconds")),
+                        (Integer) values.get("webhooks.retryBaseSeconds"),
+                        (Integer) values.get("webhooks.retentionDays")),
                 store);
     }
 

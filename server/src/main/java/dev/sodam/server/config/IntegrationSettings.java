@@ -9,7 +9,9 @@ package dev.sodam.server.config;
  * @param webhookTimeoutSeconds how long one delivery may take before it counts as failed
  * @param webhookMaxAttempts  attempts before a delivery is given up (it can still be redelivered by hand)
  * @param webhookRetryBaseSeconds the first retry's delay; each further retry doubles it, up to an hour
+ * @param webhookRetentionDays how long delivered outbox entries and delivery attempts are kept
  */
 public record IntegrationSettings(boolean metricsEnabled, String metricsToken, boolean allowPrivateTargets,
-                                  int webhookTimeoutSeconds, int webhookMaxAttempts, int webhookRetryBaseSeconds) {
+                                  int webhookTimeoutSeconds, int webhookMaxAttempts, int webhookRetryBaseSeconds,
+                                  int webhookRetentionDays) {
 }

@@ -127,6 +127,11 @@ public final class TestServer implements AutoCloseable {
         return server.apiRoutes();
     }
 
+    /** Runs the webhook outbox pruning now, as the hourly maintenance job does. */
+    public dev.sodam.server.store.IntegrationTx.Pruned pruneWebhooks() {
+        return server.pruneWebhooks();
+    }
+
     /** Adds a second site straight into the database file (there is no site API). */
     public void createSite(String id) throws java.sql.SQLException {
         try (java.sql.Connection db = db(dataDir);
