@@ -162,9 +162,9 @@ class WidgetFeaturesBrowserTest {
 
             String conversationId = conversationOf(visitor);
             acceptOffer(console, conversationId);
-            WebElement profile = waiting(console).until(d -> find(d, "[data-testid='visitor-profile']"));
-            waiting(console).until(d -> find(d, "[data-testid='profile-name']").getText().equals(name));
-            assertThat(find(profile, "[data-testid='profile-attribute']").getText()).isEqualTo(attribute);
+            // The profile re-renders as the visitor frame arrives: look it up afresh on every try.
+            waiting(console).until(d -> find(d, "[data-testid='profile-name']").getText().equals(name)
+                    && find(d, "[data-testid='visitor-profile'] [data-testid='profile-attribute']").getText().equals(attribute));
             waiting(console).until(d -> d.findElements(By.cssSelector("[data-testid='chat'] [data-testid='text']")).stream()
                     .map(e -> e.getDomProperty("textContent")).toList().containsAll(List.of(answer, hostileMessage)));
 
@@ -219,7 +219,8 @@ class WidgetFeaturesBrowserTest {
             SearchContext widget = Browsers.widget(visitor);
             find(widget, "[data-testid='launcher']").click();
             WebElement form = waiting(visitor).until(d -> find(widget, "[data-testid='prechat']"));
-            assertThat(form.getText()).contains("이름과 이메일은 답변에만 씁니다.");
+            // The privacy text is filled in once the site's settings arrive.
+            waiting(visitor).until(d -> form.getText().contains("이름과 이메일은 답변에만 씁니다."));
             assertThat(find(widget, ".intro").getDomProperty("textContent")).isEqualTo("소담 마켓입니다. 반가워요!");
             assertThat(find(widget, "[data-testid='input']").isDisplayed()).isFalse();
             find(form, "[data-testid='form-name']").sendKeys("<i>이소담</i>");
