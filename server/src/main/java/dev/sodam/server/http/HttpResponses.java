@@ -53,6 +53,8 @@ public final class HttpResponses {
                 Unpooled.wrappedBuffer(bytes));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        // Data, never a document: should a browser be led to open it, nothing in it may load or frame.
+        response.headers().set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         return response;
     }
 

@@ -35,8 +35,6 @@ import java.util.function.Supplier;
  */
 @ChannelHandler.Sharable
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final String CONSOLE_CSP = "default-src 'self'; connect-src 'self' ws: wss:; "
-            + "img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
 
     private final AuthService auth;
     private final Supplier<CompletableFuture<FaqBot>> bot;
@@ -225,8 +223,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             // The widget's modules are imported by pages on other origins.
             response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         }
-        if (path.startsWith("/console") || path.startsWith("/admin")) {
-            response.headers().set("Content-Security-Policy", CONSOLE_CSP);
+        if (asset.contentType().startsWith("text/html")) {
+            PageHeaders.apply(response.headers());
         }
         HttpResponses.send(ctx, request, response, false);
     }

@@ -1,0 +1,143 @@
+package dev.sodam.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sodam.server.testing.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The browser-facing defences over real HTTP: the security headers of every page, pages that need
+ * no inline script (so the policy can forbid it), JSON that is never a document, no cookies (so no
+ * CSRF: every state-changing call needs an {@code Authorization} header a cross-site form cannot
+ * send), and no CORS grant to a foreign origin on the authenticated APIs.
+ */
+class SecurityHeadersTest {
+    /** Every HTML page the server serves. */
+    private static final List<String> PAGES = List.of("/demo", "/demo/en.html", "/demo/hostile.html", "/console",
+            "/admin", "/admin/users", "/admin/teams", "/admin/audit", "/admin/privacy", "/admin/password");
+    private static final Pattern SCRIPT_TAG = Pattern.compile("<script\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
+    private static final String EVIL = "https://evil.example";
+
+    @TempDir
+    static Path dataDir;
+    static TestServer server;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(dataDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder at(String path) {
+        return HttpRequest.newBuilder(URI.create(server.http(path)));
+    }
+
+    @Test
+    void everyPageForbidsInlineScriptsPluginsBaseAndFraming() throws Exception {
+        for (String page : PAGES) {
+            HttpResponse<String> response = send(at(page).GET());
+            assertThat(response.statusCode()).as(page).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/html"));
+            String csp = response.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(directive(csp, "script-src")).as(page + " script-src").isEqualTo("'self'");
+            assertThat(directive(csp, "object-src")).as(page).isEqualTo("'none'");
+            assertThat(directive(csp, "base-uri")).as(page).isEqualTo("'none'");
+            assertThat(directive(csp, "frame-ancestors")).as(page).isEqualTo("'none'");
+            assertThat(response.headers().firstValue("X-Frame-Options")).as(page).hasValue("DENY");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(page).hasValue("nosniff");
+            assertThat(response.headers().firstValue("Referrer-Policy")).as(page)
+                    .hasValue("strict-origin-when-cross-origin");
+            assertThat(response.headers().firstValue("Permissions-Policy")).as(page).isPresent();
+            assertThat(response.headers().firstValue("Set-Cookie")).as(page).isEmpty();
+
+            // The policy forbids inline scripts, so the page must not need any.
+            Matcher tags = SCRIPT_TAG.matcher(response.body());
+            int scripts = 0;
+            while (tags.find()) {
+                scripts++;
+                assertThat(tags.group(1)).as(page + ": every script is a file").contains("src=");
+            }
+            assertThat(scripts).as(page + " loads its scripts").isPositive();
+        }
+    }
+
+    @Test
+    void jsonIsNeverADocumentAndNeverSniffed() throws Exception {
+        for (String path : List.of("/api/health", "/api/admin/faq", "/api/nowhere")) {
+            HttpResponse<String> response = send(at(path).GET());
+            assertThat(response.headers().firstValue("Content-Type")).as(path)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(directive(response.headers().firstValue("Content-Security-Policy").orElse(""), "default-src"))
+                    .as(path).isEqualTo("'none'");
+        }
+    }
+
+    @Test
+    void loginSetsNoCookieSoACrossSiteFormCarriesNoCredentials() throws Exception {
+        HttpResponse<String> login = server.post("/api/auth/login", "{\"email\":\"" + TestServer.ADMIN_EMAIL
+                + "\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}", null);
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.headers().allValues("Set-Cookie")).isEmpty();
+
+        // What a hostile page's auto-submitted form can send: a simple POST, no Authorization header.
+        long entriesBefore = TestServer.json(server.get("/api/admin/faq", server.loginAdmin()).body())
+                .path("entries").size();
+        for (String path : List.of("/api/admin/faq", "/api/admin/faq/bulk", "/api/admin/bot/rebuild",
+                "/api/workspace/canned", "/api/auth/login")) {
+            HttpResponse<String> forged = send(at(path).header("Origin", EVIL)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("question=pwned&answer=pwned&locale=ko")));
+            assertThat(forged.statusCode()).as(path).isIn(400, 401);
+            assertThat(forged.headers().firstValue("Access-Control-Allow-Origin")).as(path).isEmpty();
+        }
+        assertThat(TestServer.json(server.get("/api/admin/faq", server.loginAdmin()).body()).path("entries").size())
+                .isEqualTo(entriesBefore);
+    }
+
+    @Test
+    void aForeignOriginGetsNoCorsGrantOnTheAuthenticatedApis() throws Exception {
+        for (String path : List.of("/api/admin/faq", "/api/workspace/canned", "/api/auth/login", "/api/v1/conversations")) {
+            HttpResponse<String> preflight = send(at(path).header("Origin", EVIL)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization, content-type")
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(path).isEmpty();
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).as(path).isEmpty();
+        }
+    }
+
+    /** The value of one directive of a policy, or "" when absent. */
+    private static String directive(String policy, String name) {
+        for (String part : policy.split(";")) {
+            String trimmed = part.trim();
+            if (trimmed.startsWith(name + " ")) {
+                return trimmed.substring(name.length() + 1).trim();
+            }
+        }
+        return "";
+    }
+}
