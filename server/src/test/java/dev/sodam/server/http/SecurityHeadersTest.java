@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * send), and no CORS grant to a foreign origin on the authenticated APIs.
  */
 class SecurityHeadersTest {
-    /** Every HTML page the server serves. */
-    private static final List<String> PAGES = List.of("/demo", "/demo/en.html", "/demo/hostile.html", "/console",
-            "/admin", "/admin/users", "/admin/teams", "/admin/audit", "/admin/privacy", "/admin/password");
+    /** The pages under their friendly paths; every HTML file of widget/src is added by its own path. */
+    private static final List<String> FRIENDLY_PATHS = List.of("/demo", "/console", "/admin", "/admin/users",
+            "/admin/teams", "/admin/audit", "/admin/privacy", "/admin/integrations", "/admin/password");
     private static final Pattern SCRIPT_TAG = Pattern.compile("<script\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
     private static final String EVIL = "https://evil.example";
 
@@ -54,9 +54,22 @@ class SecurityHeadersTest {
         return HttpRequest.newBuilder(URI.create(server.http(path)));
     }
 
+    /** Every HTML page the server serves. */
+    private static List<String> pages() throws java.io.IOException {
+        Path sources = TestServer.repoRoot().resolve("widget/src");
+        List<String> pages = new java.util.ArrayList<>(FRIENDLY_PATHS);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(sources)) {
+            files.filter(f -> f.toString().endsWith(".html"))
+                    .forEach(f -> pages.add("/" + sources.relativize(f).toString().replace('\\', '/')));
+        }
+        return pages;
+    }
+
     @Test
     void everyPageForbidsInlineScriptsPluginsBaseAndFraming() throws Exception {
-        for (String page : PAGES) {
+        List<String> pages = pages();
+        assertThat(pages).contains("/demo/hostile.html", "/admin/access.html");
+        for (String page : pages) {
             HttpResponse<String> response = send(at(page).GET());
             assertThat(response.statusCode()).as(page).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(
