@@ -89,10 +89,11 @@ public final class AttachmentApi implements ApiModule {
                 ? authorization.substring(7).trim() : null;
         byte[] body = upload ? ByteBufUtil.getBytes(request.content()) : null;
         request.retain();
-        CompletableFuture<FullHttpResponse> answer = CompletableFuture.supplyAsync(() -> principal(token), blocking)
+        Executor traced = RequestIds.propagating(blocking, request);
+        CompletableFuture<FullHttpResponse> answer = CompletableFuture.supplyAsync(() -> principal(token), traced)
                 .thenCompose(caller -> upload ? upload(caller, query, body)
-                        : CompletableFuture.supplyAsync(() -> read(caller, path.substring(PATH.length() + 1)), blocking));
-        answer.whenComplete((response, failure) -> {
+                        : CompletableFuture.supplyAsync(() -> read(caller, path.substring(PATH.length() + 1)), traced));
+        answer.whenCompleteAsync((response, failure) -> {
             try {
                 if (failure != null) {
                     fail(ctx, request, failure);
@@ -103,7 +104,7 @@ public final class AttachmentApi implements ApiModule {
             } finally {
                 request.release();
             }
-        });
+        }, traced);
     }
 
     private Principal principal(String token) {
@@ -170,10 +171,7 @@ public final class AttachmentApi implements ApiModule {
 
     private static void error(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                               String code, String message) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("code", code);
-        body.put("message", message);
-        FullHttpResponse response = HttpResponses.json(status, body);
+        FullHttpResponse response = HttpResponses.json(status, HttpResponses.errorBody(request, code, message));
         cors(response);
         HttpResponses.send(ctx, request, response, false);
     }

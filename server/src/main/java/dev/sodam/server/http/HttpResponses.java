@@ -19,6 +19,8 @@ import java.util.Map;
 
 /** Writing HTTP responses: JSON bodies, errors in the protocol's error shape, keep-alive handling. */
 public final class HttpResponses {
+    /** One line per response at DEBUG: method, URI, status, body bytes (the request id is in the MDC). */
+    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("dev.sodam.server.http.access");
     private HttpResponses() {
     }
 
@@ -30,10 +32,19 @@ public final class HttpResponses {
     /** An error in the protocol's shape: {@code {"code":"…","message":"…"}}. */
     public static void sendError(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
                                  String code, String message, boolean close) {
+        sendJson(ctx, request, status, errorBody(request, code, message), close);
+    }
+
+    /** {@code {"code","message","requestId"}}: the id to quote when asking what went wrong. */
+    public static Map<String, String> errorBody(HttpRequest request, String code, String message) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
-        sendJson(ctx, request, status, body, close);
+        String id = RequestIds.of(request);
+        if (id != null) {
+            body.put("requestId", id);
+        }
+        return body;
     }
 
     private static void sendJson(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
@@ -75,6 +86,14 @@ public final class HttpResponses {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
         response.headers().set("X-Content-Type-Options", "nosniff");
+        String id = RequestIds.of(request);
+        if (id != null) {
+            response.headers().set(RequestIds.HEADER, id);
+        }
+        if (ACCESS.isDebugEnabled()) {
+            ACCESS.debug("{} {} {} {}", request.method(), request.uri(), response.status().code(),
+                    response.content().readableBytes());
+        }
         boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
         if (keepAlive) {
             if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 
 /**
  * Plain HTTP: the REST API and the browser files. Anything blocking (argon2, SQLite, the bot) runs
@@ -108,6 +109,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        MDC.put(RequestIds.MDC_KEY, RequestIds.assign(request));
+        try {
+            route(ctx, request);
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
             HttpResponses.sendError(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request", true);
             return;

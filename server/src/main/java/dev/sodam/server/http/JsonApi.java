@@ -194,8 +194,9 @@ public final class JsonApi<C> implements ApiModule {
         Map<String, String> params = chosen.getValue();
         String remote = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress socket
                 && socket.getAddress() != null ? socket.getAddress().getHostAddress() : null;
+        Executor traced = RequestIds.propagating(blocking, request);
         request.retain();
-        CompletableFuture.supplyAsync(() -> authenticator.authenticate(request), blocking)
+        CompletableFuture.supplyAsync(() -> authenticator.authenticate(request), traced)
                 .thenCompose(caller -> handler.handle(new Call<>(caller, request, query, params, remote)))
                 .whenCompleteAsync((answer, failure) -> {
                     try {
@@ -213,7 +214,7 @@ public final class JsonApi<C> implements ApiModule {
                     } finally {
                         request.release();
                     }
-                }, blocking);
+                }, traced);
     }
 
     private static Map<String, String> match(String[] template, String[] parts) {
