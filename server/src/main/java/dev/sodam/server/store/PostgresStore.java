@@ -24,16 +24,20 @@ import org.slf4j.LoggerFactory;
  * {@link JdbcTx} therefore reads the conversations it changes {@code FOR UPDATE} (see
  * {@link SqlDialect#lockConversation}): a second node appending to the same conversation waits for the
  * first one's commit and then sees its {@code last_seq} and its {@code client_msg_id}s, so seqs stay
- * gapless and a retried message is answered with its original ack. A unit that still loses a race
- * (a deadlock between two batches, or a unique key another node took first) is rolled back to its
- * savepoint and run again, up to {@link #ATTEMPTS} times; the others in the batch are not touched.
+ * gapless and a retried message is answered with its original ack. A unit that still loses a race is
+ * rolled back to its savepoint, leaving the others in the batch untouched, and run again (at most
+ * {@link #ATTEMPTS} times in all): at once after a unique key another node took first or a
+ * serialization failure; after this batch's commit when it was chosen as a deadlock victim, because the
+ * other node's batch waits for a lock an earlier unit of ours holds until we commit.
  */
 public final class PostgresStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
     /** Runs of one unit that lost a race before its failure is reported. */
     static final int ATTEMPTS = 3;
-    /** deadlock_detected, serialization_failure, unique_violation. */
-    private static final Set<String> RACES = Set.of("40P01", "40001", "23505");
+    /** serialization_failure, unique_violation: running the unit again sees what the other node committed. */
+    private static final Set<String> RACES = Set.of("40001", "23505");
+    /** deadlock_detected: the unit runs again in a transaction of its own, after the batch's commit. */
+    private static final String DEADLOCK = "40P01";
     private static final String LOCATION = "classpath:db/postgresql";
 
     private final HikariDataSource pool;
@@ -84,29 +88,56 @@ public final class PostgresStore implements Store {
 
     @Override
     public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units) {
+        List<Outcome<T>> outcomes = new ArrayList<>(units.size());
+        List<Integer> pending = new ArrayList<>(units.size());
+        for (int i = 0; i < units.size(); i++) {
+            outcomes.add(null);
+            pending.add(i);
+        }
+        for (int round = 1; !pending.isEmpty(); round++) {
+            pending = runRound(units, pending, outcomes, round < ATTEMPTS);
+        }
+        return outcomes;
+    }
+
+    /**
+     * Runs the {@code pending} units in one transaction and fills in their outcomes; returns the
+     * deadlock victims to run again in the next transaction (when {@code mayDefer}).
+     */
+    private <T> List<Integer> runRound(List<Function<StoreTx, T>> units, List<Integer> pending,
+                                       List<Outcome<T>> outcomes, boolean mayDefer) {
+        List<Integer> deferred = new ArrayList<>();
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             JdbcTx tx = new JdbcTx(connection, SqlDialect.POSTGRESQL, true);
             try {
-                List<Outcome<T>> outcomes = new ArrayList<>(units.size());
-                for (Function<StoreTx, T> unit : units) {
-                    outcomes.add(runUnit(connection, tx, unit));
+                for (int i : pending) {
+                    Outcome<T> outcome = runUnit(connection, tx, units.get(i));
+                    if (mayDefer && !outcome.ok() && hasState(outcome.failure(), Set.of(DEADLOCK))) {
+                        log.debug("unit chosen as deadlock victim; it runs again after this batch's commit",
+                                outcome.failure());
+                        deferred.add(i);
+                    } else {
+                        outcomes.set(i, outcome);
+                    }
                 }
                 connection.commit();
-                return outcomes;
+                return deferred;
             } catch (SQLException | RuntimeException e) {
                 rollback(connection, e);
-                return failed(units.size(), e);
+                fail(pending, outcomes, e);
+                return List.of();
             } finally {
                 tx.closeStatements();
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            return failed(units.size(), e);
+            fail(pending, outcomes, e);
+            return List.of();
         }
     }
 
-    /** One unit in its own savepoint; a unit that lost a race with another node runs again. */
+    /** One unit in its own savepoint; a unit that lost a race with another node runs again at once. */
     private static <T> Outcome<T> runUnit(Connection connection, JdbcTx tx, Function<StoreTx, T> unit)
             throws SQLException {
         for (int attempt = 1; ; attempt++) {
@@ -119,7 +150,7 @@ public final class PostgresStore implements Store {
                 // Rolling back to the savepoint also ends PostgreSQL's "transaction is aborted" state.
                 connection.rollback(savepoint);
                 connection.releaseSavepoint(savepoint);
-                if (attempt >= ATTEMPTS || !lostRace(e)) {
+                if (attempt >= ATTEMPTS || !hasState(e, RACES)) {
                     return new Outcome<>(null, e);
                 }
                 log.debug("unit lost a race with another writer (attempt {}), running it again", attempt, e);
@@ -127,10 +158,10 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** Whether a unit failed because another transaction got there first (worth running again). */
-    static boolean lostRace(Throwable e) {
+    /** Whether {@code e} was caused by an SQL error with one of these SQLSTATEs. */
+    static boolean hasState(Throwable e, Set<String> states) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && RACES.contains(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && states.contains(sql.getSQLState())) {
                 return true;
             }
             if (cause.getCause() == cause) {
@@ -148,13 +179,12 @@ public final class PostgresStore implements Store {
         }
     }
 
-    private static <T> List<Outcome<T>> failed(int count, Exception cause) {
+    /** The commit of a round failed: none of its units is stored (earlier rounds' commits stand). */
+    private static <T> void fail(List<Integer> pending, List<Outcome<T>> outcomes, Exception cause) {
         StoreException failure = new StoreException("commit failed; nothing of this batch is stored", cause);
-        List<Outcome<T>> failed = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            failed.add(new Outcome<>(null, failure));
+        for (int i : pending) {
+            outcomes.set(i, new Outcome<>(null, failure));
         }
-        return failed;
     }
 
     @Override

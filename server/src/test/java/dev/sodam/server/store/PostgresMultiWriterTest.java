@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +133,57 @@ class PostgresMultiWriterTest {
             assertThat(store.read(tx -> tx.conversation(conversationId)).orElseThrow().lastSeq())
                     .isEqualTo(distinct + 1);
         }
+    }
+
+    @Test
+    void batchesLockingTwoConversationsInOppositeOrderBothCommit() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
+            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+            ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "c", "안녕하세요", null, r)))
+                    .conversation().id());
+        }
+        // Node 1 locks X then Y, node 2 Y then X, each holding its first lock until the other has its
+        // own: PostgreSQL must break the deadlock, and the victim must still be stored, not failed.
+        CountDownLatch bothHoldOne = new CountDownLatch(2);
+        Function<StoreTx, Object> meet = tx -> {
+            bothHoldOne.countDown();
+            try {
+                assertThat(bothHoldOne.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        };
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<List<Store.Outcome<Object>>>> batches = new ArrayList<>();
+        for (int node = 0; node < 2; node++) {
+            String first = ids.get(node);
+            String second = ids.get(1 - node);
+            String label = "node" + node;
+            PostgresStore store = stores.get(node);
+            batches.add(two.submit(() -> store.writeBatch(List.of(label(first, label), meet, label(second, label)))));
+        }
+        for (var batch : batches) {
+            assertThat(batch.get(60, TimeUnit.SECONDS)).allSatisfy(outcome -> assertThat(outcome.ok())
+                    .as(String.valueOf(outcome.failure())).isTrue());
+        }
+        two.shutdown();
+        for (String id : ids) {
+            List<String> labels = stores.get(0).read(tx -> tx.conversation(id)).orElseThrow().labels();
+            assertThat(labels).hasSize(2).contains("node0", "node1");
+        }
+    }
+
+    /** A unit that reads the conversation (locking it) and adds a label. */
+    private static Function<StoreTx, Object> label(String conversationId, String label) {
+        return tx -> {
+            List<String> labels = new ArrayList<>(tx.conversation(conversationId).orElseThrow().labels());
+            labels.add(label);
+            tx.updateLabels(conversationId, labels);
+            return null;
+        };
     }
 
     @Test

@@ -1,0 +1,129 @@
+package dev.sodam.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sodam.server.model.BotTurn;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Feedback;
+import dev.sodam.server.model.PageView;
+import dev.sodam.server.model.Site;
+import dev.sodam.server.model.Visitor;
+import dev.sodam.server.testing.PostgresTestSupport;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The statements where SQLite's and PostgreSQL's SQL differ ({@link SqlDialect}) or that were rewritten
+ * into SQL both accept, run on both stores with the same data and the same expected answers: a JSON tag
+ * and a literal-text FAQ search, the last FAQ version, page views of one millisecond in insertion order,
+ * a bot turn stored twice, a rating replaced where its message is NULL, the optional-filter feedback
+ * search, and a visitor's deletion following the foreign keys.
+ */
+class StoreDialectTest {
+    private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sqlite() {
+        try (SqliteStore store = SqliteStore.open(dir)) {
+            exercise(store);
+        }
+    }
+
+    @Test
+    void postgresql() {
+        String url = PostgresTestSupport.createDatabase();
+        try (PostgresStore store = PostgresStore.open(PostgresTestSupport.settings(url, 2))) {
+            exercise(store);
+        } finally {
+            PostgresTestSupport.dropDatabase(url);
+        }
+    }
+
+    private static <T> T write(Store store, Function<StoreTx, T> unit) {
+        Store.Outcome<T> outcome = store.writeBatch(List.of(unit)).get(0);
+        if (!outcome.ok()) {
+            throw outcome.failure();
+        }
+        return outcome.value();
+    }
+
+    private static StoredFaq faq(String id, String question, List<String> tags, long version) {
+        return new StoredFaq(id, "ko", question, List.of(question + "?"), "답변 " + id, tags, true, version, T, null, null);
+    }
+
+    private static void exercise(Store store) {
+        write(store, tx -> {
+            tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
+            tx.insertVisitor(new Visitor("vi_1", "demo", "방문자", "ko", T), "hash-1");
+            tx.insertConversation(new Conversation("cv_1", "demo", "vi_1", "방문자", "ko", ConversationState.BOT, null,
+                    null, 0, "", null, T, T, null, null, false, List.of(), 0));
+            tx.insertStoredFaq(faq("delivery-time", "배송은 얼마나 걸리나요", List.of("delivery", "returns"), 1));
+            tx.insertStoredFaq(faq("discount", "50% 할인 쿠폰은 어디서 받나요", List.of("payment"), 1));
+            tx.insertFaqRevision(new FaqRevision("delivery-time", 3, "update",
+                    faq("delivery-time", "배송", List.of(), 3), null, null, T));
+            return null;
+        });
+
+        store.read(tx -> {
+            assertThat(tx.faqSearch(null, "delivery", null, null)).extracting(StoredFaq::id).containsExactly("delivery-time");
+            assertThat(tx.faqSearch(null, "deliver", null, null)).as("a whole tag, not a prefix").isEmpty();
+            assertThat(tx.faqSearch(null, null, "배송은", null)).extracting(StoredFaq::id).containsExactly("delivery-time");
+            assertThat(tx.faqSearch(null, null, "50%", null)).as("% is plain text").extracting(StoredFaq::id)
+                    .containsExactly("discount");
+            assertThat(tx.faqSearch(null, null, "_", null)).as("_ is plain text").isEmpty();
+            assertThat(tx.faqSearch("ko", null, "DISCOUNT", true)).as("case-insensitive").extracting(StoredFaq::id)
+                    .containsExactly("discount");
+            assertThat(tx.lastFaqVersion("delivery-time")).as("history beyond the entry's version").isEqualTo(3);
+            assertThat(tx.lastFaqVersion("discount")).isEqualTo(1);
+            assertThat(tx.lastFaqVersion("none")).isZero();
+            return null;
+        });
+
+        write(store, tx -> {
+            for (String page : List.of("/a", "/b", "/c")) {
+                tx.insertPageView("vi_1", new PageView("https://shop.example" + page, page, T));
+            }
+            tx.insertBotTurn(new BotTurn("cv_1", 1, "배송", "clarify", null, null, 0.4, null, List.of(), T));
+            tx.insertBotTurn(new BotTurn("cv_1", 1, "배송", "answer", null, "delivery", 0.9, "delivery-time",
+                    List.of(new BotTurn.Candidate("delivery-time", "배송은 얼마나 걸리나요", 0.9)), T));
+            tx.putFeedback(new Feedback("fb_1", "demo", "cv_1", null, Feedback.Kind.CSAT, 2, null, T));
+            tx.putFeedback(new Feedback("fb_2", "demo", "cv_1", null, Feedback.Kind.CSAT, 5, "좋아요", T.plusSeconds(1)));
+            return null;
+        });
+
+        store.read(tx -> {
+            assertThat(tx.pageViews("vi_1", 2)).extracting(PageView::title).as("newest first, same millisecond")
+                    .containsExactly("/c", "/b");
+            assertThat(tx.botTurns("cv_1")).singleElement().satisfies(turn -> {
+                assertThat(turn.decision()).isEqualTo("answer");
+                assertThat(turn.candidates()).hasSize(1);
+            });
+            assertThat(tx.feedback("cv_1")).as("a CSAT given again replaces the first").extracting(Feedback::score)
+                    .containsExactly(5);
+            assertThat(tx.feedbackSearch(null, null, null, null, null, 10)).hasSize(1);
+            assertThat(tx.feedbackSearch("demo", "cv_1", Feedback.Kind.CSAT, T, T.plusSeconds(2), 10)).hasSize(1);
+            assertThat(tx.feedbackSearch(null, null, Feedback.Kind.NPS, null, null, 10)).isEmpty();
+            assertThat(tx.feedbackSearch(null, null, null, T.plusSeconds(2), null, 10)).isEmpty();
+            return null;
+        });
+
+        boolean deleted = write(store, tx -> tx.deleteVisitor("vi_1"));
+        assertThat(deleted).isTrue();
+        store.read(tx -> {
+            assertThat(tx.visitor("vi_1")).isEmpty();
+            assertThat(tx.conversation("cv_1")).isEmpty();
+            assertThat(tx.feedback("cv_1")).isEmpty();
+            assertThat(tx.botTurns("cv_1")).isEmpty();
+            assertThat(tx.pageViews("vi_1", 10)).isEmpty();
+            return null;
+        });
+    }
+}
