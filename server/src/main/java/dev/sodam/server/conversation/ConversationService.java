@@ -242,8 +242,12 @@ public final class ConversationService implements AutoCloseable {
         submit(tx -> {
             Agent agent = tx.agentByToken(Hashing.sha256Hex(token), clock.instant())
                     .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token; log in again"));
-            List<Agent> colleagues = tx.agents().stream().filter(a -> !a.id().equals(agent.id())).toList();
-            return new Effect<>(new Results.AgentHello(agent, tx.queue(), tx.assignedTo(agent.id()), colleagues,
+            // An account of one site sees that site's queue only (and colleagues who may serve it).
+            List<Agent> colleagues = tx.agents().stream().filter(a -> !a.id().equals(agent.id()))
+                    .filter(a -> agent.siteId() == null || a.siteId() == null || a.siteId().equals(agent.siteId()))
+                    .toList();
+            List<Conversation> queue = tx.queue().stream().filter(c -> agent.seesSite(c.siteId())).toList();
+            return new Effect<>(new Results.AgentHello(agent, queue, tx.assignedTo(agent.id()), colleagues,
                     tx.teams()), List.of());
         }, reply);
     }
@@ -404,8 +408,7 @@ public final class ConversationService implements AutoCloseable {
         if (conversationId == null) {
             throw new ChatException(ErrorCode.BAD_REQUEST, "field 'conversationId' is required for agents");
         }
-        Conversation conversation = tx.conversation(conversationId)
-                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+        Conversation conversation = visibleTo(tx, agent, conversationId);
         if (conversation.state() != ConversationState.ASSIGNED || !agent.agent().id().equals(conversation.agentId())) {
             throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you; accept it first");
         }
@@ -525,13 +528,15 @@ public final class ConversationService implements AutoCloseable {
     public void requestHandoff(Principal caller, String conversationId, HandoffReason reason, String topic,
                                Reply<Conversation> reply) {
         submit(tx -> {
+            if (caller instanceof AgentPrincipal agent) {
+                visibleTo(tx, agent, requireId(conversationId));
+                throw new ChatException(ErrorCode.FORBIDDEN, "only visitors ask for a person");
+            }
+            // The visitor asks for their own conversation; the bot (no caller) for the one it serves.
             Conversation conversation = caller instanceof VisitorPrincipal v
                     ? ownedBy(tx, v.visitor(), requireId(conversationId))
                     : tx.conversation(requireId(conversationId))
                             .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
-            if (caller instanceof AgentPrincipal) {
-                throw new ChatException(ErrorCode.FORBIDDEN, "only visitors ask for a person");
-            }
             return handoff(tx, conversation, reason, topic);
         }, reply);
     }
@@ -633,8 +638,7 @@ public final class ConversationService implements AutoCloseable {
     /** QUEUED → ASSIGNED to the calling agent. Of concurrent accepts exactly one wins; the others get conflict. */
     public void accept(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = tx.conversation(requireId(conversationId))
-                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            Conversation conversation = visibleTo(tx, agent, requireId(conversationId));
             if (conversation.state() != ConversationState.QUEUED) {
                 throw new ChatException(ErrorCode.CONFLICT, conversation.state() == ConversationState.ASSIGNED
                         ? "conversation is already assigned" : "conversation is not in the queue");
@@ -688,8 +692,7 @@ public final class ConversationService implements AutoCloseable {
     public void transfer(AgentPrincipal agent, String conversationId, String toAgentId, String toTeamId, String note,
                          Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = tx.conversation(requireId(conversationId))
-                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            Conversation conversation = visibleTo(tx, agent, requireId(conversationId));
             boolean own = agent.agent().id().equals(conversation.agentId());
             if (conversation.state() != ConversationState.ASSIGNED || !(own || agent.supervises())) {
                 throw new ChatException(ErrorCode.FORBIDDEN, "only the assigned agent transfers a conversation");
@@ -771,8 +774,7 @@ public final class ConversationService implements AutoCloseable {
     /** An agent turned down an offer; routing offers it to someone else. */
     public void decline(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = tx.conversation(requireId(conversationId))
-                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            Conversation conversation = visibleTo(tx, agent, requireId(conversationId));
             if (conversation.state() != ConversationState.QUEUED) {
                 throw new ChatException(ErrorCode.CONFLICT, "conversation is not in the queue");
             }
@@ -813,8 +815,7 @@ public final class ConversationService implements AutoCloseable {
     /** → RESOLVED, by the assigned agent, or by an admin in any open state. */
     public void resolve(AgentPrincipal agent, String conversationId, Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = tx.conversation(requireId(conversationId))
-                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+            Conversation conversation = visibleTo(tx, agent, requireId(conversationId));
             boolean own = conversation.state() == ConversationState.ASSIGNED
                     && agent.agent().id().equals(conversation.agentId());
             if (!own && !(agent.supervises() && conversation.state().isOpen())) {
@@ -939,7 +940,7 @@ public final class ConversationService implements AutoCloseable {
     /** Relays typing to the other side; nothing is stored. */
     public void typing(Principal caller, String conversationId, boolean on, Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = entitled(tx, caller, requireId(conversationId), false);
+            Conversation conversation = relayTarget(tx, caller, requireId(conversationId));
             return new Effect<>(conversation, List.of(new ChatEvent.TypingChanged(conversation, caller.author(), on)));
         }, reply);
     }
@@ -947,7 +948,7 @@ public final class ConversationService implements AutoCloseable {
     /** Relays a read receipt to the other side; a visitor's is also stored as their read mark. */
     public void read(Principal caller, String conversationId, long seq, Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = entitled(tx, caller, requireId(conversationId), false);
+            Conversation conversation = relayTarget(tx, caller, requireId(conversationId));
             if (seq > conversation.lastSeq()) {
                 throw new ChatException(ErrorCode.BAD_REQUEST, "seq " + seq + " is beyond the last message");
             }
@@ -969,14 +970,34 @@ public final class ConversationService implements AutoCloseable {
             return ownedBy(tx, v.visitor(), conversationId);
         }
         AgentPrincipal agent = (AgentPrincipal) caller;
-        Conversation conversation = tx.conversation(conversationId)
-                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+        Conversation conversation = visibleTo(tx, agent, conversationId);
         boolean own = agent.agent().id().equals(conversation.agentId());
         boolean queued = conversation.state() == ConversationState.QUEUED;
         if (own || agent.supervises() || (reading && queued)) {
             return conversation;
         }
         throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you");
+    }
+
+    /**
+     * The conversation, if the agent's account may see its site at all; another site's conversation
+     * is reported as missing, as a foreign one is to a visitor: never a hint that it exists.
+     */
+    private static Conversation visibleTo(StoreTx tx, AgentPrincipal agent, String conversationId) {
+        return tx.conversation(conversationId).filter(c -> agent.agent().seesSite(c.siteId()))
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+    }
+
+    /**
+     * Typing and read receipts speak for the agent serving the chat: the visitor would read a
+     * supervisor's "typing…" or "read" as their agent's, so only the conversation's own agent relays them.
+     */
+    private static Conversation relayTarget(StoreTx tx, Principal caller, String conversationId) {
+        Conversation conversation = entitled(tx, caller, conversationId, false);
+        if (caller instanceof AgentPrincipal agent && !agent.agent().id().equals(conversation.agentId())) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you");
+        }
+        return conversation;
     }
 
     private static String requireId(String conversationId) {

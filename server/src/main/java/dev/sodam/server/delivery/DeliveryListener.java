@@ -8,7 +8,9 @@ import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.protocol.Frames;
 import dev.sodam.server.protocol.ServerFrame;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,24 +36,24 @@ public final class DeliveryListener implements ChatEventListener {
             // The visitor's status (position, ETA) comes from routing, which sees the queue change next.
             Conversation c = handoff.conversation();
             positions.put(c.id(), handoff.queuePosition());
-            toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, handoff.queuePosition())));
+            toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, handoff.queuePosition())));
         } else if (event instanceof ChatEvent.ConversationAssigned
                 || event instanceof ChatEvent.ConversationResolved) {
             Conversation c = event.conversation();
             positions.remove(c.id());
             toVisitor(c, Frames.status(c, 0));
-            toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+            toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
         } else if (event instanceof ChatEvent.ConversationTransferred transferred) {
             Conversation c = transferred.conversation();
             if (c.state() == ConversationState.ASSIGNED) {
                 // To a team it is queued again: routing tells the visitor its place and ETA.
                 toVisitor(c, Frames.status(c, 0));
             }
-            toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+            toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
         } else if (event instanceof ChatEvent.NoteAdded added) {
             // Notes go to agents only: the assigned agent and every admin; never to the visitor.
             String json = Frames.toJson(Frames.note(added.note()));
-            for (Session s : sessions.allAgents()) {
+            for (Session s : agentsOf(added.conversation())) {
                 Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
                 if (agent.supervises() || agent.agent().id().equals(added.conversation().agentId())
                         || agent.agent().id().equals(added.note().from().id())) {
@@ -63,7 +65,7 @@ public final class DeliveryListener implements ChatEventListener {
             if (c != null) {
                 // Who may read the conversation learns who the visitor is; every agent sees the new name.
                 String json = Frames.toJson(Frames.visitor(c.id(), identified.profile()));
-                for (Session s : sessions.allAgents()) {
+                for (Session s : agentsOf(c)) {
                     Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
                     if (agent.supervises() || c.state() == ConversationState.QUEUED
                             || agent.agent().id().equals(c.agentId())) {
@@ -71,7 +73,7 @@ public final class DeliveryListener implements ChatEventListener {
                     }
                 }
                 if (c.state() != ConversationState.BOT) {
-                    toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, positions.getOrDefault(c.id(), 0))));
+                    toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, positions.getOrDefault(c.id(), 0))));
                 }
             }
         } else if (event instanceof ChatEvent.FeedbackGiven given) {
@@ -79,7 +81,7 @@ public final class DeliveryListener implements ChatEventListener {
             Conversation c = given.conversation();
             String json = Frames.toJson(Frames.rated(given.feedback()));
             sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
-            for (Session s : sessions.allAgents()) {
+            for (Session s : agentsOf(c)) {
                 Principal.AgentPrincipal agent = (Principal.AgentPrincipal) s.principal();
                 if (agent.supervises() || agent.agent().id().equals(c.agentId())) {
                     s.sendJson(json);
@@ -87,10 +89,10 @@ public final class DeliveryListener implements ChatEventListener {
             }
         } else if (event instanceof ChatEvent.ConversationLabelled labelled) {
             Conversation c = labelled.conversation();
-            toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, positions.getOrDefault(c.id(), 0))));
+            toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, positions.getOrDefault(c.id(), 0))));
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             requeued.conversations().forEach(c ->
-                    toAllAgents(new ServerFrame.ConversationPush(Frames.forAgent(c, 0))));
+                    toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, 0))));
         } else if (event instanceof ChatEvent.QueueChanged changed) {
             positions.clear();
             for (int i = 0; i < changed.queue().size(); i++) {
@@ -110,10 +112,10 @@ public final class DeliveryListener implements ChatEventListener {
         String json = Frames.toJson(Frames.message(posted.message()));
         sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
         if (c.state() == ConversationState.QUEUED) {
-            sessions.allAgents().forEach(s -> s.sendJson(json));
+            agentsOf(c).forEach(s -> s.sendJson(json));
             int position = positions.getOrDefault(c.id(), 0);
             String push = Frames.toJson(new ServerFrame.ConversationPush(Frames.forAgent(c, position)));
-            sessions.allAgents().forEach(s -> s.sendJson(push));
+            agentsOf(c).forEach(s -> s.sendJson(push));
         } else if (c.agentId() != null) {
             sessions.agent(c.agentId()).forEach(s -> s.sendJson(json));
         }
@@ -124,9 +126,20 @@ public final class DeliveryListener implements ChatEventListener {
         sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
     }
 
-    private void toAllAgents(ServerFrame frame) {
+    private void toAgentsOf(Conversation c, ServerFrame frame) {
         String json = Frames.toJson(frame);
-        sessions.allAgents().forEach(s -> s.sendJson(json));
+        agentsOf(c).forEach(s -> s.sendJson(json));
+    }
+
+    /** The agents whose account may see the conversation's site: an account of another site never hears of it. */
+    private List<Session> agentsOf(Conversation c) {
+        List<Session> out = new ArrayList<>();
+        for (Session s : sessions.allAgents()) {
+            if (((Principal.AgentPrincipal) s.principal()).agent().seesSite(c.siteId())) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     private void toOtherSide(Conversation c, Author from, ServerFrame frame) {

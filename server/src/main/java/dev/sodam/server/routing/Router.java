@@ -49,6 +49,8 @@ public final class Router implements ChatEventListener {
         final String id;
         String name;
         int cap;
+        /** The one site the agent's account serves, or null for every site (known once the agent connects). */
+        String siteId;
         Presence presence = Presence.OFFLINE;
         int sessions;
         int load;
@@ -111,6 +113,7 @@ public final class Router implements ChatEventListener {
             Slot slot = slot(connected.agent().id(), connected.agent().name(), connected.cap(), now);
             slot.name = connected.agent().name();
             slot.cap = connected.cap();
+            slot.siteId = connected.agent().siteId();
             slot.sessions++;
             slot.graceDeadline = null;
             if (slot.presence == Presence.OFFLINE) {
@@ -317,6 +320,7 @@ public final class Router implements ChatEventListener {
         return agents.values().stream()
                 .filter(Slot::available)
                 .filter(s -> teams.serves(c.teamId(), s.id))
+                .filter(s -> s.siteId == null || s.siteId.equals(c.siteId()))
                 .filter(s -> a == null || !a.tried.contains(s.id))
                 .min(Comparator.<Slot>comparingInt(s -> s.load + s.offered.size()).thenComparing(s -> s.idleSince));
     }
