@@ -228,6 +228,7 @@ public final class AdminApi {
             if (!report.errors().isEmpty() && !dryRun) {
                 body.put("code", ErrorCode.BAD_REQUEST.wire());
                 body.put("message", report.errors().size() + " problem(s) in the file; nothing was imported");
+                body.put("requestId", dev.sodam.server.http.RequestIds.of(call.request()));
             }
             body.put("dryRun", report.dryRun());
             body.put("applied", report.applied());

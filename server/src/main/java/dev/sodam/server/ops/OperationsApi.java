@@ -2,6 +2,7 @@ package dev.sodam.server.ops;
 
 import dev.sodam.server.http.ApiModule;
 import dev.sodam.server.http.HttpResponses;
+import dev.sodam.server.http.RequestIds;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -66,7 +67,8 @@ public final class OperationsApi implements ApiModule {
             case LIVE -> HttpResponses.sendJson(ctx, request, HttpResponseStatus.OK, Map.of("status", "UP"));
             case READY -> {
                 request.retain();
-                CompletableFuture.supplyAsync(health::readiness, blocking).whenComplete((report, failure) -> {
+                Executor traced = RequestIds.propagating(blocking, request);
+                CompletableFuture.supplyAsync(health::readiness, traced).whenComplete((report, failure) -> {
                     try {
                         boolean up = failure == null && HealthCheck.up(report);
                         HttpResponses.sendJson(ctx, request, up ? HttpResponseStatus.OK
@@ -92,7 +94,8 @@ public final class OperationsApi implements ApiModule {
             }
         }
         request.retain();
-        CompletableFuture.supplyAsync(metrics::scrape, blocking).whenComplete((text, failure) -> {
+        Executor traced = RequestIds.propagating(blocking, request);
+        CompletableFuture.supplyAsync(metrics::scrape, traced).whenComplete((text, failure) -> {
             try {
                 if (failure != null) {
                     HttpResponses.sendError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
