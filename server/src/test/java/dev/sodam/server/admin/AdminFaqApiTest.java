@@ -378,7 +378,7 @@ class AdminFaqApiTest {
         JsonNode entry = call("GET", "/api/admin/faq/ko-delivery-fee", null, admin).json();
         String fresh = "이번 달은 모든 주문 배송비가 무료예요 (제주·도서산간 포함).";
         assertThat(call("PUT", "/api/admin/faq/ko-delivery-fee", edit(entry, fresh), admin).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).until(() -> fresh.equals(ask("배송비 얼마에요?")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> fresh.equals(ask("배송비 얼마에요?")));
 
         try (WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
             visitor.helloVisitor(null, null, 0);
