@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link TestServer#apiRoutes()}), never from a list kept here: every served route is documented and
  * every documented one is served; every operation names its auth and errors; every documented JSON
  * GET answers 200 with a body valid against its schema; every protected route refuses a missing
- * token (401) and, for admin routes, an agent (403); every JSON body endpoint answers bad input with
- * a documented 4xx JSON error.
+ * token (401), admin routes an agent and a supervisor (403), installation-wide routes one site's admin
+ * (403); every JSON body endpoint answers bad input with a documented 4xx JSON error.
  */
 class OpenApiContractTest {
     @TempDir
@@ -35,6 +35,8 @@ class OpenApiContractTest {
     static JsonNode spec;
     static String admin;
     static String agent;
+    static String supervisor;
+    static String siteAdmin;
     static String writer;
     static String channelKey;
     static String visitorToken;
@@ -84,6 +86,12 @@ class OpenApiContractTest {
         admin = server.loginAdmin();
         server.createAgent("kim@sodam.local", "김상담", "agent-password-1");
         agent = server.login("kim@sodam.local", "agent-password-1");
+        body("POST", "/api/admin/users", "{\"email\":\"lee@sodam.local\",\"name\":\"이감독\",\"role\":\"supervisor\","
+                + "\"password\":\"supervisor-password-1\"}", admin);
+        supervisor = server.login("lee@sodam.local", "supervisor-password-1");
+        body("POST", "/api/admin/users", "{\"email\":\"park@sodam.local\",\"name\":\"박관리\",\"role\":\"admin\","
+                + "\"siteId\":\"demo\",\"password\":\"site-admin-password-1\"}", admin);
+        siteAdmin = server.login("park@sodam.local", "site-admin-password-1");
         writer = server.createApiKey(admin, "demo", "[\"read\",\"write\",\"faq\"]", null);
         channelKey = server.createApiKey(admin, "demo", "[\"write\"]", "test");
         String conversationId;
@@ -284,7 +292,7 @@ class OpenApiContractTest {
     }
 
     @Test
-    void aProtectedRouteRefusesNoTokenWith401AndAnAgentOnAnAdminRouteWith403() throws Exception {
+    void aProtectedRouteRefusesNoTokenWith401AndEveryRoleBelowTheDocumentedOneWith403() throws Exception {
         for (Operation op : operations()) {
             if (op.schemes().isEmpty()) {
                 continue;
@@ -293,9 +301,16 @@ class OpenApiContractTest {
             assertThat(anonymous.statusCode()).as(op + " without a token: " + anonymous.body()).isEqualTo(401);
             assertAnswersAsDocumented(op, anonymous);
             if (op.adminOnly()) {
-                HttpResponse<String> asAgent = server.send(op.method(), fill(op.template()), "{}", agent);
-                assertThat(asAgent.statusCode()).as(op + " as an agent: " + asAgent.body()).isEqualTo(403);
-                assertAnswersAsDocumented(op, asAgent);
+                for (String notAdmin : List.of(agent, supervisor)) {
+                    HttpResponse<String> refused = server.send(op.method(), fill(op.template()), "{}", notAdmin);
+                    assertThat(refused.statusCode()).as(op + " as an agent or supervisor: " + refused.body()).isEqualTo(403);
+                    assertAnswersAsDocumented(op, refused);
+                }
+            }
+            if (op.doc().path("x-role").asText().equals("installation-admin")) {
+                HttpResponse<String> refused = server.send(op.method(), fill(op.template()), "{}", siteAdmin);
+                assertThat(refused.statusCode()).as(op + " as one site's admin: " + refused.body()).isEqualTo(403);
+                assertAnswersAsDocumented(op, refused);
             }
         }
     }
