@@ -1,6 +1,7 @@
 package dev.sodam.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
@@ -45,6 +46,14 @@ class StoreDialectTest {
         } finally {
             PostgresTestSupport.dropDatabase(url);
         }
+    }
+
+    @Test
+    void anUnreachablePostgresqlStopsStartUpNamingIt() {
+        // Port 9 (discard) has no PostgreSQL on this machine: the connection is refused at once.
+        String url = "jdbc:postgresql://127.0.0.1:9/sodam";
+        assertThatThrownBy(() -> PostgresStore.open(PostgresTestSupport.settings(url, 2)))
+                .isInstanceOf(StoreException.class).hasMessageContaining("cannot connect to PostgreSQL at " + url);
     }
 
     private static <T> T write(Store store, Function<StoreTx, T> unit) {
