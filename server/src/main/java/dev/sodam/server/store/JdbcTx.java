@@ -343,7 +343,10 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public Integer maxChats(String agentId) {
-        List<Integer> rows = query("SELECT max_chats FROM agents WHERE id = ?", s -> s.setString(1, agentId), rs -> {
+        // Read before counting an agent's chats against the limit: where several nodes accept at once,
+        // the agent's row is the lock under which the count is taken and the new assignment written.
+        String lock = writer && dialect.locksRows() ? " FOR UPDATE" : "";
+        List<Integer> rows = query("SELECT max_chats FROM agents WHERE id = ?" + lock, s -> s.setString(1, agentId), rs -> {
             int value = rs.getInt(1);
             return rs.wasNull() ? null : value;
         });

@@ -2,11 +2,16 @@ package dev.sodam.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.auth.Principal.AgentPrincipal;
 import dev.sodam.server.auth.Principal.VisitorPrincipal;
+import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.conversation.Results;
+import dev.sodam.server.event.ChatEvent.HandoffReason;
 import dev.sodam.server.event.EventBus;
+import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.routing.RoutingSettings;
@@ -174,6 +179,62 @@ class PostgresMultiWriterTest {
             List<String> labels = stores.get(0).read(tx -> tx.conversation(id)).orElseThrow().labels();
             assertThat(labels).hasSize(2).contains("node0", "node1");
         }
+    }
+
+    @Test
+    void acceptsOnTwoNodesNeverTakeAnAgentOverTheirLimit() throws Exception {
+        Agent agent = new Agent("ag_cap", "cap@sodam.test", "Cap", Agent.Role.AGENT, "unused-hash", clock.instant());
+        join(Replies.<Void>future(r -> nodes.get(0).execute(tx -> {
+            tx.insertAgent(agent);
+            return null;
+        }, r)));
+        List<String> queued = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ConversationService node = nodes.get(i % 2);
+            Results.VisitorHello hello = join(Replies.future(r -> node.helloVisitor("demo", null, "ko", null, 0, r)));
+            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+            String id = join(Replies.<Results.Posted>future(r -> node.post(visitor, null, "q", "상담원 연결", null, r)))
+                    .conversation().id();
+            join(Replies.<Conversation>future(r -> node.requestHandoff(visitor, id, HandoffReason.VISITOR_ASKED, r)));
+            queued.add(id);
+        }
+        // The same agent accepts different chats on the two nodes at once (two consoles, two nodes):
+        // each node alone would see room under the limit (3), so only a lock across nodes keeps it.
+        // Both domain threads are held first, so that each node's accepts form one batch and the two
+        // batches run at the same moment once released.
+        CountDownLatch release = new CountDownLatch(1);
+        List<CompletableFuture<Boolean>> held = new ArrayList<>();
+        for (ConversationService node : nodes) {
+            held.add(Replies.future(r -> node.execute(tx -> {
+                try {
+                    return release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }, r)));
+        }
+        AgentPrincipal principal = new AgentPrincipal(agent);
+        List<CompletableFuture<Conversation>> accepts = new ArrayList<>();
+        for (int i = 0; i < queued.size(); i++) {
+            ConversationService node = nodes.get(i % 2);
+            String id = queued.get(i);
+            accepts.add(Replies.future(r -> node.accept(principal, id, r)));
+        }
+        release.countDown();
+        assertThat(held).allSatisfy(h -> assertThat(join(h)).isTrue());
+        long won = 0;
+        for (CompletableFuture<Conversation> accept : accepts) {
+            try {
+                accept.get(60, TimeUnit.SECONDS);
+                won++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(ChatException.class);
+            }
+        }
+        assertThat(won).isEqualTo(3);
+        List<Conversation> assigned = stores.get(1).read(tx -> tx.assignedTo(agent.id()));
+        assertThat(assigned).hasSize(3);
     }
 
     /** A unit that reads the conversation (locking it) and adds a label. */
