@@ -1020,8 +1020,10 @@ final class JdbcTx implements StoreTx {
                     s.setString(1, tokenHash);
                     s.setLong(2, now.toEpochMilli());
                 }, rs -> new String[] {rs.getString(1), rs.getString(2)});
-        found.ifPresent(f -> update("DELETE FROM one_time_tokens WHERE token_hash = ?", s -> s.setString(1, tokenHash)));
-        return found;
+        // Taken only by the transaction whose DELETE removed it: two nodes redeeming one link at once
+        // both find it, but the second one's DELETE waits for the first commit and removes nothing.
+        return found.filter(f -> update("DELETE FROM one_time_tokens WHERE token_hash = ?",
+                s -> s.setString(1, tokenHash)) == 1);
     }
 
     @Override
