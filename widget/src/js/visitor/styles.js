@@ -166,6 +166,8 @@ button { font: inherit; cursor: pointer; }
   border-radius: 16px 16px 16px 4px;
   background: var(--surface);
 }
+.quick { align-self: flex-start; max-width: 92%; }
+.quick .chips { margin-top: 0; }
 .msg { display: flex; flex-direction: column; align-items: flex-start; max-width: 84%; }
 .msg--visitor { align-self: flex-end; align-items: flex-end; }
 .msg--system { align-self: center; align-items: center; max-width: 92%; }

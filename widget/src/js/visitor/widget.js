@@ -218,6 +218,7 @@ class VisitorWidget {
     }
     this.updateLauncher();
     this.applyGreeting();
+    this.applyQuickReplies();
     for (const el of this.list.querySelectorAll('[data-notice]')) {
       try {
         const text = this.noticeText(JSON.parse(el.dataset.notice));
@@ -622,6 +623,7 @@ class VisitorWidget {
     }
     this.root.dataset.position = settings.position === 'left' ? 'left' : 'right';
     this.applyGreeting();
+    this.applyQuickReplies();
     const logo = safeUrl(settings.logoUrl);
     const avatar = this.panel.querySelector('.avatar');
     if (logo && avatar.dataset.logo !== logo) {
@@ -639,6 +641,23 @@ class VisitorWidget {
     if (!text || !intro) return;
     intro.removeAttribute('data-i18n');
     intro.textContent = text;
+  }
+
+  /**
+   * The site's quick replies (in the current language) as buttons under the greeting: one tap sends
+   * the text as the visitor's first message. Gone once the conversation has any message.
+   */
+  applyQuickReplies() {
+    this.list.querySelector('.quick')?.remove();
+    const replies = this.settings?.quickReplies?.[this.locale] ?? [];
+    const intro = this.list.querySelector('.intro');
+    if (!intro || !Array.isArray(replies) || !replies.length || this.list.querySelector('[data-testid="message"]')) return;
+    const chips = replies.filter((r) => typeof r === 'string' && r.trim()).map((text) => h('button', {
+      class: 'chip', type: 'button', testid: 'quick-reply',
+      onclick: () => { this.list.querySelector('.quick')?.remove(); this.sendText(text); },
+    }, text));
+    intro.after(h('li', { class: 'quick', testid: 'quick-replies' },
+      h('div', { class: 'chips', role: 'group', ...ta(this.t, 'aria-label', 'widget.quickReplies') }, chips)));
   }
 
   noticeText(notice) {
@@ -820,6 +839,7 @@ class VisitorWidget {
 
   /** Delivered messages go above our still-pending ones, which always sit at the bottom. */
   insert(li) {
+    this.list.querySelector('.quick')?.remove();
     const firstPending = [...this.list.querySelectorAll('[data-pending]')].find((el) => el !== li) ?? null;
     // The satisfaction card stays below the resolved conversation's last messages.
     const card = this.csat?.el.isConnected && this.csat.conversationId === li.dataset.conversationId ? this.csat.el : null;
@@ -832,6 +852,7 @@ class VisitorWidget {
     li.setAttribute('aria-label', this.t('widget.pending'));
     li.setAttribute('data-i18n-aria-label', 'widget.pending');
     this.byClientMsgId.set(clientMsgId, li);
+    this.list.querySelector('.quick')?.remove();
     this.list.append(li);
     scrollToBottom(this.list);
   }

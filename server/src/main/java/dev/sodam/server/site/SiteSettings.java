@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
 public final class SiteSettings {
     private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
     private static final Set<String> TOP = Set.of("accentColor", "position", "greeting", "logoUrl", "agentNames",
-            "prechat", "privacy", "offline", "nps");
+            "prechat", "privacy", "offline", "nps", "quickReplies");
     private static final Set<String> POSITIONS = Set.of("right", "left");
     private static final Set<String> AGENT_NAMES = Set.of("name", "generic");
     private static final Set<String> OFFLINE_MODES = Set.of("form", "chat");
     private static final Set<String> FIELDS = Set.of("name", "email", "phone");
     private static final int MAX_TEXT = 1000;
+    private static final int MAX_QUICK_REPLIES = 6;
+    private static final int MAX_QUICK_REPLY = 60;
 
     private final ObjectNode tree;
 
@@ -60,6 +62,10 @@ public final class SiteSettings {
         ObjectNode question = nps.putObject("question");
         question.put("ko", "저희를 친구나 동료에게 추천할 가능성은 얼마나 되나요?");
         question.put("en", "How likely are you to recommend us to a friend or colleague?");
+        // Buttons under the greeting that send their text, until the visitor has said something.
+        ObjectNode quick = t.putObject("quickReplies");
+        quick.putArray("ko");
+        quick.putArray("en");
         return new SiteSettings(t);
     }
 
@@ -122,11 +128,38 @@ public final class SiteSettings {
                     }
                 }
                 case "prechat" -> next.set(key, prechat(value, (ObjectNode) next.get(key)));
+                case "quickReplies" -> next.set(key, quickReplies(value, (ObjectNode) next.get(key)));
                 default -> throw bad("unknown setting '" + key + "' (known: " + String.join(", ",
                         TOP.stream().sorted().toList()) + ")");
             }
         }
         return new SiteSettings(next);
+    }
+
+    /** Per language at most six distinct buttons of 1–60 characters; a language not given stays. */
+    private static ObjectNode quickReplies(JsonNode value, ObjectNode current) {
+        only(value, "quickReplies", Set.of("ko", "en"));
+        ObjectNode out = current.deepCopy();
+        for (Map.Entry<String, JsonNode> locale : value.properties()) {
+            String field = "quickReplies." + locale.getKey();
+            JsonNode list = locale.getValue();
+            if (!list.isArray() || list.size() > MAX_QUICK_REPLIES) {
+                throw bad("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES + " texts");
+            }
+            ArrayNode replies = out.putArray(locale.getKey());
+            Set<String> seen = new java.util.HashSet<>();
+            for (JsonNode item : list) {
+                String text = text(item, field, MAX_QUICK_REPLY).strip();
+                if (text.isEmpty() || text.contains("\n")) {
+                    throw bad("each of '" + field + "' must be one line of 1 to " + MAX_QUICK_REPLY + " characters");
+                }
+                if (!seen.add(text)) {
+                    throw bad("'" + field + "' lists '" + text + "' twice");
+                }
+                replies.add(text);
+            }
+        }
+        return out;
     }
 
     private static ObjectNode prechat(JsonNode value, ObjectNode current) {

@@ -89,7 +89,11 @@ class SiteSettingsApiTest {
         assertThat(call("GET", "/api/admin/sites/demo/settings", null, agent).statusCode()).isEqualTo(403);
         for (String bad : new String[] {"{\"logoUrl\":\"javascript:alert(1)\"}", "{\"accentColor\":\"red\"}",
             "{\"colour\":\"#000000\"}", "{\"prechat\":{\"fields\":[{\"id\":\"password\"}]}}", "[1]",
-            "{\"privacy\":{\"url\":\"data:text/html,x\"}}", "{\"greeting\":{\"ko\":\"   \"}}"}) {
+            "{\"privacy\":{\"url\":\"data:text/html,x\"}}", "{\"greeting\":{\"ko\":\"   \"}}",
+            "{\"quickReplies\":{\"ko\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\"]}}",
+            "{\"quickReplies\":{\"ko\":[\" \"]}}", "{\"quickReplies\":{\"ko\":[\"배송\",\"배송\"]}}",
+            "{\"quickReplies\":{\"jp\":[\"x\"]}}", "{\"quickReplies\":{\"ko\":[\"두\\n줄\"]}}",
+            "{\"quickReplies\":{\"en\":[\"" + "x".repeat(61) + "\"]}}"}) {
             HttpResponse<String> refused = call("PUT", "/api/admin/sites/demo/settings", bad, admin);
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(json(refused).path("code").asText()).isEqualTo("bad_request");
@@ -110,6 +114,11 @@ class SiteSettingsApiTest {
         assertThat(view.path("nps").path("enabled").asBoolean()).isTrue();
         assertThat(json(call("GET", "/api/admin/sites/demo/settings", null, admin)).path("agentNames").asText())
                 .isEqualTo("generic");
+        assertThat(view.path("quickReplies").path("ko").size()).as("none unless the site names them").isZero();
+        call("PUT", "/api/admin/sites/demo/settings", "{\"quickReplies\":{\"ko\":[\" 배송 조회 \",\"상담원 연결\"]}}", admin);
+        view = json(call("GET", "/api/sites/demo/settings", null, null));
+        assertThat(view.path("quickReplies").path("ko").toString()).isEqualTo("[\"배송 조회\",\"상담원 연결\"]");
+        assertThat(view.path("quickReplies").path("en").size()).isZero();
         // A later change keeps what it does not name.
         call("PUT", "/api/admin/sites/demo/settings", "{\"nps\":{\"enabled\":false}}", admin);
         view = json(call("GET", "/api/sites/demo/settings", null, null));
