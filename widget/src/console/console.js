@@ -991,6 +991,39 @@ function sendReply(id, input) {
   renderChat();
 }
 
+/** Images the server takes (it checks the bytes again) and their size limit, as in the widget. */
+const IMAGE_TYPES = 'image/png,image/jpeg,image/gif,image/webp';
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * An image from the agent goes up over HTTP into their own chat; its message comes back over the
+ * socket like any other and replaces the pending line (same clientMsgId). A retry with the same
+ * clientMsgId would be answered with the original, never stored twice.
+ */
+function uploadImage(id, file) {
+  const conv = S.convs.get(id);
+  if (!conv || !isMine(conv)) return;
+  const clientMsgId = `img-${Math.random().toString(36).slice(2, 12)}`;
+  const pending = { conversationId: id, text: t('console.uploading') };
+  S.pendingOut.set(clientMsgId, pending);
+  const fail = (code) => {
+    if (S.pendingOut.get(clientMsgId) !== pending) return;
+    pending.failed = ['too_large', 'unsupported_type', 'image_too_large', 'forbidden', 'conflict', 'not_found']
+      .includes(code) ? code : 'generic';
+    renderChat();
+  };
+  renderChat();
+  if (file.size > MAX_IMAGE_BYTES) {
+    fail('image_too_large');
+    return;
+  }
+  const url = `/api/attachments?conversationId=${encodeURIComponent(id)}&clientMsgId=${encodeURIComponent(clientMsgId)}`;
+  fetch(url, { method: 'POST', body: file, headers: { Authorization: `Bearer ${session.token()}` } })
+    .then((res) => res.json().then((body) => ({ ok: res.ok, body })))
+    .then(({ ok, body }) => { if (!ok) fail(body?.code); })
+    .catch(() => fail('generic'));
+}
+
 function noteTyping(id) {
   const conv = S.convs.get(id);
   if (!conv || !isMine(conv)) return;
@@ -1620,6 +1653,14 @@ function renderChat() {
     onblur: () => { stopTyping(); if (S.canned) closeCanned(); },
   });
   input.value = S.drafts.get(id) ?? '';
+  const fileInput = h('input', {
+    type: 'file', class: 'file', testid: 'file', accept: IMAGE_TYPES, tabindex: '-1', 'aria-hidden': 'true',
+    onchange: () => {
+      const file = fileInput.files?.[0];
+      fileInput.value = '';
+      if (file) uploadImage(id, file);
+    },
+  });
   const cannedList = h('ul', {
     class: 'canned-list', id: 'canned-list', testid: 'canned-list', role: 'listbox', hidden: true,
     'aria-label': t('console.canned.title'), dataset: { conversationId: id },
@@ -1655,7 +1696,12 @@ function renderChat() {
       h('button', {
         class: 'tool', type: 'button', testid: 'canned-manage', 'aria-haspopup': 'dialog',
         title: t('console.canned.manage'), 'aria-label': t('console.canned.manage'), onclick: () => openCannedManager(),
-      }, '/')),
+      }, '/'),
+      h('button', {
+        class: 'tool', type: 'button', testid: 'attach', disabled: !mineNow || noting,
+        title: t('console.attach'), 'aria-label': t('console.attach'), onclick: () => fileInput.click(),
+      }, icon('image', 16)),
+      fileInput),
     h('div', { class: 'reply-box' }, cannedList, input),
     h('button', {
       class: `btn ${noting ? 'btn--note' : 'btn--primary'}`, type: 'submit', testid: 'reply-send', disabled: !mineNow,

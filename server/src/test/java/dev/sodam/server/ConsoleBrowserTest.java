@@ -198,4 +198,39 @@ class ConsoleBrowserTest {
             visitor.quit();
         }
     }
+
+    @Test
+    void anAgentSendsAnImageThatTheVisitorSees() throws Exception {
+        WebDriver admin = Browsers.open();
+        WebDriver visitor = Browsers.open();
+        try {
+            Browsers.login(admin, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            SearchContext widget = Browsers.visitorSays(visitor, app.server(), "상담원 연결");
+            String id = waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='offer']")).stream()
+                    .findFirst().map(o -> o.getAttribute("data-conversation-id")).orElse(null));
+            click(admin, "[data-testid='offer'][data-conversation-id='" + id + "'] [data-testid='offer-accept']");
+            replyBox(admin);
+
+            java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(40, 30,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            picture.setRGB(3, 4, 0x0f766e);
+            Path png = Files.createTempFile("sodam-agent-image-", ".png");
+            try {
+                javax.imageio.ImageIO.write(picture, "png", png.toFile());
+                admin.findElement(By.cssSelector("[data-testid='chat'] [data-testid='file']"))
+                        .sendKeys(png.toAbsolutePath().toString());
+                waiting(admin).until(d -> !d.findElements(By.cssSelector(
+                        "[data-testid='chat'] [data-testid='image'][data-loaded='true']")).isEmpty());
+                waiting(visitor).until(d -> !widget.findElements(By.cssSelector(
+                        "[data-testid='message'][data-kind='agent'] [data-testid='image'][data-loaded='true']")).isEmpty());
+                assertThat(admin.findElements(By.cssSelector("[data-testid='chat'] [data-pending]")))
+                        .as("the pending line is replaced by the stored message").isEmpty();
+            } finally {
+                Files.deleteIfExists(png);
+            }
+        } finally {
+            admin.quit();
+            visitor.quit();
+        }
+    }
 }
