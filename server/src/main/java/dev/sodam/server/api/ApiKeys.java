@@ -1,5 +1,6 @@
 package dev.sodam.server.api;
 
+import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,23 +49,35 @@ public final class ApiKeys {
     }
 
     /** Creates a key on the domain thread. */
+    /** Creates a key on the domain thread, audited as {@code apikey.create} (without the secret). */
     public CompletableFuture<Created> create(String siteId, String name, List<String> scopes, String channel,
-                                             String createdBy) {
+                                             Agent by) {
         String id = ids.next("ak_");
         String secret = id + "." + ids.secret("");
         ApiKey key = new ApiKey(id, siteId, name, List.copyOf(scopes), channel, Hashing.sha256Hex(secret),
-                clock.instant(), createdBy, null);
+                clock.instant(), by.id(), null);
         return Replies.<Created>future(reply -> service.execute(tx -> {
             if (tx.site(siteId).isEmpty()) {
                 throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
             }
             tx.integrations().insertApiKey(key);
+            Audit.write(tx, key.createdAt(), by, siteId, "apikey.create", "apikey", id, null, ApiJson.apiKey(key));
             return new Created(key, secret);
         }, reply));
     }
 
-    public CompletableFuture<Boolean> revoke(String id) {
-        return Replies.future(reply -> service.execute(tx -> tx.integrations().revokeApiKey(id, clock.instant()), reply));
+    /** Revokes an active key, audited as {@code apikey.revoke}; false when there is no such active key. */
+    public CompletableFuture<Boolean> revoke(String id, Agent by) {
+        return Replies.future(reply -> service.execute(tx -> {
+            java.util.Optional<ApiKey> key = tx.integrations().apiKey(id);
+            Instant now = clock.instant();
+            boolean revoked = tx.integrations().revokeApiKey(id, now);
+            if (revoked) {
+                Audit.write(tx, now, by, key.map(ApiKey::siteId).orElse(null), "apikey.revoke", "apikey", id,
+                        key.map(ApiJson::apiKey).orElse(null), null);
+            }
+            return revoked;
+        }, reply));
     }
 
     /**

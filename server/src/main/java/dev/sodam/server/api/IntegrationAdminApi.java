@@ -107,7 +107,7 @@ public final class IntegrationAdminApi {
                     + " grants the 'faq' scope");
         }
         return keys.create(site(call.caller(), JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
-                channel, call.caller().id()).thenApply(created -> {
+                channel, call.caller()).thenApply(created -> {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("key", ApiJson.apiKey(created.key()));
                     json.put("secret", created.secret());
@@ -119,7 +119,7 @@ public final class IntegrationAdminApi {
         String id = call.path("id");
         store.read(tx -> tx.integrations().apiKey(id))
                 .ifPresent(key -> requireSite(call.caller(), key.siteId(), "active API key"));
-        return keys.revoke(id).thenApply(done -> {
+        return keys.revoke(id, call.caller()).thenApply(done -> {
             if (!done) {
                 throw new ChatException(ErrorCode.NOT_FOUND, "no such active API key");
             }

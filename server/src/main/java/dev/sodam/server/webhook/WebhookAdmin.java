@@ -2,6 +2,7 @@ package dev.sodam.server.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.api.IntegrationAdminApi;
+import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
@@ -59,7 +60,7 @@ public final class WebhookAdmin {
     }
 
     /** Creates a webhook on the domain thread (used by the channel adapters' setup too). */
-    public CompletableFuture<Webhook> create(String siteId, String url, List<String> events, String channel) {
+    public CompletableFuture<Webhook> create(String siteId, String url, List<String> events, String channel, Agent by) {
         String refusal = targets.refusal(url);
         if (refusal != null) {
             throw JsonApi.bad("field 'url': " + refusal);
@@ -71,6 +72,7 @@ public final class WebhookAdmin {
                 throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
             }
             tx.integrations().insertWebhook(webhook);
+            Audit.write(tx, webhook.createdAt(), by, siteId, "webhook.create", "webhook", webhook.id(), null, json(webhook));
             outbox.siteHasWebhooks(siteId);
             return webhook;
         }, reply));
@@ -108,7 +110,8 @@ public final class WebhookAdmin {
         String url = url(body);
         List<String> events = events(body);
         String channel = IntegrationAdminApi.channel(body);
-        return create(IntegrationAdminApi.site(call.caller(), JsonApi.text(body, "site")), url, events, channel)
+        return create(IntegrationAdminApi.site(call.caller(), JsonApi.text(body, "site")), url, events, channel,
+                call.caller())
                 .thenApply(w -> {
                     Map<String, Object> json = json(w);
                     json.put("secret", w.secret());
@@ -159,21 +162,36 @@ public final class WebhookAdmin {
             throw JsonApi.bad("field 'enabled' must be true or false");
         }
         boolean on = enabled == null ? current.enabled() : enabled.booleanValue();
-        return Replies.<Boolean>future(reply -> service.execute(tx -> tx.integrations().updateWebhook(current.id(), url,
-                events, on), reply)).thenApply(done -> {
-                    if (!done) {
-                        throw new ChatException(ErrorCode.NOT_FOUND, "no such webhook");
-                    }
-                    return Answer.ok(json(new Webhook(current.id(), current.siteId(), url, current.secret(), events,
-                            current.channel(), on, current.createdAt())));
-                });
+        Webhook changed = new Webhook(current.id(), current.siteId(), url, current.secret(), events, current.channel(), on,
+                current.createdAt());
+        return Replies.<Boolean>future(reply -> service.execute(tx -> {
+            boolean done = tx.integrations().updateWebhook(current.id(), url, events, on);
+            if (done) {
+                Audit.write(tx, clock.instant(), call.caller(), current.siteId(), "webhook.update", "webhook", current.id(),
+                        json(current), json(changed));
+            }
+            return done;
+        }, reply)).thenApply(done -> {
+            if (!done) {
+                throw new ChatException(ErrorCode.NOT_FOUND, "no such webhook");
+            }
+            return Answer.ok(json(changed));
+        });
     }
 
     private CompletableFuture<Answer> delete(Call<Agent> call) {
         String id = call.path("id");
         store.read(tx -> tx.integrations().webhook(id))
                 .ifPresent(w -> IntegrationAdminApi.requireSite(call.caller(), w.siteId(), "webhook"));
-        return Replies.<Boolean>future(reply -> service.execute(tx -> tx.integrations().deleteWebhook(id), reply))
+        return Replies.<Boolean>future(reply -> service.execute(tx -> {
+            java.util.Optional<Webhook> before = tx.integrations().webhook(id);
+            boolean deleted = tx.integrations().deleteWebhook(id);
+            if (deleted) {
+                Audit.write(tx, clock.instant(), call.caller(), before.map(Webhook::siteId).orElse(null), "webhook.delete",
+                        "webhook", id, before.map(WebhookAdmin::json).orElse(null), null);
+            }
+            return deleted;
+        }, reply))
                 .thenApply(deleted -> {
                     if (!deleted) {
                         throw new ChatException(ErrorCode.NOT_FOUND, "no such webhook");

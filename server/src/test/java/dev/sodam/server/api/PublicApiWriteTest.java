@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Writes through the public API on a real server: hand-off, resolve and messages go through the
  * conversation service (the visitor sees them, webhooks fire, the audit log names the key), a retried
  * message with the same Idempotency-Key is stored once, FAQ edits go through the FAQ service so the
- * bot answers with them, and every write checks the key's scope and site.
+ * bot answers with them, and every write checks the key's scope and site. Creating and revoking keys
+ * and changing webhooks is audited, never with a secret.
  */
 class PublicApiWriteTest {
     @TempDir
@@ -188,6 +189,28 @@ class PublicApiWriteTest {
         List<String> actions = audit("ko-pets-api").stream().map(e -> e.get("action").asText()).toList();
         assertThat(actions).containsExactly("faq.create", "faq.update", "faq.disable");
         assertThat(audit("ko-pets-api").get(0).at("/actor/id").asText()).startsWith("ak_");
+    }
+
+    @Test
+    void keyAndWebhookChangesAreAuditedWithoutTheirSecrets() throws Exception {
+        JsonNode key = json(server.send("POST", "/api/admin/api-keys", "{\"name\":\"ERP\",\"scopes\":[\"read\"]}", admin));
+        String keyId = key.at("/key/id").asText();
+        assertThat(server.send("DELETE", "/api/admin/api-keys/" + keyId, null, admin).statusCode()).isEqualTo(200);
+        JsonNode hook = json(server.send("POST", "/api/admin/webhooks", "{\"url\":\"" + receiver.url() + "?erp\"}", admin));
+        String hookId = hook.get("id").asText();
+        assertThat(server.send("PUT", "/api/admin/webhooks/" + hookId, "{\"enabled\":false}", admin).statusCode())
+                .isEqualTo(200);
+        assertThat(server.send("DELETE", "/api/admin/webhooks/" + hookId, null, admin).statusCode()).isEqualTo(200);
+
+        assertThat(audit(keyId).stream().map(e -> e.get("action").asText()).toList())
+                .containsExactly("apikey.create", "apikey.revoke");
+        List<JsonNode> hookRows = audit(hookId);
+        assertThat(hookRows.stream().map(e -> e.get("action").asText()).toList())
+                .containsExactly("webhook.create", "webhook.update", "webhook.delete");
+        assertThat(hookRows.get(1).at("/before/enabled").asBoolean()).isTrue();
+        assertThat(hookRows.get(1).at("/after/enabled").asBoolean()).isFalse();
+        String log = server.get("/api/admin/audit", admin).body();
+        assertThat(log).contains(keyId).doesNotContain(key.get("secret").asText()).doesNotContain(hook.get("secret").asText());
     }
 
     static JsonNode ask(String text) throws Exception {
