@@ -73,6 +73,12 @@ public final class SodamMain {
         if (!command.isEmpty() && command.get(0).equals("migrate-to-postgres")) {
             return migrateToPostgres(command.subList(1, command.size()), config);
         }
+        if (!command.isEmpty() && List.of("backup", "restore").contains(command.get(0))
+                && config.store().type() == StoreSettings.Type.POSTGRESQL) {
+            System.err.println("sodam: " + command.get(0) + " is for the SQLite store, and store.type is postgresql: "
+                    + "use PostgreSQL's own tools (pg_dump, base backups) for its database");
+            return 2;
+        }
         if (command.size() != 2 || !List.of("backup", "restore").contains(command.get(0))) {
             System.err.println(USAGE);
             return 2;
