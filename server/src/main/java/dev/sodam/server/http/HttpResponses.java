@@ -35,15 +35,14 @@ public final class HttpResponses {
         sendJson(ctx, request, status, errorBody(request, code, message), close);
     }
 
-    /** {@code {"code","message","requestId"}}: the id to quote when asking what went wrong. */
+    /** {@code {"code","message","requestId"}}: the id to quote when asking what went wrong (always present). */
     public static Map<String, String> errorBody(HttpRequest request, String code, String message) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
+        // A request refused before the router (the WebSocket origin check) gets its id here.
         String id = RequestIds.of(request);
-        if (id != null) {
-            body.put("requestId", id);
-        }
+        body.put("requestId", id != null ? id : RequestIds.assign(request));
         return body;
     }
 
