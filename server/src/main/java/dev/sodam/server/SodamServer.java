@@ -186,7 +186,8 @@ public final class SodamServer implements AutoCloseable {
             UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
             TeamService teamAdmin = new TeamService(service, store, teams, clock);
             FaqService faq = new FaqService(service, store, bot, clock, ids);
-            SiteSettingsService siteSettings = new SiteSettingsService(store, service, teams, registry::agentCount, clock);
+            SiteSettingsService siteSettings = new SiteSettingsService(store, service, teams, registry::agentCount, clock,
+                    sites::refresh);
             AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store,
                     privacy),
                     new Insights(store, faq, clock), siteSettings);

@@ -156,10 +156,16 @@ public final class AdminApi {
                         call -> sync(() -> Answer.ok(historyJson(call.path("id"), faq.history(call.path("id"))))))
                 .route(HttpMethod.POST, faqPath + "/{id}/restore", call -> restore(call, call.path("id")));
         if (sites != null) {
-            // Scoped by the site id in the path; which admin may edit which site is a later change (multi-site admins).
-            api.route(HttpMethod.GET, PREFIX + "sites/{id}/settings",
-                            call -> sync(() -> Answer.ok(sites.settings(call.path("id")).json())))
-                    .route(HttpMethod.PUT, PREFIX + "sites/{id}/settings", call -> sites.update(call.caller(),
+            // A site's admin sees and changes only their own site; another site answers 404.
+            api.route(HttpMethod.GET, PREFIX + "sites", call -> sync(() -> Answer.ok(java.util.Map.of("sites",
+                            sites.sites(call.caller()).stream().map(AdminApi::siteJson).toList()))))
+                    .route(HttpMethod.POST, PREFIX + "sites", call -> sites.create(call.caller(), call.body())
+                            .thenApply(site -> new Answer(HttpResponseStatus.CREATED, siteJson(site))))
+                    .route(HttpMethod.PUT, PREFIX + "sites/{id}", call -> sites.update(call.caller(), call.path("id"),
+                            call.body()).thenApply(site -> Answer.ok(siteJson(site))))
+                    .route(HttpMethod.GET, PREFIX + "sites/{id}/settings",
+                            call -> sync(() -> Answer.ok(sites.settings(call.caller(), call.path("id")).json())))
+                    .route(HttpMethod.PUT, PREFIX + "sites/{id}/settings", call -> sites.updateSettings(call.caller(),
                             call.path("id"), call.body()).thenApply(stored -> Answer.ok(stored.json())));
         }
         if (store != null) {
@@ -516,5 +522,13 @@ public final class AdminApi {
         body.put("id", id);
         body.put("versions", versions);
         return body;
+    }
+
+    static java.util.Map<String, Object> siteJson(dev.sodam.server.model.Site site) {
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("id", site.id());
+        json.put("name", site.name());
+        json.put("allowedOrigins", site.allowedOrigins());
+        return json;
     }
 }

@@ -7,13 +7,16 @@ import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
+import dev.sodam.server.audit.Audit;
 import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Team;
 import dev.sodam.server.routing.BusinessHours;
 import dev.sodam.server.routing.TeamDirectory;
 import dev.sodam.server.store.Store;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
@@ -30,15 +33,143 @@ public final class SiteSettingsService {
     private final TeamDirectory teams;
     private final IntSupplier agentsConnected;
     private final Clock clock;
+    private final Runnable sitesChanged;
 
+    /**
+     * @param sitesChanged called (on the caller's thread) after a site is added or changed, so the
+     *                     origin check's snapshot of the sites follows at once
+     */
     public SiteSettingsService(Store store, ConversationService service, TeamDirectory teams,
-                               IntSupplier agentsConnected, Clock clock) {
+                               IntSupplier agentsConnected, Clock clock, Runnable sitesChanged) {
         this.store = store;
         this.service = service;
         this.teams = teams;
         this.agentsConnected = agentsConnected;
         this.clock = clock;
+        this.sitesChanged = sitesChanged;
     }
+
+    // ------------------------------------------------------------------ the sites themselves
+
+    private static final java.util.regex.Pattern SITE_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    private static final int MAX_ORIGINS = 20;
+
+    /** The sites the admin may see: every site for an installation admin, their own for a site's admin. Blocking. */
+    public java.util.List<Site> sites(Agent admin) {
+        return store.read(tx -> tx.sites().stream().filter(site -> admin.seesSite(site.id()))
+                .sorted(java.util.Comparator.comparing(Site::id)).toList());
+    }
+
+    /** Adds a site (installation admins only): its key, name and the origins allowed to embed the widget. */
+    public CompletableFuture<Site> create(Agent admin, JsonNode body) {
+        if (admin.siteId() != null) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "only an installation-wide admin adds sites");
+        }
+        String id = field(body, "id", 32);
+        if (id == null || !SITE_ID.matcher(id).matches()) {
+            throw bad("'id' (the site key in data-site) must be 1 to 32 lower-case letters, digits or '-', starting with a letter or digit");
+        }
+        Site site = new Site(id, name(body, id), origins(body, List.of(Site.SELF)));
+        return Replies.<Site>future(reply -> service.execute(tx -> {
+            if (tx.site(id).isPresent()) {
+                throw new ChatException(ErrorCode.CONFLICT, "a site '" + id + "' exists already");
+            }
+            tx.insertSite(site);
+            Audit.write(tx, clock.instant(), admin, id, "site.create", "site", id, null, site);
+            return site;
+        }, reply)).thenApply(this::changed);
+    }
+
+    /** Changes a site's name or origins; a site's admin only their own (another site is not_found). */
+    public CompletableFuture<Site> update(Agent admin, String siteId, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw bad("body must be a JSON object");
+        }
+        if (body.has("id") && !siteId.equals(body.get("id").asText())) {
+            throw bad("a site's key cannot change (it is in every page's script tag)");
+        }
+        return Replies.<Site>future(reply -> service.execute(tx -> {
+            Site before = tx.site(siteId).filter(s -> admin.seesSite(s.id()))
+                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'"));
+            Site after = new Site(siteId, body.has("name") ? name(body, siteId) : before.name(),
+                    body.has("allowedOrigins") ? origins(body, before.allowedOrigins()) : before.allowedOrigins());
+            tx.updateSite(after);
+            Audit.write(tx, clock.instant(), admin, siteId, "site.update", "site", siteId, before, after);
+            return after;
+        }, reply)).thenApply(this::changed);
+    }
+
+    private Site changed(Site site) {
+        sitesChanged.run();
+        return site;
+    }
+
+    private static String name(JsonNode body, String fallback) {
+        String name = field(body, "name", 100);
+        if (name == null) {
+            return fallback;
+        }
+        if (name.isBlank()) {
+            throw bad("'name' must not be blank");
+        }
+        return name.strip();
+    }
+
+    /** "self" or scheme://host[:port] of http(s), lower-cased; no path, query or wildcard. */
+    private static List<String> origins(JsonNode body, List<String> fallback) {
+        JsonNode list = body.get("allowedOrigins");
+        if (list == null || list.isNull()) {
+            return fallback;
+        }
+        if (!list.isArray() || list.size() > MAX_ORIGINS) {
+            throw bad("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins");
+        }
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (JsonNode item : list) {
+            if (!item.isTextual()) {
+                throw bad("each of 'allowedOrigins' must be a string");
+            }
+            String origin = item.textValue().strip().toLowerCase(java.util.Locale.ROOT);
+            if (!origin.equals(Site.SELF) && !isOrigin(origin)) {
+                throw bad("'" + item.textValue() + "' is not an origin: use https://shop.example.com (scheme, host and "
+                        + "port only) or \"self\"");
+            }
+            out.add(origin);
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean isOrigin(String origin) {
+        try {
+            java.net.URI uri = new java.net.URI(origin);
+            return (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null
+                    && origin.equals(uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String field(JsonNode body, String name, int max) {
+        if (body == null || !body.isObject()) {
+            throw bad("body must be a JSON object");
+        }
+        JsonNode value = body.get(name);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.textValue().length() > max) {
+            throw bad("'" + name + "' must be a string of at most " + max + " characters");
+        }
+        return value.textValue();
+    }
+
+    private static ChatException bad(String message) {
+        return new ChatException(ErrorCode.BAD_REQUEST, message);
+    }
+
+    // ------------------------------------------------------------------ a site's widget settings
 
     /** The site's settings over the defaults; {@code not_found} for an unknown site. Blocking. */
     public SiteSettings settings(String siteId) {
@@ -86,15 +217,24 @@ public final class SiteSettingsService {
         return view;
     }
 
+    /** The settings as an admin reads them: a site's admin only their own site's (another is not_found). Blocking. */
+    public SiteSettings settings(Agent admin, String siteId) {
+        if (!admin.seesSite(siteId)) {
+            throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+        }
+        return settings(siteId);
+    }
+
     /** Applies a change (only the given fields) and stores the result; answers the stored settings. */
-    public CompletableFuture<SiteSettings> update(Agent admin, String siteId, JsonNode change) {
+    public CompletableFuture<SiteSettings> updateSettings(Agent admin, String siteId, JsonNode change) {
         return Replies.future(reply -> service.execute(tx -> {
-            if (tx.site(siteId).isEmpty()) {
+            if (tx.site(siteId).isEmpty() || !admin.seesSite(siteId)) {
                 throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
             }
             SiteSettings current = tx.siteSettings(siteId).map(SiteSettings::stored).orElseGet(SiteSettings::defaults);
             SiteSettings next = current.with(change);
             tx.putSiteSettings(siteId, next.toJson(), clock.instant(), admin.id());
+            Audit.write(tx, clock.instant(), admin, siteId, "site.settings", "site", siteId, current.json(), next.json());
             return next;
         }, reply));
     }

@@ -210,6 +210,15 @@ final class JdbcTx implements StoreTx {
         });
     }
 
+    @Override
+    public void updateSite(Site site) {
+        update("UPDATE sites SET name = ?, allowed_origins = ? WHERE id = ?", s -> {
+            s.setString(1, site.name());
+            s.setString(2, toJson(site.allowedOrigins()));
+            s.setString(3, site.id());
+        });
+    }
+
     // ---- visitors
 
     @Override

@@ -21,6 +21,9 @@ public interface StoreTx {
 
     void insertSite(Site site);
 
+    /** Changes a site's name and allowed origins. */
+    void updateSite(Site site);
+
     List<Site> sites();
 
     Optional<Visitor> visitorByTokenHash(String tokenHash);
