@@ -1,6 +1,5 @@
 package dev.sodam.bot.analysis;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -39,29 +38,11 @@ public final class EnglishAnalysis {
             "can", "could", "would", "should", "get", "got"), false));
 
     /** Whole-word typo map from {@code en-typos.txt} ({@code from, from2 => to}). */
-    static final Map<String, String> TYPOS = loadTypos();
+    static final Map<String, String> TYPOS = TermMapFilter.load("en-typos.txt");
 
     private static final Pattern WORD = Pattern.compile("^(.+)$");
 
     private EnglishAnalysis() {
-    }
-
-    private static Map<String, String> loadTypos() {
-        Map<String, String> map = new HashMap<>();
-        for (String line : Resources.lines("en-typos.txt")) {
-            int arrow = line.indexOf("=>");
-            if (arrow < 0) {
-                throw new IllegalStateException("en-typos.txt: expected 'from, from2 => to', got: " + line);
-            }
-            String to = TextNormalizer.normalize(line.substring(arrow + 2).strip());
-            for (String from : line.substring(0, arrow).split(",")) {
-                String f = TextNormalizer.normalize(from.strip());
-                if (!f.isEmpty()) {
-                    map.put(f, to);
-                }
-            }
-        }
-        return Map.copyOf(map);
     }
 
     /** The word analyzer. */

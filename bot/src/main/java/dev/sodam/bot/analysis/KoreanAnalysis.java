@@ -6,8 +6,8 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
@@ -15,26 +15,27 @@ import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.charfilter.MappingCharFilter;
 import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
-import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.ko.KoreanPartOfSpeechStopFilter;
 import org.apache.lucene.analysis.ko.KoreanReadingFormFilter;
 import org.apache.lucene.analysis.ko.KoreanTokenizer;
 import org.apache.lucene.analysis.ko.POS;
 import org.apache.lucene.analysis.ko.dict.UserDictionary;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
-import org.apache.lucene.analysis.pattern.PatternReplaceFilter;
 
 /**
  * Korean analysis chains.
  *
  * <p>Word field: {@link NormalizingCharFilter} → typo/synonym {@link MappingCharFilter}
- * ({@code ko-synonyms.txt}) → Nori {@link KoreanTokenizer} (mixed decompounding, shop user
- * dictionary {@code ko-userdict.txt}) → {@link KoreanPartOfSpeechStopFilter} with
- * {@link #STOP_TAGS} → reading form → lower case → {@link #STOP_WORDS}.
+ * ({@code ko-synonyms.txt}: typos, applied to the text) → Nori {@link KoreanTokenizer} (decompound
+ * mode DISCARD: a compound gives its parts, an inflected verb its stem; shop user dictionary
+ * {@code ko-userdict.txt}) → {@link KoreanPartOfSpeechStopFilter} with {@link #STOP_TAGS} →
+ * reading form → lower case → {@link #STOP_WORDS} → domain synonyms ({@link #TERMS},
+ * {@code ko-terms.txt}: whole terms, 추적 → 조회).
  *
- * <p>N-gram field: the same char filters, then the whole text with whitespace and punctuation
- * removed, cut into syllable 2- and 3-grams, so "배송조회어떻게해요" and "배송 조회 어떻게 해요"
- * produce the same grams.
+ * <p>N-gram field: the word field's terms joined without spaces ({@link ConcatenatingFilter}) and
+ * cut into syllable 2- and 3-grams, so "배송조회어떻게해요" and "배송 조회 어떻게 해요" produce the
+ * same grams, and endings and particles (알려주세요, 하고싶어요), which used to make half of a
+ * question's grams, make none. {@link #ngrams(List)} computes the same grams from the word terms.
  */
 public final class KoreanAnalysis {
 
@@ -60,9 +61,15 @@ public final class KoreanAnalysis {
      */
     public static final CharArraySet STOP_WORDS = CharArraySet.unmodifiableSet(new CharArraySet(List.of(
             "하", "되", "있", "싶", "주", "드리", "저", "제", "내", "나", "너", "좀", "혹시", "그냥", "지금", "요",
-            "해요", "돼요", "되요", "있어요", "있나요", "하나요", "되나요", "해", "돼", "할", "될"), false));
+            "해요", "돼요", "되요", "있어요", "있나요", "하나요", "되나요", "해", "돼", "할", "될",
+            // "알려주세요" (tell me) ends every third question and says nothing about its topic.
+            "알리", "알려",
+            // Demonstratives (왜 이렇게 늦어요, 가격이 왜 이렇게 비싸요) say nothing about the topic either.
+            "이렇", "이렇게", "그렇", "그렇게", "저렇게", "이런", "그런"), false));
 
-    private static final Pattern NON_CONTENT = Pattern.compile("[\\s\\p{P}\\p{S}]+");
+    /** Token-level domain synonyms from {@code ko-terms.txt} (추적 → 조회, 치수 → 사이즈 …). */
+    static final Map<String, String> TERMS = TermMapFilter.load("ko-terms.txt");
+
 
     private static final NormalizeCharMap SYNONYMS = loadSynonyms();
     private static final UserDictionary USER_DICT = loadUserDictionary();
@@ -74,16 +81,29 @@ public final class KoreanAnalysis {
     public static Analyzer wordAnalyzer() {
         return new FilterChain(KoreanAnalysis::charFilters,
                 () -> new KoreanTokenizer(TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, USER_DICT,
-                        KoreanTokenizer.DecompoundMode.MIXED, false, true),
-                ts -> new StopFilter(new LowerCaseFilter(new KoreanReadingFormFilter(
-                        new KoreanPartOfSpeechStopFilter(ts, STOP_TAGS))), STOP_WORDS));
+                        KoreanTokenizer.DecompoundMode.DISCARD, false, true),
+                KoreanAnalysis::wordFilters);
     }
 
-    /** The character n-gram analyzer (spacing-insensitive): syllable 2–3-grams of the text without spaces. */
-    public static Analyzer ngramAnalyzer() {
-        return new FilterChain(KoreanAnalysis::charFilters, () -> new KeywordTokenizer(256),
-                ts -> new NGramTokenFilter(new PatternReplaceFilter(ts, NON_CONTENT, "", true), 2, 3, false));
+    /** POS stop tags → reading form → lower case → stop words → domain synonyms. */
+    private static TokenStream wordFilters(TokenStream ts) {
+        return new TermMapFilter(new StopFilter(new LowerCaseFilter(new KoreanReadingFormFilter(
+                new KoreanPartOfSpeechStopFilter(ts, STOP_TAGS))), STOP_WORDS), TERMS);
     }
+
+    /**
+     * The character n-gram analyzer (spacing-insensitive): syllable 2–3-grams of the word chain's
+     * terms joined without spaces, so endings and particles (알려주세요, 하고싶어요) make no grams.
+     */
+    public static Analyzer ngramAnalyzer() {
+        return new FilterChain(KoreanAnalysis::charFilters,
+                () -> new KoreanTokenizer(TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, USER_DICT,
+                        KoreanTokenizer.DecompoundMode.DISCARD, false, true),
+                ts -> new NGramTokenFilter(new ConcatenatingFilter(wordFilters(ts)), MIN_GRAM, MAX_GRAM, false));
+    }
+
+    static final int MIN_GRAM = 2;
+    static final int MAX_GRAM = 3;
 
     /** Normalisation then the typo/synonym map. */
     static Reader charFilters(Reader reader) {

@@ -56,17 +56,58 @@ class AnalyzerContractTest {
         assertThat(ko.wordTerms("택배 언제 와요")).contains("배송");
     }
 
+    /** Lucene's {@code assertAnalyzesTo} in spirit: exactly these terms, in this order. */
+    private static void assertTerms(List<String> actual, String... expected) {
+        assertThat(actual).containsExactly(expected);
+    }
+
     @Test
-    void koreanUserDictionaryKeepsShopCompounds() {
-        assertThat(ko.wordTerms("무통장입금 했어요")).contains("무통장입금", "무통장", "입금");
-        assertThat(ko.wordTerms("현금영수증 발급")).contains("현금영수증");
-        assertThat(ko.wordTerms("소담마켓 무료배송")).contains("소담마켓", "무료배송");
+    void koreanUserDictionarySplitsShopCompoundsIntoTheirParts() {
+        // Decompound mode DISCARD: a compound gives its parts only (MIXED also gave the compound and
+        // every inflected surface form, 알려 beside 알리, which doubled their weight).
+        assertTerms(ko.wordTerms("무통장입금 했어요"), "무통장", "입금");
+        assertTerms(ko.wordTerms("현금영수증 발급"), "현금", "영수증", "발급");
+        assertTerms(ko.wordTerms("소담마켓 무료배송"), "소담", "마켓", "무료", "배송");
+        // ... and the n-gram field still sees the compound whole.
+        assertThat(ko.ngramTerms("무통장입금")).contains("무통장", "장입금");
+    }
+
+    @Test
+    void koreanRequestVerbsEndingsAndDemonstrativesMakeNoTerms() {
+        assertTerms(ko.wordTerms("환불기간 알려주세요"), "환불", "기간");
+        assertTerms(ko.wordTerms("반품 절차 알려주세요"), "반품", "절차");
+        assertTerms(ko.wordTerms("알려주세요"));
+        assertTerms(ko.wordTerms("왜 이렇게 늦게 와요"), "왜", "늦");
+    }
+
+    @Test
+    void koreanDomainSynonymsFoldWholeTerms() {
+        assertTerms(ko.wordTerms("배송 추적 하고싶어요"), "배송", "조회");
+        assertTerms(ko.wordTerms("치수 바꾸고 싶은데요"), "사이즈", "바꾸");
+        assertTerms(ko.wordTerms("이중결제 취소해주세요"), "중복", "결제", "취소");
+        assertTerms(ko.wordTerms("주문수정 어떻게 해요"), "주문", "변경", "어떻");
+        assertTerms(ko.wordTerms("잘못 시켰어요"), "잘못", "주문");
+        assertTerms(ko.wordTerms("카톡으로 로그인"), "카카오", "로그인");
+        assertTerms(ko.wordTerms("ID 찾기"), "아이디", "찾");
+        // Refund and return are different requests: never folded onto each other.
+        assertTerms(ko.wordTerms("환불 해주세요"), "환불");
+        assertTerms(ko.wordTerms("반품 해주세요"), "반품");
+        // Term-level: a rule never rewrites part of a longer term (id → 아이디 leaves "idea" alone).
+        assertThat(ko.wordTerms("idea 있어요")).contains("idea").doesNotContain("아이디");
+    }
+
+    @Test
+    void koreanNgramsAreGramsOfTheContentTermsOnly() {
+        // Endings and particles (알려주세요, 하고싶어요) make no grams; synonyms apply first.
+        assertTerms(ko.ngramTerms("반품 절차 알려주세요"), "반품", "반품절", "품절", "품절차", "절차");
+        assertTerms(ko.ngramTerms("배송 추적 하고싶어요"), "배송", "배송조", "송조", "송조회", "조회");
+        assertTerms(ko.ngramTerms("알려주세요"));
     }
 
     @Test
     void koreanNgramsIgnoreSpacing() {
         assertThat(ko.ngramTerms("배송조회어떻게해요")).isEqualTo(ko.ngramTerms("배송 조회 어떻게 해요?"));
-        assertThat(ko.ngramTerms("배송조회")).containsExactly("배송", "배송조", "송조", "송조회", "조회");
+        assertTerms(ko.ngramTerms("배송조회"), "배송", "배송조", "송조", "송조회", "조회");
     }
 
     @Test
