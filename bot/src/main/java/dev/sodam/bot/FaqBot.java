@@ -42,8 +42,8 @@ public final class FaqBot {
     private final Map<String, LocaleModel> models;
     private final BotThresholds defaults;
 
-    private record LocaleModel(String locale, FaqIndex index, IntentClassifier classifier, BotResponder responder,
-                               int faqCount) {
+    private record LocaleModel(String locale, LocaleAnalysis analysis, FaqIndex index, IntentClassifier classifier,
+                               BotResponder responder, int faqCount) {
     }
 
     private record LocaleInput(String locale, LocaleAnalysis analysis, List<LabelledText> texts,
@@ -101,8 +101,8 @@ public final class FaqBot {
         perLocale.forEach((locale, t) -> {
             LocaleModel m = out.get(locale);
             if (m != null) {
-                out.put(locale, new LocaleModel(locale, m.index(), m.classifier(), m.responder().withThresholds(t),
-                        m.faqCount()));
+                out.put(locale, new LocaleModel(locale, m.analysis(), m.index(), m.classifier(),
+                        m.responder().withThresholds(t), m.faqCount()));
             }
         });
         return new FaqBot(entries, Map.copyOf(out), defaults);
@@ -186,7 +186,8 @@ public final class FaqBot {
             }
             for (int k = 0; k < inputs.size(); k++) {
                 LocaleInput in = inputs.get(k);
-                models.put(in.locale(), new LocaleModel(in.locale(), indexes.get(k).get(), classifiers.get(k).get(),
+                models.put(in.locale(), new LocaleModel(in.locale(), in.analysis(), indexes.get(k).get(),
+                        classifiers.get(k).get(),
                         new BotResponder(in.locale(), thresholds, in.labels()), in.faqCount()));
                 LOG.info("bot: locale {}: {} labels ({} FAQ), {} phrasings", in.locale(), in.labels().size(),
                         in.faqCount(), in.texts().size());
@@ -219,8 +220,9 @@ public final class FaqBot {
             String loc = localeHint == null ? "ko" : localeHint;
             return new BotDecision.Handoff(0.0, null, loc, List.of(), BotDecision.Reason.UNSURE);
         }
-        List<FaqMatch> retrieval = model.index().search(raw, RETRIEVAL_LABELS);
-        double[] probs = model.classifier().classify(raw);
+        LocaleAnalysis.Analyzed analyzed = model.analysis().analyze(raw, normalized);
+        List<FaqMatch> retrieval = model.index().search(analyzed, RETRIEVAL_LABELS);
+        double[] probs = model.classifier().classify(analyzed);
         return model.responder().decide(normalized, retrieval, model.classifier().labels(), probs);
     }
 
@@ -239,8 +241,9 @@ public final class FaqBot {
         if (model == null) {
             return new Prediction(null, 0.0, hint);
         }
-        return model.responder().top(model.index().search(raw, RETRIEVAL_LABELS), model.classifier().labels(),
-                model.classifier().classify(raw));
+        LocaleAnalysis.Analyzed analyzed = model.analysis().analyze(raw, normalized);
+        return model.responder().top(model.index().search(analyzed, RETRIEVAL_LABELS), model.classifier().labels(),
+                model.classifier().classify(analyzed));
     }
 
     private String defaultLocale() {
@@ -299,7 +302,8 @@ public final class FaqBot {
         if (model == null) {
             return List.of();
         }
-        return model.responder().rank(model.index().search(text, RETRIEVAL_LABELS),
-                model.classifier().labels(), model.classifier().classify(text));
+        LocaleAnalysis.Analyzed analyzed = model.analysis().analyze(text, normalized);
+        return model.responder().rank(model.index().search(analyzed, RETRIEVAL_LABELS),
+                model.classifier().labels(), model.classifier().classify(analyzed));
     }
 }

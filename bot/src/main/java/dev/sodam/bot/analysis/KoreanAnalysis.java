@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,26 @@ public final class KoreanAnalysis {
 
     static final int MIN_GRAM = 2;
     static final int MAX_GRAM = 3;
+
+    /**
+     * The n-gram field's terms computed from the word field's: the terms joined without spaces, cut
+     * into code-point 2- and 3-grams in {@code NGramTokenFilter}'s order (by start, then length).
+     * Equal to {@code ngramAnalyzer()}'s output for the same text (AnalyzerContractTest).
+     */
+    public static List<String> ngrams(List<String> words) {
+        if (words.isEmpty()) {
+            return List.of();
+        }
+        String joined = words.size() == 1 ? words.get(0) : String.join("", words);
+        int[] cps = joined.codePoints().toArray();
+        List<String> out = new ArrayList<>(Math.max(0, 2 * cps.length - MIN_GRAM - 1));
+        for (int i = 0; i + MIN_GRAM <= cps.length; i++) {
+            for (int n = MIN_GRAM; n <= MAX_GRAM && i + n <= cps.length; n++) {
+                out.add(new String(cps, i, n));
+            }
+        }
+        return out;
+    }
 
     /** Normalisation then the typo/synonym map. */
     static Reader charFilters(Reader reader) {

@@ -22,6 +22,35 @@ public record LocaleAnalysis(String locale, Analyzer words, Analyzer ngrams) {
         return new LocaleAnalysis(locale, EnglishAnalysis.wordAnalyzer(), EnglishAnalysis.ngramAnalyzer());
     }
 
+    /**
+     * One question analysed once: its normalised text, word terms and n-gram terms, which retrieval
+     * and the classifier both read (Nori used to run once for each).
+     */
+    public record Analyzed(String normalized, List<String> words, List<String> ngrams) {
+        public Analyzed {
+            words = List.copyOf(words);
+            ngrams = List.copyOf(ngrams);
+        }
+    }
+
+    /** {@link #analyze(String, String)} with the text normalised here. */
+    public Analyzed analyze(String text) {
+        return analyze(text, TextNormalizer.normalize(text));
+    }
+
+    /**
+     * Analyses {@code text} once. Korean n-grams are computed from the word terms (the n-gram
+     * analyzer is the word chain plus {@link KoreanAnalysis#ngrams}), so Nori runs once; English
+     * runs its two cheap standard-tokenizer chains.
+     *
+     * @param normalized {@code TextNormalizer.normalize(text)}, when the caller already has it
+     */
+    public Analyzed analyze(String text, String normalized) {
+        List<String> w = wordTerms(text);
+        List<String> g = "ko".equals(locale) ? KoreanAnalysis.ngrams(w) : ngramTerms(text);
+        return new Analyzed(normalized, w, g);
+    }
+
     /** Terms the word analyzer emits for {@code text}. */
     public List<String> wordTerms(String text) {
         return terms(words, text);

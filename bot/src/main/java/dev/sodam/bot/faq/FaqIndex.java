@@ -123,7 +123,7 @@ public final class FaqIndex {
                 Document doc = stored.document(i);
                 labels[i] = doc.get(F_LABEL);
                 int ord = doc.getField("ord").numericValue().intValue();
-                QueryTerms qt = index.queryTerms(docs.get(ord).text());
+                QueryTerms qt = index.queryTerms(analysis.analyze(docs.get(ord).text()));
                 self[i] = index.selfScore(qt);
                 lengths.get(F_WORDS)[i] = qt.lengths().get(F_WORDS);
                 lengths.get(F_NGRAMS)[i] = qt.lengths().get(F_NGRAMS);
@@ -208,11 +208,11 @@ public final class FaqIndex {
     private record QueryTerms(Map<String, Map<String, Integer>> freqs, Map<String, Integer> lengths) {
     }
 
-    private QueryTerms queryTerms(String text) {
+    private QueryTerms queryTerms(LocaleAnalysis.Analyzed text) {
         Map<String, Map<String, Integer>> freqs = new LinkedHashMap<>();
         Map<String, Integer> lengths = new HashMap<>();
-        add(freqs, lengths, F_WORDS, analysis.wordTerms(text));
-        add(freqs, lengths, F_NGRAMS, analysis.ngramTerms(text));
+        add(freqs, lengths, F_WORDS, text.words());
+        add(freqs, lengths, F_NGRAMS, text.ngrams());
         return new QueryTerms(freqs, lengths);
     }
 
@@ -261,6 +261,11 @@ public final class FaqIndex {
      * is the best similarity of any of its phrasings.
      */
     public List<FaqMatch> search(String text, int maxLabels) {
+        return search(analysis.analyze(text), maxLabels);
+    }
+
+    /** {@link #search(String, int)} of a question already analysed by this index's {@link LocaleAnalysis}. */
+    public List<FaqMatch> search(LocaleAnalysis.Analyzed text, int maxLabels) {
         QueryTerms q = queryTerms(text);
         double selfQ = selfScore(q);
         if (selfQ <= 0) {

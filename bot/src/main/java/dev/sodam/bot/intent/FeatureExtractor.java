@@ -25,8 +25,16 @@ public final class FeatureExtractor {
 
     /** Distinct features of {@code text}, in first-seen order. */
     public String[] features(String text) {
+        return features(TextNormalizer.normalize(text), analysis.wordTerms(text));
+    }
+
+    /** Features of a question already analysed by this extractor's {@link LocaleAnalysis} (no second Nori run). */
+    public String[] features(LocaleAnalysis.Analyzed text) {
+        return features(text.normalized(), text.words());
+    }
+
+    private String[] features(String normalized, List<String> words) {
         Set<String> out = new LinkedHashSet<>();
-        List<String> words = analysis.wordTerms(text);
         String prev = "^";
         for (String w : words) {
             out.add("w:" + w);
@@ -42,7 +50,7 @@ public final class FeatureExtractor {
             }
             innerGrams(w, out);
         }
-        rawTokens(text, out);
+        rawTokens(normalized, out);
         return out.toArray(new String[0]);
     }
 
@@ -50,9 +58,9 @@ public final class FeatureExtractor {
      * Raw tokens (normalised, unstemmed, stop words kept) and their bigrams: "my card" vs "a card",
      * "can i" vs "why can't i" carry intent that the retrieval analysis drops.
      */
-    private static void rawTokens(String text, Set<String> out) {
+    private static void rawTokens(String normalized, Set<String> out) {
         String p = "^";
-        for (String r : RAW_SPLIT.split(TextNormalizer.normalize(text))) {
+        for (String r : RAW_SPLIT.split(normalized)) {
             if (r.isEmpty()) {
                 continue;
             }

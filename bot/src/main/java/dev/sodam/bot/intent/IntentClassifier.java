@@ -1,5 +1,6 @@
 package dev.sodam.bot.intent;
 
+import dev.sodam.bot.analysis.LocaleAnalysis;
 import dev.sodam.bot.faq.LabelledText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -154,7 +155,15 @@ public final class IntentClassifier {
 
     /** Probability per label (index-aligned with {@link #labels()}); uniform when nothing is known. */
     public double[] classify(String text) {
-        String[] f = features.features(text);
+        return probabilities(features.features(text));
+    }
+
+    /** {@link #classify(String)} of a question already analysed by this classifier's {@link LocaleAnalysis}. */
+    public double[] classify(LocaleAnalysis.Analyzed text) {
+        return probabilities(features.features(text));
+    }
+
+    private double[] probabilities(String[] f) {
         if (f.length == 0) {
             double[] uniform = new double[labels.length];
             Arrays.fill(uniform, 1.0 / labels.length);

@@ -111,6 +111,22 @@ class AnalyzerContractTest {
     }
 
     @Test
+    void analysingOnceGivesExactlyWhatEachAnalyzerGives() {
+        // The bot analyses a question once (LocaleAnalysis.analyze) and derives the Korean n-grams from
+        // the word terms; the index was built with the analyzers. Both must agree term for term.
+        for (String s : List.of("배송조회어떻게해요", "환불기간 알려주세요", "아이폰 iPhone 15 케이스 배송 tracking 어떻게 해요?",
+                "무통장입금 했어요ㅠㅠ", "결재가 안돼요", "배송 tracking", "where is my adress?", "옷", "", "😡😡", "?!",
+                "배송조회어떻게해요".repeat(60))) {
+            for (LocaleAnalysis a : List.of(ko, en)) {
+                LocaleAnalysis.Analyzed x = a.analyze(s);
+                assertThat(x.words()).as(a.locale() + " words of " + s).isEqualTo(a.wordTerms(s));
+                assertThat(x.ngrams()).as(a.locale() + " n-grams of " + s).isEqualTo(a.ngramTerms(s));
+                assertThat(x.normalized()).isEqualTo(TextNormalizer.normalize(s));
+            }
+        }
+    }
+
+    @Test
     void englishKeepsNegationAndQuestionWords() {
         List<String> terms = en.wordTerms("Why is it not here? No tracking, when and how?");
         assertThat(terms).contains("why", "not", "no", "when", "how");
