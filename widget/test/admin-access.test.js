@@ -51,8 +51,25 @@ test('Korean and English access strings define the same keys and placeholders, a
     const html = readFileSync(new URL(`../src/admin/${page}`, import.meta.url), 'utf8');
     for (const m of html.matchAll(/data-i18n(?:-label|-placeholder)?="([^"]+)"/g)) assert.ok(m[1] in ko, `${page}: ${m[1]}`);
   }
-  const js = readFileSync(new URL('../src/admin/access.js', import.meta.url), 'utf8');
-  for (const m of js.matchAll(/t\('([\w.]+)'/g)) assert.ok(m[1] in ko, `access.js: ${m[1]}`);
+  for (const file of ['access.js', 'sites.js']) {
+    const js = readFileSync(new URL(`../src/admin/${file}`, import.meta.url), 'utf8');
+    for (const m of js.matchAll(/t\('([\w.]+)'/g)) assert.ok(m[1] in ko, `${file}: ${m[1]}`);
+  }
+});
+
+test('the sites pane: the key only when adding, origins and quick replies one per line, blank texts left alone', async () => {
+  const { siteBody, siteSettingsBody, splitLines } = await import('../src/admin/access-model.js');
+  assert.deepEqual(splitLines(' self \r\nhttps://a.example\n\nhttps://a.example\n'), ['self', 'https://a.example']);
+  assert.deepEqual(siteBody({ id: ' north ', name: ' 북쪽 ', origins: 'https://north.example\nself' }, true),
+    { id: 'north', name: '북쪽', allowedOrigins: ['https://north.example', 'self'] });
+  assert.deepEqual(siteBody({ id: 'north', name: '  ', origins: '' }, false), { allowedOrigins: [] });
+  assert.deepEqual(siteSettingsBody({
+    greetingKo: ' 어서 오세요 ', greetingEn: '', accentColor: '', privacyKo: '', privacyEn: 'We keep it a year.',
+    quickKo: '배송 조회\n상담원 연결', quickEn: '',
+  }), {
+    greeting: { ko: '어서 오세요' }, privacy: { en: 'We keep it a year.' },
+    quickReplies: { ko: ['배송 조회', '상담원 연결'], en: [] },
+  });
 });
 
 test('the integrations pane: a key needs a name and a scope; a delivery shows its status or its error', async () => {

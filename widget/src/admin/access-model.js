@@ -68,3 +68,32 @@ export function linkToken(hash) {
   const match = /(?:^#|&)token=([^&]+)/.exec(hash ?? '');
   return match ? decodeURIComponent(match[1]) : null;
 }
+
+/** One entry per line → trimmed, non-empty, de-duplicated items (origins, quick replies). */
+export function splitLines(text) {
+  return [...new Set((text ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean))];
+}
+
+/** The site form as an API body: the key only when adding (it never changes); origins one per line. */
+export function siteBody(form, adding) {
+  const body = { name: form.name.trim(), allowedOrigins: splitLines(form.origins) };
+  if (adding) body.id = form.id.trim();
+  if (!body.name) delete body.name;
+  return body;
+}
+
+/** The site settings form as a partial settings change: blank texts are left as they are. */
+export function siteSettingsBody(form) {
+  const body = {};
+  const greeting = {};
+  if (form.greetingKo.trim()) greeting.ko = form.greetingKo.trim();
+  if (form.greetingEn.trim()) greeting.en = form.greetingEn.trim();
+  if (Object.keys(greeting).length) body.greeting = greeting;
+  const privacy = {};
+  if (form.privacyKo.trim()) privacy.ko = form.privacyKo.trim();
+  if (form.privacyEn.trim()) privacy.en = form.privacyEn.trim();
+  if (Object.keys(privacy).length) body.privacy = privacy;
+  if (form.accentColor.trim()) body.accentColor = form.accentColor.trim();
+  body.quickReplies = { ko: splitLines(form.quickKo), en: splitLines(form.quickEn) };
+  return body;
+}

@@ -8,6 +8,7 @@ import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { accessTranslator } from './access-strings.js';
 import { auditQuery, inviteBody, teamBody, auditChange } from './access-model.js';
 import { integrationsPane } from './integrations.js';
+import { sitesPane } from './sites.js';
 
 const locale = pickLocale(document);
 const t = accessTranslator(locale);
@@ -55,6 +56,7 @@ function toast(text) {
 
 const fail = (error) => toast(error.message);
 const integrations = integrationsPane({ api, t, toast, fail });
+const sites = sitesPane({ api, t, toast });
 
 // ---- boot and login ---------------------------------------------------------------------------
 
@@ -103,7 +105,7 @@ function start(token, user) {
   ui.appView.hidden = false;
   ui.me.textContent = user?.name ?? '';
   const initial = location.pathname.split('/').pop();
-  show(['users', 'teams', 'audit', 'privacy', 'integrations'].includes(initial) ? initial : 'users');
+  show(['users', 'teams', 'audit', 'privacy', 'integrations', 'sites'].includes(initial) ? initial : 'users');
 }
 
 function show(pane) {
@@ -115,6 +117,7 @@ function show(pane) {
   if (pane === 'audit') loadAudit();
   if (pane === 'privacy') loadPrivacy();
   if (pane === 'integrations') integrations.load();
+  if (pane === 'sites') sites.load();
 }
 
 // ---- users ------------------------------------------------------------------------------------

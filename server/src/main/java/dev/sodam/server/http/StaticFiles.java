@@ -50,7 +50,8 @@ public final class StaticFiles {
             case "/demo", "/demo/" -> "static/demo/index.html";
             case "/console", "/console/" -> "static/console/index.html";
             case "/admin", "/admin/" -> "static/admin/index.html";
-            case "/admin/users", "/admin/teams", "/admin/audit", "/admin/privacy", "/admin/integrations" ->
+            case "/admin/users", "/admin/teams", "/admin/audit", "/admin/privacy", "/admin/integrations",
+                 "/admin/sites" ->
                     "static/admin/access.html";
             case "/admin/password" -> "static/admin/password.html";
             default -> path.endsWith("/") ? null : "static" + path;
