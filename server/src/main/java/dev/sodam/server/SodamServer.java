@@ -47,6 +47,7 @@ import dev.sodam.server.workspace.WorkspaceApi;
 import dev.sodam.server.http.StaticFiles;
 import dev.sodam.server.net.NettyServer;
 import dev.sodam.server.net.SodamChannelInitializer;
+import dev.sodam.server.store.ClusterLock;
 import dev.sodam.server.store.PostgresStore;
 import dev.sodam.server.store.SqliteStore;
 import dev.sodam.server.store.Store;
@@ -91,12 +92,15 @@ public final class SodamServer implements AutoCloseable {
     private final SessionRegistry registry;
     private final List<String> apiRoutes;
     private final WebhookRetention webhookRetention;
+    private final ClusterLock jobs;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
                         ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
                         NettyServer netty, String baseUrl, SodamMetrics metrics, List<String> apiRoutes,
-                        WebhookWorker webhooks, SessionRegistry registry, WebhookRetention webhookRetention) {
+                        WebhookWorker webhooks, SessionRegistry registry, WebhookRetention webhookRetention,
+                        ClusterLock jobs) {
         this.webhookRetention = webhookRetention;
+        this.jobs = jobs;
         this.metrics = metrics;
         this.webhooks = webhooks;
         this.registry = registry;
@@ -134,6 +138,7 @@ public final class SodamServer implements AutoCloseable {
                 Duration.ofSeconds(config.presenceGraceSeconds()));
         ConversationService service = new ConversationService(store, bus, clock, ids, routing);
         WebhookWorker webhooks = null;
+        ClusterLock jobs = null;
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
         // Training has its own thread, so a rebuild never delays the questions on botExecutor.
@@ -161,7 +166,10 @@ public final class SodamServer implements AutoCloseable {
             bus.subscribe(webhooks);
             metrics.webhookBacklog(() -> store.read(tx -> tx.integrations().pendingOutbox()));
             WebhookRetention webhookRetention = new WebhookRetention(service, clock, Duration.ofDays(integrations.webhookRetentionDays()));
-            maintenance.scheduleWithFixedDelay(webhookRetention::pruneOnSchedule, 10, 60, TimeUnit.MINUTES);
+            // Jobs that must run once however many nodes share the store: only the holder of this lock runs
+            // them (always this node on SQLite; on PostgreSQL an advisory lock another node takes over).
+            jobs = store.clusterLock("maintenance");
+            maintenance.scheduleWithFixedDelay(runOnce(jobs, webhookRetention::pruneOnSchedule), 10, 60, TimeUnit.MINUTES);
             bus.subscribe(new StaleChatWatcher(service, Duration.ofMinutes(config.staleNudgeMinutes()),
                     Duration.ofMinutes(config.staleResolveMinutes())));
             // Last, so the router acts on an event after every other listener has seen it.
@@ -172,8 +180,9 @@ public final class SodamServer implements AutoCloseable {
             AuthService auth = new AuthService(store, service, hasher, clock, ids,
                     Duration.ofHours(config.tokenTtlHours()));
             auth.closeSessionsWith(registry::closeAgent);
-            maintenance.scheduleWithFixedDelay(() -> service.execute(tx -> tx.deleteExpiredTokens(clock.instant()),
-                    Replies.of(n -> { }, e -> log.warn("deleting expired tokens failed: {}", e.getMessage()))),
+            maintenance.scheduleWithFixedDelay(runOnce(jobs, () -> service.execute(
+                    tx -> tx.deleteExpiredTokens(clock.instant()),
+                    Replies.of(n -> { }, e -> log.warn("deleting expired tokens failed: {}", e.getMessage())))),
                     1, 60, TimeUnit.MINUTES);
             SiteDirectory sites = new SiteDirectory(store);
             sites.refresh();
@@ -182,7 +191,7 @@ public final class SodamServer implements AutoCloseable {
             PrivacyService privacy = new PrivacyService(service, store, clock);
             privacy.load();
             service.maskWith(privacy::mask);
-            maintenance.scheduleWithFixedDelay(privacy::purgeOnSchedule, 5, 60, TimeUnit.MINUTES);
+            maintenance.scheduleWithFixedDelay(runOnce(jobs, privacy::purgeOnSchedule), 5, 60, TimeUnit.MINUTES);
             UserService users = new UserService(service, store, auth, clock, ids, teams::refresh);
             TeamService teamAdmin = new TeamService(service, store, teams, clock);
             FaqService faq = new FaqService(service, store, bot, clock, ids);
@@ -229,7 +238,7 @@ public final class SodamServer implements AutoCloseable {
                     baseUrl, baseUrl);
             webhooks.start();
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
-                    metrics, router.routes(), webhooks, registry, webhookRetention);
+                    metrics, router.routes(), webhooks, registry, webhookRetention, jobs);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
@@ -238,11 +247,23 @@ public final class SodamServer implements AutoCloseable {
             if (webhooks != null) {
                 webhooks.close();
             }
+            if (jobs != null) {
+                jobs.close();
+            }
             service.close();
             store.close();
             metrics.close();
             throw e;
         }
+    }
+
+    /** A scheduled job that runs only on the node holding {@code lock} (the others skip that run). */
+    private static Runnable runOnce(ClusterLock lock, Runnable job) {
+        return () -> {
+            if (lock.tryHold()) {
+                job.run();
+            }
+        };
     }
 
     private static ThreadFactory named(String prefix) {
@@ -301,6 +322,7 @@ public final class SodamServer implements AutoCloseable {
         netty.close();
         webhooks.close();
         maintenance.shutdownNow();
+        jobs.close();
         botExecutor.shutdown();
         botTraining.shutdown();
         blocking.shutdown();

@@ -31,6 +31,16 @@ public final class TimedStore implements Store {
     }
 
     @Override
+    public <T> T claim(Function<StoreTx, T> unit) {
+        return store.claim(unit);
+    }
+
+    @Override
+    public dev.sodam.server.store.ClusterLock clusterLock(String name) {
+        return store.clusterLock(name);
+    }
+
+    @Override
     public void close() {
         store.close();
     }

@@ -72,6 +72,16 @@ public interface IntegrationTx {
      */
     List<OutboxEntry> dueOutbox(Instant now, int limit);
 
+    /**
+     * The entries {@link #dueOutbox} would return, claimed until {@code until} for this node where several
+     * nodes share the store: claimed rows are skipped by the others' claims until then (locked with
+     * {@code FOR UPDATE SKIP LOCKED}, so two nodes claiming at once never take the same row; a claim of a
+     * node that died expires), at most {@code limit} of them. Where one process uses the store (in a read)
+     * nothing is claimed: it is {@link #dueOutbox} of {@code limit + sending}, since the {@code sending}
+     * entries this node is sending now are still due there.
+     */
+    List<OutboxEntry> claimOutbox(Instant now, Instant until, int limit, int sending);
+
     Optional<OutboxEntry> outboxEntry(long seq);
 
     /** The newest entries of a webhook, newest first. */

@@ -23,6 +23,14 @@ final class JdbcIntegrationTx implements IntegrationTx {
             + "o.payload, o.created_at, o.status, o.attempts, o.next_attempt_at, o.delivered_at, o.last_status, "
             + "o.last_error FROM webhook_outbox o ";
 
+    /**
+     * Due: pending, its time has come, and the oldest pending entry of its webhook and conversation (so
+     * a conversation's events are delivered in order). One parameter: now.
+     */
+    private static final String DUE = "o.status = 'pending' AND o.next_attempt_at <= ? "
+            + "AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.webhook_id = o.webhook_id "
+            + "AND p.conversation_id IS NOT DISTINCT FROM o.conversation_id AND p.status = 'pending' AND p.seq < o.seq) ";
+
     private final JdbcTx tx;
 
     JdbcIntegrationTx(JdbcTx tx) {
@@ -167,13 +175,28 @@ final class JdbcIntegrationTx implements IntegrationTx {
 
     @Override
     public List<OutboxEntry> dueOutbox(Instant now, int limit) {
-        return tx.query("SELECT " + OUTBOX_COLUMNS + "WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
-                + "AND NOT EXISTS (SELECT 1 FROM webhook_outbox p WHERE p.webhook_id = o.webhook_id "
-                + "AND p.conversation_id IS NOT DISTINCT FROM o.conversation_id AND p.status = 'pending' AND p.seq < o.seq) "
-                + "ORDER BY o.seq LIMIT ?", s -> {
+        return tx.query("SELECT " + OUTBOX_COLUMNS + "WHERE " + DUE + "ORDER BY o.seq LIMIT ?", s -> {
                     s.setLong(1, now.toEpochMilli());
                     s.setInt(2, limit);
                 }, JdbcIntegrationTx::outboxRow);
+    }
+
+    @Override
+    public List<OutboxEntry> claimOutbox(Instant now, Instant until, int limit, int sending) {
+        if (!tx.locksRows()) {
+            return dueOutbox(now, limit + sending);
+        }
+        List<OutboxEntry> claimed = new java.util.ArrayList<>(tx.query("UPDATE webhook_outbox o SET claimed_until = ? "
+                + "WHERE o.seq IN (SELECT o.seq FROM webhook_outbox o WHERE " + DUE
+                + "AND (o.claimed_until IS NULL OR o.claimed_until <= ?) ORDER BY o.seq LIMIT ? FOR UPDATE OF o SKIP LOCKED) "
+                + "RETURNING " + OUTBOX_COLUMNS.substring(0, OUTBOX_COLUMNS.indexOf(" FROM ")), s -> {
+                    s.setLong(1, until.toEpochMilli());
+                    s.setLong(2, now.toEpochMilli());
+                    s.setLong(3, now.toEpochMilli());
+                    s.setInt(4, limit);
+                }, JdbcIntegrationTx::outboxRow));
+        claimed.sort(java.util.Comparator.comparingLong(OutboxEntry::seq));
+        return claimed;
     }
 
     @Override
@@ -200,7 +223,7 @@ final class JdbcIntegrationTx implements IntegrationTx {
                     s.setLong(5, a.durationMs());
                 });
         tx.update("UPDATE webhook_outbox SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, "
-                + "last_status = ?, last_error = ? WHERE seq = ?", s -> {
+                + "last_status = ?, last_error = ?, claimed_until = NULL WHERE seq = ?", s -> {
                     s.setString(1, status);
                     s.setInt(2, attempts);
                     s.setLong(3, nextAttemptAt.toEpochMilli());
@@ -224,7 +247,7 @@ final class JdbcIntegrationTx implements IntegrationTx {
     @Override
     public boolean redeliver(long seq, Instant now) {
         return tx.update("UPDATE webhook_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
-                + "delivered_at = NULL WHERE seq = ?", s -> {
+                + "delivered_at = NULL, claimed_until = NULL WHERE seq = ?", s -> {
                     s.setLong(1, now.toEpochMilli());
                     s.setLong(2, seq);
                 }) > 0;

@@ -68,6 +68,11 @@ final class JdbcTx implements StoreTx {
         return dialect;
     }
 
+    /** Whether this transaction writes where other processes write too, and so locks the rows it changes. */
+    boolean locksRows() {
+        return writer && dialect.locksRows();
+    }
+
     /** The writer's row lock of the conversation it reads ({@link SqlDialect#lockConversation}), or "". */
     private String lockConversation() {
         return writer ? dialect.lockConversation() : "";

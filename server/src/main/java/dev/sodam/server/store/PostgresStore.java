@@ -41,9 +41,11 @@ public final class PostgresStore implements Store {
     private static final String LOCATION = "classpath:db/postgresql";
 
     private final HikariDataSource pool;
+    private final StoreSettings settings;
 
-    private PostgresStore(HikariDataSource pool) {
+    private PostgresStore(HikariDataSource pool, StoreSettings settings) {
         this.pool = pool;
+        this.settings = settings;
     }
 
     /** Connects, applies the PostgreSQL migrations (to the same versions as SQLite's) and opens the pool. */
@@ -75,7 +77,7 @@ public final class PostgresStore implements Store {
             throw new StoreException("migrating PostgreSQL at " + settings.url() + " failed: " + rootMessage(e), e);
         }
         log.info("store: PostgreSQL {} (pool of {})", settings.url(), settings.poolSize());
-        return new PostgresStore(pool);
+        return new PostgresStore(pool, settings);
     }
 
     private static String rootMessage(Throwable e) {
@@ -194,6 +196,34 @@ public final class PostgresStore implements Store {
         } catch (SQLException e) {
             throw new StoreException("read failed", e);
         }
+    }
+
+    /** One unit in a short transaction of its own on a pooled connection, with the writer's row locks. */
+    @Override
+    public <T> T claim(Function<StoreTx, T> unit) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            JdbcTx tx = new JdbcTx(connection, SqlDialect.POSTGRESQL, true);
+            try {
+                T value = unit.apply(tx);
+                connection.commit();
+                return value;
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection, e);
+                throw e instanceof StoreException se ? se : new StoreException("claim failed", e);
+            } finally {
+                tx.closeStatements();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("claim failed", e);
+        }
+    }
+
+    /** A session-level advisory lock on a connection of its own ({@link PostgresAdvisoryLock}). */
+    @Override
+    public ClusterLock clusterLock(String name) {
+        return new PostgresAdvisoryLock(settings, name);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.function.Function;
 /**
  * Durable storage. All writes go through {@link #writeBatch}: the units of one batch share one
  * transaction and one commit (group commit), each isolated by a savepoint so that one failing unit
- * does not undo the others. Implementations: SQLite (embedded default).
+ * does not undo the others. Implementations: SQLite (embedded default) and PostgreSQL (also several nodes on one database).
  */
 public interface Store extends AutoCloseable {
 
@@ -19,6 +19,20 @@ public interface Store extends AutoCloseable {
 
     /** Runs a read-only unit on a reader connection (sees only committed data). */
     <T> T read(Function<StoreTx, T> unit);
+
+    /**
+     * Runs one short unit in a transaction of its own, beside the batched writer, for the coordination
+     * of several nodes on one database (a node claiming webhook outbox rows so no other node sends them).
+     * A store that one process alone uses has nothing to coordinate and runs it as a read.
+     */
+    default <T> T claim(Function<StoreTx, T> unit) {
+        return read(unit);
+    }
+
+    /** The cluster-wide lock {@code name} (see {@link ClusterLock}); always held where one process uses the store. */
+    default ClusterLock clusterLock(String name) {
+        return ClusterLock.ALWAYS;
+    }
 
     @Override
     void close();

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * entry of a conversation is sent, the next after it is settled. Failures are retried after
  * {@code base × 2^(attempt-1)} (at most an hour) by the injected clock; after {@code maxAttempts}
  * the entry is marked failed (an admin may redeliver it). Every attempt is logged.
+ *
+ * <p>Several nodes on one PostgreSQL database each run a worker: a poll claims its due entries
+ * ({@link dev.sodam.server.store.IntegrationTx#claimOutbox}, {@code FOR UPDATE SKIP LOCKED}) until
+ * {@link #lease()} from now, so no other node sends them meanwhile; settling an entry clears the claim,
+ * and the claim of a node that died expires, after which another node sends the entry. On SQLite (one
+ * node) a poll simply reads the due entries.
  */
 public final class WebhookWorker implements ChatEventListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebhookWorker.class);
@@ -110,7 +116,10 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
             return;
         }
         try {
-            List<OutboxEntry> due = store.read(tx -> tx.integrations().dueOutbox(clock.instant(), MAX_IN_FLIGHT * 2));
+            Instant now = clock.instant();
+            int sending = inFlight.size();
+            List<OutboxEntry> due = store.claim(tx -> tx.integrations().claimOutbox(now, now.plus(lease()),
+                    MAX_IN_FLIGHT - sending, sending));
             for (OutboxEntry entry : due) {
                 if (inFlight.size() >= MAX_IN_FLIGHT) {
                     break;
@@ -192,6 +201,14 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
                 inFlight.remove(entry.seq());
             }
         });
+    }
+
+    /**
+     * How long a claimed entry is this node's: well past the HTTP timeout and the recording of the
+     * attempt, so only a node that died (or hung) loses its claims to another.
+     */
+    Duration lease() {
+        return timeout.multipliedBy(2).plus(Duration.ofMinutes(1));
     }
 
     /** The wait before attempt {@code attempts + 1}: base, 2 × base, 4 × base, …, at most an hour. */
