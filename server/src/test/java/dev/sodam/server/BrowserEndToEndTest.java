@@ -7,8 +7,8 @@ import static dev.sodam.server.testing.Browsers.widget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ import org.openqa.selenium.WebElement;
 class BrowserEndToEndTest {
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     private static String seedAnswer(String faqId) throws Exception {
         JsonNode seed = TestServer.json(Files.readString(TestServer.repoRoot().resolve("config/faq/seed-ko.json")));

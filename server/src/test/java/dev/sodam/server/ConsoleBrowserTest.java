@@ -7,8 +7,8 @@ import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class ConsoleBrowserTest {
     private static final String ADMIN_REPLY = "확인해 볼게요. 결제 담당 상담원에게 연결해 드릴게요.";
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
     static String kimId;
 
     @BeforeAll

@@ -3,15 +3,13 @@ package dev.sodam.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.WsTestClient;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Labels on conversations over real sockets: who may set them, the push every agent gets, the limit,
@@ -19,22 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * agent live and is stored, so the next welcome carries it; it never goes back.
  */
 class LabelAndReadTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started().withBot();
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dataDir);
-        server.awaitBot(); // "상담원 연결" reaches the queue through the bot
-        server.createAgent("kim@sodam.test", "김상담", "kim-password-1");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        app.server().createAgent("kim@sodam.test", "김상담", "kim-password-1");
     }
 
     private static String label(String id, String label, boolean on, String ref) {
@@ -50,12 +38,12 @@ class LabelAndReadTest {
 
     @Test
     void theAssignedAgentLabelsAChatAndEveryAgentSeesIt() throws Exception {
-        String adminToken = server.loginAdmin();
-        String kimToken = server.login("kim@sodam.test", "kim-password-1");
+        String adminToken = app.server().loginAdmin();
+        String kimToken = app.server().login("kim@sodam.test", "kim-password-1");
         String id;
-        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
-             WsTestClient admin = WsTestClient.connect(server.agentUri());
-             WsTestClient kim = WsTestClient.connect(server.agentUri())) {
+        try (WsTestClient visitor = WsTestClient.connect(app.server().visitorUri());
+             WsTestClient admin = WsTestClient.connect(app.server().agentUri());
+             WsTestClient kim = WsTestClient.connect(app.server().agentUri())) {
             visitor.helloVisitor(null, null, 0);
             admin.helloAgent(adminToken);
             kim.helloAgent(kimToken);
@@ -99,7 +87,7 @@ class LabelAndReadTest {
         }
 
         // Stored: the next welcome lists the chat with its labels.
-        try (WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+        try (WsTestClient admin = WsTestClient.connect(app.server().agentUri())) {
             JsonNode welcome = admin.helloAgent(adminToken);
             JsonNode mine = null;
             for (JsonNode c : welcome.get("conversations")) {
@@ -123,11 +111,11 @@ class LabelAndReadTest {
 
     @Test
     void theVisitorsReadMarkReachesTheAgentLiveAndAfterAReconnect() throws Exception {
-        String adminToken = server.loginAdmin();
+        String adminToken = app.server().loginAdmin();
         String id;
         long agentSeq;
-        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
-             WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+        try (WsTestClient visitor = WsTestClient.connect(app.server().visitorUri());
+             WsTestClient admin = WsTestClient.connect(app.server().agentUri())) {
             visitor.helloVisitor(null, null, 0);
             admin.helloAgent(adminToken);
             id = visitor.say("v-1", null, "상담원 연결").get("conversationId").asText();
@@ -145,7 +133,7 @@ class LabelAndReadTest {
             admin.send("{\"type\":\"read\",\"conversationId\":\"" + id + "\",\"seq\":" + (agentSeq - 1) + "}");
             visitor.await("read", r -> r.get("seq").asLong() == agentSeq - 1);
         }
-        try (WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+        try (WsTestClient admin = WsTestClient.connect(app.server().agentUri())) {
             assertThat(readSeqIn(admin.helloAgent(adminToken), id)).isEqualTo(agentSeq);
         }
     }

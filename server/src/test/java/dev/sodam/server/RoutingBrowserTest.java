@@ -5,8 +5,8 @@ import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ class RoutingBrowserTest {
 
     // A short accept window keeps the real-time wait of the timeout short.
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer(Map.of("SODAM_OFFER_SECONDS", "3"));
+    static final ServerExtension app = ServerExtension.forBrowsers(Map.of("SODAM_OFFER_SECONDS", "3"));
 
     @BeforeAll
     static void start() throws Exception {

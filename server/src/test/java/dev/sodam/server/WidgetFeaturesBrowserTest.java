@@ -4,8 +4,8 @@ import static dev.sodam.server.testing.Browsers.messages;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +30,7 @@ import org.openqa.selenium.WebElement;
  */
 class WidgetFeaturesBrowserTest {
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     private static WebElement find(SearchContext root, String css) {
         return root.findElement(By.cssSelector(css));

@@ -4,8 +4,8 @@ import static dev.sodam.server.testing.Browsers.js;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -42,7 +42,7 @@ class WidgetQualityBrowserTest {
             .resolve("server/src/test/resources/baselines/hostile-open.png");
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     private static String activeTestid(WebDriver driver) {
         return (String) js(driver, """

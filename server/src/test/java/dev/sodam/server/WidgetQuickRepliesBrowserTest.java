@@ -5,8 +5,8 @@ import static dev.sodam.server.testing.Browsers.messages;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +22,7 @@ import org.openqa.selenium.WebElement;
  */
 class WidgetQuickRepliesBrowserTest {
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     private static List<String> quickReplies(SearchContext widget) {
         return widget.findElements(By.cssSelector("[data-testid='quick-reply']")).stream()

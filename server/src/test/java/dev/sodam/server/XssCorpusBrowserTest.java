@@ -8,8 +8,8 @@ import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import dev.sodam.server.util.Json;
@@ -84,7 +84,7 @@ class XssCorpusBrowserTest {
             """;
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     @Test
     void noPayloadRunsInTheWidgetTheConsoleOrTheAdminPages() throws Exception {

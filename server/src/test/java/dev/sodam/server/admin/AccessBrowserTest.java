@@ -4,8 +4,8 @@ import static dev.sodam.server.testing.Browsers.testid;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,7 +23,7 @@ class AccessBrowserTest {
     private static final String NAME = "<b id=\"pwned\">새 상담원</b>";
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     private static WebElement row(WebDriver driver, String email) {
         return driver.findElement(By.cssSelector("[data-testid='user-row'][data-email='" + email + "']"));

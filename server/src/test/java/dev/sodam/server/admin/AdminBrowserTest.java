@@ -5,8 +5,8 @@ import static dev.sodam.server.testing.Browsers.text;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ class AdminBrowserTest {
     private static final String ANSWER = "<img src=x onerror=\"window.__pwned=1\">네, 반려동물 용품관에서 사료·간식·모래를 팔아요.";
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     private static WebElement testid(SearchContext root, String id) {
         return root.findElement(By.cssSelector("[data-testid='" + id + "']"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import dev.sodam.server.util.Json;
@@ -22,37 +23,26 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The admin FAQ API against a real server, a real SQLite file and the real bot: roles, validation
+ * The admin FAQ API against a real app.server(), a real SQLite file and the real bot: roles, validation
  * that writes nothing, version conflicts, history and restore, and the bot learning an edit at once.
  */
 class AdminFaqApiTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started().withBot();
     static String admin;
     static String agent;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dataDir);
-        server.createAgent("agent@sodam.test", "상담원 김", "agent-password-1");
-        admin = server.loginAdmin();
-        agent = server.login("agent@sodam.test", "agent-password-1");
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        app.server().createAgent("agent@sodam.test", "상담원 김", "agent-password-1");
+        admin = app.server().loginAdmin();
+        agent = app.server().login("agent@sodam.test", "agent-password-1");
     }
 
     record Response(int status, JsonNode json) {
@@ -63,7 +53,7 @@ class AdminFaqApiTest {
 
     static Response call(String method, String path, Object body, String token) throws Exception {
         String text = body == null ? null : body instanceof String s ? s : Json.MAPPER.writeValueAsString(body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.server().http(path)))
                 .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text))
                 .header("Content-Type", "application/json");
         if (token != null) {
@@ -97,7 +87,7 @@ class AdminFaqApiTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection db = TestServer.db(server.dataDir());
+        try (Connection db = TestServer.db(app.server().dataDir());
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -380,7 +370,7 @@ class AdminFaqApiTest {
         assertThat(call("PUT", "/api/admin/faq/ko-delivery-fee", edit(entry, fresh), admin).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> fresh.equals(ask("배송비 얼마에요?")));
 
-        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
+        try (WsTestClient visitor = WsTestClient.connect(app.server().visitorUri())) {
             visitor.helloVisitor(null, null, 0);
             String conversationId = visitor.say("c-fee", null, "배송비 얼마에요?").path("conversationId").asText();
             JsonNode reply = visitor.await("message", m -> "bot".equals(m.path("from").path("kind").asText())

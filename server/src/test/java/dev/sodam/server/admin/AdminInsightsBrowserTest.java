@@ -3,8 +3,8 @@ package dev.sodam.server.admin;
 import static dev.sodam.server.testing.Browsers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.nio.charset.Charset;
@@ -31,7 +31,7 @@ class AdminInsightsBrowserTest {
     @TempDir
     static Path files;
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer();
+    static final ServerExtension app = ServerExtension.forBrowsers();
 
     static WebElement testid(SearchContext root, String id) {
         return root.findElement(By.cssSelector("[data-testid='" + id + "']"));

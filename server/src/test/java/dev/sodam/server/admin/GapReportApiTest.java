@@ -3,6 +3,7 @@ package dev.sodam.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import dev.sodam.server.util.Json;
@@ -10,17 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gap report over conversations held through the real server (real sockets, real bot, real
@@ -30,9 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GapReportApiTest {
     static final String CAMPING_ANSWER = "네, 캠핑관에서 접이식 캠핑 의자를 팔아요. 무게는 2kg이고 색은 세 가지예요.";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started().withBot();
     static String admin;
     static String agentToken;
     static String supervisor;
@@ -41,39 +39,30 @@ class GapReportApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dataDir);
-        server.createAgent("agent@sodam.test", "상담원 김", "agent-password-1");
-        admin = server.loginAdmin();
-        agentToken = server.login("agent@sodam.test", "agent-password-1");
+        app.server().createAgent("agent@sodam.test", "상담원 김", "agent-password-1");
+        admin = app.server().loginAdmin();
+        agentToken = app.server().login("agent@sodam.test", "agent-password-1");
         // A supervisor, and an admin of another site: the reports read every site's chats, so neither may.
-        server.createSite("shop2");
-        server.createAgent("super@sodam.test", "관리자 최", "super-password-1");
-        server.createAgent("admin@shop2.test", "가게2 관리자", "shop2-password-1");
-        try (Connection db = TestServer.db(server.dataDir());
+        app.server().createSite("shop2");
+        app.server().createAgent("super@sodam.test", "관리자 최", "super-password-1");
+        app.server().createAgent("admin@shop2.test", "가게2 관리자", "shop2-password-1");
+        try (Connection db = TestServer.db(app.server().dataDir());
              Statement update = db.createStatement()) {
             update.executeUpdate("UPDATE agents SET role = 'supervisor' WHERE email = 'super@sodam.test'");
             update.executeUpdate("UPDATE agents SET role = 'admin', site_id = 'shop2' WHERE email = 'admin@shop2.test'");
         }
-        supervisor = server.login("super@sodam.test", "super-password-1");
-        otherSiteAdmin = server.login("admin@shop2.test", "shop2-password-1");
-        server.awaitBot();
-        try (WsTestClient agent = WsTestClient.connect(server.agentUri())) {
+        supervisor = app.server().login("super@sodam.test", "super-password-1");
+        otherSiteAdmin = app.server().login("admin@shop2.test", "shop2-password-1");
+        try (WsTestClient agent = WsTestClient.connect(app.server().agentUri())) {
             agent.helloAgent(admin);
             // Three ways of asking for camping chairs, answered by a person after a greeting.
-            serve(server, agent, "캠핑 의자도 파나요?", "안녕하세요, 상담원 김입니다.", CAMPING_ANSWER);
-            serve(server, agent, "캠핑 의자 판매하시나요?", "안녕하세요!", "캠핑 의자는 캠핑관에 있어요.");
-            serve(server, agent, "접이식 캠핑 의자 있어요?", null, null);
+            serve(app.server(), agent, "캠핑 의자도 파나요?", "안녕하세요, 상담원 김입니다.", CAMPING_ANSWER);
+            serve(app.server(), agent, "캠핑 의자 판매하시나요?", "안녕하세요!", "캠핑 의자는 캠핑관에 있어요.");
+            serve(app.server(), agent, "접이식 캠핑 의자 있어요?", null, null);
             // Two about parking, and one the bot answers but the visitor still wants a person.
-            serve(server, agent, "매장에 주차장 있나요?", null, null);
-            serve(server, agent, "주차장 이용 가능한가요?", null, null);
-            serve(server, agent, "배송은 얼마나 걸리나요?", null, null);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
+            serve(app.server(), agent, "매장에 주차장 있나요?", null, null);
+            serve(app.server(), agent, "주차장 이용 가능한가요?", null, null);
+            serve(app.server(), agent, "배송은 얼마나 걸리나요?", null, null);
         }
     }
 
@@ -110,7 +99,7 @@ class GapReportApiTest {
     }
 
     static Response call(String method, String path, Object body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.server().http(path)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)))
                 .header("Content-Type", "application/json");
@@ -122,7 +111,7 @@ class GapReportApiTest {
     }
 
     static long count(String sql) throws Exception {
-        try (Connection db = TestServer.db(server.dataDir());
+        try (Connection db = TestServer.db(app.server().dataDir());
              Statement statement = db.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

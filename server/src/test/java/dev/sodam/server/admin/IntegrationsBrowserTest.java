@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.BrowserServer;
 import dev.sodam.server.testing.Browsers;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WebhookReceiver;
 import dev.sodam.server.testing.WsTestClient;
@@ -31,7 +31,7 @@ class IntegrationsBrowserTest {
     private static final String NAME = "<img src=x id=\"pwned\" onerror=\"window.__pwned=1\">CRM";
 
     @RegisterExtension
-    static final BrowserServer app = new BrowserServer(Map.of("SODAM_WEBHOOKS_ALLOW_PRIVATE", "true"));
+    static final ServerExtension app = ServerExtension.forBrowsers(Map.of("SODAM_WEBHOOKS_ALLOW_PRIVATE", "true"));
     static WebhookReceiver receiver;
 
     @BeforeAll

@@ -3,49 +3,37 @@ package dev.sodam.server.feedback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.WsTestClient;
 import dev.sodam.server.util.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Visitor feedback over real sockets and a real SQLite file: 👍/👎 on a bot answer, CSAT and NPS
  * after resolution, who may rate what, who hears of it, and the admin endpoint for every role.
  */
 class FeedbackTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started().withBot();
     static String admin;
     static String agent;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dataDir);
-        server.createAgent("rater@sodam.test", "상담원 평가", "agent-password-1");
-        admin = server.loginAdmin();
-        agent = server.login("rater@sodam.test", "agent-password-1");
-        server.awaitBot();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        app.server().createAgent("rater@sodam.test", "상담원 평가", "agent-password-1");
+        admin = app.server().loginAdmin();
+        agent = app.server().login("rater@sodam.test", "agent-password-1");
     }
 
     static HttpResponse<String> get(String path, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path))).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.server().http(path))).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -71,9 +59,9 @@ class FeedbackTest {
 
     @Test
     void thumbsOnABotAnswerThenCsatAndNpsAfterResolutionAreStoredAndShown() throws Exception {
-        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
-             WsTestClient otherTab = WsTestClient.connect(server.visitorUri());
-             WsTestClient console = WsTestClient.connect(server.agentUri())) {
+        try (WsTestClient visitor = WsTestClient.connect(app.server().visitorUri());
+             WsTestClient otherTab = WsTestClient.connect(app.server().visitorUri());
+             WsTestClient console = WsTestClient.connect(app.server().agentUri())) {
             String token = visitor.helloVisitor(null, null, 0).get("visitorToken").asText();
             otherTab.helloVisitor(token, null, 0);
             JsonNode ack = visitor.say("f-1", null, "배송은 얼마나 걸리나요?");
@@ -141,7 +129,7 @@ class FeedbackTest {
             assertThat(onlyCsat).hasSize(1);
 
             // A reload (resume from 0) shows the visitor their own ratings again.
-            try (WsTestClient reloaded = WsTestClient.connect(server.visitorUri())) {
+            try (WsTestClient reloaded = WsTestClient.connect(app.server().visitorUri())) {
                 reloaded.helloVisitor(token, conversationId, 0);
                 reloaded.await("rated", r -> r.path("kind").asText().equals("thumbs"));
             }

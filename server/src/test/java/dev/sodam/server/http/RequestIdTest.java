@@ -8,18 +8,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -28,24 +26,11 @@ import org.slf4j.LoggerFactory;
  * while the request is handled — on the event loop and on the blocking executor — carry it in the MDC.
  */
 class RequestIdTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started();
 
     static HttpResponse<String> get(String path, String requestId, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path))).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.server().http(path))).GET();
         if (requestId != null) {
             request.header("X-Request-Id", requestId);
         }
@@ -94,7 +79,7 @@ class RequestIdTest {
         access.setLevel(Level.DEBUG);
         access.addAppender(lines);
         try {
-            String admin = server.loginAdmin();
+            String admin = app.server().loginAdmin();
             get("/api/admin/users", "trace-users", admin);
             get("/api/no-such-thing", "trace-404", null);
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.list.size() >= 2);

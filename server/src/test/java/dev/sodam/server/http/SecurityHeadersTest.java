@@ -2,6 +2,7 @@ package dev.sodam.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The browser-facing defences over real HTTP: the security headers of every page, pages that need
@@ -29,29 +28,16 @@ class SecurityHeadersTest {
     private static final Pattern SCRIPT_TAG = Pattern.compile("<script\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
     private static final String EVIL = "https://evil.example";
 
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started();
     static final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.Builder at(String path) {
-        return HttpRequest.newBuilder(URI.create(server.http(path)));
+        return HttpRequest.newBuilder(URI.create(app.server().http(path)));
     }
 
     /** Every HTML page the server serves. */
@@ -111,13 +97,13 @@ class SecurityHeadersTest {
 
     @Test
     void loginSetsNoCookieSoACrossSiteFormCarriesNoCredentials() throws Exception {
-        HttpResponse<String> login = server.post("/api/auth/login", "{\"email\":\"" + TestServer.ADMIN_EMAIL
+        HttpResponse<String> login = app.server().post("/api/auth/login", "{\"email\":\"" + TestServer.ADMIN_EMAIL
                 + "\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}", null);
         assertThat(login.statusCode()).isEqualTo(200);
         assertThat(login.headers().allValues("Set-Cookie")).isEmpty();
 
         // What a hostile page's auto-submitted form can send: a simple POST, no Authorization header.
-        long entriesBefore = TestServer.json(server.get("/api/admin/faq", server.loginAdmin()).body())
+        long entriesBefore = TestServer.json(app.server().get("/api/admin/faq", app.server().loginAdmin()).body())
                 .path("entries").size();
         for (String path : List.of("/api/admin/faq", "/api/admin/faq/bulk", "/api/admin/bot/rebuild",
                 "/api/workspace/canned", "/api/auth/login")) {
@@ -127,7 +113,7 @@ class SecurityHeadersTest {
             assertThat(forged.statusCode()).as(path).isIn(400, 401);
             assertThat(forged.headers().firstValue("Access-Control-Allow-Origin")).as(path).isEmpty();
         }
-        assertThat(TestServer.json(server.get("/api/admin/faq", server.loginAdmin()).body()).path("entries").size())
+        assertThat(TestServer.json(app.server().get("/api/admin/faq", app.server().loginAdmin()).body()).path("entries").size())
                 .isEqualTo(entriesBefore);
     }
 

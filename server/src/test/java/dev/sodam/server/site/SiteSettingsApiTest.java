@@ -3,46 +3,35 @@ package dev.sodam.server.site;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.WsTestClient;
 import dev.sodam.server.util.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Site settings: the public GET the widget uses, and the admin GET/PUT for every role, with validation. */
 class SiteSettingsApiTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started();
     static String admin;
     static String agent;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dataDir);
-        server.createAgent("site@sodam.test", "상담원 사이트", "agent-password-1");
-        admin = server.loginAdmin();
-        agent = server.login("site@sodam.test", "agent-password-1");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        app.server().createAgent("site@sodam.test", "상담원 사이트", "agent-password-1");
+        admin = app.server().loginAdmin();
+        agent = app.server().login("site@sodam.test", "agent-password-1");
     }
 
     static HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.http(path)))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.server().http(path)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Origin", "https://shop.example");
         if (token != null) {
@@ -70,7 +59,7 @@ class SiteSettingsApiTest {
         assertThat(call("GET", "/api/sites/nowhere/settings", null, null).statusCode()).isEqualTo(404);
         assertThat(call("POST", "/api/sites/demo/settings", "{}", null).statusCode()).isEqualTo(405);
 
-        try (WsTestClient console = WsTestClient.connect(server.agentUri())) {
+        try (WsTestClient console = WsTestClient.connect(app.server().agentUri())) {
             console.helloAgent(agent);
             Awaitility.await().until(() -> json(call("GET", "/api/sites/demo/settings", null, null))
                     .path("agentsOnline").asBoolean());

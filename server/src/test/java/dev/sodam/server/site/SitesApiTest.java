@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Several sites in one installation over real HTTP and WebSockets: an installation admin adds a
@@ -25,29 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
  * change is in the audit log.
  */
 class SitesApiTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started();
     static String admin;
     static String agent;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(dataDir);
-        admin = server.loginAdmin();
-        server.createAgent("agent@sites.test", "상담원", "agent-password-1");
-        agent = server.login("agent@sites.test", "agent-password-1");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
+        admin = app.server().loginAdmin();
+        app.server().createAgent("agent@sites.test", "상담원", "agent-password-1");
+        agent = app.server().login("agent@sites.test", "agent-password-1");
     }
 
     private static HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-        return server.send(method, path, body, token);
+        return app.server().send(method, path, body, token);
     }
 
     private static List<String> siteIds(String token) throws Exception {
@@ -59,7 +49,7 @@ class SitesApiTest {
     /** Opens a visitor socket to a site as a page on {@code origin} would; the handshake fails when refused. */
     private static WebSocket connect(String site, String origin) throws Exception {
         return HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin)
-                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws?site=" + site), new WebSocket.Listener() { })
+                .buildAsync(URI.create("ws://127.0.0.1:" + app.server().port() + "/ws?site=" + site), new WebSocket.Listener() { })
                 .get(10, TimeUnit.SECONDS);
     }
 
@@ -94,10 +84,10 @@ class SitesApiTest {
 
         // A visitor's token belongs to its site: the demo visitor is a stranger on shop2.
         String demoToken;
-        try (WsTestClient demo = WsTestClient.connect(server.visitorUri())) {
+        try (WsTestClient demo = WsTestClient.connect(app.server().visitorUri())) {
             demoToken = demo.helloVisitor(null, null, 0).path("visitorToken").asText();
         }
-        try (WsTestClient elsewhere = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/ws?site=shop2"))) {
+        try (WsTestClient elsewhere = WsTestClient.connect(URI.create("ws://127.0.0.1:" + app.server().port() + "/ws?site=shop2"))) {
             elsewhere.send("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"shop2\",\"visitorToken\":\"" + demoToken + "\"}");
             assertThat(elsewhere.await("error").path("code").asText()).isEqualTo("unauthorized");
             elsewhere.send("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"shop2\"}");
@@ -127,7 +117,7 @@ class SitesApiTest {
         HttpResponse<String> user = call("POST", "/api/admin/users", "{\"email\":\"admin@north.test\",\"name\":\"북쪽 관리자\","
                 + "\"role\":\"admin\",\"siteId\":\"north\",\"password\":\"north-password-1\"}", admin);
         assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
-        String north = server.login("admin@north.test", "north-password-1");
+        String north = app.server().login("admin@north.test", "north-password-1");
 
         assertThat(siteIds(north)).containsExactly("north");
         assertThat(call("POST", "/api/admin/sites", "{\"id\":\"south\"}", north).statusCode()).isEqualTo(403);

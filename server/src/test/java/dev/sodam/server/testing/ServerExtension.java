@@ -13,36 +13,63 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real server per browser test class, with the bot trained before the first test: every browser
- * test needs Chromium (checked first, so a missing browser fails at once naming the packages), a
- * fresh data directory and a server that is closed after the last test.
+ * One real server per test class: a fresh data directory, the server started before the class's
+ * own {@code @BeforeAll} and closed after its last test. Browser tests also need Chromium (checked
+ * first, so a missing browser fails at once naming the packages) and a trained bot.
  *
  * <pre>{@code
  * @RegisterExtension
- * static final BrowserServer app = new BrowserServer();
+ * static final ServerExtension app = ServerExtension.started().withBot();
  * ... app.server().http("/console") ...
  * }</pre>
  */
-public final class BrowserServer implements BeforeAllCallback, AfterAllCallback {
+public final class ServerExtension implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> env;
+    private final boolean awaitBot;
+    private final boolean chromium;
     private Path dataDir;
     private TestServer server;
 
-    public BrowserServer() {
-        this(Map.of());
+    private ServerExtension(Map<String, String> env, boolean awaitBot, boolean chromium) {
+        this.env = Map.copyOf(env);
+        this.awaitBot = awaitBot;
+        this.chromium = chromium;
+    }
+
+    /** A server with the repository's configuration. */
+    public static ServerExtension started() {
+        return started(Map.of());
     }
 
     /** With extra {@code SODAM_*} variables, such as a short accept window. */
-    public BrowserServer(Map<String, String> env) {
-        this.env = Map.copyOf(env);
+    public static ServerExtension started(Map<String, String> env) {
+        return new ServerExtension(env, false, false);
+    }
+
+    /** For Chromium tests: Chromium is required and the bot is trained before the first test. */
+    public static ServerExtension forBrowsers() {
+        return forBrowsers(Map.of());
+    }
+
+    public static ServerExtension forBrowsers(Map<String, String> env) {
+        return new ServerExtension(env, true, true);
+    }
+
+    /** The same, with the bot trained before the first test. */
+    public ServerExtension withBot() {
+        return new ServerExtension(env, true, chromium);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        Browsers.requireChromium();
-        dataDir = Files.createTempDirectory("sodam-browser-");
+        if (chromium) {
+            Browsers.requireChromium();
+        }
+        dataDir = Files.createTempDirectory("sodam-test-");
         server = TestServer.start(dataDir, env);
-        server.awaitBot();
+        if (awaitBot) {
+            server.awaitBot();
+        }
     }
 
     @Override
