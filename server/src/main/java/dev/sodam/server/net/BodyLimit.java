@@ -32,7 +32,7 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
                 && ctx.pipeline().get(AGGREGATOR) instanceof HttpObjectAggregator current) {
             int wanted = uploadPaths.contains(new QueryStringDecoder(request.uri()).path()) ? upload : normal;
             if (current.maxContentLength() != wanted) {
-                ctx.pipeline().replace(AGGREGATOR, AGGREGATOR, new HttpObjectAggregator(wanted));
+                ctx.pipeline().replace(AGGREGATOR, AGGREGATOR, new JsonLimitAggregator(wanted));
             }
         }
         ctx.fireChannelRead(msg);

@@ -14,7 +14,6 @@ import dev.sodam.server.ws.RateLimitHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -75,7 +74,7 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
                 TimeUnit.SECONDS));
         p.addLast("http", new HttpServerCodec());
         p.addLast("body-limit", new BodyLimit(MAX_HTTP_BODY, MAX_UPLOAD_BODY, UPLOAD_PATHS));
-        p.addLast(BodyLimit.AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_BODY));
+        p.addLast(BodyLimit.AGGREGATOR, new JsonLimitAggregator(MAX_HTTP_BODY));
         p.addLast("origin-guard", new OriginGuard(WS_PATH, shared.sites(), shared.publicOrigin()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WS_PATH)

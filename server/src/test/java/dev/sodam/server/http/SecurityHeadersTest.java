@@ -2,6 +2,7 @@ package dev.sodam.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.net.URI;
@@ -127,6 +128,22 @@ class SecurityHeadersTest {
             assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(path).isEmpty();
             assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).as(path).isEmpty();
         }
+    }
+
+    @Test
+    void anOversizedBodyIsA413WithTheErrorJsonNotAnEmptyPage() throws Exception {
+        HttpResponse<String> response = send(at("/api/admin/faq").header("Content-Type", "application/json")
+                .header("X-Request-Id", "req-oversized-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"answer\":\"" + "가".repeat(40_000) + "\"}")));
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode error = TestServer.json(response.body());
+        assertThat(error.path("code").asText()).isEqualTo("too_large");
+        assertThat(error.path("message").asText()).contains("bytes");
+        assertThat(error.path("requestId").asText()).isEqualTo("req-oversized-1");
+        // The server is fine afterwards.
+        assertThat(send(at("/api/health").GET()).statusCode()).isEqualTo(200);
     }
 
     /** The value of one directive of a policy, or "" when absent. */
