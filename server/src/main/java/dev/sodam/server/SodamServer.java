@@ -93,14 +93,18 @@ public final class SodamServer implements AutoCloseable {
     private final List<String> apiRoutes;
     private final WebhookRetention webhookRetention;
     private final ClusterLock jobs;
+    private final HealthCheck health;
+    private final Duration drainFor;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
                         ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
                         NettyServer netty, String baseUrl, SodamMetrics metrics, List<String> apiRoutes,
                         WebhookWorker webhooks, SessionRegistry registry, WebhookRetention webhookRetention,
-                        ClusterLock jobs) {
+                        ClusterLock jobs, HealthCheck health, Duration drainFor) {
         this.webhookRetention = webhookRetention;
         this.jobs = jobs;
+        this.health = health;
+        this.drainFor = drainFor;
         this.metrics = metrics;
         this.webhooks = webhooks;
         this.registry = registry;
@@ -139,6 +143,7 @@ public final class SodamServer implements AutoCloseable {
         ConversationService service = new ConversationService(store, bus, clock, ids, routing);
         WebhookWorker webhooks = null;
         ClusterLock jobs = null;
+        HealthCheck health = null;
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
         // Training has its own thread, so a rebuild never delays the questions on botExecutor.
@@ -201,8 +206,9 @@ public final class SodamServer implements AutoCloseable {
                     privacy),
                     new Insights(store, faq, clock), siteSettings);
             List<ApiModule> modules = new ArrayList<>();
+            health = new HealthCheck(store, bot);
             modules.add(new OperationsApi(metrics, integrations.metricsEnabled(), integrations.metricsToken(),
-                    new HealthCheck(store, bot), blocking));
+                    health, blocking));
             ApiKeys apiKeys = new ApiKeys(store, service, clock, ids);
             PublicApi publicApi = new PublicApi(apiKeys, store, service, faq, clock, config.maxTextChars(), blocking);
             new ChannelApi(service, clock, ids, config.maxTextChars()).register(publicApi.api());
@@ -238,7 +244,8 @@ public final class SodamServer implements AutoCloseable {
                     baseUrl, baseUrl);
             webhooks.start();
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
-                    metrics, router.routes(), webhooks, registry, webhookRetention, jobs);
+                    metrics, router.routes(), webhooks, registry, webhookRetention, jobs, health,
+                    Duration.ofSeconds(integrations.drainSeconds()));
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
@@ -302,14 +309,33 @@ public final class SodamServer implements AutoCloseable {
         return bot;
     }
 
-    @Override
     /**
-     * Shuts down without half-done messages: no new connections; the domain thread drains (every
+     * Starts draining: readiness ({@code GET /api/health/ready}) answers 503 with {@code "draining": true}
+     * from now on, while the node still serves every connection and request, so a load balancer's health
+     * checks take it out of rotation before it stops. {@link #close} begins with it.
+     */
+    public void drain() {
+        health.startDraining();
+    }
+
+    /**
+     * Shuts down without half-done messages: readiness turns 503 ({@link #drain}) and the node goes on
+     * serving for {@code shutdown.drainSeconds}; then no new connections; the domain thread drains (every
      * command already queued is committed and answered — its ack is queued on its connection —
      * and later ones are refused with a retryable error); then every client gets a 1012 close
      * frame behind those acks and reconnects to resume; then the rest stops.
      */
+    @Override
     public void close() {
+        drain();
+        if (!drainFor.isZero()) {
+            log.info("shutdown: draining, readiness answers 503 for {} s before the listener closes", drainFor.toSeconds());
+            try {
+                Thread.sleep(drainFor.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         netty.stopAccepting();
         service.close();
         try {

@@ -67,6 +67,7 @@ public final class ConfigLoader {
             new Key("webhooks.maxAttempts", "SODAM_WEBHOOK_MAX_ATTEMPTS", "8", v -> intIn(v, 1, 50)),
             new Key("webhooks.retryBaseSeconds", "SODAM_WEBHOOK_RETRY_BASE_SECONDS", "10", v -> intIn(v, 1, 3600)),
             new Key("webhooks.retentionDays", "SODAM_WEBHOOK_RETENTION_DAYS", "14", v -> intIn(v, 1, 3650)),
+            new Key("shutdown.drainSeconds", "SODAM_SHUTDOWN_DRAIN_SECONDS", "0", v -> intIn(v, 0, 300)),
             new Key("store.type", "SODAM_STORE_TYPE", "sqlite", ConfigLoader::storeType),
             new Key("store.postgres.url", "SODAM_STORE_POSTGRES_URL", "", ConfigLoader::postgresUrl),
             new Key("store.postgres.user", "SODAM_STORE_POSTGRES_USER", "", v -> v),
@@ -169,7 +170,8 @@ public final class ConfigLoader {
                         (Integer) values.get("webhooks.timeoutSeconds"),
                         (Integer) values.get("webhooks.maxAttempts"),
                         (Integer) values.get("webhooks.retryBaseSeconds"),
-                        (Integer) values.get("webhooks.retentionDays")),
+                        (Integer) values.get("webhooks.retentionDays"),
+                        (Integer) values.get("shutdown.drainSeconds")),
                 store);
     }
 

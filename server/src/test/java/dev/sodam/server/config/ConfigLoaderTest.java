@@ -81,6 +81,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDrainTimeIsOffByDefaultAndBounded() {
+        assertThat(ConfigLoader.load(null, Map.of()).integrations().drainSeconds()).isZero();
+        assertThat(ConfigLoader.load(null, Map.of("SODAM_SHUTDOWN_DRAIN_SECONDS", "5")).integrations().drainSeconds())
+                .isEqualTo(5);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_SHUTDOWN_DRAIN_SECONDS", "301")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_SHUTDOWN_DRAIN_SECONDS");
+    }
+
+    @Test
     void noFileAndEmptyEnvironmentGivesTheDefaults() {
         assertDefaults(ConfigLoader.load(null, Map.of()));
     }

@@ -238,6 +238,11 @@ public final class TestServer implements AutoCloseable {
         return Json.MAPPER.readTree(body);
     }
 
+    /** Starts draining: readiness turns 503 while the server still serves (what shutdown begins with). */
+    public void drain() {
+        server.drain();
+    }
+
     @Override
     public void close() {
         server.close();
