@@ -165,6 +165,13 @@ public final class SodamServer implements AutoCloseable {
             WebhookTargets targets = new WebhookTargets(integrations.allowPrivateTargets());
             WebhookOutbox outbox = new WebhookOutbox(store, clock, ids);
             service.recordCommitsWith(outbox);
+            maintenance.scheduleWithFixedDelay(() -> {
+                try {
+                    outbox.refresh();
+                } catch (RuntimeException e) {
+                    log.warn("reading which sites have webhooks failed: {}", e.getMessage());
+                }
+            }, 30, 30, TimeUnit.SECONDS);
             webhooks = new WebhookWorker(store, service, clock, targets, outbox, metrics,
                     Duration.ofSeconds(integrations.webhookTimeoutSeconds()), integrations.webhookMaxAttempts(),
                     Duration.ofSeconds(integrations.webhookRetryBaseSeconds()));

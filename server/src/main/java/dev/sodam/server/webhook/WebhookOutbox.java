@@ -30,9 +30,20 @@ public final class WebhookOutbox implements ConversationService.CommitRecorder {
     /** Sites with at least one webhook; kept by {@link #siteHasWebhooks} from the admin endpoints. */
     private final Set<String> sites = ConcurrentHashMap.newKeySet();
 
+    private final Store store;
+
     public WebhookOutbox(Store store, Clock clock, Ids ids) {
         this.clock = clock;
         this.ids = ids;
+        this.store = store;
+        refresh();
+    }
+
+    /**
+     * Adds the sites that have a webhook now, as stored: at start, and every 30 s for webhooks another
+     * node sharing the database created (this node's own are added at once by {@link #siteHasWebhooks}).
+     */
+    public void refresh() {
         store.read(tx -> {
             tx.sites().forEach(site -> {
                 if (!tx.integrations().webhooks(site.id()).isEmpty()) {

@@ -73,7 +73,11 @@ class MultiNodeWebhookTest {
                     WebhookEvents.ALL, null, true, clock.instant()));
             return null;
         }, r)));
-        outboxes.forEach(o -> o.siteHasWebhooks("demo"));
+        // Node 0 created the webhook; node 1 learns of it from the database (its 30-second refresh).
+        outboxes.get(0).siteHasWebhooks("demo");
+        assertThat(outboxes.get(1).anyWebhooks()).isFalse();
+        outboxes.get(1).refresh();
+        assertThat(outboxes.get(1).anyWebhooks()).isTrue();
     }
 
     private WebhookWorker worker(int node) {
