@@ -39,8 +39,8 @@ class ClusterLockTest {
     @Test
     void onlyOneNodeHoldsTheLockAndTheOtherTakesOverWhenItIsReleased() {
         twoNodes();
-        try (ClusterLock a = first.clusterLock("maintenance"); ClusterLock b = second.clusterLock("maintenance");
-             ClusterLock other = second.clusterLock("another-job")) {
+        ClusterLock a = first.clusterLock("maintenance");
+        try (ClusterLock b = second.clusterLock("maintenance"); ClusterLock other = second.clusterLock("another-job")) {
             assertThat(a.tryHold()).isTrue();
             assertThat(b.tryHold()).isFalse();
             assertThat(a.tryHold()).as("the holder keeps it").isTrue();
@@ -50,6 +50,8 @@ class ClusterLockTest {
             a.close();
             assertThat(b.tryHold()).isTrue();
             assertThat(a.tryHold()).as("the first node asks again and is refused").isFalse();
+        } finally {
+            a.close();
         }
     }
 
