@@ -255,12 +255,20 @@ public final class AdminApi {
     private CompletableFuture<Answer> gaps(Call<Agent> call) {
         ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
                 insights.clock().instant());
-        double low = number(call, "lowConfidence", GapReport.DEFAULT_LOW_CONFIDENCE);
         double threshold = number(call, "threshold", QuestionClusters.DEFAULT_THRESHOLD);
         String locale = call.param("locale");
-        GapReport.Report report = insights.gaps(range, blankToNull(call.param("site")),
-                blankToNull(locale), low, threshold);
+        GapReport.Report report = call.param("lowConfidence") != null
+                ? insights.gaps(range, blankToNull(call.param("site")), blankToNull(locale),
+                        number(call, "lowConfidence", GapReport.DEFAULT_LOW_CONFIDENCE), threshold)
+                : insights.gaps(range, blankToNull(call.param("site")), blankToNull(locale), this::lowConfidence, threshold);
         return sync(() -> Answer.ok(report));
+    }
+
+    /** Unsure answers: within the margin above the language's live answer threshold (a fixed cut before the bot is trained). */
+    private double lowConfidence(String locale) {
+        var status = bot.status().locales().get(locale);
+        return status == null ? GapReport.DEFAULT_LOW_CONFIDENCE
+                : Math.min(1.0, status.answerThreshold() + GapReport.LOW_CONFIDENCE_MARGIN);
     }
 
     /** The dashboard's figures as JSON, or with {@code format=csv} as one CSV table to download. */

@@ -36,6 +36,12 @@ import java.util.TreeMap;
  */
 public final class GapReport {
     public static final double DEFAULT_LOW_CONFIDENCE = 0.7;
+    /**
+     * An answer counts as unsure when its confidence is within this much above the locale's answer
+     * threshold: the bot's own line moves with calibration, so a fixed cut (0.7) would call most
+     * Korean answers unsure when the calibrated line is 0.49, and none when it is 0.8.
+     */
+    public static final double LOW_CONFIDENCE_MARGIN = 0.15;
     static final int EXAMPLES = 10;
     static final int AGENT_ANSWERS = 3;
     /** Agent messages after the question looked at for the answer. */
@@ -65,7 +71,8 @@ public final class GapReport {
     }
 
     /** Builds the report from committed data; run it on a reader (blocking). */
-    public static Report build(StoreTx tx, ReportRange range, String siteId, String locale, double lowConfidence,
+    public static Report build(StoreTx tx, ReportRange range, String siteId, String locale,
+                               java.util.function.ToDoubleFunction<String> lowConfidence,
                                double threshold) {
         List<Gap> gaps = gaps(tx, range, siteId, lowConfidence);
         Map<String, List<Gap>> byLocale = new TreeMap<>();
@@ -108,7 +115,8 @@ public final class GapReport {
     }
 
     /** Every failed question of the period, oldest first, at most {@link #MAX_QUESTIONS}. */
-    static List<Gap> gaps(StoreTx tx, ReportRange range, String siteId, double lowConfidence) {
+    static List<Gap> gaps(StoreTx tx, ReportRange range, String siteId,
+                          java.util.function.ToDoubleFunction<String> lowConfidence) {
         Map<String, List<BotTurn>> turns = new LinkedHashMap<>();
         for (BotTurn t : tx.botTurns(range.from(), range.to())) {
             turns.computeIfAbsent(t.conversationId(), k -> new ArrayList<>()).add(t);
@@ -135,7 +143,8 @@ public final class GapReport {
                     mark(failed, t.seq(), "bot_unsure");
                 } else if ("clarify".equals(t.decision())) {
                     mark(failed, t.seq(), "clarified");
-                } else if ("answer".equals(t.decision()) && t.confidence() < lowConfidence) {
+                } else if ("answer".equals(t.decision())
+                        && t.confidence() < lowConfidence.applyAsDouble(localeOf(t.question()))) {
                     mark(failed, t.seq(), "low_confidence");
                 }
             }

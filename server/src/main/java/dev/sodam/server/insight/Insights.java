@@ -33,12 +33,23 @@ public final class Insights {
 
     /** The gap report; {@code locale} null for both languages. */
     public GapReport.Report gaps(ReportRange range, String siteId, String locale, double lowConfidence, double threshold) {
+        if (!(lowConfidence >= 0 && lowConfidence <= 1)) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "'lowConfidence' must be within 0..1");
+        }
+        return gaps(range, siteId, locale, l -> lowConfidence, threshold);
+    }
+
+    /**
+     * The gap report with "low confidence" per language, e.g. just above each locale's calibrated
+     * answer threshold ({@link GapReport#LOW_CONFIDENCE_MARGIN}).
+     */
+    public GapReport.Report gaps(ReportRange range, String siteId, String locale,
+                                 java.util.function.ToDoubleFunction<String> lowConfidence, double threshold) {
         if (locale != null && !FaqService.LOCALES.contains(locale)) {
             throw new ChatException(ErrorCode.BAD_REQUEST, "unknown locale '" + locale + "'; use ko or en");
         }
-        if (!(lowConfidence >= 0 && lowConfidence <= 1) || !(threshold > 0 && threshold <= 1)) {
-            throw new ChatException(ErrorCode.BAD_REQUEST,
-                    "'lowConfidence' must be within 0..1 and 'threshold' within (0, 1]");
+        if (!(threshold > 0 && threshold <= 1)) {
+            throw new ChatException(ErrorCode.BAD_REQUEST, "'threshold' must be within (0, 1]");
         }
         return store.read(tx -> GapReport.build(tx, range, siteId, locale, lowConfidence, threshold));
     }
