@@ -221,14 +221,58 @@ public final class FaqIndex {
     private static final class Scratch {
         float[] score = new float[0];
         final int[] touched = new int[4096];
+        int nTouched;
+        /** More documents matched than {@link #touched} holds: the caller scans every score. */
+        boolean overflow;
         final Postings[] common = new Postings[2 * MAX_TERMS_PER_FIELD];
         final float[] commonBoost = new float[2 * MAX_TERMS_PER_FIELD];
 
-        Scratch sized(int docs) {
+        Scratch start(int docs) {
             if (score.length < docs) {
                 score = new float[docs];
             }
+            nTouched = 0;
+            overflow = false;
             return this;
+        }
+
+        /** Adds {@code qb ·} weight to every document of {@code p}, remembering new candidates. */
+        void walk(Postings p, float qb) {
+            int[] ds = p.docs();
+            float[] ws = p.weights();
+            for (int k = 0; k < ds.length; k++) {
+                int d = ds[k];
+                if (score[d] == 0f) {
+                    if (nTouched < touched.length) {
+                        touched[nTouched++] = d;
+                    } else {
+                        overflow = true;
+                    }
+                }
+                score[d] += qb * ws[k];
+            }
+        }
+
+        /** Adds {@code p}'s weights to the current candidates only (not after an overflow). */
+        void addToCandidates(Postings p, float qb) {
+            int[] ds = p.docs();
+            float[] ws = p.weights();
+            if ((long) nTouched * (32 - Integer.numberOfLeadingZeros(ds.length)) < ds.length) {
+                // few candidates: look each one up in the long postings
+                for (int i = 0; i < nTouched; i++) {
+                    int k = Arrays.binarySearch(ds, touched[i]);
+                    if (k >= 0) {
+                        score[touched[i]] += qb * ws[k];
+                    }
+                }
+            } else {
+                // many candidates: one pass over the postings
+                for (int k = 0; k < ds.length; k++) {
+                    if (score[ds[k]] != 0f) {
+                        score[ds[k]] += qb * ws[k];
+                    }
+                }
+            }
         }
     }
 
@@ -308,11 +352,7 @@ public final class FaqIndex {
         // candidates are few): the candidates' scores stay exact, and a document that shares
         // nothing but common grams with the question is not a candidate. A question with no other
         // term walks them fully.
-        Scratch sc = SCRATCH.get().sized(docLabel.length);
-        float[] score = sc.score;
-        int[] touched = sc.touched;
-        int nTouched = 0;
-        boolean overflow = false;
+        Scratch sc = SCRATCH.get().start(docLabel.length);
         int nCommon = 0;
         Postings[] common = sc.common;
         float[] commonBoost = sc.commonBoost;
@@ -329,58 +369,23 @@ public final class FaqIndex {
                 if (p.docs().length > fieldCommonDf && nCommon < common.length) {
                     common[nCommon] = p;
                     commonBoost[nCommon++] = qb;
-                    continue;
-                }
-                int[] ds = p.docs();
-                float[] ws = p.weights();
-                for (int k = 0; k < ds.length; k++) {
-                    int d = ds[k];
-                    if (score[d] == 0f) {
-                        if (nTouched < touched.length) {
-                            touched[nTouched++] = d;
-                        } else {
-                            overflow = true;
-                        }
-                    }
-                    score[d] += qb * ws[k];
+                } else {
+                    sc.walk(p, qb);
                 }
             }
         }
-        boolean walkCommon = overflow || nTouched == 0;
+        boolean walkCommon = sc.overflow || sc.nTouched == 0;
         for (int c = 0; c < nCommon; c++) {
-            int[] ds = common[c].docs();
-            float[] ws = common[c].weights();
-            float qb = commonBoost[c];
             if (walkCommon) {
-                // no candidates yet: the common terms find them
-                for (int k = 0; k < ds.length; k++) {
-                    int d = ds[k];
-                    if (score[d] == 0f) {
-                        if (nTouched < touched.length) {
-                            touched[nTouched++] = d;
-                        } else {
-                            overflow = true;
-                        }
-                    }
-                    score[d] += qb * ws[k];
-                }
-            } else if ((long) nTouched * (32 - Integer.numberOfLeadingZeros(ds.length)) < ds.length) {
-                // few candidates: look each one up in the long postings
-                for (int i = 0; i < nTouched; i++) {
-                    int k = Arrays.binarySearch(ds, touched[i]);
-                    if (k >= 0) {
-                        score[touched[i]] += qb * ws[k];
-                    }
-                }
+                sc.walk(common[c], commonBoost[c]); // no candidates yet: the common terms find them
             } else {
-                // many candidates: one pass over the postings, adding to candidates only
-                for (int k = 0; k < ds.length; k++) {
-                    if (score[ds[k]] != 0f) {
-                        score[ds[k]] += qb * ws[k];
-                    }
-                }
+                sc.addToCandidates(common[c], commonBoost[c]);
             }
         }
+        float[] score = sc.score;
+        int[] touched = sc.touched;
+        boolean overflow = sc.overflow;
+        int nTouched = sc.nTouched;
         double[] best = new double[labelNames.length];
         double invSqrtQ = 1.0 / Math.sqrt(selfQ);
         int n = overflow ? docLabel.length : nTouched;
