@@ -49,13 +49,15 @@ test('on open the client writes exactly the hello() frame, first', () => {
   assert.deepEqual(ws.frames, [golden('c2s-hello-visitor')]);
 });
 
-test('send with ref equals c2s-send; send with faqId equals c2s-send-faq', async () => {
+test('send with ref equals c2s-send; with faqId c2s-send-faq; with handoff c2s-send-handoff', async () => {
   const { client, ws } = connected();
   const p1 = client.send({ text: '배송 언제 와요?', conversationId: null });
   const p2 = client.send({ text: '배송은 얼마나 걸리나요?', conversationId: CONV, faqId: 'ko-delivery-time' });
   assert.equal(p1.clientMsgId, 'c-1');
   assert.equal(p2.clientMsgId, 'c-2');
-  assert.deepEqual(afterHello(ws), [golden('c2s-send'), golden('c2s-send-faq')]);
+  const p3 = client.send({ text: '환불 문의 남깁니다. 주문 1234', conversationId: null, handoff: true });
+  assert.equal(p3.clientMsgId, 'c-3');
+  assert.deepEqual(afterHello(ws), [golden('c2s-send'), golden('c2s-send-faq'), golden('c2s-send-handoff')]);
   ws.serverSend(golden('s2c-ack'));
   assert.deepEqual(await p1, golden('s2c-ack'));
 });
@@ -159,7 +161,7 @@ test('every golden s2c frame reaches its event', () => {
 });
 
 test('c2s golden frames are all covered by the tests above', () => {
-  const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq',
+  const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq', 'c2s-send-handoff',
     'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
     'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat',
     'c2s-page', 'c2s-identify', 'c2s-label']);

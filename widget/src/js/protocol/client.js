@@ -436,10 +436,11 @@ export class SodamClient {
    * Send a message. Resolves with the `ack`, rejects with a SodamError for a refused send.
    * The returned promise carries `.clientMsgId` so the UI can show the message as pending at once.
    */
-  send({ text, conversationId = null, faqId = null }) {
+  send({ text, conversationId = null, faqId = null, handoff = false }) {
     const clientMsgId = `c-${this._randomId()}`;
     const frame = { type: 'send', clientMsgId, conversationId: conversationId ?? null, text };
     if (faqId) frame.faqId = faqId;
+    if (handoff) frame.handoff = true; // stored and handed to a person in one step: the bot never answers it
     frame.ref = clientMsgId; // so an error can be matched to this send
     let entry;
     const promise = new Promise((resolve, reject) => {

@@ -529,10 +529,6 @@ class VisitorWidget {
 
   onAck(ack) {
     this.follows(ack.conversationId); // the first ack of a new conversation tells us its id
-    if (ack.clientMsgId && ack.clientMsgId === this.handoffAfter) {
-      this.handoffAfter = null;
-      this.client.handoff(ack.conversationId);
-    }
     const li = this.byClientMsgId.get(ack.clientMsgId);
     if (li) {
       delete li.dataset.pending;
@@ -707,9 +703,9 @@ class VisitorWidget {
         this.identify({ name, email, attributes: { privacyConsentAt: new Date().toISOString(), offline: 'true' } });
         this.offlineLeft = true;
         this.hideForm();
-        // The message starts (or joins) the conversation; its ack hands it to the queue, where
-        // agents find it when they are back.
-        this.handoffAfter = this.sendText(message);
+        // The message starts (or joins) the conversation and hands it to the queue in the same
+        // step, so the bot never answers it; agents find it there when they are back.
+        this.sendText(message, null, { handoff: true });
         this.statusEl.textContent = this.t('offline.sent');
       },
     }), 'offline');
@@ -889,8 +885,8 @@ class VisitorWidget {
     this.input.focus();
   }
 
-  sendText(text, faqId = null) {
-    const promise = this.client.send({ text, conversationId: this.sendTarget(), faqId });
+  sendText(text, faqId = null, { handoff = false } = {}) {
+    const promise = this.client.send({ text, conversationId: this.sendTarget(), faqId, handoff });
     promise.catch(() => {}); // failures are drawn from the 'error' event (also covers restored sends)
     this.drawPending(text, promise.clientMsgId);
     return promise.clientMsgId;

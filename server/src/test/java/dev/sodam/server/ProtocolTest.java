@@ -83,6 +83,40 @@ class ProtocolTest {
         }
     }
 
+    /**
+     * The offline form's message: stored and queued in one step, so the bot, which would answer
+     * "환불 문의" with the refund FAQ, never sees it; an agent may not send the flag; a flag that is
+     * no boolean is a bad request.
+     */
+    @Test
+    void aMessageSentWithHandoffGoesStraightToTheQueueAndTheBotLeavesItAlone() throws Exception {
+        try (WsTestClient client = visitor()) {
+            client.send("{\"type\":\"send\",\"clientMsgId\":\"off-1\",\"ref\":\"off-1\",\"conversationId\":null,"
+                    + "\"text\":\"환불은 언제 되나요? 연락 주세요\",\"handoff\":true}");
+            JsonNode ack = client.ack("off-1");
+            String id = ack.path("conversationId").asText();
+            client.await("status", st -> "queued".equals(st.path("state").asText()));
+            client.send("{\"type\":\"sync\",\"conversationId\":\"" + id + "\",\"afterSeq\":0}");
+            org.awaitility.Awaitility.await().until(() -> client.messages(id).stream()
+                    .anyMatch(m -> "system".equals(m.path("from").path("kind").asText())));
+            assertThat(client.messages(id)).extracting(m -> m.path("from").path("kind").asText()).doesNotContain("bot");
+            assertThat(count("SELECT count(*) FROM bot_turns WHERE conversation_id = ?", id))
+                    .as("the bot was not asked").isZero();
+
+            client.send("{\"type\":\"send\",\"clientMsgId\":\"off-2\",\"ref\":\"off-2\",\"conversationId\":\"" + id
+                    + "\",\"text\":\"추가\",\"handoff\":\"yes\"}");
+            assertThat(client.await("error", e -> "off-2".equals(e.path("ref").asText())).path("code").asText())
+                    .isEqualTo("bad_request");
+        }
+        try (WsTestClient agent = WsTestClient.connect(server.agentUri())) {
+            agent.helloAgent(server.loginAdmin());
+            agent.send("{\"type\":\"send\",\"clientMsgId\":\"ag-1\",\"ref\":\"ag-1\",\"conversationId\":\"cv_x\","
+                    + "\"text\":\"x\",\"handoff\":true}");
+            assertThat(agent.await("error", e -> "ag-1".equals(e.path("ref").asText())).path("code").asText())
+                    .isEqualTo("forbidden");
+        }
+    }
+
     @Test
     void ackIsSentOnlyAfterTheMessageIsCommitted() throws Exception {
         try (WsTestClient client = visitor()) {

@@ -263,6 +263,19 @@ public final class ConversationService implements AutoCloseable {
      */
     public void post(Principal caller, String conversationId, String clientMsgId, String text, String faqId,
                      Reply<Results.Posted> reply) {
+        post(caller, conversationId, clientMsgId, text, faqId, false, reply);
+    }
+
+    /**
+     * As above; with {@code handoff} the visitor also asks for a person in the same step (the
+     * offline form's message), so the bot never answers that message: it reaches the queue as it is.
+     */
+    public void post(Principal caller, String conversationId, String clientMsgId, String text, String faqId,
+                     boolean handoff, Reply<Results.Posted> reply) {
+        if (handoff && !(caller instanceof VisitorPrincipal)) {
+            reply.fail(new ChatException(ErrorCode.FORBIDDEN, "only visitors ask for a person"));
+            return;
+        }
         // Masked before it is stored: the database, the console and the bot never see the raw numbers.
         String stored = masking.apply(text);
         submit(tx -> {
@@ -275,6 +288,13 @@ public final class ConversationService implements AutoCloseable {
             }
             Results.Posted posted = append(tx, conversation, clientMsgId, authorIn(conversation, caller), stored, List.of(),
                     List.of(), now);
+            if (handoff && posted.conversation().state() == ConversationState.BOT) {
+                Effect<Conversation> queued = handoff(tx, posted.conversation(), HandoffReason.VISITOR_ASKED, null);
+                // The message is announced as part of the queued conversation, so the bot leaves it alone.
+                events.add(new ChatEvent.MessagePosted(queued.value(), posted.message(), faqId));
+                events.addAll(queued.events());
+                return new Effect<>(new Results.Posted(queued.value(), posted.message(), false), events);
+            }
             events.add(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), faqId));
             return new Effect<>(posted, events);
         }, reply);

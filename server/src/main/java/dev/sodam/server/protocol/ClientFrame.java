@@ -13,7 +13,12 @@ public sealed interface ClientFrame {
         }
     }
 
-    record Send(String ref, String clientMsgId, String conversationId, String text, String faqId) implements ClientFrame {
+    /** {@code handoff}: store the message and ask for a person in one step (the offline form). */
+    record Send(String ref, String clientMsgId, String conversationId, String text, String faqId, boolean handoff)
+            implements ClientFrame {
+        public Send(String ref, String clientMsgId, String conversationId, String text, String faqId) {
+            this(ref, clientMsgId, conversationId, text, faqId, false);
+        }
     }
 
     record Handoff(String ref, String conversationId) implements ClientFrame {

@@ -225,7 +225,11 @@ public final class FrameDecoder {
         String conversationId = optionalString(node, "conversationId", MAX_ID_CHARS, ref);
         String value = requiredText(node, "text", ref);
         String faqId = optionalString(node, "faqId", 128, ref);
-        return new ClientFrame.Send(ref, clientMsgId, conversationId, value, faqId);
+        JsonNode handoff = node.get("handoff");
+        if (handoff != null && !handoff.isNull() && !handoff.isBoolean()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'handoff' must be true or false", ref);
+        }
+        return new ClientFrame.Send(ref, clientMsgId, conversationId, value, faqId, handoff != null && handoff.asBoolean());
     }
 
     /** Message-like text: present, a string, not blank, within the character limit. */

@@ -94,7 +94,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
         Principal principal = current.principal();
         if (frame instanceof ClientFrame.Send send) {
             long arrived = System.nanoTime();
-            service.post(principal, send.conversationId(), send.clientMsgId(), send.text(), send.faqId(),
+            service.post(principal, send.conversationId(), send.clientMsgId(), send.text(), send.faqId(), send.handoff(),
                     reply(channel, send.ref(), posted -> {
                         current.send(Frames.ack(posted.message()));
                         ackLatency.accept(System.nanoTime() - arrived);

@@ -44,6 +44,8 @@ class GoldenFramesTest {
             Map.entry("c2s-send-faq.json", new ClientFrame.Send("c-2", "c-2", CV, "배송은 얼마나 걸리나요?",
                     "ko-delivery-time")),
             Map.entry("c2s-send.json", new ClientFrame.Send("c-1", "c-1", null, "배송 언제 와요?", null)),
+            Map.entry("c2s-send-handoff.json", new ClientFrame.Send("c-3", "c-3", null, "환불 문의 남깁니다. 주문 1234",
+                    null, true)),
             Map.entry("c2s-sync.json", new ClientFrame.Sync(null, CV, 0)),
             Map.entry("c2s-typing.json", new ClientFrame.Typing(null, CV, true)),
             Map.entry("c2s-presence.json", new ClientFrame.Presence(null, "away")),
