@@ -111,7 +111,9 @@ class BrowserEndToEndTest {
             int lastSeq = lastSeq(app.server(), conversationId);
             visitor.navigate().refresh();
             SearchContext reloaded = widget(visitor);
-            if (!reloaded.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed()) {
+            // The widget builds its panel once it has started; open it unless it reopened itself.
+            waiting(visitor).until(d -> !reloaded.findElements(By.cssSelector("[data-testid='launcher']")).isEmpty());
+            if (reloaded.findElements(By.cssSelector("[data-testid='panel']")).stream().noneMatch(WebElement::isDisplayed)) {
                 reloaded.findElement(By.cssSelector("[data-testid='launcher']")).click();
             }
             waiting(visitor).until(d -> reloaded.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());

@@ -296,14 +296,14 @@ class AdminFaqApiTest {
                 Map.of("ids", List.of("ko-cash-receipt", "ko-tax-invoice"), "enabled", false), admin);
         assertThat(bulk.status()).isEqualTo(200);
         assertThat(bulk.json().path("updated").asInt()).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonNode d = call("POST", "/api/bot/ask", Map.of("text", "현금영수증 발급되나요?", "locale", "ko"), admin).json();
             return !"ko-cash-receipt".equals(d.path("faqId").asText(null))
                     && d.path("candidates").findValuesAsText("faqId").stream().noneMatch("ko-cash-receipt"::equals);
         });
         call("POST", "/api/admin/faq/bulk", Map.of("ids", List.of("ko-cash-receipt", "ko-tax-invoice"), "enabled", true),
                 admin);
-        await().atMost(Duration.ofSeconds(10)).until(() -> "ko-cash-receipt".equals(
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ko-cash-receipt".equals(
                 call("POST", "/api/bot/ask", Map.of("text", "현금영수증 발급되나요?", "locale", "ko"), admin)
                         .json().path("faqId").asText(null)));
     }
@@ -335,7 +335,7 @@ class AdminFaqApiTest {
         }, "ask-loop");
         loop.start();
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> asked.get() > 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> asked.get() > 3);
             long editedAt = System.nanoTime();
             Response put = call("PUT", "/api/admin/faq/ko-delivery-time", edit(entry, fresh), admin);
             assertThat(put.status()).isEqualTo(200);
