@@ -123,15 +123,36 @@ public final class SqliteStore implements Store {
             writer.commit();
             return outcomes;
         } catch (SQLException e) {
-            try {
-                writer.rollback();
-            } catch (SQLException rollbackFailure) {
-                e.addSuppressed(rollbackFailure);
-            }
+            restartTransaction(e);
             StoreException failure = new StoreException("commit failed; nothing of this batch is stored", e);
             List<Outcome<T>> failed = new ArrayList<>(units.size());
             units.forEach(u -> failed.add(new Outcome<>(null, failure)));
             return failed;
+        }
+    }
+
+    /**
+     * Rolls back and makes sure the writer is inside a new transaction. SQLite ends a transaction
+     * by itself on some failures (SQLITE_FULL or an I/O error at commit); the driver then has no
+     * transaction open although auto-commit is off, so every later statement would commit on its
+     * own and every later commit would fail: after a full disk, partial batches would be stored
+     * while their senders were told "nothing was stored", and the store would never recover.
+     */
+    private void restartTransaction(SQLException failure) {
+        try {
+            writer.rollback();
+        } catch (SQLException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+        try {
+            writer.setAutoCommit(true); // ends whatever is left, if anything
+        } catch (SQLException nothingToEnd) {
+            // SQLite had already ended the transaction: the usual case after SQLITE_FULL
+        }
+        try {
+            writer.setAutoCommit(false); // BEGIN
+        } catch (SQLException beginFailure) {
+            failure.addSuppressed(beginFailure);
         }
     }
 
