@@ -746,7 +746,7 @@ public final class ConversationService implements AutoCloseable {
             List<ChatEvent> events = new ArrayList<>(3);
             events.add(new ChatEvent.ConversationTransferred(moved, from, toAgentId, toTeamId));
             if (note != null && !note.isBlank()) {
-                Note stored = new Note(ids.next("n_"), moved.id(), agent.author(), note.strip(), now);
+                Note stored = new Note(ids.next("n_"), moved.id(), agent.author(), masking.apply(note.strip()), now);
                 tx.insertNote(stored);
                 events.add(new ChatEvent.NoteAdded(moved, stored));
             }
@@ -761,7 +761,9 @@ public final class ConversationService implements AutoCloseable {
     public void addNote(AgentPrincipal agent, String conversationId, String text, Reply<Note> reply) {
         submit(tx -> {
             Conversation conversation = entitled(tx, agent, requireId(conversationId), true);
-            Note note = new Note(ids.next("n_"), conversation.id(), agent.author(), text.strip(), clock.instant());
+            // Masked like messages: an agent pasting the visitor's card number into a note stores no number.
+            Note note = new Note(ids.next("n_"), conversation.id(), agent.author(), masking.apply(text.strip()),
+                    clock.instant());
             tx.insertNote(note);
             return new Effect<>(note, List.of(new ChatEvent.NoteAdded(conversation, note)));
         }, reply);
@@ -951,7 +953,8 @@ public final class ConversationService implements AutoCloseable {
                 throw new ChatException(ErrorCode.BAD_REQUEST, "score out of range for " + kind.wire());
             }
             Feedback feedback = new Feedback(ids.next("fb_"), conversation.siteId(), conversation.id(),
-                    kind == Feedback.Kind.THUMBS ? messageId : null, kind, score, comment, clock.instant());
+                    kind == Feedback.Kind.THUMBS ? messageId : null, kind, score,
+                    comment == null ? null : masking.apply(comment), clock.instant());
             tx.putFeedback(feedback);
             return new Effect<>(feedback, List.of(new ChatEvent.FeedbackGiven(conversation, feedback)));
         }, reply);

@@ -121,6 +121,36 @@ class PrivacyApiTest {
                 .json().path("masked").asText()).isEqualTo("**** ******, 010 **** 8888");
     }
 
+    /** Notes and satisfaction comments are free text too: the numbers in them are masked the same way. */
+    @Test
+    void notesAndSatisfactionCommentsAreMaskedLikeMessages() throws Exception {
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient agent = WsTestClient.connect(server.agentUri())) {
+            agent.helloAgent(admin);
+            visitor.helloVisitor(null, null, 0);
+            String id = visitor.say("n-1", null, "문의할게요").path("conversationId").asText();
+            visitor.send(Map.of("type", "handoff", "conversationId", id));
+            org.awaitility.Awaitility.await().until(() -> agent.frames("conversation").stream().anyMatch(c ->
+                    id.equals(c.path("conversation").path("id").asText())
+                            && "queued".equals(c.path("conversation").path("state").asText())));
+            agent.send(Map.of("type", "accept", "conversationId", id));
+            agent.await("conversation", c -> id.equals(c.path("conversation").path("id").asText())
+                    && "assigned".equals(c.path("conversation").path("state").asText()));
+            agent.send(Map.of("type", "note", "conversationId", id, "text", "고객 카드 4111-1111-1111-1111 확인함"));
+            JsonNode note = agent.await("note", n -> id.equals(n.path("conversationId").asText()));
+            assertThat(note.path("text").asText()).isEqualTo("고객 카드 ****-****-****-1111 확인함");
+            agent.send(Map.of("type", "resolve", "conversationId", id));
+            visitor.await("status", st -> "resolved".equals(st.path("state").asText()));
+            visitor.send(Map.of("type", "rate", "conversationId", id, "kind", "csat", "score", 5,
+                    "comment", "친절했어요. 010-1234-5678로 연락 주세요"));
+            visitor.await("rated");
+            assertThat(text("SELECT body FROM notes WHERE conversation_id = '" + id + "'"))
+                    .isEqualTo("고객 카드 ****-****-****-1111 확인함");
+            assertThat(text("SELECT comment FROM feedback WHERE conversation_id = '" + id + "'"))
+                    .isEqualTo("친절했어요. 010-****-5678로 연락 주세요");
+        }
+    }
+
     @Test
     void settingsHaveAVersionAndBadInputWritesNothing() throws Exception {
         JsonNode current = call("GET", "/api/admin/privacy", null, admin).json();
