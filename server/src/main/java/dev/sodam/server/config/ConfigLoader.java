@@ -30,14 +30,14 @@ public final class ConfigLoader {
             new Key("server.host", "SODAM_HOST", "0.0.0.0", ConfigLoader::nonBlank),
             new Key("server.port", "SODAM_PORT", "8080", v -> intIn(v, 0, 65535)),
             new Key("server.publicUrl", "SODAM_PUBLIC_URL", "", ConfigLoader::urlOrEmpty),
-            new Key("data.dir", "SODAM_DATA_DIR", "./data", ConfigLoader::nonBlank),
-            new Key("faq.seedDir", "SODAM_FAQ_SEED_DIR", "config/faq", ConfigLoader::nonBlank),
-            new Key("bot.intentsFile", "SODAM_BOT_INTENTS_FILE", "config/bot/intents.json", ConfigLoader::nonBlank),
+            new Key("data.dir", "SODAM_DATA_DIR", "./data", ConfigLoader::path),
+            new Key("faq.seedDir", "SODAM_FAQ_SEED_DIR", "config/faq", ConfigLoader::path),
+            new Key("bot.intentsFile", "SODAM_BOT_INTENTS_FILE", "config/bot/intents.json", ConfigLoader::path),
             new Key("bot.answerThreshold", "SODAM_BOT_ANSWER_THRESHOLD", "0.55", v -> doubleIn(v, 0, 1)),
             new Key("bot.clarifyThreshold", "SODAM_BOT_CLARIFY_THRESHOLD", "0.30", v -> doubleIn(v, 0, 1)),
             new Key("bot.calibrate", "SODAM_BOT_CALIBRATE", "true", ConfigLoader::bool),
             new Key("bot.outOfScopeFile", "SODAM_BOT_OUT_OF_SCOPE_FILE", "config/bot/out-of-scope.json",
-                    ConfigLoader::nonBlank),
+                    ConfigLoader::path),
             new Key("bot.ko.answerThreshold", "SODAM_BOT_KO_ANSWER_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
             new Key("bot.ko.clarifyThreshold", "SODAM_BOT_KO_CLARIFY_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
             new Key("bot.en.answerThreshold", "SODAM_BOT_EN_ANSWER_THRESHOLD", "", v -> optionalDoubleIn(v, 0, 1)),
@@ -57,7 +57,7 @@ public final class ConfigLoader {
             new Key("routing.offerSeconds", "SODAM_OFFER_SECONDS", "30", v -> intIn(v, 1, 3600)),
             new Key("routing.maxOfferAttempts", "SODAM_MAX_OFFER_ATTEMPTS", "3", v -> intIn(v, 1, 100)),
             new Key("routing.presenceGraceSeconds", "SODAM_PRESENCE_GRACE_SECONDS", "30", v -> intIn(v, 0, 3600)),
-            new Key("teams.seedFile", "SODAM_TEAMS_SEED_FILE", "config/teams.json", ConfigLoader::nonBlank),
+            new Key("teams.seedFile", "SODAM_TEAMS_SEED_FILE", "config/teams.json", ConfigLoader::path),
             new Key("routing.staleNudgeMinutes", "SODAM_STALE_NUDGE_MINUTES", "10", v -> intIn(v, 1, 1440)),
             new Key("routing.staleResolveMinutes", "SODAM_STALE_RESOLVE_MINUTES", "5", v -> intIn(v, 1, 1440)),
             new Key("metrics.enabled", "SODAM_METRICS_ENABLED", "true", ConfigLoader::bool),
@@ -251,6 +251,13 @@ public final class ConfigLoader {
                 out.put(path, value.asText());
             }
         }
+    }
+
+    /** A file system path: not empty, and one the platform can name (no NUL character, say). */
+    private static Object path(String value) {
+        nonBlank(value);
+        Path.of(value); // InvalidPathException is an IllegalArgumentException: reported with its key
+        return value;
     }
 
     private static Object nonBlank(String value) {
