@@ -248,7 +248,13 @@ public final class WebhookAdmin {
         }
         return Replies.<Boolean>future(reply -> service.execute(tx -> {
             boolean ours = tx.integrations().outboxEntry(seq).filter(e -> e.webhookId().equals(webhook.id())).isPresent();
-            return ours && tx.integrations().redeliver(seq, clock.instant());
+            boolean done = ours && tx.integrations().redeliver(seq, clock.instant());
+            if (done) {
+                // Sending an event again reaches another system: who did it belongs in the audit log.
+                Audit.write(tx, clock.instant(), call.caller(), webhook.siteId(), "webhook.redeliver", "webhook",
+                        webhook.id(), null, Map.of("seq", seq));
+            }
+            return done;
         }, reply)).thenApply(done -> {
             if (!done) {
                 throw new ChatException(ErrorCode.NOT_FOUND, "no such delivery of this webhook");

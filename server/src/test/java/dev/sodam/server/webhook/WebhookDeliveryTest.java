@@ -165,6 +165,8 @@ class WebhookDeliveryTest {
             HttpResponse<String> again = server.send("POST", "/api/admin/webhooks/" + hook[0] + "/deliveries/"
                     + failed.get("seq").asLong() + "/redeliver", null, admin);
             assertThat(again.statusCode()).isEqualTo(202);
+            JsonNode audit = TestServer.json(server.send("GET", "/api/admin/audit?action=webhook.redeliver", null, admin).body());
+            assertThat(audit.path("entries").findValuesAsText("target")).contains(hook[0]);
             await().atMost(WAIT).until(() -> deliveries(hook[0]).get(0).get("status").asText().equals("delivered"));
             List<Delivery> got = receiver.about(id);
             assertThat(got).hasSize(3);
