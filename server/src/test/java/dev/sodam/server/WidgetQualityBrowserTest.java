@@ -141,6 +141,10 @@ class WidgetQualityBrowserTest {
             waiting(driver).until(d -> root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());
             js(driver, "document.activeElement && document.activeElement.blur()");
             waiting(driver).until(d -> "open".equals(root.findElement(By.cssSelector(".root")).getAttribute("data-connection")));
+            // The panel fades and rises in (0.18 s); a screenshot during that is half see-through.
+            waiting(driver).until(d -> Boolean.TRUE.equals(js(d, "const p = document.getElementById('sodam-widget')"
+                    + ".shadowRoot.querySelector('[data-testid=panel]'); return p.getAnimations({subtree: true})"
+                    + ".every(a => a.playState === 'finished' || a.effect.getComputedTiming().iterations === Infinity);")));
             BufferedImage shot = ImageIO.read(new ByteArrayInputStream(((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES)));
             // The widget's corner: bubble and panel, nothing of the page's changing content.
             BufferedImage region = shot.getSubimage(shot.getWidth() - 420, shot.getHeight() - 720, 420, 720);
