@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # Sodam benchmarks (issue 8): Sodam and the bare Netty reference relay, interleaved in one run.
 #
-#   bench/run.sh                    scenarios b (latency), c (closed-loop CPU per message), e (cold start)
+#   bench/run.sh                    scenarios a (idle connections), b (latency), c (closed-loop CPU per message), d (bot end to end), e (cold start)
 #   SCENARIOS="b" ROUNDS=5 bench/run.sh
 #
-# Settings (environment): ROUNDS (3), CHATS (1000), CHATS_PER_AGENT (5), RATE (1000 msg/s),
+# Settings (environment): ROUNDS (3), IDLE_CONNS (19000 idle WebSockets for scenario a), CHATS (1000), CHATS_PER_AGENT (5), RATE (1000 msg/s),
 # WARMUP (5 s), DURATION (20 s), CAPACITY_CHATS (200), CAPACITY_DURATION (15 s), COLD_RUNS (5),
+# BOT_RATES ("100 1000 2000" questions/s for scenario d), BOT_VISITORS (200),
 # SODAM_REV (unset: the working tree; else a commit to export with git archive and build apart, so the
 # figures belong to one commit while others edit the tree), SODAM_JAR (server/target-bench/sodam.jar), OUT_DIR (bench/target-bench/results/<time>),
-# SERVER_CPU (1), CLIENT_CPU (0), BENCH_NETNS (1: run inside `unshare -n` when root).
+# SERVER_CPU (1), CLIENT_CPU (0), BENCH_NETNS (1: run inside `unshare -n` when root),
+# BASE_REV (unset; else scenario d also runs that commit, built apart like SODAM_REV, interleaved with the
+# measured one in every round and labelled sodam-base-<rate>: a before/after in one run),
+# BENCH_TARGET (target-bench: the build directory name, -Dsodam.target).
 # Everything runs on loopback; each server process and each load run is bounded by `timeout`.
-# Results: $OUT_DIR/results.jsonl (one JSON line per round, server, phase) and summary.txt.
+# Results: $OUT_DIR/results.jsonl (one JSON line per round, server, phase), summary.txt and plot-<scenario>.png.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 ROUNDS=${ROUNDS:-3}
-SCENARIOS=${SCENARIOS:-"b c e"}
+SCENARIOS=${SCENARIOS:-"a b c d e"}
+IDLE_CONNS=${IDLE_CONNS:-19000}
 CHATS=${CHATS:-1000}
 CHATS_PER_AGENT=${CHATS_PER_AGENT:-5}
 RATE=${RATE:-1000}
@@ -25,11 +30,14 @@ DURATION=${DURATION:-20}
 CAPACITY_CHATS=${CAPACITY_CHATS:-200}
 CAPACITY_DURATION=${CAPACITY_DURATION:-15}
 COLD_RUNS=${COLD_RUNS:-5}
+BOT_RATES=${BOT_RATES:-"100 1000 2000"}
+BOT_VISITORS=${BOT_VISITORS:-200}
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
-SODAM_JAR=${SODAM_JAR:-$ROOT/server/target-bench/sodam.jar}
+BENCH_TARGET=${BENCH_TARGET:-target-bench}
+SODAM_JAR=${SODAM_JAR:-$ROOT/server/$BENCH_TARGET/sodam.jar}
 SODAM_HOME=$ROOT   # Sodam runs from here, so its config/ is found
-BENCH_JAR=$ROOT/bench/target-bench/sodam-bench.jar
+BENCH_JAR=$ROOT/bench/$BENCH_TARGET/sodam-bench.jar
 # The same flags for both servers. A JVM pinned to one CPU would otherwise pick SerialGC.
 SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms512m -Xmx512m"}
 CLIENT_JVM=${CLIENT_JVM:-"-XX:+UseG1GC -Xms512m -Xmx1g"}
@@ -48,32 +56,41 @@ ulimit -n 20000 2>/dev/null || true
 # 2. Build when a jar is missing or older than its sources (never touching the default target/).
 newer() { [ ! -f "$1" ] || [ -n "$(cd "$ROOT" && find "${@:2}" -newer "$1" \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' -o -name '*.js' -o -name '*.json' \) -not -path '*/target*' -print -quit)" ]; }
 if { [ -z "${SODAM_REV:-}" ] && newer "$SODAM_JAR" pom.xml bot server widget; } || newer "$BENCH_JAR" pom.xml bench; then
-  echo "bench: building (mvn -Dsodam.target=target-bench)"
-  mvn -B -q -Dsodam.target=target-bench -Dmaven.test.skip=true -Dexec.skip=true package
+  echo "bench: building (mvn -Dsodam.target=$BENCH_TARGET)"
+  mvn -B -q -Dsodam.target="$BENCH_TARGET" -Dmaven.test.skip=true -Dexec.skip=true package
 fi
+build_rev() { # commit → the directory it is exported to and built in (its jar: server/$BENCH_TARGET/sodam.jar)
+  local home=${TMPDIR:-/tmp}/sodam-bench-src-$1
+  if [ ! -f "$home/server/$BENCH_TARGET/sodam.jar" ]; then
+    echo "bench: building Sodam $1 in $home" >&2
+    rm -rf "$home" && mkdir -p "$home"
+    git archive "$1" | tar -x -C "$home"
+    (cd "$home" && mvn -B -q -Dsodam.target="$BENCH_TARGET" -Dmaven.test.skip=true -Dexec.skip=true -pl server -am package) >&2
+  fi
+  echo "$home"
+}
 if [ -n "${SODAM_REV:-}" ]; then
   SODAM_REV=$(git rev-parse --short "$SODAM_REV")   # resolved once: others may commit meanwhile
-  SODAM_HOME=${TMPDIR:-/tmp}/sodam-bench-src-$SODAM_REV
-  if [ ! -f "$SODAM_HOME/server/target-bench/sodam.jar" ]; then
-    echo "bench: building Sodam $SODAM_REV in $SODAM_HOME"
-    rm -rf "$SODAM_HOME" && mkdir -p "$SODAM_HOME"
-    git archive "$SODAM_REV" | tar -x -C "$SODAM_HOME"
-    (cd "$SODAM_HOME" && mvn -B -q -Dsodam.target=target-bench -Dmaven.test.skip=true -Dexec.skip=true -pl server -am package)
-  fi
-  SODAM_JAR=$SODAM_HOME/server/target-bench/sodam.jar
+  SODAM_HOME=$(build_rev "$SODAM_REV")
+  SODAM_JAR=$SODAM_HOME/server/$BENCH_TARGET/sodam.jar
+fi
+if [ -n "${BASE_REV:-}" ]; then
+  BASE_REV=$(git rev-parse --short "$BASE_REV")
+  BASE_JAR=$(build_rev "$BASE_REV")/server/$BENCH_TARGET/sodam.jar
 fi
 
-OUT_DIR=${OUT_DIR:-$ROOT/bench/target-bench/results/$(date -u +%Y%m%dT%H%M%SZ)}
+OUT_DIR=${OUT_DIR:-$ROOT/bench/$BENCH_TARGET/results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT_DIR"
 RESULTS=$OUT_DIR/results.jsonl
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  if [ -n "${BASE_REV:-}" ]; then echo "sodam-base (scenario d): commit $BASE_REV (exported and built apart)"; fi
   if [ -n "${SODAM_REV:-}" ]; then echo "sodam: commit $SODAM_REV (exported and built apart in $SODAM_HOME)"
   else echo "sodam: working tree at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- server bot widget config || echo ', with uncommitted changes in server/bot/widget/config')"; fi
   echo "bench: commit $(git rev-parse --short HEAD)"
   echo "nproc: $(nproc); loadavg: $(cat /proc/loadavg)"
   echo "java: $(java -version 2>&1 | head -1)"
-  echo "settings: rounds=$ROUNDS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS netns=${BENCH_IN_NETNS:-0}"
+  echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS netns=${BENCH_IN_NETNS:-0}"
   echo "server jvm: $SERVER_JVM (taskset -c $SERVER_CPU); client jvm: $CLIENT_JVM (taskset -c $CLIENT_CPU)"
 } | tee "$OUT_DIR/machine.txt"
 
@@ -102,10 +119,10 @@ sodam_env() { # data dir, port
     SODAM_FAQ_SEED_DIR="$SODAM_HOME/config/faq" SODAM_BOT_INTENTS_FILE="$SODAM_HOME/config/bot/intents.json" SODAM_BOT_OUT_OF_SCOPE_FILE="$SODAM_HOME/config/bot/out-of-scope.json"
 }
 
-start_sodam() { # port, log → SERVER_PID, SODAM_DATA
+start_sodam() { # port, log[, jar] → SERVER_PID, SODAM_DATA
   SODAM_DATA=$(mktemp -d "${TMPDIR:-/tmp}/sodam-bench-data.XXXXXX")
   # shellcheck disable=SC2046
-  (cd "$SODAM_HOME" && exec env $(sodam_env "$SODAM_DATA" "$1") timeout 900 taskset -c "$SERVER_CPU" java $SERVER_JVM -jar "$SODAM_JAR") >"$2" 2>&1 &
+  (cd "$SODAM_HOME" && exec env $(sodam_env "$SODAM_DATA" "$1") timeout 900 taskset -c "$SERVER_CPU" java $SERVER_JVM -jar "${3:-$SODAM_JAR}") >"$2" 2>&1 &
   SERVER_PID=$!
   # wait for the listener and for the bot (trained in the background; it must not eat the measured CPU)
   for _ in $(seq 1200); do grep -q "bot: trained" "$2" && break; kill -0 "$SERVER_PID" || { cat "$2"; exit 1; }; sleep 0.1; done
@@ -137,9 +154,42 @@ load() { # target, label, port, round, scenario, extra args...
 PORT=9200
 next_port() { PORT=$((PORT + 1)); }
 
+cold() { # target, label, run, results file, extra JVM flags...: one cold start of scenario (e)
+  local target=$1 label=$2 run=$3 out=$4; shift 4
+  if [ "$target" = sodam ]; then
+    # shellcheck disable=SC2046
+    (cd "$SODAM_HOME" && exec env $(sodam_env "$COLD_DATA" $PORT) timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
+      --label "$label" --target sodam --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
+      -- taskset -c "$SERVER_CPU" java $SERVER_JVM "$@" -jar "$SODAM_JAR")
+  else
+    timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
+      --label "$label" --target reference --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
+      -- taskset -c "$SERVER_CPU" java $SERVER_JVM "$@" -cp "$BENCH_JAR" dev.sodam.bench.ReferenceRelay $PORT 0
+  fi
+}
+
 for scenario in $SCENARIOS; do
   for round in $(seq "$ROUNDS"); do
     case $scenario in
+      a)
+        # Idle connections: each says hello and holds; heap and RSS per connection after a full GC.
+        # Both heaps pre-touched: otherwise RSS grows with the heap pages the set-up's garbage first
+        # touches (a server that makes more garbage per hello shows more), not with what connections keep.
+        PLAIN_SERVER_JVM=$SERVER_JVM
+        SERVER_JVM="$SERVER_JVM -XX:+AlwaysPreTouch"
+        for server in sodam reference; do
+          next_port
+          echo "bench: scenario a round $round: $server, $IDLE_CONNS idle connections (port $PORT)"
+          if [ $server = sodam ]; then start_sodam $PORT "$OUT_DIR/a-$round-sodam.log"
+          else start_reference $PORT "$OUT_DIR/a-$round-reference.log"; fi
+          timeout 600 taskset -c "$CLIENT_CPU" java $CLIENT_JVM -cp "$BENCH_JAR" dev.sodam.bench.IdleConnections \
+            --target $server --label $server --port $PORT --conns "$IDLE_CONNS" --round "$round" \
+            --server-pid "$SERVER_PID" --out "$RESULTS" 2>>"$OUT_DIR/loadgen.log" || true
+          stop_server
+          [ $server = sodam ] && rm -rf "$SODAM_DATA"
+        done
+        SERVER_JVM=$PLAIN_SERVER_JVM
+        ;;
       b|c)
         if [ "$scenario" = b ]; then
           args=(--mode open --chats "$CHATS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION")
@@ -156,6 +206,30 @@ for scenario in $SCENARIOS; do
           [ $server = sodam ] && rm -rf "$SODAM_DATA"
         done
         ;;
+      d)
+        # Bot answers end to end: the seed FAQ's questions over WebSocket at each rate in BOT_RATES.
+        # There is no reference here (the relay has no bot): the target is absolute (docs/benchmarks.md).
+        # With BASE_REV, that commit runs beside the measured one at each rate, in alternating order.
+        variants="current"
+        if [ -n "${BASE_REV:-}" ]; then
+          if [ $((round % 2)) = 1 ]; then variants="base current"; else variants="current base"; fi
+        fi
+        for rate in $BOT_RATES; do
+          for variant in $variants; do
+            jar=$SODAM_JAR; label=sodam-$rate
+            if [ "$variant" = base ]; then jar=$BASE_JAR; label=sodam-base-$rate; fi
+            next_port
+            echo "bench: scenario d round $round: $label at $rate questions/s (port $PORT)"
+            start_sodam $PORT "$OUT_DIR/d-$round-$label.log" "$jar"
+            timeout 300 taskset -c "$CLIENT_CPU" java $CLIENT_JVM -cp "$BENCH_JAR" dev.sodam.bench.BotLoad \
+              --port $PORT --visitors "$BOT_VISITORS" --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" \
+              --faq "$SODAM_HOME/config/faq/seed-ko.json" --round "$round" --label "$label" \
+              --server-pid "$SERVER_PID" --out "$RESULTS" 2>>"$OUT_DIR/loadgen.log" || true
+            stop_server
+            rm -rf "$SODAM_DATA"
+          done
+        done
+        ;;
       e)
         # Sodam restarts on an existing database (migrations done, FAQ seeded); the index and the
         # bot model are built at every start.
@@ -167,27 +241,43 @@ for scenario in $SCENARIOS; do
           next_port; start_sodam $PORT "$OUT_DIR/e-init-sodam.log"; stop_server
           cp -a "$SODAM_DATA/." "$COLD_DATA/"; rm -rf "$SODAM_DATA"
         fi
+        # AppCDS (JDK 17 dynamic archive): one training start per server dumps the classes it loaded up
+        # to its first welcome; the "-cds" runs map that archive. Same flags for both servers.
+        SODAM_JSA=$OUT_DIR/sodam.jsa
+        REFERENCE_JSA=$OUT_DIR/reference.jsa
+        if [ "$round" = 1 ] && [ ! -f "$SODAM_JSA" ]; then
+          next_port; cold sodam sodam-train 0 /dev/null -XX:ArchiveClassesAtExit="$SODAM_JSA"
+          next_port; cold reference reference-train 0 /dev/null -XX:ArchiveClassesAtExit="$REFERENCE_JSA"
+        fi
         for run in $(seq "$COLD_RUNS"); do
           [ "$round" = 1 ] || break
-          for server in sodam reference; do
-            next_port
-            if [ $server = sodam ]; then
-              # shellcheck disable=SC2046
-              (cd "$SODAM_HOME" && exec env $(sodam_env "$COLD_DATA" $PORT) timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
-                --label sodam --target sodam --port $PORT --round "$run" --out "$RESULTS" --log "$OUT_DIR/e-$run-sodam.log" \
-                -- taskset -c "$SERVER_CPU" java $SERVER_JVM -jar "$SODAM_JAR")
-            else
-              timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
-                --label reference --target reference --port $PORT --round "$run" --out "$RESULTS" --log "$OUT_DIR/e-$run-reference.log" \
-                -- taskset -c "$SERVER_CPU" java $SERVER_JVM -cp "$BENCH_JAR" dev.sodam.bench.ReferenceRelay $PORT 0
-            fi
-          done
+          next_port; cold sodam sodam "$run" "$RESULTS"
+          next_port; cold reference reference "$run" "$RESULTS"
+          next_port; cold sodam sodam-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$SODAM_JSA"
+          next_port; cold reference reference-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$REFERENCE_JSA"
         done
         ;;
-      *) echo "bench: unknown scenario $scenario (b, c, e)"; exit 2 ;;
+      *) echo "bench: unknown scenario $scenario (a, b, c, d, e)"; exit 2 ;;
     esac
   done
 done
 
 java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam reference | tee "$OUT_DIR/summary.txt"
+if grep -q '"scenario":"d"' "$RESULTS"; then
+  grep '"scenario":"d"' "$RESULTS" >"$OUT_DIR/d.jsonl"
+  for rate in $BOT_RATES; do
+    echo; echo "bot end to end at $rate questions/s (no reference: absolute figures):"
+    if [ -n "${BASE_REV:-}" ]; then
+      echo "(ratios: sodam / sodam-base = this commit against $BASE_REV in the same rounds)" | tee -a "$OUT_DIR/summary.txt"
+      java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$OUT_DIR/d.jsonl" "sodam-$rate" "sodam-base-$rate" | tee -a "$OUT_DIR/summary.txt"
+    else
+      java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$OUT_DIR/d.jsonl" "sodam-$rate" none | tee -a "$OUT_DIR/summary.txt"
+    fi
+  done
+fi
+if grep -q '"server":"sodam-cds"' "$RESULTS"; then
+  echo; echo "with AppCDS (both servers):"
+  java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam-cds reference-cds | tee -a "$OUT_DIR/summary.txt"
+fi
+java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.sodam.bench.Plots "$RESULTS" "$OUT_DIR" sodam reference | tee -a "$OUT_DIR/summary.txt"
 echo "bench: results in $OUT_DIR"

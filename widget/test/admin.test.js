@@ -22,18 +22,24 @@ test('the form becomes the API body, and an entry becomes the form again', () =>
   const values = { question: ' 반려동물 용품도 파나요? ', paraphrases: '강아지 사료 있어요?\n고양이 모래 팔아요?', answer: ' 네, 팔아요. ',
     tags: 'pet, 반려동물', locale: 'ko', enabled: true };
   assert.deepEqual(faqBody(values), { locale: 'ko', question: '반려동물 용품도 파나요?',
-    paraphrases: ['강아지 사료 있어요?', '고양이 모래 팔아요?'], answer: '네, 팔아요.', tags: ['pet', '반려동물'], enabled: true });
+    paraphrases: ['강아지 사료 있어요?', '고양이 모래 팔아요?'], answer: '네, 팔아요.', tags: ['pet', '반려동물'], enabled: true,
+    team: null, translation: null });
   assert.equal(faqBody(values, 3).version, 3, 'an edit carries the version it read');
   assert.equal('version' in faqBody(values), false, 'a new entry has no version');
   const entry = { id: 'ko-pet', locale: 'ko', question: 'q', paraphrases: ['a', 'b'], answer: 'x', tags: ['pet', 'x'], enabled: false, version: 2 };
-  assert.deepEqual(formValues(entry), { question: 'q', paraphrases: 'a\nb', answer: 'x', tags: 'pet, x', locale: 'ko', enabled: false });
-  assert.deepEqual(formValues(null), { question: '', paraphrases: '', answer: '', tags: '', locale: 'ko', enabled: true });
+  assert.deepEqual(formValues(entry), { question: 'q', paraphrases: 'a\nb', answer: 'x', tags: 'pet, x', locale: 'ko', enabled: false,
+    team: '', translation: '' });
+  assert.deepEqual(formValues(null), { question: '', paraphrases: '', answer: '', tags: '', locale: 'ko', enabled: true, team: '', translation: '' });
+  const linked = { ...values, team: ' delivery ', translation: ' en-pet ' };
+  assert.deepEqual([faqBody(linked).team, faqBody(linked).translation], ['delivery', 'en-pet']);
+  assert.deepEqual(formValues({ ...entry, team: 'delivery', translation: 'en-pet' }).translation, 'en-pet');
 });
 
 test('the list query carries only the filters that are set', () => {
   assert.equal(listQuery({}), '');
   assert.equal(listQuery({ q: '  ', locale: '', tag: '' }), '');
   assert.equal(listQuery({ q: '배송 비', locale: 'ko', tag: 'Delivery' }), '?q=%EB%B0%B0%EC%86%A1+%EB%B9%84&locale=ko&tag=delivery');
+  assert.equal(listQuery({ team: 'delivery' }), '?team=delivery');
 });
 
 test('bot status: ready names the version, rebuilding shows progress from the last duration', () => {
@@ -153,4 +159,35 @@ test('reports: query, durations, rates, the draft body of a gap cluster, chart g
   assert.equal(layout.bars[2].y, 10, 'the highest bar reaches the top of the plot');
   const period = defaultPeriod(new Date(2026, 10, 23), 30);
   assert.deepEqual(period, { from: '2026-10-25', to: '2026-11-23' });
+});
+
+test('the test console shows the band with its thresholds and the analyzer terms', async () => {
+  const { bandView } = await import('../src/admin/model.js');
+  const view = bandView({ band: 'clarify', thresholds: { answerThreshold: 0.284, clarifyThreshold: 0.156 },
+    analysis: { locale: 'ko', words: ['배송', '얼마나', '걸리'] } }, t);
+  assert.equal(view.text, '구간: 되묻기 (답변 ≥ 0.28, 되묻기 ≥ 0.16)');
+  assert.deepEqual(view.tokens, ['배송', '얼마나', '걸리']);
+  assert.equal(view.tokenLocale, 'ko');
+  assert.deepEqual(bandView({ decision: 'answer' }, t), { band: null, text: '', tokens: [], tokenLocale: null });
+});
+
+test('the what-if form refuses thresholds out of range or in the wrong order before asking', async () => {
+  const { whatIfBody } = await import('../src/admin/model.js');
+  assert.deepEqual(whatIfBody({ locale: 'ko', answer: '0.6', clarify: ' 0.3 ' }, t),
+    { body: { locale: 'ko', answerThreshold: 0.6, clarifyThreshold: 0.3 } });
+  assert.equal(whatIfBody({ locale: 'ko', answer: '', clarify: '0.3' }, t).error, '기준은 0부터 1 사이의 숫자여야 해요.');
+  assert.equal(whatIfBody({ locale: 'ko', answer: '1.2', clarify: '0.3' }, t).error, '기준은 0부터 1 사이의 숫자여야 해요.');
+  assert.equal(whatIfBody({ locale: 'ko', answer: 'abc', clarify: '0.3' }, t).error, '기준은 0부터 1 사이의 숫자여야 해요.');
+  assert.equal(whatIfBody({ locale: 'ko', answer: '0.3', clarify: '0.5' }, t).error, '되묻기 기준은 답변 기준보다 클 수 없어요.');
+});
+
+test('a what-if lists counts before and after, the transitions and the changed questions', async () => {
+  const { whatIfView } = await import('../src/admin/model.js');
+  const view = whatIfView({ questions: 5, changed: 3, before: { answer: 3, clarify: 0, handoff: 2 },
+    after: { answer: 0, clarify: 0, handoff: 5 }, changes: { 'answer->handoff': 3 },
+    examples: [{ text: '<b>배송</b>', confidence: 0.61, before: 'answer', after: 'handoff', times: 2 }] }, t);
+  assert.equal(view.summary, '받은 질문 5개 중 3개의 결정이 바뀌어요.');
+  assert.deepEqual(view.rows.map((r) => [r.decision, r.before, r.after]), [['answer', 3, 0], ['clarify', 0, 0], ['handoff', 2, 5]]);
+  assert.deepEqual(view.changes, ['답변 → 상담원 연결: 3개']);
+  assert.deepEqual(view.examples, [{ text: '<b>배송</b>', detail: '답변 → 상담원 연결 · 확신도 61% · 2번' }]);
 });

@@ -4,9 +4,10 @@
 
 import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
+import { answerNodes } from '/js/format.js';
 import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
-import { faqBody, formValues, listQuery, clock, botStatusView, askView, deliveryView } from './model.js';
+import { faqBody, formValues, listQuery, clock, botStatusView, askView, bandView, whatIfBody, whatIfView, deliveryView } from './model.js';
 import { mountTransfer } from './transfer.js';
 import { mountGaps } from './gaps.js';
 import { mountDashboard } from './dashboard.js';
@@ -34,6 +35,10 @@ const ui = {
   search: tid('faq-search'),
   filterLocale: tid('faq-filter-locale'),
   filterTag: tid('faq-filter-tag'),
+  filterTeam: tid('faq-filter-team'),
+  team: tid('faq-team'),
+  translation: tid('faq-translation'),
+  translationView: tid('faq-translation-view'),
   newButton: tid('faq-new'),
   count: $('#faq-count'),
   list: tid('faq-list'),
@@ -43,6 +48,7 @@ const ui = {
   question: tid('faq-question'),
   paraphrases: tid('faq-paraphrases'),
   answer: tid('faq-answer'),
+  answerPreview: tid('faq-answer-preview'),
   tags: tid('faq-tags'),
   locale: tid('faq-locale'),
   enabled: tid('faq-enabled'),
@@ -55,10 +61,18 @@ const ui = {
   askInput: tid('ask-input'),
   askLocale: tid('ask-locale'),
   askResult: tid('ask-result'),
+  whatIfForm: $('#whatif-form'),
+  whatIfLocale: tid('whatif-locale'),
+  whatIfAnswer: tid('whatif-answer'),
+  whatIfClarify: tid('whatif-clarify'),
+  whatIfError: tid('whatif-error'),
+  whatIfResult: tid('whatif-result'),
+  whatIfSave: tid('whatif-save'),
+  whatIfReset: tid('whatif-reset'),
   toast: $('#toast'),
 };
 
-const S = { token: null, editing: null, statusTimer: null, searchTimer: null, toastTimer: null, views: {} };
+const S = { token: null, editing: null, statusTimer: null, searchTimer: null, toastTimer: null, views: {}, status: null, saved: null, previewed: null };
 
 /** Shows one view (faq, gaps, dashboard); a report view loads its figures when opened by its tab. */
 function show(name, load = false) {
@@ -92,8 +106,14 @@ function boot() {
   ui.logout.addEventListener('click', () => logout());
   ui.newButton.addEventListener('click', () => edit(null));
   ui.form.addEventListener('submit', onSave);
+  ui.answer.addEventListener('input', showAnswerPreview);
   ui.del.addEventListener('click', onDelete);
   ui.askForm.addEventListener('submit', onAsk);
+  ui.whatIfForm.addEventListener('submit', onWhatIf);
+  ui.whatIfLocale.addEventListener('change', () => fillThresholds(true));
+  for (const input of [ui.whatIfAnswer, ui.whatIfClarify]) input.addEventListener('input', () => { ui.whatIfSave.disabled = true; });
+  ui.whatIfSave.addEventListener('click', onSaveThresholds);
+  ui.whatIfReset.addEventListener('click', onResetThresholds);
   ui.rebuild.addEventListener('click', () => api('POST', '/api/admin/bot/rebuild').then(showStatus, showFailure));
   const refilter = () => {
     clearTimeout(S.searchTimer);
@@ -102,6 +122,7 @@ function boot() {
   ui.search.addEventListener('input', refilter);
   ui.filterTag.addEventListener('input', refilter);
   ui.filterLocale.addEventListener('change', loadList);
+  ui.filterTeam.addEventListener('change', loadList);
   const files = mountTransfer({
     token: () => S.token, t, toast,
     onImported: () => { loadList(); pollStatus(); },
@@ -151,10 +172,44 @@ function start(token, user) {
   ui.loginView.hidden = true;
   ui.appView.hidden = false;
   ui.me.textContent = user?.name ?? '';
+  if (user?.siteId) return startSiteAdmin(user.siteId);
   edit(null);
   loadList();
   pollStatus();
   loadWebhooks();
+  loadSavedThresholds();
+  loadTeams();
+}
+
+/**
+ * An admin of one site reads that site's gap report and dashboard and nothing installation-wide
+ * (the FAQ, the bot, teams, webhooks answer them 403): those parts are hidden, the site is fixed,
+ * and drafting FAQ entries from gaps is left to installation admins.
+ */
+function startSiteAdmin(siteId) {
+  document.body.dataset.siteAdmin = siteId;
+  for (const el of document.querySelectorAll('[data-installation-only]')) el.hidden = true;
+  const site = tid('dash-site');
+  site.value = siteId;
+  site.readOnly = true;
+  show('dashboard', true);
+}
+
+/** The teams for the list filter and the editor's team choice. */
+async function loadTeams() {
+  let teams = [];
+  try {
+    ({ teams } = await api('GET', '/api/admin/teams'));
+  } catch {
+    return;
+  }
+  const name = (team) => team.name?.[locale] ?? team.name?.ko ?? team.id;
+  for (const select of [ui.filterTeam, ui.team]) {
+    const chosen = select.value;
+    select.replaceChildren(select.options[0], ...teams.map((team) => h('option', { value: team.id, text: name(team) })));
+    select.value = chosen;
+  }
+  if (S.editing?.team) ui.team.value = S.editing.team;
 }
 
 // ---- API ------------------------------------------------------------------------------------
@@ -190,7 +245,7 @@ async function loadList() {
   if (!S.token) return;
   let result;
   try {
-    result = await api('GET', `/api/admin/faq${listQuery({ q: ui.search.value, locale: ui.filterLocale.value, tag: ui.filterTag.value })}`);
+    result = await api('GET', `/api/admin/faq${listQuery({ q: ui.search.value, locale: ui.filterLocale.value, tag: ui.filterTag.value, team: ui.filterTeam.value })}`);
   } catch (error) {
     return showFailure(error);
   }
@@ -213,6 +268,8 @@ function row(entry) {
   h('span', { class: 'faq-row__meta' },
     h('span', { class: 'pill', text: entry.locale }),
     ...entry.tags.map((tag) => h('span', { class: 'pill pill--tag', text: tag })),
+    entry.team ? h('span', { class: 'pill pill--team', testid: 'faq-row-team', text: entry.team }) : null,
+    entry.translation ? h('span', { class: 'pill', testid: 'faq-row-translation', text: `⇄ ${entry.translation}` }) : null,
     entry.enabled ? null : h('span', { class: 'pill pill--off', text: t('admin.faq.disabled') }),
     h('span', { class: 'faq-row__id', text: entry.id })));
 }
@@ -241,7 +298,12 @@ function edit(entry, versions = []) {
   ui.tags.value = v.tags;
   ui.locale.value = v.locale;
   ui.enabled.checked = v.enabled;
+  if (v.team && ![...ui.team.options].some((o) => o.value === v.team)) ui.team.append(h('option', { value: v.team, text: v.team }));
+  ui.team.value = v.team;
+  ui.translation.value = v.translation;
+  showTranslation(entry?.translation ?? null);
   ui.formError.hidden = true;
+  showAnswerPreview();
   ui.formTitle.textContent = t(entry ? 'admin.faq.editTitle' : 'admin.faq.newTitle');
   ui.formMeta.textContent = entry ? t('admin.faq.meta', {
     id: entry.id, version: entry.version, when: clock(entry.updatedAt), who: entry.updatedBy?.name ?? '',
@@ -254,13 +316,37 @@ function edit(entry, versions = []) {
   }
 }
 
+/** The answer as visitors will see it: paragraphs, lists and links, built as nodes. */
+function showAnswerPreview() {
+  ui.answerPreview.replaceChildren(...answerNodes(ui.answer.value));
+}
+
+/** Under the link field: the linked entry's question and a button to open it. */
+async function showTranslation(id) {
+  ui.translationView.hidden = !id;
+  ui.translationView.replaceChildren();
+  if (!id) return;
+  let linked = null;
+  try {
+    linked = await api('GET', `/api/admin/faq/${encodeURIComponent(id)}`);
+  } catch {
+    // shown as missing below
+  }
+  if (S.editing?.translation !== id) return;
+  ui.translationView.replaceChildren(linked
+    ? h('span', { testid: 'faq-translation-question', text: t('admin.faq.translationOf', { question: linked.question, locale: linked.locale }) })
+    : h('span', { text: t('admin.faq.translationMissing', { id }) }),
+  linked ? ' ' : null,
+  linked ? h('button', { type: 'button', class: 'link', testid: 'faq-translation-open', text: t('admin.faq.openTranslation'), onclick: () => open(id) }) : null);
+}
+
 function historyRow(version) {
   const current = S.editing && version.version === S.editing.version;
   return h('li', { class: 'history__row', testid: 'history-row', dataset: { version: version.version } },
     h('div', { class: 'history__what', text: t('admin.history.row', {
       version: version.version, action: t(`admin.action.${version.action}`), when: clock(version.at), who: version.by?.name ?? '',
     }) }),
-    h('div', { class: 'history__answer', text: version.entry.answer }),
+    h('div', { class: 'history__answer answer-text' }, answerNodes(version.entry.answer)),
     current ? null : h('button', {
       class: 'btn btn--small', type: 'button', testid: 'history-restore', text: t('admin.history.restore'),
       onclick: () => restore(version.version),
@@ -274,6 +360,7 @@ async function onSave(event) {
   const values = {
     question: ui.question.value, paraphrases: ui.paraphrases.value, answer: ui.answer.value,
     tags: ui.tags.value, locale: ui.locale.value, enabled: ui.enabled.checked,
+    team: ui.team.value, translation: ui.translation.value,
   };
   const editing = S.editing;
   try {
@@ -347,6 +434,8 @@ async function pollStatus() {
 }
 
 function showStatus(status) {
+  S.status = status;
+  fillThresholds(false);
   const view = botStatusView(status, t);
   const root = tid('bot-status');
   root.dataset.state = status?.state ?? '';
@@ -367,20 +456,113 @@ async function onAsk(event) {
   if (!text) return;
   let result;
   try {
-    result = await api('POST', '/api/bot/ask', { text, locale: ui.askLocale.value });
+    result = await api('POST', '/api/admin/bot/try', { text, locale: ui.askLocale.value });
   } catch (error) {
     return showFailure(error);
   }
   const view = askView(result, t);
+  const band = bandView(result, t);
   ui.askResult.dataset.decision = result.decision;
+  ui.askResult.dataset.band = band.band ?? '';
   ui.askResult.replaceChildren(...[
     h('p', { class: 'ask-result__summary', testid: 'ask-decision', text: view.summary }),
-    view.answer == null ? null : h('p', { class: 'ask-result__answer', testid: 'ask-answer', text: view.answer }),
+    band.text ? h('p', { class: 'ask-result__band', testid: 'ask-band', text: band.text }) : null,
+    band.tokens.length === 0 ? null : h('p', { class: 'ask-result__label', text: t('admin.ask.tokens') }),
+    band.tokens.length === 0 ? null : h('ul', { class: 'tokens', testid: 'ask-tokens', dataset: { locale: band.tokenLocale ?? '' } },
+      ...band.tokens.map((token) => h('li', { class: 'pill', testid: 'ask-token', text: token }))),
+    view.answer == null ? null : h('div', { class: 'ask-result__answer answer-text', testid: 'ask-answer' }, answerNodes(view.answer)),
     view.candidates.length === 0 ? null : h('p', { class: 'ask-result__label', text: t('admin.ask.candidates') }),
     view.candidates.length === 0 ? null : h('ol', { class: 'ask-result__candidates' },
       ...view.candidates.map((c) => h('li', { testid: 'ask-candidate', dataset: { faqId: c.faqId } },
         h('button', { type: 'button', class: 'link', text: c.text, onclick: () => open(c.faqId) })))),
   ].filter(Boolean));
+}
+
+// ---- threshold what-if: preview on the recorded questions, then save per locale ------------------
+
+/** Puts the live thresholds of the chosen locale into the inputs (always when asked, else only when empty). */
+function fillThresholds(force) {
+  const l = S.status?.locales?.[ui.whatIfLocale.value];
+  if (!l) return;
+  if (force || ui.whatIfAnswer.value === '') ui.whatIfAnswer.value = Number(l.answerThreshold).toFixed(2);
+  if (force || ui.whatIfClarify.value === '') ui.whatIfClarify.value = Number(l.clarifyThreshold).toFixed(2);
+  if (force) {
+    ui.whatIfSave.disabled = true;
+    ui.whatIfResult.replaceChildren();
+  }
+  ui.whatIfReset.hidden = !S.saved?.locales?.[ui.whatIfLocale.value];
+}
+
+async function loadSavedThresholds() {
+  try {
+    S.saved = await api('GET', '/api/admin/bot/thresholds');
+    ui.whatIfReset.hidden = !S.saved.locales?.[ui.whatIfLocale.value];
+  } catch {
+    // the buttons stay as they are; saving reports the problem
+  }
+}
+
+function whatIfFailure(message) {
+  ui.whatIfError.textContent = message;
+  ui.whatIfError.hidden = false;
+}
+
+async function onWhatIf(event) {
+  event.preventDefault();
+  ui.whatIfError.hidden = true;
+  ui.whatIfSave.disabled = true;
+  const { body, error } = whatIfBody({ locale: ui.whatIfLocale.value, answer: ui.whatIfAnswer.value, clarify: ui.whatIfClarify.value }, t);
+  if (error) return whatIfFailure(error);
+  let result;
+  try {
+    result = await api('POST', '/api/admin/bot/what-if', body);
+  } catch (failure) {
+    return whatIfFailure(failure instanceof ApiError ? failure.message : t('admin.error.generic'));
+  }
+  S.previewed = body;
+  const view = whatIfView(result, t);
+  ui.whatIfResult.dataset.changed = String(result.changed);
+  ui.whatIfResult.replaceChildren(
+    h('p', { class: 'whatif__summary', testid: 'whatif-summary', text: view.summary }),
+    h('table', { class: 'whatif__table' },
+      h('thead', {}, h('tr', {}, h('th', { text: '' }), h('th', { text: t('admin.whatif.before') }), h('th', { text: t('admin.whatif.after') }))),
+      h('tbody', {}, ...view.rows.map((r) => h('tr', { testid: 'whatif-row', dataset: { decision: r.decision, before: r.before, after: r.after } },
+        h('th', { text: r.label }), h('td', { text: String(r.before) }), h('td', { text: String(r.after) }))))),
+    ...view.changes.map((line) => h('p', { class: 'meta', testid: 'whatif-change', text: line })),
+    h('ul', { class: 'whatif__examples' }, ...view.examples.map((e) => h('li', { testid: 'whatif-example' },
+      h('span', { text: e.text }), ' ', h('span', { class: 'meta', text: e.detail })))));
+  ui.whatIfSave.disabled = false;
+  return undefined;
+}
+
+async function onSaveThresholds() {
+  const body = S.previewed;
+  if (!body) return;
+  ui.whatIfSave.disabled = true;
+  try {
+    S.saved = await api('PUT', `/api/admin/bot/thresholds/${body.locale}`, {
+      answerThreshold: body.answerThreshold, clarifyThreshold: body.clarifyThreshold, version: S.saved?.version ?? 0 });
+    toast(t('admin.whatif.saved', { locale: body.locale }));
+    ui.whatIfReset.hidden = false;
+    pollStatus();
+  } catch (failure) {
+    await loadSavedThresholds();
+    whatIfFailure(failure instanceof ApiError ? failure.message : t('admin.error.generic'));
+  }
+}
+
+async function onResetThresholds() {
+  const locale = ui.whatIfLocale.value;
+  try {
+    S.saved = await api('DELETE', `/api/admin/bot/thresholds/${locale}?version=${S.saved?.version ?? 0}`);
+    toast(t('admin.whatif.cleared', { locale }));
+    ui.whatIfReset.hidden = true;
+    await pollStatus();
+    fillThresholds(true);
+  } catch (failure) {
+    await loadSavedThresholds();
+    whatIfFailure(failure instanceof ApiError ? failure.message : t('admin.error.generic'));
+  }
 }
 
 boot();

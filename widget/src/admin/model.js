@@ -22,7 +22,7 @@ export function parseTags(text) {
 }
 
 /** The body of POST /api/admin/faq (no version) or PUT /api/admin/faq/{id} (with the version read). */
-export function faqBody({ question, paraphrases, answer, tags, locale, enabled }, version = null) {
+export function faqBody({ question, paraphrases, answer, tags, locale, enabled, team, translation }, version = null) {
   const body = {
     locale,
     question: String(question ?? '').trim(),
@@ -30,6 +30,8 @@ export function faqBody({ question, paraphrases, answer, tags, locale, enabled }
     answer: String(answer ?? '').trim(),
     tags: parseTags(tags),
     enabled: Boolean(enabled),
+    team: String(team ?? '').trim() || null,
+    translation: String(translation ?? '').trim() || null,
   };
   if (version != null) body.version = version;
   return body;
@@ -44,14 +46,17 @@ export function formValues(entry) {
     tags: (entry?.tags ?? []).join(', '),
     locale: entry?.locale ?? 'ko',
     enabled: entry?.enabled ?? true,
+    team: entry?.team ?? '',
+    translation: entry?.translation ?? '',
   };
 }
 
 /** The query string of GET /api/admin/faq for the filters ('' when none). */
-export function listQuery({ q, locale, tag } = {}) {
+export function listQuery({ q, locale, tag, team } = {}) {
   const params = new URLSearchParams();
   if (q && q.trim()) params.set('q', q.trim());
   if (locale) params.set('locale', locale);
+  if (team) params.set('team', team);
   if (tag && tag.trim()) params.set('tag', tag.trim().toLowerCase());
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -115,6 +120,61 @@ export function askView(result, t) {
     candidates: (result.candidates ?? []).map((c) => ({
       faqId: c.faqId,
       text: t('admin.ask.candidate', { question: c.question, score: Math.round((c.score ?? 0) * 100) }),
+    })),
+  };
+}
+
+/**
+ * The test console's extra lines: the band the confidence fell in with the thresholds used, and
+ * the analyzer's terms (words; n-grams are left to the API).
+ */
+export function bandView(result, t) {
+  const th = result.thresholds ?? {};
+  return {
+    band: result.band ?? null,
+    text: result.band == null ? '' : t('admin.ask.band', {
+      band: t(`admin.ask.decision.${result.band}`),
+      answer: Number(th.answerThreshold ?? 0).toFixed(2),
+      clarify: Number(th.clarifyThreshold ?? 0).toFixed(2),
+    }),
+    tokens: result.analysis?.words ?? [],
+    tokenLocale: result.analysis?.locale ?? null,
+  };
+}
+
+/**
+ * The what-if form's body, or { error } when a threshold is not a number within 0..1 or clarify is
+ * above answer (the server refuses those too; the page says so before asking).
+ */
+export function whatIfBody({ locale, answer, clarify }, t) {
+  const a = Number(String(answer ?? '').trim());
+  const c = Number(String(clarify ?? '').trim());
+  const unit = (v, raw) => String(raw ?? '').trim() !== '' && Number.isFinite(v) && v >= 0 && v <= 1;
+  if (!unit(a, answer) || !unit(c, clarify)) return { error: t('admin.whatif.range') };
+  if (c > a) return { error: t('admin.whatif.order') };
+  return { body: { locale, answerThreshold: a, clarifyThreshold: c } };
+}
+
+/** What a what-if shows: one row per decision (before → after), the change count, and transitions. */
+export function whatIfView(result, t) {
+  const rows = ['answer', 'clarify', 'handoff'].map((d) => ({
+    decision: d,
+    label: t(`admin.ask.decision.${d}`),
+    before: result.before?.[d] ?? 0,
+    after: result.after?.[d] ?? 0,
+  }));
+  const name = (d) => t(`admin.ask.decision.${d}`);
+  return {
+    summary: t('admin.whatif.summary', { changed: result.changed ?? 0, questions: result.questions ?? 0 }),
+    rows,
+    changes: Object.entries(result.changes ?? {}).map(([key, n]) => {
+      const [from, to] = key.split('->');
+      return t('admin.whatif.change', { from: name(from), to: name(to), n });
+    }),
+    examples: (result.examples ?? []).map((e) => ({
+      text: e.text,
+      detail: t('admin.whatif.example', { from: name(e.before), to: name(e.after),
+        confidence: Math.round((e.confidence ?? 0) * 100), times: e.times }),
     })),
   };
 }

@@ -5,6 +5,7 @@ import { SodamClient, agentHello } from '/js/protocol/client.js';
 import { pickLocale, translator, formatWaiting, noticeText } from '/js/i18n.js';
 import { loginSession, requestLogin, showLoginView } from '/js/login.js';
 import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
+import { answerNodes } from '/js/format.js';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
 import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
 import {
@@ -1811,8 +1812,9 @@ function messageEl(m) {
   },
   kind === 'system' ? null : h('span', { class: 'sender' }, m.from?.name ?? ''),
   h('div', { class: 'bubble' }, m.attachment?.id ? attachmentImg(m.attachment) : null,
-    h('span', { class: 'text', testid: 'text' },
-      m.notice?.code ? (noticeText(m.notice, locale) ?? m.text ?? '') : linkify(m.text ?? ''))),
+    h('span', { class: 'text', testid: 'text', dataset: { formatted: kind === 'bot' && !m.notice?.code ? '' : null } },
+      m.notice?.code ? (noticeText(m.notice, locale) ?? m.text ?? '')
+        : kind === 'bot' ? answerNodes(m.text ?? '') : linkify(m.text ?? ''))),
   (m.suggestions?.length)
     ? h('div', { class: 'chips' }, m.suggestions.map((s) => h('span', { class: 'chip' }, s.question)))
     : null,

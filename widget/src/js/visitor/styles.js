@@ -198,6 +198,10 @@ button { font: inherit; cursor: pointer; }
 .msg[data-pending] .bubble { opacity: 0.55; }
 .msg[data-grouped] { margin-top: -6px; }
 .bubble a { color: inherit; text-decoration: underline; overflow-wrap: anywhere; }
+.text[data-formatted] { display: block; white-space: normal; }
+.text[data-formatted] p, .text[data-formatted] ul { margin: 0; }
+.text[data-formatted] > * + * { margin-top: 0.5em; }
+.text[data-formatted] ul { padding-left: 1.2em; }
 .msg[data-failed] .bubble { border-color: #ffc9c9; background: #fff5f5; color: #c92a2a; }
 .meta { margin: 3px 4px 0; color: var(--muted); font-size: 11px; }
 .note { margin: 3px 4px 0; color: #c92a2a; font-size: 12px; }

@@ -11,6 +11,7 @@ import { SodamClient, visitorHello } from '../protocol/client.js';
 import { TabLock } from '../protocol/tablock.js';
 import { pickLocale, translator, queueStatusText, noticeText } from '../i18n.js';
 import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '../dom.js';
+import { answerNodes } from '../format.js';
 import { WIDGET_CSS } from './styles.js';
 import { wantsThumbs, thumbsRow, markThumbs, SatisfactionCard } from './feedback.js';
 import { fetchSettings, safeUrl, safeColor, localized, agentsAvailable, wantsOfflineForm } from './settings.js';
@@ -795,6 +796,10 @@ class VisitorWidget {
       // A system (or fixed bot) text with a code: said in the visitor's current language, again on setLocale().
       text.dataset.notice = JSON.stringify(m.notice);
       text.textContent = this.noticeText(m.notice) ?? m.text ?? '';
+    } else if (kind === 'bot') {
+      // FAQ answers may have paragraphs, lists and links (../format.js), built as nodes, never HTML.
+      text.dataset.formatted = '';
+      text.append(...answerNodes(m.text ?? ''));
     } else {
       text.append(...linkify(m.text ?? ''));
     }

@@ -49,8 +49,8 @@ public final class LoadGenerator {
     /** Everything a run needs; {@link #parse} reads it from {@code --key value} arguments. */
     public record Options(Target target, String label, String host, int port, int chats, int chatsPerAgent, Mode mode,
                           int rate, int window, double warmupSeconds, double durationSeconds, double drainSeconds,
-                          int round, long serverPid, Path sodamDb, int setupWindow, int clientThreads, int textBytes,
-                          Path out, String scenario) {
+                          int round, long serverPid, String sodamDb, int setupWindow, int clientThreads, int textBytes,
+                          Path out, String scenario, int agentPort, String sodamDbUser, boolean resolveAtEnd) {
         int agents() {
             return (chats + chatsPerAgent - 1) / chatsPerAgent;
         }
@@ -73,12 +73,17 @@ public final class LoadGenerator {
                     Double.parseDouble(a.getOrDefault("warmup", "5")), Double.parseDouble(a.getOrDefault("duration", "20")),
                     Double.parseDouble(a.getOrDefault("drain", "10")), Integer.parseInt(a.getOrDefault("round", "0")),
                     Long.parseLong(a.getOrDefault("server-pid", "0")),
-                    a.containsKey("sodam-db") ? Path.of(a.get("sodam-db")) : null,
+                    a.get("sodam-db"),
                     Integer.parseInt(a.getOrDefault("setup-window", "16")),
                     Integer.parseInt(a.getOrDefault("client-threads", "0")),
                     Integer.parseInt(a.getOrDefault("text-bytes", "100")),
                     a.containsKey("out") ? Path.of(a.get("out")) : null,
-                    a.getOrDefault("scenario", "b"));
+                    a.getOrDefault("scenario", "b"),
+                    // Several nodes: agents on another node than visitors (default: the same one).
+                    Integer.parseInt(a.getOrDefault("agent-port", a.getOrDefault("port", "8080"))),
+                    a.getOrDefault("sodam-db-user", ""),
+                    // The soak's rounds: agents resolve their chats at the end, the whole life of a chat.
+                    Boolean.parseBoolean(a.getOrDefault("resolve-at-end", "false")));
         }
     }
 
@@ -160,6 +165,9 @@ public final class LoadGenerator {
             List<ObjectNode> lines = measure(setupSeconds, rssBefore, rssAfterSetup);
             Chat.Tally tally = chats.stream().map(Chat::tally).reduce(Chat.Tally::plus)
                     .orElse(new Chat.Tally(0, 0, 0, 0, 0, 0, 0, 0, 0));
+            if (o.resolveAtEnd() && o.target() == Target.SODAM) {
+                resolveAll();
+            }
             return new Result(lines, tally, misrouted.get());
         } finally {
             chats.forEach(chat -> chat.visitor.close());
@@ -172,6 +180,11 @@ public final class LoadGenerator {
 
     private URI uri(String query) {
         return URI.create("ws://" + o.host() + ":" + o.port() + "/ws" + query);
+    }
+
+    /** Where agents connect: another node than the visitors' with {@code --agent-port}. */
+    private URI agentUri() {
+        return URI.create("ws://" + o.host() + ":" + o.agentPort() + "/ws");
     }
 
     /** Runs {@code count} set-up steps with at most {@code window} in flight, and waits for all. */
@@ -202,8 +215,8 @@ public final class LoadGenerator {
         if (o.sodamDb() == null) {
             throw new IllegalArgumentException("--sodam-db is required for Sodam: bench agents are provisioned in it");
         }
-        List<String> tokens = SodamAgents.provision(o.sodamDb(), o.agents());
-        agentConns.addAll(inWindows(o.agents(), o.setupWindow(), i -> WsConn.open(group, uri("")).thenCompose(conn ->
+        List<String> tokens = SodamAgents.provision(o.sodamDb(), o.sodamDbUser(), o.agents());
+        agentConns.addAll(inWindows(o.agents(), o.setupWindow(), i -> WsConn.open(group, agentUri()).thenCompose(conn ->
                 request(conn, "welcome", "{\"type\":\"hello\",\"role\":\"agent\",\"token\":\"" + tokens.get(i) + "\"}")
                         .thenCompose(welcome -> attached(conn, 0)).thenApply(ready -> conn))));
         chats.addAll(inWindows(o.chats(), o.setupWindow(), i -> {
@@ -239,6 +252,16 @@ public final class LoadGenerator {
             });
         }));
         chats.forEach(chat -> byConversation.put(chat.conversationId, chat));
+    }
+
+    /** Each chat's agent resolves it; returns once every visitor has seen its chat resolved. */
+    private void resolveAll() throws InterruptedException {
+        inWindows(chats.size(), o.setupWindow(), i -> {
+            Chat chat = chats.get(i);
+            CompletableFuture<Frame> resolved = chat.visitor.await(f -> isStatus(f, "resolved"));
+            chat.agent.send("{\"type\":\"resolve\",\"conversationId\":\"" + chat.conversationId + "\"}");
+            return resolved;
+        });
     }
 
     /**

@@ -53,6 +53,55 @@ final class ProcStats {
         return -1;
     }
 
+    private static final java.util.regex.Pattern HEAP_USED = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K");
+
+    /** A full GC in the process ({@code jcmd GC.run}), then its heap in use in KiB ({@code GC.heap_info}). */
+    static long heapAfterFullGcKb(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        java.util.regex.Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure in jcmd GC.heap_info");
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    /** The output of {@code jcmd <pid> <command>} from this JVM's own JDK. */
+    static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + output);
+        }
+        return output;
+    }
+
+    /** The number of open file descriptors of a process. */
+    static int openFds(long pid) throws IOException {
+        try (java.util.stream.Stream<Path> open = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return (int) open.count();
+        }
+    }
+
+    /** The kernel's TCP socket memory in pages ({@code mem} of /proc/net/sockstat), or -1. */
+    static long tcpSocketPages() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/sockstat"))) {
+                if (line.startsWith("TCP:")) {
+                    String[] f = line.trim().split("\\s+");
+                    for (int i = 1; i + 1 < f.length; i++) {
+                        if (f[i].equals("mem")) {
+                            return Long.parseLong(f[i + 1]);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** The 1-minute load average, or -1. */
     static double loadAverage() {
         try {

@@ -1,7 +1,6 @@
 package dev.sodam.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -25,14 +24,21 @@ final class SodamAgents {
     private SodamAgents() {
     }
 
-    /** Inserts {@code count} agents and returns one fresh bearer token per agent. */
-    static List<String> provision(Path database, int count) throws SQLException {
+    /**
+     * Inserts {@code count} agents and returns one fresh bearer token per agent; {@code database} is the
+     * SQLite file, or a PostgreSQL JDBC URL ({@code jdbc:postgresql://…}, several nodes) with {@code user}.
+     */
+    static List<String> provision(String database, String user, int count) throws SQLException {
         String run = HexFormat.of().formatHex(randomBytes(4));
         long now = System.currentTimeMillis();
         List<String> tokens = new ArrayList<>(count);
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + database)) {
-            try (Statement pragma = db.createStatement()) {
-                pragma.execute("PRAGMA busy_timeout = 10000");
+        boolean sqlite = !database.startsWith("jdbc:");
+        try (Connection db = sqlite ? DriverManager.getConnection("jdbc:sqlite:" + database)
+                : DriverManager.getConnection(database, user, "")) {
+            if (sqlite) {
+                try (Statement pragma = db.createStatement()) {
+                    pragma.execute("PRAGMA busy_timeout = 10000");
+                }
             }
             db.setAutoCommit(false);
             try (PreparedStatement agent = db.prepareStatement(

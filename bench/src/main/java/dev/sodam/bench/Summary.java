@@ -20,8 +20,11 @@ import java.util.TreeMap;
  * {@code java -cp sodam-bench.jar dev.sodam.bench.Summary results.jsonl [ours] [reference]}
  */
 public final class Summary {
-    private static final String[] METRICS = {"p50_ms", "p99_ms", "p999_ms", "max_ms", "ack_p50_ms", "ack_p99_ms",
-            "relays_per_s", "server_cpu_us_per_relay", "lost", "steal_pct", "loadavg", "first_conn_ms"};
+    static final String[] METRICS = {"p50_ms", "p99_ms", "p999_ms", "max_ms", "ack_p50_ms", "ack_p99_ms",
+            "relays_per_s", "server_cpu_us_per_relay", "lost", "steal_pct", "loadavg", "first_conn_ms",
+            // scenario (a), idle connections
+            "conns", "heap_per_conn_b", "rss_per_conn_kb", "sock_mem_per_conn_b", "connects_per_s",
+            "server_cpu_ms_per_1k_connects"};
 
     private Summary() {
     }
@@ -34,6 +37,47 @@ public final class Summary {
     }
 
     static String render(List<String> jsonLines, String ours, String reference) throws IOException {
+        Map<String, Map<Integer, Map<String, JsonNode>>> runs = runs(jsonLines);
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, Map<Integer, Map<String, JsonNode>>> scenario : runs.entrySet()) {
+            out.append(String.format(Locale.ROOT, "%nscenario %s (%d rounds)%n", scenario.getKey(), scenario.getValue().size()));
+            out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", "metric",
+                    ours + " median (min–max)", reference + " median (min–max)", "ratio median (min–max)"));
+            for (String metric : METRICS) {
+                List<Double> a = values(scenario.getValue(), ours, metric);
+                List<Double> b = values(scenario.getValue(), reference, metric);
+                List<Double> ratio = new ArrayList<>();
+                for (Map<String, JsonNode> round : scenario.getValue().values()) {
+                    Double x = value(round.get(ours), metric);
+                    Double y = value(round.get(reference), metric);
+                    if (x != null && y != null && y != 0) {
+                        ratio.add(x / y);
+                    }
+                }
+                if (a.isEmpty() && b.isEmpty()) {
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", metric, stats(a), stats(b),
+                        metric.equals("lost") || metric.equals("steal_pct") || metric.equals("loadavg") ? "" : stats(ratio)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The figures of one metric for one server over the rounds of a scenario. */
+    static List<Double> values(Map<Integer, Map<String, JsonNode>> rounds, String server, String metric) {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, JsonNode> round : rounds.values()) {
+            Double x = value(round.get(server), metric);
+            if (x != null) {
+                values.add(x);
+            }
+        }
+        return values;
+    }
+
+    /** The measured lines of a run: scenario → round → server → line. */
+    static Map<String, Map<Integer, Map<String, JsonNode>>> runs(List<String> jsonLines) throws IOException {
         ObjectMapper json = new ObjectMapper();
         // scenario -> round -> server -> line (the measured phase only)
         Map<String, Map<Integer, Map<String, JsonNode>>> runs = new TreeMap<>();
@@ -49,39 +93,10 @@ public final class Summary {
                     .computeIfAbsent(line.path("round").asInt(), k -> new LinkedHashMap<>())
                     .put(line.path("server").asText(), line);
         }
-        StringBuilder out = new StringBuilder();
-        for (Map.Entry<String, Map<Integer, Map<String, JsonNode>>> scenario : runs.entrySet()) {
-            out.append(String.format(Locale.ROOT, "%nscenario %s (%d rounds)%n", scenario.getKey(), scenario.getValue().size()));
-            out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", "metric",
-                    ours + " median (min–max)", reference + " median (min–max)", "ratio median (min–max)"));
-            for (String metric : METRICS) {
-                List<Double> a = new ArrayList<>();
-                List<Double> b = new ArrayList<>();
-                List<Double> ratio = new ArrayList<>();
-                for (Map<String, JsonNode> round : scenario.getValue().values()) {
-                    Double x = value(round.get(ours), metric);
-                    Double y = value(round.get(reference), metric);
-                    if (x != null) {
-                        a.add(x);
-                    }
-                    if (y != null) {
-                        b.add(y);
-                    }
-                    if (x != null && y != null && y != 0) {
-                        ratio.add(x / y);
-                    }
-                }
-                if (a.isEmpty() && b.isEmpty()) {
-                    continue;
-                }
-                out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", metric, stats(a), stats(b),
-                        metric.equals("lost") || metric.equals("steal_pct") || metric.equals("loadavg") ? "" : stats(ratio)));
-            }
-        }
-        return out.toString();
+        return runs;
     }
 
-    private static Double value(JsonNode line, String metric) {
+    static Double value(JsonNode line, String metric) {
         if (line == null || !line.hasNonNull(metric)) {
             return null;
         }

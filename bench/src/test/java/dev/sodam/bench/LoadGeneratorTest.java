@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sodam.server.SodamServer;
 import dev.sodam.server.config.ConfigLoader;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,11 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Not a benchmark: nothing here is timed.
  */
 class LoadGeneratorTest {
-
-    private static Path repoRoot() {
-        String root = System.getProperty("sodam.repo.root");
-        return (root == null ? Path.of("..") : Path.of(root)).toAbsolutePath().normalize();
-    }
 
     private static LoadGenerator.Options options(String target, int port, Path db, String mode) {
         String[] args = {"--target", target, "--port", String.valueOf(port), "--chats", "6", "--chats-per-agent", "3",
@@ -47,16 +41,7 @@ class LoadGeneratorTest {
     @Test
     @Timeout(60)
     void againstSodamEveryMessageIsAckedOnceAndDeliveredOnceInOrder(@TempDir Path dataDir) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("SODAM_PORT", "0");
-        env.put("SODAM_HOST", "127.0.0.1");
-        env.put("SODAM_DATA_DIR", dataDir.toString());
-        env.put("SODAM_FAQ_SEED_DIR", repoRoot().resolve("config/faq").toString());
-        env.put("SODAM_BOT_INTENTS_FILE", repoRoot().resolve("config/bot/intents.json").toString());
-        env.put("SODAM_BOT_OUT_OF_SCOPE_FILE", repoRoot().resolve("config/bot/out-of-scope.json").toString());
-        env.put("SODAM_BOOTSTRAP_ADMIN", "bench@sodam.test:bench-password-1");
-        env.put("SODAM_RATE_PER_SECOND", "100000");
-        env.put("SODAM_RATE_BURST", "100000");
+        Map<String, String> env = TestSodam.environment(dataDir);
         env.put("SODAM_MAX_CHATS_PER_AGENT", "100"); // ignored by servers without routing limits
         try (SodamServer server = SodamServer.start(ConfigLoader.load(null, env))) {
             LoadGenerator.Result result = LoadGenerator.run(options("sodam", server.port(), dataDir.resolve("sodam.db"), "open"));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +43,9 @@ public final class FaqBot {
     private final Map<String, LocaleModel> models;
     private final BotThresholds defaults;
 
+    /** One locale's model; {@code texts} are the phrasings it was trained on (what {@link #retrain} compares). */
     private record LocaleModel(String locale, LocaleAnalysis analysis, FaqIndex index, IntentClassifier classifier,
-                               BotResponder responder, int faqCount) {
+                               BotResponder responder, int faqCount, List<LabelledText> texts) {
     }
 
     private record LocaleInput(String locale, LocaleAnalysis analysis, List<LabelledText> texts,
@@ -102,10 +104,22 @@ public final class FaqBot {
             LocaleModel m = out.get(locale);
             if (m != null) {
                 out.put(locale, new LocaleModel(locale, m.analysis(), m.index(), m.classifier(),
-                        m.responder().withThresholds(t), m.faqCount()));
+                        m.responder().withThresholds(t), m.faqCount(), m.texts()));
             }
         });
         return new FaqBot(entries, Map.copyOf(out), defaults);
+    }
+
+    /** Stored classifier weights over all locales (diagnostics: what {@link #withWeightTolerance} keeps). */
+    public long storedWeights() {
+        return models.values().stream().mapToLong(m -> m.classifier().storedWeights()).sum();
+    }
+
+    /** Whether {@code other} answers {@code locale} with this bot's very index and classifier (tests of {@link #retrain}). */
+    boolean sharesModel(FaqBot other, String locale) {
+        LocaleModel a = models.get(locale);
+        LocaleModel b = other.models.get(locale);
+        return a != null && b != null && a.index() == b.index() && a.classifier() == b.classifier();
     }
 
     /** The locales this bot has a model for. */
@@ -125,6 +139,46 @@ public final class FaqBot {
      * @throws IllegalArgumentException on duplicate faq ids
      */
     public static FaqBot train(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds thresholds) {
+        return build(faq, intents, thresholds, null, IntentClassifier.WEIGHT_TOLERANCE);
+    }
+
+    /**
+     * {@link #train(List, List, BotThresholds)} keeping every classifier weight (no pruning): the
+     * exact model, slower at hundreds of labels. For evaluation: {@link #withWeightTolerance} of this
+     * bot gives what {@code train} gives, so both can be scored from one training.
+     */
+    public static FaqBot trainExact(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds thresholds) {
+        return build(faq, intents, thresholds, null, 0.0);
+    }
+
+    /**
+     * This bot with every locale's classifier weights pruned at {@code weightTolerance} (see
+     * {@link IntentClassifier#WEIGHT_TOLERANCE}); indexes, thresholds and labels are shared. Prune
+     * an exact bot ({@link #trainExact}) to get what training with that tolerance gives.
+     */
+    public FaqBot withWeightTolerance(double weightTolerance) {
+        Map<String, LocaleModel> out = new LinkedHashMap<>();
+        models.forEach((locale, m) -> out.put(locale, new LocaleModel(locale, m.analysis(), m.index(),
+                m.classifier().pruned(weightTolerance), m.responder(), m.faqCount(), m.texts())));
+        return new FaqBot(entries, Map.copyOf(out), defaults);
+    }
+
+    /**
+     * {@link #train} for a changed FAQ, reusing {@code previous}'s index and classifier for every
+     * locale whose phrasings (every entry's question and paraphrases and every small-talk example,
+     * with their labels, in order) are unchanged: an edited answer, tag or small-talk reply is live
+     * as soon as this returns, whatever the FAQ's size, and an edit in one language retrains only
+     * that language (a 1,000-entry locale takes minutes to train).
+     *
+     * @param previous the bot answering now, or null for a full training
+     */
+    public static FaqBot retrain(FaqBot previous, List<FaqEntry> faq, List<SmallTalkIntent> intents,
+                                 BotThresholds thresholds) {
+        return build(faq, intents, thresholds, previous, IntentClassifier.WEIGHT_TOLERANCE);
+    }
+
+    private static FaqBot build(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds thresholds,
+                                FaqBot previous, double weightTolerance) {
         long start = System.nanoTime();
         Map<String, FaqEntry> byId = new LinkedHashMap<>();
         for (FaqEntry e : faq) {
@@ -179,16 +233,28 @@ public final class FaqBot {
             List<Future<FaqIndex>> indexes = new ArrayList<>();
             List<Future<IntentClassifier>> classifiers = new ArrayList<>();
             for (LocaleInput in : inputs) {
+                LocaleModel same = previous == null ? null : previous.models.get(in.locale());
+                if (same != null && same.texts().equals(in.texts())
+                        && same.classifier().weightTolerance() == weightTolerance) {
+                    LOG.info("bot: locale {}: phrasings unchanged, index and classifier reused", in.locale());
+                    classifiers.add(CompletableFuture.completedFuture(same.classifier()));
+                    indexes.add(CompletableFuture.completedFuture(same.index()));
+                    continue;
+                }
                 classifiers.add(pool.submit(() -> timed(in.locale() + " classifier",
-                        () -> IntentClassifier.train(in.locale(), in.texts(), new FeatureExtractor(in.analysis())))));
+                        () -> IntentClassifier.train(in.locale(), in.texts(), new FeatureExtractor(in.analysis()),
+                                weightTolerance))));
                 indexes.add(pool.submit(() -> timed(in.locale() + " index",
                         () -> FaqIndex.build(in.texts(), in.analysis()))));
             }
             for (int k = 0; k < inputs.size(); k++) {
                 LocaleInput in = inputs.get(k);
-                models.put(in.locale(), new LocaleModel(in.locale(), in.analysis(), indexes.get(k).get(),
+                LocaleModel same = previous == null ? null : previous.models.get(in.locale());
+                LocaleAnalysis analysis = same != null && same.index() == indexes.get(k).get() ? same.analysis()
+                        : in.analysis();
+                models.put(in.locale(), new LocaleModel(in.locale(), analysis, indexes.get(k).get(),
                         classifiers.get(k).get(),
-                        new BotResponder(in.locale(), thresholds, in.labels()), in.faqCount()));
+                        new BotResponder(in.locale(), thresholds, in.labels()), in.faqCount(), in.texts()));
                 LOG.info("bot: locale {}: {} labels ({} FAQ), {} phrasings", in.locale(), in.labels().size(),
                         in.faqCount(), in.texts().size());
             }
@@ -208,22 +274,58 @@ public final class FaqBot {
         return new FaqBot(Map.copyOf(byId), Map.copyOf(models), thresholds);
     }
 
-    /** Answers, clarifies or hands off one visitor message. Thread-safe. */
-    public BotDecision ask(String text, String localeHint) {
+    /** A question cut to {@link #MAX_CHARS}, normalised, and the model of the locale it is read in (null: none). */
+    private record Question(String raw, String normalized, LocaleModel model) {
+        LocaleAnalysis.Analyzed analyzed() {
+            return model.analysis().analyze(raw, normalized);
+        }
+    }
+
+    private Question question(String text, String localeHint) {
         String raw = text == null ? "" : text;
         if (raw.length() > MAX_CHARS) {
             raw = raw.substring(0, MAX_CHARS);
         }
         String normalized = TextNormalizer.normalize(raw);
-        LocaleModel model = pick(detectLocale(normalized, localeHint), localeHint);
+        return new Question(raw, normalized, pick(detectLocale(normalized, localeHint), localeHint));
+    }
+
+    /** Answers, clarifies or hands off one visitor message. Thread-safe. */
+    public BotDecision ask(String text, String localeHint) {
+        Question q = question(text, localeHint);
+        LocaleModel model = q.model();
+        String normalized = q.normalized();
         if (model == null) {
             String loc = localeHint == null ? "ko" : localeHint;
             return new BotDecision.Handoff(0.0, null, loc, List.of(), BotDecision.Reason.UNSURE);
         }
-        LocaleAnalysis.Analyzed analyzed = model.analysis().analyze(raw, normalized);
+        LocaleAnalysis.Analyzed analyzed = q.analyzed();
         List<FaqMatch> retrieval = model.index().search(analyzed, RETRIEVAL_LABELS);
         double[] probs = model.classifier().classify(analyzed);
-        return model.responder().decide(normalized, retrieval, model.classifier().labels(), probs);
+        IntentClassifier c = model.classifier();
+        return model.responder().decide(normalized, retrieval, c.labels(), c::indexOf, probs);
+    }
+
+    /**
+     * What the analysis chain makes of one question: the locale it is analysed in (as {@link #ask}
+     * picks it), its normalised text, its word terms (Nori morphemes for Korean, English stems) and
+     * the character n-grams the index and the classifier also read. For the admin's test console.
+     */
+    public record Analysis(String locale, String normalized, List<String> words, List<String> ngrams) {
+        public Analysis {
+            words = List.copyOf(words);
+            ngrams = List.copyOf(ngrams);
+        }
+    }
+
+    /** The analysis {@link #ask} runs on {@code text}, as terms. Thread-safe. */
+    public Analysis analyze(String text, String localeHint) {
+        Question q = question(text, localeHint);
+        if (q.model() == null) {
+            return new Analysis(localeHint == null ? "ko" : localeHint, q.normalized(), List.of(), List.of());
+        }
+        LocaleAnalysis.Analyzed analyzed = q.analyzed();
+        return new Analysis(q.model().locale(), q.normalized(), analyzed.words(), analyzed.ngrams());
     }
 
     /**
@@ -231,19 +333,16 @@ public final class FaqBot {
      * calibration and the evaluation command use). Thread-safe.
      */
     public Prediction predict(String text, String localeHint) {
-        String raw = text == null ? "" : text;
-        if (raw.length() > MAX_CHARS) {
-            raw = raw.substring(0, MAX_CHARS);
-        }
-        String normalized = TextNormalizer.normalize(raw);
         String hint = localeHint == null ? defaultLocale() : localeHint;
-        LocaleModel model = pick(detectLocale(normalized, hint), hint);
+        Question q = question(text, hint);
+        LocaleModel model = q.model();
         if (model == null) {
             return new Prediction(null, 0.0, hint);
         }
-        LocaleAnalysis.Analyzed analyzed = model.analysis().analyze(raw, normalized);
-        return model.responder().top(model.index().search(analyzed, RETRIEVAL_LABELS), model.classifier().labels(),
-                model.classifier().classify(analyzed));
+        LocaleAnalysis.Analyzed analyzed = q.analyzed();
+        IntentClassifier c = model.classifier();
+        return model.responder().top(model.index().search(analyzed, RETRIEVAL_LABELS), c.labels(), c::indexOf,
+                c.classify(analyzed));
     }
 
     private String defaultLocale() {
@@ -303,7 +402,8 @@ public final class FaqBot {
             return List.of();
         }
         LocaleAnalysis.Analyzed analyzed = model.analysis().analyze(text, normalized);
-        return model.responder().rank(model.index().search(analyzed, RETRIEVAL_LABELS),
-                model.classifier().labels(), model.classifier().classify(analyzed));
+        IntentClassifier c = model.classifier();
+        return model.responder().rank(model.index().search(analyzed, RETRIEVAL_LABELS), c.labels(), c::indexOf,
+                c.classify(analyzed));
     }
 }

@@ -20,6 +20,8 @@ import dev.sodam.server.config.ConfigLoader;
 import dev.sodam.server.config.IntegrationSettings;
 import dev.sodam.server.config.SodamConfig;
 import dev.sodam.server.config.StoreSettings;
+import dev.sodam.server.cluster.RedisFanout;
+import dev.sodam.server.cluster.RoutingOwner;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.SystemNoticeListener;
 import dev.sodam.server.conversation.Replies;
@@ -37,8 +39,11 @@ import dev.sodam.server.routing.TeamDirectory;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.faq.BotEngine;
+import dev.sodam.server.faq.BotPeers;
 import dev.sodam.server.faq.ThresholdPolicy;
-import dev.sodam.server.faq.BotReplyListener;
+import dev.sodam.server.faq.ThresholdTuning;
+import dev.sodam.server.auth.LoginThrottle;
+import dev.sodam.server.faq.FaqBotAnswerer;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.http.ApiModule;
 import dev.sodam.server.insight.Insights;
@@ -95,12 +100,15 @@ public final class SodamServer implements AutoCloseable {
     private final ClusterLock jobs;
     private final HealthCheck health;
     private final Duration drainFor;
+    /** Fan-out to the other nodes; null on a single node. */
+    private final RedisFanout fanout;
 
     private SodamServer(Store store, ConversationService service, ExecutorService blocking, ExecutorService botExecutor,
                         ExecutorService botTraining, ScheduledExecutorService maintenance, BotEngine bot,
                         NettyServer netty, String baseUrl, SodamMetrics metrics, List<String> apiRoutes,
                         WebhookWorker webhooks, SessionRegistry registry, WebhookRetention webhookRetention,
-                        ClusterLock jobs, HealthCheck health, Duration drainFor) {
+                        ClusterLock jobs, HealthCheck health, Duration drainFor, RedisFanout fanout) {
+        this.fanout = fanout;
         this.webhookRetention = webhookRetention;
         this.jobs = jobs;
         this.health = health;
@@ -144,6 +152,7 @@ public final class SodamServer implements AutoCloseable {
         WebhookWorker webhooks = null;
         ClusterLock jobs = null;
         HealthCheck health = null;
+        RedisFanout fanout = null;
         ExecutorService blocking = Executors.newFixedThreadPool(4, named("sodam-blocking"));
         ExecutorService botExecutor = Executors.newFixedThreadPool(2, named("sodam-bot"));
         // Training has its own thread, so a rebuild never delays the questions on botExecutor.
@@ -155,11 +164,16 @@ public final class SodamServer implements AutoCloseable {
 
             SessionRegistry registry = new SessionRegistry();
             BotEngine bot = new BotEngine(clock);
-            bus.subscribe(new DeliveryListener(registry));
+            // Several nodes: a connection's missing seqs are read from the shared store (RedisFanout).
+            DeliveryListener delivery = config.cluster().enabled()
+                    ? new DeliveryListener(registry, (id, after, limit) -> store.read(tx -> tx.messagesAfter(id, after, limit)))
+                    : new DeliveryListener(registry);
+            bus.subscribe(delivery);
             TeamDirectory teams = new TeamDirectory(store);
             teams.refresh();
             bus.subscribe(new SystemNoticeListener(service, teams, clock));
-            bus.subscribe(new BotReplyListener(bot, service, botExecutor, metrics::botDecision));
+            service.answerWith(new FaqBotAnswerer(bot, botExecutor, metrics::botDecision));
+            metrics.botAnswers(service::botAnswersWithQuestion, service::botAnswersLater);
             bus.subscribe(new MetricsListener(metrics, clock));
             IntegrationSettings integrations = config.integrations();
             WebhookTargets targets = new WebhookTargets(integrations.allowPrivateTargets());
@@ -182,15 +196,28 @@ public final class SodamServer implements AutoCloseable {
             // them (always this node on SQLite; on PostgreSQL an advisory lock another node takes over).
             jobs = store.clusterLock("maintenance");
             maintenance.scheduleWithFixedDelay(runOnce(jobs, webhookRetention::pruneOnSchedule), 10, 60, TimeUnit.MINUTES);
-            bus.subscribe(new StaleChatWatcher(service, Duration.ofMinutes(config.staleNudgeMinutes()),
-                    Duration.ofMinutes(config.staleResolveMinutes())));
-            // Last, so the router acts on an event after every other listener has seen it.
-            bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock, teams));
-            Replies.<Void>future(reply -> service.restoreRouting(reply)).join();
+            Duration nudgeAfter = Duration.ofMinutes(config.staleNudgeMinutes());
+            Duration resolveAfter = Duration.ofMinutes(config.staleResolveMinutes());
+            if (config.cluster().enabled()) {
+                fanout = RedisFanout.start(config.cluster(), config.store().url(), service, delivery, registry);
+                bus.subscribe(fanout);
+                // One node at a time routes (the holder of the "routing" lock), over every node's events; it
+                // restores the stored queue when it takes over. Last on the bus, as the router is on one node.
+                RoutingOwner owner = new RoutingOwner(store.clusterLock("routing"), actions -> List.of(
+                        new StaleChatWatcher(service, nudgeAfter, resolveAfter), new Router(routing, actions, clock, teams)),
+                        new RoutingDelivery(registry, service), service);
+                bus.subscribe(owner);
+                fanout.routeWith(owner);
+            } else {
+                bus.subscribe(new StaleChatWatcher(service, nudgeAfter, resolveAfter));
+                // Last, so the router acts on an event after every other listener has seen it.
+                bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock, teams));
+                Replies.<Void>future(reply -> service.restoreRouting(reply)).join();
+            }
             maintenance.scheduleAtFixedRate(service::tick, 1, 1, TimeUnit.SECONDS);
 
             AuthService auth = new AuthService(store, service, hasher, clock, ids,
-                    Duration.ofHours(config.tokenTtlHours()));
+                    Duration.ofHours(config.tokenTtlHours()), LoginThrottle.configured(clock, config.loginLimits()));
             auth.closeSessionsWith(registry::closeAgent);
             maintenance.scheduleWithFixedDelay(runOnce(jobs, () -> service.execute(
                     tx -> tx.deleteExpiredTokens(clock.instant()),
@@ -212,8 +239,22 @@ public final class SodamServer implements AutoCloseable {
             AdminApi admin = new AdminApi(auth, faq, bot, blocking, store, new AccessApi(auth, users, teamAdmin, store,
                     privacy),
                     new Insights(store, faq, clock), siteSettings);
+            // Thresholds an admin saved in the test console: in force from the first bot on.
+            ThresholdTuning tuning = new ThresholdTuning(service, store, bot, clock);
+            tuning.load();
+            admin.withTuning(tuning);
+            if (fanout != null) {
+                // Several nodes: an FAQ change or a saved threshold on one node reaches every node's bot.
+                faq.tellPeers(fanout);
+                tuning.tellPeers(fanout);
+                fanout.followBotChanges(change -> onBlocking(blocking, change == BotPeers.Change.FAQ
+                        ? bot::requestRebuild : tuning::load), () -> onBlocking(blocking, () -> {
+                            tuning.load();
+                            bot.rebuildIfChanged();
+                        }));
+            }
             List<ApiModule> modules = new ArrayList<>();
-            health = new HealthCheck(store, bot);
+            health = new HealthCheck(store, bot, service::lastStoreFailure, clock);
             modules.add(new OperationsApi(metrics, integrations.metricsEnabled(), integrations.metricsToken(),
                     health, blocking));
             ApiKeys apiKeys = new ApiKeys(store, service, clock, ids);
@@ -252,7 +293,7 @@ public final class SodamServer implements AutoCloseable {
             webhooks.start();
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
                     metrics, router.routes(), webhooks, registry, webhookRetention, jobs, health,
-                    Duration.ofSeconds(integrations.drainSeconds()));
+                    Duration.ofSeconds(integrations.drainSeconds()), fanout);
         } catch (InterruptedException | RuntimeException e) {
             blocking.shutdownNow();
             botExecutor.shutdownNow();
@@ -265,9 +306,27 @@ public final class SodamServer implements AutoCloseable {
                 jobs.close();
             }
             service.close();
+            if (fanout != null) {
+                fanout.close();
+            }
             store.close();
             metrics.close();
             throw e;
+        }
+    }
+
+    /** Runs {@code work} (which reads the store) on {@code executor}; logged, never thrown, while shutting down too. */
+    private static void onBlocking(ExecutorService executor, Runnable work) {
+        try {
+            executor.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    log.warn("bot: reading another node's change failed: {}", e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("bot: another node's change arrived while stopping");
         }
     }
 
@@ -312,6 +371,11 @@ public final class SodamServer implements AutoCloseable {
         return webhookRetention.prune();
     }
 
+    /** This node's fan-out to the other nodes; empty on a single node. */
+    public java.util.Optional<RedisFanout> cluster() {
+        return java.util.Optional.ofNullable(fanout);
+    }
+
     public BotEngine bot() {
         return bot;
     }
@@ -353,6 +417,9 @@ public final class SodamServer implements AutoCloseable {
             log.warn("shutdown: not every client was told to reconnect: {}", e.toString());
         }
         netty.close();
+        if (fanout != null) {
+            fanout.close();
+        }
         webhooks.close();
         maintenance.shutdownNow();
         jobs.close();

@@ -255,6 +255,9 @@ class ProtocolTest {
         // answered at once was sometimes told to say hello first.
         for (int i = 0; i < 30; i++) {
             java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+            // The JDK client refuses a second send while one is pending ("Send pending"): under load the
+            // welcome can arrive before the hello's send has completed, so the send waits for it.
+            java.util.concurrent.CompletableFuture<Void> helloSent = new java.util.concurrent.CompletableFuture<>();
             java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(server.visitorUri(), new java.net.http.WebSocket.Listener() {
                         private final StringBuilder parts = new StringBuilder();
@@ -271,8 +274,13 @@ class ProtocolTest {
                             String text = parts.toString();
                             parts.setLength(0);
                             if (text.contains("\"type\":\"welcome\"")) {
-                                ws.sendText("{\"type\":\"send\",\"clientMsgId\":\"fast\",\"text\":\"안녕하세요\","
-                                        + "\"ref\":\"fast\"}", true);
+                                helloSent.thenCompose(v -> ws.sendText("{\"type\":\"send\",\"clientMsgId\":\"fast\","
+                                                + "\"text\":\"안녕하세요\",\"ref\":\"fast\"}", true))
+                                        .whenComplete((w, failure) -> {
+                                            if (failure != null) {
+                                                answer.completeExceptionally(failure);
+                                            }
+                                        });
                             } else if (text.contains("\"type\":\"ack\"") || text.contains("\"type\":\"error\"")) {
                                 answer.complete(text);
                             }
@@ -280,7 +288,14 @@ class ProtocolTest {
                             return null;
                         }
                     }).get(10, java.util.concurrent.TimeUnit.SECONDS);
-            socket.sendText("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\"}", true);
+            socket.sendText("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\"}", true)
+                    .whenComplete((w, failure) -> {
+                        if (failure != null) {
+                            helloSent.completeExceptionally(failure);
+                        } else {
+                            helloSent.complete(null);
+                        }
+                    });
             assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).contains("\"type\":\"ack\"");
             socket.abort();
         }

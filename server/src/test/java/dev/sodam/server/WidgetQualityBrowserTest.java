@@ -70,7 +70,9 @@ class WidgetQualityBrowserTest {
             assertThat(activeTestid(driver)).as("the bubble is reachable with Tab").isEqualTo("launcher");
             press(driver, Keys.ENTER);
             waiting(driver).until(d -> "input".equals(activeTestid(d)));
-            assertThat(root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed()).isTrue();
+            // The panel fades in (opacity 0 → 1 in 0.18 s) and the input has focus from the first frame;
+            // WebDriver calls an element at opacity 0 not displayed, so wait for the fade, not assert at once.
+            waiting(driver).until(d -> root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());
 
             press(driver, "배송은 얼마나 걸리나요?", Keys.ENTER);
             waiting(driver).until(d -> !root.findElements(By.cssSelector("[data-testid='thumbs-up']")).isEmpty());

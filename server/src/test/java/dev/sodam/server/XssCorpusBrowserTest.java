@@ -30,8 +30,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 /**
  * Promise 4 against a corpus of XSS payloads (server/src/test/resources/security/xss-corpus.txt,
  * OWASP filter-evasion patterns and more): sent as visitor messages, the visitor's name and
- * attributes, an FAQ question and answer, agent messages, a private note, a label and a canned
- * response, then rendered by the real widget, console and admin pages in Chromium.
+ * attributes, an FAQ question and answer, a formatted FAQ answer (paragraphs, a list, links whose
+ * text and address carry payloads), agent messages, a private note, a label and a canned response,
+ * then rendered by the real widget, console and admin pages in Chromium. Answer links to
+ * {@code javascript:} or {@code data:} are refused when the entry is saved.
  *
  * <p>Every page gets a trap before its own scripts run: {@code alert}, {@code confirm},
  * {@code prompt} and {@code window.__xssHit} record a call, and Content-Security-Policy violations
@@ -83,6 +85,17 @@ class XssCorpusBrowserTest {
             return findings;
             """;
 
+    /** Paragraphs, a list and links, every part carrying a payload; the javascript: one has parens, so it stays text. */
+    private static final String FORMATTED_ANSWER = String.join("\n",
+            "기린 서식 점검: <img src=x onerror=alert('fmt-p')>",
+            "둘째 줄 <svg onload=alert('fmt-line')>",
+            "",
+            "- 목록 <script>alert('fmt-li')</script>",
+            "- [링크 <img src=x onerror=alert('fmt-link')>](https://shop.example/?q=\"><svg/onload=alert`fmt-href`>)",
+            "- [막힌 링크](javascript:alert(1))",
+            "",
+            "끝 <iframe src=javascript:alert('fmt-end')>");
+
     @RegisterExtension
     static final ServerExtension app = ServerExtension.forBrowsers();
 
@@ -108,6 +121,23 @@ class XssCorpusBrowserTest {
         entry.put("enabled", true);
         var created = server.post("/api/admin/faq", Json.MAPPER.writeValueAsString(entry), adminToken);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        // A formatted answer: payloads in a paragraph, list items and a link's text and address.
+        Map<String, Object> formatted = new LinkedHashMap<>(entry);
+        formatted.put("id", "ko-xss-format");
+        formatted.put("question", "기린 서식 점검 안내");
+        formatted.put("paraphrases", List.of("기린 서식 점검 알려주세요", "기린 서식 점검은 어떻게 하나요"));
+        formatted.put("answer", FORMATTED_ANSWER);
+        var formattedCreated = server.post("/api/admin/faq", Json.MAPPER.writeValueAsString(formatted), adminToken);
+        assertThat(formattedCreated.statusCode()).as(formattedCreated.body()).isEqualTo(201);
+        for (String unsafe : List.of("[열기](javascript:alert`link`)", "[열기](JAVASCRIPT:alert`link`)",
+                "[열기](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)", "[열기](vbscript:msgbox)")) {
+            Map<String, Object> refused = new LinkedHashMap<>(formatted);
+            refused.put("id", "ko-xss-refused");
+            refused.put("answer", "안내\n\n- " + unsafe);
+            var answer = server.post("/api/admin/faq", Json.MAPPER.writeValueAsString(refused), adminToken);
+            assertThat(answer.statusCode()).as(unsafe).isEqualTo(400);
+            assertThat(TestServer.json(answer.body()).path("message").asText()).contains("http://, https:// or mailto:");
+        }
         String canned = chunks.get(1);
         var cannedCreated = server.post("/api/workspace/canned", Json.MAPPER.writeValueAsString(Map.of(
                 "shortcut", "xss", "locale", "ko", "text", canned, "scope", "shared")), adminToken);
@@ -115,7 +145,10 @@ class XssCorpusBrowserTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
             JsonNode answer = TestServer.json(server.post("/api/bot/ask", Json.MAPPER.writeValueAsString(Map.of(
                     "text", "코끼리 보안 점검 안내해 주세요", "locale", "ko")), adminToken).body());
-            return "ko-xss-probe".equals(answer.path("faqId").asText()) && "answer".equals(answer.path("decision").asText());
+            JsonNode other = TestServer.json(server.post("/api/bot/ask", Json.MAPPER.writeValueAsString(Map.of(
+                    "text", "기린 서식 점검 안내해 주세요", "locale", "ko")), adminToken).body());
+            return "ko-xss-probe".equals(answer.path("faqId").asText()) && "answer".equals(answer.path("decision").asText())
+                    && "ko-xss-format".equals(other.path("faqId").asText());
         });
 
         WebDriver visitor = trapped();
@@ -129,6 +162,19 @@ class XssCorpusBrowserTest {
             waiting(visitor).until(d -> !messages(widget, "bot").isEmpty());
             assertThat(Browsers.text(messages(widget, "bot").get(0))).isEqualTo(faqAnswer);
             places.add("FAQ answer (widget, console transcript, admin)");
+            typeInWidget(widget, "기린 서식 점검 안내해 주세요");
+            WebElement formattedAnswer = waiting(visitor).until(d -> messages(widget, "bot").stream()
+                    .filter(m -> !m.findElements(By.cssSelector("[data-testid='text'] ul")).isEmpty()).findFirst().orElse(null));
+            assertThat(formattedAnswer.findElements(By.cssSelector("[data-testid='text'] > p"))).hasSize(2);
+            assertThat(formattedAnswer.findElements(By.cssSelector("[data-testid='text'] li"))).hasSize(3);
+            List<WebElement> links = formattedAnswer.findElements(By.cssSelector("[data-testid='text'] a"));
+            assertThat(links).hasSize(1);
+            assertThat(links.get(0).getDomProperty("textContent")).isEqualTo("링크 <img src=x onerror=alert('fmt-link')>");
+            assertThat(links.get(0).getDomProperty("href")).startsWith("https://shop.example/?q=");
+            assertThat(links.get(0).getDomAttribute("rel")).isEqualTo("noopener noreferrer");
+            assertThat(Browsers.text(formattedAnswer)).contains("[막힌 링크](javascript:alert(1))",
+                    "<script>alert('fmt-li')</script>");
+            places.add("formatted FAQ answer: paragraphs, list, link text and address (widget, console, admin)");
             js(visitor, "Sodam.identify(arguments[0])", Map.of(
                     "name", "<img src=x onerror=alert('name')>김방문",
                     "attributes", Map.of("plan", "<svg onload=alert('attribute')>", "memo", corpus.get(3))));
@@ -188,6 +234,14 @@ class XssCorpusBrowserTest {
             waiting(admin).until(d -> faqAnswer.equals(d.findElement(By.cssSelector("[data-testid='ask-answer']"))
                     .getDomProperty("textContent")));
             places.add("FAQ question (admin list, console candidates)");
+            WebElement ask = admin.findElement(By.cssSelector("[data-testid='ask-input']"));
+            ask.clear();
+            ask.sendKeys("기린 서식 점검 안내해 주세요");
+            admin.findElement(By.cssSelector("[data-testid='ask-submit']")).click();
+            waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='ask-answer'] li")).size() == 3);
+            admin.findElement(By.cssSelector("[data-testid='faq-row'][data-faq-id='ko-xss-format']")).click();
+            waiting(admin).until(d -> d.findElements(By.cssSelector("[data-testid='faq-answer-preview'] li")).size() == 3
+                    && d.findElements(By.cssSelector("[data-testid='history-row'] li")).size() == 3);
 
             Map<String, List<String>> executions = new LinkedHashMap<>();
             Map<String, List<String>> injected = new LinkedHashMap<>();

@@ -33,7 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run (from the repository root; see docs/benchmarks.md):
  * {@code java -cp bench/target/sodam-bench.jar org.openjdk.jmh.Main BotBench -p locale=ko,en}
- * ({@code -Dsodam.repo.root=…} when not started from the root).
+ * ({@code -Dsodam.repo.root=…} when not started from the root); the 1,000-label Korean FAQ:
+ * {@code … BotBench -p locale=ko -p faq=large -jvmArgsAppend "-Xmx10g -Dsodam.datasets=../shared/datasets"}
+ * (training a 1,000-label model needs ~8 GB of heap).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -45,6 +47,22 @@ public class BotBench {
 
     @Param({"ko", "en"})
     public String locale;
+
+    /**
+     * {@code seed}: the shipped seed FAQ of {@code locale}. {@code large}: Korean only, ~1,000 labels
+     * ({@link LargeFaq}: paraKQC train's 900 paraphrase sets and its 40 held-out sets as entries of their
+     * own, plus the Korean seed FAQ and small talk), questions = paraKQC val and the seed's phrasings.
+     */
+    @Param({"seed"})
+    public String faq;
+
+    /**
+     * {@code pruned}: the bot as the server trains it (classifier weights within
+     * {@code IntentClassifier.WEIGHT_TOLERANCE} of their row's common value dropped). {@code exact}:
+     * every weight kept, the scoring the pruning is measured against.
+     */
+    @Param({"pruned"})
+    public String weights;
 
     private FaqBot bot;
     private ReferenceBot reference;
@@ -59,18 +77,29 @@ public class BotBench {
             throw new IllegalStateException("no seed FAQ at " + seed.toAbsolutePath()
                     + ": run from the repository root or pass -Dsodam.repo.root=");
         }
-        List<FaqEntry> faq = FaqSeed.load(seed);
+        List<FaqEntry> entries = FaqSeed.load(seed);
         List<SmallTalkIntent> intents = SmallTalkIntent.loadAll(root.resolve("config/bot/intents.json"));
-        bot = FaqBot.train(faq, intents, new BotThresholds(0.55, 0.30));
-        reference = new ReferenceBot(locale, faq);
         List<String> qs = new ArrayList<>();
-        for (FaqEntry e : faq) {
-            qs.add(e.question());
-            qs.addAll(e.paraphrases());
+        if ("large".equals(faq)) {
+            LargeFaq large = LargeFaq.load(root, entries);
+            entries = large.entries();
+            qs.addAll(large.questions());
+        }
+        bot = "exact".equals(weights) ? FaqBot.trainExact(entries, intents, new BotThresholds(0.55, 0.30))
+                : FaqBot.train(entries, intents, new BotThresholds(0.55, 0.30));
+        reference = new ReferenceBot(locale, entries);
+        for (FaqEntry e : entries) {
+            if (e.locale().equals(locale)) {
+                qs.add(e.question());
+                if (!"large".equals(faq)) {
+                    qs.addAll(e.paraphrases());
+                }
+            }
         }
         HeldOutValidation.load(root.resolve("config/bot/out-of-scope.json")).stream()
                 .filter(q -> q.locale().equals(locale)).forEach(q -> qs.add(q.text()));
         questions = qs.toArray(new String[0]);
+        java.util.Collections.shuffle(java.util.Arrays.asList(questions), new java.util.Random(42));
     }
 
     private String nextQuestion() {

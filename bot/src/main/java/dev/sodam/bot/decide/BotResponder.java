@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * Combines retrieval and classifier into one decision for one locale.
@@ -36,7 +37,7 @@ public final class BotResponder {
     public BotResponder(String locale, BotThresholds thresholds, Map<String, Label> labels) {
         this.locale = locale;
         this.thresholds = thresholds;
-        this.labels = Map.copyOf(labels);
+        this.labels = new HashMap<>(labels); // looked up per candidate: HashMap compares stored hashes first
     }
 
     /** The thresholds this responder decides with. */
@@ -53,19 +54,14 @@ public final class BotResponder {
      * The best label and its confidence, without triggers or bands (what calibration and the
      * evaluation command score).
      */
-    public Prediction top(List<FaqMatch> retrieval, List<String> classLabels, double[] probs) {
-        List<Scored> ranked = rank(retrieval, classLabels, probs);
+    public Prediction top(List<FaqMatch> retrieval, List<String> classLabels, ToIntFunction<String> classIndex,
+                          double[] probs) {
+        int[] best = topIndexes(probs, CLASS_TOP);
+        List<Scored> ranked = rank(retrieval, classLabels, classIndex, probs, best);
         if (ranked.isEmpty()) {
             return new Prediction(null, 0.0, locale);
         }
-        String classTop = null;
-        double classTopP = -1;
-        for (int i = 0; i < probs.length; i++) {
-            if (probs[i] > classTopP) {
-                classTopP = probs[i];
-                classTop = classLabels.get(i);
-            }
-        }
+        String classTop = best.length == 0 ? null : classLabels.get(best[0]);
         String retrTop = retrieval.isEmpty() ? null : retrieval.get(0).label();
         return new Prediction(ranked.get(0).label().id(), confidence(ranked, 0, classTop, retrTop), locale);
     }
@@ -80,21 +76,17 @@ public final class BotResponder {
      * @param normalizedText the normalised question (for handoff triggers)
      * @param retrieval      retrieval matches, best first
      * @param classLabels    classifier labels
+     * @param classIndex     index of a label in {@code classLabels}, -1 if it has none
      * @param probs          classifier probabilities, index-aligned with {@code classLabels}
      */
     public BotDecision decide(String normalizedText, List<FaqMatch> retrieval, List<String> classLabels,
-                              double[] probs) {
-        List<Scored> ranked = rank(retrieval, classLabels, probs);
+                              ToIntFunction<String> classIndex, double[] probs) {
+        int[] best = topIndexes(probs, CLASS_TOP);
+        List<Scored> ranked = rank(retrieval, classLabels, classIndex, probs, best);
         List<Candidate> candidates = candidates(ranked);
 
-        String classTop = null;
-        double classTopP = -1;
-        for (int i = 0; i < probs.length; i++) {
-            if (probs[i] > classTopP) {
-                classTopP = probs[i];
-                classTop = classLabels.get(i);
-            }
-        }
+        String classTop = best.length == 0 ? null : classLabels.get(best[0]);
+        double classTopP = best.length == 0 ? -1 : probs[best[0]];
         String retrTop = retrieval.isEmpty() ? null : retrieval.get(0).label();
 
         if (HandoffTriggers.matches(normalizedText)) {
@@ -163,48 +155,46 @@ public final class BotResponder {
      * lower probability than ten others, so it cannot be among the first two; skipping it keeps a
      * 1,000-label FAQ from allocating and sorting 1,000 entries per question.
      */
-    public List<Scored> rank(List<FaqMatch> retrieval, List<String> classLabels, double[] probs) {
-        Map<String, Double> sims = new HashMap<>();
+    public List<Scored> rank(List<FaqMatch> retrieval, List<String> classLabels, ToIntFunction<String> classIndex,
+                             double[] probs) {
+        return rank(retrieval, classLabels, classIndex, probs, topIndexes(probs, CLASS_TOP));
+    }
+
+    /** {@link #rank(List, List, ToIntFunction, double[])} with the classifier's top labels already found. */
+    private List<Scored> rank(List<FaqMatch> retrieval, List<String> classLabels, ToIntFunction<String> classIndex,
+                              double[] probs, int[] classTop) {
+        List<Scored> out = new ArrayList<>(retrieval.size() + classTop.length);
+        // Retrieval matches are distinct labels, best first; then the classifier's top labels
+        // that retrieval did not find (their similarity is 0).
         for (FaqMatch m : retrieval) {
-            sims.merge(m.label(), m.similarity(), Math::max);
-        }
-        int[] top = topIndexes(probs, CLASS_TOP);
-        Map<String, Double> ps = new HashMap<>();
-        for (int i : top) {
-            ps.put(classLabels.get(i), probs[i]);
-        }
-        Map<String, Integer> probIndex = new HashMap<>();
-        List<String> ids = new ArrayList<>(sims.keySet());
-        for (int i : top) {
-            ids.add(classLabels.get(i));
-        }
-        if (!sims.isEmpty()) {
-            for (int i = 0; i < classLabels.size(); i++) {
-                if (sims.containsKey(classLabels.get(i))) {
-                    probIndex.put(classLabels.get(i), i);
-                }
+            Label label = labels.get(m.label());
+            if (label != null) {
+                int k = classIndex.applyAsInt(m.label());
+                double p = k < 0 ? 0.0 : probs[k];
+                out.add(new Scored(label, m.similarity(), p, clamp(W_SIM * m.similarity() + (1 - W_SIM) * p)));
             }
         }
-        List<Scored> out = new ArrayList<>();
-        Map<String, Boolean> seen = new HashMap<>();
-        for (String id : ids) {
-            if (seen.putIfAbsent(id, Boolean.TRUE) != null) {
+        for (int i : classTop) {
+            String id = classLabels.get(i);
+            if (contains(retrieval, id)) {
                 continue;
             }
             Label label = labels.get(id);
-            if (label == null) {
-                continue;
+            if (label != null) {
+                out.add(new Scored(label, 0.0, probs[i], clamp((1 - W_SIM) * probs[i])));
             }
-            double sim = sims.getOrDefault(id, 0.0);
-            Double p = ps.get(id);
-            if (p == null) {
-                Integer k = probIndex.get(id);
-                p = k == null ? 0.0 : probs[k];
-            }
-            out.add(new Scored(label, sim, p, clamp(W_SIM * sim + (1 - W_SIM) * p)));
         }
         out.sort((a, b) -> Double.compare(b.combined(), a.combined()));
         return out;
+    }
+
+    private static boolean contains(List<FaqMatch> retrieval, String id) {
+        for (FaqMatch m : retrieval) {
+            if (m.label().equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Indexes of the {@code k} largest values, largest first. */

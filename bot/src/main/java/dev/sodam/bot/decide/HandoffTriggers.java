@@ -37,18 +37,34 @@ public final class HandoffTriggers {
             "^(i\\s+want\\s+|give\\s+me\\s+)?(a|an|the)?\\s*" + PERSON
                     + "(\\s+(please|pls|plz|now|asap))?[\\s\\p{P}]*$");
 
+    /** Compiled once: {@code String.replaceAll} compiled its pattern on every question. */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private HandoffTriggers() {
     }
 
     /** True when {@code normalizedText} asks for a person. */
     public static boolean matches(String normalizedText) {
-        String compact = normalizedText.replaceAll("\\s+", "");
+        String compact = WHITESPACE.matcher(normalizedText).replaceAll("");
         for (String k : KO) {
             if (compact.contains(k)) {
                 return true;
             }
         }
+        if (!hasLatinLetter(normalizedText)) {
+            return false; // every English pattern needs a word of Latin letters: skip three regex scans
+        }
         String t = normalizedText.strip();
         return EN_STRONG.matcher(t).find() || EN_REQUEST.matcher(t).find() || EN_ALONE.matcher(t).matches();
+    }
+
+    private static boolean hasLatinLetter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.Calibration;
 import dev.sodam.bot.LabelledQuestion;
+import dev.sodam.bot.intent.IntentClassifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Map;
 public final class EvalCommand {
 
     static final String USAGE = "usage: java -jar sodam-bot.jar eval --train A.jsonl [--train B.jsonl ...] "
-            + "--val V.jsonl [--val ...] --test T.jsonl [--test ...]";
+            + "--val V.jsonl [--val ...] --test T.jsonl [--test ...] [--weight-tolerance T]";
 
     private EvalCommand() {
     }
@@ -29,9 +30,14 @@ public final class EvalCommand {
             List<Path> train = new ArrayList<>();
             List<Path> val = new ArrayList<>();
             List<Path> test = new ArrayList<>();
+            double tolerance = IntentClassifier.WEIGHT_TOLERANCE;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 List<Path> target;
+                if (a.equals("--weight-tolerance")) {
+                    tolerance = tolerance(i + 1 < args.length ? args[++i] : null);
+                    continue;
+                }
                 switch (a) {
                     case "--train" -> target = train;
                     case "--val" -> target = val;
@@ -51,7 +57,7 @@ public final class EvalCommand {
             List<LabelledQuestion> testQs = readAll(test);
             err.printf("eval: train %d lines (%s), val %d, test %d%n", trainQs.size(), train, valQs.size(),
                     testQs.size());
-            Evaluation.Result r = Evaluation.run(trainQs, valQs, testQs);
+            Evaluation.Result r = Evaluation.run(trainQs, valQs, testQs, tolerance);
             err.printf("eval: %d labels from %d in-scope training questions, trained in %d ms%n", r.labels(),
                     r.trainQuestions(), r.trainMillis());
             r.thresholds().forEach((loc, t) -> err.printf("eval: locale %s: answer threshold %.4f, clarify %.4f%n",
@@ -64,6 +70,18 @@ public final class EvalCommand {
             err.println(USAGE);
             return 2;
         }
+    }
+
+    private static double tolerance(String arg) {
+        try {
+            double t = arg == null ? Double.NaN : Double.parseDouble(arg);
+            if (t >= 0 && !Double.isInfinite(t)) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new EvalException("--weight-tolerance needs a number >= 0, got " + arg);
     }
 
     private static List<LabelledQuestion> readAll(List<Path> files) {
@@ -92,6 +110,19 @@ public final class EvalCommand {
             t.put("clarify", round(e.getValue().clarify(), 4));
         }
         root.put("labels", r.labels());
+        root.put("weightTolerance", r.weightTolerance());
+        root.put("storedWeights", r.storedWeights());
+        if (r.exact() != null) {
+            ObjectNode exact = root.putObject("exact");
+            metrics(exact, r.exact().test());
+            metrics(exact.putObject("val"), r.exact().val());
+            exact.put("threshold", round(r.exact().threshold(), 4));
+            exact.put("p50Micros", round(r.exact().p50Micros(), 1));
+            exact.put("p99Micros", round(r.exact().p99Micros(), 1));
+            exact.put("p50CpuMicros", round(r.exact().p50CpuMicros(), 1));
+            exact.put("p99CpuMicros", round(r.exact().p99CpuMicros(), 1));
+            exact.put("storedWeights", r.exact().storedWeights());
+        }
         root.put("objective", "overall accuracy on val (oos as one more class), per locale");
         return root.toString();
     }

@@ -7,6 +7,7 @@ import dev.sodam.bot.FaqEntry;
 import dev.sodam.bot.LabelledQuestion;
 import dev.sodam.bot.Prediction;
 import dev.sodam.bot.analysis.TextNormalizer;
+import dev.sodam.bot.intent.IntentClassifier;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -22,16 +23,25 @@ import java.util.TreeMap;
  * lines are not used), the bot is trained on those only, the answer threshold of every locale is
  * chosen on the validation questions ({@link Calibration}), and the test questions are scored: the
  * prediction is the top label when its confidence reaches the locale's threshold, else {@code oos}.
+ *
+ * <p>The model is trained once, exact ({@link FaqBot#trainExact}); the bot the server would run
+ * (classifier weights pruned at the tolerance, {@link FaqBot#withWeightTolerance}) and the exact
+ * one are each calibrated on val and scored on test, so the pruning's cost in accuracy and its
+ * gain in speed are measured on the same model in the same run.
  */
 public final class Evaluation {
 
     private Evaluation() {
     }
 
-    /** Result of one run; percentages 0–100, NaN when a group is empty. */
+    /**
+     * Result of one run; percentages 0–100, NaN when a group is empty. {@code exact}: the same run's
+     * figures for the unpruned classifier ({@code null} in that result itself).
+     */
     public record Result(Calibration.Metrics test, Calibration.Metrics val, Map<String, BotThresholds> thresholds,
                          int labels, int trainQuestions, long trainMillis, double p50Micros, double p99Micros,
-                         double p50CpuMicros, double p99CpuMicros) {
+                         double p50CpuMicros, double p99CpuMicros, double weightTolerance, long storedWeights,
+                         Result exact) {
         /** The answer threshold of the locale most test questions were analysed in. */
         public double threshold() {
             return thresholds.values().stream().findFirst().map(BotThresholds::answer).orElse(0.0);
@@ -55,16 +65,32 @@ public final class Evaluation {
         return out;
     }
 
-    /** Trains, calibrates on {@code val} and scores {@code test}. */
+    /** {@link #run(List, List, List, double)} at the tolerance the bot uses. */
     public static Result run(List<LabelledQuestion> train, List<LabelledQuestion> val, List<LabelledQuestion> test) {
+        return run(train, val, test, IntentClassifier.WEIGHT_TOLERANCE);
+    }
+
+    /**
+     * Trains, calibrates on {@code val} and scores {@code test}, with the classifier pruned at
+     * {@code weightTolerance} and, for comparison, exact.
+     */
+    public static Result run(List<LabelledQuestion> train, List<LabelledQuestion> val, List<LabelledQuestion> test,
+                             double weightTolerance) {
         List<FaqEntry> faq = labels(train);
         if (faq.size() < 2) {
             throw new EvalException("training files hold fewer than two in-scope intents");
         }
         long t0 = System.nanoTime();
-        FaqBot bot = FaqBot.train(faq, List.of(), new BotThresholds(0, 0));
+        FaqBot exact = FaqBot.trainExact(faq, List.of(), new BotThresholds(0, 0));
         long trainMillis = (System.nanoTime() - t0) / 1_000_000;
+        int trainQuestions = (int) train.stream().filter(LabelledQuestion::inScope).count();
+        Result exactResult = score(exact, val, test, faq.size(), trainQuestions, trainMillis, 0.0, null);
+        return score(exact.withWeightTolerance(weightTolerance), val, test, faq.size(), trainQuestions, trainMillis,
+                weightTolerance, exactResult);
+    }
 
+    private static Result score(FaqBot bot, List<LabelledQuestion> val, List<LabelledQuestion> test, int labels,
+                                int trainQuestions, long trainMillis, double weightTolerance, Result exact) {
         // Calibrate per locale on val.
         List<Prediction> valPred = new ArrayList<>(val.size());
         Map<String, List<Calibration.Scored>> byLocale = new TreeMap<>();
@@ -97,10 +123,10 @@ public final class Evaluation {
         Arrays.sort(nanos);
         Arrays.sort(cpu);
         Calibration.Metrics testMetrics = score(test, testPred, thresholds);
-        return new Result(testMetrics, valMetrics, thresholds, faq.size(),
-                (int) train.stream().filter(LabelledQuestion::inScope).count(), trainMillis,
+        return new Result(testMetrics, valMetrics, thresholds, labels, trainQuestions, trainMillis,
                 percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3,
-                percentile(cpu, 0.50) / 1e3, percentile(cpu, 0.99) / 1e3);
+                percentile(cpu, 0.50) / 1e3, percentile(cpu, 0.99) / 1e3, weightTolerance, bot.storedWeights(),
+                exact);
     }
 
     private static Calibration.Metrics score(List<LabelledQuestion> qs, List<Prediction> preds,

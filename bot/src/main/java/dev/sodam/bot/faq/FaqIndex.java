@@ -1,6 +1,7 @@
 package dev.sodam.bot.faq;
 
 import dev.sodam.bot.analysis.LocaleAnalysis;
+import dev.sodam.bot.analysis.TermIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
@@ -72,9 +74,8 @@ public final class FaqIndex {
     private int[] docLabelId;
     private double[] docInvSqrtSelf;
     private String[] labelNames;
+    /** field → its statistics and postings with precomputed BM25 term weights (see {@link #loadPostings}). */
     private final Map<String, FieldStats> stats = new HashMap<>();
-    /** field → term → postings with precomputed BM25 term weights (see {@link #loadPostings}). */
-    private final Map<String, Map<String, Postings>> postings = new HashMap<>();
 
     /**
      * One term's postings: doc ids and, per doc, {@code idf · tf / (tf + k1 · (1 − b + b · len / avgLen))}
@@ -83,11 +84,20 @@ public final class FaqIndex {
     private record Postings(int[] docs, float[] weights) {
     }
 
-    /** Per field: document count, average length, and the idf of every indexed term. */
-    private record FieldStats(long docCount, double avgLength, Map<String, Double> idf) {
+    /**
+     * Per field: document count, average length, the indexed terms and, per term id, its idf and
+     * (once loaded) its postings. Looked up for every query term: {@link TermIds}, not a map (see there).
+     */
+    private record FieldStats(long docCount, double avgLength, TermIds terms, double[] idf, Postings[] postings) {
         double idfOf(String term) {
-            Double v = idf.get(term);
-            return v != null ? v : BotMath.idf(docCount, 0);
+            int id = terms.id(term);
+            return id >= 0 ? idf[id] : BotMath.idf(docCount, 0);
+        }
+
+        /** The postings of {@code term}, null when no phrasing has it. */
+        Postings postingsOf(String term) {
+            int id = terms.id(term);
+            return id >= 0 ? postings[id] : null;
         }
     }
 
@@ -160,10 +170,11 @@ public final class FaqIndex {
     private void loadStats(String field) throws IOException {
         CollectionStatistics cs = searcher.collectionStatistics(field);
         if (cs == null) {
-            stats.put(field, new FieldStats(0, 1, Map.of()));
+            stats.put(field, new FieldStats(0, 1, new TermIds(List.of()), new double[0], new Postings[0]));
             return;
         }
-        Map<String, Double> idf = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        List<Double> idf = new ArrayList<>();
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
             Terms terms = leaf.reader().terms(field);
             if (terms == null) {
@@ -172,11 +183,12 @@ public final class FaqIndex {
             TermsEnum te = terms.iterator();
             BytesRef br;
             while ((br = te.next()) != null) {
-                idf.put(br.utf8ToString(), BotMath.idf(cs.docCount(), te.docFreq()));
+                names.add(br.utf8ToString());
+                idf.add(BotMath.idf(cs.docCount(), te.docFreq()));
             }
         }
         stats.put(field, new FieldStats(cs.docCount(), (double) cs.sumTotalTermFreq() / cs.docCount(),
-                Map.copyOf(idf)));
+                new TermIds(names), idf.stream().mapToDouble(Double::doubleValue).toArray(), new Postings[names.size()]));
     }
 
     /**
@@ -186,7 +198,7 @@ public final class FaqIndex {
      */
     private void loadPostings(String field, int[] docLength) throws IOException {
         FieldStats fs = stats.get(field);
-        Map<String, Postings> out = new HashMap<>();
+        Postings[] out = fs.postings();
         for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
             Terms terms = leaf.reader().terms(field);
             if (terms == null) {
@@ -210,11 +222,10 @@ public final class FaqIndex {
                     ws[k] = (float) (idf * tf / (tf + norm));
                     k++;
                 }
-                out.put(term, new Postings(k == ds.length ? ds : Arrays.copyOf(ds, k),
-                        k == ws.length ? ws : Arrays.copyOf(ws, k)));
+                out[fs.terms().id(term)] = new Postings(k == ds.length ? ds : Arrays.copyOf(ds, k),
+                        k == ws.length ? ws : Arrays.copyOf(ws, k));
             }
         }
-        postings.put(field, Map.copyOf(out));
     }
 
     /** Per-thread score accumulators, zeroed again after every search (only the touched entries). */
@@ -226,6 +237,18 @@ public final class FaqIndex {
         boolean overflow;
         final Postings[] common = new Postings[2 * MAX_TERMS_PER_FIELD];
         final float[] commonBoost = new float[2 * MAX_TERMS_PER_FIELD];
+
+        /** Per label: best similarity of the current question (0 = not reached); labels reached. */
+        double[] labelBest = new double[0];
+        int[] labelsHit = new int[0];
+
+        double[] labels(int count) {
+            if (labelBest.length < count) {
+                labelBest = new double[count];
+                labelsHit = new int[count];
+            }
+            return labelBest;
+        }
 
         Scratch start(int docs) {
             if (score.length < docs) {
@@ -276,7 +299,16 @@ public final class FaqIndex {
         }
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /**
+     * Scratch arrays for concurrent searches: a few slots picked by thread id, taken and put back
+     * (a ThreadLocal lookup cost more than the rest of the bookkeeping in the profile); a thread that
+     * finds its slot empty, because another thread holds it, makes a new one.
+     */
+    private static final AtomicReferenceArray<Scratch> SCRATCH = new AtomicReferenceArray<>(16);
+
+    private static int scratchSlot() {
+        return (int) (Thread.currentThread().getId() & (SCRATCH.length() - 1));
+    }
 
     /** Analysed query: field → (term → frequency), and field → length. */
     private record QueryTerms(Map<String, Map<String, Integer>> freqs, Map<String, Integer> lengths) {
@@ -352,16 +384,26 @@ public final class FaqIndex {
         // candidates are few): the candidates' scores stay exact, and a document that shares
         // nothing but common grams with the question is not a candidate. A question with no other
         // term walks them fully.
-        Scratch sc = SCRATCH.get().start(docLabel.length);
+        int slot = scratchSlot();
+        Scratch taken = SCRATCH.getAndSet(slot, null);
+        Scratch sc = (taken == null ? new Scratch() : taken).start(docLabel.length);
+        try {
+            return search(q, selfQ, sc, maxLabels);
+        } finally {
+            SCRATCH.lazySet(slot, sc);
+        }
+    }
+
+    private List<FaqMatch> search(QueryTerms q, double selfQ, Scratch sc, int maxLabels) {
         int nCommon = 0;
         Postings[] common = sc.common;
         float[] commonBoost = sc.commonBoost;
         for (Map.Entry<String, Map<String, Integer>> f : q.freqs().entrySet()) {
-            Map<String, Postings> fieldPostings = postings.get(f.getKey());
+            FieldStats fieldStats = stats.get(f.getKey());
             float boost = boost(f.getKey());
             int fieldCommonDf = F_NGRAMS.equals(f.getKey()) ? commonDf : Integer.MAX_VALUE;
             for (Map.Entry<String, Integer> t : f.getValue().entrySet()) {
-                Postings p = fieldPostings.get(t.getKey());
+                Postings p = fieldStats.postingsOf(t.getKey());
                 if (p == null) {
                     continue;
                 }
@@ -386,7 +428,11 @@ public final class FaqIndex {
         int[] touched = sc.touched;
         boolean overflow = sc.overflow;
         int nTouched = sc.nTouched;
-        double[] best = new double[labelNames.length];
+        // Best similarity per label, only for the labels the question reached (no per-question array
+        // of every label: a 1,000-entry FAQ would allocate and scan 1,000 slots per question).
+        double[] best = sc.labels(labelNames.length);
+        int[] labelsHit = sc.labelsHit;
+        int nLabels = 0;
         double invSqrtQ = 1.0 / Math.sqrt(selfQ);
         int n = overflow ? docLabel.length : nTouched;
         for (int i = 0; i < n; i++) {
@@ -397,21 +443,46 @@ public final class FaqIndex {
                 continue;
             }
             double sim = Math.min(1.0, v * invSqrtQ * docInvSqrtSelf[d]);
+            if (!(sim > 0)) {
+                continue;
+            }
             int l = docLabelId[d];
+            if (best[l] == 0) {
+                labelsHit[nLabels++] = l;
+            }
             if (sim > best[l]) {
                 best[l] = sim;
             }
         }
-        List<FaqMatch> out = new ArrayList<>();
-        for (int l = 0; l < best.length; l++) {
-            if (best[l] > 0) {
-                out.add(new FaqMatch(labelNames[l], best[l]));
+        // The maxLabels best (similarity descending, then label name), by insertion into a short list.
+        int k = Math.min(maxLabels, nLabels);
+        int[] top = new int[k];
+        int filled = 0;
+        for (int i = 0; i < nLabels; i++) {
+            int l = labelsHit[i];
+            if (filled == k && !before(l, top[k - 1], best)) {
+                continue;
             }
+            int j = filled < k ? filled++ : k - 1;
+            while (j > 0 && before(l, top[j - 1], best)) {
+                top[j] = top[j - 1];
+                j--;
+            }
+            top[j] = l;
         }
-        out.sort((x, y) -> {
-            int c = Double.compare(y.similarity(), x.similarity());
-            return c != 0 ? c : x.label().compareTo(y.label());
-        });
-        return out.size() > maxLabels ? List.copyOf(out.subList(0, maxLabels)) : List.copyOf(out);
+        FaqMatch[] out = new FaqMatch[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = new FaqMatch(labelNames[top[i]], best[top[i]]);
+        }
+        for (int i = 0; i < nLabels; i++) {
+            best[labelsHit[i]] = 0;
+        }
+        return List.of(out);
+    }
+
+    /** Whether label {@code a} ranks before label {@code b}: higher similarity, then name. */
+    private boolean before(int a, int b, double[] best) {
+        int c = Double.compare(best[a], best[b]);
+        return c != 0 ? c > 0 : labelNames[a].compareTo(labelNames[b]) < 0;
     }
 }

@@ -2,7 +2,13 @@ package dev.sodam.bot.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.junit.jupiter.api.Test;
 
 class AnalyzerContractTest {
@@ -185,5 +191,60 @@ class AnalyzerContractTest {
         assertThat(en.ngramTerms(en10k)).isNotEmpty();
         assertThat(TextNormalizer.normalize("a".repeat(10_000))).isEqualTo("aa");
         assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for four 10k-char analyses").isLessThan(5_000);
+    }
+
+    /** Every token as {@code term@start-end} (offsets into the analysed text). */
+    private static List<String> tokensWithOffsets(Analyzer analyzer, String text) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (TokenStream ts = analyzer.tokenStream("f", text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            OffsetAttribute offset = ts.addAttribute(OffsetAttribute.class);
+            ts.reset();
+            int lastStart = 0;
+            while (ts.incrementToken()) {
+                String t = term + "@" + offset.startOffset() + "-" + offset.endOffset();
+                assertThat(offset.startOffset()).as(t + " in " + text).isBetween(lastStart, offset.endOffset());
+                assertThat(offset.endOffset()).as(t + " in " + text).isLessThanOrEqualTo(text.length());
+                lastStart = offset.startOffset();
+                out.add(t);
+            }
+            ts.end();
+        }
+        return out;
+    }
+
+    @Test
+    void offsetsPointIntoTheOriginalText() throws IOException {
+        Analyzer koWords = KoreanAnalysis.wordAnalyzer();
+        Analyzer enWords = EnglishAnalysis.wordAnalyzer();
+        // Full-width letters (NFKC), an emoji and a URL removed, a run cut: each token's offsets
+        // cover its own characters in the original text, not in the normalised one.
+        String en = "ＷＨＥＲＥ 😡😡 is https://example.com/x my   order????";
+        assertThat(tokensWithOffsets(enWords, en)).containsExactly("where@0-5", "order@41-46");
+        assertThat(en.substring(41, 46)).isEqualTo("order");
+        String ko = "😡 환불  https://x.kr 배송 결재 ㅋㅋㅋㅋ";
+        List<String> koTokens = tokensWithOffsets(koWords, ko);
+        assertThat(koTokens).contains("환불@3-5", "배송@20-22", "결제@23-25");
+        assertThat(ko.substring(23, 25)).isEqualTo("결재"); // the typo map's fix maps back to the typo
+        // The fuzzer's finding (server AnalyzerChainFuzzTest): NFKC turns U+0676 into two characters,
+        // and the Korean chain's offsets ended past the text.
+        String fuzz = "\b.\u017d\u000eou9M\u007f\u00deqP\u0676";
+        for (Analyzer a : List.of(koWords, KoreanAnalysis.ngramAnalyzer(), enWords, EnglishAnalysis.ngramAnalyzer())) {
+            assertThat(tokensWithOffsets(a, fuzz)).isNotEmpty();
+            assertThat(tokensWithOffsets(a, "\u0676\u0676 배송 İstanbul ﾊﾟ 각")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void normalisedTextIsTheSameWithOrWithoutTheOffsetMap() {
+        for (String s : List.of("ＡＢＣ１２３ 😡😡 https://example.com/a?b=1 ㅋㅋㅋㅋㅋ", "İstanbul ΟΔΟΣ", "\u0676x",
+                "각 각 e\u0301", "  왜요????  ", "", "mail me: a.b@example.com now 👍🏽")) {
+            TextNormalizer.Mapped m = TextNormalizer.normalizeWithOffsets(s);
+            assertThat(m.text()).isEqualTo(TextNormalizer.normalize(s));
+            assertThat(m.origin()).hasSize(m.text().length() + 1);
+            for (int i = 1; i < m.origin().length; i++) {
+                assertThat(m.origin()[i]).as(s).isBetween(m.origin()[i - 1], s.length());
+            }
+        }
     }
 }

@@ -86,6 +86,15 @@ public final class AdminApi {
         this.insights = insights;
     }
 
+    /** The test console's threshold what-if and saved thresholds; null serves neither. */
+    private dev.sodam.server.faq.ThresholdTuning tuning;
+
+    /** Serves the test console's what-if and saved thresholds (call before {@link #modules()}). */
+    public AdminApi withTuning(dev.sodam.server.faq.ThresholdTuning tuning) {
+        this.tuning = tuning;
+        return this;
+    }
+
     private JsonApi<Agent> adminApi;
     private JsonApi<Agent> accountApi;
 
@@ -123,10 +132,12 @@ public final class AdminApi {
     }
 
     /**
-     * Sections an admin scoped to one site may use (each answers only that site's data); every other
-     * section holds installation-wide data (the FAQ, the bot, teams) and needs an installation admin.
+     * Sections an admin scoped to one site may use (each answers only that site's data: the reports
+     * are narrowed to it by {@link #reportSite}); every other section holds installation-wide data
+     * (the FAQ, the bot, teams) and needs an installation admin.
      */
-    static final java.util.Set<String> SITE_ADMIN_SECTIONS = java.util.Set.of("users", "audit", "sites", "visitors");
+    static final java.util.Set<String> SITE_ADMIN_SECTIONS = java.util.Set.of("users", "audit", "sites", "visitors",
+            "gaps", "analytics");
 
     private Agent admin(String token, String section) {
         Agent agent = auth.authenticate(token);
@@ -180,7 +191,92 @@ public final class AdminApi {
                 .route(HttpMethod.POST, PREFIX + "bot/rebuild", call -> sync(() -> {
                     bot.requestRebuild();
                     return new Answer(HttpResponseStatus.ACCEPTED, bot.status());
-                }));
+                }))
+                .route(HttpMethod.POST, PREFIX + "bot/try", this::tryQuestion);
+        if (tuning != null) {
+            api.route(HttpMethod.POST, PREFIX + "bot/what-if", this::whatIf)
+                    .route(HttpMethod.GET, PREFIX + "bot/thresholds", call -> sync(() -> Answer.ok(tuning.saved().json())))
+                    .route(HttpMethod.PUT, PREFIX + "bot/thresholds/{locale}", call -> tuning.save(call.caller(),
+                                    call.path("locale"), dev.sodam.server.faq.ThresholdTuning.thresholds(call.body()),
+                                    savedVersion(call.body().get("version"), "field 'version'"))
+                            .thenApply(saved -> Answer.ok(saved.json())))
+                    .route(HttpMethod.DELETE, PREFIX + "bot/thresholds/{locale}", call -> tuning.save(call.caller(),
+                                    call.path("locale"), null, savedVersion(versionParam(call), "query parameter 'version'"))
+                            .thenApply(saved -> Answer.ok(saved.json())));
+        }
+    }
+
+    /**
+     * The test console: what the bot decides for one question, with the band its confidence falls
+     * in, the thresholds used and the analyzer's terms (docs/admin.md).
+     */
+    private CompletableFuture<Answer> tryQuestion(Call<Agent> call) {
+        JsonNode body = call.body();
+        String text = text(body, "text");
+        if (text == null || text.isBlank()) {
+            throw bad("field 'text' is required: the question to try");
+        }
+        if (text.length() > TRY_CHARS_MAX) {
+            throw bad("field 'text' has more than " + TRY_CHARS_MAX + " characters");
+        }
+        String hint = text(body, "locale");
+        if (hint != null && !FaqService.LOCALES.contains(hint)) {
+            throw bad("field 'locale' must be ko or en");
+        }
+        return bot.current().thenApplyAsync(current -> {
+            dev.sodam.bot.BotDecision decision = current.ask(text, hint);
+            dev.sodam.bot.FaqBot.Analysis analysis = current.analyze(text, hint);
+            dev.sodam.bot.BotThresholds thresholds = current.thresholds(decision.locale());
+            Map<String, Object> answer = new LinkedHashMap<>(dev.sodam.server.http.HttpRouter.decisionBody(decision));
+            answer.put("band", dev.sodam.server.faq.ThresholdTuning.band(decision.confidence(), thresholds));
+            answer.put("thresholds", dev.sodam.server.faq.ThresholdTuning.thresholdsJson(thresholds));
+            Map<String, Object> tokens = new LinkedHashMap<>();
+            tokens.put("locale", analysis.locale());
+            tokens.put("normalized", analysis.normalized());
+            tokens.put("words", analysis.words());
+            tokens.put("ngrams", analysis.ngrams());
+            answer.put("analysis", tokens);
+            return Answer.ok(answer);
+        }, blocking);
+    }
+
+    static final int TRY_CHARS_MAX = 500;
+
+    /** The proposed thresholds over the recorded questions of a period (default: the last 30 days). */
+    private CompletableFuture<Answer> whatIf(Call<Agent> call) {
+        JsonNode body = call.body();
+        String locale = tuning.locale(text(body, "locale"));
+        dev.sodam.bot.BotThresholds proposed = dev.sodam.server.faq.ThresholdTuning.thresholds(body);
+        ReportRange range = ReportRange.parse(text(body, "from"), text(body, "to"), text(body, "tz"),
+                java.time.Instant.now(insights == null ? java.time.Clock.systemUTC() : insights.clock()));
+        return bot.current().thenApplyAsync(current -> Answer.ok(tuning.whatIf(current, locale, proposed,
+                range.from(), range.to())), blocking);
+    }
+
+    private static String versionParam(Call<Agent> call) {
+        String value = call.param("version");
+        if (value == null) {
+            throw bad("query parameter 'version' is required: the saved thresholds' version you read");
+        }
+        return value;
+    }
+
+    /** A settings version as read: a whole number, 0 when nothing was saved yet. */
+    private static long savedVersion(Object value, String what) {
+        if (value instanceof JsonNode node && node.isIntegralNumber() && node.longValue() >= 0) {
+            return node.longValue();
+        }
+        if (value instanceof String text) {
+            try {
+                long parsed = Long.parseLong(text);
+                if (parsed >= 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+        }
+        throw bad(what + " is required: the saved thresholds' version you read (0 when none were saved)");
     }
 
     @FunctionalInterface
@@ -193,7 +289,8 @@ public final class AdminApi {
     }
 
     private CompletableFuture<Answer> list(Call<Agent> call) {
-        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call));
+        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call),
+                call.param("team"));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("entries", found.stream().map(AdminApi::entryJson).toList());
         body.put("total", found.size());
@@ -205,7 +302,8 @@ public final class AdminApi {
         if (!format.equals("csv") && !format.equals("json")) {
             throw bad("query parameter 'format' must be csv or json");
         }
-        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call));
+        List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call),
+                call.param("team"));
         String name = "sodam-faq-" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "." + format;
         return sync(() -> Answer.ok(format.equals("csv")
                 ? new JsonApi.Download(FaqFiles.csv(found), "text/csv; charset=utf-8", name)
@@ -252,15 +350,33 @@ public final class AdminApi {
         });
     }
 
+    /**
+     * The site a report covers: a site's admin always their own (naming another is 403), an
+     * installation admin the one named by {@code site}, or every site.
+     */
+    private static String reportSite(Call<Agent> call) {
+        String asked = blankToNull(call.param("site"));
+        String own = call.caller().siteId();
+        if (own == null) {
+            return asked;
+        }
+        if (asked != null && !asked.equals(own)) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "you manage only site '" + own + "'; the reports of site '"
+                    + asked + "' are not yours to read");
+        }
+        return own;
+    }
+
     private CompletableFuture<Answer> gaps(Call<Agent> call) {
+        String site = reportSite(call);
         ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
                 insights.clock().instant());
         double threshold = number(call, "threshold", QuestionClusters.DEFAULT_THRESHOLD);
         String locale = call.param("locale");
         GapReport.Report report = call.param("lowConfidence") != null
-                ? insights.gaps(range, blankToNull(call.param("site")), blankToNull(locale),
+                ? insights.gaps(range, site, blankToNull(locale),
                         number(call, "lowConfidence", GapReport.DEFAULT_LOW_CONFIDENCE), threshold)
-                : insights.gaps(range, blankToNull(call.param("site")), blankToNull(locale), this::lowConfidence, threshold);
+                : insights.gaps(range, site, blankToNull(locale), this::lowConfidence, threshold);
         return sync(() -> Answer.ok(report));
     }
 
@@ -277,15 +393,21 @@ public final class AdminApi {
         if (!format.equals("json") && !format.equals("csv")) {
             throw bad("query parameter 'format' must be json or csv");
         }
+        String site = reportSite(call);
         ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
                 insights.clock().instant());
-        Analytics.Report report = insights.analytics(range, blankToNull(call.param("site")), blankToNull(call.param("team")));
+        Analytics.Report report = insights.analytics(range, site, blankToNull(call.param("team")));
         return sync(() -> Answer.ok(format.equals("json") ? report : new JsonApi.Download(Analytics.csv(report),
                 "text/csv; charset=utf-8", "sodam-analytics-" + java.time.LocalDate.ofInstant(range.from(), range.zone())
                         + "_" + java.time.LocalDate.ofInstant(range.to().minusMillis(1), range.zone()) + ".csv")));
     }
 
     private CompletableFuture<Answer> draftFromGap(Call<Agent> call) {
+        if (call.caller().siteId() != null) {
+            // A draft is an FAQ entry, and the FAQ serves every site.
+            throw new ChatException(ErrorCode.FORBIDDEN, "a draft becomes an FAQ entry of the whole installation; "
+                    + "only an installation admin may make one (you manage site '" + call.caller().siteId() + "')");
+        }
         JsonNode body = call.body();
         String locale = text(body, "locale");
         if (locale == null || !FaqService.LOCALES.contains(locale)) {
@@ -447,7 +569,9 @@ public final class AdminApi {
         }
         return new FaqService.Draft(id, text(body, "locale"), text(body, "question"), strings(body, "paraphrases"),
                 text(body, "answer"), strings(body, "tags"),
-                enabled == null || enabled.isNull() ? null : enabled.booleanValue());
+                enabled == null || enabled.isNull() ? null : enabled.booleanValue(),
+                body.has("team") ? text(body, "team") : FaqService.KEEP,
+                body.has("translation") ? text(body, "translation") : FaqService.KEEP);
     }
 
     static String text(JsonNode body, String field) {
@@ -499,6 +623,8 @@ public final class AdminApi {
         json.put("answer", f.answer());
         json.put("tags", f.tags());
         json.put("enabled", f.enabled());
+        json.put("team", f.team());
+        json.put("translation", f.translation());
         json.put("version", f.version());
         json.put("updatedAt", f.updatedAt());
         json.put("updatedBy", who(f.updatedBy(), f.updatedByName()));

@@ -97,6 +97,8 @@ public final class ApiJson {
         json.put("answer", f.answer());
         json.put("tags", f.tags());
         json.put("enabled", f.enabled());
+        json.put("team", f.team());
+        json.put("translation", f.translation());
         json.put("version", f.version());
         json.put("updatedAt", f.updatedAt());
         return json;

@@ -274,8 +274,8 @@ public final class PublicApi {
 
     private CompletableFuture<Answer> faq(Call<ApiKey> call) {
         reader(call);
-        List<Map<String, Object>> items = faq.search(call.param("locale"), call.param("tag"), call.param("q"), Boolean.TRUE)
-                .stream().map(ApiJson::faq).toList();
+        List<Map<String, Object>> items = faq.search(call.param("locale"), call.param("tag"), call.param("q"), Boolean.TRUE,
+                call.param("team")).stream().map(ApiJson::faq).toList();
         return JsonApi.now(() -> Answer.ok(ApiJson.page(items, null)));
     }
 

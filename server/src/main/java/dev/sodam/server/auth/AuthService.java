@@ -10,6 +10,7 @@ import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.store.SessionInfo;
 import dev.sodam.server.store.Store;
+import dev.sodam.server.store.TokenOwner;
 import dev.sodam.server.util.Hashing;
 import dev.sodam.server.util.Ids;
 import java.time.Clock;
@@ -43,8 +44,11 @@ public final class AuthService {
     private final Duration tokenTtl;
     private final LoginThrottle throttle;
     private volatile SessionCloser closer = SessionCloser.NONE;
-    /** Token hash → agent, so a busy console does not read SQLite per request; invalidated on revocation. */
-    private final Cache<String, Agent> tokenCache = Caffeine.newBuilder()
+    /**
+     * Token hash → its owner, so a busy console does not read the store per request; invalidated on
+     * revocation, and checked against the token's own expiry on the injected clock at every use.
+     */
+    private final Cache<String, TokenOwner> tokenCache = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(60))
             .maximumSize(10_000)
             .build();
@@ -127,14 +131,15 @@ public final class AuthService {
             throw new ChatException(ErrorCode.UNAUTHORIZED, "missing bearer token");
         }
         String hash = Hashing.sha256Hex(token);
-        Agent cached = tokenCache.getIfPresent(hash);
-        if (cached != null) {
-            return cached;
+        Instant now = clock.instant();
+        TokenOwner cached = tokenCache.getIfPresent(hash);
+        if (cached != null && now.isBefore(cached.expiresAt())) {
+            return cached.agent();
         }
-        Agent agent = store.read(tx -> tx.agentByToken(hash, clock.instant()))
+        TokenOwner owner = store.read(tx -> tx.tokenOwner(hash, now))
                 .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token"));
-        tokenCache.put(hash, agent);
-        return agent;
+        tokenCache.put(hash, owner);
+        return owner.agent();
     }
 
     // ------------------------------------------------------------------ sessions
@@ -168,7 +173,7 @@ public final class AuthService {
      */
     public void revoked(String agentId, Collection<String> tokenHashes, String reason) {
         if (tokenHashes == null) {
-            tokenCache.asMap().entrySet().removeIf(e -> e.getValue().id().equals(agentId));
+            tokenCache.asMap().entrySet().removeIf(e -> e.getValue().agent().id().equals(agentId));
         } else {
             tokenCache.invalidateAll(tokenHashes);
         }

@@ -43,7 +43,13 @@ public final class LoginThrottle {
 
     /** The defaults: 5 failures lock an account for 15 minutes; 30 failures in 15 minutes block an address. */
     public static LoginThrottle defaults(Clock clock) {
-        return new LoginThrottle(clock, 5, 30, Duration.ofMinutes(15), Duration.ofMinutes(15));
+        return configured(clock, dev.sodam.server.config.LoginLimits.DEFAULTS);
+    }
+
+    /** As {@code auth.lockout.*} in the configuration says. */
+    public static LoginThrottle configured(Clock clock, dev.sodam.server.config.LoginLimits limits) {
+        return new LoginThrottle(clock, limits.accountFailures(), limits.addressFailures(),
+                Duration.ofMinutes(limits.lockoutMinutes()), Duration.ofMinutes(limits.windowMinutes()));
     }
 
     /** When the account or the address may try again, or empty when it may try now. */

@@ -52,6 +52,10 @@ public final class ConfigLoader {
             new Key("heartbeat.idleSeconds", "SODAM_IDLE_SECONDS", "60", v -> intIn(v, 2, 86_400)),
             new Key("auth.tokenTtlHours", "SODAM_TOKEN_TTL_HOURS", "12", v -> intIn(v, 1, 24 * 365)),
             new Key("auth.bootstrapAdmin", "SODAM_BOOTSTRAP_ADMIN", "", ConfigLoader::bootstrapAdmin),
+            new Key("auth.lockout.accountFailures", "SODAM_LOGIN_ACCOUNT_FAILURES", "5", v -> intIn(v, 1, 100)),
+            new Key("auth.lockout.addressFailures", "SODAM_LOGIN_ADDRESS_FAILURES", "30", v -> intIn(v, 1, 100_000)),
+            new Key("auth.lockout.minutes", "SODAM_LOGIN_LOCKOUT_MINUTES", "15", v -> intIn(v, 1, 1440)),
+            new Key("auth.lockout.windowMinutes", "SODAM_LOGIN_WINDOW_MINUTES", "15", v -> intIn(v, 1, 1440)),
             new Key("sites.demo.allowedOrigins", "SODAM_DEMO_ORIGINS", "", ConfigLoader::originList),
             new Key("routing.maxChatsPerAgent", "SODAM_MAX_CHATS_PER_AGENT", "3", v -> intIn(v, 1, 100)),
             new Key("routing.offerSeconds", "SODAM_OFFER_SECONDS", "30", v -> intIn(v, 1, 3600)),
@@ -72,7 +76,8 @@ public final class ConfigLoader {
             new Key("store.postgres.url", "SODAM_STORE_POSTGRES_URL", "", ConfigLoader::postgresUrl),
             new Key("store.postgres.user", "SODAM_STORE_POSTGRES_USER", "", v -> v),
             new Key("store.postgres.password", "SODAM_STORE_POSTGRES_PASSWORD", "", v -> v),
-            new Key("store.postgres.poolSize", "SODAM_STORE_POSTGRES_POOL_SIZE", "10", v -> intIn(v, 2, 500)));
+            new Key("store.postgres.poolSize", "SODAM_STORE_POSTGRES_POOL_SIZE", "10", v -> intIn(v, 2, 500)),
+            new Key("cluster.redis.url", "SODAM_CLUSTER_REDIS_URL", "", ConfigLoader::redisUrl));
 
     private ConfigLoader() {
     }
@@ -131,6 +136,15 @@ public final class ConfigLoader {
                 localeThresholds.put(locale, new SodamConfig.LocaleThresholds(a, c));
             }
         }
+        LoginLimits loginLimits = new LoginLimits((Integer) values.get("auth.lockout.accountFailures"),
+                (Integer) values.get("auth.lockout.addressFailures"), (Integer) values.get("auth.lockout.minutes"),
+                (Integer) values.get("auth.lockout.windowMinutes"));
+        if (loginLimits.addressFailures() < loginLimits.accountFailures()) {
+            throw new ConfigException("auth.lockout.addressFailures (" + loginLimits.addressFailures()
+                    + ", SODAM_LOGIN_ADDRESS_FAILURES) must not be below auth.lockout.accountFailures ("
+                    + loginLimits.accountFailures() + ", SODAM_LOGIN_ACCOUNT_FAILURES): an address would be blocked"
+                    + " before any account it tries could lock");
+        }
         StoreSettings store = storeSettings(values);
         @SuppressWarnings("unchecked")
         List<String> demoOrigins = (List<String>) values.get("sites.demo.allowedOrigins");
@@ -172,7 +186,28 @@ public final class ConfigLoader {
                         (Integer) values.get("webhooks.retryBaseSeconds"),
                         (Integer) values.get("webhooks.retentionDays"),
                         (Integer) values.get("shutdown.drainSeconds")),
-                store);
+                store,
+                clusterSettings(values, store),
+                loginLimits);
+    }
+
+    /** Several nodes share one PostgreSQL database; a SQLite file belongs to one process. */
+    private static ClusterSettings clusterSettings(Map<String, Object> values, StoreSettings store) {
+        String url = (String) values.get("cluster.redis.url");
+        if (!url.isEmpty() && store.type() != StoreSettings.Type.POSTGRESQL) {
+            throw new ConfigException("cluster.redis.url (SODAM_CLUSTER_REDIS_URL) is set but store.type is sqlite; "
+                    + "several nodes share one PostgreSQL database: set store.type (SODAM_STORE_TYPE) to postgresql, "
+                    + "or remove the Redis URL to run one node");
+        }
+        return new ClusterSettings(url);
+    }
+
+    private static Object redisUrl(String value) {
+        if (!value.isEmpty() && !value.startsWith("redis://") && !value.startsWith("rediss://")) {
+            throw new IllegalArgumentException("'" + value.replaceAll("//[^@/]*@", "//***@")
+                    + "' is not a Redis URL such as redis://127.0.0.1:6379");
+        }
+        return value;
     }
 
     private static StoreSettings storeSettings(Map<String, Object> values) {

@@ -38,7 +38,9 @@ public record SodamConfig(
         Map<String, LocaleThresholds> botLocaleThresholds,
         int maxOutboundBytes,
         IntegrationSettings integrations,
-        StoreSettings store) {
+        StoreSettings store,
+        ClusterSettings cluster,
+        LoginLimits loginLimits) {
 
     /**
      * A locale's thresholds set in {@code sodam.yaml} ({@code bot.ko.answerThreshold} …); each may be
@@ -53,7 +55,7 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store, cluster, loginLimits);
     }
 
     /** Copy with another store. */
@@ -62,7 +64,7 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, newStore);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, newStore, cluster, loginLimits);
     }
 
     /** Copy with another data directory. */
@@ -71,6 +73,6 @@ public record SodamConfig(
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
                 presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
-                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store);
+                botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store, cluster, loginLimits);
     }
 }

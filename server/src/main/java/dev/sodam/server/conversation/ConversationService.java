@@ -32,12 +32,14 @@ import dev.sodam.server.util.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,11 +60,30 @@ public final class ConversationService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConversationService.class);
     /** Upper bound of commands per group commit; bounds the latency added to the first command. */
     private static final int MAX_BATCH = 512;
+    /**
+     * Longest a batch waits, before its commit, for bot decisions another thread is in the middle of.
+     * A decision takes tens of microseconds (docs/benchmarks.md, BotBench); missing the batch costs
+     * the answer a commit of its own (an fsync, ~3 ms on the benchmark machine) and everyone else in
+     * the batch waits while we wait, so the bound is below one commit. Decisions nobody has started
+     * are run here instead of waited for ({@link PendingBotAnswer}).
+     */
+    private static final long BOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /**
+     * Whether a bot thread can decide beside the domain thread: with one or two cores (the domain
+     * thread, the event loops and the bot share them) another thread only runs by taking the core
+     * from the domain thread, and the hand-over costs wake-ups and waits for nothing.
+     */
+    private static final boolean BOT_THREADS_RUN_BESIDE = Runtime.getRuntime().availableProcessors() > 2;
+    /**
+     * What a unit returns among its events when it changed the queue. The batch publishes one
+     * {@link ChatEvent.QueueChanged} with the queue as committed, after the batch's other events: a
+     * snapshot per unit made a batch of k handoffs hold k copies of an n-long queue until it was
+     * published (k × n conversations: a flash crowd of 5,000 waiting visitors exhausted the heap).
+     */
+    private static final ChatEvent.QueueChanged QUEUE_CHANGED = new ChatEvent.QueueChanged(List.of());
     /** Longest replay in one answer; older history is fetched with further syncs. */
     public static final int MAX_REPLAY = 5_000;
     private static final int PREVIEW_CHARS = 120;
-    /** Compiled once: the preview is made for every message on the domain thread. */
-    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     private final Store store;
     private final EventBus bus;
@@ -73,6 +94,13 @@ public final class ConversationService implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile CommitRecorder recorder = (tx, events) -> { };
+    /** Answers visitors in conversations that are still with the bot; null: no bot. */
+    private volatile BotAnswerer botAnswerer;
+    /** Bot answers stored in their question's commit, and in a commit of their own after it. */
+    private final LongAdder answersWithQuestion = new LongAdder();
+    private final LongAdder answersLater = new LongAdder();
+    /** When the store last failed a command (disk full, read-only, I/O); null once a command commits again. */
+    private volatile Instant lastStoreFailure;
 
     /**
      * Writes durable records of a unit's events inside the unit's own transaction, so they commit
@@ -94,6 +122,33 @@ public final class ConversationService implements AutoCloseable {
         this.thread.start();
     }
 
+    /**
+     * When the store last failed to commit a command, if no command has committed since: the store
+     * answers reads but cannot write (a full disk, a file system remounted read-only).
+     */
+    public Optional<Instant> lastStoreFailure() {
+        return Optional.ofNullable(lastStoreFailure);
+    }
+
+    /**
+     * Sets the bot that answers visitor messages in conversations still with the bot. Its answer is
+     * stored in the same commit as the question whenever it is decided before that commit (the usual
+     * case), otherwise in a commit of its own right after (docs/adr/0005-bot-answer-in-the-question-s-commit.md).
+     */
+    public void answerWith(BotAnswerer answerer) {
+        this.botAnswerer = answerer;
+    }
+
+    /** How many bot answers were stored in their question's commit (the rest: {@link #botAnswersLater}). */
+    public long botAnswersWithQuestion() {
+        return answersWithQuestion.sum();
+    }
+
+    /** How many bot answers missed their question's commit and were stored in one of their own. */
+    public long botAnswersLater() {
+        return answersLater.sum();
+    }
+
     /** Sets the recorder that runs, inside the transaction, after every unit that produced events. */
     public void recordCommitsWith(CommitRecorder commitRecorder) {
         this.recorder = commitRecorder;
@@ -111,6 +166,10 @@ public final class ConversationService implements AutoCloseable {
             T value = (T) effect.value();
             reply.ok(value);
         }
+    }
+
+    /** A visitor message of this batch the bot was asked about; {@code command} is its command's index. */
+    private record AskedBot(int command, ChatEvent.MessagePosted question, PendingBotAnswer answer) {
     }
 
     private <T> void submit(Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
@@ -144,30 +203,167 @@ public final class ConversationService implements AutoCloseable {
     }
 
     private void runBatch(List<Command<?>> batch) {
-        List<Function<StoreTx, Effect<?>>> units = new ArrayList<>(batch.size());
-        for (Command<?> command : batch) {
+        List<Function<StoreTx, Effect<?>>> units = new ArrayList<>(batch.size() + 2);
+        boolean[] queueChanged = {false};
+        List<AskedBot> asked = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Command<?> command = batch.get(i);
+            int index = i;
             units.add(tx -> {
                 Effect<?> effect = command.unit().apply(tx);
                 if (!effect.events().isEmpty()) {
                     recorder.record(tx, effect.events());
+                    queueChanged[0] |= effect.events().stream().anyMatch(event -> event == QUEUE_CHANGED);
+                    // Last, when nothing can roll this unit back any more but the batch's commit.
+                    askBot(index, index < batch.size() - 1, effect.events(), asked);
                 }
                 return effect;
             });
         }
+        // After every command: the bot's answers to this batch's questions, committed with them.
+        units.add(tx -> answerInBatch(tx, asked, queueChanged));
+        // Last in the same transaction: the queue as this batch commits it, read once.
+        units.add(tx -> new Effect<>(queueChanged[0] ? tx.queue() : null, List.of()));
         List<Store.Outcome<Effect<?>>> outcomes = store.writeBatch(units);
         for (int i = 0; i < batch.size(); i++) {
             Command<?> command = batch.get(i);
             Store.Outcome<Effect<?>> outcome = outcomes.get(i);
             if (outcome.ok()) {
+                lastStoreFailure = null;
                 command.complete(outcome.value());
-                outcome.value().events().forEach(bus::publish);
+                publish(outcome.value().events());
             } else if (outcome.failure() instanceof ChatException refusal) {
                 command.reply().fail(refusal);
             } else {
+                lastStoreFailure = clock.instant();
                 log.error("command failed", outcome.failure());
                 command.reply().fail(new ChatException(ErrorCode.INTERNAL, "internal error; nothing was stored"));
             }
         }
+        Store.Outcome<Effect<?>> botAnswers = outcomes.get(batch.size());
+        BitSet answered = new BitSet();
+        if (botAnswers.ok()) {
+            answered = (BitSet) botAnswers.value().value();
+            answersWithQuestion.add(answered.cardinality());
+            publish(botAnswers.value().events());
+        } else {
+            log.warn("bot answers not stored with their questions; each follows in a commit of its own",
+                    botAnswers.failure());
+        }
+        for (int i = 0; i < asked.size(); i++) {
+            // A question that is stored but not yet answered: its answer follows in a later commit.
+            if (!answered.get(i) && outcomes.get(asked.get(i).command()).ok()) {
+                answerLater(asked.get(i));
+            }
+        }
+        Store.Outcome<Effect<?>> queue = outcomes.get(batch.size() + 1);
+        if (queue.ok() && queue.value().value() instanceof List<?> committed) {
+            @SuppressWarnings("unchecked")
+            List<Conversation> conversations = (List<Conversation>) committed;
+            bus.publish(new ChatEvent.QueueChanged(conversations));
+        }
+    }
+
+    private void publish(List<ChatEvent> events) {
+        for (ChatEvent event : events) {
+            if (event != QUEUE_CHANGED) {
+                bus.publish(event);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the bot's turn
+
+    /**
+     * Asks the bot about each visitor message among a unit's events that is in a conversation still
+     * with the bot. When more commands follow in the batch the decision starts now on the bot's
+     * executor, beside them; after the last command the domain thread is about to store the answers
+     * and makes the decision itself, without waking another thread.
+     */
+    private void askBot(int command, boolean moreFollow, List<ChatEvent> events, List<AskedBot> asked) {
+        BotAnswerer answerer = botAnswerer;
+        if (answerer == null) {
+            return;
+        }
+        for (ChatEvent event : events) {
+            if (event instanceof ChatEvent.MessagePosted posted && posted.message().from().kind() == Author.Kind.VISITOR
+                    && posted.conversation().state() == ConversationState.BOT) {
+                PendingBotAnswer answer = answerer.answer(posted.conversation(), posted.message(), posted.pickedFaqId());
+                if (moreFollow && BOT_THREADS_RUN_BESIDE) {
+                    answer.startElsewhere();
+                }
+                asked.add(new AskedBot(command, posted, answer));
+            }
+        }
+    }
+
+    /**
+     * The batch's bot answers, stored after all its commands so that each follows its question (and
+     * sees what the batch did to the conversation: a handoff in the same batch silences the bot).
+     * Answers not decided in time are left out; the caller stores them later. If this unit fails it
+     * is rolled back as a whole and every answer is stored later, one commit each.
+     * The value is the set of {@code asked} indices answered here.
+     */
+    private Effect<BitSet> answerInBatch(StoreTx tx, List<AskedBot> asked, boolean[] queueChanged) {
+        BitSet answered = new BitSet();
+        if (asked.isEmpty()) {
+            return new Effect<>(answered, List.of());
+        }
+        long deadline = System.nanoTime() + BOT_WAIT_NANOS;
+        List<ChatEvent> events = new ArrayList<>();
+        for (int i = 0; i < asked.size(); i++) {
+            AskedBot question = asked.get(i);
+            BotAnswer answer = question.answer().await(deadline);
+            if (answer != null) {
+                events.addAll(storeBotAnswer(tx, question.question(), answer));
+                answered.set(i);
+            }
+        }
+        if (!events.isEmpty()) {
+            recorder.record(tx, events);
+            queueChanged[0] |= events.contains(QUEUE_CHANGED);
+        }
+        return new Effect<>(answered, events);
+    }
+
+    /** An answer that missed its question's commit: stored in a command of its own once it is decided. */
+    private void answerLater(AskedBot question) {
+        String conversationId = question.question().conversation().id();
+        Reply<Void> logged = Replies.of(done -> { }, error ->
+                log.warn("bot answer for {} not stored: {}", conversationId, error.getMessage()));
+        question.answer().result().whenComplete((answer, failure) -> {
+            if (failure != null) {
+                log.warn("the bot failed on a message in {}; handing it to a person", conversationId, failure);
+            }
+            BotAnswer stored = failure != null ? BotAnswer.handoff(null, HandoffReason.BOT_UNSURE) : answer;
+            answersLater.increment();
+            submit(tx -> new Effect<Void>(null, storeBotAnswer(tx, question.question(), stored)), logged);
+        });
+    }
+
+    /**
+     * Stores what the bot decided and then its message or its handoff. The decision is stored whatever
+     * the conversation's state (a handoff is a decision too); the message only while the conversation
+     * is still with the bot, and the handoff only while it is open: once a person is involved, or the
+     * conversation is closed, the bot stays silent.
+     */
+    private List<ChatEvent> storeBotAnswer(StoreTx tx, ChatEvent.MessagePosted question, BotAnswer answer) {
+        if (answer.turn() != null) {
+            tx.insertBotTurn(answer.turn());
+        }
+        Conversation stored = tx.conversation(question.conversation().id())
+                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
+        if (answer.handoff() != null) {
+            return stored.state().isOpen() ? handoff(tx, stored, answer.handoff(), null).events() : List.of();
+        }
+        if (stored.state() != ConversationState.BOT) {
+            return List.of();
+        }
+        BotAnswer.BotMessage message = answer.message();
+        Conversation conversation = message.topic() == null ? stored : stored.aboutTopic(message.topic());
+        Results.Posted posted = append(tx, conversation, null, Author.bot(conversation.locale()), message.text(),
+                message.suggestions(), message.actions(), message.notice(), clock.instant());
+        return List.of(new ChatEvent.MessagePosted(posted.conversation(), posted.message(), null));
     }
 
     @Override
@@ -451,9 +647,34 @@ public final class ConversationService implements AutoCloseable {
         return new Results.Posted(updated, message, false);
     }
 
-    private static String preview(String text) {
-        String flat = WHITESPACE.matcher(text.strip()).replaceAll(" ");
-        return flat.length() <= PREVIEW_CHARS ? flat : flat.substring(0, PREVIEW_CHARS - 1) + "…";
+    /**
+     * The conversation list's one-line preview: the text stripped, each run of whitespace made one
+     * space, cut to {@link #PREVIEW_CHARS} with an ellipsis. Only the first characters are looked at:
+     * it runs on the domain thread for every message, and a regex over the whole text was a fifth of
+     * that thread's time in the bot benchmark (docs/benchmarks.md).
+     */
+    static String preview(String text) {
+        String stripped = text.strip();
+        StringBuilder flat = new StringBuilder(Math.min(stripped.length(), PREVIEW_CHARS + 1));
+        boolean inSpace = false;
+        for (int i = 0; i < stripped.length() && flat.length() <= PREVIEW_CHARS; i++) {
+            char c = stripped.charAt(i);
+            if (isRegexSpace(c)) {
+                if (!inSpace) {
+                    flat.append(' ');
+                    inSpace = true;
+                }
+            } else {
+                flat.append(c);
+                inSpace = false;
+            }
+        }
+        return flat.length() <= PREVIEW_CHARS ? flat.toString() : flat.substring(0, PREVIEW_CHARS - 1) + "…";
+    }
+
+    /** What the regex {@code \s} matches (ASCII whitespace): the preview has always collapsed exactly these. */
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
     /**
@@ -599,7 +820,7 @@ public final class ConversationService implements AutoCloseable {
             List<ChatEvent> events = new ArrayList<>(2);
             events.add(new ChatEvent.ConversationResolved(resolved, by));
             if (wasQueued) {
-                events.add(new ChatEvent.QueueChanged(tx.queue()));
+                events.add(QUEUE_CHANGED);
             }
             return new Effect<>(resolved, events);
         }, reply);
@@ -628,10 +849,9 @@ public final class ConversationService implements AutoCloseable {
         tx.updateConversation(queued);
         tx.insertConversationEvent(ConversationEventRow.of(queued.id(), queued.siteId(), "handoff", clock.instant())
                 .withAgent(null, queued.teamId()).withReason(reason.name().toLowerCase(java.util.Locale.ROOT)));
-        List<Conversation> queue = tx.queue();
         return new Effect<>(queued, List.of(
-                new ChatEvent.HandoffRequested(queued, reason, positionIn(queue, queued.id())),
-                new ChatEvent.QueueChanged(queue)));
+                new ChatEvent.HandoffRequested(queued, reason, tx.queuePosition(queued.id())),
+                QUEUE_CHANGED));
     }
 
     /**
@@ -641,7 +861,7 @@ public final class ConversationService implements AutoCloseable {
      */
     private Instant queueEntryTime(StoreTx tx) {
         Instant now = clock.instant();
-        Instant latest = tx.queue().stream().map(Conversation::waitingSince).max(Instant::compareTo).orElse(null);
+        Instant latest = tx.latestQueueEntry().orElse(null);
         return latest != null && !now.isAfter(latest) ? latest.plusMillis(1) : now;
     }
 
@@ -673,7 +893,7 @@ public final class ConversationService implements AutoCloseable {
             tx.insertConversationEvent(ConversationEventRow.of(assigned.id(), assigned.siteId(), "assigned",
                     assigned.updatedAt()).withAgent(assigned.agentId(), assigned.teamId()));
             return new Effect<>(assigned, List.of(new ChatEvent.ConversationAssigned(assigned),
-                    new ChatEvent.QueueChanged(tx.queue())));
+                    QUEUE_CHANGED));
         }, reply);
     }
 
@@ -700,7 +920,7 @@ public final class ConversationService implements AutoCloseable {
                 return new Effect<>(requeued, List.of());
             }
             return new Effect<>(requeued, List.of(new ChatEvent.ConversationsRequeued(requeued, agentId),
-                    new ChatEvent.QueueChanged(tx.queue())));
+                    QUEUE_CHANGED));
         }, reply);
     }
 
@@ -751,7 +971,7 @@ public final class ConversationService implements AutoCloseable {
                 events.add(new ChatEvent.NoteAdded(moved, stored));
             }
             if (toTeamId != null) {
-                events.add(new ChatEvent.QueueChanged(tx.queue()));
+                events.add(QUEUE_CHANGED);
             }
             return new Effect<>(moved, events);
         }, reply);
@@ -854,7 +1074,7 @@ public final class ConversationService implements AutoCloseable {
             List<ChatEvent> events = new ArrayList<>(2);
             events.add(new ChatEvent.ConversationResolved(resolved, agent.author()));
             if (wasQueued) {
-                events.add(new ChatEvent.QueueChanged(tx.queue()));
+                events.add(QUEUE_CHANGED);
             }
             return new Effect<>(resolved, events);
         }, reply);
@@ -1031,16 +1251,7 @@ public final class ConversationService implements AutoCloseable {
     }
 
     private static int queuePosition(StoreTx tx, Conversation conversation) {
-        return conversation.state() == ConversationState.QUEUED ? positionIn(tx.queue(), conversation.id()) : 0;
-    }
-
-    private static int positionIn(List<Conversation> queue, String conversationId) {
-        for (int i = 0; i < queue.size(); i++) {
-            if (queue.get(i).id().equals(conversationId)) {
-                return i + 1;
-            }
-        }
-        return 0;
+        return conversation.state() == ConversationState.QUEUED ? tx.queuePosition(conversation.id()) : 0;
     }
 
     private volatile java.util.function.UnaryOperator<String> masking = java.util.function.UnaryOperator.identity();

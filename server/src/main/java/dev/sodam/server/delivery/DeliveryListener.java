@@ -6,6 +6,7 @@ import dev.sodam.server.event.ChatEventListener;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Message;
 import dev.sodam.server.protocol.Frames;
 import dev.sodam.server.protocol.ServerFrame;
 import java.util.ArrayList;
@@ -23,8 +24,47 @@ public final class DeliveryListener implements ChatEventListener {
     /** Queue positions as of the last queue change, for the agents' conversation pushes. */
     private final Map<String, Integer> positions = new HashMap<>();
 
+    /** Where missed messages are read from when a connection's seqs show a gap; null on a single node. */
+    private final MessageHistory history;
+
+    /** The messages of a conversation as stored, for filling a gap in what a connection was sent. */
+    @FunctionalInterface
+    public interface MessageHistory {
+        /** Up to {@code limit} messages with seq > {@code afterSeq}, in seq order. */
+        List<Message> after(String conversationId, long afterSeq, int limit);
+    }
+
+    /** One node: every message is committed here and reaches a connection in seq order. */
     public DeliveryListener(SessionRegistry sessions) {
+        this(sessions, null);
+    }
+
+    /**
+     * Several nodes: messages of one conversation are committed on different nodes and arrive over
+     * pub/sub, where one can be late or lost; a connection whose last seq is below the one at hand is
+     * first sent what lies between, read from {@code history}.
+     */
+    public DeliveryListener(SessionRegistry sessions, MessageHistory history) {
         this.sessions = sessions;
+        this.history = history;
+    }
+
+    /**
+     * Brings the connections entitled to {@code c} up to date after pub/sub may have lost events (a
+     * Redis reconnect, another node's death): the stored messages they were not sent, in seq order
+     * and never twice, then the conversation's current state, as its own events would have.
+     */
+    public void catchUp(Conversation c, List<Message> stored, int queuePosition) {
+        for (Message message : stored) {
+            onMessage(new ChatEvent.MessagePosted(c, message, null));
+        }
+        if (queuePosition > 0) {
+            positions.put(c.id(), queuePosition);
+        }
+        toVisitor(c, Frames.status(c, queuePosition));
+        if (c.state() != ConversationState.BOT) {
+            toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, queuePosition)));
+        }
     }
 
     @Override
@@ -109,15 +149,54 @@ public final class DeliveryListener implements ChatEventListener {
 
     private void onMessage(ChatEvent.MessagePosted posted) {
         Conversation c = posted.conversation();
-        String json = Frames.toJson(Frames.message(posted.message()));
-        sessions.visitor(c.visitorId()).forEach(s -> s.sendJson(json));
+        Message message = posted.message();
+        List<Session> to = new ArrayList<>(sessions.visitor(c.visitorId()));
         if (c.state() == ConversationState.QUEUED) {
-            agentsOf(c).forEach(s -> s.sendJson(json));
+            to.addAll(agentsOf(c));
+        } else if (c.agentId() != null) {
+            to.addAll(sessions.agent(c.agentId()));
+        }
+        fillGaps(to, message);
+        String json = Frames.toJson(Frames.message(message));
+        for (Session s : to) {
+            if (s.markSent(c.id(), message.seq())) {
+                s.sendJson(json);
+            }
+        }
+        if (c.state() == ConversationState.QUEUED) {
             int position = positions.getOrDefault(c.id(), 0);
             String push = Frames.toJson(new ServerFrame.ConversationPush(Frames.forAgent(c, position)));
             agentsOf(c).forEach(s -> s.sendJson(push));
-        } else if (c.agentId() != null) {
-            sessions.agent(c.agentId()).forEach(s -> s.sendJson(json));
+        }
+    }
+
+    /** Sends each connection the stored messages between its last seq and {@code next}'s, if any are missing. */
+    private void fillGaps(List<Session> to, Message next) {
+        if (history == null) {
+            return;
+        }
+        long from = Long.MAX_VALUE;
+        for (Session s : to) {
+            long last = s.lastSent(next.conversationId());
+            if (last > 0 && last + 1 < next.seq()) {
+                from = Math.min(from, last);
+            }
+        }
+        if (from == Long.MAX_VALUE) {
+            return;
+        }
+        List<Message> missed = history.after(next.conversationId(), from, (int) Math.min(next.seq() - from - 1,
+                dev.sodam.server.conversation.ConversationService.MAX_REPLAY));
+        for (Message m : missed) {
+            if (m.seq() >= next.seq()) {
+                break;
+            }
+            String json = Frames.toJson(Frames.message(m));
+            for (Session s : to) {
+                if (s.lastSent(m.conversationId()) > 0 && s.markSent(m.conversationId(), m.seq())) {
+                    s.sendJson(json);
+                }
+            }
         }
     }
 

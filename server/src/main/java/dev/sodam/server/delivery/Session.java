@@ -15,6 +15,27 @@ public interface Session {
     /** Queues an already serialised frame (fan-out serialises once for all recipients). */
     void sendJson(String json);
 
+    /**
+     * Records that message {@code seq} of the conversation goes out on this connection, and answers
+     * whether it is new here. With several nodes one message can reach a node twice (the pub/sub copy
+     * of a message a catch-up from the store already brought), and a connection must never get one seq
+     * twice; so a seq at or below the highest one sent is refused. Sessions that keep no record answer
+     * true.
+     */
+    default boolean markSent(String conversationId, long seq) {
+        return true;
+    }
+
+    /** The highest seq of the conversation sent on this connection, 0 when none (or not recorded). */
+    default long lastSent(String conversationId) {
+        return 0;
+    }
+
+    /** Every conversation this connection was sent messages of, with the highest seq sent. */
+    default java.util.Map<String, Long> sentSeqs() {
+        return java.util.Map.of();
+    }
+
     /** SHA-256 of the login token an agent connected with; null for visitors. */
     default String tokenHash() {
         return null;

@@ -2,6 +2,7 @@ package dev.sodam.server.delivery;
 
 import dev.sodam.server.auth.Principal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,16 +18,34 @@ public final class SessionRegistry {
     private final Map<String, Set<Session>> agents = new ConcurrentHashMap<>();
 
     public void register(Session session) {
-        map(session.principal()).computeIfAbsent(key(session.principal()), k -> ConcurrentHashMap.newKeySet())
-                .add(session);
+        map(session.principal()).compute(key(session.principal()), (k, sessions) -> with(sessions, session));
     }
 
     public void unregister(Session session) {
-        Map<String, Set<Session>> map = map(session.principal());
-        map.computeIfPresent(key(session.principal()), (k, sessions) -> {
-            sessions.remove(session);
-            return sessions.isEmpty() ? null : sessions;
-        });
+        map(session.principal()).computeIfPresent(key(session.principal()), (k, sessions) -> without(sessions, session));
+    }
+
+    /*
+     * Each person's sessions are an immutable set replaced on every change: almost everyone has one
+     * connection, and Set.of(one) costs a few bytes where a concurrent set costs about 200 per idle
+     * visitor (docs/benchmarks.md, scenario a). Readers get a snapshot that cannot change under them.
+     */
+    private static Set<Session> with(Set<Session> sessions, Session added) {
+        if (sessions == null) {
+            return Set.of(added);
+        }
+        Set<Session> more = new HashSet<>(sessions);
+        more.add(added);
+        return Set.copyOf(more);
+    }
+
+    private static Set<Session> without(Set<Session> sessions, Session removed) {
+        if (!sessions.contains(removed)) {
+            return sessions;
+        }
+        Set<Session> fewer = new HashSet<>(sessions);
+        fewer.remove(removed);
+        return fewer.isEmpty() ? null : Set.copyOf(fewer);
     }
 
     public Set<Session> visitor(String visitorId) {
@@ -35,6 +54,11 @@ public final class SessionRegistry {
 
     public Set<Session> agent(String agentId) {
         return agents.getOrDefault(agentId, Set.of());
+    }
+
+    /** Every connected visitor session. */
+    public Iterable<Session> allVisitors() {
+        return () -> visitors.values().stream().flatMap(Set::stream).iterator();
     }
 
     /** Every connected agent session. */

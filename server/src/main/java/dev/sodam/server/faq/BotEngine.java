@@ -80,8 +80,12 @@ public final class BotEngine {
                 return t;
             });
     private volatile Source source;
+    /** Thresholds an admin saved per locale (docs/admin.md, the test console); they win over every other source. */
+    private volatile Map<String, BotThresholds> saved = Map.of();
     private volatile Instant rebuildingSince;
     private volatile String lastError;
+    /** The FAQ the latest rebuild read (null before the first): what {@link #rebuildIfChanged} compares. */
+    private volatile List<FaqEntry> trainedOn;
 
     public BotEngine() {
         this(Clock.systemUTC());
@@ -131,6 +135,23 @@ public final class BotEngine {
         schedule();
     }
 
+    /**
+     * Retrains only when the FAQ source differs from what the latest rebuild read: how a node makes
+     * good a change notice it may have missed (another node died between its commit and its notice,
+     * or this node's Redis subscription was down), at the cost of one read. Blocking (reads the source).
+     */
+    public void rebuildIfChanged() {
+        Source from = source;
+        if (from == null) {
+            return;
+        }
+        List<FaqEntry> now = from.faq().get();
+        if (!now.equals(trainedOn)) {
+            log.info("bot: the FAQ changed while notices may have been lost; retraining");
+            requestRebuild();
+        }
+    }
+
     private void schedule() {
         if (running.compareAndSet(false, true)) {
             try {
@@ -171,6 +192,7 @@ public final class BotEngine {
         rebuildingSince = clock.instant();
         try {
             List<FaqEntry> faq = from.faq().get();
+            trainedOn = faq;
             Current previous = current.get();
             long version = previous == null ? 1 : previous.version() + 1;
             if (previous == null) {
@@ -182,8 +204,9 @@ public final class BotEngine {
                 publish(trained, version, faq.size(), started, validation.join(), policy);
             } else {
                 // A rebuild: the edit goes live first, with nothing competing for the cores; the
-                // validation starts after it, and its thresholds replace the previous ones.
-                FaqBot trained = FaqBot.train(faq, from.intents(), policy.defaults());
+                // validation starts after it, and its thresholds replace the previous ones. A locale
+                // whose phrasings did not change (an edited answer) keeps its index and classifier.
+                FaqBot trained = FaqBot.retrain(previous.bot(), faq, from.intents(), policy.defaults());
                 publish(trained, version, faq.size(), started, previous.validation(), policy);
                 if (policy.calibrates()) {
                     validating.incrementAndGet();
@@ -191,9 +214,8 @@ public final class BotEngine {
                             .whenComplete((fresh, failure) -> {
                                 validating.decrementAndGet();
                                 // Only for the bot it was made for: a newer rebuild brings its own.
-                                Current now = current.get();
-                                if (fresh != null && now != null && now.version() == version) {
-                                    current.compareAndSet(now, new Current(now.bot().withThresholds(
+                                if (fresh != null) {
+                                    replace(version, now -> new Current(now.bot().withThresholds(
                                             thresholds(now.bot(), fresh, policy)), version, now.trainedAt(),
                                             now.entries(), now.durationMs(), fresh));
                                 }
@@ -230,9 +252,50 @@ public final class BotEngine {
         ready.complete(bot);
     }
 
-    private static Map<String, BotThresholds> thresholds(FaqBot bot, HeldOutValidation.Report validation,
-                                                         ThresholdPolicy policy) {
-        return policy.resolve(bot.locales(), validation == null ? Map.of() : validation.thresholds());
+    private Map<String, BotThresholds> thresholds(FaqBot bot, HeldOutValidation.Report validation,
+                                                  ThresholdPolicy policy) {
+        Map<String, BotThresholds> out = new java.util.LinkedHashMap<>(
+                policy.resolve(bot.locales(), validation == null ? Map.of() : validation.thresholds()));
+        Map<String, BotThresholds> chosen = saved;
+        out.replaceAll((locale, t) -> chosen.getOrDefault(locale, t));
+        return out;
+    }
+
+    /**
+     * Swaps in {@code change} of the current bot if it is still of {@code version} (any version when
+     * negative); retried when another swap came between, so neither a late validation nor a saved
+     * threshold is lost.
+     */
+    private void replace(long version, java.util.function.UnaryOperator<Current> change) {
+        while (true) {
+            Current now = current.get();
+            if (now == null || version >= 0 && now.version() != version) {
+                return;
+            }
+            if (current.compareAndSet(now, change.apply(now))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Uses the thresholds an admin saved (per locale; a locale left out goes back to the configured,
+     * calibrated or default ones) from now on: the current bot is swapped for one with them at once,
+     * and every later rebuild keeps them.
+     */
+    public void useSaved(Map<String, BotThresholds> perLocale) {
+        saved = Map.copyOf(perLocale);
+        Source from = source;
+        if (from == null) {
+            return;
+        }
+        replace(-1, now -> new Current(now.bot().withThresholds(thresholds(now.bot(), now.validation(),
+                from.policy())), now.version(), now.trainedAt(), now.entries(), now.durationMs(), now.validation()));
+    }
+
+    /** The thresholds an admin saved, per locale (empty: none). */
+    public Map<String, BotThresholds> saved() {
+        return saved;
     }
 
     /** The held-out validation, or null when it fails (the bot then keeps its previous thresholds). */
@@ -255,7 +318,8 @@ public final class BotEngine {
         for (String locale : now.bot().locales()) {
             BotThresholds t = now.bot().thresholds(locale);
             Calibration.Metrics m = now.validation() == null ? null : now.validation().metrics().get(locale);
-            out.put(locale, new LocaleStatus(t.answer(), t.clarify(), policy.sourceOf(locale, calibrated),
+            out.put(locale, new LocaleStatus(t.answer(), t.clarify(), saved.containsKey(locale)
+                    ? ThresholdPolicy.Source.SAVED : policy.sourceOf(locale, calibrated),
                     m == null ? null : m.inScopeAccuracy(), m == null ? null : m.oosRecall(),
                     m == null ? null : m.overallAccuracy(), m == null ? null : m.inScope(),
                     m == null ? null : m.oos()));

@@ -42,8 +42,8 @@ import org.apache.commons.csv.CSVRecord;
 public final class FaqFiles {
     public static final int MAX_ROWS = 5_000;
     /** The export's columns, in order. */
-    public static final List<String> COLUMNS =
-            List.of("id", "locale", "question", "paraphrases", "answer", "tags", "enabled", "version");
+    public static final List<String> COLUMNS = List.of("id", "locale", "question", "paraphrases", "answer", "tags",
+            "enabled", "version", "team", "translation");
     private static final List<String> REQUIRED = List.of("locale", "question", "answer");
     private static final Map<String, String> HEADER_NAMES = headerNames();
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
@@ -53,9 +53,19 @@ public final class FaqFiles {
     private FaqFiles() {
     }
 
-    /** One entry as read from a file, not yet validated; {@code line} is where it starts (1-based). */
+    /**
+     * One entry as read from a file, not yet validated; {@code line} is where it starts (1-based).
+     * {@code team} and {@code translation} are null when the file does not have them (a file from
+     * before they were exported: the entry keeps its own), blank when the file says "none", else the
+     * team (id or name) and the linked entry's id as written.
+     */
     public record Row(int line, String id, String locale, String question, List<String> paraphrases, String answer,
-                      List<String> tags, Boolean enabled, Long version) {
+                      List<String> tags, Boolean enabled, Long version, String team, String translation) {
+        /** A row of a file without the team and translation columns. */
+        public Row(int line, String id, String locale, String question, List<String> paraphrases, String answer,
+                   List<String> tags, Boolean enabled, Long version) {
+            this(line, id, locale, question, paraphrases, answer, tags, enabled, version, null, null);
+        }
     }
 
     /** Something wrong at a line; {@code field} is the column or null for the whole row or file. */
@@ -86,6 +96,11 @@ public final class FaqFiles {
         names.put("사용", "enabled");
         names.put("사용 여부", "enabled");
         names.put("버전", "version");
+        names.put("팀", "team");
+        names.put("담당 팀", "team");
+        names.put("번역", "translation");
+        names.put("연결된 번역", "translation");
+        names.put("번역 연결", "translation");
         return names;
     }
 
@@ -226,7 +241,17 @@ public final class FaqFiles {
         columns.forEach((name, index) -> cells.put(name, index < record.size() ? unguard(record.get(index)) : null));
         return new Row(line, blankToNull(cells.get("id")), blankToNull(cells.get("locale")), cells.get("question"),
                 lines(cells.get("paraphrases")), cells.get("answer"), tags(cells.get("tags")),
-                enabled(cells.get("enabled"), line, problems), version(cells.get("version"), line, problems));
+                enabled(cells.get("enabled"), line, problems), version(cells.get("version"), line, problems),
+                stated(columns, cells, "team"), stated(columns, cells, "translation"));
+    }
+
+    /** A column the header names: its cell stripped ("" for an empty or missing cell); null without the column. */
+    private static String stated(Map<String, Integer> columns, Map<String, String> cells, String column) {
+        if (!columns.containsKey(column)) {
+            return null;
+        }
+        String cell = cells.get(column);
+        return cell == null ? "" : cell.strip();
     }
 
     private static void readJson(String text, List<Row> rows, List<Problem> problems) {
@@ -286,7 +311,17 @@ public final class FaqFiles {
         }
         return new Row(line, blankToNull(jsonText(node, "id", line, problems)), blankToNull(jsonText(node, "locale", line, problems)),
                 jsonText(node, "question", line, problems), jsonList(node, "paraphrases", line, problems, false),
-                jsonText(node, "answer", line, problems), jsonList(node, "tags", line, problems, true), enabled, version);
+                jsonText(node, "answer", line, problems), jsonList(node, "tags", line, problems, true), enabled, version,
+                jsonStated(node, "team", line, problems), jsonStated(node, "translation", line, problems));
+    }
+
+    /** A field that may be absent (null: keep the entry's own), null or "" (none), or a string. */
+    private static String jsonStated(JsonNode node, String field, int line, List<Problem> problems) {
+        if (!node.has(field)) {
+            return null;
+        }
+        String value = jsonText(node, field, line, problems);
+        return value == null ? "" : value.strip();
     }
 
     private static String jsonText(JsonNode node, String field, int line, List<Problem> problems) {
@@ -422,7 +457,8 @@ public final class FaqFiles {
             printer.printRecord(COLUMNS);
             for (StoredFaq f : entries) {
                 printer.printRecord(guard(f.id()), f.locale(), guard(f.question()), guard(String.join("\n", f.paraphrases())),
-                        guard(f.answer()), guard(String.join(", ", f.tags())), f.enabled(), f.version());
+                        guard(f.answer()), guard(String.join(", ", f.tags())), f.enabled(), f.version(),
+                        guard(f.team()), guard(f.translation()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -447,6 +483,8 @@ public final class FaqFiles {
             e.put("tags", f.tags());
             e.put("enabled", f.enabled());
             e.put("version", f.version());
+            e.put("team", f.team());
+            e.put("translation", f.translation());
             list.add(e);
         }
         Map<String, Object> body = new LinkedHashMap<>();

@@ -42,15 +42,27 @@ public final class FaqService {
     public static final int BULK_MAX = 500;
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}_-]+");
+    /**
+     * A draft's {@code team} or {@code translation} when the request did not have the field: the
+     * entry keeps its own. So a client that does not know them (an older public API client) cannot drop them by
+     * replacing an entry; null in the request clears them. Not an id, so it cannot name one.
+     */
+    public static final String KEEP = "=keep";
     /** Ids that are paths under /api/admin/faq/. */
     private static final Set<String> RESERVED_IDS = Set.of("bulk", "import", "export");
 
     /**
      * An entry as an admin submits it. {@code id} is only read on create (null: generated);
-     * {@code enabled} null means enabled.
+     * {@code enabled} null means enabled; {@code team} a team id or null; {@code translation} the id
+     * of the same entry in the other language, or null for none.
      */
     public record Draft(String id, String locale, String question, List<String> paraphrases, String answer,
-                        List<String> tags, Boolean enabled) {
+                        List<String> tags, Boolean enabled, String team, String translation) {
+        /** A draft of no team and without a linked translation. */
+        public Draft(String id, String locale, String question, List<String> paraphrases, String answer,
+                     List<String> tags, Boolean enabled) {
+            this(id, locale, question, paraphrases, answer, tags, enabled, null, null);
+        }
     }
 
     private final ConversationService service;
@@ -58,6 +70,7 @@ public final class FaqService {
     private final BotEngine bot;
     private final Clock clock;
     private final Ids ids;
+    private volatile BotPeers peers = BotPeers.NONE;
 
     public FaqService(ConversationService service, Store store, BotEngine bot, Clock clock, Ids ids) {
         this.service = service;
@@ -67,10 +80,21 @@ public final class FaqService {
         this.ids = ids;
     }
 
+    /** After every committed change, tells {@code peers} too, so their bots retrain as this node's does. */
+    public void tellPeers(BotPeers peers) {
+        this.peers = peers;
+    }
+
     // ------------------------------------------------------------------ reads
 
     /** Entries matching every given filter (null or blank = any). */
     public List<StoredFaq> search(String locale, String tag, String text, Boolean enabled) {
+        return search(locale, tag, text, enabled, null);
+    }
+
+    /** The same, also of one team ({@code team} null or blank: any). */
+    public List<StoredFaq> search(String locale, String tag, String text, Boolean enabled, String team) {
+        String byTeam = blankToNull(team);
         String byLocale = blankToNull(locale);
         if (byLocale != null) {
             checkLocale(byLocale);
@@ -78,7 +102,7 @@ public final class FaqService {
         String byTag = blankToNull(tag);
         String byText = blankToNull(text);
         return store.read(tx -> tx.faqSearch(byLocale, byTag == null ? null : byTag.toLowerCase(Locale.ROOT),
-                byText == null ? null : byText.trim(), enabled));
+                byText == null ? null : byText.trim(), enabled, byTeam == null ? null : byTeam.trim()));
     }
 
     public StoredFaq get(String id) {
@@ -113,9 +137,13 @@ public final class FaqService {
             if (tx.faq(id).isPresent()) {
                 throw new ChatException(ErrorCode.CONFLICT, "an FAQ entry with id '" + id + "' already exists");
             }
-            StoredFaq created = entry(id, valid, tx.lastFaqVersion(id) + 1, by, clock.instant());
+            Draft kept = kept(valid, null);
+            checkTeam(tx, kept.team());
+            StoredFaq created = entry(id, kept, tx.lastFaqVersion(id) + 1, by, clock.instant());
+            checkLink(tx, created);
             tx.insertStoredFaq(created);
             revision(tx, created, "create", by);
+            relink(tx, created, null, by);
             return created;
         });
     }
@@ -125,11 +153,15 @@ public final class FaqService {
         return write(tx -> {
             StoredFaq current = currentAt(tx, id, version);
             ensureSeedRevision(tx, current);
-            StoredFaq changed = entry(id, valid, current.version() + 1, by, clock.instant());
+            Draft kept = kept(valid, current);
+            checkTeam(tx, kept.team());
+            StoredFaq changed = entry(id, kept, current.version() + 1, by, clock.instant());
+            checkLink(tx, changed);
             if (!tx.updateStoredFaq(changed, current.version())) {
                 throw stale(id, version, current);
             }
             revision(tx, changed, "update", by);
+            relink(tx, changed, current.translation(), by);
             return changed;
         });
     }
@@ -143,6 +175,9 @@ public final class FaqService {
             tx.deleteFaq(id);
             StoredFaq gone = copy(current, current.enabled(), current.version() + 1, by, clock.instant());
             revision(tx, gone, "delete", by);
+            // Its counterpart is no longer linked to anything.
+            relink(tx, gone.withTranslation(null, gone.version(), gone.updatedAt(), by.id(), by.name()),
+                    current.translation(), by);
             return gone;
         });
     }
@@ -196,6 +231,16 @@ public final class FaqService {
             current.ifPresent(c -> ensureSeedRevision(tx, c));
             StoredFaq restored = copy(from.snapshot(), from.snapshot().enabled(), tx.lastFaqVersion(id) + 1, by,
                     clock.instant());
+            // The link and team of that version may no longer hold: restore the text without them then.
+            if (restored.team() != null && tx.teamVersion(restored.team()) == 0) {
+                restored = new StoredFaq(restored.id(), restored.locale(), restored.question(), restored.paraphrases(),
+                        restored.answer(), restored.tags(), restored.enabled(), restored.version(),
+                        restored.updatedAt(), restored.updatedBy(), restored.updatedByName(), null,
+                        restored.translation());
+            }
+            if (!linkable(tx, restored)) {
+                restored = restored.withTranslation(null, restored.version(), restored.updatedAt(), by.id(), by.name());
+            }
             if (current.isPresent()) {
                 if (!tx.updateStoredFaq(restored, current.get().version())) {
                     throw stale(id, current.get().version(), current.get());
@@ -204,6 +249,7 @@ public final class FaqService {
                 tx.insertStoredFaq(restored);
             }
             revision(tx, restored, "restore", by);
+            relink(tx, restored, current.map(StoredFaq::translation).orElse(null), by);
             return restored;
         });
     }
@@ -224,7 +270,11 @@ public final class FaqService {
         }
     }
 
-    /** One planned change: {@code current} is null for a create. */
+    /**
+     * One planned change: {@code current} is null for a create. {@code draft.translation()} is the
+     * key of the linked entry as the plan knows it: an id, or {@link #generatedKey} of a row that
+     * gets its id only when stored.
+     */
     private record ImportStep(int line, String id, String action, Draft draft, StoredFaq current) {
     }
 
@@ -232,8 +282,10 @@ public final class FaqService {
      * Imports parsed rows: a row with the id of an existing entry updates it (refused when the row's
      * version is not the entry's current one), any other row creates an entry. Every row is checked
      * against the same rules as the editor, and all problems come back together, each with its line.
-     * A dry run, or any problem, stores nothing; otherwise all rows are stored in one transaction and
-     * the bot retrains once.
+     * A file with the {@code team} and {@code translation} columns sets them (a team by id or name;
+     * a link by the other entry's id, in the FAQ or in the same file); without them an update keeps
+     * the entry's own. A dry run, or any problem, stores nothing; otherwise all rows, and the other
+     * side of every link they make or break, are stored in one transaction and the bot retrains once.
      */
     public CompletableFuture<ImportReport> importRows(Agent by, FaqFiles.Parsed parsed, boolean dryRun) {
         List<FaqFiles.Problem> problems = new ArrayList<>(parsed.problems());
@@ -253,19 +305,31 @@ public final class FaqService {
                         + "; nothing was imported, please import it again");
             }
             Instant now = clock.instant();
+            // Ids of new rows without one are chosen first, so an entry linked to such a row can name it.
+            java.util.Map<String, String> generated = new java.util.HashMap<>();
+            for (ImportStep step : steps) {
+                if (step.action().equals("create") && step.id() == null) {
+                    generated.put(generatedKey(step.line()), step.draft().locale() + "-" + ids.next(""));
+                }
+            }
             List<ImportLine> done = new ArrayList<>(steps.size());
             for (ImportStep step : steps) {
+                Draft draft = step.draft();
+                String link = draft.translation() == null ? null : generated.getOrDefault(draft.translation(),
+                        draft.translation());
+                Draft stored = new Draft(draft.id(), draft.locale(), draft.question(), draft.paraphrases(),
+                        draft.answer(), draft.tags(), draft.enabled(), draft.team(), link);
                 switch (step.action()) {
                     case "create" -> {
-                        String id = step.id() != null ? step.id() : step.draft().locale() + "-" + ids.next("");
-                        StoredFaq created = entry(id, step.draft(), tx.lastFaqVersion(id) + 1, by, now);
+                        String id = step.id() != null ? step.id() : generated.get(generatedKey(step.line()));
+                        StoredFaq created = entry(id, stored, tx.lastFaqVersion(id) + 1, by, now);
                         tx.insertStoredFaq(created);
                         revision(tx, created, "create", by);
                         done.add(new ImportLine(step.line(), id, "create", created.question()));
                     }
                     case "update" -> {
                         ensureSeedRevision(tx, step.current());
-                        StoredFaq changed = entry(step.id(), step.draft(), step.current().version() + 1, by, now);
+                        StoredFaq changed = entry(step.id(), stored, step.current().version() + 1, by, now);
                         if (!tx.updateStoredFaq(changed, step.current().version())) {
                             throw stale(step.id(), step.current().version(), step.current());
                         }
@@ -283,16 +347,47 @@ public final class FaqService {
         return new ImportLine(step.line(), step.id(), step.action(), step.draft() == null ? null : step.draft().question());
     }
 
+    /** The plan's name for the entry a row without an id creates: no id can look like it. */
+    private static String generatedKey(int line) {
+        return "#" + line;
+    }
+
+    /** A row that passed validation, before links are settled; {@code key} is its id or {@link #generatedKey}. */
+    private record Pending(FaqFiles.Row row, String key, Draft draft, StoredFaq current) {
+        /** Whether the file says what the entry is linked to (else it keeps its own link). */
+        boolean statesLink() {
+            return row.translation() != null;
+        }
+    }
+
+    /** A link the import would leave: stated by the row on {@code line}, or kept from the FAQ ({@code line} 0). */
+    private record Link(String a, String b, int line) {
+        String other(String side) {
+            return side.equals(a) ? b : a;
+        }
+    }
+
     /** Validates every row and decides what each does; problems are added, never thrown. */
     private static List<ImportStep> plan(StoreTx tx, List<FaqFiles.Row> rows, List<FaqFiles.Problem> problems) {
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
-        List<ImportStep> steps = new ArrayList<>(rows.size());
+        java.util.Map<String, StoredFaq> faq = new java.util.HashMap<>();
+        tx.faqSearch(null, null, null, null).forEach(f -> faq.put(f.id(), f));
+        List<dev.sodam.server.model.Team> teams = tx.teams();
+        // Every id the file has, valid row or not: a link to a row with its own problem is not also "unknown".
+        java.util.Set<String> inFile = new java.util.HashSet<>();
+        rows.stream().map(FaqFiles.Row::id).filter(java.util.Objects::nonNull).forEach(inFile::add);
+        List<Pending> pending = new ArrayList<>(rows.size());
         for (FaqFiles.Row row : rows) {
-            StoredFaq current = row.id() == null ? null : tx.faq(row.id()).orElse(null);
+            StoredFaq current = row.id() == null ? null : faq.get(row.id());
             Draft valid;
             try {
+                // A file without the team or translation column: an update keeps the entry's own.
+                String team = row.team() == null ? current == null ? null : current.team()
+                        : row.team().isEmpty() ? null : teamOf(teams, row.team());
+                String translation = row.translation() == null ? current == null ? null : current.translation()
+                        : row.translation().isEmpty() ? null : row.translation();
                 valid = validate(new Draft(row.id(), row.locale(), row.question(), row.paraphrases(), row.answer(),
-                        row.tags(), row.enabled()), current == null);
+                        row.tags(), row.enabled(), team, translation), current == null);
             } catch (ChatException e) {
                 problems.add(new FaqFiles.Problem(row.line(), fieldOf(e.getMessage()), e.getMessage()));
                 continue;
@@ -305,21 +400,185 @@ public final class FaqService {
                     continue;
                 }
             }
-            if (current == null) {
-                steps.add(new ImportStep(row.line(), valid.id(), "create", valid, null));
-            } else if (row.version() != null && row.version() != current.version()) {
+            if (current != null && row.version() != null && row.version() != current.version()) {
                 problems.add(new FaqFiles.Problem(row.line(), "version", "entry '" + row.id() + "' is at version "
                         + current.version() + " but the file has version " + row.version()
                         + ": it was changed after the export; export again or leave 'version' empty to overwrite"));
+                continue;
+            }
+            pending.add(new Pending(row, row.id() != null ? row.id() : generatedKey(row.line()), valid, current));
+        }
+        java.util.Map<String, String> partners = links(pending, faq, inFile, problems);
+        List<ImportStep> steps = new ArrayList<>(pending.size());
+        java.util.Set<String> planned = new java.util.HashSet<>();
+        for (Pending p : pending) {
+            Draft d = p.draft();
+            Draft valid = new Draft(d.id(), d.locale(), d.question(), d.paraphrases(), d.answer(), d.tags(), d.enabled(),
+                    d.team(), partners.containsKey(p.key()) ? partners.get(p.key()) : d.translation());
+            planned.add(p.key());
+            StoredFaq current = p.current();
+            if (current == null) {
+                steps.add(new ImportStep(p.row().line(), valid.id(), "create", valid, null));
             } else {
                 boolean same = current.locale().equals(valid.locale()) && current.question().equals(valid.question())
                         && current.paraphrases().equals(valid.paraphrases()) && current.answer().equals(valid.answer())
                         && current.tags().equals(valid.tags())
-                        && current.enabled() == (valid.enabled() == null || valid.enabled());
-                steps.add(new ImportStep(row.line(), row.id(), same ? "unchanged" : "update", valid, current));
+                        && current.enabled() == (valid.enabled() == null || valid.enabled())
+                        && java.util.Objects.equals(current.team(), valid.team())
+                        && java.util.Objects.equals(current.translation(), valid.translation());
+                steps.add(new ImportStep(p.row().line(), p.key(), same ? "unchanged" : "update", valid, current));
             }
         }
+        // The other side of a link made or broken, when the file does not have it: a new version of it too.
+        java.util.Map<String, Integer> causes = new java.util.HashMap<>();
+        for (Pending p : pending) {
+            String was = p.current() == null ? null : p.current().translation();
+            String now = partners.containsKey(p.key()) ? partners.get(p.key()) : p.draft().translation();
+            for (String side : java.util.Arrays.asList(was, now)) {
+                if (side != null && !planned.contains(side) && faq.containsKey(side)) {
+                    causes.putIfAbsent(side, p.row().line());
+                }
+            }
+        }
+        causes.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue()
+                .thenComparing(java.util.Map.Entry.comparingByKey())).forEach(e -> {
+            StoredFaq other = faq.get(e.getKey());
+            String link = partners.containsKey(other.id()) ? partners.get(other.id()) : other.translation();
+            if (!java.util.Objects.equals(link, other.translation())) {
+                steps.add(new ImportStep(e.getValue(), other.id(), "update", new Draft(other.id(), other.locale(),
+                        other.question(), other.paraphrases(), other.answer(), other.tags(), other.enabled(),
+                        other.team(), link), other));
+            }
+        });
         return steps;
+    }
+
+    /**
+     * The team a file names: its id, or its Korean or English name (any case); 400 naming the teams
+     * there are when none or two match.
+     */
+    private static String teamOf(List<dev.sodam.server.model.Team> teams, String named) {
+        for (dev.sodam.server.model.Team t : teams) {
+            if (t.id().equals(named)) {
+                return t.id();
+            }
+        }
+        List<String> matches = teams.stream().filter(t -> t.nameKo().strip().equalsIgnoreCase(named)
+                || t.nameEn().strip().equalsIgnoreCase(named)).map(dev.sodam.server.model.Team::id).distinct().toList();
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        if (matches.size() > 1) {
+            throw badRequest("field 'team' '" + abbreviate(named) + "' is the name of several teams " + matches
+                    + "; write the team's id");
+        }
+        String known = teams.stream().map(t -> t.id() + " (" + t.nameKo() + " / " + t.nameEn() + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
+        throw badRequest("field 'team' names no team: '" + abbreviate(named) + "'; use the id or the name of one of: "
+                + (known.isEmpty() ? "(there are no teams yet; create them under 사용자 관리 → 팀 first)" : known));
+    }
+
+    /**
+     * Settles the links the import leaves, with the editor's rules: a link names another entry (in
+     * the FAQ or in this file) of the other language, and an entry has at most one. A row that states
+     * its link decides it (either side of a pair may state it; an empty cell unlinks unless the other
+     * side names it); a link between entries whose rows do not state one is kept. Problems go to the
+     * rows that state the link. Returns, for every entry whose link is settled here, its partner's key
+     * (null: none).
+     */
+    private static java.util.Map<String, String> links(List<Pending> pending, java.util.Map<String, StoredFaq> faq,
+                                                       java.util.Set<String> inFile, List<FaqFiles.Problem> problems) {
+        java.util.Map<String, Pending> byKey = new java.util.HashMap<>();
+        pending.forEach(p -> byKey.put(p.key(), p));
+        java.util.Set<String> stating = new java.util.HashSet<>();
+        pending.stream().filter(Pending::statesLink).forEach(p -> stating.add(p.key()));
+        List<Link> found = new ArrayList<>();
+        for (Pending p : pending) {
+            String target = p.draft().translation();
+            if (!p.statesLink() || target == null) {
+                continue;
+            }
+            int line = p.row().line();
+            if (target.equals(p.key())) {
+                problems.add(new FaqFiles.Problem(line, "translation", "field 'translation' cannot name the entry itself"));
+                continue;
+            }
+            if (!faq.containsKey(target) && !inFile.contains(target)) {
+                problems.add(new FaqFiles.Problem(line, "translation", "field 'translation' names no FAQ entry: '"
+                        + target + "' (neither in the FAQ nor in this file)"));
+                continue;
+            }
+            String targetLocale = byKey.containsKey(target) ? byKey.get(target).draft().locale()
+                    : faq.containsKey(target) && !inFile.contains(target) ? faq.get(target).locale() : null;
+            if (p.draft().locale().equals(targetLocale)) {
+                problems.add(new FaqFiles.Problem(line, "translation", "field 'translation' must name an entry in the"
+                        + " other language; '" + target + "' is " + targetLocale + " like this one"));
+                continue;
+            }
+            found.add(new Link(p.key(), target, line));
+        }
+        // Links kept from the FAQ: of the entries involved, between two that do not state theirs.
+        java.util.Set<String> involved = new java.util.HashSet<>(byKey.keySet());
+        found.forEach(l -> involved.add(l.b()));
+        for (String side : List.copyOf(involved)) {
+            StoredFaq stored = faq.get(side);
+            if (stored != null && stored.translation() != null) {
+                involved.add(stored.translation());
+            }
+        }
+        for (String side : involved) {
+            StoredFaq stored = faq.get(side);
+            String other = stored == null ? null : stored.translation();
+            if (other != null && side.compareTo(other) < 0 && faq.containsKey(other)
+                    && !stating.contains(side) && !stating.contains(other)) {
+                found.add(new Link(side, other, 0));
+            }
+        }
+        java.util.Map<String, java.util.Set<String>> partnersOf = new java.util.HashMap<>();
+        for (Link l : found) {
+            partnersOf.computeIfAbsent(l.a(), k -> new java.util.TreeSet<>()).add(l.b());
+            partnersOf.computeIfAbsent(l.b(), k -> new java.util.TreeSet<>()).add(l.a());
+        }
+        java.util.Set<Integer> reported = new java.util.HashSet<>();
+        for (Link l : found) {
+            for (String side : List.of(l.a(), l.b())) {
+                java.util.Set<String> all = partnersOf.get(side);
+                if (all.size() > 1 && l.line() > 0 && reported.add(l.line())) {
+                    List<String> others = all.stream().filter(o -> !o.equals(l.other(side))).map(o -> describe(o, found, side))
+                            .toList();
+                    problems.add(new FaqFiles.Problem(l.line(), "translation", "'" + side + "' would have two translations: '"
+                            + l.other(side) + "' here and " + String.join(", ", others)
+                            + "; an entry is linked to at most one entry"));
+                }
+            }
+            // A kept link whose entry changes language in this file.
+            if (l.line() == 0) {
+                for (String side : List.of(l.a(), l.b())) {
+                    Pending p = byKey.get(side);
+                    Pending q = byKey.get(l.other(side));
+                    String otherLocale = q != null ? q.draft().locale() : faq.get(l.other(side)).locale();
+                    if (p != null && p.draft().locale().equals(otherLocale) && reported.add(p.row().line())) {
+                        problems.add(new FaqFiles.Problem(p.row().line(), "translation", "'" + side + "' stays linked to '"
+                                + l.other(side) + "' (the file has no 'translation' for it), but both would be "
+                                + otherLocale + "; state its translation, or leave it empty to unlink"));
+                    }
+                }
+            }
+        }
+        java.util.Map<String, String> partners = new java.util.HashMap<>();
+        for (String side : involved) {
+            java.util.Set<String> all = partnersOf.getOrDefault(side, java.util.Set.of());
+            partners.put(side, all.size() == 1 ? all.iterator().next() : null);
+        }
+        return partners;
+    }
+
+    /** Where the link between {@code side} and {@code other} comes from, for a message. */
+    private static String describe(String other, List<Link> found, String side) {
+        int line = found.stream().filter(l -> l.a().equals(side) && l.b().equals(other)
+                || l.b().equals(side) && l.a().equals(other)).mapToInt(Link::line).max().orElse(0);
+        return "'" + other + "' " + (line > 0 ? "(line " + line + ")" : "(in the FAQ; unlink it there or give '"
+                + other + "' another translation in this file)");
     }
 
     /** The field a validation message names ("field 'answer' must …"), or null. */
@@ -335,10 +594,11 @@ public final class FaqService {
         return field.equals("paraphrase") ? "paraphrases" : field.equals("tag") ? "tags" : field;
     }
 
-    /** Runs a unit on the domain thread; after its commit the bot retrains. */
+    /** Runs a unit on the domain thread; after its commit the bot retrains, on this node and the others. */
     private <T> CompletableFuture<T> write(Function<StoreTx, T> unit) {
         return Replies.<T>future(reply -> service.execute(unit, Replies.of(value -> {
             bot.requestRebuild();
+            peers.changed(BotPeers.Change.FAQ);
             reply.ok(value);
         }, reply::fail)));
     }
@@ -388,12 +648,89 @@ public final class FaqService {
 
     private static StoredFaq entry(String id, Draft d, long version, Agent by, Instant now) {
         return new StoredFaq(id, d.locale(), d.question(), d.paraphrases(), d.answer(), d.tags(),
-                d.enabled() == null || d.enabled(), version, now, by.id(), by.name());
+                d.enabled() == null || d.enabled(), version, now, by.id(), by.name(), d.team(), d.translation());
     }
 
     private static StoredFaq copy(StoredFaq f, boolean enabled, long version, Agent by, Instant now) {
         return new StoredFaq(f.id(), f.locale(), f.question(), f.paraphrases(), f.answer(), f.tags(), enabled, version,
-                now, by.id(), by.name());
+                now, by.id(), by.name(), f.team(), f.translation());
+    }
+
+    /** The draft with {@link #KEEP} replaced by the entry's own team and link ({@code current} null: none). */
+    private static Draft kept(Draft d, StoredFaq current) {
+        String team = KEEP.equals(d.team()) ? current == null ? null : current.team() : d.team();
+        String translation = KEEP.equals(d.translation()) ? current == null ? null : current.translation()
+                : d.translation();
+        return new Draft(d.id(), d.locale(), d.question(), d.paraphrases(), d.answer(), d.tags(), d.enabled(), team,
+                translation);
+    }
+
+    /** 400 unless {@code team} (when given) is an existing team. */
+    private static void checkTeam(StoreTx tx, String team) {
+        if (team != null && tx.teamVersion(team) == 0) {
+            throw badRequest("field 'team' names no team: '" + team + "'");
+        }
+    }
+
+    /**
+     * 400 unless the entry's translation (when given) is another existing entry in the other
+     * language; 409 when that entry is already linked to a third one (unlink it there first).
+     */
+    private static void checkLink(StoreTx tx, StoredFaq entry) {
+        String other = entry.translation();
+        if (other == null) {
+            return;
+        }
+        if (other.equals(entry.id())) {
+            throw badRequest("field 'translation' cannot name the entry itself");
+        }
+        StoredFaq target = tx.faq(other).orElseThrow(() ->
+                badRequest("field 'translation' names no FAQ entry: '" + other + "'"));
+        if (target.locale().equals(entry.locale())) {
+            throw badRequest("field 'translation' must name an entry in the other language; '" + other + "' is "
+                    + target.locale() + " like this one");
+        }
+        if (target.translation() != null && !target.translation().equals(entry.id())
+                && tx.faq(target.translation()).isPresent()) {
+            throw new ChatException(ErrorCode.CONFLICT, "FAQ entry '" + other + "' is already linked to '"
+                    + target.translation() + "'; unlink it there first");
+        }
+    }
+
+    private static boolean linkable(StoreTx tx, StoredFaq entry) {
+        try {
+            checkLink(tx, entry);
+            return true;
+        } catch (ChatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Keeps both sides of a link in step after {@code entry} was written: the entry it was linked to
+     * before ({@code previous}) stops naming it, the one it is linked to now names it. Each side that
+     * changes gets a new version with its history and audit rows, so an editor holding the old
+     * version of the counterpart gets 409 instead of undoing the link.
+     */
+    private static void relink(StoreTx tx, StoredFaq entry, String previous, Agent by) {
+        String now = entry.translation();
+        if (previous != null && !previous.equals(now)) {
+            tx.faq(previous).filter(p -> entry.id().equals(p.translation()))
+                    .ifPresent(p -> pointTo(tx, p, null, by, entry.updatedAt()));
+        }
+        if (now != null) {
+            tx.faq(now).filter(t -> !entry.id().equals(t.translation()))
+                    .ifPresent(t -> pointTo(tx, t, entry.id(), by, entry.updatedAt()));
+        }
+    }
+
+    private static void pointTo(StoreTx tx, StoredFaq side, String other, Agent by, Instant at) {
+        ensureSeedRevision(tx, side);
+        StoredFaq changed = side.withTranslation(other, side.version() + 1, at, by.id(), by.name());
+        if (!tx.updateStoredFaq(changed, side.version())) {
+            throw stale(side.id(), side.version(), side);
+        }
+        revision(tx, changed, "update", by);
     }
 
     private static String blankToNull(String value) {
@@ -426,6 +763,7 @@ public final class FaqService {
         checkLocale(locale);
         String question = required("question", d.question(), QUESTION_MAX);
         String answer = required("answer", d.answer(), ANSWER_MAX);
+        checkLinks(answer);
         List<String> paraphrases = new ArrayList<>();
         for (String p : d.paraphrases() == null ? List.<String>of() : d.paraphrases()) {
             String line = p == null ? "" : p.strip();
@@ -458,7 +796,42 @@ public final class FaqService {
         if (tags.size() > TAGS_MAX) {
             throw badRequest("too many tags (" + tags.size() + "; at most " + TAGS_MAX + ")");
         }
-        return new Draft(id, locale, question, List.copyOf(paraphrases), answer, List.copyOf(tags), d.enabled());
+        return new Draft(id, locale, question, List.copyOf(paraphrases), answer, List.copyOf(tags), d.enabled(),
+                reference("team", d.team()), reference("translation", d.translation()));
+    }
+
+    /** A formatted link in an answer: {@code [text](target)} (docs/admin.md, "Answer formatting"). */
+    private static final Pattern ANSWER_LINK = Pattern.compile("\\[([^\\[\\]\n]{1,200})\\]\\(([^()\\s]{1,2000})\\)");
+    private static final Pattern SAFE_LINK = Pattern.compile("(?i)(https?://[^\\s]+|mailto:[^@\\s]+@[^@\\s]+)");
+
+    /**
+     * 400 for a {@code [text](target)} link whose target is not an http, https or mailto address:
+     * the widget would show it as plain text anyway, but an admin should learn that here, not from
+     * a visitor. javascript: and data: are the ones that matter.
+     */
+    static void checkLinks(String answer) {
+        java.util.regex.Matcher m = ANSWER_LINK.matcher(answer);
+        while (m.find()) {
+            if (!SAFE_LINK.matcher(m.group(2)).matches()) {
+                throw badRequest("field 'answer' has a link to '" + abbreviate(m.group(2))
+                        + "'; links may only be http://, https:// or mailto: addresses");
+            }
+        }
+    }
+
+    /** A team or entry id: trimmed, blank means none; 400 when it cannot be an id. */
+    private static String reference(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.equals(KEEP)) {
+            return KEEP;
+        }
+        String id = value.trim();
+        if (id.length() > ID_MAX || !ID.matcher(id).matches()) {
+            throw badRequest("field '" + field + "' is not an id: '" + abbreviate(id) + "'");
+        }
+        return id;
     }
 
     private static String required(String field, String value, int max) {

@@ -21,8 +21,11 @@ import java.util.Set;
 public record ThresholdPolicy(BotThresholds defaults, List<HeldOutValidation.OutOfScope> outOfScope,
                               Map<String, SodamConfig.LocaleThresholds> overrides) {
 
-    /** Where a locale's thresholds came from, as the admin status reports it. */
-    public enum Source { CONFIGURED, CALIBRATED, DEFAULT }
+    /**
+     * Where a locale's thresholds came from, as the admin status reports it; {@code SAVED}: set by an
+     * admin in the test console ({@link BotEngine#useSaved}), which wins over all of these.
+     */
+    public enum Source { SAVED, CONFIGURED, CALIBRATED, DEFAULT }
 
     public ThresholdPolicy {
         outOfScope = List.copyOf(outOfScope);

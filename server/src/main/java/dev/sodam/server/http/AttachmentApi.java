@@ -135,8 +135,10 @@ public final class AttachmentApi implements ApiModule {
         if (clientMsgId != null && clientMsgId.length() > 64) {
             throw new ChatException(ErrorCode.BAD_REQUEST, "'clientMsgId' is longer than 64 characters");
         }
+        UploadedImages.Cleaned image = UploadedImages.clean(type, body);
         return Replies.<dev.sodam.server.conversation.Results.Posted>future(reply ->
-                service.postAttachment(caller, conversationId, clientMsgId, type, body, reply)).thenApply(posted -> {
+                service.postAttachment(caller, conversationId, clientMsgId, image.contentType(), image.bytes(), reply))
+                .thenApply(posted -> {
                     Map<String, Object> json = new LinkedHashMap<>();
                     json.put("attachmentId", posted.message().attachment().id());
                     json.put("contentType", posted.message().attachment().contentType());

@@ -163,6 +163,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             user.put("id", login.agent().id());
             user.put("name", login.agent().name());
             user.put("role", login.agent().role().wire());
+            // The admin page shows a site's admin only what they may read (their site's reports).
+            user.put("siteId", login.agent().siteId());
             return Answer.ok(Map.of("token", login.token(), "user", user));
         });
     }
@@ -179,7 +181,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     /** The wire shape of a bot decision (docs/protocol.md, {@code POST /api/bot/ask}). */
-    static Map<String, Object> decisionBody(BotDecision decision) {
+    public static Map<String, Object> decisionBody(BotDecision decision) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("decision", decision.decision());
         body.put("confidence", decision.confidence());

@@ -18,19 +18,19 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Assembles one connection's pipeline, HTTP and WebSocket on one port, and does nothing else:
  * <pre>
- * idle → http codec → aggregator → origin guard → websocket protocol → frame aggregator → heartbeat
- *      → flood guard → JSON frame codec → rate limit → protocol handler → http router
+ * heartbeat → http codec → body limit → aggregator → origin guard → websocket protocol → http trimmer
+ *      → frame aggregator → flood guard → JSON frame codec → rate limit → protocol handler → http router
  * </pre>
- * HTTP requests that are not an upgrade fall through the WebSocket handlers to the router.
+ * HTTP requests that are not an upgrade fall through the WebSocket handlers to the router. After the
+ * upgrade the trimmer takes the body limit, origin guard, router and itself out.
  */
 public final class SodamChannelInitializer extends ChannelInitializer<SocketChannel> {
     public static final String WS_PATH = "/ws";
@@ -40,6 +40,14 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
     /** FAQ import files (a few thousand entries) and images (2 MiB, checked again by the attachment API). */
     static final int MAX_UPLOAD_BODY = 4 * 1024 * 1024;
     static final java.util.Set<String> UPLOAD_PATHS = java.util.Set.of("/api/admin/faq/import", "/api/attachments");
+    /** The same for every connection: one copy, not one per connection. */
+    private static final WebSocketServerProtocolConfig WEBSOCKET = WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath(WS_PATH)
+            .checkStartsWith(true)
+            .maxFramePayloadLength(HARD_FRAME_CAP)
+            .handleCloseFrames(true)
+            .dropPongFrames(true)
+            .build();
 
     /** What every connection's handlers share. */
     public record Shared(SodamConfig config, Clock clock, ConversationService service, SessionRegistry registry,
@@ -54,10 +62,13 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
 
     private final Shared shared;
     private final FrameDecoder frameDecoder;
+    /** One timer per event loop for every connection's pings and idle timeout. */
+    private final HeartbeatHandler.Heartbeats heartbeats;
 
     public SodamChannelInitializer(Shared shared) {
         this.shared = shared;
         this.frameDecoder = new FrameDecoder(shared.config().maxTextChars());
+        this.heartbeats = new HeartbeatHandler.Heartbeats(shared.config().pingSeconds(), shared.config().idleSeconds());
     }
 
     @Override
@@ -69,22 +80,15 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
             metrics.connectionOpened();
             channel.closeFuture().addListener(closed -> metrics.connectionClosed());
         }
-        // Reader-idle fires at half the idle timeout (ping) and again at the full timeout (close).
-        p.addLast("idle", new IdleStateHandler(Math.max(1, config.idleSeconds() / 2), config.pingSeconds(), 0,
-                TimeUnit.SECONDS));
+        // First, so it sees every byte read and written (pongs too): pings and the idle timeout.
+        p.addLast("heartbeat", new HeartbeatHandler(heartbeats));
         p.addLast("http", new HttpServerCodec());
         p.addLast("body-limit", new BodyLimit(MAX_HTTP_BODY, MAX_UPLOAD_BODY, UPLOAD_PATHS));
         p.addLast(BodyLimit.AGGREGATOR, new JsonLimitAggregator(MAX_HTTP_BODY));
         p.addLast("origin-guard", new OriginGuard(WS_PATH, shared.sites(), shared.publicOrigin()));
-        p.addLast("websocket", new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(WS_PATH)
-                .checkStartsWith(true)
-                .maxFramePayloadLength(HARD_FRAME_CAP)
-                .handleCloseFrames(true)
-                .dropPongFrames(true)
-                .build()));
+        p.addLast("websocket", new WebSocketServerProtocolHandler(WEBSOCKET));
+        p.addLast("http-trimmer", new HttpHandlersTrimmer(List.of("body-limit", "origin-guard", "router")));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(HARD_FRAME_CAP));
-        p.addLast("heartbeat", new HeartbeatHandler());
         p.addLast("flood-guard", new FloodGuard(shared.clock(), config.ratePerSecond(), config.rateBurst()));
         p.addLast("json", new JsonFrameCodec(frameDecoder, config.maxFrameBytes()));
         p.addLast("rate-limit", new RateLimitHandler(shared.clock(), config.ratePerSecond(), config.rateBurst()));

@@ -1,6 +1,7 @@
 package dev.sodam.server.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,8 @@ public final class SodamMetrics implements AutoCloseable {
     private final ConcurrentMap<String, Counter> botDecisions = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> webhookDeliveries = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private LongSupplier answersWithQuestion;
+    private LongSupplier answersLater;
 
     public SodamMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -103,6 +107,22 @@ public final class SodamMetrics implements AutoCloseable {
     public void webhookAttempt(String outcome) {
         webhookDeliveries.computeIfAbsent(outcome, o -> Counter.builder("sodam.webhook.attempts")
                 .description("Webhook delivery attempts by outcome").tag("outcome", o).register(registry)).increment();
+    }
+
+    /**
+     * Bot answers by where they were stored: in their question's commit, or in a commit of their own
+     * after it (the bot was slow or not trained yet; ADR 0005). Read from the domain thread's counts.
+     */
+    public void botAnswers(LongSupplier withQuestion, LongSupplier later) {
+        // Micrometer holds a function counter's object weakly: these fields keep the suppliers alive.
+        answersWithQuestion = withQuestion;
+        answersLater = later;
+        FunctionCounter.builder("sodam.bot.answers", withQuestion, s -> s.getAsLong())
+                .description("Bot answers stored, by commit: the question's or their own").tag("commit", "question")
+                .register(registry);
+        FunctionCounter.builder("sodam.bot.answers", later, s -> s.getAsLong())
+                .description("Bot answers stored, by commit: the question's or their own").tag("commit", "own")
+                .register(registry);
     }
 
     /** Reports the webhook outbox's pending rows on every scrape. */

@@ -115,7 +115,7 @@ public final class PrivacyService {
         Map<String, Object> value = new LinkedHashMap<>();
         value.put("retentionDays", retentionDays);
         value.put("maskPatterns", regexes);
-        String json = toJson(value);
+        String json = Json.write(value);
         Instant now = clock.instant();
         return Replies.<Settings>future(reply -> service.execute(tx -> {
             Settings before = read(tx);
@@ -227,14 +227,6 @@ public final class PrivacyService {
         return (visitorId == null ? java.util.Optional.<Visitor>empty() : tx.visitor(visitorId))
                 .filter(v -> caller.seesSite(v.siteId()))
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no visitor or conversation '" + id + "'"));
-    }
-
-    private static String toJson(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static ChatException bad(String message) {

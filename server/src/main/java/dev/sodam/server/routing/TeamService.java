@@ -108,6 +108,11 @@ public final class TeamService {
                 throw new ChatException(ErrorCode.CONFLICT, "team '" + id + "' has " + conversations
                         + " conversations on record; remove its members and topics instead");
             }
+            int entries = tx.faqSearch(null, null, null, null, id).size();
+            if (entries > 0) {
+                throw new ChatException(ErrorCode.CONFLICT, "team '" + id + "' has " + entries
+                        + " FAQ entries; give them another team first");
+            }
             tx.deleteTeam(id);
             Audit.write(tx, now, caller, null, "team.delete", "team", id, json(before), null);
             return before;

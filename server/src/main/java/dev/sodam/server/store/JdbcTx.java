@@ -344,6 +344,26 @@ final class JdbcTx implements StoreTx {
     }
 
     @Override
+    public int queuePosition(String conversationId) {
+        // The queue's own order (priority, entry time, id), counted without reading a row per place.
+        return one("SELECT me.state, (SELECT count(*) FROM conversations c WHERE c.state = 'QUEUED' AND "
+                + "(c.priority > me.priority OR (c.priority = me.priority AND (c.waiting_since < me.waiting_since "
+                + "OR (c.waiting_since = me.waiting_since AND c.id < me.id))))) FROM conversations me WHERE me.id = ?",
+                s -> s.setString(1, conversationId),
+                rs -> "QUEUED".equals(rs.getString(1)) ? rs.getInt(2) + 1 : 0).orElse(0);
+    }
+
+    @Override
+    public Optional<Instant> latestQueueEntry() {
+        // An aggregate always answers one row; its value is NULL when nothing is queued.
+        List<Instant> latest = query("SELECT max(waiting_since) FROM conversations WHERE state = 'QUEUED'", s -> { }, rs -> {
+            long millis = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+        });
+        return latest.isEmpty() ? Optional.empty() : Optional.ofNullable(latest.get(0));
+    }
+
+    @Override
     public List<Conversation> assignedTo(String agentId) {
         return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'ASSIGNED' AND c.agent_id = ? "
                 + "ORDER BY c.updated_at", s -> s.setString(1, agentId), JdbcTx::conversationRow);
@@ -662,12 +682,12 @@ final class JdbcTx implements StoreTx {
     }
 
     @Override
-    public Optional<Agent> agentByToken(String tokenHash, Instant now) {
-        return one("SELECT a.id, a.email, a.name, a.role, a.password_hash, a.created_at, a.site_id FROM auth_tokens t "
+    public Optional<TokenOwner> tokenOwner(String tokenHash, Instant now) {
+        return one("SELECT a.id, a.email, a.name, a.role, a.password_hash, a.created_at, a.site_id, t.expires_at FROM auth_tokens t "
                 + "JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ? AND t.expires_at > ? AND a.disabled = 0", s -> {
                     s.setString(1, tokenHash);
                     s.setLong(2, now.toEpochMilli());
-                }, JdbcTx::agentRow);
+                }, rs -> new TokenOwner(agentRow(rs), Instant.ofEpochMilli(rs.getLong(8))));
     }
 
     // ---- FAQ
@@ -702,23 +722,27 @@ final class JdbcTx implements StoreTx {
     // ---- FAQ administration (V3)
 
     private static final String FAQ_COLUMNS = "SELECT f.id, f.locale, f.question, f.paraphrases, f.answer, f.tags, "
-            + "f.enabled, f.version, f.updated_at, f.updated_by, a.name FROM faq_entries f "
+            + "f.enabled, f.version, f.updated_at, f.updated_by, a.name, f.team_id, f.translation_id FROM faq_entries f "
             + "LEFT JOIN agents a ON a.id = f.updated_by ";
 
     private static StoredFaq storedFaqRow(ResultSet rs) throws SQLException {
         return new StoredFaq(rs.getString(1), rs.getString(2), rs.getString(3),
                 fromJson(rs.getString(4), new TypeReference<List<String>>() { }), rs.getString(5),
                 fromJson(rs.getString(6), new TypeReference<List<String>>() { }), rs.getInt(7) != 0, rs.getLong(8),
-                instant(rs, 9), rs.getString(10), rs.getString(11));
+                instant(rs, 9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13));
     }
 
     @Override
-    public List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled) {
+    public List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled, String team) {
         StringBuilder sql = new StringBuilder(FAQ_COLUMNS).append("WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (locale != null) {
             sql.append(" AND f.locale = ?");
             args.add(locale);
+        }
+        if (team != null) {
+            sql.append(" AND f.team_id = ?");
+            args.add(team);
         }
         if (tag != null) {
             sql.append(" AND ").append(dialect.jsonArrayContains("f.tags"));
@@ -756,13 +780,13 @@ final class JdbcTx implements StoreTx {
     @Override
     public void insertStoredFaq(StoredFaq f) {
         update("INSERT INTO faq_entries(id, locale, question, paraphrases, answer, tags, updated_at, version, enabled, "
-                + "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+                + "updated_by, team_id, translation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
                     bindFaq(s, f);
                     s.setString(1, f.id());
                 });
     }
 
-    /** Binds columns 2..10 in the order of {@link #insertStoredFaq}. */
+    /** Binds columns 2..10 and 11..12 in the order of {@link #insertStoredFaq}. */
     private static void bindFaq(PreparedStatement s, StoredFaq f) throws SQLException {
         s.setString(2, f.locale());
         s.setString(3, f.question());
@@ -773,16 +797,19 @@ final class JdbcTx implements StoreTx {
         s.setLong(8, f.version());
         s.setInt(9, f.enabled() ? 1 : 0);
         s.setString(10, f.updatedBy());
+        s.setString(11, f.team());
+        s.setString(12, f.translation());
     }
 
     @Override
     public boolean updateStoredFaq(StoredFaq f, long expectedVersion) {
         return update("UPDATE faq_entries SET id = ?, locale = ?, question = ?, paraphrases = ?, answer = ?, tags = ?, "
-                + "updated_at = ?, version = ?, enabled = ?, updated_by = ? WHERE id = ? AND version = ?", s -> {
+                + "updated_at = ?, version = ?, enabled = ?, updated_by = ?, team_id = ?, translation_id = ? "
+                + "WHERE id = ? AND version = ?", s -> {
                     s.setString(1, f.id());
                     bindFaq(s, f);
-                    s.setString(11, f.id());
-                    s.setLong(12, expectedVersion);
+                    s.setString(13, f.id());
+                    s.setLong(14, expectedVersion);
                 }) == 1;
     }
 

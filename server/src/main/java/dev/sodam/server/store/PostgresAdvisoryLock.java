@@ -38,7 +38,7 @@ final class PostgresAdvisoryLock implements ClusterLock {
         try {
             if (connection != null && !connection.isValid(VALID_SECONDS)) {
                 if (held) {
-                    log.warn("cluster lock '{}': the session holding it is gone; another node may run its jobs now", name);
+                    log.warn("cluster lock '{}': the session holding it is gone; another node may take it now", name);
                 }
                 drop();
             }
@@ -48,7 +48,7 @@ final class PostgresAdvisoryLock implements ClusterLock {
             if (!held) {
                 held = take();
                 if (held) {
-                    log.info("cluster lock '{}': this node holds it and runs its jobs", name);
+                    log.info("cluster lock '{}': this node holds it now", name);
                 }
             }
             return held;

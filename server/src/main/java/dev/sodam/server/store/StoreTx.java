@@ -47,6 +47,12 @@ public interface StoreTx {
     /** Queued conversations, longest waiting first. */
     List<Conversation> queue();
 
+    /** A conversation's place in {@link #queue()} (1 = next), counted in the database; 0 when it is not queued. */
+    int queuePosition(String conversationId);
+
+    /** The latest entry time of a queued conversation, if any is queued. */
+    Optional<Instant> latestQueueEntry();
+
     List<Conversation> assignedTo(String agentId);
 
     /** Every assigned conversation (routing rebuilds its picture from these after a restart). */
@@ -131,8 +137,13 @@ public interface StoreTx {
 
     void insertToken(String tokenHash, String agentId, Instant expiresAt);
 
+    /** The agent owning an unexpired token, with the token's expiry. */
+    Optional<TokenOwner> tokenOwner(String tokenHash, Instant now);
+
     /** The agent owning an unexpired token. */
-    Optional<Agent> agentByToken(String tokenHash, Instant now);
+    default Optional<Agent> agentByToken(String tokenHash, Instant now) {
+        return tokenOwner(tokenHash, now).map(TokenOwner::agent);
+    }
 
     List<FaqEntry> faqEntries();
 
@@ -146,7 +157,12 @@ public interface StoreTx {
      * Entries matching every given filter (null = any): locale, a tag, a text contained
      * (case-insensitively) in the id, question, paraphrases or answer, and enabled.
      */
-    List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled);
+    default List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled) {
+        return faqSearch(locale, tag, text, enabled, null);
+    }
+
+    /** The same, also of one team when {@code team} is not null. */
+    List<StoredFaq> faqSearch(String locale, String tag, String text, Boolean enabled, String team);
 
     Optional<StoredFaq> faq(String id);
 

@@ -14,4 +14,13 @@ public final class Json {
 
     private Json() {
     }
+
+    /** {@code value} as JSON text; a value Jackson cannot write is a programming error, not input. */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getName() + " as JSON", e);
+        }
+    }
 }

@@ -38,7 +38,8 @@ final class ContextPacket {
      * it is queued (an offer is a queued chat), an admin always.
      */
     static Map<String, Object> build(StoreTx tx, Agent caller, String conversationId) {
-        Conversation c = tx.conversation(conversationId)
+        // Another site's conversation does not exist for this caller: the same 404 as an unknown id.
+        Conversation c = tx.conversation(conversationId).filter(conversation -> caller.seesSite(conversation.siteId()))
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
         boolean own = caller.id().equals(c.agentId());
         if (!own && !caller.supervises() && c.state() != ConversationState.QUEUED) {

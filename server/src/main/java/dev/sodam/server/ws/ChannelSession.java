@@ -30,6 +30,11 @@ final class ChannelSession implements Session {
     private final AtomicBoolean overflowed = new AtomicBoolean();
 
     private final String tokenHash;
+    /**
+     * The highest message seq sent per conversation (see {@link Session#markSent}); made with the first
+     * message, as most connections are idle visitors that never get one (docs/benchmarks.md, scenario a).
+     */
+    private volatile java.util.concurrent.ConcurrentHashMap<String, Long> sent;
 
     ChannelSession(Channel channel, Principal principal) {
         this(channel, principal, null);
@@ -39,6 +44,41 @@ final class ChannelSession implements Session {
         this.channel = channel;
         this.principal = principal;
         this.tokenHash = tokenHash;
+    }
+
+    @Override
+    public boolean markSent(String conversationId, long seq) {
+        boolean[] fresh = new boolean[1];
+        sent().compute(conversationId, (id, had) -> {
+            fresh[0] = had == null || seq > had;
+            return fresh[0] ? seq : had;
+        });
+        return fresh[0];
+    }
+
+    private java.util.concurrent.ConcurrentHashMap<String, Long> sent() {
+        java.util.concurrent.ConcurrentHashMap<String, Long> seqs = sent;
+        if (seqs == null) {
+            synchronized (this) {
+                seqs = sent;
+                if (seqs == null) {
+                    sent = seqs = new java.util.concurrent.ConcurrentHashMap<>(4);
+                }
+            }
+        }
+        return seqs;
+    }
+
+    @Override
+    public long lastSent(String conversationId) {
+        java.util.concurrent.ConcurrentHashMap<String, Long> seqs = sent;
+        return seqs == null ? 0L : seqs.getOrDefault(conversationId, 0L);
+    }
+
+    @Override
+    public java.util.Map<String, Long> sentSeqs() {
+        java.util.concurrent.ConcurrentHashMap<String, Long> seqs = sent;
+        return seqs == null ? java.util.Map.of() : java.util.Map.copyOf(seqs);
     }
 
     @Override

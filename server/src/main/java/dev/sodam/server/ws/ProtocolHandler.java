@@ -12,6 +12,7 @@ import dev.sodam.server.conversation.Results;
 import dev.sodam.server.delivery.SessionRegistry;
 import dev.sodam.server.event.ChatEvent.HandoffReason;
 import dev.sodam.server.event.ChatEvent.Presence;
+import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.net.ChannelAttributes;
@@ -108,7 +109,11 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             }
         } else if (frame instanceof ClientFrame.Sync sync) {
             service.sync(principal, sync.conversationId(), sync.afterSeq(), reply(channel, sync.ref(), synced -> {
-                synced.messages().forEach(m -> current.send(Frames.message(m)));
+                // Sent as asked, even a seq sent before; live delivery goes on after the last one.
+                synced.messages().forEach(m -> {
+                    current.markSent(m.conversationId(), m.seq());
+                    current.send(Frames.message(m));
+                });
                 synced.notes().forEach(n -> current.send(Frames.note(n)));
                 synced.feedback().forEach(f -> current.send(Frames.rated(f)));
                 if (synced.profile() != null) {
@@ -209,7 +214,14 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         attach(channel, created);
                         created.send(Frames.visitorWelcome(welcome.visitorToken(), welcome.open(), welcome.queuePosition()));
                         for (Message message : welcome.replay()) {
+                            created.markSent(message.conversationId(), message.seq());
                             created.send(Frames.message(message));
+                        }
+                        Conversation open = welcome.open();
+                        if (welcome.replay().isEmpty() && open != null && open.id().equals(hello.resumeConversationId())
+                                && hello.resumeLastSeq() > 0) {
+                            // The client has the conversation up to here: live delivery goes on from it.
+                            created.markSent(open.id(), Math.min(hello.resumeLastSeq(), open.lastSeq()));
                         }
                         welcome.feedback().forEach(f -> created.send(Frames.rated(f)));
                         if (welcome.resumeNotFound()) {

@@ -189,7 +189,7 @@ class FaqImportApiTest {
         assertThat(export.contentType()).startsWith("text/csv");
         assertThat(export.raw()[0] & 0xFF).isEqualTo(0xEF);
         String text = new String(export.raw(), StandardCharsets.UTF_8);
-        assertThat(text).startsWith("\uFEFFid,locale,question,paraphrases,answer,tags,enabled,version\r\n");
+        assertThat(text).startsWith("\uFEFFid,locale,question,paraphrases,answer,tags,enabled,version,team,translation\r\n");
         assertThat(text).contains("'=1+1 계산되나요?", "'- 아니요");
 
         // Importing the export changes nothing; so does importing the JSON export.
@@ -313,5 +313,134 @@ class FaqImportApiTest {
         Response reserved = send("POST", "/api/admin/faq", Json.MAPPER.writeValueAsBytes(Map.of("id", "export",
                 "locale", "ko", "question", "q", "answer", "a")), "application/json", admin);
         assertThat(reserved.status()).isEqualTo(400);
+    }
+
+    static JsonNode entry(String id) throws Exception {
+        return send("GET", "/api/admin/faq/" + id, null, null, admin).json();
+    }
+
+    /** Creates an entry through the admin API, with the answer "답변: " + question. */
+    static Response create(String id, String locale, String question, String team, String translation) throws Exception {
+        return send("POST", "/api/admin/faq", Json.MAPPER.writeValueAsBytes(FaqTeamTranslationApiTest.entry(id, locale,
+                question, team, translation)), "application/json", admin);
+    }
+
+    @Test
+    void teamAndTranslationTravelFromAnExportIntoAFreshInstallation(@TempDir Path freshDir) throws Exception {
+        assertThat(create("rt-gift-ko", "ko", "선물 포장 되나요 왕복?", "delivery", null).status()).isEqualTo(201);
+        assertThat(create("rt-gift-en", "en", "Do you gift-wrap round trip?", "payment", "rt-gift-ko").status())
+                .isEqualTo(201);
+        Response csv = send("GET", "/api/admin/faq/export?format=csv&q=rt-gift", null, null, admin);
+        String text = new String(csv.raw(), StandardCharsets.UTF_8);
+        assertThat(text).contains("rt-gift-ko,ko,선물 포장 되나요 왕복?,,답변: 선물 포장 되나요 왕복?,,true,2,delivery,rt-gift-en\r\n",
+                ",payment,rt-gift-ko\r\n");
+        Response json = send("GET", "/api/admin/faq/export?format=json&q=rt-gift", null, null, admin);
+        JsonNode exported = Json.MAPPER.readTree(json.raw()).path("entries");
+        assertThat(exported).hasSize(2);
+        exported.forEach(e -> assertThat(e.path("team").asText()).isIn("delivery", "payment"));
+        exported.forEach(e -> assertThat(e.path("translation").asText()).startsWith("rt-gift-"));
+        // Both exports import back here as unchanged: the team and the link are what they were.
+        for (Response file : List.of(csv, json)) {
+            Response again = importFile(file.raw(), null, true);
+            assertThat(again.json().path("unchanged").asInt()).as(again.json().toString()).isEqualTo(2);
+        }
+
+        // A fresh installation (its own database, the same seed teams) takes the CSV: the ids stay,
+        // so the link still names the right entry, and the team is found by its id.
+        try (TestServer fresh = TestServer.start(freshDir)) {
+            String freshAdmin = fresh.loginAdmin();
+            HttpResponse<String> imported = http.send(HttpRequest.newBuilder(URI.create(fresh.http("/api/admin/faq/import")))
+                    .header("Authorization", "Bearer " + freshAdmin).header("Content-Type", "text/csv")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(csv.raw())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(imported.body()).path("created").asInt()).isEqualTo(2);
+            for (String[] expected : new String[][] {{"rt-gift-ko", "delivery", "rt-gift-en"},
+                    {"rt-gift-en", "payment", "rt-gift-ko"}}) {
+                HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(fresh.http("/api/admin/faq/"
+                        + expected[0]))).header("Authorization", "Bearer " + freshAdmin).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode stored = Json.MAPPER.readTree(got.body());
+                assertThat(stored.path("team").asText()).isEqualTo(expected[1]);
+                assertThat(stored.path("translation").asText()).isEqualTo(expected[2]);
+            }
+        }
+    }
+
+    @Test
+    void teamsByNameAndLinksWithinTheFileImportAndBadOnesAreReportedLineByLine() throws Exception {
+        // Korean headers; a team by its Korean name and one by its English name in another case; the
+        // link stated on one side only, to a row of the same file.
+        String good = "아이디,언어,질문,답변,팀,번역\n"
+                + "in-file-ko,ko,우산 대여 되나요?,네 빌려드려요.,배송,in-file-en\n"
+                + "in-file-en,en,Can I borrow an umbrella?,Yes you can.,payments & REFUNDS,\n";
+        Response dry = importFile(good.getBytes(StandardCharsets.UTF_8), "text/csv", true);
+        assertThat(dry.json().path("ok").asBoolean()).as(dry.json().toString()).isTrue();
+        assertThat(dry.json().path("created").asInt()).isEqualTo(2);
+        Response done = importFile(good.getBytes(StandardCharsets.UTF_8), "text/csv", false);
+        assertThat(done.status()).as(done.json().toString()).isEqualTo(200);
+        assertThat(entry("in-file-ko").path("team").asText()).isEqualTo("delivery");
+        assertThat(entry("in-file-ko").path("translation").asText()).isEqualTo("in-file-en");
+        assertThat(entry("in-file-en").path("team").asText()).isEqualTo("payment");
+        assertThat(entry("in-file-en").path("translation").asText()).isEqualTo("in-file-ko");
+        assertThat(create("linked-elsewhere-ko", "ko", "다른 데 연결된 질문?", null, null).status()).isEqualTo(201);
+        assertThat(create("linked-elsewhere-en", "en", "Linked elsewhere?", null, "linked-elsewhere-ko").status())
+                .isEqualTo(201);
+
+        long entries = count("SELECT count(*) FROM faq_entries");
+        long history = count("SELECT count(*) FROM faq_history");
+        long bot = settledBotVersion();
+        String bad = "id,locale,question,answer,team,translation\n"
+                + "bad-team,ko,팀이 없는 질문,답,마케팅,\n"                       // line 2: no such team
+                + "bad-dangling,ko,없는 번역,답,,no-such-entry\n"                 // line 3: dangling link
+                + "bad-self,ko,자기 자신,답,,bad-self\n"                          // line 4: itself
+                + "bad-same,ko,같은 언어,답,,in-file-ko\n"                        // line 5: ko to ko
+                + "bad-taken,en,Taken already?,a,,linked-elsewhere-ko\n"          // line 6: linked to a third entry
+                + "bad-pair-a,en,First claim?,a,,bad-pair-ko\n"                   // line 7: two rows claim one entry
+                + "bad-pair-b,en,Second claim?,a,,bad-pair-ko\n"                  // line 8
+                + "bad-pair-ko,ko,주인공,답,,\n"                                  // line 9: fine by itself
+                + "fine-row,ko,멀쩡한 줄,답,support,\n";                          // line 10: fine
+        Response report = importFile(bad.getBytes(StandardCharsets.UTF_8), "text/csv", true);
+        assertThat(report.status()).isEqualTo(200);
+        assertThat(errorLines(report.json())).as(report.json().toString()).containsExactly("2:team", "3:translation",
+                "4:translation", "5:translation", "6:translation", "7:translation", "8:translation");
+        List<String> messages = new ArrayList<>();
+        report.json().path("errors").forEach(e -> messages.add(e.path("message").asText()));
+        assertThat(messages.get(0)).contains("마케팅", "delivery (배송 / Delivery)");
+        assertThat(messages.get(1)).contains("no-such-entry", "neither in the FAQ nor in this file");
+        assertThat(messages.get(2)).contains("itself");
+        assertThat(messages.get(3)).contains("other language");
+        assertThat(messages.get(4)).contains("linked-elsewhere-en", "in the FAQ");
+        Response refused = importFile(bad.getBytes(StandardCharsets.UTF_8), "text/csv", false);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(errorLines(refused.json())).hasSize(7);
+        assertThat(count("SELECT count(*) FROM faq_entries")).isEqualTo(entries);
+        assertThat(count("SELECT count(*) FROM faq_history")).isEqualTo(history);
+        assertThat(entry("linked-elsewhere-ko").path("translation").asText()).isEqualTo("linked-elsewhere-en");
+
+        // A file from before these columns updates the text and keeps the team and link.
+        long koVersion = entry("in-file-ko").path("version").asLong();
+        Response old = importFile("id,locale,question,answer\nin-file-ko,ko,우산 대여 되나요?,\"네, 하루 빌려드려요.\"\n"
+                .getBytes(StandardCharsets.UTF_8), "text/csv", false);
+        assertThat(old.status()).as(old.json().toString()).isEqualTo(200);
+        assertThat(old.json().path("updated").asInt()).isEqualTo(1);
+        JsonNode kept = entry("in-file-ko");
+        assertThat(kept.path("answer").asText()).isEqualTo("네, 하루 빌려드려요.");
+        assertThat(kept.path("version").asLong()).isEqualTo(koVersion + 1);
+        assertThat(kept.path("team").asText()).isEqualTo("delivery");
+        assertThat(kept.path("translation").asText()).isEqualTo("in-file-en");
+
+        // JSON: "translation": null on one side unlinks both; the other side, not in the file, is a
+        // second update with its own new version; "team" absent keeps the team.
+        long enVersion = entry("in-file-en").path("version").asLong();
+        String unlink = "{\"entries\":[{\"id\":\"in-file-ko\",\"locale\":\"ko\",\"question\":\"우산 대여 되나요?\","
+                + "\"answer\":\"네, 하루 빌려드려요.\",\"translation\":null}]}";
+        Response unlinked = importFile(unlink.getBytes(StandardCharsets.UTF_8), null, false);
+        assertThat(unlinked.status()).as(unlinked.json().toString()).isEqualTo(200);
+        assertThat(unlinked.json().path("updated").asInt()).isEqualTo(2);
+        assertThat(entry("in-file-ko").path("translation").isNull()).isTrue();
+        assertThat(entry("in-file-ko").path("team").asText()).isEqualTo("delivery");
+        assertThat(entry("in-file-en").path("translation").isNull()).isTrue();
+        assertThat(entry("in-file-en").path("version").asLong()).isEqualTo(enVersion + 1);
+        assertThat(settledBotVersion()).isGreaterThan(bot);
     }
 }

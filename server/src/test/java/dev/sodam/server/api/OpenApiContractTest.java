@@ -137,7 +137,7 @@ class OpenApiContractTest {
 
     /** A real path for a template: the ids made in {@link #start()}, or one that names nothing. */
     static String fill(String template) {
-        String path = template.replace("{channel}", "test").replace("{seq}", "1");
+        String path = template.replace("{channel}", "test").replace("{seq}", "1").replace("{locale}", "ko");
         for (Map.Entry<String, String> id : ids.entrySet()) {
             if (path.startsWith(id.getKey())) {
                 return path.replace("{id}", id.getValue());

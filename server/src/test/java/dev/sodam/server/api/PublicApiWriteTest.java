@@ -216,4 +216,82 @@ class PublicApiWriteTest {
     static JsonNode ask(String text) throws Exception {
         return json(server.post("/api/bot/ask", "{\"text\":\"" + text + "\",\"locale\":\"ko\"}", admin));
     }
+
+    static String faqBody(String id, String locale, String question, String extra) {
+        return "{" + (id == null ? "" : "\"id\":\"" + id + "\",") + "\"locale\":\"" + locale + "\",\"question\":\""
+                + question + "\",\"answer\":\"답: " + question + "\"" + extra + "}";
+    }
+
+    static JsonNode publicEntry(String id) throws Exception {
+        for (JsonNode e : json(server.get("/api/v1/faq?q=" + id, reader)).get("items")) {
+            if (e.get("id").asText().equals(id)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no entry " + id + " in GET /api/v1/faq");
+    }
+
+    @Test
+    void anEntrysTeamAndTranslationAreReadAndWrittenThroughTheApi() throws Exception {
+        JsonNode ko = json(server.send("POST", "/api/v1/faq", faqBody("api-umbrella-ko", "ko", "우산 빌려주나요?",
+                ",\"team\":\"delivery\""), faqKey));
+        assertThat(ko.get("team").asText()).isEqualTo("delivery");
+        assertThat(ko.get("translation").isNull()).isTrue();
+        HttpResponse<String> created = server.send("POST", "/api/v1/faq", faqBody("api-umbrella-en", "en",
+                "Do you lend umbrellas?", ",\"team\":\"payment\",\"translation\":\"api-umbrella-ko\""), faqKey);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created).get("translation").asText()).isEqualTo("api-umbrella-ko");
+
+        // The read shape: both sides name each other; the list filters by team.
+        JsonNode read = publicEntry("api-umbrella-ko");
+        assertThat(read.get("team").asText()).isEqualTo("delivery");
+        assertThat(read.get("translation").asText()).isEqualTo("api-umbrella-en");
+        assertThat(read.get("version").asLong()).isEqualTo(2);
+        List<String> delivery = new java.util.ArrayList<>();
+        json(server.get("/api/v1/faq?team=delivery", reader)).get("items").forEach(e -> delivery.add(e.get("id").asText()));
+        assertThat(delivery).contains("api-umbrella-ko").doesNotContain("api-umbrella-en");
+
+        // A replace without the fields keeps them.
+        JsonNode replaced = json(server.send("PUT", "/api/v1/faq/api-umbrella-ko", faqBody(null, "ko", "우산 빌려주나요?",
+                ",\"version\":2"), faqKey));
+        assertThat(replaced.get("team").asText()).isEqualTo("delivery");
+        assertThat(replaced.get("translation").asText()).isEqualTo("api-umbrella-en");
+
+        // Refused, and nothing written: no such team, a link to no entry, to itself, to the same
+        // language, to an entry linked to a third one; a team or link that is not even a string.
+        String[][] refused = {
+                {"POST", "/api/v1/faq", faqBody("api-bad-1", "ko", "팀이 없어요", ",\"team\":\"marketing\""), "400", "team"},
+                {"POST", "/api/v1/faq", faqBody("api-bad-2", "ko", "없는 번역", ",\"translation\":\"no-such-entry\""), "400",
+                        "translation"},
+                {"POST", "/api/v1/faq", faqBody("api-bad-3", "ko", "자기 자신", ",\"translation\":\"api-bad-3\""), "400",
+                        "itself"},
+                {"POST", "/api/v1/faq", faqBody("api-bad-4", "ko", "같은 언어", ",\"translation\":\"api-umbrella-ko\""), "400",
+                        "other language"},
+                {"POST", "/api/v1/faq", faqBody("api-bad-5", "en", "Third one?", ",\"translation\":\"api-umbrella-ko\""), "409",
+                        "already linked"},
+                {"POST", "/api/v1/faq", faqBody("api-bad-6", "ko", "숫자 팀", ",\"team\":7"), "400", "team"},
+                {"PUT", "/api/v1/faq/api-umbrella-ko", faqBody(null, "ko", "우산 빌려주나요?",
+                        ",\"team\":\"marketing\",\"version\":3"), "400", "team"},
+                {"PUT", "/api/v1/faq/api-umbrella-en", faqBody(null, "en", "Do you lend umbrellas?",
+                        ",\"translation\":\"api-umbrella-en\",\"version\":1"), "400", "itself"}};
+        for (String[] r : refused) {
+            HttpResponse<String> answer = server.send(r[0], r[1], r[2], faqKey);
+            assertError(answer, Integer.parseInt(r[3]), r[3].equals("409") ? "conflict" : "bad_request");
+            assertThat(json(answer).get("message").asText()).as(r[2]).contains(r[4]);
+        }
+        for (String id : List.of("api-bad-1", "api-bad-2", "api-bad-3", "api-bad-4", "api-bad-5", "api-bad-6")) {
+            assertThat(server.get("/api/admin/faq/" + id, admin).statusCode()).isEqualTo(404);
+        }
+        assertThat(publicEntry("api-umbrella-ko").get("version").asLong()).isEqualTo(3);
+        assertThat(publicEntry("api-umbrella-en").get("version").asLong()).isEqualTo(1);
+
+        // null clears: the link on both sides, and the team.
+        JsonNode cleared = json(server.send("PUT", "/api/v1/faq/api-umbrella-en", faqBody(null, "en",
+                "Do you lend umbrellas?", ",\"team\":null,\"translation\":null,\"version\":1"), faqKey));
+        assertThat(cleared.get("team").isNull()).isTrue();
+        assertThat(cleared.get("translation").isNull()).isTrue();
+        assertThat(publicEntry("api-umbrella-ko").get("translation").isNull()).isTrue();
+        assertThat(audit("api-umbrella-ko").stream().map(a -> a.get("action").asText()).toList())
+                .containsExactly("faq.create", "faq.update", "faq.update", "faq.update");
+    }
 }

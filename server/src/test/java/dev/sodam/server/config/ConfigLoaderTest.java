@@ -45,6 +45,42 @@ class ConfigLoaderTest {
         assertThat(config.botLocaleThresholds()).isEmpty();
         assertThat(config.maxOutboundBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(config.store()).isEqualTo(StoreSettings.sqlite());
+        assertThat(config.loginLimits()).isEqualTo(new LoginLimits(5, 30, 15, 15));
+    }
+
+    @Test
+    void loginLockoutComesFromTheFileAndTheEnvironmentWins() throws IOException {
+        SodamConfig config = ConfigLoader.load(yaml("""
+                auth:
+                  lockout:
+                    accountFailures: 3
+                    minutes: 60
+                    addressFailures: 50
+                    windowMinutes: 30
+                """), Map.of("SODAM_LOGIN_LOCKOUT_MINUTES", "5"));
+        assertThat(config.loginLimits()).isEqualTo(new LoginLimits(3, 50, 5, 30));
+        assertThat(ConfigLoader.documentedKeys()).containsKeys("auth.lockout.accountFailures", "auth.lockout.minutes",
+                "auth.lockout.addressFailures", "auth.lockout.windowMinutes");
+    }
+
+    @Test
+    void badLoginLockoutValuesNameTheKeyAndTheVariable() throws IOException {
+        Map<Map<String, String>, String> bad = Map.of(
+                Map.of("SODAM_LOGIN_ACCOUNT_FAILURES", "0"), "auth.lockout.accountFailures",
+                Map.of("SODAM_LOGIN_ACCOUNT_FAILURES", "many"), "SODAM_LOGIN_ACCOUNT_FAILURES",
+                Map.of("SODAM_LOGIN_LOCKOUT_MINUTES", "1441"), "auth.lockout.minutes",
+                Map.of("SODAM_LOGIN_WINDOW_MINUTES", "-1"), "auth.lockout.windowMinutes",
+                Map.of("SODAM_LOGIN_ADDRESS_FAILURES", "0"), "auth.lockout.addressFailures",
+                Map.of("SODAM_LOGIN_ACCOUNT_FAILURES", "10", "SODAM_LOGIN_ADDRESS_FAILURES", "9"),
+                "must not be below auth.lockout.accountFailures");
+        bad.forEach((env, message) -> assertThatThrownBy(() -> ConfigLoader.load(null, env))
+                .as(env.toString()).isInstanceOf(ConfigException.class).hasMessageContaining(message));
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                auth:
+                  lockout:
+                    minutes: 2.5
+                """), Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'auth.lockout.minutes' in");
     }
 
     @Test
@@ -60,6 +96,23 @@ class ConfigLoaderTest {
         assertThat(config.store()).isEqualTo(
                 StoreSettings.postgresql("jdbc:postgresql://db.internal:5432/sodam", "sodam", "s3cret", 20));
         assertThat(config.store().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void severalNodesNeedARedisUrlAndAPostgresqlStore() {
+        assertThat(ConfigLoader.load(null, Map.of()).cluster().enabled()).as("one node by default").isFalse();
+        SodamConfig config = ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "postgresql",
+                "SODAM_STORE_POSTGRES_URL", "jdbc:postgresql://h/db", "SODAM_CLUSTER_REDIS_URL", "redis://:s3cret@redis:6379"));
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().redisUrl()).isEqualTo("redis://:s3cret@redis:6379");
+        assertThat(config.cluster().toString()).doesNotContain("s3cret");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_CLUSTER_REDIS_URL", "redis://redis:6379")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_CLUSTER_REDIS_URL")
+                .hasMessageContaining("PostgreSQL");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "postgresql",
+                "SODAM_STORE_POSTGRES_URL", "jdbc:postgresql://h/db", "SODAM_CLUSTER_REDIS_URL", "http://:pw@redis")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_CLUSTER_REDIS_URL")
+                .hasMessageContaining("not a Redis URL").message().doesNotContain("pw");
     }
 
     @Test

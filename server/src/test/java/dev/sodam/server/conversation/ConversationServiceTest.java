@@ -199,6 +199,51 @@ class ConversationServiceTest {
     }
 
     @Test
+    void aFlashCrowdOfHandoffsInOneBatchPublishesOneQueueSnapshotNotOnePerHandoff() throws Exception {
+        // Regression: every handoff carried its own copy of the whole queue until the batch was
+        // published, so k handoffs in a batch held k × n conversations; 5,000 waiting visitors
+        // (bench/crash-drill.sh, reconnect storm) exhausted a 512 MiB heap.
+        List<VisitorPrincipal> crowd = IntStream.range(0, 200).mapToObj(i -> visitor()).toList();
+        List<String> conversations = crowd.stream()
+                .map(v -> post(v, null, "c-" + v.visitor().id(), "문의 있어요").conversation().id()).toList();
+        barrier();
+        events.clear();
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Void> held = Replies.future(r -> service.execute(tx -> {
+            holding.countDown();
+            try {
+                hold.await(); // the domain thread waits here while the crowd's handoffs queue up behind it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }, r));
+        // Only once the domain thread runs the held unit: its batch must not take any handoff with it.
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Conversation>> handoffs = new ArrayList<>();
+        for (int i = 0; i < crowd.size(); i++) {
+            VisitorPrincipal v = crowd.get(i);
+            String id = conversations.get(i);
+            handoffs.add(Replies.future(r -> service.requestHandoff(v, id, HandoffReason.VISITOR_ASKED, r)));
+        }
+        hold.countDown();
+        join(held);
+        handoffs.forEach(ConversationServiceTest::join);
+        barrier();
+        List<ChatEvent.QueueChanged> snapshots = events.stream().filter(e -> e instanceof ChatEvent.QueueChanged)
+                .map(e -> (ChatEvent.QueueChanged) e).toList();
+        assertThat(snapshots).as("one snapshot for the batch, not %s", snapshots.stream().map(q -> q.queue().size()).toList())
+                .hasSize(1);
+        assertThat(snapshots.get(0).queue()).extracting(Conversation::id).containsExactlyElementsOf(conversations);
+        // Published after the batch's own events, so listeners see each handoff before the new queue.
+        assertThat(events.get(events.size() - 1)).isSameAs(snapshots.get(0));
+        assertThat(events.stream().filter(e -> e instanceof ChatEvent.HandoffRequested)
+                .map(e -> ((ChatEvent.HandoffRequested) e).queuePosition()).toList())
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 200).boxed().toList());
+    }
+
+    @Test
     void handoffsInTheSameMillisecondAreQueuedFirstComeFirstServed() {
         // Regression: equal entry times were tie-broken by random ids.
         List<String> order = IntStream.range(0, 12).mapToObj(i -> queued(visitor()).id()).toList();

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,7 @@ class AttachmentApiTest {
     static String agent;
     static String other;
     static final HttpClient http = HttpClient.newHttpClient();
-    /** The 8-byte PNG signature and enough of a header to be a PNG to anyone who looks at the bytes. */
-    static final byte[] PNG = concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a},
-            "\0\0\0\rIHDR\0\0\0\1\0\0\0\1\b\6\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
+    static final byte[] PNG = TestImages.png(40, 30);
 
     @BeforeAll
     static void start() throws Exception {
@@ -48,12 +45,6 @@ class AttachmentApiTest {
         if (server != null) {
             server.close();
         }
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     static HttpResponse<byte[]> upload(String query, byte[] body, String token) throws Exception {
@@ -89,7 +80,7 @@ class AttachmentApiTest {
             HttpResponse<byte[]> html = upload("", "<svg onload=alert(1)>".getBytes(StandardCharsets.UTF_8), token);
             assertThat(html.statusCode()).isEqualTo(415);
             assertThat(code(html)).isEqualTo("unsupported_type");
-            byte[] huge = concat(PNG, new byte[2 * 1024 * 1024]);
+            byte[] huge = TestImages.concat(PNG, new byte[2 * 1024 * 1024]);
             HttpResponse<byte[]> tooBig = upload("", huge, token);
             assertThat(tooBig.statusCode()).isEqualTo(413);
             assertThat(upload("", new byte[0], token).statusCode()).isEqualTo(400);
@@ -108,11 +99,15 @@ class AttachmentApiTest {
 
             JsonNode message = visitor.await("message", m -> m.path("attachment").path("id").asText().equals(id));
             assertThat(message.path("clientMsgId").asText()).isEqualTo("img-1");
-            assertThat(message.path("attachment").path("size").asLong()).isEqualTo(PNG.length);
+            // The bot does not guess at a picture: it says an agent will look, offers a person, and waits.
+            JsonNode bot = visitor.await("message", m -> "bot".equals(m.path("from").path("kind").asText()));
+            assertThat(bot.path("text").asText()).contains("이미지는 상담원이 확인");
+            assertThat(bot.path("actions").toString()).contains("handoff");
 
             HttpResponse<byte[]> mine = get(id, token);
             assertThat(mine.statusCode()).isEqualTo(200);
-            assertThat(mine.body()).isEqualTo(PNG);
+            assertThat(message.path("attachment").path("size").asLong()).isEqualTo(mine.body().length);
+            assertThat(TestImages.read(mine.body()).getWidth()).as("the same picture, encoded afresh").isEqualTo(40);
             assertThat(mine.headers().firstValue("content-type")).hasValue("image/png");
             assertThat(mine.headers().firstValue("cache-control")).hasValue("private, no-store");
             assertThat(get(id, strangerToken).statusCode()).isEqualTo(404);
@@ -137,6 +132,22 @@ class AttachmentApiTest {
             String agentImage = Json.MAPPER.readTree(fromAgent.body()).get("attachmentId").asText();
             visitor.await("message", m -> m.path("attachment").path("id").asText().equals(agentImage));
             assertThat(get(agentImage, token).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aPhonePhotoReachesTheAgentWithoutItsLocation() throws Exception {
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
+            String token = visitor.helloVisitor(null, null, 0).get("visitorToken").asText();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(server.http("/api/attachments?clientMsgId=photo-1")))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.phonePhoto(60, 40, 6)))
+                    .header("Content-Type", "image/jpeg").header("Authorization", "Bearer " + token).build();
+            HttpResponse<byte[]> stored = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(stored.statusCode()).isEqualTo(201);
+            String id = Json.MAPPER.readTree(stored.body()).get("attachmentId").asText();
+            byte[] served = get(id, token).body(); // the bytes as stored
+            assertThat(TestImages.contains(served, TestImages.SECRET)).isFalse();
+            assertThat(TestImages.read(served).getHeight()).as("turned upright").isEqualTo(60);
         }
     }
 }

@@ -89,7 +89,7 @@ class AnalyticsTest {
         return id;
     }
 
-    /** What BotReplyListener does: the decision about message 1 is stored, then the reply. Returns the reply's id. */
+    /** What FaqBotAnswerer leads to: the decision about message 1 is stored, then the reply. Returns the reply's id. */
     private String botAnswers(String id, String faqId, double confidence) {
         turn(id, "answer", null, faqId, confidence);
         return Replies.<Results.Posted>future(r -> service.postBotReply(id, "답변", List.of(), List.of(), "delivery", r))

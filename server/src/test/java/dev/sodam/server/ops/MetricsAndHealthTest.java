@@ -68,6 +68,8 @@ class MetricsAndHealthTest {
         double acks = sample(before, "sodam_ack_latency_seconds_count");
         double commits = sample(before, "sodam_store_commit_seconds_count");
         double answers = sample(before, "sodam_bot_decisions_total{band=\"answer\"}");
+        double stored = sample(before, "sodam_bot_answers_total{commit=\"question\"}")
+                + sample(before, "sodam_bot_answers_total{commit=\"own\"}");
         try (WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
             visitor.helloVisitor(null, null, 0);
             assertThat(sample(scrape(), "sodam_connections")).isGreaterThanOrEqualTo(1);
@@ -85,6 +87,8 @@ class MetricsAndHealthTest {
                         + sample(after, "sodam_bot_decisions_total{band=\"clarify\"}")
                         + sample(after, "sodam_bot_decisions_total{band=\"handoff\"}");
                 assertThat(decisions).isGreaterThanOrEqualTo(answers + 2);
+                assertThat(sample(after, "sodam_bot_answers_total{commit=\"question\"}")
+                        + sample(after, "sodam_bot_answers_total{commit=\"own\"}")).isEqualTo(stored + 2);
             });
         }
         String last = scrape();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Store faults: the database locked by another writer (a backup tool, an operator's sqlite3 shell)
- * for longer than the busy timeout, and a full disk. The message is refused with a retryable
+ * for longer than the busy timeout, a full disk, and a file system the kernel remounts read-only. The message is refused with a retryable
  * {@code internal} error and no ack, nothing half-written; once the fault is gone the same
  * {@code clientMsgId} is stored exactly once.
  */
@@ -130,26 +130,120 @@ class StoreFaultTest {
                 });
                 visitor.say("after", conversationId, "공간이 돌아온 뒤의 메시지");
             }
-            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("sodam.db"));
-                 Statement s = db.createStatement()) {
-                try (ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
-                    assertThat(r.next()).isTrue();
-                    assertThat(r.getString(1)).isEqualTo("ok");
-                }
-                for (java.util.Map.Entry<String, Long> ack : acked.entrySet()) {
-                    try (ResultSet r = s.executeQuery("SELECT seq FROM messages WHERE client_msg_id = '" + ack.getKey() + "'")) {
-                        assertThat(r.next()).as(ack.getKey() + " was acked, so it is stored").isTrue();
-                        assertThat(r.getLong(1)).isEqualTo(ack.getValue());
-                    }
-                }
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM messages WHERE client_msg_id = '" + refusedId + "'")) {
-                    assertThat(r.next()).isTrue();
-                    assertThat(r.getInt(1)).as("the retried message is stored exactly once").isEqualTo(1);
-                }
-            }
+            assertIntact(data, acked, refusedId);
         } finally {
             new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor();
         }
+    }
+
+    /**
+     * The data directory's file system turns read-only under the server, as ext4 does on an I/O error
+     * with {@code errors=remount-ro} (here a real ext4 on a loop device, the error triggered through
+     * its sysfs {@code trigger_fs_error}). Writes are refused with a retryable {@code internal} error
+     * and no ack, readiness turns DOWN (reads still work, so only failed writes can tell), and acked
+     * messages are still served. An operator then stops the server, checks the file system and starts
+     * again: every acked message is there once, and the client's retry is stored once.
+     */
+    @Test
+    void aFileSystemRemountedReadOnlyRefusesWritesTurnsNotReadyAndLosesNothing(@TempDir Path work) throws Exception {
+        Path image = work.resolve("disk.img");
+        Path mountPoint = java.nio.file.Files.createDirectories(work.resolve("mnt"));
+        run("truncate", "-s", "64M", image.toString());
+        run("mkfs.ext4", "-q", "-F", image.toString());
+        run("mount", "-o", "loop,errors=remount-ro", image.toString(), mountPoint.toString());
+        Path data = mountPoint.resolve("data");
+        java.util.Map<String, Long> acked = new java.util.LinkedHashMap<>();
+        String text = "읽기 전용이 된 디스크에 보낸 메시지";
+        try {
+            String visitorToken;
+            String conversationId;
+            try (TestServer server = TestServer.start(data);
+                 WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
+                visitorToken = visitor.helloVisitor(null, null, 0).path("visitorToken").asText();
+                conversationId = visitor.say("r0", null, "안녕하세요").path("conversationId").asText();
+                visitor.send("{\"type\":\"handoff\",\"conversationId\":\"" + conversationId + "\"}");
+                for (int i = 1; i <= 5; i++) {
+                    acked.put("r" + i, visitor.say("r" + i, conversationId, "고장 전 메시지 " + i).path("seq").asLong());
+                }
+                assertThat(TestServer.json(server.get("/api/health/ready", null).body()).at("/checks/writes").asText())
+                        .isEqualTo("UP");
+
+                String device = run("findmnt", "-n", "-o", "SOURCE", mountPoint.toString()).strip();
+                java.nio.file.Files.writeString(Path.of("/sys/fs/ext4", Path.of(device).getFileName().toString(),
+                        "trigger_fs_error"), "1");
+
+                visitor.send("{\"type\":\"send\",\"clientMsgId\":\"r6\",\"ref\":\"r6\",\"conversationId\":\""
+                        + conversationId + "\",\"text\":\"" + text + "\"}");
+                JsonNode error = visitor.await("error", e -> "r6".equals(e.path("ref").asText()));
+                assertThat(error.path("code").asText()).isEqualTo("internal");
+                assertThat(visitor.frames("ack")).noneMatch(a -> "r6".equals(a.path("clientMsgId").asText()));
+
+                var ready = server.get("/api/health/ready", null);
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+                assertThat(TestServer.json(ready.body()).path("status").asText()).isEqualTo("DOWN");
+                assertThat(TestServer.json(ready.body()).at("/checks/writes").asText()).isEqualTo("DOWN");
+                assertThat(TestServer.json(ready.body()).at("/checks/store").asText()).as("reads still work").isEqualTo("UP");
+
+                // What was acked is still served while the disk is read-only.
+                visitor.send("{\"type\":\"sync\",\"ref\":\"s1\",\"conversationId\":\"" + conversationId
+                        + "\",\"afterSeq\":0}");
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                        visitor.messages(conversationId).stream().filter(m -> m.path("clientMsgId").asText().equals("r5")).count() >= 2);
+            }
+            // The operator's repair: unmount, check, mount again; then the server starts on the same data.
+            run("umount", mountPoint.toString());
+            Process fsck = new ProcessBuilder("e2fsck", "-fy", image.toString()).redirectErrorStream(true).start();
+            fsck.getInputStream().readAllBytes();
+            assertThat(fsck.waitFor()).as("e2fsck exit code (0: clean, 1: errors corrected)").isLessThanOrEqualTo(1);
+            run("mount", "-o", "loop,errors=remount-ro", image.toString(), mountPoint.toString());
+            try (TestServer server = TestServer.start(data);
+                 WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
+                visitor.helloVisitor(visitorToken, conversationId, 0);
+                JsonNode ack = visitor.say("r6", conversationId, text);
+                assertThat(ack.path("seq").asLong()).isEqualTo(acked.get("r5") + 1);
+                // The ack is written before the message's echo: wait for the echo, then look at the whole stream.
+                visitor.await("message", m -> "r6".equals(m.path("clientMsgId").asText()));
+                assertThat(visitor.messages(conversationId).stream().map(m -> m.path("clientMsgId").asText())
+                        .filter(id -> id.startsWith("r")).toList()).as("replayed after the repair, each once")
+                        .containsSubsequence("r0", "r1", "r2", "r3", "r4", "r5", "r6").doesNotHaveDuplicates();
+            }
+            assertIntact(data, acked, "r6");
+        } finally {
+            new ProcessBuilder("umount", mountPoint.toString()).redirectErrorStream(true).start().waitFor();
+        }
+    }
+
+    /**
+     * After a fault: the database passes {@code integrity_check}, every acked message is stored with
+     * the seq it was acked with, and the message retried after the fault is stored exactly once.
+     */
+    private static void assertIntact(Path data, java.util.Map<String, Long> acked, String retried) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("sodam.db"));
+             Statement s = db.createStatement()) {
+            try (ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getString(1)).isEqualTo("ok");
+            }
+            for (java.util.Map.Entry<String, Long> ack : acked.entrySet()) {
+                try (ResultSet r = s.executeQuery("SELECT seq FROM messages WHERE client_msg_id = '" + ack.getKey() + "'")) {
+                    assertThat(r.next()).as(ack.getKey() + " was acked, so it is stored").isTrue();
+                    assertThat(r.getLong(1)).isEqualTo(ack.getValue());
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM messages WHERE client_msg_id = '" + retried + "'")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getInt(1)).as("the retried message is stored exactly once").isEqualTo(1);
+            }
+        }
+    }
+
+    /** Runs a system command that this test needs (root, loop devices, e2fsprogs); fails naming it. */
+    private static String run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command) + " (this test needs root, a loop device and "
+                + "e2fsprogs; ./sodam test runs as root in CI): " + output).isZero();
+        return output;
     }
 
     /** Writes zeros until the file system is full. */

@@ -175,6 +175,11 @@ public final class TestServer implements AutoCloseable {
         return "http://127.0.0.1:" + port() + path;
     }
 
+    /** This node's Redis fan-out, when it runs as one of several nodes. */
+    public java.util.Optional<dev.sodam.server.cluster.RedisFanout> cluster() {
+        return server.cluster();
+    }
+
     /** Waits until the bot has finished training, so tests do not depend on start-up timing. */
     public void awaitBot() throws Exception {
         server.bot().ready().get(60, TimeUnit.SECONDS);

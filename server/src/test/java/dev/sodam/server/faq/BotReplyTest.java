@@ -12,8 +12,10 @@ import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.conversation.Results;
 import dev.sodam.server.conversation.SystemNoticeListener;
+import dev.sodam.server.event.ChatEvent.HandoffReason;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.model.Author;
+import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
@@ -26,7 +28,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bot's turn in a conversation, with the real bot trained from the real seed FAQ. Training is
  * held back by an executor the test releases, to show that a question asked before the bot is
- * ready waits for it instead of being lost.
+ * ready waits for it instead of being lost. Where a test needs the domain thread to make the
+ * decisions itself (the answer stored in its question's commit), the bot executor is one that
+ * never runs what it is given.
  */
-class BotReplyListenerTest {
+class BotReplyTest {
     @TempDir
     Path dir;
     SqliteStore store;
@@ -59,7 +65,7 @@ class BotReplyListenerTest {
         engine = new BotEngine();
         botExecutor = Executors.newSingleThreadExecutor();
         bus.subscribe(new SystemNoticeListener(service));
-        bus.subscribe(new BotReplyListener(engine, service, botExecutor));
+        service.answerWith(new FaqBotAnswerer(engine, botExecutor));
         Replies.<Void>future(r -> service.execute(tx -> {
             tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
             return null;
@@ -128,6 +134,8 @@ class BotReplyListenerTest {
         assertThat(answer.text()).isEqualTo(answerOf("ko-delivery-time"));
         assertThat(answer.actions()).extracting(a -> a.id()).containsExactly("handoff");
         assertThat(answer.actions().get(0).label()).isEqualTo("상담원 연결");
+        // It could not be stored with its question: it came in a commit of its own, after it.
+        assertThat(service.botAnswersLater()).isEqualTo(1);
     }
 
     @Test
@@ -180,5 +188,112 @@ class BotReplyListenerTest {
         assertThat(reply.text()).isEqualTo(expected);
         assertThat(reply.actions().get(0).label()).isEqualTo("Talk to a person");
         assertThat(reply.from().name()).isEqualTo("Sodam bot");
+    }
+
+    private List<BotTurn> turns(String conversationId) {
+        return store.read(tx -> tx.botTurns(conversationId));
+    }
+
+    /** Bot decisions handed to an executor that never runs them: the domain thread has to. */
+    final ConcurrentLinkedQueue<Runnable> neverRun = new ConcurrentLinkedQueue<>();
+
+    private void decideOnTheDomainThread() {
+        service.answerWith(new FaqBotAnswerer(engine, neverRun::add));
+    }
+
+    /** Holds the domain thread until the returned latch is released, so what is sent meanwhile forms one batch. */
+    private CountDownLatch holdDomainThread() {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        service.execute(tx -> {
+            held.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }, Replies.of(done -> { }, error -> { }));
+        try {
+            held.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return release;
+    }
+
+    /** A visitor whose first question (delivery time) the bot has answered, deciding on the domain thread. */
+    private VisitorPrincipal visitorAnsweredOnce() {
+        releaseTraining();
+        decideOnTheDomainThread();
+        VisitorPrincipal visitor = visitor("ko");
+        askIn(visitor, null, "c-0").join();
+        return visitor;
+    }
+
+    private String openConversationOf(VisitorPrincipal visitor) {
+        return store.read(tx -> tx.openConversationOf(visitor.visitor().id())).orElseThrow().id();
+    }
+
+    /** Asks when the order arrives (an FAQ the bot answers); the future completes with the ack. */
+    private CompletableFuture<Results.Posted> askIn(VisitorPrincipal visitor, String conversationId, String clientMsgId) {
+        return Replies.future(r -> service.post(visitor, conversationId, clientMsgId, "배송 언제 와요?", null, r));
+    }
+
+    @Test
+    void theAnswerIsStoredInTheCommitOfItsQuestion() {
+        releaseTraining();
+        decideOnTheDomainThread();
+        VisitorPrincipal visitor = visitor("ko");
+        Results.Posted question = Replies.<Results.Posted>future(r ->
+                service.post(visitor, null, "c-1", "배송 언제 와요?", null, r)).join();
+        // The ack comes after the commit: the answer is already there, right behind the question.
+        List<Message> messages = history(question.conversation().id());
+        assertThat(messages).extracting(Message::seq).containsExactly(1L, 2L);
+        assertThat(messages.get(1).from().kind()).isEqualTo(Author.Kind.BOT);
+        assertThat(messages.get(1).text()).isEqualTo(answerOf("ko-delivery-time"));
+        assertThat(turns(question.conversation().id()))
+                .singleElement().satisfies(turn -> assertThat(turn.seq()).isEqualTo(1));
+        // The executor's copy of the decision finds it made and does nothing: one answer, one turn.
+        neverRun.forEach(Runnable::run);
+        Replies.<Void>future(r -> service.execute(tx -> null, r)).join();
+        assertThat(history(question.conversation().id())).hasSize(2);
+        assertThat(turns(question.conversation().id())).hasSize(1);
+        assertThat(service.botAnswersWithQuestion()).isEqualTo(1);
+        assertThat(service.botAnswersLater()).isZero();
+    }
+
+    @Test
+    void questionsOfOneBatchAreAnsweredAfterAllOfThemInOrderWithoutGaps() {
+        VisitorPrincipal visitor = visitorAnsweredOnce();
+        String conversationId = openConversationOf(visitor);
+        CountDownLatch release = holdDomainThread();
+        CompletableFuture<Results.Posted> first = askIn(visitor, conversationId, "c-1");
+        CompletableFuture<Results.Posted> second = askIn(visitor, conversationId, "c-2");
+        release.countDown();
+        assertThat(first.join().message().seq()).isEqualTo(3);
+        assertThat(second.join().message().seq()).isEqualTo(4);
+        List<Message> messages = history(conversationId);
+        assertThat(messages).extracting(Message::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(messages).extracting(m -> m.from().kind()).containsExactly(Author.Kind.VISITOR, Author.Kind.BOT,
+                Author.Kind.VISITOR, Author.Kind.VISITOR, Author.Kind.BOT, Author.Kind.BOT);
+        assertThat(turns(conversationId)).extracting(BotTurn::seq).containsExactly(1L, 3L, 4L);
+    }
+
+    @Test
+    void aHandoffLaterInTheSameBatchSilencesTheBot() {
+        VisitorPrincipal visitor = visitorAnsweredOnce();
+        String conversationId = openConversationOf(visitor);
+        CountDownLatch release = holdDomainThread();
+        CompletableFuture<Results.Posted> question = askIn(visitor, conversationId, "c-1");
+        CompletableFuture<Conversation> handoff = Replies.future(r ->
+                service.requestHandoff(visitor, conversationId, HandoffReason.VISITOR_ASKED, r));
+        release.countDown();
+        assertThat(question.join().message().seq()).isEqualTo(3);
+        assertThat(handoff.join().state()).isEqualTo(ConversationState.QUEUED);
+        // The decision is remembered for the agent, but the visitor, now waiting for a person, gets no bot answer.
+        assertThat(turns(conversationId)).extracting(BotTurn::seq).containsExactly(1L, 3L);
+        assertThat(history(conversationId)).filteredOn(m -> m.seq() > 2)
+                .noneMatch(m -> m.from().kind() == Author.Kind.BOT);
     }
 }

@@ -1,0 +1,163 @@
+package dev.sodam.server.cluster;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sodam.server.event.ChatEvent;
+import dev.sodam.server.faq.BotPeers;
+import dev.sodam.server.util.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The events one node tells the others, as JSON on the pub/sub channel: {@code {"node":…,"type":…,"event":…}},
+ * the event being the record as Jackson writes it: what delivery needs, what the routing owner needs from
+ * agents' connections, and the routing owner's decisions ({@code "output"}). Clock ticks and the like stay
+ * on their node. A heartbeat, a roster request and a notice that the bot's inputs changed (the FAQ, the saved
+ * thresholds) are envelopes without a body; a {@link Roster} answers the roster request.
+ */
+final class EventCodec {
+    /** The events other nodes deliver to their connections, by the name they travel under. */
+    private static final Map<String, Class<? extends ChatEvent>> RELAYED = new LinkedHashMap<>();
+
+    static {
+        for (Class<? extends ChatEvent> type : List.of(
+                ChatEvent.MessagePosted.class, ChatEvent.HandoffRequested.class, ChatEvent.ConversationAssigned.class,
+                ChatEvent.ConversationResolved.class, ChatEvent.ConversationTransferred.class,
+                ChatEvent.NoteAdded.class, ChatEvent.VisitorIdentified.class, ChatEvent.FeedbackGiven.class,
+                ChatEvent.ConversationLabelled.class, ChatEvent.ConversationsRequeued.class,
+                ChatEvent.QueueChanged.class, ChatEvent.TypingChanged.class, ChatEvent.ReadUpTo.class)) {
+            RELAYED.put(type.getSimpleName(), type);
+        }
+    }
+
+    /**
+     * What agents' connections tell routing, which runs on one node only (the routing owner): every node
+     * publishes its own, and the owner's router acts on them as on its own.
+     */
+    private static final Map<String, Class<? extends ChatEvent>> ROUTING_INPUTS = new LinkedHashMap<>();
+    /** What the routing owner decided, carried out by every node for its own connections. */
+    private static final Map<String, Class<? extends RoutingOutput>> ROUTING_OUTPUTS = new LinkedHashMap<>();
+
+    static {
+        for (Class<? extends ChatEvent> type : List.of(ChatEvent.AgentConnected.class, ChatEvent.AgentDisconnected.class,
+                ChatEvent.PresenceSet.class, ChatEvent.OfferDeclined.class)) {
+            ROUTING_INPUTS.put(type.getSimpleName(), type);
+        }
+        for (Class<?> type : RoutingOutput.class.getPermittedSubclasses()) {
+            ROUTING_OUTPUTS.put(type.getSimpleName(), type.asSubclass(RoutingOutput.class));
+        }
+    }
+
+    static final String HEARTBEAT = "heartbeat";
+    /** A new routing owner asks every node to tell it which agents are connected there. */
+    static final String ROSTER_REQUEST = "rosterRequest";
+    /** A node's answer: its {@link Roster}. */
+    static final String ROSTER = "roster";
+    /** A node committed an FAQ change: the others retrain from the store. */
+    static final String FAQ_CHANGED = "faqChanged";
+    /** A node saved the bot's thresholds: the others read them from the store. */
+    static final String THRESHOLDS_CHANGED = "botThresholdsChanged";
+
+    /**
+     * What arrived: from which node, and an event (delivered, or a routing input), a routing owner's
+     * output, or neither (a heartbeat, a roster request).
+     */
+    record Envelope(String node, String type, ChatEvent event, RoutingOutput output, Roster roster) {
+        boolean routingInput() {
+            return ROUTING_INPUTS.containsKey(type);
+        }
+    }
+
+    private EventCodec() {
+    }
+
+    /** Whether other nodes need this event for their connections. */
+    static boolean relayed(ChatEvent event) {
+        return RELAYED.containsKey(event.getClass().getSimpleName());
+    }
+
+    /** Whether the routing owner needs this event of an agent's connection. */
+    static boolean routingInput(ChatEvent event) {
+        return ROUTING_INPUTS.containsKey(event.getClass().getSimpleName());
+    }
+
+    static String encode(String node, ChatEvent event) {
+        if (event instanceof ChatEvent.AgentConnected connected) {
+            event = new ChatEvent.AgentConnected(withoutHash(connected.agent()), connected.cap(), connected.presence());
+        }
+        ObjectNode envelope = envelope(node, event.getClass().getSimpleName());
+        envelope.set("event", Json.MAPPER.valueToTree(event));
+        return envelope.toString();
+    }
+
+    static String encode(String node, RoutingOutput output) {
+        ObjectNode envelope = envelope(node, output.getClass().getSimpleName());
+        envelope.set("output", Json.MAPPER.valueToTree(output));
+        return envelope.toString();
+    }
+
+    static String heartbeat(String node) {
+        return envelope(node, HEARTBEAT).toString();
+    }
+
+    static String rosterRequest(String node) {
+        return envelope(node, ROSTER_REQUEST).toString();
+    }
+
+    /** A body-less notice that the bot's inputs changed in the store ({@link #FAQ_CHANGED}, {@link #THRESHOLDS_CHANGED}). */
+    static String botChanged(String node, BotPeers.Change change) {
+        return envelope(node, change == BotPeers.Change.FAQ ? FAQ_CHANGED : THRESHOLDS_CHANGED).toString();
+    }
+
+    static String encode(String node, Roster roster) {
+        List<Roster.Entry> safe = roster.agents().stream().map(e -> new Roster.Entry(withoutHash(e.agent()), e.cap(),
+                e.presence(), e.connections())).toList();
+        ObjectNode envelope = envelope(node, ROSTER);
+        envelope.set("roster", Json.MAPPER.valueToTree(new Roster(safe)));
+        return envelope.toString();
+    }
+
+    /** The router needs who an agent is, never their password hash. */
+    private static dev.sodam.server.model.Agent withoutHash(dev.sodam.server.model.Agent a) {
+        return new dev.sodam.server.model.Agent(a.id(), a.email(), a.name(), a.role(), null, a.createdAt(), a.siteId());
+    }
+
+    private static ObjectNode envelope(String node, String type) {
+        ObjectNode envelope = Json.MAPPER.createObjectNode();
+        envelope.put("node", node);
+        envelope.put("type", type);
+        return envelope;
+    }
+
+    /** The envelope, or an exception naming what is wrong (another version's event, a stray publisher). */
+    static Envelope decode(String json) throws JsonProcessingException {
+        JsonNode envelope = Json.MAPPER.readTree(json);
+        String node = envelope.path("node").asText("");
+        String type = envelope.path("type").asText("");
+        if (node.isEmpty()) {
+            throw new IllegalArgumentException("no node in " + abbreviated(json));
+        }
+        if (HEARTBEAT.equals(type) || ROSTER_REQUEST.equals(type) || FAQ_CHANGED.equals(type)
+                || THRESHOLDS_CHANGED.equals(type)) {
+            return new Envelope(node, type, null, null, null);
+        }
+        if (ROSTER.equals(type) && envelope.path("roster").isObject()) {
+            return new Envelope(node, type, null, null, Json.MAPPER.treeToValue(envelope.get("roster"), Roster.class));
+        }
+        Class<? extends RoutingOutput> output = ROUTING_OUTPUTS.get(type);
+        if (output != null && envelope.path("output").isObject()) {
+            return new Envelope(node, type, null, Json.MAPPER.treeToValue(envelope.get("output"), output), null);
+        }
+        Class<? extends ChatEvent> kind = RELAYED.containsKey(type) ? RELAYED.get(type) : ROUTING_INPUTS.get(type);
+        if (kind == null || !envelope.path("event").isObject()) {
+            throw new IllegalArgumentException("not a relayed event: " + abbreviated(json));
+        }
+        return new Envelope(node, type, Json.MAPPER.treeToValue(envelope.get("event"), kind), null, null);
+    }
+
+    private static String abbreviated(String json) {
+        return json.length() <= 200 ? json : json.substring(0, 200) + "…";
+    }
+}

@@ -1,0 +1,270 @@
+package dev.sodam.server.cluster;
+
+import dev.sodam.server.conversation.ConversationService;
+import dev.sodam.server.conversation.Replies;
+import dev.sodam.server.event.ChatEvent;
+import dev.sodam.server.event.ChatEvent.Presence;
+import dev.sodam.server.event.ChatEventListener;
+import dev.sodam.server.event.EventBus;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.routing.RoutingActions;
+import dev.sodam.server.store.ClusterLock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routing for several nodes: one node at a time — the holder of the cluster lock {@code routing} (a
+ * PostgreSQL advisory lock) — runs the router and the stale-chat watcher, over every node's events; the
+ * others only carry out its decisions for their own connections. So the queue has one order, an offer
+ * and its accept timer have one owner, and a nudge is sent once.
+ *
+ * <p>Inputs: this node's committed events and agents' connection events (from the bus), the other nodes'
+ * (from {@link RedisFanout}). Outputs: offers, withdrawals, presence, queue status and alerts are published
+ * to every node and carried out by each node's local {@link RoutingActions}; a requeue is a committed
+ * change the owner makes itself. When the owner dies its database session ends, the lock is free, and the
+ * next node to ask takes over: it starts the router afresh from the stored queue and assignments, and every
+ * node tells it which agents are connected there ({@link Roster}); offers of the dead owner are made
+ * again. When a node goes silent, the owner counts its agents' connections as closed, and asks for the
+ * node's roster again should it be heard again.
+ *
+ * <p>Everything except {@link #checkOwnership} runs on the domain thread.
+ */
+public final class RoutingOwner implements ChatEventListener {
+    private static final Logger log = LoggerFactory.getLogger(RoutingOwner.class);
+
+    private final ClusterLock lock;
+    private final Function<RoutingActions, List<ChatEventListener>> routing;
+    private final RoutingActions local;
+    private final ConversationService service;
+    private RedisFanout fanout;
+    /** Read by the timer thread; the domain thread's view is {@link #acting}. */
+    private volatile boolean owner;
+    /** The router and watcher while this node owns routing; null otherwise. */
+    private EventBus acting;
+    /** As the owner: agents' open connections per other node, to close them when that node goes silent. */
+    private final Map<String, Map<String, Integer>> connectionsByNode = new HashMap<>();
+    /** This node's agents: their last connection event, how many connections, their presence. */
+    private final Map<String, LocalAgent> localAgents = new HashMap<>();
+
+    private static final class LocalAgent {
+        ChatEvent.AgentConnected connected;
+        int connections;
+        Presence presence = Presence.ONLINE;
+    }
+
+    /**
+     * @param routing makes the owner-only listeners (router last) that carry out their decisions through the
+     *                given actions; called afresh on every take-over
+     * @param local   this node's actions: frames to its own connections, requeues through the service
+     */
+    public RoutingOwner(ClusterLock lock, Function<RoutingActions, List<ChatEventListener>> routing, RoutingActions local,
+                        ConversationService service) {
+        this.lock = lock;
+        this.routing = routing;
+        this.local = local;
+        this.service = service;
+    }
+
+    void attach(RedisFanout redis) {
+        this.fanout = redis;
+    }
+
+    /** Whether this node runs routing now. */
+    public boolean owns() {
+        return owner;
+    }
+
+    /** Gives the lock up (another node takes routing over at its next check). */
+    void close() {
+        owner = false;
+        lock.close();
+    }
+
+    // ------------------------------------------------------------------ ownership (timer thread)
+
+    /** Takes routing over when the lock is free, or gives it up when the lock was lost; called every second. */
+    void checkOwnership() {
+        boolean holds = lock.tryHold();
+        if (holds && !owner) {
+            owner = true;
+            log.info("cluster: this node owns routing now; reading the queue and asking the other nodes for their agents");
+            service.execute(tx -> null, Replies.of(v -> takeOver(), e -> owner = false));
+        } else if (!holds && owner) {
+            owner = false;
+            log.warn("cluster: this node lost the routing lock; another node routes now");
+            service.execute(tx -> null, Replies.of(v -> acting = null, e -> { }));
+        }
+    }
+
+    private void takeOver() {
+        EventBus owned = new EventBus();
+        routing.apply(new Broadcast()).forEach(owned::subscribe);
+        acting = owned;
+        connectionsByNode.clear();
+        // The stored queue and assignments first (through the bus, like a start-up), then who is connected.
+        service.restoreRouting(Replies.of(v -> service.execute(tx -> null, Replies.of(after -> {
+            // A later batch: the restored state has reached the router by now (events follow their reply).
+            localAgents.values().forEach(this::announceHere);
+            fanout.publishRosterRequest();
+        }, e -> { })), e -> log.warn("cluster: restoring routing failed: {}", e.getMessage())));
+    }
+
+    // ------------------------------------------------------------------ inputs (domain thread)
+
+    /** This node's events, from the bus. */
+    @Override
+    public void on(ChatEvent event) {
+        if (event instanceof ChatEvent.AgentConnected connected) {
+            LocalAgent agent = localAgents.computeIfAbsent(connected.agent().id(), id -> new LocalAgent());
+            agent.connected = connected;
+            agent.connections++;
+        } else if (event instanceof ChatEvent.AgentDisconnected disconnected) {
+            LocalAgent agent = localAgents.get(disconnected.agentId());
+            if (agent != null && --agent.connections <= 0) {
+                localAgents.remove(disconnected.agentId());
+            }
+        } else if (event instanceof ChatEvent.PresenceSet set) {
+            LocalAgent agent = localAgents.get(set.agentId());
+            if (agent != null) {
+                agent.presence = set.presence();
+            }
+        }
+        if (event instanceof ChatEvent.RoutingRestored && acting == null) {
+            return;
+        }
+        feed(event);
+    }
+
+    /** Another node's event: delivered ones and its agents' connection events. */
+    void remote(ChatEvent event, String node) {
+        if (acting == null) {
+            return;
+        }
+        if (event instanceof ChatEvent.AgentConnected connected) {
+            connectionsByNode.computeIfAbsent(node, n -> new HashMap<>()).merge(connected.agent().id(), 1, Integer::sum);
+        } else if (event instanceof ChatEvent.AgentDisconnected disconnected) {
+            Map<String, Integer> agents = connectionsByNode.get(node);
+            if (agents != null) {
+                agents.computeIfPresent(disconnected.agentId(), (id, n) -> n > 1 ? n - 1 : null);
+            }
+        }
+        feed(event);
+    }
+
+    /** A node stopped sending heartbeats: as the owner, its agents' connections count as closed. */
+    void nodeGone(String node) {
+        Map<String, Integer> agents = connectionsByNode.remove(node);
+        if (acting == null || agents == null) {
+            return;
+        }
+        agents.forEach((agentId, connections) -> {
+            for (int i = 0; i < connections; i++) {
+                feed(new ChatEvent.AgentDisconnected(agentId));
+            }
+        });
+    }
+
+    /** A new owner asked: this node's agents and their connections. */
+    void announceRoster() {
+        fanout.publishRoster(new Roster(localAgents.values().stream().map(agent -> new Roster.Entry(
+                agent.connected.agent(), agent.connected.cap(), agent.presence, agent.connections)).toList()));
+    }
+
+    /**
+     * As the owner: what {@code node} says is connected there replaces what was counted for it; only the
+     * difference reaches the router, so a roster told twice withdraws no offer.
+     */
+    void roster(Roster roster, String node) {
+        if (acting == null) {
+            return;
+        }
+        Map<String, Integer> before = connectionsByNode.getOrDefault(node, Map.of());
+        Map<String, Integer> now = new HashMap<>();
+        for (Roster.Entry entry : roster.agents()) {
+            String id = entry.agent().id();
+            now.put(id, entry.connections());
+            int had = before.getOrDefault(id, 0);
+            for (int i = had; i < entry.connections(); i++) {
+                feed(new ChatEvent.AgentConnected(entry.agent(), entry.cap(), entry.presence()));
+            }
+            for (int i = entry.connections(); i < had; i++) {
+                feed(new ChatEvent.AgentDisconnected(id));
+            }
+            if (had == 0 && entry.presence() != Presence.ONLINE) {
+                feed(new ChatEvent.PresenceSet(id, entry.presence()));
+            }
+        }
+        before.forEach((id, had) -> {
+            if (!now.containsKey(id)) {
+                for (int i = 0; i < had; i++) {
+                    feed(new ChatEvent.AgentDisconnected(id));
+                }
+            }
+        });
+        connectionsByNode.put(node, now);
+    }
+
+    /** The owner decided something: carried out for this node's connections. */
+    void apply(RoutingOutput output) {
+        output.applyTo(local);
+    }
+
+    /** As the new owner: this node's own agents, as they announced themselves when they connected. */
+    private void announceHere(LocalAgent agent) {
+        for (int i = 0; i < agent.connections; i++) {
+            feed(new ChatEvent.AgentConnected(agent.connected.agent(), agent.connected.cap(), agent.presence));
+        }
+        if (agent.presence != Presence.ONLINE) {
+            feed(new ChatEvent.PresenceSet(agent.connected.agent().id(), agent.presence));
+        }
+    }
+
+    private void feed(ChatEvent event) {
+        if (acting != null) {
+            acting.publish(event);
+        }
+    }
+
+    /** The owner's router's actions: published to every node, carried out here too; a requeue only here. */
+    private final class Broadcast implements RoutingActions {
+        private void both(RoutingOutput output) {
+            output.applyTo(local);
+            fanout.publishRoutingOutput(output);
+        }
+
+        @Override
+        public void offer(String agentId, Conversation conversation, int queuePosition, Instant expiresAt) {
+            both(new RoutingOutput.Offer(agentId, conversation, queuePosition, expiresAt));
+        }
+
+        @Override
+        public void offerWithdrawn(String agentId, String conversationId, String reason) {
+            both(new RoutingOutput.OfferWithdrawn(agentId, conversationId, reason));
+        }
+
+        @Override
+        public void presence(String agentId, String agentName, Presence presence, int load, int cap) {
+            both(new RoutingOutput.PresenceTold(agentId, agentName, presence, load, cap));
+        }
+
+        @Override
+        public void queueStatus(List<Conversation> queue, List<Integer> etaSeconds) {
+            both(new RoutingOutput.QueueStatus(queue, etaSeconds));
+        }
+
+        @Override
+        public void unplaced(Conversation conversation, int attempts) {
+            both(new RoutingOutput.Unplaced(conversation, attempts));
+        }
+
+        @Override
+        public void requeue(String agentId) {
+            local.requeue(agentId);
+        }
+    }
+}

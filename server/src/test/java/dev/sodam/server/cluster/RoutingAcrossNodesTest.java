@@ -1,0 +1,229 @@
+package dev.sodam.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.ClusterEnv;
+import dev.sodam.server.testing.MutableClock;
+import dev.sodam.server.testing.PostgresTestSupport;
+import dev.sodam.server.testing.RedisTestSupport;
+import dev.sodam.server.testing.TestServer;
+import dev.sodam.server.testing.WsTestClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routing with two real nodes on one PostgreSQL database and a real Redis: one node routes for both (the
+ * holder of the routing lock), so a chat queued on one node is offered to an agent on the other; when the
+ * routing node goes away the other takes over from the stored queue without requeueing anybody's chats;
+ * and a hundred handoffs raced for by agents on both nodes never put more chats on an agent than their cap.
+ */
+class RoutingAcrossNodesTest {
+    @TempDir
+    Path dirA;
+    @TempDir
+    Path dirB;
+
+    private static boolean owns(TestServer server) {
+        return server.cluster().orElseThrow().ownsRouting();
+    }
+
+    private static String handoff(WsTestClient visitor, String clientMsgId) {
+        visitor.send("{\"type\":\"send\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"상담원 연결해 주세요\","
+                + "\"handoff\":true,\"ref\":\"" + clientMsgId + "\"}");
+        return visitor.ack(clientMsgId).get("conversationId").asText();
+    }
+
+    @Test
+    void oneNodeRoutesForAllAndAnotherTakesOverWhenItGoes() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        String redis = RedisTestSupport.url();
+        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
+        TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
+        List<TestServer> running = new ArrayList<>(List.of(a, b));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a) || owns(b));
+            assertThat(owns(a) && owns(b)).as("one routing owner").isFalse();
+            TestServer routing = owns(a) ? a : b;
+            TestServer other = routing == a ? b : a;
+            try (WsTestClient agent = WsTestClient.connect(other.agentUri())) {
+                agent.helloAgent(other.loginAdmin());
+
+                // A chat queued on the routing node is offered to the agent on the other node, who accepts it.
+                String first;
+                try (WsTestClient visitor = WsTestClient.connect(routing.visitorUri())) {
+                    visitor.helloVisitor(null, null, 0);
+                    first = handoff(visitor, "v-1");
+                    JsonNode offer = agent.await("offer", o -> o.get("conversationId").asText().equals(first));
+                    assertThat(offer.get("conversation").get("state").asText()).isEqualTo("queued");
+                    agent.send("{\"type\":\"accept\",\"conversationId\":\"" + first + "\"}");
+                    visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+                    agent.await("presence", p -> p.get("load").asInt() == 1);
+                }
+
+                // The routing node goes away; the other takes routing over from the stored queue.
+                running.remove(routing);
+                routing.close();
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(other));
+                try (WsTestClient visitor = WsTestClient.connect(other.visitorUri())) {
+                    visitor.helloVisitor(null, null, 0);
+                    String second = handoff(visitor, "v-2");
+                    agent.await("offer", o -> o.get("conversationId").asText().equals(second));
+                    JsonNode status = visitor.await("status", s -> s.get("state").asText().equals("queued")
+                            && s.has("queuePosition"));
+                    assertThat(status.get("queuePosition").asInt()).isEqualTo(1);
+                }
+                // The new owner knew the agent was connected: the accepted chat stays theirs.
+                try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
+                     ResultSet rs = q.executeQuery("SELECT state, agent_id FROM conversations WHERE id = '" + first + "'")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("ASSIGNED");
+                }
+            }
+        } finally {
+            running.forEach(TestServer::close);
+        }
+    }
+
+    @Test
+    void aNodeHeardAgainAfterSilenceKeepsItsAgentsChats() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        MutableClock clock = new MutableClock(Instant.now());
+        try (RedisTestSupport.PrivateRedis redis = RedisTestSupport.startPrivate();
+             TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis.url()), clock);
+             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis.url()));
+             WsTestClient agent = WsTestClient.connect(b.agentUri());
+             WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            agent.helloAgent(b.loginAdmin());
+            visitor.helloVisitor(null, null, 0);
+            String id = handoff(visitor, "v-1");
+            agent.await("offer", o -> o.get("conversationId").asText().equals(id));
+            agent.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            // Redis goes away long enough for the routing node to count node B's agent as gone (grace starts) ...
+            redis.stop();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> a.cluster().orElseThrow().nodesHeard() == 0);
+            int presenceBefore = agent.frames("presence").size();
+            redis.start();
+            // ... and when B is heard again, it tells the owner its agent is still there.
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> agent.frames("presence").size() > presenceBefore);
+            clock.advance(Duration.ofMinutes(5));   // far past the presence grace
+            Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> stateOf(db, id)
+                    .equals("ASSIGNED"));
+        }
+    }
+
+    private static String stateOf(String db, String conversationId) throws Exception {
+        try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
+             ResultSet rs = q.executeQuery("SELECT state FROM conversations WHERE id = '" + conversationId + "'")) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
+    @Test
+    void aHundredRacingHandoffsNeverOverflowACap() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        String redis = RedisTestSupport.url();
+        try (TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
+             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis))) {
+            List<WsTestClient> agents = new ArrayList<>();
+            List<WsTestClient> visitors = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    String email = "agent" + i + "@sodam.test";
+                    createAgent(db, email, "상담원 " + i, "agent-password-" + i);
+                    TestServer at = i % 2 == 0 ? a : b;
+                    WsTestClient agent = WsTestClient.connect(at.agentUri());
+                    agent.helloAgent(at.login(email, "agent-password-" + i));
+                    agents.add(agent);
+                }
+                Set<String> chats = new HashSet<>();
+                List<Set<String>> tried = new ArrayList<>();
+                agents.forEach(agent -> tried.add(new HashSet<>()));
+                for (int i = 0; i < 100; i++) {
+                    WsTestClient visitor = WsTestClient.connect((i % 2 == 0 ? a : b).visitorUri());
+                    visitors.add(visitor);
+                    visitor.helloVisitor(null, null, 0);
+                    chats.add(handoff(visitor, "h-" + i));
+                    grab(agents, tried);
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    grab(agents, tried);
+                    return assignedPerAgent(db).values().stream().mapToInt(Integer::intValue).sum() >= 12;
+                });
+                assertThat(chats).hasSize(100);
+                // Four agents with a cap of three: twelve chats assigned, never more per agent.
+                Map<String, Integer> perAgent = assignedPerAgent(db);
+                assertThat(perAgent).hasSize(4);
+                assertThat(perAgent.values()).allMatch(n -> n == 3);
+                try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
+                     ResultSet rs = q.executeQuery("SELECT count(*) FROM conversations WHERE state = 'QUEUED'")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(88);
+                }
+            } finally {
+                agents.forEach(WsTestClient::close);
+                visitors.forEach(WsTestClient::drop);
+            }
+        }
+    }
+
+    /**
+     * Every agent accepts every queued chat it has heard of and every offer, once each: accepts racing for the
+     * same chats on both nodes at once.
+     */
+    private static void grab(List<WsTestClient> agents, List<Set<String>> tried) {
+        for (int i = 0; i < agents.size(); i++) {
+            WsTestClient agent = agents.get(i);
+            List<String> ids = new ArrayList<>();
+            agent.frames("conversation").stream().filter(p -> p.get("conversation").get("state").asText().equals("queued"))
+                    .forEach(p -> ids.add(p.get("conversation").get("id").asText()));
+            agent.frames("offer").forEach(o -> ids.add(o.get("conversationId").asText()));
+            for (String id : ids) {
+                if (tried.get(i).add(id)) {
+                    agent.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+                }
+            }
+        }
+    }
+
+    /** An agent account in the shared database (TestServer.createAgent writes to its own store). */
+    private static void createAgent(String db, String email, String name, String password) throws Exception {
+        try (Connection sql = PostgresTestSupport.connect(db); java.sql.PreparedStatement insert = sql.prepareStatement(
+                "INSERT INTO agents(id, email, name, role, password_hash, created_at) VALUES (?, ?, ?, 'agent', ?, ?)")) {
+            insert.setString(1, "ag_test_" + email.hashCode());
+            insert.setString(2, email);
+            insert.setString(3, name);
+            insert.setString(4, new dev.sodam.server.auth.PasswordHasher().hash(password));
+            insert.setLong(5, System.currentTimeMillis());
+            insert.executeUpdate();
+        }
+    }
+
+    private static Map<String, Integer> assignedPerAgent(String db) throws Exception {
+        Map<String, Integer> out = new HashMap<>();
+        try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
+             ResultSet rs = q.executeQuery(
+                     "SELECT agent_id, count(*) FROM conversations WHERE state = 'ASSIGNED' GROUP BY agent_id")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+}
