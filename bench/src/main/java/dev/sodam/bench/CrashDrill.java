@@ -53,6 +53,10 @@ public final class CrashDrill {
         final BitSet seen = new BitSet();
         int next;
         volatile boolean sending;
+        /** Completed by the frame listener once seq 1 is recorded in {@link #seen}; renewed per resume. */
+        volatile CompletableFuture<Void> firstMessage = new CompletableFuture<>();
+        /** How often seq 1 arrived on the current connection: the storm wants exactly once. */
+        int firstMessageCount;
 
         Visitor(int index) {
             this.index = index;
@@ -93,7 +97,7 @@ public final class CrashDrill {
 
     /** Whether a drill's report shows nothing lost, doubled, out of place or left behind. */
     static boolean clean(Map<String, Object> report) {
-        for (String bad : List.of("ackedLost", "storedTwice", "seqGaps", "seqMismatch", "neverResumed", "firstMessageMissing")) {
+        for (String bad : List.of("ackedLost", "storedTwice", "seqGaps", "seqMismatch", "neverResumed", "firstMessageMissing", "firstMessageTwice")) {
             Object value = report.get(bad);
             if (value != null && ((Number) value).longValue() != 0) {
                 return false;
@@ -218,6 +222,12 @@ public final class CrashDrill {
             case "message" -> {
                 synchronized (v) {
                     v.seen.set((int) frame.seq());
+                    if (frame.seq() == 1) {
+                        v.firstMessageCount++;
+                    }
+                }
+                if (frame.seq() == 1) {
+                    v.firstMessage.complete(null);
                 }
             }
             default -> { }
@@ -386,9 +396,14 @@ public final class CrashDrill {
         }
         long allBack = System.nanoTime();
         int lost = 0;
+        int twice = 0;
         for (Visitor v : visitors) {
-            if (!v.seen.get(1)) {
-                lost++;
+            synchronized (v) {
+                if (!v.seen.get(1)) {
+                    lost++;
+                } else if (v.firstMessageCount > 1) {
+                    twice++;
+                }
             }
         }
         Map<String, Object> line = new LinkedHashMap<>();
@@ -399,6 +414,7 @@ public final class CrashDrill {
         line.put("refusedAttemptsRetried", refusedAttempts.get());
         line.put("neverResumed", failed);
         line.put("firstMessageMissing", lost);
+        line.put("firstMessageTwice", twice);
         line.put("serverRssKb", ProcStats.rssKb(server.pid()));
         stop();
         return line;
@@ -406,18 +422,28 @@ public final class CrashDrill {
 
     /** Reconnects and resumes from seq 0 (so the replay shows the first message); retries like the widget. */
     private CompletableFuture<Void> resume(Visitor v, AtomicInteger refused, int attempt) {
+        CompletableFuture<Void> first = new CompletableFuture<>();
         synchronized (v) {
             v.seen.clear();
+            v.firstMessageCount = 0;
+            v.firstMessage = first;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         WsConn.open(group, uri()).thenCompose(conn -> {
             v.conn = conn;
-            CompletableFuture<Frame> first = conn.await(f -> f.type().equals("message") && f.seq() == 1);
+            // Success comes from the listener after it records the frame, not from a waiter: waiters
+            // run before the listener, so a waiter's success let the check read seen too early. The
+            // waiter still carries failure (an error frame, a closed connection) into the retry.
+            conn.await(f -> f.type().equals("message") && f.seq() == 1).whenComplete((frame, failure) -> {
+                if (failure != null) {
+                    first.completeExceptionally(failure);
+                }
+            });
             conn.onFrame(frame -> onFrame(v, frame));
             conn.send("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\",\"locale\":\"ko\",\"visitorToken\":\""
                     + v.token + "\",\"resume\":{\"conversationId\":\"" + v.conversationId + "\",\"lastSeq\":0}}");
             return first;
-        }).whenComplete((frame, failure) -> {
+        }).whenComplete((ignored, failure) -> {
             if (failure == null) {
                 done.complete(null);
                 return;
