@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * registered chat end), then holds them. Before and after, the server gets a full GC
  * ({@code jcmd GC.run}); the line reports heap and RSS per connection (the growth divided by N), kernel
  * TCP socket memory per connection ({@code /proc/net/sockstat}, machine-wide), connects per second and the
- * server's CPU milliseconds per 1,000 connects. One JSON line (scenario {@code a}) per run, like the
+ * server's CPU milliseconds per 1,000 connects. A server that is not a JVM (the Node peers) gets no GC and
+ * no heap figures (null): RSS per connection is its figure. One JSON line (scenario {@code a}) per run, like the
  * load generator's, so {@link Summary} prints the ratios. {@code --hold-seconds S} keeps the
  * connections open S seconds after measuring, to look inside the server.
  */
@@ -62,7 +63,9 @@ public final class IdleConnections {
         List<WsConn> open = new ArrayList<>(conns);
         long failed = 0;
         try {
-            long heapBefore = ProcStats.heapAfterFullGcKb(serverPid);
+            // A Node peer has no heap jcmd can read: its line carries RSS only (heap fields null).
+            boolean jvm = ProcStats.isJvm(serverPid);
+            long heapBefore = jvm ? ProcStats.heapAfterFullGcKb(serverPid) : -1;
             long rssBefore = ProcStats.rssKb(serverPid);
             long socketPagesBefore = ProcStats.tcpSocketPages();
             long cpuBefore = ProcStats.processCpuMicros(serverPid);
@@ -92,7 +95,7 @@ public final class IdleConnections {
             double connectSeconds = (System.nanoTime() - started) / 1e9;
             long cpuAfter = ProcStats.processCpuMicros(serverPid);
             Thread.sleep(2000); // let the server finish what the hellos started (a visitor row each for Sodam)
-            long heapAfter = ProcStats.heapAfterFullGcKb(serverPid);
+            long heapAfter = jvm ? ProcStats.heapAfterFullGcKb(serverPid) : -1;
             long rssAfter = ProcStats.rssKb(serverPid);
             long socketPagesAfter = ProcStats.tcpSocketPages();
             int held = open.size();
@@ -106,9 +109,13 @@ public final class IdleConnections {
             line.put("loadavg", ProcStats.loadAverage());
             line.put("conns", held);
             line.put("failed", failed);
-            line.put("heap_before_kb", heapBefore);
-            line.put("heap_after_kb", heapAfter);
-            line.put("heap_per_conn_b", held == 0 ? 0 : Math.round((heapAfter - heapBefore) * 1024.0 / held));
+            if (jvm) {
+                line.put("heap_before_kb", heapBefore);
+                line.put("heap_after_kb", heapAfter);
+                line.put("heap_per_conn_b", held == 0 ? 0 : Math.round((heapAfter - heapBefore) * 1024.0 / held));
+            } else {
+                line.putNull("heap_before_kb").putNull("heap_after_kb").putNull("heap_per_conn_b");
+            }
             line.put("rss_per_conn_kb", held == 0 ? 0 : Math.round((rssAfter - rssBefore) * 100.0 / held) / 100.0);
             line.put("sock_mem_per_conn_b", socketPagesBefore < 0 || held == 0 ? 0
                     : Math.round((socketPagesAfter - socketPagesBefore) * 4096.0 / held));

@@ -53,6 +53,15 @@ final class ProcStats {
         return -1;
     }
 
+    /** Whether the process is a JVM ({@code comm} is {@code java}): only a JVM has a heap that jcmd can read. */
+    static boolean isJvm(long pid) {
+        try {
+            return pid > 0 && Files.readString(Path.of("/proc/" + pid + "/comm")).strip().equals("java");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static final java.util.regex.Pattern HEAP_USED = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K");
 
     /** A full GC in the process ({@code jcmd GC.run}), then its heap in use in KiB ({@code GC.heap_info}). */
