@@ -16,8 +16,13 @@ import java.util.TreeMap;
 /**
  * Reads the JSON lines of one run and prints, per scenario and metric, the median over rounds of
  * each server and of the per-round ratio ours / reference, with min–max. Only ratios taken within
- * one round are compared: this machine is too noisy for anything else.
- * {@code java -cp sodam-bench.jar dev.sodam.bench.Summary results.jsonl [ours] [reference]}
+ * one round are compared: this machine is too noisy for anything else. With peers named after the
+ * reference, each scenario also gets a table of ours / each server for its key metrics. With
+ * {@code --gates} it checks issue 8's targets on those ratios ({@link #gates}) and exits 1 if one fails.
+ * <pre>
+ * java -cp sodam-bench.jar dev.sodam.bench.Summary results.jsonl [ours] [reference] [peer …]
+ * java -cp sodam-bench.jar dev.sodam.bench.Summary --gates results.jsonl
+ * </pre>
  */
 public final class Summary {
     static final String[] METRICS = {"p50_ms", "p99_ms", "p999_ms", "max_ms", "ack_p50_ms", "ack_p99_ms",
@@ -29,14 +34,31 @@ public final class Summary {
     private Summary() {
     }
 
+    /** The metrics that say the most per scenario: the rows of the ours / each server table. */
+    static final Map<String, List<String>> KEY_METRICS = Map.of(
+            "a", List.of("heap_per_conn_b", "rss_per_conn_kb", "connects_per_s"),
+            "b", List.of("p50_ms", "p99_ms", "p999_ms", "server_cpu_us_per_relay"),
+            "c", List.of("server_cpu_us_per_relay", "relays_per_s"),
+            "e", List.of("first_conn_ms"));
+
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("--gates")) {
+            List<GateResult> results = gates(Files.readAllLines(Path.of(args[1])));
+            System.out.print(renderGates(results));
+            System.exit(results.stream().anyMatch(r -> r.verdict() == Verdict.FAIL) ? 1 : 0);
+        }
         Path file = Path.of(args[0]);
         String ours = args.length > 1 ? args[1] : "sodam";
         String reference = args.length > 2 ? args[2] : "reference";
-        System.out.print(render(Files.readAllLines(file), ours, reference));
+        List<String> peers = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
+        System.out.print(render(Files.readAllLines(file), ours, reference, peers));
     }
 
     static String render(List<String> jsonLines, String ours, String reference) throws IOException {
+        return render(jsonLines, ours, reference, List.of());
+    }
+
+    static String render(List<String> jsonLines, String ours, String reference, List<String> peers) throws IOException {
         Map<String, Map<Integer, Map<String, JsonNode>>> runs = runs(jsonLines);
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, Map<Integer, Map<String, JsonNode>>> scenario : runs.entrySet()) {
@@ -46,21 +68,133 @@ public final class Summary {
             for (String metric : METRICS) {
                 List<Double> a = values(scenario.getValue(), ours, metric);
                 List<Double> b = values(scenario.getValue(), reference, metric);
-                List<Double> ratio = new ArrayList<>();
-                for (Map<String, JsonNode> round : scenario.getValue().values()) {
-                    Double x = value(round.get(ours), metric);
-                    Double y = value(round.get(reference), metric);
-                    if (x != null && y != null && y != 0) {
-                        ratio.add(x / y);
-                    }
-                }
+                List<Double> ratio = ratios(scenario.getValue(), ours, reference, metric);
                 if (a.isEmpty() && b.isEmpty()) {
                     continue;
                 }
                 out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", metric, stats(a), stats(b),
                         metric.equals("lost") || metric.equals("steal_pct") || metric.equals("loadavg") ? "" : stats(ratio)));
             }
+            renderPeers(out, scenario.getKey(), scenario.getValue(), ours, reference, peers);
         }
+        return out.toString();
+    }
+
+    /** Ours / each server (reference first, then the peers that ran in this scenario) for its key metrics. */
+    private static void renderPeers(StringBuilder out, String scenario, Map<Integer, Map<String, JsonNode>> rounds,
+                                    String ours, String reference, List<String> peers) {
+        List<String> others = new ArrayList<>();
+        for (String server : peers) {
+            if (rounds.values().stream().anyMatch(round -> round.containsKey(server))) {
+                others.add(server);
+            }
+        }
+        if (others.isEmpty()) {
+            return;
+        }
+        others.add(0, reference);
+        out.append(String.format(Locale.ROOT, "%n%s / each server, per-round ratio median (min–max); each server's median below%n", ours));
+        out.append(String.format(Locale.ROOT, "%-24s", "metric"));
+        others.forEach(server -> out.append(String.format(Locale.ROOT, " %-22s", "÷ " + server)));
+        out.append(String.format(Locale.ROOT, "%n"));
+        for (String metric : KEY_METRICS.getOrDefault(scenario, List.of(METRICS))) {
+            if (values(rounds, ours, metric).isEmpty()) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "%-24s", metric));
+            others.forEach(server -> out.append(String.format(Locale.ROOT, " %-22s", stats(ratios(rounds, ours, server, metric)))));
+            out.append(String.format(Locale.ROOT, "%n%-24s", "  " + ours + " " + fmt(median(values(rounds, ours, metric)))));
+            others.forEach(server -> out.append(String.format(Locale.ROOT, " %-22s", medianOrDash(values(rounds, server, metric)))));
+            out.append(String.format(Locale.ROOT, "%n"));
+        }
+    }
+
+    private static String medianOrDash(List<Double> values) {
+        return values.isEmpty() ? "–" : fmt(median(values));
+    }
+
+    /** Per round where both ran: ours / theirs. */
+    static List<Double> ratios(Map<Integer, Map<String, JsonNode>> rounds, String ours, String theirs, String metric) {
+        List<Double> ratio = new ArrayList<>();
+        for (Map<String, JsonNode> round : rounds.values()) {
+            Double x = value(round.get(ours), metric);
+            Double y = value(round.get(theirs), metric);
+            if (x != null && y != null && y != 0) {
+                ratio.add(x / y);
+            }
+        }
+        return ratio;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    // ---------------------------------------------------------------- gates
+
+    enum Verdict { PASS, FAIL, SKIP }
+
+    /**
+     * One of issue 8's targets: in {@code scenario}, the median over rounds of {@code ours}'s metric, or of
+     * the per-round ratio {@code ours / theirs} when {@code theirs} is set, must be at most {@code limit}
+     * ({@code strict}: below it).
+     */
+    record Gate(String id, String scenario, String ours, String theirs, String metric, double limit, boolean strict, String text) {
+    }
+
+    record GateResult(Gate gate, Verdict verdict, String detail) {
+    }
+
+    /** Issue 8's targets. A gate whose servers did not run (scenario left out, peer not installed) is SKIP. */
+    static final List<Gate> GATES = List.of(
+            new Gate("a-heap-ratio", "a", "sodam", "reference", "heap_per_conn_b", 1.5, false, "idle heap per connection ≤ 1.5× reference"),
+            new Gate("a-heap", "a", "sodam", null, "heap_per_conn_b", 3000, false, "idle heap per connection ≤ 3 KB (3,000 B)"),
+            new Gate("b-p50-ratio", "b", "sodam", "reference", "p50_ms", 1.5, false, "latency p50 ≤ 1.5× reference"),
+            new Gate("b-p99-ratio", "b", "sodam", "reference", "p99_ms", 1.5, false, "latency p99 ≤ 1.5× reference"),
+            new Gate("c-cpu-ratio", "c", "sodam", "reference", "server_cpu_us_per_relay", 1.2, false, "CPU per message ≤ 1.2× reference"),
+            new Gate("c-cpu-vs-soketi", "c", "sodam", "soketi", "server_cpu_us_per_relay", 1.0, true, "CPU per message below soketi's"),
+            new Gate("c-cpu-vs-ws", "c", "sodam", "ws", "server_cpu_us_per_relay", 1.0, true, "CPU per message below Node ws's"),
+            new Gate("d-p50", "d", "sodam-1000", null, "p50_ms", 0.5, false, "bot end to end p50 ≤ 0.5 ms at 1,000 questions/s"),
+            new Gate("d-p99", "d", "sodam-1000", null, "p99_ms", 5, false, "bot end to end p99 ≤ 5 ms at 1,000 questions/s"),
+            new Gate("e-cds-ratio", "e", "sodam-cds", "reference-cds", "first_conn_ms", 1.3, false, "cold start with AppCDS ≤ 1.3× reference"));
+
+    static List<GateResult> gates(List<String> jsonLines) throws IOException {
+        return gates(jsonLines, GATES);
+    }
+
+    static List<GateResult> gates(List<String> jsonLines, List<Gate> gates) throws IOException {
+        Map<String, Map<Integer, Map<String, JsonNode>>> runs = runs(jsonLines);
+        List<GateResult> results = new ArrayList<>();
+        for (Gate gate : gates) {
+            Map<Integer, Map<String, JsonNode>> rounds = runs.getOrDefault(gate.scenario(), Map.of());
+            List<Double> figures = gate.theirs() == null ? values(rounds, gate.ours(), gate.metric())
+                    : ratios(rounds, gate.ours(), gate.theirs(), gate.metric());
+            if (figures.isEmpty()) {
+                results.add(new GateResult(gate, Verdict.SKIP, "no figures for " + gate.ours()
+                        + (gate.theirs() == null ? "" : " and " + gate.theirs()) + " in scenario " + gate.scenario()));
+                continue;
+            }
+            double median = median(figures);
+            boolean pass = gate.strict() ? median < gate.limit() : median <= gate.limit();
+            results.add(new GateResult(gate, pass ? Verdict.PASS : Verdict.FAIL, (gate.theirs() == null ? "" : "ratio ")
+                    + stats(figures) + ", limit " + (gate.strict() ? "< " : "≤ ") + fmt(gate.limit())
+                    + " (" + figures.size() + (figures.size() == 1 ? " round)" : " rounds)")));
+        }
+        return results;
+    }
+
+    static String renderGates(List<GateResult> results) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%ngates (issue 8's targets, median over rounds)%n"));
+        for (GateResult r : results) {
+            out.append(String.format(Locale.ROOT, "%-4s  %-16s %-50s %s%n", r.verdict(), r.gate().id(), r.gate().text(), r.detail()));
+        }
+        out.append(String.format(Locale.ROOT, "gates: %d pass, %d fail, %d skipped%n",
+                results.stream().filter(r -> r.verdict() == Verdict.PASS).count(),
+                results.stream().filter(r -> r.verdict() == Verdict.FAIL).count(),
+                results.stream().filter(r -> r.verdict() == Verdict.SKIP).count()));
         return out.toString();
     }
 
@@ -107,11 +241,7 @@ public final class Summary {
         if (values.isEmpty()) {
             return "–";
         }
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        return String.format(Locale.ROOT, "%s (%s–%s)", fmt(median), fmt(sorted.get(0)), fmt(sorted.get(n - 1)));
+        return String.format(Locale.ROOT, "%s (%s–%s)", fmt(median(values)), fmt(Collections.min(values)), fmt(Collections.max(values)));
     }
 
     private static String fmt(double v) {
