@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sodam benchmarks (issue 8): Sodam and the bare Netty reference relay, interleaved in one run.
+# Sodam benchmarks (issue 8): Sodam, the bare Netty reference relay and the peers, interleaved in one run.
 #
 #   bench/run.sh                    scenarios a (idle connections), b (latency), c (closed-loop CPU per message), d (bot end to end), e (cold start)
 #   SCENARIOS="b" ROUNDS=5 bench/run.sh
@@ -12,7 +12,15 @@
 # SERVER_CPU (1), CLIENT_CPU (0), BENCH_NETNS (1: run inside `unshare -n` when root),
 # BASE_REV (unset; else scenario d also runs that commit, built apart like SODAM_REV, interleaved with the
 # measured one in every round and labelled sodam-base-<rate>: a before/after in one run),
-# BENCH_TARGET (target-bench: the build directory name, -Dsodam.target).
+# BENCH_TARGET (target-bench: the build directory name, -Dsodam.target),
+# PEERS (default "ws uws vertx", less the Node ones when node or their npm modules are missing): the peer
+# relays beside Sodam and the reference in scenarios a, b, c and e — ws (Node ws 8), uws (uWebSockets.js,
+# the npm republish), vertx (Vert.x 4, one verticle per core); PEERS="" runs none. The Node modules come
+# from `npm ci` on bench/peers/package-lock.json into bench/$BENCH_TARGET/peers, before the run enters its
+# network namespace; once installed, later runs need no network.
+# GATES (0: report only; 1: exit 1 when one of issue 8's gates fails — see the end of summary.txt).
+# Order in each round: sodam, reference, then the peers; reversed in even rounds, so a drift of the
+# neighbours' load does not always favour the same server. Ratios are taken within a round.
 # Everything runs on loopback; each server process and each load run is bounded by `timeout`.
 # Results: $OUT_DIR/results.jsonl (one JSON line per round, server, phase), summary.txt and plot-<scenario>.png.
 set -euo pipefail
@@ -41,6 +49,30 @@ BENCH_JAR=$ROOT/bench/$BENCH_TARGET/sodam-bench.jar
 # The same flags for both servers. A JVM pinned to one CPU would otherwise pick SerialGC.
 SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms512m -Xmx512m"}
 CLIENT_JVM=${CLIENT_JVM:-"-XX:+UseG1GC -Xms512m -Xmx1g"}
+
+# 0. The Node peers' modules (outside the namespace: npm needs the registry the first time only).
+PEERS_DIR=$ROOT/bench/$BENCH_TARGET/peers
+install_node_peers() { # → 0 when bench/peers is installed in $PEERS_DIR for the committed lock file
+  command -v node >/dev/null && command -v npm >/dev/null || return 1
+  mkdir -p "$PEERS_DIR"
+  cp "$ROOT"/bench/peers/package.json "$ROOT"/bench/peers/package-lock.json "$ROOT"/bench/peers/*.mjs "$PEERS_DIR"/
+  if ! cmp -s "$PEERS_DIR/package-lock.json" "$PEERS_DIR/node_modules/.sodam-lock" 2>/dev/null; then
+    [ -n "${BENCH_IN_NETNS:-}" ] && return 1   # no network in here: the outer run installs
+    echo "bench: npm ci in $PEERS_DIR" >&2
+    (cd "$PEERS_DIR" && timeout 300 npm ci --no-audit --no-fund --prefer-offline >&2) || return 1
+    cp "$PEERS_DIR/package-lock.json" "$PEERS_DIR/node_modules/.sodam-lock"
+  fi
+}
+if [ -z "${PEERS+set}" ]; then
+  PEERS="ws uws vertx"
+  if ! install_node_peers; then
+    echo "bench: node, npm or the peers' npm modules are missing: running without the Node peers (ws, uws)" >&2
+    PEERS="vertx"
+  fi
+  export PEERS
+elif [[ " $PEERS " == *" ws "* || " $PEERS " == *" uws "* ]]; then
+  install_node_peers || { echo "bench: PEERS=\"$PEERS\" needs node and the npm modules of bench/peers (npm ci failed)"; exit 2; }
+fi
 
 # 1. Our own network namespace: loopback only, our own port range, no TIME_WAIT from other jobs.
 if [ "${BENCH_NETNS:-1}" = 1 ] && [ -z "${BENCH_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
@@ -90,6 +122,7 @@ RESULTS=$OUT_DIR/results.jsonl
   echo "bench: commit $(git rev-parse --short HEAD)"
   echo "nproc: $(nproc); loadavg: $(cat /proc/loadavg)"
   echo "java: $(java -version 2>&1 | head -1)"
+  echo "peers: ${PEERS:-none}$([[ " $PEERS " == *" ws "* || " $PEERS " == *" uws "* ]] && echo "; node $(node --version)")"
   echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS netns=${BENCH_IN_NETNS:-0}"
   echo "server jvm: $SERVER_JVM (taskset -c $SERVER_CPU); client jvm: $CLIENT_JVM (taskset -c $CLIENT_CPU)"
 } | tee "$OUT_DIR/machine.txt"
@@ -138,6 +171,36 @@ start_reference() { # port, log → SERVER_PID
   SERVER_PID=$(java_pid "$SERVER_PID")
 }
 
+start_peer() { # name, port, log → SERVER_PID: a peer relay pinned like the others
+  case $1 in
+    ws|uws) timeout 900 taskset -c "$SERVER_CPU" node "$PEERS_DIR/$1-relay.mjs" "$2" >"$3" 2>&1 & ;;
+    vertx) timeout 900 taskset -c "$SERVER_CPU" java $SERVER_JVM -cp "$BENCH_JAR" dev.sodam.bench.VertxRelay "$2" 0 >"$3" 2>&1 & ;;
+    *) echo "bench: unknown peer $1 (ws, uws, vertx)"; exit 2 ;;
+  esac
+  SERVER_PID=$!
+  for _ in $(seq 300); do grep -q "listening" "$3" && break; sleep 0.1; done
+  grep -q "listening" "$3" || { echo "bench: the $1 relay did not start"; cat "$3"; exit 1; }
+  SERVER_PID=$(java_pid "$SERVER_PID")
+}
+
+start_server() { # name, port, log: Sodam, the reference or a peer
+  case $1 in
+    sodam) start_sodam "$2" "$3" ;;
+    reference) start_reference "$2" "$3" ;;
+    *) start_peer "$1" "$2" "$3" ;;
+  esac
+}
+
+# The servers of one round, in order: forward in odd rounds, reversed in even ones.
+servers_of() { # round
+  local list=(sodam reference $PEERS)
+  if [ $(($1 % 2)) = 0 ]; then
+    local i; for ((i = ${#list[@]} - 1; i >= 0; i--)); do printf '%s ' "${list[i]}"; done
+  else printf '%s ' "${list[@]}"; fi
+}
+# The frame shape a server speaks: Sodam's protocol, or the reference relay's (which the peers copy).
+shape() { [ "$1" = sodam ] && echo sodam || echo reference; }
+
 # `timeout` forks the JVM: CPU figures must come from the java process itself.
 java_pid() { local child; child=$(pgrep -P "$1" | head -1); echo "${child:-$1}"; }
 
@@ -146,7 +209,7 @@ load() { # target, label, port, round, scenario, extra args...
   local extra=()
   [ "$target" = sodam ] && extra=(--sodam-db "$SODAM_DATA/sodam.db")
   timeout 600 taskset -c "$CLIENT_CPU" java $CLIENT_JVM -cp "$BENCH_JAR" dev.sodam.bench.LoadGenerator \
-    --target "$target" --label "$label" --port "$port" --round "$round" --scenario "$scenario" \
+    --target "$(shape "$target")" --label "$label" --port "$port" --round "$round" --scenario "$scenario" \
     --server-pid "$SERVER_PID" --chats-per-agent "$CHATS_PER_AGENT" --out "$RESULTS" "${extra[@]}" "$@" \
     2>>"$OUT_DIR/loadgen.log" | grep '"phase":"measure"' || true
 }
@@ -156,7 +219,13 @@ next_port() { PORT=$((PORT + 1)); }
 
 cold() { # target, label, run, results file, extra JVM flags...: one cold start of scenario (e)
   local target=$1 label=$2 run=$3 out=$4; shift 4
-  if [ "$target" = sodam ]; then
+  if [ "$target" = ws ] || [ "$target" = uws ] || [ "$target" = vertx ]; then
+    local command=(taskset -c "$SERVER_CPU" node "$PEERS_DIR/$target-relay.mjs" $PORT)
+    [ "$target" = vertx ] && command=(taskset -c "$SERVER_CPU" java $SERVER_JVM "$@" -cp "$BENCH_JAR" dev.sodam.bench.VertxRelay $PORT 0)
+    timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
+      --label "$label" --target reference --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
+      -- "${command[@]}"
+  elif [ "$target" = sodam ]; then
     # shellcheck disable=SC2046
     (cd "$SODAM_HOME" && exec env $(sodam_env "$COLD_DATA" $PORT) timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
       --label "$label" --target sodam --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
@@ -177,13 +246,12 @@ for scenario in $SCENARIOS; do
         # touches (a server that makes more garbage per hello shows more), not with what connections keep.
         PLAIN_SERVER_JVM=$SERVER_JVM
         SERVER_JVM="$SERVER_JVM -XX:+AlwaysPreTouch"
-        for server in sodam reference; do
+        for server in $(servers_of "$round"); do
           next_port
           echo "bench: scenario a round $round: $server, $IDLE_CONNS idle connections (port $PORT)"
-          if [ $server = sodam ]; then start_sodam $PORT "$OUT_DIR/a-$round-sodam.log"
-          else start_reference $PORT "$OUT_DIR/a-$round-reference.log"; fi
+          start_server $server $PORT "$OUT_DIR/a-$round-$server.log"
           timeout 600 taskset -c "$CLIENT_CPU" java $CLIENT_JVM -cp "$BENCH_JAR" dev.sodam.bench.IdleConnections \
-            --target $server --label $server --port $PORT --conns "$IDLE_CONNS" --round "$round" \
+            --target "$(shape $server)" --label $server --port $PORT --conns "$IDLE_CONNS" --round "$round" \
             --server-pid "$SERVER_PID" --out "$RESULTS" 2>>"$OUT_DIR/loadgen.log" || true
           stop_server
           [ $server = sodam ] && rm -rf "$SODAM_DATA"
@@ -196,11 +264,10 @@ for scenario in $SCENARIOS; do
         else
           args=(--mode closed --chats "$CAPACITY_CHATS" --window 1 --warmup "$WARMUP" --duration "$CAPACITY_DURATION")
         fi
-        for server in sodam reference; do
+        for server in $(servers_of "$round"); do
           next_port
           echo "bench: scenario $scenario round $round: $server (port $PORT)"
-          if [ $server = sodam ]; then start_sodam $PORT "$OUT_DIR/$scenario-$round-sodam.log"
-          else start_reference $PORT "$OUT_DIR/$scenario-$round-reference.log"; fi
+          start_server $server $PORT "$OUT_DIR/$scenario-$round-$server.log"
           load $server $server $PORT "$round" "$scenario" "${args[@]}"
           stop_server
           [ $server = sodam ] && rm -rf "$SODAM_DATA"
@@ -255,6 +322,7 @@ for scenario in $SCENARIOS; do
           next_port; cold reference reference "$run" "$RESULTS"
           next_port; cold sodam sodam-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$SODAM_JSA"
           next_port; cold reference reference-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$REFERENCE_JSA"
+          for peer in $PEERS; do next_port; cold "$peer" "$peer" "$run" "$RESULTS"; done
         done
         ;;
       *) echo "bench: unknown scenario $scenario (a, b, c, d, e)"; exit 2 ;;
@@ -262,7 +330,8 @@ for scenario in $SCENARIOS; do
   done
 done
 
-java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam reference | tee "$OUT_DIR/summary.txt"
+# shellcheck disable=SC2086
+java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam reference $PEERS | tee "$OUT_DIR/summary.txt"
 if grep -q '"scenario":"d"' "$RESULTS"; then
   grep '"scenario":"d"' "$RESULTS" >"$OUT_DIR/d.jsonl"
   for rate in $BOT_RATES; do
@@ -279,5 +348,13 @@ if grep -q '"server":"sodam-cds"' "$RESULTS"; then
   echo; echo "with AppCDS (both servers):"
   java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam-cds reference-cds | tee -a "$OUT_DIR/summary.txt"
 fi
-java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.sodam.bench.Plots "$RESULTS" "$OUT_DIR" sodam reference | tee -a "$OUT_DIR/summary.txt"
+# shellcheck disable=SC2086
+java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.sodam.bench.Plots "$RESULTS" "$OUT_DIR" sodam reference $PEERS | tee -a "$OUT_DIR/summary.txt"
+# Issue 8's targets: PASS / FAIL / SKIP per gate; with GATES=1 a failed gate fails the command.
+gates_rc=0
+java -cp "$BENCH_JAR" dev.sodam.bench.Summary --gates "$RESULTS" | tee -a "$OUT_DIR/summary.txt" || gates_rc=$?
 echo "bench: results in $OUT_DIR"
+if [ "${GATES:-0}" = 1 ] && [ "$gates_rc" != 0 ]; then
+  echo "bench: a gate failed (GATES=1)"
+  exit 1
+fi

@@ -62,6 +62,9 @@ public final class Summary {
         Map<String, Map<Integer, Map<String, JsonNode>>> runs = runs(jsonLines);
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, Map<Integer, Map<String, JsonNode>>> scenario : runs.entrySet()) {
+            if (scenario.getValue().values().stream().noneMatch(round -> round.containsKey(ours) || round.containsKey(reference))) {
+                continue; // e.g. the AppCDS pair, asked of a run that also had scenarios a and c
+            }
             out.append(String.format(Locale.ROOT, "%nscenario %s (%d rounds)%n", scenario.getKey(), scenario.getValue().size()));
             out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", "metric",
                     ours + " median (min–max)", reference + " median (min–max)", "ratio median (min–max)"));

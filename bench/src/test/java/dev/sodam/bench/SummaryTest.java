@@ -94,11 +94,17 @@ class SummaryTest {
     void theTableShowsOursOverEachPeerThatRanBesideTheReference() throws Exception {
         String table = Summary.render(run(1.4, 1.2, 1.1, 40), "sodam", "reference", List.of("ws", "uws", "vertx"));
         // scenario c ran ws only: one column for the reference, one for ws; uws and vertx did not run
-        String c = table.substring(table.indexOf("scenario c"), table.indexOf("scenario e"));
+        String c = table.substring(table.indexOf("scenario c")); // the last: scenario e ran only the AppCDS pair
         assertThat(c).contains("÷ reference").contains("÷ ws").doesNotContain("÷ uws").doesNotContain("÷ vertx");
         assertThat(c).containsPattern("server_cpu_us_per_relay +1\\.10 \\(1\\.10–1\\.10\\) +0\\.825 \\(0\\.825–0\\.825\\)");
         // scenario a had no peer: no peer table there
         String a = table.substring(table.indexOf("scenario a"), table.indexOf("scenario b"));
         assertThat(a).doesNotContain("÷");
+    }
+
+    @Test
+    void aScenarioWhereNeitherServerRanIsLeftOut() throws Exception {
+        String table = Summary.render(run(1.4, 1.2, 1.1, 40), "sodam-cds", "reference-cds", List.of());
+        assertThat(table).contains("scenario e").doesNotContain("scenario a").doesNotContain("scenario c");
     }
 }
