@@ -58,7 +58,8 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
     private final Duration retryBase;
     private final ScheduledExecutorService poller;
     private final ExecutorService httpExecutor;
-    private final HttpClient http;
+    /** Built with the first delivery: building it loads TLS (a tenth of a cold start) for sites without webhooks. */
+    private HttpClient http;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private volatile boolean running = true;
@@ -76,8 +77,14 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
         this.retryBase = retryBase;
         this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "sodam-webhooks"));
         this.httpExecutor = Executors.newFixedThreadPool(2, runnable -> daemon(runnable, "sodam-webhook-http"));
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).executor(httpExecutor)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(timeout).executor(httpExecutor)
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -158,7 +165,7 @@ public final class WebhookWorker implements ChatEventListener, AutoCloseable {
                 .header(WebhookSignature.HEADER, WebhookSignature.header(webhook.secret(), unix, entry.payload()))
                 .POST(HttpRequest.BodyPublishers.ofString(entry.payload()))
                 .build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+        http().sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             long ms = (System.nanoTime() - startedNanos) / 1_000_000;
             if (failure != null) {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
