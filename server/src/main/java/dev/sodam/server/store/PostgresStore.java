@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +70,7 @@ public final class PostgresStore implements Store {
             throw new StoreException("cannot connect to PostgreSQL at " + settings.url() + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations(LOCATION).load().migrate();
+            Migrations.migrate(pool, LOCATION);
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("migrating PostgreSQL at " + settings.url() + " failed: " + rootMessage(e), e);

@@ -11,7 +11,6 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -66,11 +65,7 @@ public final class SqliteStore implements Store {
         String url = "jdbc:sqlite:" + file;
 
         SQLiteDataSource writerSource = dataSource(url, false);
-        Flyway.configure()
-                .dataSource(writerSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        Migrations.migrate(writerSource, "classpath:db/migration");
 
         try {
             Connection writer = writerSource.getConnection();
