@@ -7,6 +7,8 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.util.Json;
@@ -34,6 +36,9 @@ class LogFormatTest {
             JoranConfigurator configurator = new JoranConfigurator();
             configurator.setContext(context);
             configurator.doConfigure(TestServer.repoRoot().resolve("config/logback.xml").toFile());
+            // Any warning or error makes logback print its status report on every start.
+            assertThat(new StatusUtil(context).getHighestLevel(0)).as("logback status of config/logback.xml: %s",
+                    context.getStatusManager().getCopyOfStatusList()).isLessThan(Status.WARN);
             OutputStreamAppender<ILoggingEvent> appender = (OutputStreamAppender<ILoggingEvent>)
                     context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().next();
             appender.setOutputStream(captured);
