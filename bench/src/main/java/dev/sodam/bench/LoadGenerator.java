@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +51,8 @@ public final class LoadGenerator {
     public record Options(Target target, String label, String host, int port, int chats, int chatsPerAgent, Mode mode,
                           int rate, int window, double warmupSeconds, double durationSeconds, double drainSeconds,
                           int round, long serverPid, String sodamDb, int setupWindow, int clientThreads, int textBytes,
-                          Path out, String scenario, int agentPort, String sodamDbUser, boolean resolveAtEnd) {
+                          Path out, String scenario, int agentPort, String sodamDbUser, boolean resolveAtEnd,
+                          List<Integer> stepRates, double stepWarmupSeconds, double stepSeconds, double stepStopP99Ms) {
         int agents() {
             return (chats + chatsPerAgent - 1) / chatsPerAgent;
         }
@@ -83,7 +85,14 @@ public final class LoadGenerator {
                     Integer.parseInt(a.getOrDefault("agent-port", a.getOrDefault("port", "8080"))),
                     a.getOrDefault("sodam-db-user", ""),
                     // The soak's rounds: agents resolve their chats at the end, the whole life of a chat.
-                    Boolean.parseBoolean(a.getOrDefault("resolve-at-end", "false")));
+                    Boolean.parseBoolean(a.getOrDefault("resolve-at-end", "false")),
+                    // The step-up: after the measured run, the same chats at each of these rates (open
+                    // loop) until p99 passes step-stop-p99-ms or a message is lost.
+                    a.getOrDefault("step-rates", "").isBlank() ? List.of()
+                            : Arrays.stream(a.get("step-rates").split(",")).map(String::trim).map(Integer::valueOf).toList(),
+                    Double.parseDouble(a.getOrDefault("step-warmup", "2")),
+                    Double.parseDouble(a.getOrDefault("step-duration", "10")),
+                    Double.parseDouble(a.getOrDefault("step-stop-p99-ms", "10")));
         }
     }
 
@@ -104,6 +113,9 @@ public final class LoadGenerator {
     private final AtomicLong helloRaces = new AtomicLong();
     private final String pad;
     private long epoch;
+    /** The open loop's rate and the scenario its lines carry: the options', then each step's. */
+    private int rate;
+    private String scenario;
     private long warmupNanos;
     private long totalNanos;
     private volatile boolean sending;
@@ -111,6 +123,8 @@ public final class LoadGenerator {
     private LoadGenerator(Options options) {
         this.o = options;
         this.pad = padding(options.textBytes());
+        this.rate = options.rate();
+        this.scenario = options.scenario();
     }
 
     public static Result run(Options options) throws Exception {
@@ -162,13 +176,15 @@ public final class LoadGenerator {
             chats.forEach(chat -> chat.visitor.onFrame(frame -> onVisitorFrame(chat, frame)));
             agentConns.forEach(agent -> agent.onFrame(this::onAgentFrame));
 
-            List<ObjectNode> lines = measure(setupSeconds, rssBefore, rssAfterSetup);
+            List<ObjectNode> lines = new ArrayList<>(measure(setupSeconds, rssBefore, rssAfterSetup,
+                    o.warmupSeconds(), o.durationSeconds()));
+            lines.addAll(stepUp(setupSeconds, rssBefore, rssAfterSetup));
             Chat.Tally tally = chats.stream().map(Chat::tally).reduce(Chat.Tally::plus)
                     .orElse(new Chat.Tally(0, 0, 0, 0, 0, 0, 0, 0, 0));
             if (o.resolveAtEnd() && o.target() == Target.SODAM) {
                 resolveAll();
             }
-            return new Result(lines, tally, misrouted.get());
+            return new Result(Collections.unmodifiableList(lines), tally, misrouted.get());
         } finally {
             chats.forEach(chat -> chat.visitor.close());
             agentConns.forEach(WsConn::close);
@@ -371,9 +387,41 @@ public final class LoadGenerator {
         }
     }
 
-    private List<ObjectNode> measure(double setupSeconds, long rssBefore, long rssAfterSetup) throws InterruptedException {
-        warmupNanos = (long) (o.warmupSeconds() * 1e9);
-        totalNanos = warmupNanos + (long) (o.durationSeconds() * 1e9);
+    /**
+     * The step-up: the same chats, open loop, at each of {@code --step-rates} in turn, a warm-up and a
+     * measured phase each (scenario {@code <scenario>-step-<rate>}), until a step's p99 passes
+     * {@code --step-stop-p99-ms} or it loses a message. The chats are set up once: at 5k chats
+     * Sodam's set-up takes minutes.
+     */
+    private List<ObjectNode> stepUp(double setupSeconds, long rssBefore, long rssAfterSetup) throws InterruptedException {
+        List<ObjectNode> lines = new ArrayList<>();
+        if (o.mode() != Mode.OPEN) {
+            return lines;
+        }
+        for (int stepRate : o.stepRates()) {
+            for (int phase = 0; phase < 2; phase++) {
+                latency[phase].reset();
+                ackLatency[phase].reset();
+                sent.set(phase, 0);
+                delivered.set(phase, 0);
+                acked.set(phase, 0);
+            }
+            rate = stepRate;
+            scenario = o.scenario() + "-step-" + stepRate;
+            List<ObjectNode> step = measure(setupSeconds, rssBefore, rssAfterSetup, o.stepWarmupSeconds(), o.stepSeconds());
+            lines.addAll(step);
+            ObjectNode measured = step.get(step.size() - 1);
+            if (measured.get("p99_ms").asDouble() > o.stepStopP99Ms() || measured.get("lost").asLong() > 0) {
+                break;
+            }
+        }
+        return lines;
+    }
+
+    private List<ObjectNode> measure(double setupSeconds, long rssBefore, long rssAfterSetup,
+                                     double warmupSeconds, double durationSeconds) throws InterruptedException {
+        warmupNanos = (long) (warmupSeconds * 1e9);
+        totalNanos = warmupNanos + (long) (durationSeconds * 1e9);
         epoch = System.nanoTime();
         sending = true;
         Sample[] samples = new Sample[3];
@@ -414,7 +462,7 @@ public final class LoadGenerator {
             long relayed = delivered.get(phase);
             ObjectNode line = JSON.createObjectNode();
             line.put("ts", Instant.now().toString());
-            line.put("scenario", o.scenario());
+            line.put("scenario", scenario);
             line.put("round", o.round());
             line.put("server", o.label());
             line.put("phase", PHASES[phase]);
@@ -424,7 +472,7 @@ public final class LoadGenerator {
             line.put("conns", conns);
             line.put("chats", chats.size());
             line.put("agents", agentConns.size());
-            line.put("rate_target", o.mode() == Mode.OPEN ? o.rate() : 0);
+            line.put("rate_target", o.mode() == Mode.OPEN ? rate : 0);
             line.put("seconds", round(seconds, 3));
             line.put("setup_s", round(setupSeconds, 2));
             line.put("hello_races", helloRaces.get());
@@ -463,7 +511,7 @@ public final class LoadGenerator {
     private void openLoop() {
         int n = chats.size();
         for (long k = 0; ; k++) {
-            long sched = (long) (k * 1e9 / o.rate());
+            long sched = (long) (k * 1e9 / rate);
             if (sched >= totalNanos) {
                 return;
             }

@@ -66,4 +66,41 @@ class LoadGeneratorTest {
             assertThat(result.lines().get(1).get("rate_target").asInt()).isZero();
         }
     }
+
+    @Test
+    @Timeout(60)
+    void theStepUpRunsEachRateOnTheSameChatsUntilP99PassesItsLimit(@TempDir Path dir) throws Exception {
+        try (ReferenceRelay relay = ReferenceRelay.start("127.0.0.1", 0, 2)) {
+            LoadGenerator.Options base = options("reference", relay.port(), dir.resolve("unused.db"), "open");
+            LoadGenerator.Options steps = LoadGenerator.Options.parse(withSteps(base, relay.port(), "120,240", "1000"));
+            LoadGenerator.Result result = LoadGenerator.run(steps);
+            assertThat(result.tally().exact()).as("%s", result.tally()).isTrue();
+            assertThat(result.lines()).extracting(line -> line.get("scenario").asText() + "/" + line.get("phase").asText())
+                    .containsExactly("b/warmup", "b/measure", "b-step-120/warmup", "b-step-120/measure",
+                            "b-step-240/warmup", "b-step-240/measure");
+            ObjectNode last = result.lines().get(5);
+            assertThat(last.get("rate_target").asInt()).isEqualTo(240);
+            assertThat(last.get("lost").asLong()).isZero();
+            // The second step sends about twice as many as the first: each step is counted on its own.
+            assertThat(last.get("sent").asLong()).isGreaterThan(result.lines().get(3).get("sent").asLong());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void theStepUpStopsAtTheFirstRateWhoseP99PassesTheLimit(@TempDir Path dir) throws Exception {
+        try (ReferenceRelay relay = ReferenceRelay.start("127.0.0.1", 0, 2)) {
+            LoadGenerator.Options base = options("reference", relay.port(), dir.resolve("unused.db"), "open");
+            // A limit of 0 ms: every real p99 passes it, so the first step is the last.
+            LoadGenerator.Result result = LoadGenerator.run(LoadGenerator.Options.parse(withSteps(base, relay.port(), "120,240", "0")));
+            assertThat(result.lines()).extracting(line -> line.get("scenario").asText()).containsExactly("b", "b", "b-step-120", "b-step-120");
+        }
+    }
+
+    private static String[] withSteps(LoadGenerator.Options base, int port, String rates, String stopMs) {
+        return new String[] {"--target", "reference", "--port", String.valueOf(port), "--chats", String.valueOf(base.chats()),
+                "--chats-per-agent", "3", "--mode", "open", "--rate", "60", "--warmup", "0.5", "--duration", "1",
+                "--drain", "10", "--setup-window", "3", "--client-threads", "2", "--step-rates", rates,
+                "--step-warmup", "0.3", "--step-duration", "1", "--step-stop-p99-ms", stopMs};
+    }
 }
