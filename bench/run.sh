@@ -7,6 +7,8 @@
 # Settings (environment): ROUNDS (3), IDLE_CONNS (19000 idle WebSockets for scenario a), CHATS (1000), CHATS_PER_AGENT (5), RATE (1000 msg/s),
 # WARMUP (5 s), DURATION (20 s), CAPACITY_CHATS (200), CAPACITY_DURATION (15 s), COLD_RUNS (5),
 # BOT_RATES ("100 1000 2000" questions/s for scenario d), BOT_VISITORS (200),
+# STEP_RATES ("2000 4000 8000 12000 16000 20000" msg/s: scenario b's step-up on the same chats, until p99 > STEP_STOP_P99_MS (10);
+# empty: no step-up), STEP_DURATION (10 s measured per step, after 2 s of warm-up),
 # SODAM_REV (unset: the working tree; else a commit to export with git archive and build apart, so the
 # figures belong to one commit while others edit the tree), SODAM_JAR (server/target-bench/sodam.jar), OUT_DIR (bench/target-bench/results/<time>),
 # SERVER_CPU (1), CLIENT_CPU (0), BENCH_NETNS (1: run inside `unshare -n` when root),
@@ -39,6 +41,9 @@ CAPACITY_CHATS=${CAPACITY_CHATS:-200}
 CAPACITY_DURATION=${CAPACITY_DURATION:-15}
 COLD_RUNS=${COLD_RUNS:-5}
 BOT_RATES=${BOT_RATES:-"100 1000 2000"}
+STEP_RATES=${STEP_RATES-"2000 4000 8000 12000 16000 20000"}
+STEP_DURATION=${STEP_DURATION:-10}
+STEP_STOP_P99_MS=${STEP_STOP_P99_MS:-10}
 BOT_VISITORS=${BOT_VISITORS:-200}
 SERVER_CPU=${SERVER_CPU:-1}
 CLIENT_CPU=${CLIENT_CPU:-0}
@@ -123,7 +128,7 @@ RESULTS=$OUT_DIR/results.jsonl
   echo "nproc: $(nproc); loadavg: $(cat /proc/loadavg)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "peers: ${PEERS:-none}$([[ " $PEERS " == *" ws "* || " $PEERS " == *" uws "* ]] && echo "; node $(node --version)")"
-  echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS netns=${BENCH_IN_NETNS:-0}"
+  echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS step_rates=${STEP_RATES// /,} netns=${BENCH_IN_NETNS:-0}"
   echo "server jvm: $SERVER_JVM (taskset -c $SERVER_CPU); client jvm: $CLIENT_JVM (taskset -c $CLIENT_CPU)"
 } | tee "$OUT_DIR/machine.txt"
 
@@ -261,6 +266,8 @@ for scenario in $SCENARIOS; do
       b|c)
         if [ "$scenario" = b ]; then
           args=(--mode open --chats "$CHATS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION")
+          # the step-up, on the same chats: each rate is scenario b-step-<rate> in the summary
+          [ -z "$STEP_RATES" ] || args+=(--step-rates "${STEP_RATES// /,}" --step-duration "$STEP_DURATION" --step-stop-p99-ms "$STEP_STOP_P99_MS")
         else
           args=(--mode closed --chats "$CAPACITY_CHATS" --window 1 --warmup "$WARMUP" --duration "$CAPACITY_DURATION")
         fi
