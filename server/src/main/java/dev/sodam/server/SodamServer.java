@@ -65,6 +65,7 @@ import dev.sodam.server.webhook.WebhookWorker;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -141,6 +142,7 @@ public final class SodamServer implements AutoCloseable {
 
     public static SodamServer start(SodamConfig config, Clock clock) throws InterruptedException {
         long started = System.nanoTime();
+        Instant startedAt = clock.instant();
         Ids ids = new Ids(clock);
         SodamMetrics metrics = new SodamMetrics();
         Store store = new TimedStore(openStore(config), metrics);
@@ -291,6 +293,9 @@ public final class SodamServer implements AutoCloseable {
                     config.host(), netty.port(), netty.transport(), (System.nanoTime() - started) / 1_000_000,
                     baseUrl, baseUrl);
             webhooks.start();
+            // Questions the last stop left unanswered. Alone, every earlier question is this node's to
+            // answer; beside other nodes, only those old enough that no live node is still deciding them.
+            service.answerUnanswered(config.cluster().enabled() ? startedAt.minusSeconds(30) : startedAt);
             return new SodamServer(store, service, blocking, botExecutor, botTraining, maintenance, bot, netty, baseUrl,
                     metrics, router.routes(), webhooks, registry, webhookRetention, jobs, health,
                     Duration.ofSeconds(integrations.drainSeconds()), fanout);

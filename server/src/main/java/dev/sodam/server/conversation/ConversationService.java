@@ -96,6 +96,8 @@ public final class ConversationService implements AutoCloseable {
     private volatile CommitRecorder recorder = (tx, events) -> { };
     /** Answers visitors in conversations that are still with the bot; null: no bot. */
     private volatile BotAnswerer botAnswerer;
+    /** At most this many unanswered questions are asked again per start; older ones wait for the stale-chat rules. */
+    private static final int UNANSWERED_PER_START = 10_000;
     /** Bot answers stored in their question's commit, and in a commit of their own after it. */
     private final LongAdder answersWithQuestion = new LongAdder();
     private final LongAdder answersLater = new LongAdder();
@@ -324,6 +326,39 @@ public final class ConversationService implements AutoCloseable {
             queueChanged[0] |= events.contains(QUEUE_CHANGED);
         }
         return new Effect<>(answered, events);
+    }
+
+    /** A visitor's question the bot never answered, and its conversation as stored. */
+    private record Unanswered(Conversation conversation, Message question) {
+    }
+
+    /**
+     * Asks the bot again about every question it never answered: those posted before
+     * {@code postedBefore} that are still the last message of a conversation with the bot. A server
+     * stopped (or killed) after a question's commit and before its answer's would otherwise leave
+     * that visitor waiting for a bot that never speaks. Each answer (or handoff) is stored in a
+     * commit of its own, as for an answer that missed its question's batch. Called once at start;
+     * returns how many questions were asked again.
+     */
+    public int answerUnanswered(Instant postedBefore) {
+        BotAnswerer answerer = botAnswerer;
+        if (answerer == null) {
+            return 0;
+        }
+        List<Unanswered> found = Replies.<List<Unanswered>>future(reply -> execute(tx ->
+                tx.unansweredQuestions(postedBefore, UNANSWERED_PER_START).stream()
+                        .flatMap(question -> tx.conversation(question.conversationId()).stream()
+                                .map(conversation -> new Unanswered(conversation, question)))
+                        .toList(), reply)).join();
+        for (Unanswered unanswered : found) {
+            PendingBotAnswer answer = answerer.answer(unanswered.conversation(), unanswered.question(), null);
+            answer.startElsewhere();
+            answerLater(new AskedBot(-1, new ChatEvent.MessagePosted(unanswered.conversation(), unanswered.question(), null), answer));
+        }
+        if (!found.isEmpty()) {
+            log.info("bot: asking again about {} question(s) left unanswered by the last stop", found.size());
+        }
+        return found.size();
     }
 
     /** An answer that missed its question's commit: stored in a command of its own once it is decided. */

@@ -626,6 +626,19 @@ final class JdbcTx implements StoreTx {
         }, JdbcTx::messageRow);
     }
 
+    @Override
+    public List<Message> unansweredQuestions(Instant postedBefore, int limit) {
+        // From the conversations with the bot (a partial index, V56) to each one's last message.
+        return query("SELECT m.id, m.conversation_id, m.seq, m.client_msg_id, m.from_kind, m.from_id, m.from_name, "
+                + "m.body, m.extras, m.created_at FROM conversations c "
+                + "JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq "
+                + "WHERE c.state = 'BOT' AND m.from_kind = 'visitor' AND m.created_at < ? "
+                + "ORDER BY m.created_at, m.id LIMIT ?", s -> {
+                    s.setLong(1, postedBefore.toEpochMilli());
+                    s.setInt(2, limit);
+                }, JdbcTx::messageRow);
+    }
+
     // ---- agents and tokens
 
     private static Agent agentRow(ResultSet rs) throws SQLException {

@@ -124,6 +124,13 @@ public interface StoreTx {
     /** Messages with {@code seq > afterSeq}, in seq order, at most {@code limit}. */
     List<Message> messagesAfter(String conversationId, long afterSeq, int limit);
 
+    /**
+     * Visitor messages posted before {@code postedBefore} that are the last message of a conversation
+     * still with the bot: questions the bot never answered (the server stopped between storing the
+     * question and storing its answer), oldest first.
+     */
+    List<Message> unansweredQuestions(Instant postedBefore, int limit);
+
     Optional<Agent> agent(String id);
 
     Optional<Agent> agentByEmail(String email);
