@@ -1,6 +1,5 @@
 package dev.sodam.server.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Visitor;
 import java.sql.ResultSet;
@@ -14,7 +13,6 @@ import java.util.Optional;
 
 /** {@link IntegrationTx} on the connection (and statement cache) of a {@link JdbcTx}, in SQL both dialects share. */
 final class JdbcIntegrationTx implements IntegrationTx {
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final String KEY_COLUMNS = "id, site_id, name, scopes, channel, secret_hash, created_at, created_by, "
             + "revoked_at FROM api_keys ";
     private static final String WEBHOOK_COLUMNS = "id, site_id, url, secret, events, channel, enabled, created_at "
@@ -52,7 +50,7 @@ final class JdbcIntegrationTx implements IntegrationTx {
     // ---- API keys
 
     private static ApiKey keyRow(ResultSet rs) throws SQLException {
-        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), JdbcTx.fromJson(rs.getString(4), STRINGS),
+        return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), JdbcTx.strings(rs.getString(4)),
                 rs.getString(5), rs.getString(6), JdbcTx.instant(rs, 7), rs.getString(8), JdbcTx.instant(rs, 9));
     }
 
@@ -94,7 +92,7 @@ final class JdbcIntegrationTx implements IntegrationTx {
 
     private static Webhook webhookRow(ResultSet rs) throws SQLException {
         return new Webhook(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                JdbcTx.fromJson(rs.getString(5), STRINGS), rs.getString(6), rs.getInt(7) != 0, JdbcTx.instant(rs, 8));
+                JdbcTx.strings(rs.getString(5)), rs.getString(6), rs.getInt(7) != 0, JdbcTx.instant(rs, 8));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sodam.server.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.sodam.bot.FaqEntry;
 import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
@@ -177,6 +178,24 @@ final class JdbcTx implements StoreTx {
         }
     }
 
+    private static final ObjectReader STRING_LIST = Json.MAPPER.readerFor(new TypeReference<List<String>>() { });
+
+    /**
+     * A JSON array of strings. The empty array (most conversations' labels) skips Jackson: resolving
+     * a fresh TypeReference for every conversation read was a tenth of the domain thread's time per
+     * relayed message (docs/benchmarks.md).
+     */
+    static List<String> strings(String json) {
+        if (json == null || json.equals("[]")) {
+            return List.of();
+        }
+        try {
+            return STRING_LIST.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("corrupt JSON column: " + json, e);
+        }
+    }
+
     static <T> T fromJson(String json, TypeReference<T> type) {
         try {
             return Json.MAPPER.readValue(json, type);
@@ -196,14 +215,14 @@ final class JdbcTx implements StoreTx {
     public Optional<Site> site(String id) {
         return one("SELECT id, name, allowed_origins FROM sites WHERE id = ?", s -> s.setString(1, id),
                 rs -> new Site(rs.getString(1), rs.getString(2),
-                        fromJson(rs.getString(3), new TypeReference<List<String>>() { })));
+                        strings(rs.getString(3))));
     }
 
     @Override
     public List<Site> sites() {
         return query("SELECT id, name, allowed_origins FROM sites ORDER BY id", s -> { },
                 rs -> new Site(rs.getString(1), rs.getString(2),
-                        fromJson(rs.getString(3), new TypeReference<List<String>>() { })));
+                        strings(rs.getString(3))));
     }
 
     @Override
@@ -251,7 +270,7 @@ final class JdbcTx implements StoreTx {
         return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 ConversationState.valueOf(rs.getString(6)), rs.getString(7), rs.getString(8), rs.getLong(9),
                 rs.getString(10), instant(rs, 11), instant(rs, 12), instant(rs, 13), rs.getString(14), rs.getString(15),
-                rs.getInt(16) > 0, fromJson(rs.getString(17), new TypeReference<List<String>>() { }), rs.getLong(18));
+                rs.getInt(16) > 0, strings(rs.getString(17)), rs.getLong(18));
     }
 
     @Override
@@ -709,8 +728,8 @@ final class JdbcTx implements StoreTx {
     public List<FaqEntry> faqEntries() {
         return query("SELECT id, locale, question, paraphrases, answer, tags FROM faq_entries ORDER BY locale, id",
                 s -> { }, rs -> new FaqEntry(rs.getString(1), rs.getString(2), rs.getString(3),
-                        fromJson(rs.getString(4), new TypeReference<List<String>>() { }), rs.getString(5),
-                        fromJson(rs.getString(6), new TypeReference<List<String>>() { })));
+                        strings(rs.getString(4)), rs.getString(5),
+                        strings(rs.getString(6))));
     }
 
     @Override
@@ -740,8 +759,8 @@ final class JdbcTx implements StoreTx {
 
     private static StoredFaq storedFaqRow(ResultSet rs) throws SQLException {
         return new StoredFaq(rs.getString(1), rs.getString(2), rs.getString(3),
-                fromJson(rs.getString(4), new TypeReference<List<String>>() { }), rs.getString(5),
-                fromJson(rs.getString(6), new TypeReference<List<String>>() { }), rs.getInt(7) != 0, rs.getLong(8),
+                strings(rs.getString(4)), rs.getString(5),
+                strings(rs.getString(6)), rs.getInt(7) != 0, rs.getLong(8),
                 instant(rs, 9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13));
     }
 
