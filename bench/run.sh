@@ -15,10 +15,12 @@
 # BASE_REV (unset; else scenario d also runs that commit, built apart like SODAM_REV, interleaved with the
 # measured one in every round and labelled sodam-base-<rate>: a before/after in one run),
 # BENCH_TARGET (target-bench: the build directory name, -Dsodam.target),
-# PEERS (default "ws uws vertx", less the Node ones when node or their npm modules are missing): the peer
-# relays beside Sodam and the reference in scenarios a, b, c and e — ws (Node ws 8), uws (uWebSockets.js,
-# the npm republish), vertx (Vert.x 4, one verticle per core); PEERS="" runs none. The Node modules come
-# from `npm ci` on bench/peers/package-lock.json into bench/$BENCH_TARGET/peers, before the run enters its
+# PEERS (default "ws uws vertx soketi", less the Node ones when node or their npm modules are missing, and
+# less soketi outside a network namespace of its own): the peers beside Sodam and the reference in
+# scenarios a, b, c and e — ws (Node ws 8), uws (uWebSockets.js, the npm republish), vertx (Vert.x 4,
+# one verticle per core) — and soketi (the product peer, Pusher protocol: scenarios b and c only);
+# PEERS="" runs none. The Node modules come from npm on bench/peers/package-lock.json and
+# bench/peers/soketi/package-lock.json into bench/$BENCH_TARGET/peers, before the run enters its
 # network namespace; once installed, later runs need no network.
 # GATES (0: report only; 1: exit 1 when one of issue 8's gates fails — see the end of summary.txt).
 # Order in each round: sodam, reference, then the peers; reversed in even rounds, so a drift of the
@@ -68,15 +70,39 @@ install_node_peers() { # → 0 when bench/peers is installed in $PEERS_DIR for t
     cp "$PEERS_DIR/package-lock.json" "$PEERS_DIR/node_modules/.sodam-lock"
   fi
 }
+install_soketi() { # soketi's lock lacks other platforms' optional packages, which npm ci refuses: install --no-save
+  install_node_peers || return 1
+  mkdir -p "$PEERS_DIR/soketi"
+  cp "$ROOT"/bench/peers/soketi/package.json "$ROOT"/bench/peers/soketi/package-lock.json "$ROOT"/bench/peers/soketi/soketi.sh "$PEERS_DIR/soketi/"
+  if ! cmp -s "$PEERS_DIR/soketi/package-lock.json" "$PEERS_DIR/soketi/node_modules/.sodam-lock" 2>/dev/null; then
+    [ -n "${BENCH_IN_NETNS:-}" ] && return 1
+    echo "bench: npm install in $PEERS_DIR/soketi" >&2
+    (cd "$PEERS_DIR/soketi" && timeout 400 npm install --no-save --no-audit --no-fund --prefer-offline >&2) || return 1
+    cp "$PEERS_DIR/soketi/package-lock.json" "$PEERS_DIR/soketi/node_modules/.sodam-lock"
+  fi
+}
+# soketi broadcasts UDP discovery: only inside the run's own network namespace.
+confined() { [ -n "${BENCH_IN_NETNS:-}" ] || { [ "${BENCH_NETNS:-1}" = 1 ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; }; }
+has_peer() { [[ " $PEERS " == *" $1 "* ]]; }
 if [ -z "${PEERS+set}" ]; then
   PEERS="ws uws vertx"
   if ! install_node_peers; then
-    echo "bench: node, npm or the peers' npm modules are missing: running without the Node peers (ws, uws)" >&2
+    echo "bench: node, npm or the peers' npm modules are missing: running without the Node peers (ws, uws, soketi)" >&2
     PEERS="vertx"
+  elif confined && install_soketi; then
+    PEERS="$PEERS soketi"
+  else
+    echo "bench: soketi left out (it needs its own network namespace — root and unshare — and its npm modules)" >&2
   fi
   export PEERS
-elif [[ " $PEERS " == *" ws "* || " $PEERS " == *" uws "* ]]; then
-  install_node_peers || { echo "bench: PEERS=\"$PEERS\" needs node and the npm modules of bench/peers (npm ci failed)"; exit 2; }
+else
+  if has_peer ws || has_peer uws; then
+    install_node_peers || { echo "bench: PEERS=\"$PEERS\" needs node and the npm modules of bench/peers (npm ci failed)"; exit 2; }
+  fi
+  if has_peer soketi; then
+    confined || { echo "bench: soketi runs only inside the run's own network namespace (BENCH_NETNS=1, as root)"; exit 2; }
+    install_soketi || { echo "bench: the npm modules of bench/peers/soketi could not be installed"; exit 2; }
+  fi
 fi
 
 # 1. Our own network namespace: loopback only, our own port range, no TIME_WAIT from other jobs.
@@ -180,11 +206,13 @@ start_peer() { # name, port, log → SERVER_PID: a peer relay pinned like the ot
   case $1 in
     ws|uws) timeout 900 taskset -c "$SERVER_CPU" node "$PEERS_DIR/$1-relay.mjs" "$2" >"$3" 2>&1 & ;;
     vertx) timeout 900 taskset -c "$SERVER_CPU" java $SERVER_JVM -cp "$BENCH_JAR" dev.sodam.bench.VertxRelay "$2" 0 >"$3" 2>&1 & ;;
-    *) echo "bench: unknown peer $1 (ws, uws, vertx)"; exit 2 ;;
+    soketi) timeout 900 taskset -c "$SERVER_CPU" "$PEERS_DIR/soketi/soketi.sh" "$2" >"$3" 2>&1 & ;;   # exec's node
+    *) echo "bench: unknown peer $1 (ws, uws, vertx, soketi)"; exit 2 ;;
   esac
   SERVER_PID=$!
-  for _ in $(seq 300); do grep -q "listening" "$3" && break; sleep 0.1; done
-  grep -q "listening" "$3" || { echo "bench: the $1 relay did not start"; cat "$3"; exit 1; }
+  local ready="listening"; [ "$1" = soketi ] && ready="up and running"
+  for _ in $(seq 300); do grep -q "$ready" "$3" && break; sleep 0.1; done
+  grep -q "$ready" "$3" || { echo "bench: the $1 relay did not start"; cat "$3"; exit 1; }
   SERVER_PID=$(java_pid "$SERVER_PID")
 }
 
@@ -196,15 +224,17 @@ start_server() { # name, port, log: Sodam, the reference or a peer
   esac
 }
 
-# The servers of one round, in order: forward in odd rounds, reversed in even ones.
-servers_of() { # round
-  local list=(sodam reference $PEERS)
+# The servers of one round, in order: forward in odd rounds, reversed in even ones. soketi speaks
+# Pusher: it has no idle client (a) and no hello to cold-start against (e); it runs in b and c only.
+servers_of() { # round[, scenario]
+  local list=(sodam reference) peer
+  for peer in $PEERS; do [ "$peer" = soketi ] && [ "${2:-}" != b ] && [ "${2:-}" != c ] && continue; list+=("$peer"); done
   if [ $(($1 % 2)) = 0 ]; then
     local i; for ((i = ${#list[@]} - 1; i >= 0; i--)); do printf '%s ' "${list[i]}"; done
   else printf '%s ' "${list[@]}"; fi
 }
 # The frame shape a server speaks: Sodam's protocol, or the reference relay's (which the peers copy).
-shape() { [ "$1" = sodam ] && echo sodam || echo reference; }
+shape() { case $1 in sodam) echo sodam ;; soketi) echo pusher ;; *) echo reference ;; esac; }
 
 # `timeout` forks the JVM: CPU figures must come from the java process itself.
 java_pid() { local child; child=$(pgrep -P "$1" | head -1); echo "${child:-$1}"; }
@@ -251,7 +281,7 @@ for scenario in $SCENARIOS; do
         # touches (a server that makes more garbage per hello shows more), not with what connections keep.
         PLAIN_SERVER_JVM=$SERVER_JVM
         SERVER_JVM="$SERVER_JVM -XX:+AlwaysPreTouch"
-        for server in $(servers_of "$round"); do
+        for server in $(servers_of "$round" a); do
           next_port
           echo "bench: scenario a round $round: $server, $IDLE_CONNS idle connections (port $PORT)"
           start_server $server $PORT "$OUT_DIR/a-$round-$server.log"
@@ -271,7 +301,7 @@ for scenario in $SCENARIOS; do
         else
           args=(--mode closed --chats "$CAPACITY_CHATS" --window 1 --warmup "$WARMUP" --duration "$CAPACITY_DURATION")
         fi
-        for server in $(servers_of "$round"); do
+        for server in $(servers_of "$round" "$scenario"); do
           next_port
           echo "bench: scenario $scenario round $round: $server (port $PORT)"
           start_server $server $PORT "$OUT_DIR/$scenario-$round-$server.log"
@@ -329,7 +359,9 @@ for scenario in $SCENARIOS; do
           next_port; cold reference reference "$run" "$RESULTS"
           next_port; cold sodam sodam-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$SODAM_JSA"
           next_port; cold reference reference-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$REFERENCE_JSA"
-          for peer in $PEERS; do next_port; cold "$peer" "$peer" "$run" "$RESULTS"; done
+          for peer in $(servers_of 1 e); do
+            [ "$peer" = sodam ] || [ "$peer" = reference ] || { next_port; cold "$peer" "$peer" "$run" "$RESULTS"; }
+          done
         done
         ;;
       *) echo "bench: unknown scenario $scenario (a, b, c, d, e)"; exit 2 ;;

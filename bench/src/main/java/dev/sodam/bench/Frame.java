@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 /**
  * The fields of a server frame the load generator needs, read with a streaming parser (no tree) so
  * the client stays cheap: top-level strings and numbers, {@code from.kind}, and {@code conversation.id}
- * / {@code conversation.state} of an agent's {@code conversation} push.
+ * / {@code conversation.state} of an agent's {@code conversation} push. A Pusher frame (soketi) reads the
+ * same way: {@code event} as the type, {@code channel} as the conversation, and {@code data}'s
+ * {@code clientMsgId} and {@code text} (or {@code data} itself when it is a string) as those fields.
  */
 record Frame(String type, String conversationId, String clientMsgId, long seq, String text, String fromKind,
              String state, String raw) {
@@ -31,7 +33,18 @@ record Frame(String type, String conversationId, String clientMsgId, long seq, S
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (value == JsonToken.START_OBJECT) {
-                    if (field.equals("from") || field.equals("conversation")) {
+                    if (field.equals("data")) { // Pusher: a client event's payload
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String inner = p.currentName();
+                            if (p.nextToken().isStructStart()) {
+                                p.skipChildren();
+                            } else if (inner.equals("clientMsgId") && clientMsgId == null) {
+                                clientMsgId = p.getText();
+                            } else if (inner.equals("text") && text == null) {
+                                text = p.getText();
+                            }
+                        }
+                    } else if (field.equals("from") || field.equals("conversation")) {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String inner = p.currentName();
                             JsonToken innerValue = p.nextToken();
@@ -61,6 +74,10 @@ record Frame(String type, String conversationId, String clientMsgId, long seq, S
                     case "seq" -> seq = p.getLongValue();
                     case "text" -> text = p.getText();
                     case "state" -> state = p.getText();
+                    // Pusher (soketi): the event name is the type, the channel the conversation
+                    case "event" -> type = type.isEmpty() ? p.getText() : type;
+                    case "channel" -> conversationId = conversationId == null ? p.getText() : conversationId;
+                    case "data" -> text = text == null ? p.getText() : text;
                     default -> {
                         // not needed by the load generator
                     }

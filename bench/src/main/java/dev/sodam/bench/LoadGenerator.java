@@ -42,8 +42,14 @@ public final class LoadGenerator {
     private static final String[] PHASES = {"warmup", "measure"};
     private static final String PAD = "안녕하세요 주문한 상품 배송 문의드립니다 ";
 
-    /** Which server speaks on the other side: the set-up differs, the hot path is the same. */
-    public enum Target { SODAM, REFERENCE }
+    /**
+     * Which server speaks on the other side: the set-up differs, the hot path is the same. PUSHER is
+     * soketi (issue 8's product peer): each chat is a private channel both sides subscribe to (the
+     * channel auth HMAC computed here, as an app's auth endpoint would), and the visitor's message is a
+     * {@code client-msg} event the server relays to the agent. The Pusher protocol has no ack and no seq:
+     * a message counts as acked when it is delivered (no ack latency), and its number stands for the seq.
+     */
+    public enum Target { SODAM, REFERENCE, PUSHER }
 
     public enum Mode { OPEN, CLOSED }
 
@@ -52,7 +58,8 @@ public final class LoadGenerator {
                           int rate, int window, double warmupSeconds, double durationSeconds, double drainSeconds,
                           int round, long serverPid, String sodamDb, int setupWindow, int clientThreads, int textBytes,
                           Path out, String scenario, int agentPort, String sodamDbUser, boolean resolveAtEnd,
-                          List<Integer> stepRates, double stepWarmupSeconds, double stepSeconds, double stepStopP99Ms) {
+                          List<Integer> stepRates, double stepWarmupSeconds, double stepSeconds, double stepStopP99Ms,
+                          String appKey, String appSecret) {
         int agents() {
             return (chats + chatsPerAgent - 1) / chatsPerAgent;
         }
@@ -92,7 +99,9 @@ public final class LoadGenerator {
                             : Arrays.stream(a.get("step-rates").split(",")).map(String::trim).map(Integer::valueOf).toList(),
                     Double.parseDouble(a.getOrDefault("step-warmup", "2")),
                     Double.parseDouble(a.getOrDefault("step-duration", "10")),
-                    Double.parseDouble(a.getOrDefault("step-stop-p99-ms", "10")));
+                    Double.parseDouble(a.getOrDefault("step-stop-p99-ms", "10")),
+                    // Pusher (soketi): the app the server is configured with (bench/run.sh writes its config)
+                    a.getOrDefault("app-key", "sodam-bench-key"), a.getOrDefault("app-secret", "sodam-bench-secret"));
         }
     }
 
@@ -111,6 +120,7 @@ public final class LoadGenerator {
     private final AtomicLongArray acked = new AtomicLongArray(2);
     private final AtomicLong misrouted = new AtomicLong();
     private final AtomicLong helloRaces = new AtomicLong();
+    private final Map<WsConn, String> socketIds = new java.util.concurrent.ConcurrentHashMap<>(); // Pusher
     private final String pad;
     private long epoch;
     /** The open loop's rate and the scenario its lines carry: the options', then each step's. */
@@ -167,6 +177,8 @@ public final class LoadGenerator {
             long setupStart = System.nanoTime();
             if (o.target() == Target.SODAM) {
                 setUpSodam(group);
+            } else if (o.target() == Target.PUSHER) {
+                setUpPusher(group);
             } else {
                 setUpReference(group);
             }
@@ -321,6 +333,56 @@ public final class LoadGenerator {
         chats.forEach(chat -> byConversation.put(chat.conversationId, chat));
     }
 
+    /** Pusher: connect, read the socket id, subscribe to each private channel with its HMAC auth. */
+    private void setUpPusher(EventLoopGroup group) throws Exception {
+        URI uri = URI.create("ws://" + o.host() + ":" + o.port() + "/app/" + o.appKey() + "?protocol=7&client=sodam-bench&version=1");
+        agentConns.addAll(inWindows(o.agents(), o.setupWindow(), a -> pusherConnect(group, uri).thenCompose(conn -> {
+            List<String> ids = new ArrayList<>();
+            for (int i = a * o.chatsPerAgent(); i < Math.min(o.chats(), (a + 1) * o.chatsPerAgent()); i++) {
+                ids.add("c" + i);
+            }
+            CompletableFuture<WsConn> done = CompletableFuture.completedFuture(conn);
+            for (String id : ids) {
+                done = done.thenCompose(c -> subscribe(c, id));
+            }
+            return done;
+        })));
+        chats.addAll(inWindows(o.chats(), o.setupWindow(), i -> pusherConnect(group, uri)
+                .thenCompose(visitor -> subscribe(visitor, "c" + i))
+                .thenApply(visitor -> new Chat(i, visitor, agentConns.get(i / o.chatsPerAgent()), "private-c" + i))));
+        chats.forEach(chat -> byConversation.put(chat.conversationId, chat));
+    }
+
+    /** Opens a Pusher connection and keeps the socket id the server gave it (channel auth signs it). */
+    private CompletableFuture<WsConn> pusherConnect(EventLoopGroup group, URI uri) {
+        return WsConn.open(group, uri).thenCompose(conn -> conn.await(f -> f.type().equals("pusher:connection_established"))
+                .thenApply(established -> {
+                    try {
+                        socketIds.put(conn, JSON.readTree(established.text()).path("socket_id").asText());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException("bad connection_established: " + established.raw(), e);
+                    }
+                    return conn;
+                }));
+    }
+
+    private CompletableFuture<WsConn> subscribe(WsConn conn, String chatId) {
+        String channel = "private-" + chatId;
+        String auth = o.appKey() + ":" + hmacSha256Hex(o.appSecret(), socketIds.get(conn) + ":" + channel);
+        return request(conn, "pusher_internal:subscription_succeeded", "{\"event\":\"pusher:subscribe\",\"data\":{\"channel\":\""
+                + channel + "\",\"auth\":\"" + auth + "\"}}").thenApply(ok -> conn);
+    }
+
+    static String hmacSha256Hex(String secret, String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---------------------------------------------------------------- hot path
 
     private int phaseOf(long sched) {
@@ -330,6 +392,11 @@ public final class LoadGenerator {
     private void send(Chat chat, long sched) {
         long n = chat.nextSend();
         sent.incrementAndGet(phaseOf(sched));
+        if (o.target() == Target.PUSHER) {
+            chat.visitor.send("{\"event\":\"client-msg\",\"channel\":\"" + chat.conversationId + "\",\"data\":{\"clientMsgId\":\"b"
+                    + n + "." + sched + "\",\"text\":\"c" + chat.index + " " + pad + "\"}}");
+            return;
+        }
         chat.visitor.send("{\"type\":\"send\",\"clientMsgId\":\"b" + n + "." + sched + "\",\"conversationId\":\""
                 + chat.conversationId + "\",\"text\":\"c" + chat.index + " " + pad + "\"}");
     }
@@ -351,8 +418,9 @@ public final class LoadGenerator {
     }
 
     private void onAgentFrame(Frame frame) {
-        if (!frame.type().equals("message") || !"visitor".equals(frame.fromKind()) || frame.clientMsgId() == null
-                || !frame.clientMsgId().startsWith("b")) {
+        boolean pusher = o.target() == Target.PUSHER;
+        if (!(pusher ? frame.type().equals("client-msg") : frame.type().equals("message") && "visitor".equals(frame.fromKind()))
+                || frame.clientMsgId() == null || !frame.clientMsgId().startsWith("b")) {
             return;
         }
         long now = System.nanoTime() - epoch;
@@ -369,10 +437,13 @@ public final class LoadGenerator {
             misrouted.incrementAndGet();
             return;
         }
-        if (chat.delivered(n, frame.seq())) {
+        if (chat.delivered(n, pusher ? n + 1 : frame.seq())) {
             int phase = phaseOf(sched);
             delivered.incrementAndGet(phase);
             latency[phase].recordValue(Math.max(0, (now - sched) / 1000));
+            if (pusher && chat.acked(n, n + 1)) { // no ack in the Pusher protocol: delivery stands for it
+                acked.incrementAndGet(phase);
+            }
         }
         if (o.mode() == Mode.CLOSED && sending && now < totalNanos) {
             send(chat, now);
