@@ -73,10 +73,10 @@ class SummaryTest {
     @Test
     void theGateTakesTheMedianRoundSoOneNoisyRoundDoesNotDecide() throws Exception {
         List<String> lines = new ArrayList<>();
-        double[] sodam = {20, 21, 300}; // the third round's neighbours tripled Sodam's p99
+        double[] sodam = {2, 2.1, 30}; // the third round's neighbours stalled Sodam
         for (int round = 1; round <= 3; round++) {
             lines.add(line("b", round, "sodam", "\"p50_ms\":0.2,\"p99_ms\":" + sodam[round - 1]));
-            lines.add(line("b", round, "reference", "\"p50_ms\":0.2,\"p99_ms\":20"));
+            lines.add(line("b", round, "reference", "\"p50_ms\":0.2,\"p99_ms\":2"));
         }
         assertThat(byId(lines).get("b-p99-ratio").verdict()).isEqualTo(Summary.Verdict.PASS);
     }
@@ -106,5 +106,21 @@ class SummaryTest {
     void aScenarioWhereNeitherServerRanIsLeftOut() throws Exception {
         String table = Summary.render(run(1.4, 1.2, 1.1, 40), "sodam-cds", "reference-cds", List.of());
         assertThat(table).contains("scenario e").doesNotContain("scenario a").doesNotContain("scenario c");
+    }
+
+    @Test
+    void aRoundWhereTheReferenceItselfStalledDoesNotJudgeLatency() throws Exception {
+        List<String> lines = new ArrayList<>();
+        double[] reference = {2, 6000, 9000}; // p99 ms: the neighbours stalled the reference in rounds 2 and 3
+        for (int round = 1; round <= 3; round++) {
+            lines.add(line("b", round, "sodam", "\"p50_ms\":0.5,\"p99_ms\":5"));
+            lines.add(line("b", round, "reference", "\"p50_ms\":0.2,\"p99_ms\":" + reference[round - 1]));
+        }
+        Summary.GateResult p99 = byId(lines).get("b-p99-ratio");
+        assertThat(p99.verdict()).isEqualTo(Summary.Verdict.FAIL); // 5 / 2 in the one round that counts
+        assertThat(p99.detail()).contains("(1 round; 2 rounds left out: reference's own p99 over 10.0 ms)");
+        lines.remove(0);
+        lines.remove(0);
+        assertThat(byId(lines).get("b-p50-ratio").verdict()).isEqualTo(Summary.Verdict.SKIP);
     }
 }
