@@ -139,7 +139,7 @@ class PeerRelaysTest {
      * lock file); the test is skipped, with the reason, when node or npm is missing or cannot install.
      */
     private static Path installedPeers() throws Exception {
-        return installed("", List.of("package.json", "package-lock.json", "ws-relay.mjs", "uws-relay.mjs"));
+        return installed("", List.of("package.json", "package-lock.json", "relay.mjs", "ws-relay.mjs", "uws-relay.mjs"));
     }
 
     /** bench/peers/{@code sub} with {@code files}, installed in this build's directory (see above). */
