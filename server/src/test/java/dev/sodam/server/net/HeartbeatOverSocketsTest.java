@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The heartbeat on real sockets with a 2-second idle timeout and 1-second pings: a browser-like client
- * (the JDK's, which answers pings) stays connected well past the timeout and sees pings; an HTTP
- * keep-alive connection that says nothing more is closed by the server.
+ * The heartbeat on real sockets with a 6-second idle timeout and 1-second pings: a browser-like client
+ * (the JDK's, which answers pings) stays connected and sees pings; an HTTP keep-alive connection that
+ * says nothing more is closed by the server. The timeout leaves room for a test JVM starved of CPU
+ * (a fresh-clone run at load 27 once answered a ping more than 2 s late and was rightly cut off).
  */
 class HeartbeatOverSocketsTest {
     @TempDir
@@ -31,7 +32,7 @@ class HeartbeatOverSocketsTest {
 
     @Test
     void aClientThatAnswersPingsStaysAndASilentHttpConnectionIsClosed() throws Exception {
-        try (TestServer server = TestServer.start(dataDir, Map.of("SODAM_IDLE_SECONDS", "2", "SODAM_PING_SECONDS", "1"))) {
+        try (TestServer server = TestServer.start(dataDir, Map.of("SODAM_IDLE_SECONDS", "6", "SODAM_PING_SECONDS", "1"))) {
             AtomicInteger pings = new AtomicInteger();
             AtomicInteger closes = new AtomicInteger();
             WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(server.visitorUri(),
@@ -50,7 +51,7 @@ class HeartbeatOverSocketsTest {
                         }
                     }).get(10, TimeUnit.SECONDS);
             socket.sendText("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\"}", true).get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(30)).until(() -> pings.get() >= 4);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pings.get() >= 8 || closes.get() > 0);
             assertThat(closes.get()).as("answered pings keep the connection").isZero();
             assertThat(socket.isInputClosed()).isFalse();
             socket.abort();
@@ -60,7 +61,7 @@ class HeartbeatOverSocketsTest {
                 out.write(("GET /api/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                http.setSoTimeout(30_000);
+                http.setSoTimeout(60_000);
                 InputStream in = http.getInputStream();
                 // readAllBytes returns only when the server closes the idle keep-alive connection.
                 assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
