@@ -4,14 +4,14 @@ import dev.sodam.server.auth.Principal;
 import dev.sodam.server.delivery.Session;
 import dev.sodam.server.protocol.ServerFrame;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Session} over a Netty channel. Writes from any thread are queued to the channel's event loop.
+ * A {@link Session} over a Netty channel. Writes from any thread are queued to the channel's event loop
+ * ({@link LoopWriter}: one task and one flush per channel per burst).
  *
  * <p>A client that stops reading (a frozen tab, a dead mobile link the kernel has not noticed yet)
  * must not make the server buffer its frames without bound. Once more than the connection's high
@@ -90,18 +90,20 @@ final class ChannelSession implements Session {
     @Override
     public CompletableFuture<Void> closeForRestart() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+        LoopWriter.write(channel, new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
                         io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.SERVICE_RESTART,
-                        "server restarting; reconnect and resume"))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE)
-                .addListener(f -> done.complete(null));
+                        "server restarting; reconnect and resume"),
+                f -> {
+                    f.channel().close();
+                    done.complete(null);
+                });
         return done;
     }
 
     @Override
     public void close(String reason) {
-        channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(4401, reason))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        LoopWriter.write(channel, new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(4401, reason),
+                io.netty.channel.ChannelFutureListener.CLOSE);
     }
 
     /**
@@ -120,14 +122,14 @@ final class ChannelSession implements Session {
     @Override
     public void send(ServerFrame frame) {
         if (admit()) {
-            channel.writeAndFlush(frame);
+            LoopWriter.write(channel, frame);
         }
     }
 
     @Override
     public void sendJson(String json) {
         if (admit()) {
-            channel.writeAndFlush(new TextWebSocketFrame(json));
+            LoopWriter.write(channel, json);
         }
     }
 

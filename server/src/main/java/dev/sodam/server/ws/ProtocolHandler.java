@@ -287,7 +287,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     }
 
     private static void error(Channel channel, ErrorCode code, String message, String ref) {
-        channel.writeAndFlush(Frames.error(code, message, ref));
+        LoopWriter.write(channel, Frames.error(code, message, ref));
     }
 
     @Override
