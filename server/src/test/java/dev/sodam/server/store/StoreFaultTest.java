@@ -167,6 +167,12 @@ class StoreFaultTest {
                 }
                 assertThat(TestServer.json(server.get("/api/health/ready", null).body()).at("/checks/writes").asText())
                         .isEqualTo("UP");
+                // The bot's first training ends with commands of its own (the answer to "안녕하세요" it
+                // could not give yet); one landing between the fault and the readiness check below
+                // could be told apart from a write failure only by luck. Let it finish first.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
+                        TestServer.json(server.get("/api/health/ready", null).body()).at("/checks/bot").asText().equals("UP"));
+                Thread.sleep(500);
 
                 String device = run("findmnt", "-n", "-o", "SOURCE", mountPoint.toString()).strip();
                 java.nio.file.Files.writeString(Path.of("/sys/fs/ext4", Path.of(device).getFileName().toString(),
