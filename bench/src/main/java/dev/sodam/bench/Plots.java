@@ -32,7 +32,9 @@ public final class Plots {
     private static final int PANEL_W = 300;
     private static final int PANEL_H = 220;
     private static final int COLUMNS = 4;
-    private static final Color[] BARS = {new Color(0x0f766e), new Color(0x94a3b8), new Color(0xd97706), new Color(0x7c3aed)};
+    /** One colour per server of a run (Sodam, the reference and up to four peers), so no two bars look alike. */
+    private static final Color[] BARS = {new Color(0x0f766e), new Color(0x94a3b8), new Color(0xd97706), new Color(0x7c3aed),
+        new Color(0x2563eb), new Color(0xdc2626), new Color(0x65a30d)};
 
     private Plots() {
     }
