@@ -85,7 +85,8 @@ public final class VertxRelay implements AutoCloseable {
 
         private void accept(ServerWebSocket ws) {
             if (!ws.path().equals("/ws")) {
-                ws.reject();
+                // Only /ws speaks the relay's frames (reject() is deprecated in Vert.x 4.5: close instead).
+                ws.close((short) 1008, "not found");
                 return;
             }
             String[] role = {null};
@@ -142,8 +143,13 @@ public final class VertxRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    public void close() throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            // try-with-resources must not swallow an interrupt: keep the flag for the caller.
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code java -cp sodam-bench.jar dev.sodam.bench.VertxRelay [port] [instances]}. */
