@@ -12,8 +12,8 @@
 # SODAM_REV (unset: the working tree; else a commit to export with git archive and build apart, so the
 # figures belong to one commit while others edit the tree), SODAM_JAR (server/target-bench/sodam.jar), OUT_DIR (bench/target-bench/results/<time>),
 # SERVER_CPU (1), CLIENT_CPU (0), BENCH_NETNS (1: run inside `unshare -n` when root),
-# BASE_REV (unset; else scenario d also runs that commit, built apart like SODAM_REV, interleaved with the
-# measured one in every round and labelled sodam-base-<rate>: a before/after in one run),
+# BASE_REV (unset; else scenarios b, c and d also run that commit, built apart like SODAM_REV, interleaved with the
+# measured one in every round and labelled sodam-base (sodam-base-<rate> in d): a before/after in one run),
 # BENCH_TARGET (target-bench: the build directory name, -Dsodam.target),
 # PEERS (default "ws uws vertx soketi", less the Node ones when node or their npm modules are missing, and
 # less soketi outside a network namespace of its own): the peers beside Sodam and the reference in
@@ -147,7 +147,7 @@ mkdir -p "$OUT_DIR"
 RESULTS=$OUT_DIR/results.jsonl
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  if [ -n "${BASE_REV:-}" ]; then echo "sodam-base (scenario d): commit $BASE_REV (exported and built apart)"; fi
+  if [ -n "${BASE_REV:-}" ]; then echo "sodam-base (scenarios b, c, d): commit $BASE_REV (exported and built apart)"; fi
   if [ -n "${SODAM_REV:-}" ]; then echo "sodam: commit $SODAM_REV (exported and built apart in $SODAM_HOME)"
   else echo "sodam: working tree at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- server bot widget config || echo ', with uncommitted changes in server/bot/widget/config')"; fi
   echo "bench: commit $(git rev-parse --short HEAD)"
@@ -216,9 +216,10 @@ start_peer() { # name, port, log → SERVER_PID: a peer relay pinned like the ot
   SERVER_PID=$(java_pid "$SERVER_PID")
 }
 
-start_server() { # name, port, log: Sodam, the reference or a peer
+start_server() { # name, port, log: Sodam, the base commit's Sodam, the reference or a peer
   case $1 in
     sodam) start_sodam "$2" "$3" ;;
+    sodam-base) start_sodam "$2" "$3" "$BASE_JAR" ;;
     reference) start_reference "$2" "$3" ;;
     *) start_peer "$1" "$2" "$3" ;;
   esac
@@ -228,13 +229,14 @@ start_server() { # name, port, log: Sodam, the reference or a peer
 # Pusher: it has no idle client (a) and no hello to cold-start against (e); it runs in b and c only.
 servers_of() { # round[, scenario]
   local list=(sodam reference) peer
+  if [ -n "${BASE_REV:-}" ] && { [ "${2:-}" = b ] || [ "${2:-}" = c ]; }; then list=(sodam sodam-base reference); fi
   for peer in $PEERS; do [ "$peer" = soketi ] && [ "${2:-}" != b ] && [ "${2:-}" != c ] && continue; list+=("$peer"); done
   if [ $(($1 % 2)) = 0 ]; then
     local i; for ((i = ${#list[@]} - 1; i >= 0; i--)); do printf '%s ' "${list[i]}"; done
   else printf '%s ' "${list[@]}"; fi
 }
 # The frame shape a server speaks: Sodam's protocol, or the reference relay's (which the peers copy).
-shape() { case $1 in sodam) echo sodam ;; soketi) echo pusher ;; *) echo reference ;; esac; }
+shape() { case $1 in sodam|sodam-base) echo sodam ;; soketi) echo pusher ;; *) echo reference ;; esac; }
 
 # `timeout` forks the JVM: CPU figures must come from the java process itself.
 java_pid() { local child; child=$(pgrep -P "$1" | head -1); echo "${child:-$1}"; }
@@ -242,7 +244,7 @@ java_pid() { local child; child=$(pgrep -P "$1" | head -1); echo "${child:-$1}";
 load() { # target, label, port, round, scenario, extra args...
   local target=$1 label=$2 port=$3 round=$4 scenario=$5; shift 5
   local extra=()
-  [ "$target" = sodam ] && extra=(--sodam-db "$SODAM_DATA/sodam.db")
+  case $target in sodam|sodam-base) extra=(--sodam-db "$SODAM_DATA/sodam.db") ;; esac
   timeout 600 taskset -c "$CLIENT_CPU" java $CLIENT_JVM -cp "$BENCH_JAR" dev.sodam.bench.LoadGenerator \
     --target "$(shape "$target")" --label "$label" --port "$port" --round "$round" --scenario "$scenario" \
     --server-pid "$SERVER_PID" --chats-per-agent "$CHATS_PER_AGENT" --out "$RESULTS" "${extra[@]}" "$@" \
@@ -307,7 +309,7 @@ for scenario in $SCENARIOS; do
           start_server $server $PORT "$OUT_DIR/$scenario-$round-$server.log"
           load $server $server $PORT "$round" "$scenario" "${args[@]}"
           stop_server
-          [ $server = sodam ] && rm -rf "$SODAM_DATA"
+          case $server in sodam|sodam-base) rm -rf "$SODAM_DATA" ;; esac
         done
         ;;
       d)
@@ -371,6 +373,10 @@ done
 
 # shellcheck disable=SC2086
 java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam reference $PEERS | tee "$OUT_DIR/summary.txt"
+if grep -q '"server":"sodam-base"' "$RESULTS"; then
+  echo; echo "this commit against $BASE_REV (sodam / sodam-base in the same rounds):" | tee -a "$OUT_DIR/summary.txt"
+  java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam sodam-base | tee -a "$OUT_DIR/summary.txt"
+fi
 if grep -q '"scenario":"d"' "$RESULTS"; then
   grep '"scenario":"d"' "$RESULTS" >"$OUT_DIR/d.jsonl"
   for rate in $BOT_RATES; do
@@ -388,7 +394,7 @@ if grep -q '"server":"sodam-cds"' "$RESULTS"; then
   java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam-cds reference-cds | tee -a "$OUT_DIR/summary.txt"
 fi
 # shellcheck disable=SC2086
-java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.sodam.bench.Plots "$RESULTS" "$OUT_DIR" sodam reference $PEERS | tee -a "$OUT_DIR/summary.txt"
+java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.sodam.bench.Plots "$RESULTS" "$OUT_DIR" sodam ${BASE_REV:+sodam-base} reference $PEERS | tee -a "$OUT_DIR/summary.txt"
 # Issue 8's targets: PASS / FAIL / SKIP per gate; with GATES=1 a failed gate fails the command.
 gates_rc=0
 java -cp "$BENCH_JAR" dev.sodam.bench.Summary --gates "$RESULTS" | tee -a "$OUT_DIR/summary.txt" || gates_rc=$?
