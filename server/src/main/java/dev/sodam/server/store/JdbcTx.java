@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@link StoreTx} over one JDBC connection to SQLite or PostgreSQL; the few differences are the
@@ -51,6 +52,12 @@ final class JdbcTx implements StoreTx {
     private final boolean cacheStatements;
     private final boolean writer;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** The SQLite writer's copy of recent conversation rows; null everywhere else. */
+    private final RecentConversations recent;
+    /** Per SQL text: whether it writes a table a cached conversation row is read from. */
+    private final Map<String, Boolean> writesConversationRows = new HashMap<>();
+    private static final Pattern CONVERSATION_ROW_TABLES =
+            Pattern.compile("\\b(conversations|visitors|agents)\\b", Pattern.CASE_INSENSITIVE);
 
     private final IntegrationTx integrations = new JdbcIntegrationTx(this);
 
@@ -59,10 +66,38 @@ final class JdbcTx implements StoreTx {
      *               where the dialect asks for it)
      */
     JdbcTx(Connection connection, SqlDialect dialect, boolean writer) {
+        this(connection, dialect, writer, null);
+    }
+
+    /**
+     * @param recent the conversation rows to keep between transactions; only for the one connection
+     *               that writes the database (SQLite's writer), since no other writer can change them
+     */
+    JdbcTx(Connection connection, SqlDialect dialect, boolean writer, RecentConversations recent) {
         this.connection = connection;
         this.dialect = dialect;
         this.cacheStatements = writer;
         this.writer = writer;
+        this.recent = recent;
+    }
+
+    /** After a rollback: what the cache holds may be what was rolled back. */
+    void forgetRecentRows() {
+        if (recent != null) {
+            recent.clear();
+        }
+    }
+
+    /**
+     * Drops the cached conversation rows when {@code sql} writes a table they are read from and was not
+     * sent by a method that keeps the cache exact itself (those call {@link #execute} directly).
+     */
+    private void beforeWrite(String sql) {
+        if (recent != null && writesConversationRows.computeIfAbsent(sql,
+                q -> !q.stripLeading().regionMatches(true, 0, "SELECT", 0, 6)
+                        && CONVERSATION_ROW_TABLES.matcher(q).find())) {
+            recent.clear();
+        }
     }
 
     SqlDialect dialect() {
@@ -121,6 +156,7 @@ final class JdbcTx implements StoreTx {
     }
 
     <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        beforeWrite(sql); // an UPDATE … RETURNING is sent as a query
         try {
             PreparedStatement statement = prepare(sql);
             try {
@@ -146,6 +182,12 @@ final class JdbcTx implements StoreTx {
     }
 
     int update(String sql, Binder binder) {
+        beforeWrite(sql);
+        return execute(sql, binder);
+    }
+
+    /** An update that leaves {@link #recent} exact by itself (or does not touch what it holds). */
+    private int execute(String sql, Binder binder) {
         try {
             PreparedStatement statement = prepare(sql);
             try {
@@ -275,8 +317,18 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public Optional<Conversation> conversation(String id) {
-        return one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.id = ?" + lockConversation(), s -> s.setString(1, id),
-                JdbcTx::conversationRow);
+        if (recent != null) {
+            Conversation cached = recent.get(id);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+        }
+        Optional<Conversation> row = one("SELECT " + CONVERSATION_COLUMNS + "WHERE c.id = ?" + lockConversation(),
+                s -> s.setString(1, id), JdbcTx::conversationRow);
+        if (recent != null) {
+            row.ifPresent(recent::put);
+        }
+        return row;
     }
 
     @Override
@@ -293,7 +345,9 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public void insertConversation(Conversation c) {
-        update("INSERT INTO conversations(id, site_id, visitor_id, locale, state, agent_id, last_seq, preview, "
+        // Not cached: the visitor's and agent's names of a row come from their own tables.
+        forget(c.id());
+        execute("INSERT INTO conversations(id, site_id, visitor_id, locale, state, agent_id, last_seq, preview, "
                 + "waiting_since, created_at, updated_at, team_id, topic, priority) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
                     s.setString(1, c.id());
@@ -315,7 +369,8 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public void updateConversation(Conversation c) {
-        int changed = update("UPDATE conversations SET state = ?, agent_id = ?, last_seq = ?, preview = ?, "
+        forget(c.id()); // re-read once: the agent's name comes with the row
+        int changed = execute("UPDATE conversations SET state = ?, agent_id = ?, last_seq = ?, preview = ?, "
                 + "waiting_since = ?, updated_at = ?, team_id = ?, topic = ?, priority = ? WHERE id = ?", s -> {
                     s.setString(1, c.state().name());
                     s.setString(2, c.agentId());
@@ -335,7 +390,7 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public void updateActivity(Conversation c) {
-        int changed = update("UPDATE conversations SET last_seq = ?, preview = ?, updated_at = ?, topic = ? WHERE id = ?",
+        int changed = execute("UPDATE conversations SET last_seq = ?, preview = ?, updated_at = ?, topic = ? WHERE id = ?",
                 s -> {
                     s.setLong(1, c.lastSeq());
                     s.setString(2, c.preview());
@@ -345,6 +400,15 @@ final class JdbcTx implements StoreTx {
                 });
         if (changed != 1) {
             throw new StoreException("conversation " + c.id() + " not found for update", null);
+        }
+        if (recent != null) {
+            recent.activity(c.id(), c.lastSeq(), c.preview(), c.updatedAt(), c.topic());
+        }
+    }
+
+    private void forget(String conversationId) {
+        if (recent != null) {
+            recent.forget(conversationId);
         }
     }
 
@@ -512,7 +576,10 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public void updateVisitorProfile(VisitorProfile p) {
-        update("UPDATE visitors SET name = ?, email = ?, external_id = ?, attributes = ? WHERE id = ?", s -> {
+        if (recent != null) {
+            recent.forgetVisitor(p.visitorId()); // the visitor's name comes with each of their conversations
+        }
+        execute("UPDATE visitors SET name = ?, email = ?, external_id = ?, attributes = ? WHERE id = ?", s -> {
             s.setString(1, p.name());
             s.setString(2, p.email());
             s.setString(3, p.externalId());
@@ -616,24 +683,38 @@ final class JdbcTx implements StoreTx {
         }, JdbcTx::messageRow);
     }
 
+    private static final String INSERT_MESSAGE = "INSERT INTO messages(id, conversation_id, seq, client_msg_id, "
+            + "from_kind, from_id, from_name, body, extras, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     @Override
     public void insertMessage(Message m) {
-        update("INSERT INTO messages(id, conversation_id, seq, client_msg_id, from_kind, from_id, from_name, body, "
-                + "extras, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
-                    s.setString(1, m.id());
-                    s.setString(2, m.conversationId());
-                    s.setLong(3, m.seq());
-                    s.setString(4, m.clientMsgId());
-                    s.setString(5, m.from().kind().wire());
-                    s.setString(6, m.from().id());
-                    s.setString(7, m.from().name());
-                    s.setString(8, m.text());
-                    boolean plain = m.suggestions().isEmpty() && m.actions().isEmpty() && m.notice() == null
-                            && m.attachment() == null;
-                    s.setString(9, plain ? null
-                            : toJson(new Extras(m.suggestions(), m.actions(), m.notice(), m.attachment())));
-                    s.setLong(10, m.ts().toEpochMilli());
-                });
+        execute(INSERT_MESSAGE, s -> bindMessage(s, m));
+    }
+
+    @Override
+    public boolean insertMessageIfNew(Message m) {
+        if (m.clientMsgId() == null) {
+            insertMessage(m);
+            return true;
+        }
+        // Only this conflict is expected: any other (a seq taken twice) must still fail the unit.
+        return execute(INSERT_MESSAGE + " ON CONFLICT (conversation_id, client_msg_id) DO NOTHING",
+                s -> bindMessage(s, m)) == 1;
+    }
+
+    private static void bindMessage(PreparedStatement s, Message m) throws SQLException {
+        s.setString(1, m.id());
+        s.setString(2, m.conversationId());
+        s.setLong(3, m.seq());
+        s.setString(4, m.clientMsgId());
+        s.setString(5, m.from().kind().wire());
+        s.setString(6, m.from().id());
+        s.setString(7, m.from().name());
+        s.setString(8, m.text());
+        boolean plain = m.suggestions().isEmpty() && m.actions().isEmpty() && m.notice() == null
+                && m.attachment() == null;
+        s.setString(9, plain ? null : toJson(new Extras(m.suggestions(), m.actions(), m.notice(), m.attachment())));
+        s.setLong(10, m.ts().toEpochMilli());
     }
 
     @Override
@@ -1405,18 +1486,24 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public void updateLabels(String conversationId, List<String> labels) {
-        update("UPDATE conversations SET labels = ? WHERE id = ?", s -> {
+        execute("UPDATE conversations SET labels = ? WHERE id = ?", s -> {
             s.setString(1, toJson(labels));
             s.setString(2, conversationId);
         });
+        if (recent != null) {
+            recent.change(conversationId, c -> c.labelled(labels));
+        }
     }
 
     @Override
     public void updateVisitorRead(String conversationId, long seq) {
-        update("UPDATE conversations SET visitor_read_seq = ? WHERE id = ? AND visitor_read_seq < ?", s -> {
+        execute("UPDATE conversations SET visitor_read_seq = ? WHERE id = ? AND visitor_read_seq < ?", s -> {
             s.setLong(1, seq);
             s.setString(2, conversationId);
             s.setLong(3, seq);
         });
+        if (recent != null) {
+            recent.change(conversationId, c -> c.visitorReadSeq() >= seq ? c : c.readByVisitor(seq));
+        }
     }
 }

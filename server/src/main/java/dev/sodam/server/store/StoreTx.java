@@ -121,6 +121,13 @@ public interface StoreTx {
 
     void insertMessage(Message message);
 
+    /**
+     * Inserts the message unless its conversation already holds one with the same non-null
+     * {@code clientMsgId}; then stores nothing and answers false. Cheaper than asking first: the
+     * insert consults the same unique index anyway, and a re-send is rare.
+     */
+    boolean insertMessageIfNew(Message message);
+
     /** Messages with {@code seq > afterSeq}, in seq order, at most {@code limit}. */
     List<Message> messagesAfter(String conversationId, long afterSeq, int limit);
 

@@ -3,10 +3,12 @@ package dev.sodam.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sodam.server.model.Author;
 import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
+import dev.sodam.server.model.Message;
 import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Visitor;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * into SQL both accept, run on both stores with the same data and the same expected answers: a JSON tag
  * and a literal-text FAQ search, the last FAQ version, page views of one millisecond in insertion order,
  * a bot turn stored twice, a rating replaced where its message is NULL, the optional-filter feedback
- * search, and a visitor's deletion following the foreign keys.
+ * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), and a visitor's
+ * deletion following the foreign keys.
  */
 class StoreDialectTest {
     private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
@@ -121,6 +124,24 @@ class StoreDialectTest {
             assertThat(tx.feedbackSearch("demo", "cv_1", Feedback.Kind.CSAT, T, T.plusSeconds(2), 10)).hasSize(1);
             assertThat(tx.feedbackSearch(null, null, Feedback.Kind.NPS, null, null, 10)).isEmpty();
             assertThat(tx.feedbackSearch(null, null, null, T.plusSeconds(2), null, 10)).isEmpty();
+            return null;
+        });
+
+        Message first = new Message("m_1", "cv_1", 1, "c-1", new Author(Author.Kind.VISITOR, "vi_1", "방문자"), "안녕",
+                T, List.of(), List.of(), null);
+        boolean stored = write(store, tx -> tx.insertMessageIfNew(first));
+        assertThat(stored).isTrue();
+        Message resent = new Message("m_2", "cv_1", 2, "c-1", first.from(), "안녕", T, List.of(), List.of(), null);
+        boolean storedAgain = write(store, tx -> tx.insertMessageIfNew(resent));
+        assertThat(storedAgain).as("a re-send stores nothing").isFalse();
+        Message seqTaken = new Message("m_3", "cv_1", 1, "c-2", first.from(), "둘", T, List.of(), List.of(), null);
+        assertThatThrownBy(() -> write(store, tx -> tx.insertMessageIfNew(seqTaken)))
+                .as("only the clientMsgId conflict is absorbed").isInstanceOf(StoreException.class);
+        Message noClientId = new Message("m_4", "cv_1", 2, null, first.from(), "셋", T, List.of(), List.of(), null);
+        boolean storedWithoutId = write(store, tx -> tx.insertMessageIfNew(noClientId));
+        assertThat(storedWithoutId).isTrue();
+        store.read(tx -> {
+            assertThat(tx.messagesAfter("cv_1", 0, 10)).extracting(Message::id).containsExactly("m_1", "m_4");
             return null;
         });
 
