@@ -83,6 +83,7 @@ public final class DeliveryListener implements ChatEventListener {
             positions.remove(c.id());
             toVisitor(c, Frames.status(c, 0));
             toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+            forgetExceptAssignee(c);
         } else if (event instanceof ChatEvent.ConversationTransferred transferred) {
             Conversation c = transferred.conversation();
             if (c.state() == ConversationState.ASSIGNED) {
@@ -90,6 +91,9 @@ public final class DeliveryListener implements ChatEventListener {
                 toVisitor(c, Frames.status(c, 0));
             }
             toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, 0)));
+            if (c.state() == ConversationState.ASSIGNED) {
+                forgetExceptAssignee(c);
+            }
         } else if (event instanceof ChatEvent.NoteAdded added) {
             // Notes go to agents only: the assigned agent and every admin; never to the visitor.
             String json = Frames.toJson(Frames.note(added.note()));
@@ -208,6 +212,18 @@ public final class DeliveryListener implements ChatEventListener {
     private void toAgentsOf(Conversation c, ServerFrame frame) {
         String json = Frames.toJson(frame);
         agentsOf(c).forEach(s -> s.sendJson(json));
+    }
+
+    /**
+     * Agents other than the one the conversation is assigned to are sent none of its messages any more
+     * (queued, it went to all of them): their connections drop its seq ({@link Session#forget}).
+     */
+    private void forgetExceptAssignee(Conversation c) {
+        for (Session s : sessions.allAgents()) {
+            if (!((Principal.AgentPrincipal) s.principal()).agent().id().equals(c.agentId())) {
+                s.forget(c.id());
+            }
+        }
     }
 
     /** The agents whose account may see the conversation's site: an account of another site never hears of it. */

@@ -76,6 +76,14 @@ final class ChannelSession implements Session {
     }
 
     @Override
+    public void forget(String conversationId) {
+        java.util.concurrent.ConcurrentHashMap<String, Long> seqs = sent;
+        if (seqs != null) {
+            seqs.remove(conversationId);
+        }
+    }
+
+    @Override
     public java.util.Map<String, Long> sentSeqs() {
         java.util.concurrent.ConcurrentHashMap<String, Long> seqs = sent;
         return seqs == null ? java.util.Map.of() : java.util.Map.copyOf(seqs);
