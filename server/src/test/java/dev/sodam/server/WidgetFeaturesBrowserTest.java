@@ -161,9 +161,13 @@ class WidgetFeaturesBrowserTest {
             find(widget, "[data-testid='handoff']").click();
 
             String conversationId = conversationOf(visitor);
+            // Stored first, so a failure below is the console's, not a lost identify.
+            waiting(visitor).until(d -> name.equals(visitorColumn("name",
+                    "id = (SELECT visitor_id FROM conversations WHERE id = '" + conversationId + "')")));
             acceptOffer(console, conversationId);
             // The profile re-renders as the visitor frame arrives: look it up afresh on every try.
-            waiting(console).until(d -> find(d, "[data-testid='profile-name']").getText().equals(name)
+            waiting(console).withMessage(() -> "the console's chat view: " + chatView(console))
+                    .until(d -> find(d, "[data-testid='profile-name']").getText().equals(name)
                     && find(d, "[data-testid='visitor-profile'] [data-testid='profile-attribute']").getText().equals(attribute));
             waiting(console).until(d -> d.findElements(By.cssSelector("[data-testid='chat'] [data-testid='text']")).stream()
                     .map(e -> e.getDomProperty("textContent")).toList().containsAll(List.of(answer, hostileMessage)));
@@ -180,6 +184,17 @@ class WidgetFeaturesBrowserTest {
             visitor.quit();
             console.quit();
         }
+    }
+
+    /** What a failed wait on the console shows: the active tab and the chat view's profile, as HTML. */
+    private static String chatView(WebDriver console) {
+        return String.valueOf(((org.openqa.selenium.JavascriptExecutor) console).executeScript(
+                "const tabs = [...document.querySelectorAll('[data-testid=\"chat-tab\"]')].map(t => t.outerHTML);"
+                        + "const p = document.querySelector('[data-testid=\"visitor-profile\"]');"
+                        + "const chat = document.querySelector('[data-testid=\"chat\"]');"
+                        + "return JSON.stringify({tabs, profile: p ? p.outerHTML : null,"
+                        + " chat: chat ? chat.getAttribute('data-conversation-id') : null,"
+                        + " header: chat ? chat.innerText.slice(0, 300) : null});"));
     }
 
     private static String visitorColumn(String column, String where) {
