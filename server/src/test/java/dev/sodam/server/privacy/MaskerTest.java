@@ -76,6 +76,48 @@ class MaskerTest {
         assertThat(custom.mask("회원번호 A1234567")).isEqualTo("회원번호 A1234567");
     }
 
+    /**
+     * {@link Masker#mask} skips the built-in scans for texts with fewer than
+     * {@link Masker#FEWEST_DIGITS_OF_A_BUILT_IN} digits: the scans themselves must leave every such
+     * text alone, however its digits are grouped, and the shortest match must still be masked.
+     */
+    @Test
+    void textsWithTooFewDigitsForAnyBuiltInAreLeftAloneByTheScansTheySkip() {
+        assertThat(masker.mask("02-123-4567")).as("nine digits, the shortest built-in match").isEqualTo("02-***-4567");
+        java.util.Random random = new java.util.Random(20261123);
+        for (int n = 0; n < 50_000; n++) {
+            String text = phoneLike(random, random.nextInt(Masker.FEWEST_DIGITS_OF_A_BUILT_IN));
+            assertThat(Masker.asciiDigits(text, 99)).isLessThan(Masker.FEWEST_DIGITS_OF_A_BUILT_IN);
+            assertThat(Masker.builtIns(text)).as(text).isEqualTo(text);
+        }
+        // The same shapes with enough digits are masked often: the loop above could have failed.
+        int masked = 0;
+        for (int n = 0; n < 50_000; n++) {
+            String text = phoneLike(random, Masker.FEWEST_DIGITS_OF_A_BUILT_IN + random.nextInt(3));
+            if (!masker.mask(text).equals(text)) {
+                masked++;
+            }
+        }
+        assertThat(masked).isGreaterThan(100);
+    }
+
+    /** {@code digits} digits, mostly in one run led by a 0, with the odd separator or other character. */
+    private static String phoneLike(java.util.Random random, int digits) {
+        String others = "-- ..+가 a(:";
+        StringBuilder text = new StringBuilder();
+        int length = digits + random.nextInt(4);
+        int placed = 0;
+        for (int i = 0; i < length; i++) {
+            if (placed < digits && (random.nextInt(6) > 0 || length - i == digits - placed)) {
+                text.append(placed == 0 ? '0' : placed == 1 && random.nextBoolean() ? '1' : (char) ('0' + random.nextInt(10)));
+                placed++;
+            } else {
+                text.append(others.charAt(random.nextInt(others.length())));
+            }
+        }
+        return text.toString();
+    }
+
     @Test
     void luhnAcceptsOnlyValidCardLengths() {
         assertThat(Masker.luhn("4111111111111111")).isTrue();
