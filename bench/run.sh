@@ -159,6 +159,11 @@ RESULTS=$OUT_DIR/results.jsonl
   echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS step_rates=${STEP_RATES// /,} netns=${BENCH_IN_NETNS:-0}"
   echo "server jvm: $SERVER_JVM (taskset -c $SERVER_CPU); client jvm: $CLIENT_JVM (taskset -c $CLIENT_CPU)"
 } | tee "$OUT_DIR/machine.txt"
+# What a durable commit costs this disk without SQLite (the wait and the CPU, kernel included): Sodam's
+# ratios to the relays include one per batch. Same file system as Sodam's data directories.
+PROBE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sodam-bench-disk.XXXXXX")
+java -cp "$BENCH_JAR" dev.sodam.bench.DiskProbe "$PROBE_DIR" 1 | tee -a "$OUT_DIR/machine.txt"
+rm -rf "$PROBE_DIR"
 
 SERVER_PID=
 COLD_DATA_CREATED=
