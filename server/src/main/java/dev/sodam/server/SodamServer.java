@@ -151,6 +151,8 @@ public final class SodamServer implements AutoCloseable {
                 Duration.ofSeconds(config.offerSeconds()), config.maxOfferAttempts(),
                 Duration.ofSeconds(config.presenceGraceSeconds()));
         ConversationService service = new ConversationService(store, bus, clock, ids, routing);
+        // What a batch sends after its commit wakes each event loop once (LoopWriter).
+        service.sendAfterCommitWith(new dev.sodam.server.ws.LoopWriterBurst());
         WebhookWorker webhooks = null;
         ClusterLock jobs = null;
         HealthCheck health = null;

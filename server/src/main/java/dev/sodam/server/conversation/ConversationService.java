@@ -94,6 +94,7 @@ public final class ConversationService implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile CommitRecorder recorder = (tx, events) -> { };
+    private volatile SendBurst sendBurst = SendBurst.NONE;
     /** Answers visitors in conversations that are still with the bot; null: no bot. */
     private volatile BotAnswerer botAnswerer;
     /** At most this many unanswered questions are asked again per start; older ones wait for the stale-chat rules. */
@@ -149,6 +150,11 @@ public final class ConversationService implements AutoCloseable {
     /** How many bot answers missed their question's commit and were stored in one of their own. */
     public long botAnswersLater() {
         return answersLater.sum();
+    }
+
+    /** Sets how what a batch sends after its commit (replies, event frames) leaves as one burst. */
+    public void sendAfterCommitWith(SendBurst burst) {
+        this.sendBurst = burst;
     }
 
     /** Sets the recorder that runs, inside the transaction, after every unit that produced events. */
@@ -227,6 +233,19 @@ public final class ConversationService implements AutoCloseable {
         // Last in the same transaction: the queue as this batch commits it, read once.
         units.add(tx -> new Effect<>(queueChanged[0] ? tx.queue() : null, List.of()));
         List<Store.Outcome<Effect<?>>> outcomes = store.writeBatch(units);
+        SendBurst burst = sendBurst;
+        boolean bursting = burst.begin();
+        try {
+            afterCommit(batch, outcomes, asked);
+        } finally {
+            if (bursting) {
+                burst.end();
+            }
+        }
+    }
+
+    /** Replies, events and later bot answers of a committed batch, in the batch's order. */
+    private void afterCommit(List<Command<?>> batch, List<Store.Outcome<Effect<?>>> outcomes, List<AskedBot> asked) {
         for (int i = 0; i < batch.size(); i++) {
             Command<?> command = batch.get(i);
             Store.Outcome<Effect<?>> outcome = outcomes.get(i);

@@ -42,6 +42,12 @@ final class LoopWriter implements Runnable {
     static final int MAX_WRITES_PER_TASK = 4096;
 
     private static final ConcurrentHashMap<EventLoop, LoopWriter> WRITERS = new ConcurrentHashMap<>();
+    /**
+     * Per thread, between {@link #holdWakeups} and {@link #wakeHeld}: the writers it queued frames on,
+     * not yet woken. Null when the thread holds nothing (the event loops, and the domain thread between
+     * batches).
+     */
+    private static final ThreadLocal<List<LoopWriter>> HELD = new ThreadLocal<>();
 
     private final EventLoop loop;
     private final Queue<Pending> pending = new ConcurrentLinkedQueue<>();
@@ -89,9 +95,41 @@ final class LoopWriter implements Runnable {
         });
     }
 
+    /**
+     * From now until {@link #wakeHeld}, frames this thread writes are queued without waking their event
+     * loops. Why: on a server whose threads share one core, waking a loop hands it the core at once, so
+     * a batch's frames left in as many bursts as the loop could empty its queue between them: a wakeup,
+     * a task and a {@code writev} each instead of one per loop (docs/benchmarks.md, "(d) at 100
+     * questions/s"). Returns false, and does nothing, when this thread already holds.
+     */
+    static boolean holdWakeups() {
+        if (HELD.get() != null) {
+            return false;
+        }
+        HELD.set(new ArrayList<>(4));
+        return true;
+    }
+
+    /** Wakes, once each, the loops this thread queued frames on since {@link #holdWakeups}; stops holding. */
+    static void wakeHeld() {
+        List<LoopWriter> held = HELD.get();
+        if (held == null) {
+            return;
+        }
+        HELD.remove();
+        for (LoopWriter writer : held) {
+            writer.scheduleIfIdle();
+        }
+    }
+
     private void enqueue(Pending p) {
         pending.add(p);
-        scheduleIfIdle();
+        List<LoopWriter> held = HELD.get();
+        if (held == null) {
+            scheduleIfIdle();
+        } else if (!held.contains(this)) {
+            held.add(this);
+        }
     }
 
     private void scheduleIfIdle() {

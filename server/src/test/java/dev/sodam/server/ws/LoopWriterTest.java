@@ -162,6 +162,35 @@ class LoopWriterTest {
     }
 
     @Test
+    void framesHeldByTheWritingThreadWaitForItsWakeAndLeaveAsOneBurstPerChannel() throws Exception {
+        Channel a = acceptedChannel();
+        Channel b = acceptedChannel();
+        Recorder ra = recorders.get(0);
+        Recorder rb = recorders.get(1);
+        assertThat(LoopWriter.holdWakeups()).isTrue();
+        assertThat(LoopWriter.holdWakeups()).as("already holding").isFalse();
+        try {
+            for (int i = 0; i < 100; i++) {
+                LoopWriter.write(a, "{\"n\":" + i + "}");
+                LoopWriter.write(b, "{\"m\":" + i + "}");
+            }
+            // The loop runs its tasks in order: had a write woken it, it would have written by now.
+            loops.next().submit(() -> { }).sync();
+            assertThat(ra.texts).isEmpty();
+            assertThat(rb.texts).isEmpty();
+        } finally {
+            LoopWriter.wakeHeld();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 100 && rb.texts.size() == 100);
+        assertThat(ra.texts.get(99)).isEqualTo("{\"n\":99}");
+        assertThat(ra.flushes.get()).isEqualTo(1);
+        assertThat(rb.flushes.get()).isEqualTo(1);
+        // Holding is over: the next write wakes the loop by itself.
+        LoopWriter.write(a, "{\"after\":true}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 101);
+    }
+
+    @Test
     void oneTextFannedOutToTheChannelsOfOneLoopIsEncodedOnce() throws Exception {
         Channel a = acceptedChannel();
         Channel b = acceptedChannel();
