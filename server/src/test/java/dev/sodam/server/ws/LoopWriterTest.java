@@ -141,6 +141,24 @@ class LoopWriterTest {
         return release;
     }
 
+    /** From this thread, {"n":0} … {"n":99} to {@code a} and {"m":0} … {"m":99} to {@code b}, in turns. */
+    private static void writeInTurns(Channel a, Channel b) {
+        for (int i = 0; i < 100; i++) {
+            LoopWriter.write(a, "{\"n\":" + i + "}");
+            LoopWriter.write(b, "{\"m\":" + i + "}");
+        }
+    }
+
+    /** {@link #writeInTurns}'s frames reached both channels in order, each channel flushed once for all. */
+    private static void awaitTurnsInOrderWithOneFlushEach(Recorder ra, Recorder rb) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 100 && rb.texts.size() == 100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(ra.texts.get(i)).isEqualTo("{\"n\":" + i + "}");
+            assertThat(rb.texts.get(i)).isEqualTo("{\"m\":" + i + "}");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> ra.flushes.get() == 1 && rb.flushes.get() == 1);
+    }
+
     @Test
     void framesFromAnotherThreadLeaveInOrderWithOneFlushPerChannelForTheBurst() throws Exception {
         Channel a = acceptedChannel();
@@ -148,17 +166,9 @@ class LoopWriterTest {
         Recorder ra = recorders.get(0);
         Recorder rb = recorders.get(1);
         CountDownLatch release = holdTheLoop();
-        for (int i = 0; i < 100; i++) {
-            LoopWriter.write(a, "{\"n\":" + i + "}");
-            LoopWriter.write(b, "{\"m\":" + i + "}");
-        }
+        writeInTurns(a, b);
         release.countDown();
-        await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 100 && rb.texts.size() == 100);
-        for (int i = 0; i < 100; i++) {
-            assertThat(ra.texts.get(i)).isEqualTo("{\"n\":" + i + "}");
-            assertThat(rb.texts.get(i)).isEqualTo("{\"m\":" + i + "}");
-        }
-        await().atMost(Duration.ofSeconds(5)).until(() -> ra.flushes.get() == 1 && rb.flushes.get() == 1);
+        awaitTurnsInOrderWithOneFlushEach(ra, rb);
     }
 
     @Test
@@ -170,10 +180,7 @@ class LoopWriterTest {
         assertThat(LoopWriter.holdWakeups()).isTrue();
         assertThat(LoopWriter.holdWakeups()).as("already holding").isFalse();
         try {
-            for (int i = 0; i < 100; i++) {
-                LoopWriter.write(a, "{\"n\":" + i + "}");
-                LoopWriter.write(b, "{\"m\":" + i + "}");
-            }
+            writeInTurns(a, b);
             // The loop runs its tasks in order: had a write woken it, it would have written by now.
             loops.next().submit(() -> { }).sync();
             assertThat(ra.texts).isEmpty();
@@ -181,10 +188,7 @@ class LoopWriterTest {
         } finally {
             LoopWriter.wakeHeld();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 100 && rb.texts.size() == 100);
-        assertThat(ra.texts.get(99)).isEqualTo("{\"n\":99}");
-        assertThat(ra.flushes.get()).isEqualTo(1);
-        assertThat(rb.flushes.get()).isEqualTo(1);
+        awaitTurnsInOrderWithOneFlushEach(ra, rb);
         // Holding is over: the next write wakes the loop by itself.
         LoopWriter.write(a, "{\"after\":true}");
         await().atMost(Duration.ofSeconds(5)).until(() -> ra.texts.size() == 101);
