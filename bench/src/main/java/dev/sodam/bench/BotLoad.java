@@ -62,7 +62,8 @@ public final class BotLoad {
         for (JsonNode entry : JSON.readTree(Path.of(o.getOrDefault("faq", "config/faq/seed-ko.json")).toFile()).path("entries")) {
             questions.add(entry.path("question").asText());
         }
-        ObjectNode line = run(port, visitors, rate, warmup, duration, questions);
+        ObjectNode line = run(port, visitors, rate, warmup, duration, questions,
+                Long.parseLong(o.getOrDefault("server-pid", "0")));
         line.put("round", Integer.parseInt(o.getOrDefault("round", "0")));
         line.put("server", o.getOrDefault("label", "sodam"));
         line.put("server_pid_cpu_us", ProcStats.processCpuMicros(Long.parseLong(o.getOrDefault("server-pid", "0"))));
@@ -75,7 +76,7 @@ public final class BotLoad {
     }
 
     static ObjectNode run(int port, int count, int rate, double warmupSeconds, double durationSeconds,
-                          List<String> questions) throws Exception {
+                          List<String> questions, long serverPid) throws Exception {
         EventLoopGroup group = WsConn.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
         Histogram measured = new Histogram(60_000_000_000L, 3);
         AtomicLong replies = new AtomicLong();
@@ -118,6 +119,8 @@ public final class BotLoad {
             measureFrom[0] = warmupEnd;
             long sent = 0;
             long measuredSent = 0;
+            // The server's CPU (and its JIT compilers' share) over the measured sends.
+            long[] cpuFrom = null;
             for (long k = 0; ; k++) {
                 long due = start + k * interval;
                 if (due >= end) {
@@ -126,6 +129,9 @@ public final class BotLoad {
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
+                }
+                if (cpuFrom == null && due >= warmupEnd) {
+                    cpuFrom = new long[] {ProcStats.processCpuMicros(serverPid), ProcStats.jitCpuMicros(serverPid)};
                 }
                 Visitor v = visitors.get((int) (k % visitors.size()));
                 if (v.handedOff) {
@@ -143,6 +149,7 @@ public final class BotLoad {
                     measuredSent++;
                 }
             }
+            long[] cpuTo = {ProcStats.processCpuMicros(serverPid), ProcStats.jitCpuMicros(serverPid)};
             long drainUntil = System.nanoTime() + 15_000_000_000L;
             while (System.nanoTime() < drainUntil && replies.get() + waitingOfHandedOff(visitors) < sent) {
                 Thread.sleep(50);
@@ -154,6 +161,12 @@ public final class BotLoad {
                     .put("handed_off_visitors", handedOff.get()).put("unanswered", sent - replies.get() - waitingOfHandedOff(visitors))
                     .put("p50_ms", ms(measured.getValueAtPercentile(50))).put("p99_ms", ms(measured.getValueAtPercentile(99)))
                     .put("p999_ms", ms(measured.getValueAtPercentile(99.9))).put("max_ms", ms(measured.getMaxValue()));
+            if (cpuFrom != null && cpuFrom[0] >= 0 && cpuTo[0] >= 0 && measuredSent > 0) {
+                line.put("server_cpu_us_per_question", Math.round(10.0 * (cpuTo[0] - cpuFrom[0]) / measuredSent) / 10.0)
+                        .put("server_jit_pct", ProcStats.jitPercent(cpuTo[1] - cpuFrom[1], cpuTo[0] - cpuFrom[0]));
+            } else {
+                line.putNull("server_cpu_us_per_question").putNull("server_jit_pct");
+            }
             return line;
         } finally {
             visitors.forEach(v -> v.conn.close());

@@ -452,9 +452,10 @@ public final class LoadGenerator {
 
     // ---------------------------------------------------------------- the run
 
-    private record Sample(long nanos, long serverCpuMicros, ProcStats.CpuTotals cpu) {
+    private record Sample(long nanos, long serverCpuMicros, long serverJitMicros, ProcStats.CpuTotals cpu) {
         static Sample take(long pid) {
-            return new Sample(System.nanoTime(), ProcStats.processCpuMicros(pid), ProcStats.cpuTotals());
+            return new Sample(System.nanoTime(), ProcStats.processCpuMicros(pid), ProcStats.jitCpuMicros(pid),
+                    ProcStats.cpuTotals());
         }
     }
 
@@ -562,9 +563,12 @@ public final class LoadGenerator {
             if (from.serverCpuMicros() >= 0 && to.serverCpuMicros() >= 0 && relayed > 0) {
                 line.put("server_cpu_us_per_relay", round((double) (to.serverCpuMicros() - from.serverCpuMicros()) / relayed, 2));
                 line.put("server_cpu_pct", round(100.0 * (to.serverCpuMicros() - from.serverCpuMicros()) / (seconds * 1e6), 1));
+                line.put("server_jit_pct", ProcStats.jitPercent(to.serverJitMicros() - from.serverJitMicros(),
+                        to.serverCpuMicros() - from.serverCpuMicros()));
             } else {
                 line.putNull("server_cpu_us_per_relay");
                 line.putNull("server_cpu_pct");
+                line.putNull("server_jit_pct");
             }
             if (serverRss > 0) {
                 line.put("server_rss_kb", serverRss);

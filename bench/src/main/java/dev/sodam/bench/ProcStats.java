@@ -26,14 +26,55 @@ final class ProcStats {
             return -1;
         }
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // the command name may hold spaces: fields are counted after the closing parenthesis
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat"))) * 1_000_000 / CLK_TCK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime, in clock ticks, of a process's or thread's {@code stat} line. */
+    private static long cpuTicks(String stat) {
+        // the command name may hold spaces: fields are counted after the closing parenthesis
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+    }
+
+    /**
+     * user + system CPU time of a JVM's JIT compiler threads ({@code C1 CompilerThread…}, {@code C2
+     * CompilerThread…}; the kernel keeps the first 15 characters of a thread's name) in microseconds;
+     * 0 for a process without such threads, -1 when it cannot be read. A measured phase in which the
+     * server still compiles measures its warm-up, not its steady state.
+     */
+    static long jitCpuMicros(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        long ticks = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended between the listing and the read
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    ticks += cpuTicks(stat);
+                }
+            }
             return ticks * 1_000_000 / CLK_TCK;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** Share of {@code cpuMicros} that was {@code jitMicros}, in percent with one decimal; -1 when unknown. */
+    static double jitPercent(long jitMicros, long cpuMicros) {
+        if (jitMicros < 0 || cpuMicros <= 0) {
+            return -1;
+        }
+        return Math.round(1000.0 * jitMicros / cpuMicros) / 10.0;
     }
 
     /** Resident set size of a process in KiB, or -1. */

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  */
 public final class Summary {
     static final String[] METRICS = {"p50_ms", "p99_ms", "p999_ms", "max_ms", "ack_p50_ms", "ack_p99_ms",
-            "relays_per_s", "server_cpu_us_per_relay", "lost", "steal_pct", "loadavg", "first_conn_ms",
+            "relays_per_s", "server_cpu_us_per_relay", "server_cpu_us_per_question", "server_jit_pct", "lost",
+            "steal_pct", "loadavg", "first_conn_ms",
             // scenario (a), idle connections
             "conns", "heap_per_conn_b", "rss_per_conn_kb", "sock_mem_per_conn_b", "connects_per_s",
             "server_cpu_ms_per_1k_connects"};

@@ -39,11 +39,14 @@ class BotLoadTest {
             while (http.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
                 Thread.sleep(100); // the bot trains in the background after start
             }
-            ObjectNode line = BotLoad.run(server.port(), 8, 40, 0.5, 2, questions);
+            ObjectNode line = BotLoad.run(server.port(), 8, 40, 0.5, 2, questions, ProcessHandle.current().pid());
             assertThat(line.get("sent").asLong()).as("%s", line).isGreaterThanOrEqualTo(60);
             assertThat(line.get("unanswered").asLong()).as("%s", line).isZero();
             assertThat(line.get("answered").asLong()).as("%s", line).isPositive().isLessThanOrEqualTo(line.get("sent").asLong());
             assertThat(line.get("p50_ms").asDouble()).isPositive();
+            // The server is this JVM: its CPU over the measured questions, and the JIT's share of it.
+            assertThat(line.get("server_cpu_us_per_question").asDouble()).as("%s", line).isPositive();
+            assertThat(line.get("server_jit_pct").asDouble()).as("%s", line).isBetween(0.0, 100.0);
         }
     }
 }
