@@ -5,8 +5,9 @@
 #   SCENARIOS="b" ROUNDS=5 bench/run.sh
 #
 # Settings (environment): ROUNDS (3), IDLE_CONNS (19000 idle WebSockets for scenario a), CHATS (1000), CHATS_PER_AGENT (5), RATE (1000 msg/s),
-# WARMUP (5 s), DURATION (20 s), CAPACITY_CHATS (200), CAPACITY_DURATION (15 s), COLD_RUNS (5),
-# BOT_RATES ("100 1000 2000" questions/s for scenario d), BOT_VISITORS (200),
+# WARMUP (20 s: until the JIT is done, see server_jit_pct in results.jsonl), DURATION (20 s), CAPACITY_CHATS (200), CAPACITY_DURATION (15 s), COLD_RUNS (5),
+# BOT_RATES ("100 1000 2000" questions/s for scenario d), BOT_VISITORS (200), BOT_WARMUP (60 s: the bot's path
+# keeps a pinned core's C2 compiler busy for about 40 s),
 # STEP_RATES ("2000 4000 8000 12000 16000 20000" msg/s: scenario b's step-up on the same chats, until p99 > STEP_STOP_P99_MS (10);
 # empty: no step-up), STEP_DURATION (10 s measured per step, after 2 s of warm-up),
 # SODAM_REV (unset: the working tree; else a commit to export with git archive and build apart, so the
@@ -37,7 +38,12 @@ IDLE_CONNS=${IDLE_CONNS:-19000}
 CHATS=${CHATS:-1000}
 CHATS_PER_AGENT=${CHATS_PER_AGENT:-5}
 RATE=${RATE:-1000}
-WARMUP=${WARMUP:-5}
+# Every JSON line of b, c and d says what share of the server's CPU in its phase went to its JIT compilers
+# (server_jit_pct). After 5 s of load Sodam's was 22-41 % of its measured CPU in b, c and d and the
+# reference relay's under 1 % in c: ratios after a short warm-up compare Sodam's warm-up with the relay's
+# steady state (docs/benchmarks.md, "Warm-up").
+WARMUP=${WARMUP:-20}
+BOT_WARMUP=${BOT_WARMUP:-60}
 DURATION=${DURATION:-20}
 CAPACITY_CHATS=${CAPACITY_CHATS:-200}
 CAPACITY_DURATION=${CAPACITY_DURATION:-15}
@@ -156,7 +162,7 @@ RESULTS=$OUT_DIR/results.jsonl
   echo "nproc: $(nproc); loadavg: $(cat /proc/loadavg)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "peers: ${PEERS:-none}$([[ " $PEERS " == *" ws "* || " $PEERS " == *" uws "* ]] && echo "; node $(node --version)")"
-  echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS step_rates=${STEP_RATES// /,} netns=${BENCH_IN_NETNS:-0}"
+  echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP bot_warmup=$BOT_WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS step_rates=${STEP_RATES// /,} netns=${BENCH_IN_NETNS:-0}"
   echo "server jvm: $SERVER_JVM (taskset -c $SERVER_CPU); client jvm: $CLIENT_JVM (taskset -c $CLIENT_CPU)"
 } | tee "$OUT_DIR/machine.txt"
 # What a durable commit costs this disk without SQLite (the wait and the CPU, kernel included): Sodam's
@@ -335,7 +341,7 @@ for scenario in $SCENARIOS; do
             echo "bench: scenario d round $round: $label at $rate questions/s (port $PORT)"
             start_sodam $PORT "$OUT_DIR/d-$round-$label.log" "$jar"
             timeout 300 taskset -c "$CLIENT_CPU" java $CLIENT_JVM -cp "$BENCH_JAR" dev.sodam.bench.BotLoad \
-              --port $PORT --visitors "$BOT_VISITORS" --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" \
+              --port $PORT --visitors "$BOT_VISITORS" --rate "$rate" --warmup "$BOT_WARMUP" --duration "$DURATION" \
               --faq "$SODAM_HOME/config/faq/seed-ko.json" --round "$round" --label "$label" \
               --server-pid "$SERVER_PID" --out "$RESULTS" 2>>"$OUT_DIR/loadgen.log" || true
             stop_server
