@@ -31,12 +31,14 @@ public final class SqliteStore implements Store {
     /** Each reader's page cache, at most: they serve history pages and replays. */
     static final int READER_CACHE_KIB = 8 * 1024;
     /**
-     * WAL pages after which a commit copies the WAL into the database file (SQLite's default: 1,000).
-     * A checkpoint writes each page it copies once however often it changed, then fsyncs the file; the
-     * pages every message changes (a conversation's row and index ends) are few, so ten times fewer
-     * checkpoints cost 7.5 % less CPU per durable message (docs/benchmarks.md). The WAL grows to ~40 MB.
+     * WAL pages after which a commit copies the WAL into the database file (SQLite's automatic
+     * checkpoint, here at SQLite's own default). The copy and its fsync run inside that commit, so every
+     * message queued behind it waits: at 10,000 pages (tried for CPU in scenario c) a checkpoint stalled
+     * the domain thread for tens of milliseconds every two seconds at 1,000 bot questions/s, and that was
+     * the p99 (29–32 ms against 11 ms at 1,000 pages, the same CPU per question; docs/benchmarks.md).
+     * A checkpoint on a thread of its own was worse on one core (the same section).
      */
-    static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+    static final int WAL_AUTOCHECKPOINT_PAGES = 1_000;
     /** Conversation rows the writer keeps between batches ({@link RecentConversations}): more than a busy node's open chats. */
     static final int RECENT_CONVERSATIONS = 16_384;
 
