@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * gapless and a retried message is answered with its original ack. A unit that still loses a race is
  * rolled back to its savepoint, leaving the others in the batch untouched, and run again (at most
  * {@link #ATTEMPTS} times in all): at once after a unique key another node took first or a
- * serialization failure; after this batch's commit when it was chosen as a deadlock victim, because the
- * other node's batch waits for a lock an earlier unit of ours holds until we commit.
+ * serialization failure. A deadlock victim is different: the other node's batch waits for a lock an
+ * earlier unit of ours holds until we commit. So the units before the victim are committed at once,
+ * and the victim and the units after it go on, in their order, in the next transaction. Going on in
+ * the same transaction (as this class once did) kept the other node waiting, and every later unit
+ * that touched its rows deadlocked again after PostgreSQL's {@code deadlock_timeout} (1 s): both nodes
+ * stalled for a second per unit, and a deferred victim was stored after units sent later.
  */
 public final class PostgresStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
@@ -35,8 +39,8 @@ public final class PostgresStore implements Store {
     static final int ATTEMPTS = 3;
     /** serialization_failure, unique_violation: running the unit again sees what the other node committed. */
     private static final Set<String> RACES = Set.of("40001", "23505");
-    /** deadlock_detected: the unit runs again in a transaction of its own, after the batch's commit. */
-    private static final String DEADLOCK = "40P01";
+    /** deadlock_detected: the units before the victim commit, then it runs again first in a new transaction. */
+    private static final Set<String> DEADLOCK = Set.of("40P01");
     private static final String LOCATION = "classpath:db/postgresql";
 
     private final HikariDataSource pool;
@@ -90,51 +94,51 @@ public final class PostgresStore implements Store {
     @Override
     public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units) {
         List<Outcome<T>> outcomes = new ArrayList<>(units.size());
-        List<Integer> pending = new ArrayList<>(units.size());
         for (int i = 0; i < units.size(); i++) {
             outcomes.add(null);
-            pending.add(i);
         }
-        for (int round = 1; !pending.isEmpty(); round++) {
-            pending = runRound(units, pending, outcomes, round < ATTEMPTS);
+        int[] deadlocks = new int[units.size()];
+        for (int next = 0; next < units.size(); ) {
+            next = runTransaction(units, next, outcomes, deadlocks);
         }
         return outcomes;
     }
 
     /**
-     * Runs the {@code pending} units in one transaction and fills in their outcomes; returns the
-     * deadlock victims to run again in the next transaction (when {@code mayDefer}).
+     * Runs the units from {@code from} on in one transaction and fills in their outcomes; returns where
+     * the next transaction starts: after the last unit, or at a deadlock victim, which then runs again
+     * first (until it was the victim {@link #ATTEMPTS} times; {@code deadlocks} counts them per unit).
      */
-    private <T> List<Integer> runRound(List<Function<StoreTx, T>> units, List<Integer> pending,
-                                       List<Outcome<T>> outcomes, boolean mayDefer) {
-        List<Integer> deferred = new ArrayList<>();
+    private <T> int runTransaction(List<Function<StoreTx, T>> units, int from, List<Outcome<T>> outcomes,
+                                   int[] deadlocks) {
+        int end = units.size();
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
             JdbcTx tx = new JdbcTx(connection, SqlDialect.POSTGRESQL, true);
             try {
-                for (int i : pending) {
+                for (int i = from; i < units.size(); i++) {
                     Outcome<T> outcome = runUnit(connection, tx, units.get(i));
-                    if (mayDefer && !outcome.ok() && hasState(outcome.failure(), Set.of(DEADLOCK))) {
-                        log.debug("unit chosen as deadlock victim; it runs again after this batch's commit",
-                                outcome.failure());
-                        deferred.add(i);
-                    } else {
-                        outcomes.set(i, outcome);
+                    if (!outcome.ok() && hasState(outcome.failure(), DEADLOCK) && ++deadlocks[i] < ATTEMPTS) {
+                        log.debug("unit chosen as deadlock victim; committing the {} unit(s) before it, then running it again",
+                                i - from, outcome.failure());
+                        end = i;
+                        break;
                     }
+                    outcomes.set(i, outcome);
                 }
                 connection.commit();
-                return deferred;
+                return end;
             } catch (SQLException | RuntimeException e) {
                 rollback(connection, e);
-                fail(pending, outcomes, e);
-                return List.of();
+                fail(from, end, outcomes, e);
+                return end;
             } finally {
                 tx.closeStatements();
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            fail(pending, outcomes, e);
-            return List.of();
+            fail(from, end, outcomes, e);
+            return end;
         }
     }
 
@@ -180,10 +184,13 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** The commit of a round failed: none of its units is stored (earlier rounds' commits stand). */
-    private static <T> void fail(List<Integer> pending, List<Outcome<T>> outcomes, Exception cause) {
-        StoreException failure = new StoreException("commit failed; nothing of this batch is stored", cause);
-        for (int i : pending) {
+    /**
+     * A transaction failed: none of the units {@code from} (inclusive) to {@code to} (exclusive) is stored;
+     * what earlier transactions of the batch committed stands.
+     */
+    private static <T> void fail(int from, int to, List<Outcome<T>> outcomes, Exception cause) {
+        StoreException failure = new StoreException("commit failed; this change is not stored", cause);
+        for (int i = from; i < to; i++) {
             outcomes.set(i, new Outcome<>(null, failure));
         }
     }

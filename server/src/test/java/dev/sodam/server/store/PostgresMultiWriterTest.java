@@ -17,6 +17,7 @@ import dev.sodam.server.model.Site;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.testing.PostgresTestSupport;
 import dev.sodam.server.util.Ids;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.LongStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +180,103 @@ class PostgresMultiWriterTest {
         for (String id : ids) {
             List<String> labels = stores.get(0).read(tx -> tx.conversation(id)).orElseThrow().labels();
             assertThat(labels).hasSize(2).contains("node0", "node1");
+        }
+    }
+
+    /**
+     * Regression, found by {@code ClusterNodesTest} stalling 15 s after a kill: a deadlock victim's batch
+     * went on in the same transaction, still holding the row the other node waited for, so each later
+     * unit touching the other node's row deadlocked again after PostgreSQL's {@code deadlock_timeout}
+     * (1 s per unit, both nodes stalled), and the victim was stored after units queued behind it. Now
+     * what came before the victim commits at once, and the victim runs again before the units after it.
+     */
+    @Test
+    void aDeadlockVictimsBatchCommitsWhatCameBeforeItAtOnceAndKeepsItsOrder() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
+            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+            ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "c", "안녕하세요", null, r)))
+                    .conversation().id());
+        }
+        String x = ids.get(0);
+        String y = ids.get(1);
+        ExecutorService otherThread = Executors.newSingleThreadExecutor();
+        try (Connection other = PostgresTestSupport.connect(url); Connection watcher = PostgresTestSupport.connect(url)) {
+            // The other node holds Y; once this node's batch holds X and waits for Y, it asks for X.
+            other.setAutoCommit(false);
+            try (java.sql.Statement patient = other.createStatement()) {
+                // Only the batch's backend looks for the deadlock, so its unit is always the victim.
+                patient.execute("SET deadlock_timeout = '1min'");
+            }
+            lockRow(other, y);
+            int otherPid = backendPid(other);
+            CompletableFuture<List<String>> seenByOther = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Function<StoreTx, Object> closeTheCycle = tx -> {
+                if (first.getAndSet(false)) {
+                    otherThread.execute(() -> {
+                        try {
+                            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> someoneElseWaitsForALock(watcher, otherPid));
+                            lockRow(other, x);
+                            seenByOther.complete(labels(watcher, x));
+                            other.commit();
+                        } catch (Exception | AssertionError e) {
+                            seenByOther.completeExceptionally(e);
+                        }
+                    });
+                }
+                return label(y, "2").apply(tx);
+            };
+            List<Store.Outcome<Object>> outcomes = stores.get(0).writeBatch(List.of(
+                    label(x, "1"), closeTheCycle, label(x, "3"), label(y, "4")));
+
+            assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.ok()).as(String.valueOf(outcome.failure())).isTrue());
+            // The other node got X as soon as the victim's batch had committed the one unit before the victim.
+            assertThat(seenByOther.get(30, TimeUnit.SECONDS)).containsExactly("1");
+            assertThat(labels(watcher, x)).containsExactly("1", "3");
+            assertThat(labels(watcher, y)).containsExactly("2", "4");
+        } finally {
+            otherThread.shutdownNow();
+        }
+    }
+
+    private static void lockRow(Connection connection, String conversationId) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement lock = connection.prepareStatement("SELECT id FROM conversations WHERE id = ? FOR UPDATE")) {
+            lock.setString(1, conversationId);
+            lock.executeQuery().close();
+        }
+    }
+
+    private static int backendPid(Connection connection) throws java.sql.SQLException {
+        try (java.sql.Statement s = connection.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static boolean someoneElseWaitsForALock(Connection watcher, int otherPid) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement waiting = watcher.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> ?")) {
+            waiting.setInt(1, otherPid);
+            try (java.sql.ResultSet rs = waiting.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        }
+    }
+
+    /** A conversation's labels as committed (the watcher reads with autocommit). */
+    private static List<String> labels(Connection watcher, String conversationId) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement read = watcher.prepareStatement("SELECT labels FROM conversations WHERE id = ?")) {
+            read.setString(1, conversationId);
+            try (java.sql.ResultSet rs = read.executeQuery()) {
+                rs.next();
+                return dev.sodam.server.util.Json.MAPPER.readValue(rs.getString(1),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { });
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
