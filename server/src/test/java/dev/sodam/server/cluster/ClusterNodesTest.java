@@ -142,6 +142,36 @@ class ClusterNodesTest {
                 + "\",\"text\":\"메시지 " + clientMsgId + "\",\"ref\":\"" + clientMsgId + "\"}");
     }
 
+    /**
+     * Waits for the ack of {@code clientMsgId} on any of {@code connections}; an error frame answering it
+     * fails at once, and a timeout says what each connection was answered and how the nodes' logs end.
+     */
+    private static void awaitAck(List<WsTestClient> connections, String clientMsgId, List<Node> nodes) throws IOException {
+        try {
+            Awaitility.await("an ack of " + clientMsgId).atMost(Duration.ofSeconds(20)).until(() -> {
+                for (WsTestClient c : connections) {
+                    for (JsonNode error : c.frames("error")) {
+                        if (clientMsgId.equals(error.path("ref").asText())) {
+                            throw new AssertionError("expected an ack of " + clientMsgId + " but got " + error);
+                        }
+                    }
+                }
+                return connections.stream().anyMatch(c -> acked(c).contains(clientMsgId));
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder why = new StringBuilder(e.getMessage());
+            for (WsTestClient c : connections) {
+                why.append("\nconnection acked ").append(acked(c)).append(", closed ").append(c.isClosed());
+            }
+            for (Node n : nodes) {
+                List<String> lines = Files.readAllLines(n.log);
+                why.append("\nlog of node on port ").append(n.port).append(" ends:\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+            }
+            throw new AssertionError(why.toString(), e);
+        }
+    }
+
     private static Set<String> acked(WsTestClient client) {
         Set<String> out = new LinkedHashSet<>();
         client.frames("ack").forEach(a -> out.add(a.get("clientMsgId").asText()));
@@ -214,8 +244,7 @@ class ClusterNodesTest {
             }
             // Acked on the connection that was cut or, re-sent, on the one after it: whichever it was.
             for (String clientMsgId : sent3) {
-                Awaitility.await("an ack of " + clientMsgId).atMost(Duration.ofSeconds(20))
-                        .until(() -> visitor3Connections.stream().anyMatch(c -> acked(c).contains(clientMsgId)));
+                awaitAck(visitor3Connections, clientMsgId, List.of(one, two, three));
             }
             for (int round = 1; round <= 30; round++) {
                 visitor1.ack("v1-" + round);
