@@ -129,16 +129,18 @@ public final class PostgresStore implements Store {
                 connection.commit();
                 return end;
             } catch (SQLException | RuntimeException e) {
+                // The rest of the batch fails too: a later unit may depend on these (the bot's answers on
+                // their questions), and a store that cannot commit would most likely fail them anyway.
                 rollback(connection, e);
-                fail(from, end, outcomes, e);
-                return end;
+                fail(from, outcomes, e);
+                return units.size();
             } finally {
                 tx.closeStatements();
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            fail(from, end, outcomes, e);
-            return end;
+            fail(from, outcomes, e);
+            return units.size();
         }
     }
 
@@ -184,13 +186,10 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /**
-     * A transaction failed: none of the units {@code from} (inclusive) to {@code to} (exclusive) is stored;
-     * what earlier transactions of the batch committed stands.
-     */
-    private static <T> void fail(int from, int to, List<Outcome<T>> outcomes, Exception cause) {
+    /** A transaction failed: no unit from {@code from} on is stored; what earlier transactions committed stands. */
+    private static <T> void fail(int from, List<Outcome<T>> outcomes, Exception cause) {
         StoreException failure = new StoreException("commit failed; this change is not stored", cause);
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < outcomes.size(); i++) {
             outcomes.set(i, new Outcome<>(null, failure));
         }
     }
