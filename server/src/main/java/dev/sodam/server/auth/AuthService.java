@@ -34,8 +34,6 @@ public final class AuthService {
     public static final int PASSWORD_MIN = 10;
     public static final int PASSWORD_MAX = 200;
 
-    /** Hash checked against when the email is unknown, so both failures take the same time. */
-    private final String decoyHash;
     private final Store store;
     private final ConversationService service;
     private final PasswordHasher hasher;
@@ -67,7 +65,6 @@ public final class AuthService {
         this.ids = ids;
         this.tokenTtl = tokenTtl;
         this.throttle = throttle;
-        this.decoyHash = hasher.hash("decoy-password-for-timing");
     }
 
     /** Who closes live connections when access is taken away (wired once the session registry exists). */
@@ -100,7 +97,7 @@ public final class AuthService {
         Optional<Agent> agent = store.read(tx -> tx.agentByEmail(account));
         // An invited account has no password yet: it is checked against the decoy, and always fails.
         boolean hasPassword = agent.isPresent() && agent.get().passwordHash().startsWith("$argon2");
-        boolean matches = hasher.verify(hasPassword ? agent.get().passwordHash() : decoyHash, password) && hasPassword;
+        boolean matches = hasher.verify(hasPassword ? agent.get().passwordHash() : PasswordHasher.DECOY, password) && hasPassword;
         if (!matches) {
             throttle.failed(account, address);
             return CompletableFuture.failedFuture(
