@@ -87,6 +87,7 @@ public final class SqliteStore implements Store {
         } catch (IOException e) {
             throw new StoreException("cannot create data directory " + dataDir.toAbsolutePath(), e);
         }
+        SqliteNativeLibrary.useFrom(dataDir);
         Path file = dataDir.resolve("sodam.db").toAbsolutePath();
         String url = "jdbc:sqlite:" + file;
 
