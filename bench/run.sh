@@ -5,7 +5,7 @@
 #   SCENARIOS="b" ROUNDS=5 bench/run.sh
 #
 # Settings (environment): ROUNDS (3), IDLE_CONNS (19000 idle WebSockets for scenario a), CHATS (1000), CHATS_PER_AGENT (5), RATE (1000 msg/s),
-# WARMUP (20 s: until the JIT is done, see server_jit_pct in results.jsonl), DURATION (20 s), CAPACITY_CHATS (200), CAPACITY_DURATION (15 s), COLD_RUNS (5),
+# WARMUP (20 s: until the JIT is done, see server_jit_pct in results.jsonl), DURATION (20 s), CAPACITY_CHATS (200), CAPACITY_DURATION (15 s), COLD_RUNS (5), JAVA25 (a JDK 25 java for the AOT-cache runs of e; default: /usr/lib/jvm/*25*; empty: none),
 # BOT_RATES ("100 1000 2000" questions/s for scenario d), BOT_VISITORS (200), BOT_WARMUP (60 s: the bot's path
 # keeps a pinned core's C2 compiler busy for about 40 s),
 # STEP_RATES ("2000 4000 8000 12000 16000 20000" msg/s: scenario b's step-up on the same chats, until p99 > STEP_STOP_P99_MS (10);
@@ -62,6 +62,10 @@ BENCH_JAR=$ROOT/bench/$BENCH_TARGET/sodam-bench.jar
 # The same flags for both servers. A JVM pinned to one CPU would otherwise pick SerialGC.
 SERVER_JVM=${SERVER_JVM:-"-XX:+UseG1GC -Xms512m -Xmx512m"}
 CLIENT_JVM=${CLIENT_JVM:-"-XX:+UseG1GC -Xms512m -Xmx1g"}
+# A JDK 25 for scenario (e)'s AOT-cache runs: JAVA25 (a java binary; empty: none), else the first under /usr/lib/jvm.
+if [ -z "${JAVA25+set}" ]; then
+  JAVA25=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1 || true)
+fi
 
 # 0. The Node peers' modules (outside the namespace: npm needs the registry the first time only).
 PEERS_DIR=$ROOT/bench/$BENCH_TARGET/peers
@@ -160,7 +164,7 @@ RESULTS=$OUT_DIR/results.jsonl
   else echo "sodam: working tree at $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- server bot widget config || echo ', with uncommitted changes in server/bot/widget/config')"; fi
   echo "bench: commit $(git rev-parse --short HEAD)"
   echo "nproc: $(nproc); loadavg: $(cat /proc/loadavg)"
-  echo "java: $(java -version 2>&1 | head -1)"
+  echo "java: $(java -version 2>&1 | head -1)${JAVA25:+; JDK 25 for (e): $("$JAVA25" -version 2>&1 | head -1)}"
   echo "peers: ${PEERS:-none}$([[ " $PEERS " == *" ws "* || " $PEERS " == *" uws "* ]] && echo "; node $(node --version)")"
   echo "settings: rounds=$ROUNDS idle_conns=$IDLE_CONNS chats=$CHATS chats_per_agent=$CHATS_PER_AGENT rate=$RATE warmup=$WARMUP bot_warmup=$BOT_WARMUP duration=$DURATION capacity_chats=$CAPACITY_CHATS cold_runs=$COLD_RUNS step_rates=${STEP_RATES// /,} netns=${BENCH_IN_NETNS:-0}"
   echo "server jvm: $SERVER_JVM (taskset -c $SERVER_CPU); client jvm: $CLIENT_JVM (taskset -c $CLIENT_CPU)"
@@ -267,11 +271,12 @@ load() { # target, label, port, round, scenario, extra args...
 PORT=9200
 next_port() { PORT=$((PORT + 1)); }
 
+COLD_JAVA=java   # the server's java in (e); the JDK 25 runs set it to $JAVA25
 cold() { # target, label, run, results file, extra JVM flags...: one cold start of scenario (e)
   local target=$1 label=$2 run=$3 out=$4; shift 4
   if [ "$target" = ws ] || [ "$target" = uws ] || [ "$target" = vertx ]; then
     local command=(taskset -c "$SERVER_CPU" node "$PEERS_DIR/$target-relay.mjs" $PORT)
-    [ "$target" = vertx ] && command=(taskset -c "$SERVER_CPU" java $SERVER_JVM "$@" -cp "$BENCH_JAR" dev.sodam.bench.VertxRelay $PORT 0)
+    [ "$target" = vertx ] && command=(taskset -c "$SERVER_CPU" "$COLD_JAVA" $SERVER_JVM "$@" -cp "$BENCH_JAR" dev.sodam.bench.VertxRelay $PORT 0)
     timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
       --label "$label" --target reference --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
       -- "${command[@]}"
@@ -279,11 +284,11 @@ cold() { # target, label, run, results file, extra JVM flags...: one cold start 
     # shellcheck disable=SC2046
     (cd "$SODAM_HOME" && exec env $(sodam_env "$COLD_DATA" $PORT) timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
       --label "$label" --target sodam --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
-      -- taskset -c "$SERVER_CPU" java $SERVER_JVM "$@" -jar "$SODAM_JAR")
+      -- taskset -c "$SERVER_CPU" "$COLD_JAVA" $SERVER_JVM "$@" -jar "$SODAM_JAR")
   else
     timeout 300 taskset -c "$CLIENT_CPU" java -cp "$BENCH_JAR" dev.sodam.bench.ColdStart \
       --label "$label" --target reference --port $PORT --round "$run" --out "$out" --log "$OUT_DIR/e-$run-$label.log" \
-      -- taskset -c "$SERVER_CPU" java $SERVER_JVM "$@" -cp "$BENCH_JAR" dev.sodam.bench.ReferenceRelay $PORT 0
+      -- taskset -c "$SERVER_CPU" "$COLD_JAVA" $SERVER_JVM "$@" -cp "$BENCH_JAR" dev.sodam.bench.ReferenceRelay $PORT 0
   fi
 }
 
@@ -368,12 +373,37 @@ for scenario in $SCENARIOS; do
           next_port; cold sodam sodam-train 0 /dev/null -XX:ArchiveClassesAtExit="$SODAM_JSA"
           next_port; cold reference reference-train 0 /dev/null -XX:ArchiveClassesAtExit="$REFERENCE_JSA"
         fi
+        # JDK 25's AOT cache (JEPs 483 and 514: classes loaded and linked ahead of time), when a JDK 25
+        # is here: a training start records what each server loaded up to its first welcome, a create
+        # step writes the cache, the "-aot" runs map it; "-25" runs are JDK 25 without it.
+        SODAM_AOT=$OUT_DIR/sodam.aot
+        REFERENCE_AOT=$OUT_DIR/reference.aot
+        if [ -n "$JAVA25" ] && [ "$round" = 1 ] && [ ! -f "$SODAM_AOT" ]; then
+          COLD_JAVA=$JAVA25
+          next_port; cold sodam sodam-aot-train 0 /dev/null -XX:AOTMode=record -XX:AOTConfiguration="$SODAM_AOT.conf"
+          next_port; cold reference reference-aot-train 0 /dev/null -XX:AOTMode=record -XX:AOTConfiguration="$REFERENCE_AOT.conf"
+          # shellcheck disable=SC2086
+          (cd "$SODAM_HOME" && "$JAVA25" $SERVER_JVM -XX:AOTMode=create -XX:AOTConfiguration="$SODAM_AOT.conf" \
+            -XX:AOTCache="$SODAM_AOT" -jar "$SODAM_JAR") >>"$OUT_DIR/e-aot-create.log" 2>&1
+          # shellcheck disable=SC2086
+          "$JAVA25" $SERVER_JVM -XX:AOTMode=create -XX:AOTConfiguration="$REFERENCE_AOT.conf" -XX:AOTCache="$REFERENCE_AOT" \
+            -cp "$BENCH_JAR" dev.sodam.bench.ReferenceRelay >>"$OUT_DIR/e-aot-create.log" 2>&1
+          COLD_JAVA=java
+        fi
         for run in $(seq "$COLD_RUNS"); do
           [ "$round" = 1 ] || break
           next_port; cold sodam sodam "$run" "$RESULTS"
           next_port; cold reference reference "$run" "$RESULTS"
           next_port; cold sodam sodam-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$SODAM_JSA"
           next_port; cold reference reference-cds "$run" "$RESULTS" -XX:SharedArchiveFile="$REFERENCE_JSA"
+          if [ -f "$SODAM_AOT" ] && [ -f "$REFERENCE_AOT" ]; then
+            COLD_JAVA=$JAVA25
+            next_port; cold sodam sodam-25 "$run" "$RESULTS"
+            next_port; cold reference reference-25 "$run" "$RESULTS"
+            next_port; cold sodam sodam-aot "$run" "$RESULTS" -XX:AOTCache="$SODAM_AOT"
+            next_port; cold reference reference-aot "$run" "$RESULTS" -XX:AOTCache="$REFERENCE_AOT"
+            COLD_JAVA=java
+          fi
           for peer in $(servers_of 1 e); do
             [ "$peer" = sodam ] || [ "$peer" = reference ] || { next_port; cold "$peer" "$peer" "$run" "$RESULTS"; }
           done
@@ -405,6 +435,11 @@ fi
 if grep -q '"server":"sodam-cds"' "$RESULTS"; then
   echo; echo "with AppCDS (both servers):"
   java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam-cds reference-cds | tee -a "$OUT_DIR/summary.txt"
+fi
+if grep -q '"server":"sodam-aot"' "$RESULTS"; then
+  echo; echo "JDK 25 ($JAVA25), without and with its AOT cache (both servers):"
+  java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam-25 reference-25 | tee -a "$OUT_DIR/summary.txt"
+  java -cp "$BENCH_JAR" dev.sodam.bench.Summary "$RESULTS" sodam-aot reference-aot | tee -a "$OUT_DIR/summary.txt"
 fi
 # shellcheck disable=SC2086
 java -Djava.awt.headless=true -cp "$BENCH_JAR" dev.sodam.bench.Plots "$RESULTS" "$OUT_DIR" sodam ${BASE_REV:+sodam-base} reference $PEERS | tee -a "$OUT_DIR/summary.txt"

@@ -37,6 +37,8 @@ class SummaryTest {
             lines.add(line("c", round, "ws", "\"server_cpu_us_per_relay\":" + wsCpu));
             lines.add(line("e", round, "sodam-cds", "\"first_conn_ms\":650"));
             lines.add(line("e", round, "reference-cds", "\"first_conn_ms\":600"));
+            lines.add(line("e", round, "sodam-aot", "\"first_conn_ms\":" + 400 * p99Factor));
+            lines.add(line("e", round, "reference-aot", "\"first_conn_ms\":400"));
         }
         return lines;
     }
@@ -51,10 +53,11 @@ class SummaryTest {
         assertThat(gates.get("c-cpu-ratio").verdict()).isEqualTo(Summary.Verdict.PASS);
         assertThat(gates.get("c-cpu-vs-ws").verdict()).isEqualTo(Summary.Verdict.PASS); // 33 µs against 40
         assertThat(gates.get("e-cds-ratio").verdict()).isEqualTo(Summary.Verdict.PASS);
+        assertThat(gates.get("e-aot-ratio").verdict()).isEqualTo(Summary.Verdict.PASS); // 480 ms against 400
         // no soketi and no scenario d in this run: skipped, not failed
         assertThat(gates.get("c-cpu-vs-soketi").verdict()).isEqualTo(Summary.Verdict.SKIP);
         assertThat(gates.get("d-p50").verdict()).isEqualTo(Summary.Verdict.SKIP);
-        assertThat(Summary.renderGates(Summary.gates(run(1.4, 1.2, 1.1, 40)))).contains("gates: 7 pass, 0 fail, 3 skipped");
+        assertThat(Summary.renderGates(Summary.gates(run(1.4, 1.2, 1.1, 40)))).contains("gates: 8 pass, 0 fail, 3 skipped");
     }
 
     @Test
@@ -64,6 +67,7 @@ class SummaryTest {
         assertThat(gates.get("a-heap").verdict()).isEqualTo(Summary.Verdict.FAIL); // 3,200 B
         assertThat(gates.get("b-p99-ratio").verdict()).isEqualTo(Summary.Verdict.FAIL);
         assertThat(gates.get("c-cpu-ratio").verdict()).isEqualTo(Summary.Verdict.FAIL);
+        assertThat(gates.get("e-aot-ratio").verdict()).isEqualTo(Summary.Verdict.FAIL); // 640 ms against 400
         assertThat(gates.get("c-cpu-ratio").detail()).contains("1.30 (1.30–1.30)").contains("≤ 1.20");
         // "ahead of Node ws" is strict: 39 µs against 33 is behind
         assertThat(gates.get("c-cpu-vs-ws").verdict()).isEqualTo(Summary.Verdict.FAIL);
