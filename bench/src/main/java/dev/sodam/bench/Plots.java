@@ -32,9 +32,9 @@ public final class Plots {
     private static final int PANEL_W = 300;
     private static final int PANEL_H = 220;
     private static final int COLUMNS = 4;
-    /** One colour per server of a run (Sodam, the reference and up to four peers), so no two bars look alike. */
-    private static final Color[] BARS = {new Color(0x0f766e), new Color(0x94a3b8), new Color(0xd97706), new Color(0x7c3aed),
-        new Color(0x2563eb), new Color(0xdc2626), new Color(0x65a30d)};
+    /** One colour per server of a run (Sodam, the reference and six more: peers, or scenario e's JVM variants). */
+    static final Color[] BARS = {new Color(0x0f766e), new Color(0x94a3b8), new Color(0xd97706), new Color(0x7c3aed),
+        new Color(0x2563eb), new Color(0xdc2626), new Color(0x65a30d), new Color(0x0891b2)};
 
     private Plots() {
     }
@@ -77,7 +77,16 @@ public final class Plots {
                                       List<String> metrics) {
         int columns = Math.min(COLUMNS, metrics.size());
         int rows = (metrics.size() + columns - 1) / columns;
-        BufferedImage image = new BufferedImage(columns * PANEL_W, 60 + rows * PANEL_H, BufferedImage.TYPE_INT_RGB);
+        // Wide enough for every server's bar and label (scenario e has eight: plain, AppCDS, JDK 25, AOT).
+        int panelWidth = Math.max(PANEL_W, 24 + 48 * servers.size());
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+        String title = String.format(Locale.ROOT, "scenario %s — median of %d rounds, whiskers min–max", scenario,
+                rounds.size());
+        int width = Math.max(columns * panelWidth, 24 + textWidth(title, titleFont));
+        Font legendFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        List<int[]> legend = legend(servers, legendFont, width);
+        int header = legend.isEmpty() ? 44 : legend.get(legend.size() - 1)[1] + 14;
+        BufferedImage image = new BufferedImage(width, header + rows * PANEL_H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -85,20 +94,20 @@ public final class Plots {
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
             g.setColor(Color.DARK_GRAY);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(String.format(Locale.ROOT, "scenario %s — median of %d rounds, whiskers min–max", scenario,
-                    rounds.size()), 12, 24);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            int x = 12;
+            g.setFont(titleFont);
+            g.drawString(title, 12, 24);
+            g.setFont(legendFont);
             for (int s = 0; s < servers.size(); s++) {
+                int x = legend.get(s)[0];
+                int y = legend.get(s)[1];
                 g.setColor(BARS[s % BARS.length]);
-                g.fillRect(x, 36, 12, 12);
+                g.fillRect(x, y - 10, 12, 12);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(servers.get(s), x + 16, 46);
-                x += 30 + g.getFontMetrics().stringWidth(servers.get(s));
+                g.drawString(servers.get(s), x + 16, y);
             }
             for (int i = 0; i < metrics.size(); i++) {
-                panel(g, (i % columns) * PANEL_W, 60 + (i / columns) * PANEL_H, rounds, servers, metrics.get(i));
+                panel(g, (i % columns) * panelWidth, header + (i / columns) * PANEL_H, panelWidth, rounds, servers,
+                        metrics.get(i));
             }
         } finally {
             g.dispose();
@@ -106,7 +115,34 @@ public final class Plots {
         return image;
     }
 
-    private static void panel(Graphics2D g, int left, int top, Map<Integer, Map<String, JsonNode>> rounds,
+    private static int textWidth(String text, Font font) {
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            return g.getFontMetrics(font).stringWidth(text);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /** Where each server's legend entry goes (x, text baseline), wrapped to lines within {@code width}. */
+    private static List<int[]> legend(List<String> servers, Font font, int width) {
+        List<int[]> at = new ArrayList<>();
+        int x = 12;
+        int y = 46;
+        for (String server : servers) {
+            int entry = 30 + textWidth(server, font);
+            if (x > 12 && x + entry > width - 12) {
+                x = 12;
+                y += 18;
+            }
+            at.add(new int[] {x, y});
+            x += entry;
+        }
+        return at;
+    }
+
+    private static void panel(Graphics2D g, int left, int top, int panelWidth, Map<Integer, Map<String, JsonNode>> rounds,
                               List<String> servers, String metric) {
         int plotTop = top + 40;
         int plotBottom = top + PANEL_H - 30;
@@ -133,11 +169,11 @@ public final class Plots {
                     stats.get(0)[1] / stats.get(1)[1]), left + 12, top + 32);
         }
         g.setColor(Color.LIGHT_GRAY);
-        g.drawLine(left + 12, plotBottom, left + PANEL_W - 12, plotBottom);
+        g.drawLine(left + 12, plotBottom, left + panelWidth - 12, plotBottom);
         if (max <= 0) {
             return;
         }
-        int slot = (PANEL_W - 24) / Math.max(1, servers.size());
+        int slot = (panelWidth - 24) / Math.max(1, servers.size());
         FontMetrics fm = g.getFontMetrics();
         for (int s = 0; s < servers.size(); s++) {
             double[] st = stats.get(s);

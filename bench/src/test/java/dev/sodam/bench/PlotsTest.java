@@ -53,4 +53,36 @@ class PlotsTest {
         }
         assertThat(sodamBarDrawn).as("a bar in Sodam's colour below the legend").isTrue();
     }
+
+    /** Scenario (e) has eight servers in one panel: every one of them gets its legend entry and its bar. */
+    @Test
+    void eightServersInOnePanelAllShowInTheLegendAndAsBars(@TempDir Path out) throws Exception {
+        List<String> servers = List.of("sodam", "reference", "sodam-cds", "reference-cds", "sodam-25", "reference-25",
+                "sodam-aot", "reference-aot");
+        List<String> lines = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            for (int s = 0; s < servers.size(); s++) {
+                lines.add("{\"scenario\":\"e\",\"round\":" + round + ",\"server\":\"" + servers.get(s)
+                        + "\",\"phase\":\"measure\",\"first_conn_ms\":" + (300 + 100 * s + round) + "}");
+            }
+        }
+        BufferedImage image = ImageIO.read(Plots.write(lines, out, servers).get(0).toFile());
+        int header = image.getHeight() - 220;
+        for (int s = 0; s < servers.size(); s++) {
+            int colour = Plots.BARS[s % Plots.BARS.length].getRGB() & 0xffffff;
+            assertThat(colourIn(image, colour, 0, header)).as("legend entry of " + servers.get(s)).isTrue();
+            assertThat(colourIn(image, colour, header, image.getHeight())).as("bar of " + servers.get(s)).isTrue();
+        }
+    }
+
+    private static boolean colourIn(BufferedImage image, int colour, int fromY, int toY) {
+        for (int y = fromY; y < toY; y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xffffff) == colour) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }
