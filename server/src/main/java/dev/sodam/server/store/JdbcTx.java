@@ -728,7 +728,7 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public List<Message> unansweredQuestions(Instant postedBefore, int limit) {
-        // From the conversations with the bot (a partial index, V56) to each one's last message.
+        // From the conversations with the bot (a partial index, V57) to each one's last message.
         return query("SELECT m.id, m.conversation_id, m.seq, m.client_msg_id, m.from_kind, m.from_id, m.from_name, "
                 + "m.body, m.extras, m.created_at FROM conversations c "
                 + "JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq "
