@@ -32,13 +32,14 @@ public final class SqliteStore implements Store {
     static final int READER_CACHE_KIB = 8 * 1024;
     /**
      * WAL pages after which a commit copies the WAL into the database file (SQLite's automatic
-     * checkpoint, here at SQLite's own default). The copy and its fsync run inside that commit, so every
-     * message queued behind it waits: at 10,000 pages (tried for CPU in scenario c) a checkpoint stalled
-     * the domain thread for tens of milliseconds every two seconds at 1,000 bot questions/s, and that was
-     * the p99 (29–32 ms against 11 ms at 1,000 pages, the same CPU per question; docs/benchmarks.md).
-     * A checkpoint on a thread of its own was worse on one core (the same section).
+     * checkpoint; SQLite's default is 1,000). The copy and its fsync run inside that commit, so every
+     * message queued behind it waits, and at 1,000 bot questions/s that stall is the p99: 29–32 ms at
+     * 10,000 pages, 11 ms at 1,000 on a slower disk; on this one 5.6–6.1 ms at 1,000, 3.2–3.3 at 500 and
+     * 1.9–2.2 at 250, with the same CPU per question (docs/benchmarks.md). A checkpoint copies each page
+     * once however often it changed since the last, so smaller ones copy less each and not much more
+     * in all. A checkpoint on a thread of its own was worse on one core (the same document).
      */
-    static final int WAL_AUTOCHECKPOINT_PAGES = 1_000;
+    static final int WAL_AUTOCHECKPOINT_PAGES = 250;
     /** Conversation rows the writer keeps between batches ({@link RecentConversations}): more than a busy node's open chats. */
     static final int RECENT_CONVERSATIONS = 16_384;
 
