@@ -144,13 +144,7 @@ class PostgresMultiWriterTest {
 
     @Test
     void batchesLockingTwoConversationsInOppositeOrderBothCommit() throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
-            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
-            ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "c", "안녕하세요", null, r)))
-                    .conversation().id());
-        }
+        List<String> ids = twoConversations();
         // Node 1 locks X then Y, node 2 Y then X, each holding its first lock until the other has its
         // own: PostgreSQL must break the deadlock, and the victim must still be stored, not failed.
         CountDownLatch bothHoldOne = new CountDownLatch(2);
@@ -192,13 +186,7 @@ class PostgresMultiWriterTest {
      */
     @Test
     void aDeadlockVictimsBatchCommitsWhatCameBeforeItAtOnceAndKeepsItsOrder() throws Exception {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
-            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
-            ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "c", "안녕하세요", null, r)))
-                    .conversation().id());
-        }
+        List<String> ids = twoConversations();
         String x = ids.get(0);
         String y = ids.get(1);
         ExecutorService otherThread = Executors.newSingleThreadExecutor();
@@ -337,6 +325,18 @@ class PostgresMultiWriterTest {
     }
 
     /** A unit that reads the conversation (locking it) and adds a label. */
+    /** Two visitors' conversations, each started by a first message on node 0. */
+    private List<String> twoConversations() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
+            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+            ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "c", "안녕하세요", null, r)))
+                    .conversation().id());
+        }
+        return ids;
+    }
+
     private static Function<StoreTx, Object> label(String conversationId, String label) {
         return tx -> {
             List<String> labels = new ArrayList<>(tx.conversation(conversationId).orElseThrow().labels());
