@@ -18,9 +18,10 @@ import org.sqlite.util.LibraryLoaderUtil;
  * Keeps sqlite-jdbc's native library in the data directory and points the driver at it. Left alone,
  * the driver copies the library out of the jar into a fresh temporary file at every start and then
  * compares the copy with the jar's byte by byte: 45 ms of a restart's main thread, a tenth of it
- * (docs/benchmarks.md, scenario e). Here the copy is made once per driver build and reused. The data directory, not the shared temporary one, because only Sodam
- * writes there: a library another user could plant would run as Sodam. Should the directory not
- * allow loading code (a {@code noexec} mount), the driver falls back to its own copy.
+ * (docs/benchmarks.md, scenario e). Here the copy is made once per driver build and reused. The data
+ * directory, not the shared temporary one, because only Sodam writes there: a library another user
+ * could plant would run as Sodam. Should the directory not allow loading code (a {@code noexec}
+ * mount), the driver falls back to its own copy.
  */
 final class SqliteNativeLibrary {
     private static final Logger log = LoggerFactory.getLogger(SqliteNativeLibrary.class);
