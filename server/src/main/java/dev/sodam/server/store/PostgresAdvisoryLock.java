@@ -81,7 +81,7 @@ final class PostgresAdvisoryLock implements ClusterLock {
         }
     }
 
-    /** Closing the session releases the lock. */
+    /** Closing the session releases the lock (PostgreSQL does so when the backend exits, a moment later). */
     private void drop() {
         held = false;
         if (connection != null) {
@@ -94,8 +94,26 @@ final class PostgresAdvisoryLock implements ClusterLock {
         }
     }
 
+    /**
+     * Unlocks before closing: the backend of a closed connection exits, and lets go of its locks, only
+     * after the client has moved on, so a node that asked right after this close was refused.
+     */
     @Override
     public synchronized void close() {
+        if (held) {
+            release();
+        }
         drop();
+    }
+
+    private void release() {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+            statement.setInt(1, NAMESPACE);
+            statement.setInt(2, name.hashCode());
+            statement.execute();
+        } catch (SQLException e) {
+            // the session is ending anyway, and with it the lock
+            log.debug("unlocking cluster lock '{}'", name, e);
+        }
     }
 }
