@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.BotTurn;
-import dev.sodam.server.model.Conversation;
-import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.PageView;
-import dev.sodam.server.model.Site;
-import dev.sodam.server.model.Visitor;
 import dev.sodam.server.testing.PostgresTestSupport;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -73,10 +69,7 @@ class StoreDialectTest {
 
     private static void exercise(Store store) {
         write(store, tx -> {
-            tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
-            tx.insertVisitor(new Visitor("vi_1", "demo", "방문자", "ko", T), "hash-1");
-            tx.insertConversation(new Conversation("cv_1", "demo", "vi_1", "방문자", "ko", ConversationState.BOT, null,
-                    null, 0, "", null, T, T, null, null, false, List.of(), 0));
+            StoreFixtures.oneConversationWithTheBot(tx, T);
             tx.insertStoredFaq(faq("delivery-time", "배송은 얼마나 걸리나요", List.of("delivery", "returns"), 1));
             tx.insertStoredFaq(faq("discount", "50% 할인 쿠폰은 어디서 받나요", List.of("payment"), 1));
             tx.insertFaqRevision(new FaqRevision("delivery-time", 3, "update",

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Conversation;
-import dev.sodam.server.model.ConversationState;
-import dev.sodam.server.model.Site;
-import dev.sodam.server.model.Visitor;
 import dev.sodam.server.model.VisitorProfile;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -36,11 +33,8 @@ class WriterConversationCacheTest {
     void open() {
         store = SqliteStore.open(dir);
         write(tx -> {
-            tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));
-            tx.insertVisitor(new Visitor("vi_1", "demo", "방문자", "ko", T), "hash-1");
+            StoreFixtures.oneConversationWithTheBot(tx, T);
             tx.insertAgent(new Agent("ag_1", "agent@sodam.test", "상담원", Agent.Role.AGENT, "x", T));
-            tx.insertConversation(new Conversation("cv_1", "demo", "vi_1", "방문자", "ko", ConversationState.BOT, null,
-                    null, 0, "", null, T, T, null, null, false, List.of(), 0));
             return null;
         });
     }
