@@ -242,6 +242,8 @@ public final class ConversationService implements AutoCloseable {
                 burst.end();
             }
         }
+        // The acks and deliveries are with the event loops: only commands queued since wait for this.
+        store.afterBatch(batch.size());
     }
 
     /** Replies, events and later bot answers of a committed batch, in the batch's order. */

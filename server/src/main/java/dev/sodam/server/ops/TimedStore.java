@@ -26,6 +26,11 @@ public final class TimedStore implements Store {
     }
 
     @Override
+    public void afterBatch(int units) {
+        store.afterBatch(units);
+    }
+
+    @Override
     public <T> T read(Function<StoreTx, T> unit) {
         return store.read(unit);
     }

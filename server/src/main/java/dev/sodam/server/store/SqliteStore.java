@@ -31,15 +31,32 @@ public final class SqliteStore implements Store {
     /** Each reader's page cache, at most: they serve history pages and replays. */
     static final int READER_CACHE_KIB = 8 * 1024;
     /**
-     * WAL pages after which a commit copies the WAL into the database file (SQLite's automatic
-     * checkpoint; SQLite's default is 1,000). The copy and its fsync run inside that commit, so every
-     * message queued behind it waits, and at 1,000 bot questions/s that stall is the p99: 29–32 ms at
-     * 10,000 pages, 11 ms at 1,000 on a slower disk; on this one 5.6–6.1 ms at 1,000, 3.2–3.3 at 500 and
-     * 1.9–2.2 at 250, with the same CPU per question (docs/benchmarks.md). A checkpoint copies each page
-     * once however often it changed since the last, so smaller ones copy less each and not much more
-     * in all. A checkpoint on a thread of its own was worse on one core (the same document).
+     * WAL pages after which the WAL is copied into the database file (a checkpoint). SQLite's own
+     * (automatic) checkpoint runs inside the commit that crosses the line, so the messages of that
+     * batch waited for the copy and its fsync before their acks and deliveries: at 1,000 bot
+     * questions/s that stall was the p99 (29–32 ms at 10,000 pages, 11 ms at 1,000 on a slower disk;
+     * on another 5.6–6.1 ms at 1,000, 3.2–3.3 at 500 and 1.9–2.2 at 250, with the same CPU per
+     * question: docs/benchmarks.md). So the writer checkpoints itself, in {@link #afterBatch}, once a
+     * batch's results are on their way. A checkpoint copies each page once however often it changed
+     * since the last, so smaller ones copy less each and not much more in all. A checkpoint on a
+     * thread of its own was worse on one core (the same document).
      */
-    static final int WAL_AUTOCHECKPOINT_PAGES = 250;
+    static final int WAL_CHECKPOINT_PAGES = 250;
+    /**
+     * The same after a batch of at least {@link #SATURATED_BATCH} units: a writer that is never idle
+     * copies its hot pages less often. At 250 pages after every batch, scenario c's CPU per message was
+     * 1.05–1.10× what SQLite's own checkpoint cost; waiting for 750 whenever the next batch was queued
+     * gave 0.92–0.96× there but took (d)'s gain away, where one command is often queued behind a batch.
+     */
+    static final int WAL_CHECKPOINT_PAGES_SATURATED = 3 * WAL_CHECKPOINT_PAGES;
+    /** Units in a batch from which the writer counts as saturated (scenario c: ~60 commands; (d) and (b) at 1,000 a second: 1–3). */
+    static final int SATURATED_BATCH = 16;
+    /**
+     * SQLite's automatic checkpoint, kept as a backstop for writers that never call {@link #afterBatch}
+     * (tools, tests) and for a batch larger than this alone; {@link #WAL_CHECKPOINT_PAGES} when the
+     * wal-index cannot be read and {@link #afterBatch} therefore does nothing.
+     */
+    static final int WAL_AUTOCHECKPOINT_PAGES = 8 * WAL_CHECKPOINT_PAGES;
     /** Conversation rows the writer keeps between batches ({@link RecentConversations}): more than a busy node's open chats. */
     static final int RECENT_CONVERSATIONS = 16_384;
 
@@ -52,12 +69,20 @@ public final class SqliteStore implements Store {
     private final PreparedStatement savepoint;
     private final PreparedStatement release;
     private final PreparedStatement rollbackToSavepoint;
+    /** The WAL's uncheckpointed frames, read after each batch; null: SQLite checkpoints by itself. */
+    private final WalIndex walIndex;
+    /**
+     * Frames the last checkpoint could not copy because a reader still needed them: the next one waits
+     * for as many new frames as usual instead of retrying after every batch while that reader lasts.
+     */
+    private long leftByLastCheckpoint;
     private final HikariDataSource readers;
     /** Held by a server's store (see {@link #openExclusive}); null for tools and tests. */
     private volatile DataDirLock lock;
 
-    private SqliteStore(Connection writer, HikariDataSource readers) throws SQLException {
+    private SqliteStore(Connection writer, WalIndex walIndex, HikariDataSource readers) throws SQLException {
         this.writer = writer;
+        this.walIndex = walIndex;
         this.writerTx = new JdbcTx(writer, SqlDialect.SQLITE, true, new RecentConversations(RECENT_CONVERSATIONS));
         this.readers = readers;
         this.savepoint = writer.prepareStatement("SAVEPOINT unit");
@@ -97,8 +122,13 @@ public final class SqliteStore implements Store {
 
         try {
             Connection writer = writerSource.getConnection();
+            WalIndex walIndex = WalIndex.of(file);
             try (Statement pragma = writer.createStatement()) {
-                pragma.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
+                pragma.execute("PRAGMA wal_autocheckpoint = "
+                        + (walIndex != null ? WAL_AUTOCHECKPOINT_PAGES : WAL_CHECKPOINT_PAGES));
+            }
+            if (walIndex == null) {
+                log.warn("store: cannot read the WAL index of {}; checkpoints run inside commits", file);
             }
             writer.setAutoCommit(false);
             HikariConfig pool = new HikariConfig();
@@ -109,7 +139,7 @@ public final class SqliteStore implements Store {
             pool.setReadOnly(true);
             pool.setAutoCommit(true);
             log.info("store: SQLite {} (WAL, synchronous=FULL)", file);
-            return new SqliteStore(writer, new HikariDataSource(pool));
+            return new SqliteStore(writer, walIndex, new HikariDataSource(pool));
         } catch (SQLException e) {
             throw new StoreException("cannot open " + file, e);
         }
@@ -189,6 +219,47 @@ public final class SqliteStore implements Store {
         }
     }
 
+    /**
+     * Checkpoints the WAL once {@link #WAL_CHECKPOINT_PAGES} frames wait for it
+     * ({@link #WAL_CHECKPOINT_PAGES_SATURATED} after a large batch). PASSIVE: it copies what no reader
+     * still needs and never waits for one; what it leaves is copied next time. It runs outside the
+     * driver's transaction, which the commit left open and empty.
+     */
+    @Override
+    public void afterBatch(int units) {
+        if (walIndex == null) {
+            return;
+        }
+        long waiting = walIndex.uncheckpointedFrames();
+        if (waiting < leftByLastCheckpoint) {
+            leftByLastCheckpoint = 0; // copied since (or unknown): count from the start again
+        }
+        int due = units >= SATURATED_BATCH ? WAL_CHECKPOINT_PAGES_SATURATED : WAL_CHECKPOINT_PAGES;
+        if (waiting - leftByLastCheckpoint < due) {
+            return;
+        }
+        try {
+            writer.setAutoCommit(true);
+            try (Statement checkpoint = writer.createStatement()) {
+                checkpoint.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+        } catch (SQLException e) {
+            // the next commit's automatic checkpoint is the backstop
+            log.warn("WAL checkpoint failed", e);
+        } finally {
+            beginAgain();
+        }
+        leftByLastCheckpoint = Math.max(0, walIndex.uncheckpointedFrames());
+    }
+
+    private void beginAgain() {
+        try {
+            writer.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw new StoreException("cannot begin a transaction on the writer", e);
+        }
+    }
+
     @Override
     public <T> T read(Function<StoreTx, T> unit) {
         try (Connection connection = readers.getConnection()) {
@@ -214,6 +285,9 @@ public final class SqliteStore implements Store {
             log.warn("closing the writer connection failed", e);
         }
         readers.close();
+        if (walIndex != null) {
+            walIndex.close();
+        }
         if (lock != null) {
             lock.close();
         }

@@ -17,6 +17,15 @@ public interface Store extends AutoCloseable {
      */
     <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units);
 
+    /**
+     * Upkeep that must not delay a batch: the caller of {@link #writeBatch} calls this on the same
+     * thread once a batch's acks and deliveries are on their way (SQLite copies its WAL into the
+     * database file here, not inside the commit). {@code units}: how many commands the batch held; a writer
+     * whose batches are large is saturated, and upkeep that can be gathered costs less in fewer rounds.
+     */
+    default void afterBatch(int units) {
+    }
+
     /** Runs a read-only unit on a reader connection (sees only committed data). */
     <T> T read(Function<StoreTx, T> unit);
 
