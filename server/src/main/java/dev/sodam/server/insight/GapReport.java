@@ -28,8 +28,8 @@ import java.util.TreeMap;
  *       상담원 연결 (the button, or saying so);</li>
  *   <li>{@code thumbs_down}: answered, and the visitor rated the answer 👎.</li>
  * </ul>
- * The bot's side comes from its stored decisions ({@code bot_turns}), handoffs from the
- * conversation events, ratings from the feedback table.
+ * The bot's side comes from its stored decisions (the {@code bot_*} columns of the messages it read),
+ * handoffs from the conversation events, ratings from the feedback table.
  * Per cluster: the count, the reasons, example questions, and what the agent actually wrote
  * after the question (the longest of the agent's first messages, so a greeting is not offered as
  * the answer) — the draft answer of a new FAQ entry.

@@ -978,29 +978,32 @@ final class JdbcTx implements StoreTx {
 
     // ---- the agent's context packet (V10)
 
+    /**
+     * Records the bot's decision on the visitor message it read (V58: on that message's row, which the
+     * same commit usually has just written, so the turn costs no page of its own). A second decision on
+     * the same message replaces the first.
+     */
     @Override
     public void insertBotTurn(BotTurn turn) {
-        update("INSERT INTO bot_turns(conversation_id, seq, question, decision, reason, intent, confidence, "
-                + "faq_id, candidates, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT(conversation_id, seq) DO UPDATE SET question = excluded.question, "
-                + "decision = excluded.decision, reason = excluded.reason, intent = excluded.intent, "
-                + "confidence = excluded.confidence, faq_id = excluded.faq_id, candidates = excluded.candidates, "
-                + "created_at = excluded.created_at", s -> {
-                    s.setString(1, turn.conversationId());
-                    s.setLong(2, turn.seq());
-                    s.setString(3, turn.question());
-                    s.setString(4, turn.decision());
-                    s.setString(5, turn.reason());
-                    s.setString(6, turn.intent());
-                    s.setDouble(7, turn.confidence());
-                    s.setString(8, turn.faqId());
-                    s.setString(9, toJson(turn.candidates()));
-                    s.setLong(10, turn.at().toEpochMilli());
+        int changed = update("UPDATE messages SET bot_decision = ?, bot_reason = ?, bot_intent = ?, bot_confidence = ?, "
+                + "bot_faq_id = ?, bot_candidates = ? WHERE conversation_id = ? AND seq = ?", s -> {
+                    s.setString(1, turn.decision());
+                    s.setString(2, turn.reason());
+                    s.setString(3, turn.intent());
+                    s.setDouble(4, turn.confidence());
+                    s.setString(5, turn.faqId());
+                    s.setString(6, toJson(turn.candidates()));
+                    s.setString(7, turn.conversationId());
+                    s.setLong(8, turn.seq());
                 });
+        if (changed != 1) {
+            throw new StoreException("no message " + turn.conversationId() + "#" + turn.seq() + " for the bot's turn", null);
+        }
     }
 
-    private static final String BOT_TURN_COLUMNS = "SELECT conversation_id, seq, question, decision, reason, intent, "
-            + "confidence, faq_id, candidates, created_at FROM bot_turns ";
+    /** The turn's question is its message's text, and its time the message's. */
+    private static final String BOT_TURN_COLUMNS = "SELECT conversation_id, seq, body, bot_decision, bot_reason, bot_intent, "
+            + "bot_confidence, bot_faq_id, bot_candidates, created_at FROM messages ";
 
     private static BotTurn botTurnRow(ResultSet rs) throws SQLException {
         return new BotTurn(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
@@ -1010,13 +1013,16 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public List<BotTurn> botTurns(String conversationId) {
-        return query(BOT_TURN_COLUMNS + "WHERE conversation_id = ? ORDER BY seq", s -> s.setString(1, conversationId),
+        return query(BOT_TURN_COLUMNS + "WHERE conversation_id = ? AND bot_decision IS NOT NULL ORDER BY seq",
+                s -> s.setString(1, conversationId),
                 JdbcTx::botTurnRow);
     }
 
     @Override
     public List<BotTurn> botTurns(Instant from, Instant to) {
-        return query(BOT_TURN_COLUMNS + "WHERE created_at >= ? AND created_at < ? ORDER BY conversation_id, seq", s -> {
+        // bot_decision IS NOT NULL: the partial index of the turns (V58), so a range is not a scan of every message.
+        return query(BOT_TURN_COLUMNS + "WHERE bot_decision IS NOT NULL AND created_at >= ? AND created_at < ? "
+                + "ORDER BY conversation_id, seq", s -> {
             s.setLong(1, from.toEpochMilli());
             s.setLong(2, to.toEpochMilli());
         }, JdbcTx::botTurnRow);

@@ -202,6 +202,10 @@ public interface StoreTx {
 
     // ---- the agent's context packet (V10)
 
+    /**
+     * The bot's decision about the stored visitor message {@code turn.seq()} (on that message's row since
+     * V58; a second decision replaces the first); a {@link StoreException} when no such message is stored.
+     */
     void insertBotTurn(dev.sodam.server.model.BotTurn turn);
 
     /** The bot's turns in a conversation, in seq order. */

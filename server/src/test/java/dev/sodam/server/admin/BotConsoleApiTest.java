@@ -43,7 +43,7 @@ class BotConsoleApiTest {
         agent = roles.agent();
         supervisor = roles.supervisor();
         siteAdmin = roles.siteAdmin();
-        // Recorded questions: what visitors asked, decided by the bot and stored in bot_turns.
+        // Recorded questions: what visitors asked, decided by the bot and stored on their messages (V58).
         for (String question : List.of(KNOWN, KNOWN, "환불은 어떻게 하나요?", "우주선 연료는 어디서 사나요?",
                 "영업시간이 어떻게 되나요?")) {
             try (WsTestClient visitor = WsTestClient.connect(app.server().visitorUri())) {
@@ -54,10 +54,10 @@ class BotConsoleApiTest {
             }
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (http.count("SELECT COUNT(*) FROM bot_turns") < 5 && System.nanoTime() < deadline) {
+        while (http.count("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL") < 5 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(http.count("SELECT COUNT(*) FROM bot_turns")).isEqualTo(5);
+        assertThat(http.count("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL")).isEqualTo(5);
     }
 
     static Map<String, Object> thresholds(double answer, double clarify) {

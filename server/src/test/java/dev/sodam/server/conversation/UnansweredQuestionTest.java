@@ -75,7 +75,7 @@ class UnansweredQuestionTest {
     }
 
     private long botTurnsAbout(String conversationId, long seq) throws Exception {
-        return Long.parseLong(one("SELECT COUNT(*) FROM bot_turns WHERE conversation_id = ? AND seq = " + seq,
+        return Long.parseLong(one("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL AND conversation_id = ? AND seq = " + seq,
                 conversationId));
     }
 

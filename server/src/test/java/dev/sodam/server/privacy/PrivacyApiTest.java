@@ -224,7 +224,7 @@ class PrivacyApiTest {
         assertThat(deleted.json().path("conversations").asInt()).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM conversations WHERE visitor_id = '" + visitorId + "'")).isZero();
         assertThat(count("SELECT count(*) FROM messages WHERE conversation_id = '" + id + "'")).isZero();
-        assertThat(count("SELECT count(*) FROM bot_turns WHERE conversation_id = '" + id + "'")).isZero();
+        assertThat(count("SELECT count(*) FROM messages WHERE bot_decision IS NOT NULL AND conversation_id = '" + id + "'")).isZero();
         assertThat(count("SELECT count(*) FROM visitors WHERE id = '" + visitorId + "'")).isZero();
         assertThat(call("DELETE", "/api/admin/visitors/" + visitorId, null, admin).status()).isEqualTo(404);
         assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'visitor.delete' AND target_id = '" + visitorId + "'"))

@@ -52,6 +52,46 @@ class MigrationsTest {
     }
 
     @Test
+    void aBotTurnOfVersion57MovesOntoTheMessageItIsAbout() throws Exception {
+        SQLiteDataSource source = source();
+        Flyway.configure().dataSource(source).locations("classpath:db/migration").target("57").load().migrate();
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO sites(id, name, allowed_origins) VALUES ('demo', 'demo', '[]')");
+            statement.executeUpdate("INSERT INTO visitors(id, site_id, token_hash, name, locale, created_at) "
+                    + "VALUES ('vi_1', 'demo', 'h', '방문자', 'ko', 1)");
+            statement.executeUpdate("INSERT INTO conversations(id, site_id, visitor_id, locale, state, last_seq, created_at, "
+                    + "updated_at) VALUES ('cv_1', 'demo', 'vi_1', 'ko', 'BOT', 2, 1, 1)");
+            statement.executeUpdate("INSERT INTO messages(id, conversation_id, seq, client_msg_id, from_kind, from_id, "
+                    + "from_name, body, created_at) VALUES ('m_1', 'cv_1', 1, 'c-1', 'visitor', 'vi_1', '방문자', '배송 언제 와요', 5), "
+                    + "('m_2', 'cv_1', 2, NULL, 'bot', 'bot', '소담', '1~3일 걸려요', 6)");
+            statement.executeUpdate("INSERT INTO bot_turns(conversation_id, seq, question, decision, reason, intent, confidence, "
+                    + "faq_id, candidates, created_at) VALUES ('cv_1', 1, '배송 언제 와요', 'answer', NULL, 'delivery', 0.8, "
+                    + "'delivery-time', '[{\"faqId\":\"delivery-time\",\"question\":\"배송\",\"score\":0.8}]', 5)");
+        }
+        assertThat(Migrations.migrate(source, "classpath:db/migration")).isTrue();
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id, bot_decision, bot_intent, bot_confidence, bot_faq_id, "
+                     + "bot_candidates FROM messages ORDER BY seq")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("m_1");
+            assertThat(rows.getString(2)).isEqualTo("answer");
+            assertThat(rows.getString(3)).isEqualTo("delivery");
+            assertThat(rows.getDouble(4)).isEqualTo(0.8);
+            assertThat(rows.getString(5)).isEqualTo("delivery-time");
+            assertThat(rows.getString(6)).contains("\"faqId\":\"delivery-time\"");
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("m_2");
+            assertThat(rows.getString(2)).as("the bot's own message has no turn").isNull();
+            assertThat(rows.next()).isFalse();
+        }
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'bot_turns'")) {
+            rows.next();
+            assertThat(rows.getInt(1)).as("the old table is gone").isZero();
+        }
+    }
+
+    @Test
     void aFailedMigrationInTheHistoryIsNotCurrent() throws Exception {
         SQLiteDataSource source = source();
         Migrations.migrate(source, "classpath:db/migration");

@@ -96,9 +96,6 @@ class StoreDialectTest {
             for (String page : List.of("/a", "/b", "/c")) {
                 tx.insertPageView("vi_1", new PageView("https://shop.example" + page, page, T));
             }
-            tx.insertBotTurn(new BotTurn("cv_1", 1, "배송", "clarify", null, null, 0.4, null, List.of(), T));
-            tx.insertBotTurn(new BotTurn("cv_1", 1, "배송", "answer", null, "delivery", 0.9, "delivery-time",
-                    List.of(new BotTurn.Candidate("delivery-time", "배송은 얼마나 걸리나요", 0.9)), T));
             tx.putFeedback(new Feedback("fb_1", "demo", "cv_1", null, Feedback.Kind.CSAT, 2, null, T));
             tx.putFeedback(new Feedback("fb_2", "demo", "cv_1", null, Feedback.Kind.CSAT, 5, "좋아요", T.plusSeconds(1)));
             return null;
@@ -107,10 +104,6 @@ class StoreDialectTest {
         store.read(tx -> {
             assertThat(tx.pageViews("vi_1", 2)).extracting(PageView::title).as("newest first, same millisecond")
                     .containsExactly("/c", "/b");
-            assertThat(tx.botTurns("cv_1")).singleElement().satisfies(turn -> {
-                assertThat(turn.decision()).isEqualTo("answer");
-                assertThat(turn.candidates()).hasSize(1);
-            });
             assertThat(tx.feedback("cv_1")).as("a CSAT given again replaces the first").extracting(Feedback::score)
                     .containsExactly(5);
             assertThat(tx.feedbackSearch(null, null, null, null, null, 10)).hasSize(1);
@@ -137,6 +130,34 @@ class StoreDialectTest {
             assertThat(tx.messagesAfter("cv_1", 0, 10)).extracting(Message::id).containsExactly("m_1", "m_4");
             return null;
         });
+
+        // A bot turn lives on the message the bot read (V58): a second decision replaces the first, the
+        // turn's question is the message's text, and a turn for no stored message is refused.
+        write(store, tx -> {
+            tx.insertBotTurn(new BotTurn("cv_1", 1, "안녕", "clarify", null, null, 0.4, null, List.of(), T));
+            tx.insertBotTurn(new BotTurn("cv_1", 1, "안녕", "answer", null, "delivery", 0.9, "delivery-time",
+                    List.of(new BotTurn.Candidate("delivery-time", "배송은 얼마나 걸리나요", 0.9)), T));
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.botTurns("cv_1")).singleElement().satisfies(turn -> {
+                assertThat(turn.seq()).isEqualTo(1);
+                assertThat(turn.question()).isEqualTo("안녕");
+                assertThat(turn.decision()).isEqualTo("answer");
+                assertThat(turn.faqId()).isEqualTo("delivery-time");
+                assertThat(turn.candidates()).hasSize(1);
+                assertThat(turn.at()).isEqualTo(T);
+            });
+            assertThat(tx.botTurns(T, T.plusSeconds(1))).extracting(BotTurn::seq).containsExactly(1L);
+            assertThat(tx.botTurns(T.plusSeconds(1), T.plusSeconds(2))).isEmpty();
+            assertThat(tx.messagesAfter("cv_1", 0, 10)).as("a turn changes no message").extracting(Message::text)
+                    .containsExactly("안녕", "셋");
+            return null;
+        });
+        assertThatThrownBy(() -> write(store, tx -> {
+            tx.insertBotTurn(new BotTurn("cv_1", 99, "?", "handoff", "unsure", null, 0.1, null, List.of(), T));
+            return null;
+        })).isInstanceOf(StoreException.class).hasMessageContaining("no message cv_1#99");
 
         boolean deleted = write(store, tx -> tx.deleteVisitor("vi_1"));
         assertThat(deleted).isTrue();
