@@ -2,6 +2,7 @@ package dev.sodam.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sodam.server.testing.PostgresTestSupport;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -55,7 +56,36 @@ class MigrationsTest {
     void aBotTurnOfVersion57MovesOntoTheMessageItIsAbout() throws Exception {
         SQLiteDataSource source = source();
         Flyway.configure().dataSource(source).locations("classpath:db/migration").target("57").load().migrate();
-        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = source.getConnection()) {
+            insertVersion57BotTurn(connection);
+        }
+        assertThat(Migrations.migrate(source, "classpath:db/migration")).isTrue();
+        try (Connection connection = source.getConnection()) {
+            assertTheTurnIsOnItsMessage(connection);
+        }
+    }
+
+    @Test
+    void aBotTurnOfVersion57MovesOntoTheMessageItIsAboutOnPostgresql() throws Exception {
+        String url = PostgresTestSupport.createDatabase();
+        try {
+            Flyway.configure().dataSource(url, PostgresTestSupport.user(), "").locations("classpath:db/postgresql")
+                    .target("57").load().migrate();
+            try (Connection connection = PostgresTestSupport.connect(url)) {
+                insertVersion57BotTurn(connection);
+            }
+            PostgresStore.open(PostgresTestSupport.settings(url, 2)).close(); // migrates to the newest
+            try (Connection connection = PostgresTestSupport.connect(url)) {
+                assertTheTurnIsOnItsMessage(connection);
+            }
+        } finally {
+            PostgresTestSupport.dropDatabase(url);
+        }
+    }
+
+    /** A conversation at version 57: the visitor's question, the bot's answer, and the bot's turn in its own table. */
+    private static void insertVersion57BotTurn(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement()) {
             statement.executeUpdate("INSERT INTO sites(id, name, allowed_origins) VALUES ('demo', 'demo', '[]')");
             statement.executeUpdate("INSERT INTO visitors(id, site_id, token_hash, name, locale, created_at) "
                     + "VALUES ('vi_1', 'demo', 'h', '방문자', 'ko', 1)");
@@ -68,8 +98,10 @@ class MigrationsTest {
                     + "faq_id, candidates, created_at) VALUES ('cv_1', 1, '배송 언제 와요', 'answer', NULL, 'delivery', 0.8, "
                     + "'delivery-time', '[{\"faqId\":\"delivery-time\",\"question\":\"배송\",\"score\":0.8}]', 5)");
         }
-        assertThat(Migrations.migrate(source, "classpath:db/migration")).isTrue();
-        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
+    }
+
+    private static void assertTheTurnIsOnItsMessage(Connection connection) throws Exception {
+        try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT id, bot_decision, bot_intent, bot_confidence, bot_faq_id, "
                      + "bot_candidates FROM messages ORDER BY seq")) {
             assertThat(rows.next()).isTrue();
@@ -84,10 +116,8 @@ class MigrationsTest {
             assertThat(rows.getString(2)).as("the bot's own message has no turn").isNull();
             assertThat(rows.next()).isFalse();
         }
-        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'bot_turns'")) {
-            rows.next();
-            assertThat(rows.getInt(1)).as("the old table is gone").isZero();
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, "bot_turns", null)) {
+            assertThat(tables.next()).as("the old table is gone").isFalse();
         }
     }
 
