@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -230,30 +229,37 @@ public final class FaqBot {
                 });
         Map<String, LocaleModel> models = new LinkedHashMap<>();
         try {
-            List<Future<FaqIndex>> indexes = new ArrayList<>();
-            List<Future<IntentClassifier>> classifiers = new ArrayList<>();
+            List<CompletableFuture<TrainedModels.Trained>> trained = new ArrayList<>();
             for (LocaleInput in : inputs) {
                 LocaleModel same = previous == null ? null : previous.models.get(in.locale());
                 if (same != null && same.texts().equals(in.texts())
                         && same.classifier().weightTolerance() == weightTolerance) {
                     LOG.info("bot: locale {}: phrasings unchanged, index and classifier reused", in.locale());
-                    classifiers.add(CompletableFuture.completedFuture(same.classifier()));
-                    indexes.add(CompletableFuture.completedFuture(same.index()));
+                    trained.add(CompletableFuture.completedFuture(
+                            new TrainedModels.Trained(same.analysis(), same.index(), same.classifier())));
                     continue;
                 }
-                classifiers.add(pool.submit(() -> timed(in.locale() + " classifier",
-                        () -> IntentClassifier.train(in.locale(), in.texts(), new FeatureExtractor(in.analysis()),
-                                weightTolerance))));
-                indexes.add(pool.submit(() -> timed(in.locale() + " index",
-                        () -> FaqIndex.build(in.texts(), in.analysis()))));
+                boolean[] started = new boolean[1];
+                trained.add(TrainedModels.SHARED.get(new TrainedModels.Key(in.locale(), weightTolerance, in.texts()),
+                        () -> {
+                            started[0] = true;
+                            CompletableFuture<IntentClassifier> classifier = CompletableFuture.supplyAsync(
+                                    () -> timed(in.locale() + " classifier", () -> IntentClassifier.train(in.locale(),
+                                            in.texts(), new FeatureExtractor(in.analysis()), weightTolerance)), pool);
+                            CompletableFuture<FaqIndex> index = CompletableFuture.supplyAsync(
+                                    () -> timed(in.locale() + " index", () -> FaqIndex.build(in.texts(), in.analysis())),
+                                    pool);
+                            return classifier.thenCombine(index, (c, i) -> new TrainedModels.Trained(in.analysis(), i, c));
+                        }));
+                if (!started[0]) {
+                    LOG.info("bot: locale {}: phrasings trained on earlier in this process, index and classifier reused",
+                            in.locale());
+                }
             }
             for (int k = 0; k < inputs.size(); k++) {
                 LocaleInput in = inputs.get(k);
-                LocaleModel same = previous == null ? null : previous.models.get(in.locale());
-                LocaleAnalysis analysis = same != null && same.index() == indexes.get(k).get() ? same.analysis()
-                        : in.analysis();
-                models.put(in.locale(), new LocaleModel(in.locale(), analysis, indexes.get(k).get(),
-                        classifiers.get(k).get(),
+                TrainedModels.Trained t = trained.get(k).get();
+                models.put(in.locale(), new LocaleModel(in.locale(), t.analysis(), t.index(), t.classifier(),
                         new BotResponder(in.locale(), thresholds, in.labels()), in.faqCount(), in.texts()));
                 LOG.info("bot: locale {}: {} labels ({} FAQ), {} phrasings", in.locale(), in.labels().size(),
                         in.faqCount(), in.texts().size());

@@ -56,6 +56,7 @@ class RetrainTest {
 
         assertThat(after.sharesModel(before, "ko")).isTrue();
         assertThat(after.sharesModel(before, "en")).isFalse();
-        assertThat(FaqBot.retrain(null, faq, SeedBots.intents(), SeedBots.THRESHOLDS).sharesModel(before, "ko")).isFalse();
+        // A full training of phrasings this process has trained on finds the models already made (TrainedModels).
+        assertThat(FaqBot.retrain(null, faq, SeedBots.intents(), SeedBots.THRESHOLDS).sharesModel(before, "ko")).isTrue();
     }
 }
