@@ -126,8 +126,8 @@ public final class ConversationService implements AutoCloseable {
     }
 
     /**
-     * When the store last failed to commit a command, if no command has committed since: the store
-     * answers reads but cannot write (a full disk, a file system remounted read-only).
+     * When the store last failed to commit a command, if no command that changed rows has committed since:
+     * the store answers reads but cannot write (a full disk, a file system remounted read-only).
      */
     public Optional<Instant> lastStoreFailure() {
         return Optional.ofNullable(lastStoreFailure);
@@ -252,7 +252,12 @@ public final class ConversationService implements AutoCloseable {
             Command<?> command = batch.get(i);
             Store.Outcome<Effect<?>> outcome = outcomes.get(i);
             if (outcome.ok()) {
-                lastStoreFailure = null;
+                if (outcome.changedRows()) {
+                    // Only a commit that wrote proves the disk writable again: the clock's tick every second
+                    // and other reads commit even on a read-only disk, and made readiness UP within a second
+                    // of a failed write.
+                    lastStoreFailure = null;
+                }
                 command.complete(outcome.value());
                 publish(outcome.value().events());
             } else if (outcome.failure() instanceof ChatException refusal) {

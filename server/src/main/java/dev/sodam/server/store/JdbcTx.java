@@ -56,6 +56,7 @@ final class JdbcTx implements StoreTx {
     private final RecentConversations recent;
     /** Per SQL text: whether it writes a table a cached conversation row is read from. */
     private final Map<String, Boolean> writesConversationRows = new HashMap<>();
+    private long rowsChanged;
     private static final Pattern CONVERSATION_ROW_TABLES =
             Pattern.compile("\\b(conversations|visitors|agents)\\b", Pattern.CASE_INSENSITIVE);
 
@@ -167,6 +168,9 @@ final class JdbcTx implements StoreTx {
                         rows.add(mapper.map(rs));
                     }
                 }
+                if (!rows.isEmpty() && !sql.stripLeading().regionMatches(true, 0, "SELECT", 0, 6)) {
+                    rowsChanged += rows.size(); // UPDATE … RETURNING: a row back per row changed
+                }
                 return rows;
             } finally {
                 release(statement);
@@ -186,13 +190,20 @@ final class JdbcTx implements StoreTx {
         return execute(sql, binder);
     }
 
+    /** Rows inserted, updated or deleted through this transaction object so far (what {@link Store.Outcome} reports). */
+    long rowsChanged() {
+        return rowsChanged;
+    }
+
     /** An update that leaves {@link #recent} exact by itself (or does not touch what it holds). */
     private int execute(String sql, Binder binder) {
         try {
             PreparedStatement statement = prepare(sql);
             try {
                 binder.bind(statement);
-                return statement.executeUpdate();
+                int rows = statement.executeUpdate();
+                rowsChanged += rows;
+                return rows;
             } finally {
                 release(statement);
             }

@@ -149,16 +149,17 @@ public final class PostgresStore implements Store {
             throws SQLException {
         for (int attempt = 1; ; attempt++) {
             Savepoint savepoint = connection.setSavepoint();
+            long changedBefore = tx.rowsChanged();
             try {
                 T value = unit.apply(tx);
                 connection.releaseSavepoint(savepoint);
-                return new Outcome<>(value, null);
+                return Outcome.of(value, tx.rowsChanged() != changedBefore);
             } catch (RuntimeException e) {
                 // Rolling back to the savepoint also ends PostgreSQL's "transaction is aborted" state.
                 connection.rollback(savepoint);
                 connection.releaseSavepoint(savepoint);
                 if (attempt >= ATTEMPTS || !hasState(e, RACES)) {
-                    return new Outcome<>(null, e);
+                    return Outcome.failed(e);
                 }
                 log.debug("unit lost a race with another writer (attempt {}), running it again", attempt, e);
             }
@@ -190,7 +191,7 @@ public final class PostgresStore implements Store {
     private static <T> void fail(int from, List<Outcome<T>> outcomes, Exception cause) {
         StoreException failure = new StoreException("commit failed; this change is not stored", cause);
         for (int i = from; i < outcomes.size(); i++) {
-            outcomes.set(i, new Outcome<>(null, failure));
+            outcomes.set(i, Outcome.failed(failure));
         }
     }
 

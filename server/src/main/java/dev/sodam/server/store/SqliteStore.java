@@ -171,15 +171,16 @@ public final class SqliteStore implements Store {
         try {
             for (Function<StoreTx, T> unit : units) {
                 savepoint.executeUpdate();
+                long changedBefore = writerTx.rowsChanged();
                 try {
                     T value = unit.apply(writerTx);
                     release.executeUpdate();
-                    outcomes.add(new Outcome<>(value, null));
+                    outcomes.add(Outcome.of(value, writerTx.rowsChanged() != changedBefore));
                 } catch (RuntimeException e) {
                     rollbackToSavepoint.executeUpdate();
                     release.executeUpdate();
                     writerTx.forgetRecentRows();
-                    outcomes.add(new Outcome<>(null, e));
+                    outcomes.add(Outcome.failed(e));
                 }
             }
             writer.commit();
@@ -188,7 +189,7 @@ public final class SqliteStore implements Store {
             restartTransaction(e);
             StoreException failure = new StoreException("commit failed; nothing of this batch is stored", e);
             List<Outcome<T>> failed = new ArrayList<>(units.size());
-            units.forEach(u -> failed.add(new Outcome<>(null, failure)));
+            units.forEach(u -> failed.add(Outcome.failed(failure)));
             return failed;
         }
     }

@@ -46,8 +46,20 @@ public interface Store extends AutoCloseable {
     @Override
     void close();
 
-    /** The result of one unit of a batch: its value, or the exception that rolled it back. */
-    record Outcome<T>(T value, RuntimeException failure) {
+    /**
+     * The result of one unit of a batch: its value, or the exception that rolled it back; {@code changedRows}
+     * whether it inserted, updated or deleted a row, so that its commit wrote to the disk (a unit that only
+     * read commits even on a read-only disk, and so says nothing about whether writes work).
+     */
+    record Outcome<T>(T value, RuntimeException failure, boolean changedRows) {
+        public static <T> Outcome<T> of(T value, boolean changedRows) {
+            return new Outcome<>(value, null, changedRows);
+        }
+
+        public static <T> Outcome<T> failed(RuntimeException failure) {
+            return new Outcome<>(null, failure, false);
+        }
+
         public boolean ok() {
             return failure == null;
         }

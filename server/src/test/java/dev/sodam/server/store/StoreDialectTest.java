@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * into SQL both accept, run on both stores with the same data and the same expected answers: a JSON tag
  * and a literal-text FAQ search, the last FAQ version, page views of one millisecond in insertion order,
  * a bot turn stored twice, a rating replaced where its message is NULL, the optional-filter feedback
- * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), and a visitor's
- * deletion following the foreign keys.
+ * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), which units of a batch
+ * changed rows, and a visitor's deletion following the foreign keys.
  */
 class StoreDialectTest {
     private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
@@ -158,6 +158,21 @@ class StoreDialectTest {
             tx.insertBotTurn(new BotTurn("cv_1", 99, "?", "handoff", "unsure", null, 0.1, null, List.of(), T));
             return null;
         })).isInstanceOf(StoreException.class).hasMessageContaining("no message cv_1#99");
+
+        // Which units changed rows (readiness after a failed write trusts only those): a read, a delete that
+        // matches nothing and a unit rolled back do not; an insert does, and so does the unit after a rollback.
+        List<Function<StoreTx, Object>> units = List.of(
+                tx -> tx.sites().size(),
+                tx -> tx.deleteExpiredTokens(T.minusSeconds(86_400)),
+                tx -> {
+                    tx.insertPageView("vi_1", new PageView("https://shop.example/d", "/d", T));
+                    throw new IllegalStateException("rolled back");
+                },
+                tx -> {
+                    tx.insertPageView("vi_1", new PageView("https://shop.example/e", "/e", T));
+                    return null;
+                });
+        assertThat(store.writeBatch(units)).extracting(Store.Outcome::changedRows).containsExactly(false, false, false, true);
 
         boolean deleted = write(store, tx -> tx.deleteVisitor("vi_1"));
         assertThat(deleted).isTrue();
