@@ -84,9 +84,16 @@ class WidgetBrowserTest {
         return shown(root).stream().map(s -> Long.parseLong(s.substring(0, s.indexOf('|')))).toList();
     }
 
-    /** left, top, width, height of an element, and its distance to the viewport's right and bottom edges. */
+    /**
+     * left, top, width, height of an element, and its distance to the viewport's right and bottom edges, once its
+     * own animations and transitions have ended: the panel rises 8px as it opens, and a box measured mid-rise
+     * differs from one measured after (CI saw 3.3px).
+     */
     @SuppressWarnings("unchecked")
     private static Map<String, Double> rect(WebDriver driver, WebElement element) {
+        waiting(driver).until(d -> Boolean.TRUE.equals(js(driver,
+                "return arguments[0].getAnimations().every(a => a.playState === 'finished' || a.playState === 'idle')",
+                element)));
         Map<String, Object> raw = (Map<String, Object>) js(driver, """
                 const r = arguments[0].getBoundingClientRect();
                 const vw = document.documentElement.clientWidth, vh = document.documentElement.clientHeight;
