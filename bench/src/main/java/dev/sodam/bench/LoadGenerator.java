@@ -59,7 +59,7 @@ public final class LoadGenerator {
                           int round, long serverPid, String sodamDb, int setupWindow, int clientThreads, int textBytes,
                           Path out, String scenario, int agentPort, String sodamDbUser, boolean resolveAtEnd,
                           List<Integer> stepRates, double stepWarmupSeconds, double stepSeconds, double stepStopP99Ms,
-                          String appKey, String appSecret) {
+                          String appKey, String appSecret, List<Long> nodePids, List<String> backingNames) {
         int agents() {
             return (chats + chatsPerAgent - 1) / chatsPerAgent;
         }
@@ -101,7 +101,16 @@ public final class LoadGenerator {
                     Double.parseDouble(a.getOrDefault("step-duration", "10")),
                     Double.parseDouble(a.getOrDefault("step-stop-p99-ms", "10")),
                     // Pusher (soketi): the app the server is configured with (bench/run.sh writes its config)
-                    a.getOrDefault("app-key", "sodam-bench-key"), a.getOrDefault("app-secret", "sodam-bench-secret"));
+                    a.getOrDefault("app-key", "sodam-bench-key"), a.getOrDefault("app-secret", "sodam-bench-secret"),
+                    // Several nodes: the other Sodam JVMs, whose CPU counts with --server-pid's in nodes_cpu_us_per_relay
+                    list(a.get("node-pids")).stream().map(Long::valueOf).toList(),
+                    // what else a message costs, by process name (postgres, redis-server): backing_cpu_us_per_relay
+                    list(a.get("backing-processes")));
+        }
+
+        private static List<String> list(String commaSeparated) {
+            return commaSeparated == null || commaSeparated.isBlank() ? List.of()
+                    : Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
         }
     }
 
@@ -452,10 +461,17 @@ public final class LoadGenerator {
 
     // ---------------------------------------------------------------- the run
 
-    private record Sample(long nanos, long serverCpuMicros, long serverJitMicros, ProcStats.CpuTotals cpu) {
-        static Sample take(long pid) {
-            return new Sample(System.nanoTime(), ProcStats.processCpuMicros(pid), ProcStats.jitCpuMicros(pid),
-                    ProcStats.cpuTotals());
+    private record Sample(long nanos, long serverCpuMicros, long serverJitMicros, long nodesCpuMicros,
+                          Map<String, Long> backingCpuMicros, ProcStats.CpuTotals cpu) {
+        static Sample take(Options o) {
+            long server = ProcStats.processCpuMicros(o.serverPid());
+            long nodes = server;
+            for (long pid : o.nodePids()) {
+                long node = ProcStats.processCpuMicros(pid);
+                nodes = nodes < 0 || node < 0 ? -1 : nodes + node;
+            }
+            return new Sample(System.nanoTime(), server, ProcStats.jitCpuMicros(o.serverPid()), nodes,
+                    ProcStats.cpuMicrosByName(o.backingNames()), ProcStats.cpuTotals());
         }
     }
 
@@ -497,7 +513,7 @@ public final class LoadGenerator {
         epoch = System.nanoTime();
         sending = true;
         Sample[] samples = new Sample[3];
-        samples[0] = Sample.take(o.serverPid());
+        samples[0] = Sample.take(o);
         Thread sender = null;
         if (o.mode() == Mode.OPEN) {
             sender = new Thread(this::openLoop, "bench-sender");
@@ -511,9 +527,9 @@ public final class LoadGenerator {
             }
         }
         sleepUntil(epoch + warmupNanos);
-        samples[1] = Sample.take(o.serverPid());
+        samples[1] = Sample.take(o);
         sleepUntil(epoch + totalNanos);
-        samples[2] = Sample.take(o.serverPid());
+        samples[2] = Sample.take(o);
         long serverRss = ProcStats.rssKb(o.serverPid());
         double loadavg = ProcStats.loadAverage();
         if (sender != null) {
@@ -570,6 +586,7 @@ public final class LoadGenerator {
                 line.putNull("server_cpu_pct");
                 line.putNull("server_jit_pct");
             }
+            putClusterCpu(line, from, to, relayed);
             if (serverRss > 0) {
                 line.put("server_rss_kb", serverRss);
                 line.put("rss_per_conn_kb", round((double) (rssAfterSetup - rssBefore) / conns, 2));
@@ -581,6 +598,40 @@ public final class LoadGenerator {
             emit(line);
         }
         return Collections.unmodifiableList(lines);
+    }
+
+    /**
+     * With several nodes or a store of its own: CPU per relayed message of all the nodes
+     * ({@code nodes_cpu_us_per_relay}, the server's and --node-pids'), of each backing program
+     * ({@code backing_cpu_us_per_relay}: {"postgres": …, "redis-server": …}) and of everything together
+     * ({@code total_cpu_us_per_relay}). Absent without --node-pids and --backing-processes.
+     */
+    private void putClusterCpu(ObjectNode line, Sample from, Sample to, long relayed) {
+        if (o.nodePids().isEmpty() && o.backingNames().isEmpty()) {
+            return;
+        }
+        if (relayed <= 0 || from.nodesCpuMicros() < 0 || to.nodesCpuMicros() < 0) {
+            line.putNull("nodes_cpu_us_per_relay");
+            line.putNull("total_cpu_us_per_relay");
+            return;
+        }
+        double nodes = (double) (to.nodesCpuMicros() - from.nodesCpuMicros()) / relayed;
+        double total = nodes;
+        ObjectNode backing = line.putObject("backing_cpu_us_per_relay");
+        for (String name : o.backingNames()) {
+            long before = from.backingCpuMicros().get(name);
+            long after = to.backingCpuMicros().get(name);
+            if (before < 0 || after < 0) {
+                backing.putNull(name);
+                continue;
+            }
+            // a process that exited in the phase takes its time with it: never below zero
+            double perRelay = Math.max(0, after - before) / (double) relayed;
+            backing.put(name, round(perRelay, 2));
+            total += perRelay;
+        }
+        line.put("nodes_cpu_us_per_relay", round(nodes, 2));
+        line.put("total_cpu_us_per_relay", round(total, 2));
     }
 
     private void openLoop() {

@@ -3,6 +3,11 @@ package dev.sodam.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /** Readings from /proc: a process's CPU time and RSS, the machine's load average and CPU steal. */
 final class ProcStats {
@@ -32,6 +37,31 @@ final class ProcStats {
         }
     }
 
+    /**
+     * user + system CPU time, in microseconds, of every process whose name ({@code comm}) is one of
+     * {@code names}, summed per name (0 when none runs). A cluster's message also costs its PostgreSQL
+     * backends and its Redis: processes of other programs, found by name because the server does not
+     * know their pids. A process that exits between two readings takes its time with it (its parent's
+     * {@code cutime} is not counted), so short-lived workers make the sum a lower bound.
+     */
+    static Map<String, Long> cpuMicrosByName(List<String> names) {
+        Map<String, Long> micros = new LinkedHashMap<>();
+        names.forEach(name -> micros.put(name, 0L));
+        if (names.isEmpty()) {
+            return micros;
+        }
+        try {
+            eachStat(Path.of("/proc"), entry -> entry.chars().allMatch(Character::isDigit), (name, stat) -> {
+                if (micros.containsKey(name)) {
+                    micros.merge(name, cpuTicks(stat) * 1_000_000 / CLK_TCK, Long::sum);
+                }
+            });
+        } catch (IOException e) {
+            names.forEach(name -> micros.put(name, -1L));
+        }
+        return micros;
+    }
+
     /** utime + stime, in clock ticks, of a process's or thread's {@code stat} line. */
     private static long cpuTicks(String stat) {
         // the command name may hold spaces: fields are counted after the closing parenthesis
@@ -49,23 +79,39 @@ final class ProcStats {
         if (pid <= 0) {
             return -1;
         }
-        long ticks = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue; // the thread ended between the listing and the read
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        long[] ticks = {0};
+        try {
+            eachStat(Path.of("/proc", Long.toString(pid), "task"), entry -> true, (name, stat) -> {
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    ticks += cpuTicks(stat);
+                    ticks[0] += cpuTicks(stat);
                 }
-            }
-            return ticks * 1_000_000 / CLK_TCK;
+            });
+            return ticks[0] * 1_000_000 / CLK_TCK;
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    /**
+     * The {@code stat} line of each entry of {@code dir} (processes under /proc, threads under a
+     * process's task/) whose name {@code entries} accepts, with its command name; one that ended
+     * between the listing and the read is skipped.
+     */
+    private static void eachStat(Path dir, Predicate<String> entries, BiConsumer<String, String> nameAndStat)
+            throws IOException {
+        try (java.util.stream.Stream<Path> listed = Files.list(dir)) {
+            for (Path entry : (Iterable<Path>) listed::iterator) {
+                if (!entries.test(entry.getFileName().toString())) {
+                    continue;
+                }
+                String stat;
+                try {
+                    stat = Files.readString(entry.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                nameAndStat.accept(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat);
+            }
         }
     }
 

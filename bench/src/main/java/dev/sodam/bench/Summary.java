@@ -26,7 +26,10 @@ import java.util.TreeMap;
  */
 public final class Summary {
     static final String[] METRICS = {"p50_ms", "p99_ms", "p999_ms", "max_ms", "ack_p50_ms", "ack_p99_ms",
-            "relays_per_s", "server_cpu_us_per_relay", "server_cpu_us_per_question", "server_jit_pct", "lost",
+            "relays_per_s", "server_cpu_us_per_relay", "server_cpu_us_per_question", "server_jit_pct",
+            // bench/cluster.sh: every node, PostgreSQL's and Redis's processes, all of it
+            "nodes_cpu_us_per_relay", "backing_cpu_us_per_relay.postgres", "backing_cpu_us_per_relay.redis-server",
+            "total_cpu_us_per_relay", "lost",
             "steal_pct", "loadavg", "first_conn_ms",
             // scenario (a), idle connections
             "conns", "heap_per_conn_b", "rss_per_conn_kb", "sock_mem_per_conn_b", "connects_per_s",
@@ -38,8 +41,8 @@ public final class Summary {
     /** The metrics that say the most per scenario: the rows of the ours / each server table. */
     static final Map<String, List<String>> KEY_METRICS = Map.of(
             "a", List.of("heap_per_conn_b", "rss_per_conn_kb", "connects_per_s"),
-            "b", List.of("p50_ms", "p99_ms", "p999_ms", "server_cpu_us_per_relay"),
-            "c", List.of("server_cpu_us_per_relay", "relays_per_s"),
+            "b", List.of("p50_ms", "p99_ms", "p999_ms", "server_cpu_us_per_relay", "total_cpu_us_per_relay"),
+            "c", List.of("server_cpu_us_per_relay", "total_cpu_us_per_relay", "relays_per_s"),
             "e", List.of("first_conn_ms"));
 
     public static void main(String[] args) throws IOException {
@@ -67,7 +70,7 @@ public final class Summary {
                 continue; // e.g. the AppCDS pair, asked of a run that also had scenarios a and c
             }
             out.append(String.format(Locale.ROOT, "%nscenario %s (%d rounds)%n", scenario.getKey(), scenario.getValue().size()));
-            out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", "metric",
+            out.append(String.format(Locale.ROOT, "%-38s %-28s %-28s %-26s%n", "metric",
                     ours + " median (min–max)", reference + " median (min–max)", "ratio median (min–max)"));
             for (String metric : METRICS) {
                 List<Double> a = values(scenario.getValue(), ours, metric);
@@ -76,7 +79,7 @@ public final class Summary {
                 if (a.isEmpty() && b.isEmpty()) {
                     continue;
                 }
-                out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %-26s%n", metric, stats(a), stats(b),
+                out.append(String.format(Locale.ROOT, "%-38s %-28s %-28s %-26s%n", metric, stats(a), stats(b),
                         metric.equals("lost") || metric.equals("steal_pct") || metric.equals("loadavg") ? "" : stats(ratio)));
             }
             renderPeers(out, scenario.getKey(), scenario.getValue(), ours, reference, peers);
@@ -98,16 +101,16 @@ public final class Summary {
         }
         others.add(0, reference);
         out.append(String.format(Locale.ROOT, "%n%s / each server, per-round ratio median (min–max); each server's median below%n", ours));
-        out.append(String.format(Locale.ROOT, "%-24s", "metric"));
+        out.append(String.format(Locale.ROOT, "%-38s", "metric"));
         others.forEach(server -> out.append(String.format(Locale.ROOT, " %-22s", "÷ " + server)));
         out.append(String.format(Locale.ROOT, "%n"));
         for (String metric : KEY_METRICS.getOrDefault(scenario, List.of(METRICS))) {
             if (values(rounds, ours, metric).isEmpty()) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-24s", metric));
+            out.append(String.format(Locale.ROOT, "%-38s", metric));
             others.forEach(server -> out.append(String.format(Locale.ROOT, " %-22s", stats(ratios(rounds, ours, server, metric)))));
-            out.append(String.format(Locale.ROOT, "%n%-24s", "  " + ours + " " + fmt(median(values(rounds, ours, metric)))));
+            out.append(String.format(Locale.ROOT, "%n%-38s", "  " + ours + " " + fmt(median(values(rounds, ours, metric)))));
             others.forEach(server -> out.append(String.format(Locale.ROOT, " %-22s", medianOrDash(values(rounds, server, metric)))));
             out.append(String.format(Locale.ROOT, "%n"));
         }
@@ -257,7 +260,12 @@ public final class Summary {
         return runs;
     }
 
+    /** A metric of a line, or null; {@code outer.inner} reads a field of an object ({@code backing_cpu_us_per_relay.postgres}). */
     static Double value(JsonNode line, String metric) {
+        int dot = metric.indexOf('.');
+        if (line != null && dot > 0) {
+            return value(line.get(metric.substring(0, dot)), metric.substring(dot + 1));
+        }
         if (line == null || !line.hasNonNull(metric)) {
             return null;
         }

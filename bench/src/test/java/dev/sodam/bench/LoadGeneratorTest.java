@@ -97,6 +97,40 @@ class LoadGeneratorTest {
         }
     }
 
+    @Test
+    @Timeout(30)
+    void withSeveralNodesAndBackingProcessesEachLineCountsTheirCpuPerMessageAndTheirSum(@TempDir Path dir) throws Exception {
+        try (ReferenceRelay relay = ReferenceRelay.start("127.0.0.1", 0, 2)) {
+            String self = String.valueOf(ProcessHandle.current().pid());
+            // The relay runs in this JVM: as the server, as a second node and among the "java" processes.
+            String[] args = {"--target", "reference", "--port", String.valueOf(relay.port()), "--chats", "6",
+                    "--chats-per-agent", "3", "--mode", "closed", "--warmup", "0.5", "--duration", "1.5", "--drain", "10",
+                    "--setup-window", "3", "--client-threads", "2", "--server-pid", self, "--node-pids", self,
+                    "--backing-processes", "java,sodam-no-such-program"};
+            LoadGenerator.Result result = LoadGenerator.run(LoadGenerator.Options.parse(args));
+            assertExact(result, 60);
+            ObjectNode measured = result.lines().get(1);
+            double server = measured.get("server_cpu_us_per_relay").asDouble();
+            double nodes = measured.get("nodes_cpu_us_per_relay").asDouble();
+            double java = measured.get("backing_cpu_us_per_relay").get("java").asDouble();
+            assertThat(server).isPositive();
+            assertThat(nodes).isGreaterThan(server);           // the same JVM counted twice, read a moment apart
+            assertThat(java).isGreaterThanOrEqualTo(server * 0.9); // every "java" process, this one among them
+            assertThat(measured.get("backing_cpu_us_per_relay").get("sodam-no-such-program").asDouble()).isZero();
+            assertThat(measured.get("total_cpu_us_per_relay").asDouble()).isCloseTo(nodes + java, org.assertj.core.data.Offset.offset(0.02));
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void withoutSeveralNodesALineHasNoClusterFigures(@TempDir Path dir) throws Exception {
+        try (ReferenceRelay relay = ReferenceRelay.start("127.0.0.1", 0, 2)) {
+            LoadGenerator.Result result = LoadGenerator.run(options("reference", relay.port(), dir.resolve("unused.db"), "closed"));
+            assertThat(result.lines().get(1).has("nodes_cpu_us_per_relay")).isFalse();
+            assertThat(result.lines().get(1).has("backing_cpu_us_per_relay")).isFalse();
+        }
+    }
+
     private static String[] withSteps(LoadGenerator.Options base, int port, String rates, String stopMs) {
         return new String[] {"--target", "reference", "--port", String.valueOf(port), "--chats", String.valueOf(base.chats()),
                 "--chats-per-agent", "3", "--mode", "open", "--rate", "60", "--warmup", "0.5", "--duration", "1",

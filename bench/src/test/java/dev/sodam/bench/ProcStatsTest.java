@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The JIT's CPU time is read from the compiler threads of a real JVM, and is none for a process that has none. */
+/**
+ * The JIT's CPU time is read from the compiler threads of a real JVM, and is none for a process that has none;
+ * the CPU of other programs is found by their process name.
+ */
 class ProcStatsTest {
     @Test
     void aJvmThatRanCodeHasSpentCpuInItsJitCompilersAndItIsPartOfItsCpu() {
@@ -26,6 +29,16 @@ class ProcStatsTest {
             sleep.destroy();
             sleep.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void theCpuOfProcessesByNameCountsThisJvmAndNothingForAProgramThatIsNotRunning() {
+        long own = ProcStats.processCpuMicros(ProcessHandle.current().pid());
+        var byName = ProcStats.cpuMicrosByName(java.util.List.of("java", "sodam-no-such-program"));
+        // this test runs in a JVM whose comm is "java": the sum over every "java" holds its time at least
+        assertThat(byName.get("java")).isGreaterThanOrEqualTo(own).isPositive();
+        assertThat(byName.get("sodam-no-such-program")).isZero();
+        assertThat(byName).containsOnlyKeys("java", "sodam-no-such-program");
     }
 
     @Test

@@ -107,6 +107,31 @@ class SummaryTest {
     }
 
     @Test
+    void theClusterRunComparesEveryProcessesCpuPerMessageIncludingPostgresqlsInsideItsLine() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            lines.add(line("c", round, "sqlite", "\"server_cpu_us_per_relay\":100,\"nodes_cpu_us_per_relay\":100,"
+                    + "\"backing_cpu_us_per_relay\":{\"postgres\":0,\"redis-server\":0.5},\"total_cpu_us_per_relay\":100.5"));
+            lines.add(line("c", round, "pg", "\"server_cpu_us_per_relay\":150,\"nodes_cpu_us_per_relay\":150,"
+                    + "\"backing_cpu_us_per_relay\":{\"postgres\":" + (100 + round) + ",\"redis-server\":0.5},\"total_cpu_us_per_relay\":250"));
+            lines.add(line("c", round, "cluster", "\"server_cpu_us_per_relay\":150,\"nodes_cpu_us_per_relay\":250,"
+                    + "\"backing_cpu_us_per_relay\":{\"postgres\":100,\"redis-server\":50},\"total_cpu_us_per_relay\":402"));
+        }
+        assertThat(Summary.value(SummaryTest.json(lines.get(1)), "backing_cpu_us_per_relay.postgres")).isEqualTo(101.0);
+        assertThat(Summary.value(SummaryTest.json(lines.get(1)), "backing_cpu_us_per_relay.mysql")).isNull();
+        String table = Summary.render(lines, "cluster", "sqlite", List.of("pg"));
+        assertThat(table).containsPattern("(?m)^backing_cpu_us_per_relay.postgres +100 \\(100–100\\) +0\\.00 \\(0\\.00–0\\.00\\) +– *$")
+                .containsPattern("total_cpu_us_per_relay +402 \\(402–402\\) +101 \\(101–101\\) +4\\.00 \\(4\\.00–4\\.00\\)")
+                // cluster ÷ sqlite and ÷ pg for the whole machine's CPU per message, each median below
+                .containsPattern("(?m)^total_cpu_us_per_relay +4\\.00 \\(4\\.00–4\\.00\\) +1\\.61 \\(1\\.61–1\\.61\\)")
+                .containsPattern("(?m)^  cluster 402 +101 +250");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String line) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+    }
+
+    @Test
     void aScenarioWhereNeitherServerRanIsLeftOut() throws Exception {
         String table = Summary.render(run(1.4, 1.2, 1.1, 40), "sodam-cds", "reference-cds", List.of());
         assertThat(table).contains("scenario e").doesNotContain("scenario a").doesNotContain("scenario c");
