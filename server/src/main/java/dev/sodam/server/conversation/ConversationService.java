@@ -218,6 +218,10 @@ public final class ConversationService implements AutoCloseable {
             Command<?> command = batch.get(i);
             int index = i;
             units.add(tx -> {
+                // A unit may run again (PostgreSQL: a race, a deadlock, a batch's second pass with savepoints),
+                // and units run in order: what this and later commands asked the bot in a run that was rolled
+                // back is void, or the bot would answer a question twice, or one that was never stored.
+                asked.removeIf(question -> question.command() >= index);
                 Effect<?> effect = command.unit().apply(tx);
                 if (!effect.events().isEmpty()) {
                     recorder.record(tx, effect.events());

@@ -15,19 +15,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The store for installations that outgrow one file, and for several nodes sharing one database:
- * PostgreSQL through a HikariCP pool. {@link #writeBatch} is one transaction on one pooled connection
- * with one savepoint per unit, exactly like {@link SqliteStore}; a commit returns only once PostgreSQL
- * has made it durable ({@code synchronous_commit} as the server is configured, on by default).
+ * PostgreSQL through a HikariCP pool. {@link #writeBatch} is one transaction on one pooled connection;
+ * a commit returns only once PostgreSQL has made it durable ({@code synchronous_commit} as the server is
+ * configured, on by default). Unlike {@link SqliteStore}, whose savepoints cost nothing but a few calls
+ * into the library, a batch first runs without savepoints (each is two round trips and a
+ * subtransaction here), and only when a unit fails in a way that needs its own changes undone does it
+ * run again with one savepoint per unit ({@link #runWithoutSavepoints}).
  *
  * <p>Unlike SQLite's single writer, other processes write the same rows at the same time. The writer's
  * {@link JdbcTx} therefore reads the conversations it changes {@code FOR UPDATE} (see
  * {@link SqlDialect#lockConversation}): a second node appending to the same conversation waits for the
  * first one's commit and then sees its {@code last_seq} and its {@code client_msg_id}s, so seqs stay
- * gapless and a retried message is answered with its original ack. A unit that still loses a race is
- * rolled back to its savepoint, leaving the others in the batch untouched, and run again (at most
+ * gapless and a retried message is answered with its original ack. A unit that still loses a race
+ * fails the batch's first pass (an SQL error aborts the transaction); in the second it is rolled back
+ * to its savepoint, leaving the others in the batch untouched, and run again (at most
  * {@link #ATTEMPTS} times in all): at once after a unique key another node took first or a
  * serialization failure. A deadlock victim is different: the other node's batch waits for a lock an
- * earlier unit of ours holds until we commit. So the units before the victim are committed at once,
+ * earlier unit of ours holds until we commit. In the first pass the whole transaction rolls back at
+ * once; in the second the units before the victim are committed at once,
  * and the victim and the units after it go on, in their order, in the next transaction. Going on in
  * the same transaction (as this class once did) kept the other node waiting, and every later unit
  * that touched its rows deadlocked again after PostgreSQL's {@code deadlock_timeout} (1 s): both nodes
@@ -111,6 +116,9 @@ public final class PostgresStore implements Store {
      */
     private <T> int runTransaction(List<Function<StoreTx, T>> units, int from, List<Outcome<T>> outcomes,
                                    int[] deadlocks) {
+        if (deadlocks[from] == 0 && runWithoutSavepoints(units, from, outcomes)) {
+            return units.size();
+        }
         int end = units.size();
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
@@ -144,6 +152,73 @@ public final class PostgresStore implements Store {
         }
     }
 
+    /**
+     * The common case, first: the units from {@code from} on in one transaction without a savepoint each.
+     * A savepoint is two round trips (SAVEPOINT, RELEASE) beside a unit's three or so statements, and
+     * each one that writes is a PostgreSQL subtransaction: past 64 of them in one transaction every
+     * snapshot taken by any backend looks them up in {@code pg_subtrans}, and a batch holds up to
+     * hundreds of units. A unit that fails in Java (a {@code ChatException}: not assigned, resolved…)
+     * without having changed a row leaves the transaction as it was, so it is answered with its failure
+     * and the others go on. Any other failure — an SQL error (the transaction is aborted: a race, a
+     * deadlock, a constraint) or a unit that fails after writing — rolls the whole transaction back and
+     * answers false, nothing committed and no outcome set, and the caller runs the units again, each in
+     * its savepoint. A failed COMMIT is not run again (it may have committed): it fails the units.
+     */
+    private <T> boolean runWithoutSavepoints(List<Function<StoreTx, T>> units, int from, List<Outcome<T>> outcomes) {
+        List<Outcome<T>> done = new ArrayList<>(units.size() - from);
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            JdbcTx tx = new JdbcTx(connection, SqlDialect.POSTGRESQL, true);
+            try {
+                if (!runUnitsWithoutSavepoints(tx, units, from, done)) {
+                    connection.rollback();
+                    return false;
+                }
+                try {
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    rollback(connection, e);
+                    fail(from, outcomes, e);
+                    return true;
+                }
+            } finally {
+                tx.closeStatements();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            fail(from, outcomes, e);
+            return true;
+        }
+        for (int k = 0; k < done.size(); k++) {
+            outcomes.set(from + k, done.get(k));
+        }
+        return true;
+    }
+
+    /** The units in order into {@code done}; false at the first failure that needs the transaction rolled back. */
+    private static <T> boolean runUnitsWithoutSavepoints(JdbcTx tx, List<Function<StoreTx, T>> units, int from,
+                                                         List<Outcome<T>> done) {
+        for (int i = from; i < units.size(); i++) {
+            long changedBefore = tx.rowsChanged();
+            try {
+                T value = units.get(i).apply(tx);
+                done.add(Outcome.of(value, tx.rowsChanged() != changedBefore));
+            } catch (RuntimeException e) {
+                if (tx.rowsChanged() != changedBefore || causedBySql(e)) {
+                    log.debug("a unit failed in a batch without savepoints; running the batch again with them", e);
+                    return false;
+                }
+                done.add(Outcome.failed(e));
+            }
+        }
+        return true;
+    }
+
+    /** Whether an SQL error is among the causes: PostgreSQL has aborted the transaction. */
+    private static boolean causedBySql(Throwable e) {
+        return hasSqlCause(e, sql -> true);
+    }
+
     /** One unit in its own savepoint; a unit that lost a race with another node runs again at once. */
     private static <T> Outcome<T> runUnit(Connection connection, JdbcTx tx, Function<StoreTx, T> unit)
             throws SQLException {
@@ -168,8 +243,13 @@ public final class PostgresStore implements Store {
 
     /** Whether {@code e} was caused by an SQL error with one of these SQLSTATEs. */
     static boolean hasState(Throwable e, Set<String> states) {
+        return hasSqlCause(e, sql -> sql.getSQLState() != null && states.contains(sql.getSQLState()));
+    }
+
+    /** Whether an SQL error among the causes of {@code e} passes {@code test}. */
+    private static boolean hasSqlCause(Throwable e, java.util.function.Predicate<SQLException> test) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && states.contains(sql.getSQLState())) {
+            if (cause instanceof SQLException sql && test.test(sql)) {
                 return true;
             }
             if (cause.getCause() == cause) {

@@ -5,15 +5,18 @@ import java.util.function.Function;
 
 /**
  * Durable storage. All writes go through {@link #writeBatch}: the units of one batch share one
- * transaction and one commit (group commit), each isolated by a savepoint so that one failing unit
- * does not undo the others. Implementations: SQLite (embedded default) and PostgreSQL (also several nodes on one database).
+ * transaction and one commit (group commit), each isolated so that one failing unit does not undo the
+ * others. Implementations: SQLite (embedded default) and PostgreSQL (also several nodes on one database).
  */
 public interface Store extends AutoCloseable {
 
     /**
-     * Runs each unit in its own savepoint inside one transaction and commits once. Returns one
-     * outcome per unit, in order. If the commit itself fails, every outcome is a failure: nothing of
-     * the batch is durable, and callers must not acknowledge anything.
+     * Runs the units, in order, inside one transaction and commits once; a failing unit's own changes
+     * are undone and the others' kept (SQLite: a savepoint per unit; PostgreSQL: savepoints only when a
+     * unit fails after writing, by running the batch again). Returns one outcome per unit, in order. If
+     * the commit itself fails, every outcome is a failure: nothing of the batch is durable, and callers
+     * must not acknowledge anything. A unit must be free of effects outside {@code tx}: PostgreSQL may
+     * run it more than once (a race with another node, a deadlock, a second pass with savepoints).
      */
     <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units);
 

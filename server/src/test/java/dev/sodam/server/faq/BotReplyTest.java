@@ -21,6 +21,7 @@ import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.testing.DomainThread;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.util.Ids;
 import java.nio.file.Path;
@@ -201,26 +202,6 @@ class BotReplyTest {
         service.answerWith(new FaqBotAnswerer(engine, neverRun::add));
     }
 
-    /** Holds the domain thread until the returned latch is released, so what is sent meanwhile forms one batch. */
-    private CountDownLatch holdDomainThread() {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch held = new CountDownLatch(1);
-        service.execute(tx -> {
-            held.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return null;
-        }, Replies.of(done -> { }, error -> { }));
-        try {
-            held.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return release;
-    }
 
     /** A visitor whose first question (delivery time) the bot has answered, deciding on the domain thread. */
     private VisitorPrincipal visitorAnsweredOnce() {
@@ -267,7 +248,7 @@ class BotReplyTest {
     void questionsOfOneBatchAreAnsweredAfterAllOfThemInOrderWithoutGaps() {
         VisitorPrincipal visitor = visitorAnsweredOnce();
         String conversationId = openConversationOf(visitor);
-        CountDownLatch release = holdDomainThread();
+        CountDownLatch release = DomainThread.hold(service);
         CompletableFuture<Results.Posted> first = askIn(visitor, conversationId, "c-1");
         CompletableFuture<Results.Posted> second = askIn(visitor, conversationId, "c-2");
         release.countDown();
@@ -284,7 +265,7 @@ class BotReplyTest {
     void aHandoffLaterInTheSameBatchSilencesTheBot() {
         VisitorPrincipal visitor = visitorAnsweredOnce();
         String conversationId = openConversationOf(visitor);
-        CountDownLatch release = holdDomainThread();
+        CountDownLatch release = DomainThread.hold(service);
         CompletableFuture<Results.Posted> question = askIn(visitor, conversationId, "c-1");
         CompletableFuture<Conversation> handoff = Replies.future(r ->
                 service.requestHandoff(visitor, conversationId, HandoffReason.VISITOR_ASKED, r));
