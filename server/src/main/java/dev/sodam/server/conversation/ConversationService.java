@@ -609,10 +609,9 @@ public final class ConversationService implements AutoCloseable {
             String text = dev.sodam.server.model.Attachment.caption(conversation.locale());
             Message message = new Message(ids.next("m_"), conversation.id(), seq, clientMsgId, author, text, now,
                     List.of(), List.of(), null, attachment);
-            tx.insertMessage(message);
-            tx.insertAttachment(message.id(), conversation.id(), attachment, data, now);
             Conversation updated = conversation.withMessage(seq, preview(text), now);
-            tx.updateActivity(updated);
+            tx.appendMessage(message, updated);
+            tx.insertAttachment(message.id(), conversation.id(), attachment, data, now);
             events.add(new ChatEvent.MessagePosted(updated, message, null));
             return new Effect<>(new Results.Posted(updated, message, false), events);
         }, reply);
@@ -705,8 +704,9 @@ public final class ConversationService implements AutoCloseable {
                                   List<Suggestion> suggestions, List<Action> actions, Notice notice, Instant now) {
         Message message = new Message(ids.next("m_"), conversation.id(), conversation.lastSeq() + 1, clientMsgId, from,
                 text, now, suggestions, actions, notice);
-        tx.insertMessage(message);
-        return appended(tx, conversation, message);
+        Conversation updated = after(conversation, message);
+        tx.appendMessage(message, updated);
+        return new Results.Posted(updated, message, false);
     }
 
     /**
@@ -718,14 +718,13 @@ public final class ConversationService implements AutoCloseable {
                                               String text, Instant now) {
         Message message = new Message(ids.next("m_"), conversation.id(), conversation.lastSeq() + 1, clientMsgId, from,
                 text, now, List.of(), List.of(), null);
-        return tx.insertMessageIfNew(message) ? appended(tx, conversation, message) : null;
+        Conversation updated = after(conversation, message);
+        return tx.appendMessageIfNew(message, updated) ? new Results.Posted(updated, message, false) : null;
     }
 
-    /** The conversation's activity after {@code message} was inserted. */
-    private static Results.Posted appended(StoreTx tx, Conversation conversation, Message message) {
-        Conversation updated = conversation.withMessage(message.seq(), preview(message.text()), message.ts());
-        tx.updateActivity(updated);
-        return new Results.Posted(updated, message, false);
+    /** The conversation as {@code message} leaves it: its seq, preview and time. */
+    private static Conversation after(Conversation conversation, Message message) {
+        return conversation.withMessage(message.seq(), preview(message.text()), message.ts());
     }
 
     /**

@@ -399,22 +399,33 @@ final class JdbcTx implements StoreTx {
         }
     }
 
+    private static final String UPDATE_ACTIVITY =
+            "UPDATE conversations SET last_seq = ?, preview = ?, updated_at = ?, topic = ? WHERE id = ?";
+
     @Override
     public void updateActivity(Conversation c) {
-        int changed = execute("UPDATE conversations SET last_seq = ?, preview = ?, updated_at = ?, topic = ? WHERE id = ?",
-                s -> {
-                    s.setLong(1, c.lastSeq());
-                    s.setString(2, c.preview());
-                    s.setLong(3, c.updatedAt().toEpochMilli());
-                    s.setString(4, c.topic());
-                    s.setString(5, c.id());
-                });
-        if (changed != 1) {
-            throw new StoreException("conversation " + c.id() + " not found for update", null);
+        if (execute(UPDATE_ACTIVITY, s -> bindActivity(s, 0, c)) != 1) {
+            throw notFoundForUpdate(c);
         }
+        recordActivity(c);
+    }
+
+    private static void bindActivity(PreparedStatement s, int offset, Conversation c) throws SQLException {
+        s.setLong(offset + 1, c.lastSeq());
+        s.setString(offset + 2, c.preview());
+        s.setLong(offset + 3, c.updatedAt().toEpochMilli());
+        s.setString(offset + 4, c.topic());
+        s.setString(offset + 5, c.id());
+    }
+
+    private void recordActivity(Conversation c) {
         if (recent != null) {
             recent.activity(c.id(), c.lastSeq(), c.preview(), c.updatedAt(), c.topic());
         }
+    }
+
+    private static StoreException notFoundForUpdate(Conversation c) {
+        return new StoreException("conversation " + c.id() + " not found for update", null);
     }
 
     private void forget(String conversationId) {
@@ -697,6 +708,15 @@ final class JdbcTx implements StoreTx {
     private static final String INSERT_MESSAGE = "INSERT INTO messages(id, conversation_id, seq, client_msg_id, "
             + "from_kind, from_id, from_name, body, extras, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    // Only this conflict is expected: any other (a seq taken twice) must still fail the unit.
+    private static final String INSERT_MESSAGE_IF_NEW =
+            INSERT_MESSAGE + " ON CONFLICT (conversation_id, client_msg_id) DO NOTHING";
+    // The activity is updated only when the insert stored a row; the statement's count is the update's.
+    private static final String APPEND_MESSAGE =
+            "WITH m AS (" + INSERT_MESSAGE + " RETURNING 1) " + UPDATE_ACTIVITY + " AND EXISTS (SELECT 1 FROM m)";
+    private static final String APPEND_MESSAGE_IF_NEW =
+            "WITH m AS (" + INSERT_MESSAGE_IF_NEW + " RETURNING 1) " + UPDATE_ACTIVITY + " AND EXISTS (SELECT 1 FROM m)";
+
     @Override
     public void insertMessage(Message m) {
         execute(INSERT_MESSAGE, s -> bindMessage(s, m));
@@ -708,9 +728,48 @@ final class JdbcTx implements StoreTx {
             insertMessage(m);
             return true;
         }
-        // Only this conflict is expected: any other (a seq taken twice) must still fail the unit.
-        return execute(INSERT_MESSAGE + " ON CONFLICT (conversation_id, client_msg_id) DO NOTHING",
-                s -> bindMessage(s, m)) == 1;
+        return execute(INSERT_MESSAGE_IF_NEW, s -> bindMessage(s, m)) == 1;
+    }
+
+    @Override
+    public void appendMessage(Message m, Conversation after) {
+        if (!dialect.writesInWith()) {
+            insertMessage(m);
+            updateActivity(after);
+        } else if (!appendInOneStatement(APPEND_MESSAGE, m, after)) {
+            // The insert stored its row (a failed one throws), so the update found no conversation.
+            throw notFoundForUpdate(after);
+        }
+    }
+
+    @Override
+    public boolean appendMessageIfNew(Message m, Conversation after) {
+        if (m.clientMsgId() == null) {
+            appendMessage(m, after);
+            return true;
+        }
+        if (!dialect.writesInWith()) {
+            if (!insertMessageIfNew(m)) {
+                return false;
+            }
+            updateActivity(after);
+            return true;
+        }
+        // No update means no insert: the message's foreign key guarantees the conversation exists.
+        return appendInOneStatement(APPEND_MESSAGE_IF_NEW, m, after);
+    }
+
+    /** The message and the activity in one statement (one round trip); whether both were written. */
+    private boolean appendInOneStatement(String sql, Message m, Conversation after) {
+        if (execute(sql, s -> {
+            bindMessage(s, m);
+            bindActivity(s, 10, after);
+        }) != 1) {
+            return false;
+        }
+        rowsChanged++; // the count is the update's; the message is a row changed too
+        recordActivity(after);
+        return true;
     }
 
     private static void bindMessage(PreparedStatement s, Message m) throws SQLException {

@@ -12,7 +12,8 @@ enum SqlDialect {
             "rowid",
             "SELECT m.name, p.\"from\", p.\"to\" FROM sqlite_schema m "
                     + "JOIN pragma_foreign_key_list(m.name) p WHERE m.type = 'table' AND p.\"table\" = ?",
-            ""),
+            "",
+            false),
     POSTGRESQL(
             "EXISTS (SELECT 1 FROM jsonb_array_elements_text(%s::jsonb) t WHERE t = ?)",
             "strpos(%s, %s) > 0",
@@ -26,21 +27,24 @@ enum SqlDialect {
                     + "WHERE k.contype = 'f' AND parent.relname = ?",
             // Several nodes write the same conversation: the writer reads the row it will change with a
             // lock, so last_seq + 1 is computed from the latest committed value and held until commit.
-            " FOR UPDATE OF c");
+            " FOR UPDATE OF c",
+            true);
 
     private final String jsonArrayContains;
     private final String containsText;
     private final String insertionOrder;
     private final String foreignKeysTo;
     private final String lockConversation;
+    private final boolean writesInWith;
 
     SqlDialect(String jsonArrayContains, String containsText, String insertionOrder, String foreignKeysTo,
-               String lockConversation) {
+               String lockConversation, boolean writesInWith) {
         this.jsonArrayContains = jsonArrayContains;
         this.containsText = containsText;
         this.insertionOrder = insertionOrder;
         this.foreignKeysTo = foreignKeysTo;
         this.lockConversation = lockConversation;
+        this.writesInWith = writesInWith;
     }
 
     /** A condition: the JSON array of strings in {@code column} contains the bound parameter. */
@@ -77,5 +81,14 @@ enum SqlDialect {
     /** Whether the writer must lock a visitor before looking for (or starting) its open conversation. */
     boolean locksRows() {
         return !lockConversation.isEmpty();
+    }
+
+    /**
+     * Whether a {@code WITH} may hold an {@code INSERT} whose rows the main statement reads (PostgreSQL's
+     * data-modifying {@code WITH}; SQLite has none), so two dependent writes take one statement: on
+     * PostgreSQL each statement is a round trip and a statement's worth of the backend's CPU.
+     */
+    boolean writesInWith() {
+        return writesInWith;
     }
 }

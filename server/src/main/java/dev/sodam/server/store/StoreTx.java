@@ -128,6 +128,18 @@ public interface StoreTx {
      */
     boolean insertMessageIfNew(Message message);
 
+    /**
+     * {@link #insertMessage} then {@link #updateActivity} with {@code after}, the conversation as the
+     * message leaves it; one statement where the database allows (PostgreSQL: one round trip, not two).
+     */
+    void appendMessage(Message message, Conversation after);
+
+    /**
+     * {@link #insertMessageIfNew} and, when it stored the message, {@link #updateActivity} with
+     * {@code after}; false with nothing written for a re-send. One statement where the database allows.
+     */
+    boolean appendMessageIfNew(Message message, Conversation after);
+
     /** Messages with {@code seq > afterSeq}, in seq order, at most {@code limit}. */
     List<Message> messagesAfter(String conversationId, long afterSeq, int limit);
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.BotTurn;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.PageView;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * into SQL both accept, run on both stores with the same data and the same expected answers: a JSON tag
  * and a literal-text FAQ search, the last FAQ version, page views of one millisecond in insertion order,
  * a bot turn stored twice, a rating replaced where its message is NULL, the optional-filter feedback
- * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), which units of a batch
+ * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), a message and its
+ * conversation's activity written together (PostgreSQL: one statement) or not at all, which units of a batch
  * changed rows, and a visitor's deletion following the foreign keys.
  */
 class StoreDialectTest {
@@ -158,6 +161,43 @@ class StoreDialectTest {
             tx.insertBotTurn(new BotTurn("cv_1", 99, "?", "handoff", "unsure", null, 0.1, null, List.of(), T));
             return null;
         })).isInstanceOf(StoreException.class).hasMessageContaining("no message cv_1#99");
+
+        // A message with its conversation's activity (one statement on PostgreSQL): both are written, or for
+        // a re-send neither; a message for no conversation fails its unit.
+        Conversation before = store.read(tx -> tx.conversation("cv_1")).orElseThrow();
+        Message fifth = new Message("m_5", "cv_1", 3, "c-5", first.from(), "넷", T.plusSeconds(5), List.of(), List.of(), null);
+        Message fifthAgain = new Message("m_6", "cv_1", 4, "c-5", first.from(), "넷", T.plusSeconds(6), List.of(), List.of(), null);
+        Message sixth = new Message("m_7", "cv_1", 4, null, first.from(), "다섯", T.plusSeconds(7), List.of(), List.of(), null);
+        List<Store.Outcome<Object>> appended = store.writeBatch(List.of(
+                tx -> tx.appendMessageIfNew(fifth, before.withMessage(3, "넷", fifth.ts())),
+                tx -> tx.appendMessageIfNew(fifthAgain, before.withMessage(4, "넷 또", fifthAgain.ts()))));
+        assertThat(appended).extracting(Store.Outcome::value).containsExactly(true, false);
+        assertThat(appended).extracting(Store.Outcome::changedRows).as("a re-send changes nothing")
+                .containsExactly(true, false);
+        assertThat(store.read(tx -> tx.conversation("cv_1")).orElseThrow())
+                .as("the re-send's activity is not written").extracting(Conversation::lastSeq, Conversation::preview)
+                .containsExactly(3L, "넷");
+        write(store, tx -> {
+            tx.appendMessage(sixth, before.withMessage(4, "다섯", sixth.ts()));
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.messagesAfter("cv_1", 2, 10)).extracting(Message::id).containsExactly("m_5", "m_7");
+            Conversation now = tx.conversation("cv_1").orElseThrow();
+            assertThat(now.lastSeq()).isEqualTo(4);
+            assertThat(now.preview()).isEqualTo("다섯");
+            assertThat(now.updatedAt()).isEqualTo(sixth.ts());
+            return null;
+        });
+        Conversation stranger = new Conversation("cv_none", "demo", "vi_1", "방문자", "ko", ConversationState.BOT, null,
+                null, 0, "", null, T, T, null, null, false, List.of(), 0);
+        Message lost = new Message("m_8", "cv_none", 1, "c-8", first.from(), "?", T, List.of(), List.of(), null);
+        assertThatThrownBy(() -> write(store, tx -> tx.appendMessageIfNew(lost, stranger.withMessage(1, "?", T))))
+                .isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> write(store, tx -> {
+            tx.appendMessage(lost, stranger.withMessage(1, "?", T));
+            return null;
+        })).isInstanceOf(StoreException.class);
 
         // Which units changed rows (readiness after a failed write trusts only those): a read, a delete that
         // matches nothing and a unit rolled back do not; an insert does, and so does the unit after a rollback.
