@@ -33,9 +33,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -168,7 +170,8 @@ public final class ConversationService implements AutoCloseable {
     private record Effect<T>(T value, List<ChatEvent> events) {
     }
 
-    private record Command<T>(Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
+    /** {@code conversationId}: the conversation the unit will read, when the caller knows it; else null. */
+    private record Command<T>(String conversationId, Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
         void complete(Effect<?> effect) {
             @SuppressWarnings("unchecked")
             T value = (T) effect.value();
@@ -181,11 +184,16 @@ public final class ConversationService implements AutoCloseable {
     }
 
     private <T> void submit(Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
+        submit(null, unit, reply);
+    }
+
+    /** As above, for a unit that reads this conversation ({@link Store#writeBatch(List, java.util.Collection)}). */
+    private <T> void submit(String conversationId, Function<StoreTx, Effect<T>> unit, Reply<T> reply) {
         if (!running) {
             reply.fail(new ChatException(ErrorCode.INTERNAL, "server is shutting down"));
             return;
         }
-        commands.add(new Command<>(unit, reply));
+        commands.add(new Command<>(conversationId, unit, reply));
     }
 
     private void loop() {
@@ -214,8 +222,12 @@ public final class ConversationService implements AutoCloseable {
         List<Function<StoreTx, Effect<?>>> units = new ArrayList<>(batch.size() + 2);
         boolean[] queueChanged = {false};
         List<AskedBot> asked = new ArrayList<>();
+        Set<String> conversations = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
             Command<?> command = batch.get(i);
+            if (command.conversationId() != null) {
+                conversations.add(command.conversationId());
+            }
             int index = i;
             units.add(tx -> {
                 // A unit may run again (PostgreSQL: a race, a deadlock, a batch's second pass with savepoints),
@@ -236,7 +248,7 @@ public final class ConversationService implements AutoCloseable {
         units.add(tx -> answerInBatch(tx, asked, queueChanged));
         // Last in the same transaction: the queue as this batch commits it, read once.
         units.add(tx -> new Effect<>(queueChanged[0] ? tx.queue() : null, List.of()));
-        List<Store.Outcome<Effect<?>>> outcomes = store.writeBatch(units);
+        List<Store.Outcome<Effect<?>>> outcomes = store.writeBatch(units, conversations);
         SendBurst burst = sendBurst;
         boolean bursting = burst.begin();
         try {
@@ -539,7 +551,7 @@ public final class ConversationService implements AutoCloseable {
         }
         // Masked before it is stored: the database, the console and the bot never see the raw numbers.
         String stored = masking.apply(text);
-        submit(tx -> {
+        submit(conversationId, tx -> {
             Instant now = clock.instant();
             List<ChatEvent> events = new ArrayList<>(2);
             Conversation conversation = target(tx, caller, conversationId, now, events);
@@ -594,7 +606,7 @@ public final class ConversationService implements AutoCloseable {
      */
     public void postAttachment(Principal caller, String conversationId, String clientMsgId, String contentType,
                                byte[] data, Reply<Results.Posted> reply) {
-        submit(tx -> {
+        submit(conversationId, tx -> {
             Instant now = clock.instant();
             List<ChatEvent> events = new ArrayList<>(2);
             Conversation conversation = target(tx, caller, conversationId, now, events);
@@ -1262,7 +1274,7 @@ public final class ConversationService implements AutoCloseable {
 
     /** Relays typing to the other side; nothing is stored. */
     public void typing(Principal caller, String conversationId, boolean on, Reply<Conversation> reply) {
-        submit(tx -> {
+        submit(conversationId, tx -> {
             Conversation conversation = relayTarget(tx, caller, requireId(conversationId));
             return new Effect<>(conversation, List.of(new ChatEvent.TypingChanged(conversation, caller.author(), on)));
         }, reply);
@@ -1270,7 +1282,7 @@ public final class ConversationService implements AutoCloseable {
 
     /** Relays a read receipt to the other side; a visitor's is also stored as their read mark. */
     public void read(Principal caller, String conversationId, long seq, Reply<Conversation> reply) {
-        submit(tx -> {
+        submit(conversationId, tx -> {
             Conversation conversation = relayTarget(tx, caller, requireId(conversationId));
             if (seq > conversation.lastSeq()) {
                 throw new ChatException(ErrorCode.BAD_REQUEST, "seq " + seq + " is beyond the last message");

@@ -2,6 +2,7 @@ package dev.sodam.server.ops;
 
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -17,9 +18,14 @@ public final class TimedStore implements Store {
 
     @Override
     public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units) {
+        return writeBatch(units, List.of());
+    }
+
+    @Override
+    public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units, Collection<String> conversations) {
         long started = System.nanoTime();
         try {
-            return store.writeBatch(units);
+            return store.writeBatch(units, conversations);
         } finally {
             metrics.storeCommit(System.nanoTime() - started);
         }

@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,10 @@ final class JdbcTx implements StoreTx {
     private final boolean cacheStatements;
     private final boolean writer;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    /** The SQLite writer's copy of recent conversation rows; null everywhere else. */
+    /**
+     * Conversation rows as this writer last read or wrote them: SQLite's writer keeps them between
+     * transactions, PostgreSQL's for one transaction, which holds their row locks; null for readers.
+     */
     private final RecentConversations recent;
     /** Per SQL text: whether it writes a table a cached conversation row is read from. */
     private final Map<String, Boolean> writesConversationRows = new HashMap<>();
@@ -71,8 +75,9 @@ final class JdbcTx implements StoreTx {
     }
 
     /**
-     * @param recent the conversation rows to keep between transactions; only for the one connection
-     *               that writes the database (SQLite's writer), since no other writer can change them
+     * @param recent the conversation rows to keep: between transactions only for the one connection
+     *               that writes the database (SQLite's writer), since no other writer can change them;
+     *               for one transaction where the rows it reads are locked (PostgreSQL's writer)
      */
     JdbcTx(Connection connection, SqlDialect dialect, boolean writer, RecentConversations recent) {
         this.connection = connection;
@@ -340,6 +345,32 @@ final class JdbcTx implements StoreTx {
             row.ifPresent(recent::put);
         }
         return row;
+    }
+
+    private static final String CONVERSATIONS_BY_ID = "SELECT " + CONVERSATION_COLUMNS + "WHERE c.id = ANY(?) ORDER BY c.id";
+
+    /**
+     * Reads the rows of these conversations that this writer does not hold yet, in one statement,
+     * locked in id order, so that {@link #conversation} finds them: on PostgreSQL a read is a round
+     * trip, and a batch's units would otherwise each read their own. PostgreSQL only (an array
+     * parameter); a writer that keeps no rows has nowhere to put them and reads nothing.
+     */
+    void readConversations(Collection<String> ids) {
+        if (recent == null) {
+            return;
+        }
+        List<String> missing = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (recent.get(id) == null) {
+                missing.add(id);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        query(CONVERSATIONS_BY_ID + lockConversation(),
+                s -> s.setArray(1, connection.createArrayOf("text", missing.toArray())),
+                JdbcTx::conversationRow).forEach(recent::put);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@link JdbcTx} therefore reads the conversations it changes {@code FOR UPDATE} (see
  * {@link SqlDialect#lockConversation}): a second node appending to the same conversation waits for the
  * first one's commit and then sees its {@code last_seq} and its {@code client_msg_id}s, so seqs stay
- * gapless and a retried message is answered with its original ack. A unit that still loses a race
- * fails the batch's first pass (an SQL error aborts the transaction); in the second it is rolled back
+ * gapless and a retried message is answered with its original ack. Locked, those rows stay as read until
+ * the commit, so the writer keeps them for the transaction; a batch told its conversations
+ * ({@link #writeBatch(List, Collection)}) reads them all in one statement first, in id order.
+ * A unit that still loses a race fails the batch's first pass (an SQL error aborts the transaction); in the second it is rolled back
  * to its savepoint, leaving the others in the batch untouched, and run again (at most
  * {@link #ATTEMPTS} times in all): at once after a unique key another node took first or a
  * serialization failure. A deadlock victim is different: the other node's batch waits for a lock an
@@ -47,6 +50,8 @@ public final class PostgresStore implements Store {
     /** deadlock_detected: the units before the victim commit, then it runs again first in a new transaction. */
     private static final Set<String> DEADLOCK = Set.of("40P01");
     private static final String LOCATION = "classpath:db/postgresql";
+    /** Conversation rows a transaction's writer keeps: more than a batch touches. */
+    private static final int ROWS_PER_TRANSACTION = 4096;
 
     private final HikariDataSource pool;
     private final StoreSettings settings;
@@ -98,15 +103,30 @@ public final class PostgresStore implements Store {
 
     @Override
     public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units) {
+        return writeBatch(units, List.of());
+    }
+
+    @Override
+    public <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units, Collection<String> conversations) {
         List<Outcome<T>> outcomes = new ArrayList<>(units.size());
         for (int i = 0; i < units.size(); i++) {
             outcomes.add(null);
         }
         int[] deadlocks = new int[units.size()];
         for (int next = 0; next < units.size(); ) {
-            next = runTransaction(units, next, outcomes, deadlocks);
+            next = runTransaction(units, next, outcomes, deadlocks, conversations);
         }
         return outcomes;
+    }
+
+    /**
+     * The writer's view of one transaction. It keeps the conversation rows it reads: they are read
+     * {@code FOR UPDATE}, so no other node changes them before this transaction ends, and its own
+     * writes keep them exact ({@link RecentConversations}); a unit's second read of its conversation,
+     * and the bot's answer after its question, then cost no round trip.
+     */
+    private static JdbcTx writer(Connection connection) {
+        return new JdbcTx(connection, SqlDialect.POSTGRESQL, true, new RecentConversations(ROWS_PER_TRANSACTION));
     }
 
     /**
@@ -115,14 +135,15 @@ public final class PostgresStore implements Store {
      * first (until it was the victim {@link #ATTEMPTS} times; {@code deadlocks} counts them per unit).
      */
     private <T> int runTransaction(List<Function<StoreTx, T>> units, int from, List<Outcome<T>> outcomes,
-                                   int[] deadlocks) {
-        if (deadlocks[from] == 0 && runWithoutSavepoints(units, from, outcomes)) {
+                                   int[] deadlocks, Collection<String> conversations) {
+        if (deadlocks[from] == 0 && runWithoutSavepoints(units, from, outcomes, conversations)) {
             return units.size();
         }
+        // The rare second pass: each unit reads its own conversations, in its savepoint.
         int end = units.size();
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
-            JdbcTx tx = new JdbcTx(connection, SqlDialect.POSTGRESQL, true);
+            JdbcTx tx = writer(connection);
             try {
                 for (int i = from; i < units.size(); i++) {
                     Outcome<T> outcome = runUnit(connection, tx, units.get(i));
@@ -164,13 +185,14 @@ public final class PostgresStore implements Store {
      * answers false, nothing committed and no outcome set, and the caller runs the units again, each in
      * its savepoint. A failed COMMIT is not run again (it may have committed): it fails the units.
      */
-    private <T> boolean runWithoutSavepoints(List<Function<StoreTx, T>> units, int from, List<Outcome<T>> outcomes) {
+    private <T> boolean runWithoutSavepoints(List<Function<StoreTx, T>> units, int from, List<Outcome<T>> outcomes,
+                                             Collection<String> conversations) {
         List<Outcome<T>> done = new ArrayList<>(units.size() - from);
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
-            JdbcTx tx = new JdbcTx(connection, SqlDialect.POSTGRESQL, true);
+            JdbcTx tx = writer(connection);
             try {
-                if (!runUnitsWithoutSavepoints(tx, units, from, done)) {
+                if (!readAhead(tx, conversations) || !runUnitsWithoutSavepoints(tx, units, from, done)) {
                     connection.rollback();
                     return false;
                 }
@@ -214,6 +236,24 @@ public final class PostgresStore implements Store {
         return true;
     }
 
+    /**
+     * The batch's conversations in one read before its first unit, instead of one read per unit; false
+     * when that read failed (the transaction is aborted). One conversation is left to its unit: reading
+     * it ahead would save nothing.
+     */
+    private static boolean readAhead(JdbcTx tx, Collection<String> conversations) {
+        if (conversations.size() < 2) {
+            return true;
+        }
+        try {
+            tx.readConversations(conversations);
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("reading a batch's conversations ahead failed; running the batch again with savepoints", e);
+            return false;
+        }
+    }
+
     /** Whether an SQL error is among the causes: PostgreSQL has aborted the transaction. */
     private static boolean causedBySql(Throwable e) {
         return hasSqlCause(e, sql -> true);
@@ -230,9 +270,11 @@ public final class PostgresStore implements Store {
                 connection.releaseSavepoint(savepoint);
                 return Outcome.of(value, tx.rowsChanged() != changedBefore);
             } catch (RuntimeException e) {
-                // Rolling back to the savepoint also ends PostgreSQL's "transaction is aborted" state.
+                // Rolling back to the savepoint also ends PostgreSQL's "transaction is aborted" state, and
+                // releases the row locks the unit took: the rows it read may change now.
                 connection.rollback(savepoint);
                 connection.releaseSavepoint(savepoint);
+                tx.forgetRecentRows();
                 if (attempt >= ATTEMPTS || !hasState(e, RACES)) {
                     return Outcome.failed(e);
                 }

@@ -1,5 +1,6 @@
 package dev.sodam.server.store;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -19,6 +20,16 @@ public interface Store extends AutoCloseable {
      * run it more than once (a race with another node, a deadlock, a second pass with savepoints).
      */
     <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units);
+
+    /**
+     * {@link #writeBatch}, told which conversations (by id) the units will read: where each read is a
+     * round trip (PostgreSQL) the store reads them all at once before the first unit, locked in id
+     * order, and the units find them in the transaction. A store whose reads are calls into a library
+     * (SQLite) ignores them.
+     */
+    default <T> List<Outcome<T>> writeBatch(List<Function<StoreTx, T>> units, Collection<String> conversations) {
+        return writeBatch(units);
+    }
 
     /**
      * Upkeep that must not delay a batch: the caller of {@link #writeBatch} calls this on the same

@@ -234,6 +234,131 @@ class PostgresMultiWriterTest {
         }
     }
 
+    /**
+     * Told its conversations, a batch reads them in one statement before its first unit, each locked until
+     * it commits: another node asking for any of them waits, even for one no unit has read yet.
+     */
+    @Test
+    void aBatchToldItsConversationsLocksThemAllBeforeItsFirstUnit() throws Exception {
+        List<String> ids = twoConversations();
+        try (Connection watcher = PostgresTestSupport.connect(url)) {
+            List<String> lockedBeforeTheFirstUnit = new ArrayList<>();
+            Function<StoreTx, Object> look = tx -> {
+                for (String id : ids) {
+                    if (lockedByAnother(watcher, id)) {
+                        lockedBeforeTheFirstUnit.add(id);
+                    }
+                }
+                return null;
+            };
+            List<Store.Outcome<Object>> outcomes = stores.get(0).writeBatch(
+                    List.of(look, label(ids.get(0), "a"), label(ids.get(1), "b")), ids);
+            assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome.ok()).isTrue());
+            assertThat(lockedBeforeTheFirstUnit).containsExactlyElementsOf(ids);
+            assertThat(labels(watcher, ids.get(0))).containsExactly("a");
+            assertThat(labels(watcher, ids.get(1))).containsExactly("b");
+            assertThat(lockedByAnother(watcher, ids.get(0))).as("released at commit").isFalse();
+        }
+    }
+
+    /** Whether another transaction holds this conversation's row lock (a {@code NOWAIT} lock attempt fails). */
+    private static boolean lockedByAnother(Connection watcher, String conversationId) {
+        try (java.sql.PreparedStatement lock = watcher.prepareStatement(
+                "SELECT id FROM conversations WHERE id = ? FOR UPDATE NOWAIT")) {
+            lock.setString(1, conversationId);
+            lock.executeQuery().close();
+            return false;
+        } catch (java.sql.SQLException e) {
+            assertThat(e.getSQLState()).as("lock_not_available").isEqualTo("55P03");
+            return true;
+        }
+    }
+
+    /**
+     * Regression: a writer keeps the conversation rows it read for its transaction; a unit rolled back to
+     * its savepoint must not leave its version of a row behind, or the next unit would append after a
+     * message that was never stored: seq 2 with no seq 1.
+     */
+    @Test
+    void aUnitRolledBackToItsSavepointLeavesNoConversationRowBehind() throws Exception {
+        String x = twoConversations().get(0);
+        Function<StoreTx, Object> appendsThenFails = tx -> {
+            append(tx, x, "never stored");
+            throw new ChatException(dev.sodam.server.conversation.ErrorCode.CONFLICT, "changed its mind");
+        };
+        List<Store.Outcome<Object>> outcomes = stores.get(0).writeBatch(
+                List.of(appendsThenFails, tx -> append(tx, x, "stored")), List.of(x));
+        assertThat(outcomes).extracting(Store.Outcome::ok).containsExactly(false, true);
+        List<Message> stored = stores.get(1).read(tx -> tx.messagesAfter(x, 0, 10));
+        assertThat(stored).extracting(Message::seq, Message::text)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, "안녕하세요"),
+                        org.assertj.core.groups.Tuple.tuple(2L, "stored"));
+        assertThat(stores.get(1).read(tx -> tx.conversation(x)).orElseThrow().lastSeq()).isEqualTo(2);
+    }
+
+    /** A message at the conversation's next seq, as the service appends one; returns its seq. */
+    private Object append(StoreTx tx, String conversationId, String text) {
+        Conversation c = tx.conversation(conversationId).orElseThrow();
+        Message m = new Message(new Ids(clock).next("m_"), conversationId, c.lastSeq() + 1, null,
+                new dev.sodam.server.model.Author(dev.sodam.server.model.Author.Kind.VISITOR, c.visitorId(), "방문자"),
+                text, clock.instant(), List.of(), List.of(), null);
+        tx.appendMessage(m, c.withMessage(m.seq(), text, m.ts()));
+        return m.seq();
+    }
+
+    /**
+     * Two nodes posting to several conversations at once: each node's batches read their conversations
+     * ahead, locked in id order, while the other's do the same; every conversation's seqs stay gapless.
+     */
+    @Test
+    void twoNodesPostingToManyConversationsAtOnceKeepEachOnesSeqsGapless() throws Exception {
+        int conversations = 6;
+        List<VisitorPrincipal> visitors = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < conversations; i++) {
+            Results.VisitorHello hello = join(Replies.future(r -> nodes.get(0).helloVisitor("demo", null, "ko", null, 0, r)));
+            VisitorPrincipal visitor = new VisitorPrincipal(hello.visitor());
+            visitors.add(visitor);
+            ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "first", "처음", null, r)))
+                    .conversation().id());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Results.Posted>> all = Collections.synchronizedList(new ArrayList<>());
+        for (int node = 0; node < 2; node++) {
+            ConversationService service = nodes.get(node);
+            for (int t = 0; t < THREADS_PER_NODE; t++) {
+                String prefix = "n" + node + "t" + t + "-";
+                pool.execute(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    for (int i = 0; i < PER_THREAD; i++) {
+                        int k = i % conversations;
+                        String clientMsgId = prefix + i;
+                        all.add(Replies.future(r -> service.post(visitors.get(k), ids.get(k), clientMsgId, "메시지", null, r)));
+                    }
+                });
+            }
+        }
+        start.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        all.forEach(f -> assertThat(join(f).duplicate()).isFalse());
+
+        long total = 0;
+        for (String id : ids) {
+            List<Message> stored = stores.get(1).read(tx -> tx.messagesAfter(id, 0, 10_000));
+            assertThat(stored).extracting(Message::seq).as(id)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, stored.size()).boxed().toList());
+            assertThat(stores.get(0).read(tx -> tx.conversation(id)).orElseThrow().lastSeq()).isEqualTo(stored.size());
+            total += stored.size();
+        }
+        assertThat(total).isEqualTo(conversations + 2L * THREADS_PER_NODE * PER_THREAD);
+    }
+
     /** How many (sub)transaction ids wrote the current versions of these conversations' rows. */
     private static int transactionIdsOf(Connection watcher, List<String> conversationIds) throws java.sql.SQLException {
         try (java.sql.PreparedStatement read = watcher.prepareStatement(
