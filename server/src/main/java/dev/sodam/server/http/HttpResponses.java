@@ -3,6 +3,7 @@ package dev.sodam.server.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sodam.server.util.Json;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -81,6 +82,33 @@ public final class HttpResponses {
 
     /** Sends with Content-Length and the right keep-alive behaviour; closes when the client or caller asks. */
     public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response, boolean close) {
+        prepare(request, response);
+        boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+        if (keepAlive) {
+            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response);
+        } else {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Sends a last response on this connection ({@code Connection: close}) without closing it: the caller
+     * closes once it has read what the client is still sending, since a socket closed with unread bytes
+     * is reset, and a reset can destroy the response before the client reads it.
+     */
+    public static ChannelFuture sendBeforeClosing(ChannelHandlerContext ctx, HttpRequest request,
+                                                  FullHttpResponse response) {
+        prepare(request, response);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ctx.writeAndFlush(response);
+    }
+
+    /** Content-Length, the headers every response carries, and the access log line. */
+    private static void prepare(HttpRequest request, FullHttpResponse response) {
         if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         }
@@ -92,16 +120,6 @@ public final class HttpResponses {
         if (ACCESS.isDebugEnabled()) {
             ACCESS.debug("{} {} {} {}", request.method(), request.uri(), response.status().code(),
                     response.content().readableBytes());
-        }
-        boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
-        if (keepAlive) {
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            }
-            ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -11,8 +11,9 @@ import java.util.Set;
  * Chooses the request-body limit per request: 64 KiB for every API call, more for the few upload
  * paths (an FAQ file of thousands of entries). Sits before the aggregator and, when a request
  * starts, swaps in an aggregator with the limit that path allows; between requests the previous
- * aggregator holds nothing, so the swap loses nothing. After a WebSocket upgrade the aggregator is
- * gone and this does nothing.
+ * aggregator holds nothing, so the swap loses nothing. An aggregator that refused a body keeps the
+ * connection: nothing after that body is served. After a WebSocket upgrade the aggregator is gone and
+ * this does nothing.
  */
 final class BodyLimit extends ChannelInboundHandlerAdapter {
     static final String AGGREGATOR = "http-aggregator";
@@ -29,7 +30,8 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request
-                && ctx.pipeline().get(AGGREGATOR) instanceof HttpObjectAggregator current) {
+                && ctx.pipeline().get(AGGREGATOR) instanceof HttpObjectAggregator current
+                && !(current instanceof JsonLimitAggregator limit && limit.refusing())) {
             int wanted = uploadPaths.contains(new QueryStringDecoder(request.uri()).path()) ? upload : normal;
             if (current.maxContentLength() != wanted) {
                 ctx.pipeline().replace(AGGREGATOR, AGGREGATOR, new JsonLimitAggregator(wanted));

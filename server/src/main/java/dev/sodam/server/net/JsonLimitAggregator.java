@@ -1,27 +1,72 @@
 package dev.sodam.server.net;
 
 import dev.sodam.server.http.HttpResponses;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * Netty's aggregator, except that a body over the limit is answered like every other refusal: a
- * 413 with the error JSON (code, message, request id) instead of an empty body. The connection is
- * closed after it, as the rest of the body is still on its way.
+ * Netty's aggregator, except that a body over the limit is answered like every other refusal: a 413
+ * with the error JSON (code, message, request id) instead of an empty body, as the connection's last
+ * response. The connection closes once the refused body has been read to its end (or after
+ * {@link #MAX_DISCARDED} more bytes), not at once: closing a socket with the rest of the body still
+ * unread makes the kernel reset it, and the reset can destroy the 413 before the client reads it (CI
+ * saw the JDK's client report "header parser received no bytes").
  */
 final class JsonLimitAggregator extends HttpObjectAggregator {
+    /** What a refused body may still send before the connection is closed regardless. */
+    static final int MAX_DISCARDED = 1 << 20;
+
+    /** The refusal's write, once a body is refused: from then on everything read is dropped. */
+    private ChannelFuture refused;
+    private long discarded;
+
     JsonLimitAggregator(int maxContentLength) {
         super(maxContentLength);
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (refused != null) {
+            boolean end = msg instanceof LastHttpContent || msg instanceof HttpRequest;
+            if (msg instanceof HttpContent content) {
+                discarded += content.content().readableBytes();
+            }
+            ReferenceCountUtil.release(msg);
+            if (end || discarded > MAX_DISCARDED) {
+                closeAfterRefusal();
+            }
+            return;
+        }
+        boolean last = msg instanceof LastHttpContent;
+        super.channelRead(ctx, msg);
+        if (refused != null && last) {
+            closeAfterRefusal(); // the chunk that overflowed the limit was the body's last
+        }
+    }
+
+    /** Whether a body was refused: the connection reads to that body's end, serves nothing more, and closes. */
+    boolean refusing() {
+        return refused != null;
+    }
+
+    private void closeAfterRefusal() {
+        refused.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
         if (oversized instanceof HttpRequest request) {
-            HttpResponses.sendError(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_large",
-                    "the request body is over " + maxContentLength() + " bytes", true);
+            refused = HttpResponses.sendBeforeClosing(ctx, request, HttpResponses.json(
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HttpResponses.errorBody(request, "too_large",
+                            "the request body is over " + maxContentLength() + " bytes")));
         } else {
             super.handleOversizedMessage(ctx, oversized);
         }

@@ -1,0 +1,144 @@
+package dev.sodam.server.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A body over the limit: the 413 goes out at once, the connection reads the rest of that body and only
+ * then closes, and nothing sent after it is served.
+ */
+class JsonLimitAggregatorTest {
+    private static final int LIMIT = 1024;
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    JsonLimitAggregatorTest() {
+        channel.pipeline().addLast("body-limit", new BodyLimit(LIMIT, 4 * LIMIT, Set.of("/upload")));
+        channel.pipeline().addLast(BodyLimit.AGGREGATOR, new JsonLimitAggregator(LIMIT));
+    }
+
+    @AfterEach
+    void releaseEverything() {
+        channel.finishAndReleaseAll();
+    }
+
+    private static HttpRequest post(String path, Integer contentLength) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path);
+        if (contentLength == null) {
+            HttpUtil.setTransferEncodingChunked(request, true);
+        } else {
+            HttpUtil.setContentLength(request, contentLength);
+        }
+        return request;
+    }
+
+    private static DefaultHttpContent chunk(int bytes) {
+        return new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[bytes]));
+    }
+
+    private static LastHttpContent lastChunk(int bytes) {
+        return new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[bytes]));
+    }
+
+    private FullHttpResponse refusal() {
+        FullHttpResponse response = channel.readOutbound();
+        assertThat(response).as("the 413 is sent before the body ends").isNotNull();
+        try {
+            assertThat(response.status().code()).isEqualTo(413);
+            assertThat(response.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+            assertThat(response.content().toString(StandardCharsets.UTF_8)).contains("\"code\":\"too_large\"");
+        } finally {
+            response.release();
+        }
+        return response;
+    }
+
+    /**
+     * Regression, found by FaqImportApiTest failing in CI with "HTTP/1.1 header parser received no bytes":
+     * the connection was closed as soon as the 413 was written, with the rest of the body unread, and the
+     * reset that such a close sends can reach the client before it has read the 413.
+     */
+    @Test
+    void aBodyOverTheLimitIsAnsweredAtOnceAndTheConnectionClosesOnlyAfterReadingItToItsEnd() {
+        channel.writeInbound(post("/api/x", 3 * LIMIT));
+        refusal();
+        assertThat(channel.isOpen()).as("still reading the body").isTrue();
+        channel.writeInbound(chunk(LIMIT));
+        channel.writeInbound(chunk(LIMIT));
+        assertThat(channel.isOpen()).isTrue();
+        channel.writeInbound(lastChunk(LIMIT));
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("closed once the body was read").isFalse();
+        assertThat((Object) channel.readInbound()).as("nothing of the refused body is passed on").isNull();
+    }
+
+    @Test
+    void aChunkedBodyWhoseLastChunkOverflowsClosesAfterTheRefusal() {
+        channel.writeInbound(post("/api/x", null));
+        channel.writeInbound(chunk(LIMIT / 2));
+        channel.writeInbound(lastChunk(LIMIT));
+        refusal();
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        assertThat((Object) channel.readInbound()).isNull();
+    }
+
+    @Test
+    void aBodyThatGoesOnPastWhatIsDiscardedIsCutOff() {
+        channel.writeInbound(post("/api/x", Integer.MAX_VALUE));
+        refusal();
+        for (int sent = 0; sent <= JsonLimitAggregator.MAX_DISCARDED && channel.isOpen(); sent += 64 * 1024) {
+            channel.writeInbound(chunk(64 * 1024));
+            channel.runPendingTasks();
+        }
+        assertThat(channel.isOpen()).as("closed after " + JsonLimitAggregator.MAX_DISCARDED + " bytes").isFalse();
+    }
+
+    @Test
+    void aRequestSentAfterARefusedBodyIsNotServed() {
+        channel.writeInbound(post("/api/x", 2 * LIMIT));
+        refusal();
+        // The next request arrives in the same read as the end of the refused body, on a path whose
+        // limit differs: it must not get a fresh aggregator and be served on a connection that is closing.
+        channel.writeInbound(lastChunk(2 * LIMIT), post("/upload", 10), lastChunk(10));
+        channel.runPendingTasks();
+        for (Object passed; (passed = channel.readInbound()) != null; ) {
+            try {
+                assertThat(passed).as("no request reaches the router").isNotInstanceOf(HttpRequest.class);
+            } finally {
+                io.netty.util.ReferenceCountUtil.release(passed);
+            }
+        }
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aBodyWithinTheLimitIsAggregatedAsBefore() {
+        channel.writeInbound(post("/api/x", 10), lastChunk(10));
+        FullHttpRequest request = channel.readInbound();
+        try {
+            assertThat(request.content().readableBytes()).isEqualTo(10);
+        } finally {
+            request.release();
+        }
+        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.isOpen()).isTrue();
+    }
+}
