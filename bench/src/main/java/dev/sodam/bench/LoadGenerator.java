@@ -461,8 +461,9 @@ public final class LoadGenerator {
 
     // ---------------------------------------------------------------- the run
 
+    /** {@code backing}: the backing programs' processes at this reading (null when unreadable). */
     private record Sample(long nanos, long serverCpuMicros, long serverJitMicros, long nodesCpuMicros,
-                          Map<String, Long> backingCpuMicros, ProcStats.CpuTotals cpu) {
+                          Map<Long, ProcStats.ProcessCpu> backing, ProcStats.CpuTotals cpu) {
         static Sample take(Options o) {
             long server = ProcStats.processCpuMicros(o.serverPid());
             long nodes = server;
@@ -471,7 +472,7 @@ public final class LoadGenerator {
                 nodes = nodes < 0 || node < 0 ? -1 : nodes + node;
             }
             return new Sample(System.nanoTime(), server, ProcStats.jitCpuMicros(o.serverPid()), nodes,
-                    ProcStats.cpuMicrosByName(o.backingNames()), ProcStats.cpuTotals());
+                    ProcStats.processesNamed(o.backingNames()), ProcStats.cpuTotals());
         }
     }
 
@@ -618,15 +619,14 @@ public final class LoadGenerator {
         double nodes = (double) (to.nodesCpuMicros() - from.nodesCpuMicros()) / relayed;
         double total = nodes;
         ObjectNode backing = line.putObject("backing_cpu_us_per_relay");
+        Map<String, Long> spent = ProcStats.cpuSpentByName(o.backingNames(), from.backing(), to.backing());
         for (String name : o.backingNames()) {
-            long before = from.backingCpuMicros().get(name);
-            long after = to.backingCpuMicros().get(name);
-            if (before < 0 || after < 0) {
+            long micros = spent.get(name);
+            if (micros < 0) {
                 backing.putNull(name);
                 continue;
             }
-            // a process that exited in the phase takes its time with it: never below zero
-            double perRelay = Math.max(0, after - before) / (double) relayed;
+            double perRelay = micros / (double) relayed;
             backing.put(name, round(perRelay, 2));
             total += perRelay;
         }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /** Readings from /proc: a process's CPU time and RSS, the machine's load average and CPU steal. */
@@ -37,29 +36,53 @@ final class ProcStats {
         }
     }
 
+    /** One process's name ({@code comm}) and user + system CPU time in microseconds, at one reading. */
+    record ProcessCpu(String name, long micros) {
+    }
+
     /**
-     * user + system CPU time, in microseconds, of every process whose name ({@code comm}) is one of
-     * {@code names}, summed per name (0 when none runs). A cluster's message also costs its PostgreSQL
-     * backends and its Redis: processes of other programs, found by name because the server does not
-     * know their pids. A process that exits between two readings takes its time with it (its parent's
-     * {@code cutime} is not counted), so short-lived workers make the sum a lower bound.
+     * Every process whose name ({@code comm}) is one of {@code names}, by pid, with its CPU time so far;
+     * null when /proc cannot be read. A cluster's message also costs its PostgreSQL backends and its
+     * Redis: processes of other programs, found by name because the server does not know their pids.
      */
-    static Map<String, Long> cpuMicrosByName(List<String> names) {
-        Map<String, Long> micros = new LinkedHashMap<>();
-        names.forEach(name -> micros.put(name, 0L));
+    static Map<Long, ProcessCpu> processesNamed(List<String> names) {
+        Map<Long, ProcessCpu> found = new LinkedHashMap<>();
         if (names.isEmpty()) {
-            return micros;
+            return found;
         }
         try {
-            eachStat(Path.of("/proc"), entry -> entry.chars().allMatch(Character::isDigit), (name, stat) -> {
-                if (micros.containsKey(name)) {
-                    micros.merge(name, cpuTicks(stat) * 1_000_000 / CLK_TCK, Long::sum);
+            eachStat(Path.of("/proc"), entry -> entry.chars().allMatch(Character::isDigit), (entry, name, stat) -> {
+                if (names.contains(name)) {
+                    found.put(Long.parseLong(entry), new ProcessCpu(name, cpuTicks(stat) * 1_000_000 / CLK_TCK));
                 }
             });
         } catch (IOException e) {
-            names.forEach(name -> micros.put(name, -1L));
+            return null;
         }
-        return micros;
+        return found;
+    }
+
+    /**
+     * CPU time in microseconds that the processes of each name spent between two readings of
+     * {@link #processesNamed}, summed per name: each process's time since the first reading, or all of
+     * it for one that started in between (or whose pid now names another program). A process that exited
+     * in between takes what it spent with it; it never takes away what the others spent (a sum of
+     * totals did: a test JVM exiting during a phase once made "java" spend less than nothing). -1 per
+     * name when either reading failed.
+     */
+    static Map<String, Long> cpuSpentByName(List<String> names, Map<Long, ProcessCpu> before,
+                                            Map<Long, ProcessCpu> after) {
+        Map<String, Long> spent = new LinkedHashMap<>();
+        names.forEach(name -> spent.put(name, before == null || after == null ? -1L : 0L));
+        if (before == null || after == null) {
+            return spent;
+        }
+        after.forEach((pid, now) -> {
+            ProcessCpu then = before.get(pid);
+            long since = then != null && then.name().equals(now.name()) ? then.micros() : 0;
+            spent.merge(now.name(), Math.max(0, now.micros() - since), Long::sum);
+        });
+        return spent;
     }
 
     /** utime + stime, in clock ticks, of a process's or thread's {@code stat} line. */
@@ -81,7 +104,7 @@ final class ProcStats {
         }
         long[] ticks = {0};
         try {
-            eachStat(Path.of("/proc", Long.toString(pid), "task"), entry -> true, (name, stat) -> {
+            eachStat(Path.of("/proc", Long.toString(pid), "task"), entry -> true, (entry, name, stat) -> {
                 if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
                     ticks[0] += cpuTicks(stat);
                 }
@@ -94,11 +117,10 @@ final class ProcStats {
 
     /**
      * The {@code stat} line of each entry of {@code dir} (processes under /proc, threads under a
-     * process's task/) whose name {@code entries} accepts, with its command name; one that ended
-     * between the listing and the read is skipped.
+     * process's task/) whose name {@code entries} accepts, with the entry's name (a pid) and its command
+     * name; one that ended between the listing and the read is skipped.
      */
-    private static void eachStat(Path dir, Predicate<String> entries, BiConsumer<String, String> nameAndStat)
-            throws IOException {
+    private static void eachStat(Path dir, Predicate<String> entries, StatLine each) throws IOException {
         try (java.util.stream.Stream<Path> listed = Files.list(dir)) {
             for (Path entry : (Iterable<Path>) listed::iterator) {
                 if (!entries.test(entry.getFileName().toString())) {
@@ -110,9 +132,14 @@ final class ProcStats {
                 } catch (IOException gone) {
                     continue;
                 }
-                nameAndStat.accept(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat);
+                each.accept(entry.getFileName().toString(), stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat);
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface StatLine {
+        void accept(String entry, String name, String stat);
     }
 
     /** Share of {@code cpuMicros} that was {@code jitMicros}, in percent with one decimal; -1 when unknown. */
