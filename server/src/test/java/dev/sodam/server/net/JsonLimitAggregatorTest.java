@@ -86,7 +86,7 @@ class JsonLimitAggregatorTest {
         channel.writeInbound(lastChunk(LIMIT));
         channel.runPendingTasks();
         assertThat(channel.isOpen()).as("closed once the body was read").isFalse();
-        assertThat((Object) channel.readInbound()).as("nothing of the refused body is passed on").isNull();
+        assertThat(channel.<Object>readInbound()).as("nothing of the refused body is passed on").isNull();
     }
 
     @Test
@@ -97,7 +97,7 @@ class JsonLimitAggregatorTest {
         refusal();
         channel.runPendingTasks();
         assertThat(channel.isOpen()).isFalse();
-        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(channel.<Object>readInbound()).isNull();
     }
 
     @Test
@@ -138,7 +138,7 @@ class JsonLimitAggregatorTest {
         } finally {
             request.release();
         }
-        assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.<Object>readOutbound()).isNull();
         assertThat(channel.isOpen()).isTrue();
     }
 }
