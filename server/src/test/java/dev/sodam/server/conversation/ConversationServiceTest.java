@@ -15,6 +15,7 @@ import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.store.SqliteStore;
+import dev.sodam.server.testing.AtOnce;
 import dev.sodam.server.util.Ids;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -115,26 +116,10 @@ class ConversationServiceTest {
         String conversationId = post(visitor, null, "first", "처음").conversation().id();
         int threads = 8;
         int perThread = 40;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Results.Posted>> all = Collections.synchronizedList(new ArrayList<>());
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            pool.execute(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                for (int i = 0; i < perThread; i++) {
-                    String id = "t" + thread + "-" + i;
-                    all.add(Replies.future(r -> service.post(visitor, conversationId, id, "메시지 " + id, null, r)));
-                }
-            });
-        }
-        start.countDown();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Results.Posted>> all = AtOnce.fromThreads(threads, perThread, (thread, i) -> {
+            String id = "t" + thread + "-" + i;
+            return Replies.<Results.Posted>future(r -> service.post(visitor, conversationId, id, "메시지 " + id, null, r));
+        });
         List<Long> seqs = all.stream().map(f -> join(f).message().seq()).sorted().toList();
         assertThat(seqs).containsExactlyElementsOf(
                 LongStream.rangeClosed(2, threads * perThread + 1).boxed().toList());

@@ -15,13 +15,13 @@ import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Site;
 import dev.sodam.server.routing.RoutingSettings;
+import dev.sodam.server.testing.AtOnce;
 import dev.sodam.server.testing.PostgresTestSupport;
 import dev.sodam.server.util.Ids;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,31 +89,12 @@ class PostgresMultiWriterTest {
         String conversationId = join(Replies.<Results.Posted>future(
                 r -> nodes.get(1).post(visitor, null, "first", "처음", null, r))).conversation().id();
 
-        ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
-        CountDownLatch start = new CountDownLatch(1);
         // Every clientMsgId is sent once to each node, at nearly the same moment: a client's retry that
         // the load balancer sent to the other node while the first attempt was still in flight.
-        List<CompletableFuture<Results.Posted>> all = Collections.synchronizedList(new ArrayList<>());
-        for (int node = 0; node < 2; node++) {
-            ConversationService service = nodes.get(node);
-            for (int t = 0; t < THREADS_PER_NODE; t++) {
-                int thread = t;
-                pool.execute(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    for (int i = 0; i < PER_THREAD; i++) {
-                        String id = "t" + thread + "-" + i;
-                        all.add(Replies.future(r -> service.post(visitor, conversationId, id, "메시지 " + id, null, r)));
-                    }
-                });
-            }
-        }
-        start.countDown();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Results.Posted>> all = postFromBothNodesAtOnce((service, node, thread, i) -> {
+            String id = "t" + thread + "-" + i;
+            return Replies.future(r -> service.post(visitor, conversationId, id, "메시지 " + id, null, r));
+        });
 
         int distinct = THREADS_PER_NODE * PER_THREAD;
         Map<String, List<Long>> seqsByClientMsgId = new HashMap<>();
@@ -322,30 +303,11 @@ class PostgresMultiWriterTest {
             ids.add(join(Replies.<Results.Posted>future(r -> nodes.get(0).post(visitor, null, "first", "처음", null, r)))
                     .conversation().id());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(2 * THREADS_PER_NODE);
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Results.Posted>> all = Collections.synchronizedList(new ArrayList<>());
-        for (int node = 0; node < 2; node++) {
-            ConversationService service = nodes.get(node);
-            for (int t = 0; t < THREADS_PER_NODE; t++) {
-                String prefix = "n" + node + "t" + t + "-";
-                pool.execute(() -> {
-                    try {
-                        start.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    for (int i = 0; i < PER_THREAD; i++) {
-                        int k = i % conversations;
-                        String clientMsgId = prefix + i;
-                        all.add(Replies.future(r -> service.post(visitors.get(k), ids.get(k), clientMsgId, "메시지", null, r)));
-                    }
-                });
-            }
-        }
-        start.countDown();
-        pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Results.Posted>> all = postFromBothNodesAtOnce((service, node, thread, i) -> {
+            int k = i % conversations;
+            String clientMsgId = "n" + node + "t" + thread + "-" + i;
+            return Replies.future(r -> service.post(visitors.get(k), ids.get(k), clientMsgId, "메시지", null, r));
+        });
         all.forEach(f -> assertThat(join(f).duplicate()).isFalse());
 
         long total = 0;
@@ -357,6 +319,18 @@ class PostgresMultiWriterTest {
             total += stored.size();
         }
         assertThat(total).isEqualTo(conversations + 2L * THREADS_PER_NODE * PER_THREAD);
+    }
+
+    /** One message of a thread of a node: its {@code i}-th of {@link #PER_THREAD}. */
+    @FunctionalInterface
+    private interface Poster {
+        CompletableFuture<Results.Posted> post(ConversationService service, int node, int thread, int i);
+    }
+
+    /** {@link #THREADS_PER_NODE} threads on each node post {@link #PER_THREAD} messages each, all released at once. */
+    private List<CompletableFuture<Results.Posted>> postFromBothNodesAtOnce(Poster poster) throws InterruptedException {
+        return AtOnce.fromThreads(2 * THREADS_PER_NODE, PER_THREAD, (t, i) -> poster.post(
+                nodes.get(t / THREADS_PER_NODE), t / THREADS_PER_NODE, t % THREADS_PER_NODE, i));
     }
 
     /** How many (sub)transaction ids wrote the current versions of these conversations' rows. */
