@@ -621,7 +621,7 @@ public final class ConversationService implements AutoCloseable {
             String text = dev.sodam.server.model.Attachment.caption(conversation.locale());
             Message message = new Message(ids.next("m_"), conversation.id(), seq, clientMsgId, author, text, now,
                     List.of(), List.of(), null, attachment);
-            Conversation updated = conversation.withMessage(seq, preview(text), now);
+            Conversation updated = after(conversation, message);
             tx.appendMessage(message, updated);
             tx.insertAttachment(message.id(), conversation.id(), attachment, data, now);
             events.add(new ChatEvent.MessagePosted(updated, message, null));
