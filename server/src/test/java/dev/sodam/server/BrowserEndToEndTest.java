@@ -111,15 +111,7 @@ class BrowserEndToEndTest {
             int lastSeq = lastSeq(app.server(), conversationId);
             visitor.navigate().refresh();
             SearchContext reloaded = widget(visitor);
-            // The loader paints a bubble first and the widget replaces it once it has started (the real one
-            // controls the panel); open the panel unless the widget reopened it itself. Its state is the
-            // bubble's aria-expanded, not the panel's visibility, which fades in.
-            By started = By.cssSelector("[data-testid='launcher'][aria-controls='sodam-panel']");
-            WebElement launcher = waiting(visitor).until(d -> reloaded.findElements(started).stream().findFirst().orElse(null));
-            if (!"true".equals(launcher.getAttribute("aria-expanded"))) {
-                launcher.click();
-            }
-            waiting(visitor).until(d -> reloaded.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());
+            Browsers.openPanel(visitor, reloaded);
             waiting(visitor).until(d -> reloaded.findElements(
                     By.cssSelector("[data-testid='message']:not([data-pending])")).size() >= lastSeq);
             List<WebElement> all = reloaded.findElements(By.cssSelector("[data-testid='message']:not([data-pending])"));

@@ -41,7 +41,7 @@ class WidgetQuickRepliesBrowserTest {
         try {
             visitor.get(app.server().http("/demo"));
             SearchContext widget = Browsers.widget(visitor);
-            widget.findElement(By.cssSelector("[data-testid='launcher']")).click();
+            Browsers.openPanel(visitor, widget);
             waiting(visitor).until(d -> quickReplies(widget).size() == 3);
             assertThat(quickReplies(widget)).containsExactly("배송은 얼마나 걸리나요?", "환불하고 싶어요", "상담원 연결");
 
@@ -61,9 +61,7 @@ class WidgetQuickRepliesBrowserTest {
 
             visitor.navigate().refresh();
             SearchContext again = Browsers.widget(visitor);
-            if (again.findElements(By.cssSelector("[data-testid='panel']")).stream().noneMatch(WebElement::isDisplayed)) {
-                again.findElement(By.cssSelector("[data-testid='launcher']")).click();
-            }
+            Browsers.openPanel(visitor, again);
             waiting(visitor).until(d -> !messages(again, "bot").isEmpty());
             assertThat(quickReplies(again)).as("not offered again in the same conversation").isEmpty();
         } finally {

@@ -66,6 +66,26 @@ public final class Browsers {
         });
     }
 
+    /**
+     * Opens the widget's panel, or waits for it to open by itself. On a returning visitor's page the
+     * loader starts the widget at once (its button marked busy) and the widget replaces the loader's
+     * button with its own, restoring a panel left open; a click on the loader's button in between
+     * lands on a detached element, and a click after the restore would close the panel again.
+     */
+    public static void openPanel(WebDriver driver, SearchContext widget) {
+        waiting(driver).until(d -> {
+            List<WebElement> panels = widget.findElements(By.cssSelector("[data-testid='panel']"));
+            if (!panels.isEmpty() && panels.get(0).isDisplayed()) {
+                return true;
+            }
+            WebElement launcher = widget.findElement(By.cssSelector("[data-testid='launcher']"));
+            if (launcher.getDomAttribute("aria-busy") == null && !"true".equals(launcher.getDomAttribute("aria-expanded"))) {
+                launcher.click();
+            }
+            return false;
+        });
+    }
+
     /** Stored (not pending) messages of a kind in a widget or console. */
     public static List<WebElement> messages(SearchContext root, String kind) {
         return root.findElements(By.cssSelector("[data-testid='message'][data-kind='" + kind + "']:not([data-pending])"));
@@ -124,8 +144,7 @@ public final class Browsers {
     public static SearchContext visitorSays(WebDriver visitor, TestServer server, String text) {
         visitor.get(server.http("/demo"));
         SearchContext root = widget(visitor);
-        root.findElement(By.cssSelector("[data-testid='launcher']")).click();
-        waiting(visitor).until(d -> root.findElement(By.cssSelector("[data-testid='panel']")).isDisplayed());
+        openPanel(visitor, root);
         root.findElement(By.cssSelector("[data-testid='input']")).sendKeys(text);
         root.findElement(By.cssSelector("[data-testid='send']")).click();
         return root;
