@@ -38,6 +38,7 @@ public final class Calibration {
             return !OOS.equals(gold);
         }
 
+        /** Whether the top label is the gold label (never for an out-of-scope question). */
         boolean right() {
             return gold.equals(predicted);
         }
@@ -163,5 +164,65 @@ public final class Calibration {
     public static BotThresholds thresholds(List<Scored> scored) {
         double answer = chooseThreshold(scored);
         return new BotThresholds(answer, answer * CLARIFY_RATIO);
+    }
+
+    /**
+     * One locale's calibration: the confidence scale fitted on its validation questions, the thresholds
+     * chosen in that scale's units, and the metrics at them.
+     */
+    public record Fitted(ConfidenceScale scale, BotThresholds thresholds, Metrics metrics) {
+    }
+
+    /**
+     * Fits the confidence scale on {@code raw} (validation questions scored with the raw confidence)
+     * and chooses the thresholds on the calibrated confidences. The scale keeps the order of the
+     * questions, so the metrics are those the same choice on the raw scores would give.
+     */
+    public static Fitted fit(List<Scored> raw) {
+        ConfidenceScale scale = ConfidenceScale.fit(raw);
+        List<Scored> calibrated = rescaled(raw, scale);
+        BotThresholds t = thresholds(calibrated);
+        return new Fitted(scale, t, metrics(calibrated, t.answer()));
+    }
+
+    /** {@code scored} with every confidence put through {@code scale}. */
+    public static List<Scored> rescaled(List<Scored> scored, ConfidenceScale scale) {
+        List<Scored> out = new ArrayList<>(scored.size());
+        for (Scored s : scored) {
+            out.add(new Scored(s.gold(), s.predicted(), scale.apply(s.confidence())));
+        }
+        return out;
+    }
+
+    /** Confidence bins of {@link #calibrationError}. */
+    static final int ERROR_BINS = 10;
+
+    /**
+     * Expected calibration error in percentage points (0–100): the confidences cut into
+     * {@value #ERROR_BINS} equal-width bins, and the gap between a bin's mean confidence and its share of
+     * right top labels, weighted by the bin's share of the questions. 0 when a confidence of 0.8 is right
+     * four times in five; NaN without questions.
+     */
+    public static double calibrationError(List<Scored> scored) {
+        if (scored.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] conf = new double[ERROR_BINS];
+        double[] right = new double[ERROR_BINS];
+        int[] n = new int[ERROR_BINS];
+        for (Scored s : scored) {
+            double c = Math.max(0, Math.min(1, s.confidence()));
+            int bin = Math.min(ERROR_BINS - 1, (int) (c * ERROR_BINS));
+            conf[bin] += c;
+            right[bin] += s.right() ? 1 : 0;
+            n[bin]++;
+        }
+        double error = 0;
+        for (int b = 0; b < ERROR_BINS; b++) {
+            if (n[b] > 0) {
+                error += Math.abs(conf[b] - right[b]);
+            }
+        }
+        return 100.0 * error / scored.size();
     }
 }

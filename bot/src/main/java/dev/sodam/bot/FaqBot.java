@@ -45,6 +45,9 @@ public final class FaqBot {
     /** One locale's model; {@code texts} are the phrasings it was trained on (what {@link #retrain} compares). */
     private record LocaleModel(String locale, LocaleAnalysis analysis, FaqIndex index, IntentClassifier classifier,
                                BotResponder responder, int faqCount, List<LabelledText> texts) {
+        LocaleModel withResponder(BotResponder other) {
+            return new LocaleModel(locale, analysis, index, classifier, other, faqCount, texts);
+        }
     }
 
     private record LocaleInput(String locale, LocaleAnalysis analysis, List<LabelledText> texts,
@@ -65,32 +68,40 @@ public final class FaqBot {
     }
 
     /**
-     * Trains like {@link #train(List, List, BotThresholds)}, then calibrates the thresholds of every
-     * locale that has validation questions ({@link Calibration}: the answer threshold maximising
-     * overall accuracy with out of scope as one more class, clarify derived from it). Locales without
-     * validation questions keep {@code defaults}. A question counts for the locale it is analysed in.
+     * Trains like {@link #train(List, List, BotThresholds)}, then calibrates every locale that has
+     * validation questions ({@link Calibration#fit}: the scale from raw score to the probability of a
+     * right answer, and in its units the answer threshold maximising overall accuracy with out of scope
+     * as one more class, clarify derived from it). Locales without validation questions keep the raw
+     * score and {@code defaults}. A question counts for the locale it is analysed in.
      */
     public static FaqBot train(List<FaqEntry> faq, List<SmallTalkIntent> intents, BotThresholds defaults,
                                List<LabelledQuestion> validation) {
         return train(faq, intents, defaults).calibrate(validation);
     }
 
-    /** This bot with thresholds calibrated per locale on {@code validation} (see {@link Calibration}). */
+    /**
+     * This bot calibrated per locale on {@code validation} (see {@link Calibration#fit}): the scale from
+     * raw score to confidence fitted on the questions, and the thresholds chosen in its units.
+     */
     public FaqBot calibrate(List<LabelledQuestion> validation) {
+        FaqBot raw = withScales(Map.of());
         Map<String, List<Calibration.Scored>> byLocale = new LinkedHashMap<>();
         for (LabelledQuestion q : validation) {
-            Prediction p = predict(q.text(), null);
+            Prediction p = raw.predict(q.text(), null);
             byLocale.computeIfAbsent(p.locale(), k -> new ArrayList<>())
                     .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
         }
+        Map<String, ConfidenceScale> scales = new LinkedHashMap<>();
         Map<String, BotThresholds> chosen = new LinkedHashMap<>();
         byLocale.forEach((locale, scored) -> {
-            BotThresholds t = Calibration.thresholds(scored);
-            LOG.info("bot: locale {}: thresholds calibrated on {} questions: answer {}, clarify {}", locale,
-                    scored.size(), String.format("%.4f", t.answer()), String.format("%.4f", t.clarify()));
-            chosen.put(locale, t);
+            Calibration.Fitted fitted = Calibration.fit(scored);
+            LOG.info("bot: locale {}: calibrated on {} questions: answer {}, clarify {}; {}", locale,
+                    scored.size(), String.format("%.4f", fitted.thresholds().answer()),
+                    String.format("%.4f", fitted.thresholds().clarify()), fitted.scale());
+            scales.put(locale, fitted.scale());
+            chosen.put(locale, fitted.thresholds());
         });
-        return withThresholds(chosen);
+        return raw.withScales(scales).withThresholds(chosen);
     }
 
     /**
@@ -102,11 +113,28 @@ public final class FaqBot {
         perLocale.forEach((locale, t) -> {
             LocaleModel m = out.get(locale);
             if (m != null) {
-                out.put(locale, new LocaleModel(locale, m.analysis(), m.index(), m.classifier(),
-                        m.responder().withThresholds(t), m.faqCount(), m.texts()));
+                out.put(locale, m.withResponder(m.responder().withThresholds(t)));
             }
         });
         return new FaqBot(entries, Map.copyOf(out), defaults);
+    }
+
+    /**
+     * This bot with the given confidence scales (from a validation, {@link Calibration#fit}); every
+     * locale left out gets {@link ConfidenceScale#IDENTITY}, the raw score. Thresholds are unchanged, so
+     * give them in the new scale's units ({@link #withThresholds}).
+     */
+    public FaqBot withScales(Map<String, ConfidenceScale> perLocale) {
+        Map<String, LocaleModel> out = new LinkedHashMap<>(models);
+        out.replaceAll((locale, m) -> m.withResponder(m.responder().withScale(
+                perLocale.getOrDefault(locale, ConfidenceScale.IDENTITY))));
+        return new FaqBot(entries, Map.copyOf(out), defaults);
+    }
+
+    /** The scale from raw score to confidence of {@code locale} ({@link ConfidenceScale#IDENTITY} when none). */
+    public ConfidenceScale scale(String locale) {
+        LocaleModel m = locale == null ? null : models.get(locale);
+        return m == null ? ConfidenceScale.IDENTITY : m.responder().scale();
     }
 
     /** Stored classifier weights over all locales (diagnostics: what {@link #withWeightTolerance} keeps). */

@@ -18,19 +18,27 @@ import java.util.Map;
  *
  * <p>One paraphrase of every entry that has at least two is held out (the last one: deterministic,
  * and admins tend to append the unusual phrasings), a bot is trained on everything else, and the
- * held-out paraphrases plus the out-of-scope questions are scored by it. {@link Calibration} then
- * picks each locale's answer threshold on those scores, exactly as the evaluation command does on a
- * val split. The thresholds are meant for the bot trained on the whole FAQ: it has seen one more
- * phrasing per entry, so it is if anything slightly more confident than the validation bot.
+ * held-out paraphrases plus the out-of-scope questions are scored by it. {@link Calibration#fit} then
+ * fits each locale's confidence scale and picks its answer threshold on those scores, exactly as the
+ * evaluation command does on a val split. Both are meant for the bot trained on the whole FAQ: it has
+ * seen one more phrasing per entry, so it is if anything slightly more confident than the validation
+ * bot, and its confidences slightly understate how often it is right.
  */
 public final class HeldOutValidation {
 
-    /** What one validation produced: per locale, the chosen thresholds and the metrics at them. */
-    public record Report(Map<String, BotThresholds> thresholds, Map<String, Calibration.Metrics> metrics,
+    /**
+     * What one validation produced, per locale: the confidence scale, the thresholds chosen in its units,
+     * the metrics at them, and the calibration error of the calibrated confidences on the same questions
+     * ({@link Calibration#calibrationError}, percentage points; in-sample, so a floor, not an estimate).
+     */
+    public record Report(Map<String, ConfidenceScale> scales, Map<String, BotThresholds> thresholds,
+                         Map<String, Calibration.Metrics> metrics, Map<String, Double> calibrationErrors,
                          long millis) {
         public Report {
+            scales = Map.copyOf(scales);
             thresholds = Map.copyOf(thresholds);
             metrics = Map.copyOf(metrics);
+            calibrationErrors = Map.copyOf(calibrationErrors);
         }
     }
 
@@ -63,8 +71,10 @@ public final class HeldOutValidation {
             questions.add(new LabelledQuestion(q.text(), Calibration.OOS));
             hints.add(q.locale());
         }
+        Map<String, ConfidenceScale> scales = new LinkedHashMap<>();
         Map<String, BotThresholds> thresholds = new LinkedHashMap<>();
         Map<String, Calibration.Metrics> metrics = new LinkedHashMap<>();
+        Map<String, Double> errors = new LinkedHashMap<>();
         if (!questions.isEmpty()) {
             FaqBot bot = FaqBot.train(training, intents, defaults);
             Map<String, List<Calibration.Scored>> byLocale = new LinkedHashMap<>();
@@ -75,12 +85,14 @@ public final class HeldOutValidation {
                         .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
             }
             byLocale.forEach((locale, scored) -> {
-                BotThresholds t = Calibration.thresholds(scored);
-                thresholds.put(locale, t);
-                metrics.put(locale, Calibration.metrics(scored, t.answer()));
+                Calibration.Fitted fitted = Calibration.fit(scored);
+                scales.put(locale, fitted.scale());
+                thresholds.put(locale, fitted.thresholds());
+                metrics.put(locale, fitted.metrics());
+                errors.put(locale, Calibration.calibrationError(Calibration.rescaled(scored, fitted.scale())));
             });
         }
-        return new Report(thresholds, metrics, (System.nanoTime() - start) / 1_000_000);
+        return new Report(scales, thresholds, metrics, errors, (System.nanoTime() - start) / 1_000_000);
     }
 
     /** An out-of-scope question and the locale it is written in. */

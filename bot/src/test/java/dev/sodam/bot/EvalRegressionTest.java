@@ -52,6 +52,11 @@ class EvalRegressionTest {
         return out.stream();
     }
 
+    /** The sets with a {@code maxCalibrationError} (each costs one more training). */
+    static Stream<Arguments> calibratedSets() throws IOException {
+        return sets().filter(a -> ((JsonNode) a.get()[1]).has("maxCalibrationError"));
+    }
+
     private static List<LabelledQuestion> read(JsonNode files) {
         List<LabelledQuestion> out = new ArrayList<>();
         files.forEach(f -> out.addAll(Jsonl.read(DATASETS.resolve(f.asText()))));
@@ -99,6 +104,35 @@ class EvalRegressionTest {
         check(name, "inScopeAccuracy", m.inScopeAccuracy(), min);
         check(name, "oosRecall", m.oosRecall(), min);
         check(name, "overallAccuracy", m.overallAccuracy(), min);
+    }
+
+    /**
+     * The confidence is the probability of a right top label: the scale fitted on the odd lines of val
+     * ({@link ConfidenceScale}), measured on the even lines, must be closer to it than the raw score and
+     * within the set's {@code maxCalibrationError} (percentage points, {@link Calibration#calibrationError}).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("calibratedSets")
+    void confidenceIsCalibratedOnHeldOutQuestions(String name, JsonNode set) {
+        List<LabelledQuestion> train = read(set.path("train"));
+        List<LabelledQuestion> val = read(set.path("val"));
+        int every = set.path("every").asInt(1);
+        List<String> intents = train.stream().filter(LabelledQuestion::inScope).map(LabelledQuestion::intent)
+                .distinct().toList();
+        train = subsample(train, intents, every);
+        val = subsample(val, intents, every);
+        List<LabelledQuestion> odd = new ArrayList<>();
+        List<LabelledQuestion> even = new ArrayList<>();
+        for (int i = 0; i < val.size(); i++) {
+            (i % 2 == 0 ? odd : even).add(val.get(i));
+        }
+        Evaluation.Result r = Evaluation.run(train, odd, even);
+        System.out.printf("calibration %s: error on held-out half %.2f points (raw score %.2f, in-sample %.2f);"
+                        + " in-scope %.2f, OOS recall %.2f%n", name, r.calibration().test(), r.calibration().testRaw(),
+                r.calibration().val(), r.test().inScopeAccuracy(), r.test().oosRecall());
+        assertThat(r.calibration().test()).as(name + ": calibrated against raw").isLessThan(r.calibration().testRaw());
+        assertThat(r.calibration().test()).as(name + " calibration error (baseline in eval-baseline.json)")
+                .isLessThanOrEqualTo(set.get("maxCalibrationError").asDouble());
     }
 
     private static void check(String set, String metric, double value, JsonNode min) {

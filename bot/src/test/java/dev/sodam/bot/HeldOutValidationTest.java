@@ -26,6 +26,8 @@ class HeldOutValidationTest {
         System.out.println("held-out validation of the seed FAQ: " + report);
 
         assertThat(report.thresholds()).containsOnlyKeys("ko", "en");
+        assertThat(report.scales()).containsOnlyKeys("ko", "en");
+        assertThat(report.calibrationErrors()).containsOnlyKeys("ko", "en");
         for (String locale : List.of("ko", "en")) {
             long heldOut = faq.stream().filter(e -> e.locale().equals(locale) && e.paraphrases().size() >= 2).count();
             long outOfScope = oos.stream().filter(q -> q.locale().equals(locale)).count();
@@ -39,6 +41,9 @@ class HeldOutValidationTest {
             assertThat(m.overallAccuracy()).as(locale + " overall accuracy")
                     .isGreaterThan(100.0 * outOfScope / (outOfScope + heldOut) + 5);
             assertThat(m.oosRecall()).as(locale + " out-of-scope recall").isGreaterThan(70);
+            ConfidenceScale scale = report.scales().get(locale);
+            assertThat(scale.isIdentity()).isFalse();
+            assertThat(scale.questions()).isEqualTo(heldOut + outOfScope);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sodam.bot.decide;
 import dev.sodam.bot.BotDecision;
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.Candidate;
+import dev.sodam.bot.ConfidenceScale;
 import dev.sodam.bot.Prediction;
 import dev.sodam.bot.faq.FaqMatch;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.function.ToIntFunction;
  * <p>Per label: {@code combined = W_SIM · similarity + (1 − W_SIM) · probability}. The best label's
  * confidence is its combined score, times a margin factor (a best label barely ahead of the second
  * is not trusted: {@code min(1, MARGIN_FLOOR + margin / MARGIN_FULL)}) and times
- * {@link #DISAGREE_PENALTY} when retrieval and classifier prefer different labels. Then:
+ * {@link #DISAGREE_PENALTY} when retrieval and classifier prefer different labels, put through the
+ * locale's {@link ConfidenceScale} (the probability of being right, as validation measured it). Then:
  * explicit trigger or a confident handoff intent → Handoff(REQUESTED); small-talk intent above the
  * answer threshold → its reply; otherwise the best FAQ's confidence against the thresholds.
  * Stateless and thread-safe.
@@ -38,12 +40,19 @@ public final class BotResponder {
 
     private final String locale;
     private final BotThresholds thresholds;
-    private final Map<String, Label> labels;
+    private final ConfidenceScale scale;
+    private final HashMap<String, Label> labels;
 
+    /** A responder whose confidence is the raw score ({@link ConfidenceScale#IDENTITY}). */
     public BotResponder(String locale, BotThresholds thresholds, Map<String, Label> labels) {
+        this(locale, thresholds, ConfidenceScale.IDENTITY, new HashMap<>(labels));
+    }
+
+    private BotResponder(String locale, BotThresholds thresholds, ConfidenceScale scale, HashMap<String, Label> labels) {
         this.locale = locale;
         this.thresholds = thresholds;
-        this.labels = new HashMap<>(labels); // looked up per candidate: HashMap compares stored hashes first
+        this.scale = scale;
+        this.labels = labels; // looked up per candidate: HashMap compares stored hashes first
     }
 
     /** The thresholds this responder decides with. */
@@ -53,7 +62,17 @@ public final class BotResponder {
 
     /** The same responder with other thresholds. */
     public BotResponder withThresholds(BotThresholds other) {
-        return new BotResponder(locale, other, labels);
+        return new BotResponder(locale, other, scale, labels);
+    }
+
+    /** The scale from raw score to confidence. */
+    public ConfidenceScale scale() {
+        return scale;
+    }
+
+    /** The same responder with another scale from raw score to confidence (the thresholds are in its units). */
+    public BotResponder withScale(ConfidenceScale other) {
+        return new BotResponder(locale, thresholds, other, labels);
     }
 
     /**
@@ -134,8 +153,13 @@ public final class BotResponder {
         return new BotDecision.Handoff(faqConf, faq.label().id(), locale, candidates, BotDecision.Reason.UNSURE);
     }
 
-    /** Confidence of {@code ranked.get(i)} against the best other label. */
-    private static double confidence(List<Scored> ranked, int i, String classTop, String retrTop) {
+    /** Confidence of {@code ranked.get(i)} against the best other label: its raw score on the locale's scale. */
+    private double confidence(List<Scored> ranked, int i, String classTop, String retrTop) {
+        return scale.apply(rawScore(ranked, i, classTop, retrTop));
+    }
+
+    /** The raw score of {@code ranked.get(i)}: combined, times the margin and agreement factors. */
+    private static double rawScore(List<Scored> ranked, int i, String classTop, String retrTop) {
         Scored s = ranked.get(i);
         double other = 0;
         for (int j = 0; j < ranked.size(); j++) {

@@ -109,6 +109,10 @@ public final class EvalCommand {
             t.put("answer", round(e.getValue().answer(), 4));
             t.put("clarify", round(e.getValue().clarify(), 4));
         }
+        // Confidence = probability of a right top label (the scale fitted on val): how far from it.
+        put(root, "calibrationError", r.calibration().test());
+        put(root, "rawCalibrationError", r.calibration().testRaw());
+        put((ObjectNode) root.get("val"), "calibrationError", r.calibration().val());
         root.put("labels", r.labels());
         root.put("weightTolerance", r.weightTolerance());
         root.put("storedWeights", r.storedWeights());
@@ -117,6 +121,7 @@ public final class EvalCommand {
             metrics(exact, r.exact().test());
             metrics(exact.putObject("val"), r.exact().val());
             exact.put("threshold", round(r.exact().threshold(), 4));
+            put(exact, "calibrationError", r.exact().calibration().test());
             exact.put("p50Micros", round(r.exact().p50Micros(), 1));
             exact.put("p99Micros", round(r.exact().p99Micros(), 1));
             exact.put("p50CpuMicros", round(r.exact().p50CpuMicros(), 1));

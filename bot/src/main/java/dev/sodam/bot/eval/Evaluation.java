@@ -2,6 +2,7 @@ package dev.sodam.bot.eval;
 
 import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.Calibration;
+import dev.sodam.bot.ConfidenceScale;
 import dev.sodam.bot.FaqBot;
 import dev.sodam.bot.FaqEntry;
 import dev.sodam.bot.LabelledQuestion;
@@ -41,11 +42,19 @@ public final class Evaluation {
     public record Result(Calibration.Metrics test, Calibration.Metrics val, Map<String, BotThresholds> thresholds,
                          int labels, int trainQuestions, long trainMillis, double p50Micros, double p99Micros,
                          double p50CpuMicros, double p99CpuMicros, double weightTolerance, long storedWeights,
-                         Result exact) {
+                         CalibrationErrors calibration, Result exact) {
         /** The answer threshold of the locale most test questions were analysed in. */
         public double threshold() {
             return thresholds.values().stream().findFirst().map(BotThresholds::answer).orElse(0.0);
         }
+    }
+
+    /**
+     * Expected calibration errors in percentage points ({@link Calibration#calibrationError}): of the
+     * test questions' confidences, of their raw scores before the scale fitted on val, and of the val
+     * questions' confidences (in-sample: the scale was fitted on them).
+     */
+    public record CalibrationErrors(double test, double testRaw, double val) {
     }
 
     /** FAQ entries built from training questions: one per in-scope intent, in order of first appearance. */
@@ -91,7 +100,7 @@ public final class Evaluation {
 
     private static Result score(FaqBot bot, List<LabelledQuestion> val, List<LabelledQuestion> test, int labels,
                                 int trainQuestions, long trainMillis, double weightTolerance, Result exact) {
-        // Calibrate per locale on val.
+        // Calibrate per locale on val: the confidence scale, and the thresholds in its units.
         List<Prediction> valPred = new ArrayList<>(val.size());
         Map<String, List<Calibration.Scored>> byLocale = new TreeMap<>();
         for (LabelledQuestion q : val) {
@@ -101,13 +110,19 @@ public final class Evaluation {
                     .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
         }
         Map<String, BotThresholds> thresholds = new LinkedHashMap<>();
+        Map<String, ConfidenceScale> scales = new LinkedHashMap<>();
         byLocale.entrySet().stream()
                 .sorted((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()))
-                .forEach(e -> thresholds.put(e.getKey(), Calibration.thresholds(e.getValue())));
-        Calibration.Metrics valMetrics = score(val, valPred, thresholds);
+                .forEach(e -> {
+                    Calibration.Fitted fitted = Calibration.fit(e.getValue());
+                    thresholds.put(e.getKey(), fitted.thresholds());
+                    scales.put(e.getKey(), fitted.scale());
+                });
+        Calibration.Metrics valMetrics = score(val, calibrated(valPred, scales), thresholds);
 
         // Score test, timing every decision.
         List<Prediction> testPred = new ArrayList<>(test.size());
+        List<Prediction> testRaw = new ArrayList<>(test.size());
         // Wall time, and the thread's CPU time, which a busy shared machine inflates much less.
         long[] nanos = new long[test.size()];
         long[] cpu = new long[test.size()];
@@ -116,17 +131,49 @@ public final class Evaluation {
         for (int i = 0; i < test.size(); i++) {
             long c = cpuTime ? mx.getCurrentThreadCpuTime() : 0;
             long s = System.nanoTime();
-            testPred.add(bot.predict(test.get(i).text(), null));
+            Prediction raw = bot.predict(test.get(i).text(), null);
+            testPred.add(calibrated(raw, scales));
+            testRaw.add(raw);
             nanos[i] = System.nanoTime() - s;
             cpu[i] = cpuTime ? mx.getCurrentThreadCpuTime() - c : 0;
         }
         Arrays.sort(nanos);
         Arrays.sort(cpu);
         Calibration.Metrics testMetrics = score(test, testPred, thresholds);
+        CalibrationErrors errors = new CalibrationErrors(
+                Calibration.calibrationError(scored(test, testPred)),
+                Calibration.calibrationError(scored(test, testRaw)),
+                Calibration.calibrationError(scored(val, calibrated(valPred, scales))));
         return new Result(testMetrics, valMetrics, thresholds, labels, trainQuestions, trainMillis,
                 percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3,
                 percentile(cpu, 0.50) / 1e3, percentile(cpu, 0.99) / 1e3, weightTolerance, bot.storedWeights(),
-                exact);
+                errors, exact);
+    }
+
+    /** Raw predictions with their confidence put through their locale's scale. */
+    private static List<Prediction> calibrated(List<Prediction> raw, Map<String, ConfidenceScale> scales) {
+        List<Prediction> out = new ArrayList<>(raw.size());
+        for (Prediction p : raw) {
+            out.add(calibrated(p, scales));
+        }
+        return out;
+    }
+
+    /**
+     * A raw prediction with its confidence put through its locale's scale: what the bot calibrated with
+     * the same scales ({@link FaqBot#withScales}) predicts.
+     */
+    private static Prediction calibrated(Prediction raw, Map<String, ConfidenceScale> scales) {
+        ConfidenceScale s = scales.getOrDefault(raw.locale(), ConfidenceScale.IDENTITY);
+        return new Prediction(raw.label(), s.apply(raw.confidence()), raw.locale());
+    }
+
+    private static List<Calibration.Scored> scored(List<LabelledQuestion> qs, List<Prediction> preds) {
+        List<Calibration.Scored> out = new ArrayList<>(qs.size());
+        for (int i = 0; i < qs.size(); i++) {
+            out.add(new Calibration.Scored(qs.get(i).intent(), preds.get(i).label(), preds.get(i).confidence()));
+        }
+        return out;
     }
 
     private static Calibration.Metrics score(List<LabelledQuestion> qs, List<Prediction> preds,

@@ -51,7 +51,7 @@ public final class BotEngine {
      */
     public record LocaleStatus(double answerThreshold, double clarifyThreshold, ThresholdPolicy.Source source,
                                Double inScopeAccuracy, Double oosRecall, Double overallAccuracy, Integer inScope,
-                               Integer oos) {
+                               Integer oos, Double calibrationError) {
     }
 
     private record Source(Supplier<List<FaqEntry>> faq, List<SmallTalkIntent> intents, ThresholdPolicy policy,
@@ -215,8 +215,8 @@ public final class BotEngine {
                                 validating.decrementAndGet();
                                 // Only for the bot it was made for: a newer rebuild brings its own.
                                 if (fresh != null) {
-                                    replace(version, now -> new Current(now.bot().withThresholds(
-                                            thresholds(now.bot(), fresh, policy)), version, now.trainedAt(),
+                                    replace(version, now -> new Current(now.bot().withScales(fresh.scales())
+                                            .withThresholds(thresholds(now.bot(), fresh, policy)), version, now.trainedAt(),
                                             now.entries(), now.durationMs(), fresh));
                                 }
                             });
@@ -244,7 +244,9 @@ public final class BotEngine {
 
     private void publish(FaqBot trained, long version, int entries, long started,
                          HeldOutValidation.Report validation, ThresholdPolicy policy) {
-        FaqBot bot = trained.withThresholds(thresholds(trained, validation, policy));
+        // The confidence scale travels with the validation that fitted it, as its thresholds do.
+        FaqBot bot = trained.withScales(validation == null ? Map.of() : validation.scales())
+                .withThresholds(thresholds(trained, validation, policy));
         long millis = (System.nanoTime() - started) / 1_000_000;
         current.set(new Current(bot, version, clock.instant(), entries, millis, validation));
         log.info("bot: version {} trained on {} FAQ entries in {} ms; thresholds {}", version, entries, millis,
@@ -322,7 +324,7 @@ public final class BotEngine {
                     ? ThresholdPolicy.Source.SAVED : policy.sourceOf(locale, calibrated),
                     m == null ? null : m.inScopeAccuracy(), m == null ? null : m.oosRecall(),
                     m == null ? null : m.overallAccuracy(), m == null ? null : m.inScope(),
-                    m == null ? null : m.oos()));
+                    m == null ? null : m.oos(), m == null ? null : now.validation().calibrationErrors().get(locale)));
         }
         return out;
     }

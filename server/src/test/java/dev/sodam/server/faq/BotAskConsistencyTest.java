@@ -52,7 +52,8 @@ class BotAskConsistencyTest {
         // the library does the same with the same inputs.
         HeldOutValidation.Report calibration = HeldOutValidation.run(faq, intents,
                 HeldOutValidation.load(config.resolve("bot/out-of-scope.json")), defaults);
-        library = FaqBot.train(faq, intents, defaults).withThresholds(calibration.thresholds());
+        library = FaqBot.train(faq, intents, defaults).withScales(calibration.scales())
+                .withThresholds(calibration.thresholds());
     }
 
     @AfterAll

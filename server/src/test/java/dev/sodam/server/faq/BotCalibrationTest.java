@@ -43,6 +43,9 @@ class BotCalibrationTest {
                 assertThat(l.path("oos").asInt()).as(locale + " out-of-scope questions").isGreaterThan(20);
                 assertThat(l.path("oosRecall").asDouble()).isBetween(0.0, 100.0);
                 assertThat(l.path("clarifyThreshold").asDouble()).isLessThanOrEqualTo(l.path("answerThreshold").asDouble());
+                // The confidence is calibrated on the same questions: how far it is from the share right.
+                assertThat(l.path("calibrationError").isNumber()).as(locale + " calibrationError").isTrue();
+                assertThat(l.path("calibrationError").asDouble()).isBetween(0.0, 15.0);
             }
         }
     }
