@@ -60,11 +60,12 @@ test('bot status: each locale shows its threshold, its source and the held-out v
   const view = botStatusView({ state: 'ready', version: 3, entries: 92, trainedAt: '2026-11-22T10:00:00Z', locales: {
     en: { answerThreshold: 0.6, clarifyThreshold: 0.3, source: 'CONFIGURED', inScopeAccuracy: null },
     ko: { answerThreshold: 0.4939, clarifyThreshold: 0.27, source: 'CALIBRATED', inScopeAccuracy: 54.3, oosRecall: 98,
-      overallAccuracy: 77, inScope: 46, oos: 50 },
+      overallAccuracy: 77, inScope: 46, oos: 50, calibrationError: 4.86 },
   } }, t);
   assert.deepEqual(view.validation, [
     'en: 답변 기준 0.60 (설정값)',
-    'ko: 답변 기준 0.49 (자동 보정) · 검증: 보류 문장 46개 중 정답 54% · 범위 밖 질문 50개 중 상담 연결 98%',
+    'ko: 답변 기준 0.49 (자동 보정) · 검증: 보류 문장 46개 중 정답 54% · 범위 밖 질문 50개 중 상담 연결 98%'
+      + ' · 확신도와 실제 정답률의 차이 평균 4.9%p',
   ]);
   assert.match(validationView({ ko: { answerThreshold: 0.55, source: 'DEFAULT' } }, adminTranslator('en'))[0],
     /^ko: answer threshold 0.55 \(default\)$/);

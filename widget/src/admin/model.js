@@ -100,13 +100,16 @@ export function validationView(locales, t) {
       source: t(`admin.bot.source.${l.source}`),
     };
     if (l.inScopeAccuracy == null) return t('admin.bot.thresholds', params);
-    return t('admin.bot.validation', {
+    const line = t('admin.bot.validation', {
       ...params,
       inScope: Math.round(l.inScopeAccuracy),
       oos: Math.round(l.oosRecall),
       n: l.inScope,
       nOos: l.oos,
     });
+    // How far the confidence is from the share of right answers on the same questions (docs/bot.md).
+    return l.calibrationError == null ? line
+      : line + t('admin.bot.calibration', { error: Number(l.calibrationError).toFixed(1) });
   });
 }
 
