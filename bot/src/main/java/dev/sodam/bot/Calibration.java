@@ -19,23 +19,42 @@ import java.util.List;
  * out-of-scope questions the objective is in-scope accuracy alone and the chosen threshold is 0.
  *
  * <p>The clarify threshold is derived: {@code clarify = answer · }{@value #CLARIFY_RATIO} (the ratio of
- * the hand-tuned defaults 0.30 / 0.55), so questions somewhat below the answer threshold still get
- * suggestions rather than an immediate handoff.
+ * the hand-tuned defaults 0.30 / 0.55) on the raw score, so questions somewhat below the answer
+ * threshold still get suggestions rather than an immediate handoff. {@link #fit} then expresses both
+ * on the confidence scale.
  */
 public final class Calibration {
 
     /** The gold label of an out-of-scope question. */
     public static final String OOS = "oos";
-    /** clarify = answer × this. */
+    /** clarify = answer × this, on the raw score. */
     public static final double CLARIFY_RATIO = 0.55;
 
     private Calibration() {
     }
 
-    /** One scored validation question. */
-    public record Scored(String gold, String predicted, double confidence) {
+    /**
+     * One scored validation question: its gold label, the bot's best label and confidence, and whether
+     * the gold label is among the FAQ entries a clarification would suggest.
+     */
+    public record Scored(String gold, String predicted, double confidence, boolean suggested) {
+        /** A question scored without suggestions (nothing for the clarify threshold to learn from). */
+        public Scored(String gold, String predicted, double confidence) {
+            this(gold, predicted, confidence, false);
+        }
+
+        /** {@code gold} scored by {@code p}. */
+        public static Scored of(String gold, Prediction p) {
+            return new Scored(gold, p.label(), p.confidence(), p.suggestions().contains(gold));
+        }
+
         boolean inScope() {
             return !OOS.equals(gold);
+        }
+
+        /** Whether suggestions hold the answer: an in-scope question whose entry is among them. */
+        boolean helpedBySuggestions() {
+            return suggested && inScope();
         }
 
         /** Whether the top label is the gold label (never for an out-of-scope question). */
@@ -174,24 +193,54 @@ public final class Calibration {
     }
 
     /**
-     * Fits the confidence scale on {@code raw} (validation questions scored with the raw confidence)
-     * and chooses the thresholds on the calibrated confidences. The scale keeps the order of the
-     * questions, so the metrics are those the same choice on the raw scores would give.
+     * Fits the confidence scale on {@code raw} (validation questions scored with the raw score), chooses
+     * the thresholds on the raw scores ({@link #thresholds}) and expresses them on the scale. The scale
+     * strictly increases, so the calibrated thresholds accept, suggest and hand off exactly the questions
+     * the raw ones did, and the metrics are the raw choice's.
      */
     public static Fitted fit(List<Scored> raw) {
         ConfidenceScale scale = ConfidenceScale.fit(raw);
-        List<Scored> calibrated = rescaled(raw, scale);
-        BotThresholds t = thresholds(calibrated);
-        return new Fitted(scale, t, metrics(calibrated, t.answer()));
+        BotThresholds onRaw = thresholds(raw);
+        BotThresholds t = new BotThresholds(scale.apply(onRaw.answer()), scale.apply(onRaw.clarify()));
+        return new Fitted(scale, t, metrics(raw, onRaw.answer()));
     }
 
     /** {@code scored} with every confidence put through {@code scale}. */
     public static List<Scored> rescaled(List<Scored> scored, ConfidenceScale scale) {
         List<Scored> out = new ArrayList<>(scored.size());
         for (Scored s : scored) {
-            out.add(new Scored(s.gold(), s.predicted(), scale.apply(s.confidence())));
+            out.add(new Scored(s.gold(), s.predicted(), scale.apply(s.confidence()), s.suggested()));
         }
         return out;
+    }
+
+    /**
+     * The clarify band on scored questions: how many got suggestions and for how many of those the
+     * entry was among them; how many were handed off and for how many of those it would have been.
+     */
+    public record ClarifyMetrics(int clarified, int helpful, int handedOff, int helpableHandedOff) {
+    }
+
+    /** {@link ClarifyMetrics} of {@code scored} under a threshold pair per question. */
+    public static ClarifyMetrics clarifyMetrics(List<Scored> scored, BotThresholds[] thresholds) {
+        int clarified = 0;
+        int helpful = 0;
+        int handedOff = 0;
+        int helpable = 0;
+        for (int k = 0; k < scored.size(); k++) {
+            Scored s = scored.get(k);
+            if (s.confidence() >= thresholds[k].answer()) {
+                continue;
+            }
+            if (s.confidence() >= thresholds[k].clarify()) {
+                clarified++;
+                helpful += s.helpedBySuggestions() ? 1 : 0;
+            } else {
+                handedOff++;
+                helpable += s.helpedBySuggestions() ? 1 : 0;
+            }
+        }
+        return new ClarifyMetrics(clarified, helpful, handedOff, helpable);
     }
 
     /** Confidence bins of {@link #calibrationError}. */

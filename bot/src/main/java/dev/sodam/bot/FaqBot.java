@@ -89,7 +89,7 @@ public final class FaqBot {
         for (LabelledQuestion q : validation) {
             Prediction p = raw.predict(q.text(), null);
             byLocale.computeIfAbsent(p.locale(), k -> new ArrayList<>())
-                    .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
+                    .add(Calibration.Scored.of(q.intent(), p));
         }
         Map<String, ConfidenceScale> scales = new LinkedHashMap<>();
         Map<String, BotThresholds> chosen = new LinkedHashMap<>();

@@ -82,7 +82,7 @@ public final class HeldOutValidation {
                 LabelledQuestion q = questions.get(i);
                 Prediction p = bot.predict(q.text(), hints.get(i));
                 byLocale.computeIfAbsent(p.locale(), k -> new ArrayList<>())
-                        .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
+                        .add(Calibration.Scored.of(q.intent(), p));
             }
             byLocale.forEach((locale, scored) -> {
                 Calibration.Fitted fitted = Calibration.fit(scored);

@@ -69,7 +69,7 @@ class ConfidenceScaleTest {
     }
 
     @Test
-    void theScaleStrictlyIncreasesSoTheChosenThresholdAcceptsTheSameQuestions() {
+    void theScaleStrictlyIncreasesSoTheThresholdsOnItDecideAsTheRawOnesDid() {
         Random random = new Random(20261124);
         for (int round = 0; round < 200; round++) {
             List<Calibration.Scored> raw = new ArrayList<>();
@@ -90,8 +90,16 @@ class ConfidenceScaleTest {
             assertThat(scale.apply(1)).isBetween(0.0, 1.0);
 
             Calibration.Fitted fitted = Calibration.fit(raw);
-            Calibration.Metrics onRaw = Calibration.metrics(raw, Calibration.chooseThreshold(raw));
-            assertThat(fitted.metrics()).as("round %d: the same questions accepted", round).isEqualTo(onRaw);
+            BotThresholds onRaw = Calibration.thresholds(raw);
+            List<Calibration.Scored> calibrated = Calibration.rescaled(raw, scale);
+            assertThat(Calibration.metrics(calibrated, fitted.thresholds().answer()))
+                    .as("round %d: the same questions answered", round)
+                    .isEqualTo(Calibration.metrics(raw, onRaw.answer())).isEqualTo(fitted.metrics());
+            for (int i = 0; i < raw.size(); i++) {
+                assertThat(calibrated.get(i).confidence() >= fitted.thresholds().clarify())
+                        .as("round %d: the same questions suggested to", round)
+                        .isEqualTo(raw.get(i).confidence() >= onRaw.clarify());
+            }
         }
     }
 

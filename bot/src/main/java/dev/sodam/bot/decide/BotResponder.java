@@ -76,8 +76,8 @@ public final class BotResponder {
     }
 
     /**
-     * The best label and its confidence, without triggers or bands (what calibration and the
-     * evaluation command score).
+     * The best label, its confidence and the FAQ entries a clarification would suggest, without
+     * triggers or bands (what calibration and the evaluation command score).
      */
     public Prediction top(List<FaqMatch> retrieval, List<String> classLabels, ToIntFunction<String> classIndex,
                           double[] probs) {
@@ -88,7 +88,12 @@ public final class BotResponder {
         }
         String classTop = best.length == 0 ? null : classLabels.get(best[0]);
         String retrTop = retrieval.isEmpty() ? null : retrieval.get(0).label();
-        return new Prediction(ranked.get(0).label().id(), confidence(ranked, 0, classTop, retrTop), locale);
+        List<String> suggestions = new ArrayList<>(3);
+        for (Candidate c : candidates(ranked)) {
+            suggestions.add(c.faqId());
+        }
+        return new Prediction(ranked.get(0).label().id(), confidence(ranked, 0, classTop, retrTop), locale,
+                suggestions);
     }
 
     /** A label with its component scores. */

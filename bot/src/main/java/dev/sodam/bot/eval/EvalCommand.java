@@ -113,6 +113,12 @@ public final class EvalCommand {
         put(root, "calibrationError", r.calibration().test());
         put(root, "rawCalibrationError", r.calibration().testRaw());
         put((ObjectNode) root.get("val"), "calibrationError", r.calibration().val());
+        // The questions left unanswered: suggested (and did the suggestions hold the entry?) or handed off.
+        ObjectNode clarify = root.putObject("clarify");
+        clarify.put("clarified", r.clarify().clarified());
+        clarify.put("helpful", r.clarify().helpful());
+        clarify.put("handedOff", r.clarify().handedOff());
+        clarify.put("helpableHandedOff", r.clarify().helpableHandedOff());
         root.put("labels", r.labels());
         root.put("weightTolerance", r.weightTolerance());
         root.put("storedWeights", r.storedWeights());

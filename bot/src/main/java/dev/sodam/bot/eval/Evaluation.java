@@ -42,7 +42,7 @@ public final class Evaluation {
     public record Result(Calibration.Metrics test, Calibration.Metrics val, Map<String, BotThresholds> thresholds,
                          int labels, int trainQuestions, long trainMillis, double p50Micros, double p99Micros,
                          double p50CpuMicros, double p99CpuMicros, double weightTolerance, long storedWeights,
-                         CalibrationErrors calibration, Result exact) {
+                         CalibrationErrors calibration, Calibration.ClarifyMetrics clarify, Result exact) {
         /** The answer threshold of the locale most test questions were analysed in. */
         public double threshold() {
             return thresholds.values().stream().findFirst().map(BotThresholds::answer).orElse(0.0);
@@ -107,7 +107,7 @@ public final class Evaluation {
             Prediction p = bot.predict(q.text(), null);
             valPred.add(p);
             byLocale.computeIfAbsent(p.locale(), k -> new ArrayList<>())
-                    .add(new Calibration.Scored(q.intent(), p.label(), p.confidence()));
+                    .add(Calibration.Scored.of(q.intent(), p));
         }
         Map<String, BotThresholds> thresholds = new LinkedHashMap<>();
         Map<String, ConfidenceScale> scales = new LinkedHashMap<>();
@@ -144,10 +144,15 @@ public final class Evaluation {
                 Calibration.calibrationError(scored(test, testPred)),
                 Calibration.calibrationError(scored(test, testRaw)),
                 Calibration.calibrationError(scored(val, calibrated(valPred, scales))));
+        BotThresholds[] perQuestion = new BotThresholds[test.size()];
+        for (int i = 0; i < test.size(); i++) {
+            perQuestion[i] = thresholds.getOrDefault(testPred.get(i).locale(), new BotThresholds(0, 0));
+        }
+        Calibration.ClarifyMetrics clarify = Calibration.clarifyMetrics(scored(test, testPred), perQuestion);
         return new Result(testMetrics, valMetrics, thresholds, labels, trainQuestions, trainMillis,
                 percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3,
                 percentile(cpu, 0.50) / 1e3, percentile(cpu, 0.99) / 1e3, weightTolerance, bot.storedWeights(),
-                errors, exact);
+                errors, clarify, exact);
     }
 
     /** Raw predictions with their confidence put through their locale's scale. */
@@ -165,13 +170,13 @@ public final class Evaluation {
      */
     private static Prediction calibrated(Prediction raw, Map<String, ConfidenceScale> scales) {
         ConfidenceScale s = scales.getOrDefault(raw.locale(), ConfidenceScale.IDENTITY);
-        return new Prediction(raw.label(), s.apply(raw.confidence()), raw.locale());
+        return raw.withConfidence(s.apply(raw.confidence()));
     }
 
     private static List<Calibration.Scored> scored(List<LabelledQuestion> qs, List<Prediction> preds) {
         List<Calibration.Scored> out = new ArrayList<>(qs.size());
         for (int i = 0; i < qs.size(); i++) {
-            out.add(new Calibration.Scored(qs.get(i).intent(), preds.get(i).label(), preds.get(i).confidence()));
+            out.add(Calibration.Scored.of(qs.get(i).intent(), preds.get(i)));
         }
         return out;
     }
@@ -182,7 +187,7 @@ public final class Evaluation {
         double[] t = new double[qs.size()];
         for (int i = 0; i < qs.size(); i++) {
             Prediction p = preds.get(i);
-            scored.add(new Calibration.Scored(qs.get(i).intent(), p.label(), p.confidence()));
+            scored.add(Calibration.Scored.of(qs.get(i).intent(), p));
             BotThresholds bt = thresholds.get(p.locale());
             t[i] = bt == null ? 0 : bt.answer();
         }
