@@ -85,17 +85,23 @@ class EvalRegressionTest {
         return out;
     }
 
+    /** A set's train and val files, both subsampled to its {@code every}. */
+    private record Subsampled(List<LabelledQuestion> train, List<LabelledQuestion> val) {
+        static Subsampled of(JsonNode set) {
+            List<LabelledQuestion> train = read(set.path("train"));
+            List<LabelledQuestion> val = read(set.path("val"));
+            int every = set.path("every").asInt(1);
+            List<String> intents = train.stream().filter(LabelledQuestion::inScope).map(LabelledQuestion::intent)
+                    .distinct().toList();
+            return new Subsampled(subsample(train, intents, every), subsample(val, intents, every));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("sets")
     void valStaysAboveBaseline(String name, JsonNode set) {
-        List<LabelledQuestion> train = read(set.path("train"));
-        List<LabelledQuestion> val = read(set.path("val"));
-        int every = set.path("every").asInt(1);
-        List<String> intents = train.stream().filter(LabelledQuestion::inScope).map(LabelledQuestion::intent)
-                .distinct().toList();
-        train = subsample(train, intents, every);
-        val = subsample(val, intents, every);
-        Evaluation.Result r = Evaluation.run(train, val, val);
+        Subsampled data = Subsampled.of(set);
+        Evaluation.Result r = Evaluation.run(data.train(), data.val(), data.val());
         Calibration.Metrics m = r.val();
         System.out.printf("eval %s: in-scope %.2f, OOS recall %.2f, overall %.2f (n=%d, %d oos), threshold %.4f,"
                         + " trained in %d ms%n", name, m.inScopeAccuracy(), m.oosRecall(), m.overallAccuracy(), m.n(),
@@ -114,13 +120,9 @@ class EvalRegressionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("calibratedSets")
     void confidenceIsCalibratedOnHeldOutQuestions(String name, JsonNode set) {
-        List<LabelledQuestion> train = read(set.path("train"));
-        List<LabelledQuestion> val = read(set.path("val"));
-        int every = set.path("every").asInt(1);
-        List<String> intents = train.stream().filter(LabelledQuestion::inScope).map(LabelledQuestion::intent)
-                .distinct().toList();
-        train = subsample(train, intents, every);
-        val = subsample(val, intents, every);
+        Subsampled data = Subsampled.of(set);
+        List<LabelledQuestion> train = data.train();
+        List<LabelledQuestion> val = data.val();
         List<LabelledQuestion> odd = new ArrayList<>();
         List<LabelledQuestion> even = new ArrayList<>();
         for (int i = 0; i < val.size(); i++) {
