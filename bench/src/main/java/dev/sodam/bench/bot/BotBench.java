@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run (from the repository root; see docs/benchmarks.md):
  * {@code java -cp bench/target/sodam-bench.jar org.openjdk.jmh.Main BotBench -p locale=ko,en}
+ * ({@code -p calibration=heldout,none}: with and without the confidence scale, in one run)
  * ({@code -Dsodam.repo.root=…} when not started from the root); the 1,000-label Korean FAQ:
  * {@code … BotBench -p locale=ko -p faq=large -jvmArgsAppend "-Xmx10g -Dsodam.datasets=../shared/datasets"}
  * (training a 1,000-label model needs ~8 GB of heap).
@@ -64,6 +65,14 @@ public class BotBench {
     @Param({"pruned"})
     public String weights;
 
+    /**
+     * {@code heldout}: as the server runs it, the confidence scale and thresholds fitted on the FAQ's
+     * held-out paraphrases and the shipped out-of-scope questions ({@code HeldOutValidation}; one more
+     * training at set-up). {@code none}: the raw score and fixed thresholds 0.55 / 0.30.
+     */
+    @Param({"heldout"})
+    public String calibration;
+
     private FaqBot bot;
     private ReferenceBot reference;
     private String[] questions;
@@ -87,6 +96,11 @@ public class BotBench {
         }
         bot = "exact".equals(weights) ? FaqBot.trainExact(entries, intents, new BotThresholds(0.55, 0.30))
                 : FaqBot.train(entries, intents, new BotThresholds(0.55, 0.30));
+        if ("heldout".equals(calibration)) {
+            HeldOutValidation.Report report = HeldOutValidation.run(entries, intents,
+                    HeldOutValidation.load(root.resolve("config/bot/out-of-scope.json")), new BotThresholds(0.55, 0.30));
+            bot = bot.withScales(report.scales()).withThresholds(report.thresholds());
+        }
         reference = new ReferenceBot(locale, entries);
         for (FaqEntry e : entries) {
             if (e.locale().equals(locale)) {
