@@ -118,7 +118,8 @@ public final class Evaluation {
                     thresholds.put(e.getKey(), fitted.thresholds());
                     scales.put(e.getKey(), fitted.scale());
                 });
-        Calibration.Metrics valMetrics = score(val, calibrated(valPred, scales), thresholds);
+        List<Prediction> valCalibrated = calibrated(valPred, scales);
+        Calibration.Metrics valMetrics = score(val, valCalibrated, thresholds);
 
         // Score test, timing every decision.
         List<Prediction> testPred = new ArrayList<>(test.size());
@@ -140,15 +141,11 @@ public final class Evaluation {
         Arrays.sort(nanos);
         Arrays.sort(cpu);
         Calibration.Metrics testMetrics = score(test, testPred, thresholds);
-        CalibrationErrors errors = new CalibrationErrors(
-                Calibration.calibrationError(scored(test, testPred)),
+        List<Calibration.Scored> testScored = scored(test, testPred);
+        CalibrationErrors errors = new CalibrationErrors(Calibration.calibrationError(testScored),
                 Calibration.calibrationError(scored(test, testRaw)),
-                Calibration.calibrationError(scored(val, calibrated(valPred, scales))));
-        BotThresholds[] perQuestion = new BotThresholds[test.size()];
-        for (int i = 0; i < test.size(); i++) {
-            perQuestion[i] = thresholds.getOrDefault(testPred.get(i).locale(), new BotThresholds(0, 0));
-        }
-        Calibration.ClarifyMetrics clarify = Calibration.clarifyMetrics(scored(test, testPred), perQuestion);
+                Calibration.calibrationError(scored(val, valCalibrated)));
+        Calibration.ClarifyMetrics clarify = Calibration.clarifyMetrics(testScored, perQuestion(testPred, thresholds));
         return new Result(testMetrics, valMetrics, thresholds, labels, trainQuestions, trainMillis,
                 percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3,
                 percentile(cpu, 0.50) / 1e3, percentile(cpu, 0.99) / 1e3, weightTolerance, bot.storedWeights(),
@@ -183,15 +180,21 @@ public final class Evaluation {
 
     private static Calibration.Metrics score(List<LabelledQuestion> qs, List<Prediction> preds,
                                              Map<String, BotThresholds> thresholds) {
-        List<Calibration.Scored> scored = new ArrayList<>(qs.size());
-        double[] t = new double[qs.size()];
-        for (int i = 0; i < qs.size(); i++) {
-            Prediction p = preds.get(i);
-            scored.add(Calibration.Scored.of(qs.get(i).intent(), p));
-            BotThresholds bt = thresholds.get(p.locale());
-            t[i] = bt == null ? 0 : bt.answer();
+        BotThresholds[] each = perQuestion(preds, thresholds);
+        double[] answer = new double[each.length];
+        for (int i = 0; i < each.length; i++) {
+            answer[i] = each[i].answer();
         }
-        return Calibration.metrics(scored, t);
+        return Calibration.metrics(scored(qs, preds), answer);
+    }
+
+    /** Each prediction's locale's thresholds (none: 0, everything answered). */
+    private static BotThresholds[] perQuestion(List<Prediction> preds, Map<String, BotThresholds> thresholds) {
+        BotThresholds[] out = new BotThresholds[preds.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = thresholds.getOrDefault(preds.get(i).locale(), new BotThresholds(0, 0));
+        }
+        return out;
     }
 
     private static double percentile(long[] sorted, double q) {
