@@ -103,13 +103,14 @@ class EvalRegressionTest {
         Subsampled data = Subsampled.of(set);
         Evaluation.Result r = Evaluation.run(data.train(), data.val(), data.val());
         Calibration.Metrics m = r.val();
-        System.out.printf("eval %s: in-scope %.2f, OOS recall %.2f, overall %.2f (n=%d, %d oos), threshold %.4f,"
-                        + " trained in %d ms%n", name, m.inScopeAccuracy(), m.oosRecall(), m.overallAccuracy(), m.n(),
-                m.oos(), r.threshold(), r.trainMillis());
+        System.out.printf("eval %s: in-scope %.2f (per intent %.2f), OOS recall %.2f, overall %.2f (n=%d, %d oos),"
+                        + " threshold %.4f, trained in %d ms%n", name, m.inScopeAccuracy(), r.perIntent().val(),
+                m.oosRecall(), m.overallAccuracy(), m.n(), m.oos(), r.threshold(), r.trainMillis());
         JsonNode min = set.path("min");
         check(name, "inScopeAccuracy", m.inScopeAccuracy(), min);
         check(name, "oosRecall", m.oosRecall(), min);
         check(name, "overallAccuracy", m.overallAccuracy(), min);
+        check(name, "perIntentAccuracy", r.perIntent().val(), min);
     }
 
     /**

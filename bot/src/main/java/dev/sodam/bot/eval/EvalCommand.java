@@ -96,6 +96,9 @@ public final class EvalCommand {
         ObjectNode root = om.createObjectNode();
         metrics(root, r.test());
         metrics(root.putObject("val"), r.val());
+        // The balanced-test estimate: every intent weighs the same, however many questions it has.
+        put(root, "perIntentAccuracy", r.perIntent().test());
+        put((ObjectNode) root.get("val"), "perIntentAccuracy", r.perIntent().val());
         root.put("threshold", round(r.threshold(), 4));
         root.put("n", r.test().n());
         root.put("trainMillis", r.trainMillis());
