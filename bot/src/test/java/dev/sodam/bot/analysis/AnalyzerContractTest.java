@@ -102,6 +102,16 @@ class AnalyzerContractTest {
         assertThat(ko.wordTerms("idea 있어요")).contains("idea").doesNotContain("아이디");
     }
 
+    /** Regression: "refund 얼마나 걸려요" got the delivery-time answer; its one content word matched nothing. */
+    @Test
+    void englishShopWordsInKoreanQuestionsFoldOntoTheKoreanWord() {
+        assertThat(ko.wordTerms("refund 얼마나 걸려요")).contains("환불", "얼마나").doesNotContain("refund");
+        assertTerms(ko.wordTerms("cancel order 하고싶어요"), "취소", "주문");
+        assertThat(ko.wordTerms("Delivery 언제 와요")).contains("배송", "언제");
+        // Refund and return stay apart here too.
+        assertThat(ko.wordTerms("return 할래요")).contains("반품").doesNotContain("환불");
+    }
+
     @Test
     void koreanNgramsAreGramsOfTheContentTermsOnly() {
         // Endings and particles (알려주세요, 하고싶어요) make no grams; synonyms apply first.
