@@ -1,23 +1,63 @@
 package dev.sodam.bot.decide;
 
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Explicit requests for a person that hand off whatever the classifier thinks. Matched on the
  * normalised text (lower case, NFKC); Korean triggers also on the text without spaces.
  *
- * <p>English has two kinds. Unambiguous phrases ("real person", "live agent", "customer service
- * rep") always trigger. Words that also occur in ordinary questions ("agent", "operator", "a person",
- * "human", "representative", "someone") trigger only in a request ("talk to a human", "connect me
- * with an agent", "I want a real person") or as (almost) the whole message ("agent please",
- * "operator!"), so "how do I become a travel agent" or "is the tour operator licensed" do not.
+ * <p>Both languages have two kinds. Phrases that can only be a request ("상담원 연결", "사람이랑",
+ * "real person", "live agent") always trigger. Words that also name the topic of an ordinary question
+ * (상담원, 상담사, "agent", "operator", "a person", "human") trigger only in a request ("상담원 불러
+ * 주세요", "상담원 있나요?", "talk to a human", "connect me with an agent") or as (almost) the whole
+ * message ("상담원요", "agent please"), so "상담원 운영시간이 언제예요?", "how do I become a travel
+ * agent" or "is the tour operator licensed" do not. A request that is turned down ("상담원 필요
+ * 없어요", "상담원 연결 안 해도 돼요", "I don't need an agent") does not trigger either.
  */
 public final class HandoffTriggers {
 
-    private static final List<String> KO = List.of(
-            "상담원", "상담사", "상담직원", "사람연결", "사람이랑", "사람하고", "사람과통화", "사람한테",
-            "직원연결", "직원이랑", "직원분", "매니저연결", "담당자연결", "담당자랑", "전화상담", "통화하고싶");
+    /** Korean phrases that are a request wherever they appear (matched on the text without spaces). */
+    private static final List<String> KO_REQUESTS = List.of(
+            "사람연결", "사람이랑", "사람하고", "사람과통화", "사람한테", "직원연결", "직원이랑", "매니저연결",
+            "담당자연결", "담당자랑", "전화상담", "통화하고싶");
+
+    /** Korean words for an agent: a request only with a request word after them, or ending the message. */
+    private static final List<String> KO_AGENTS = List.of("상담원", "상담사", "상담직원", "직원분");
+
+    /**
+     * Right after an agent word, a request: "with / to" (상담원이랑, 상담사한테, 상담원님과) or "a bit"
+     * (상담원 좀 …), the polite 님 or 분 allowed in between.
+     */
+    private static final Pattern KO_PARTICLE_AFTER = Pattern.compile("^(님|분)?(이랑|랑|하고|과|와|한테|께|좀)");
+
+    /**
+     * Within a few syllables after an agent word, a request word: connect, call, switch to, talk, chat,
+     * please, I want, is there one (상담원 있나요?, 상담원분 계세요?). Only nearby, so that "상담원
+     * 운영시간이 언제예요" stays a question about the hours.
+     */
+    private static final Pattern KO_REQUEST_AFTER = Pattern.compile(
+            "연결|불러|부르|바꿔|바꾸|대화|얘기|이야기|통화|채팅|부탁|주세요|해주|해줘|원해|원합|필요해|필요합|필요한데"
+                    + "|만나|찾아|찾고|있나|있어요|있습니까|있을까|계세|계신|계실|와주|가능");
+    private static final int KO_REQUEST_WINDOW = 8;
+
+    /**
+     * The agent word ends the message, with at most a polite ending or punctuation: "상담원", "상담원요!",
+     * "상담사님?", "봇 말고 상담원이요".
+     */
+    private static final Pattern KO_AT_END = Pattern.compile("^(님)?(요|이요)?[\\p{P}\\p{S}]*$");
+
+    /**
+     * A request turned down, after the request: "필요 없어요", "안 해도 돼요", "괜찮아요", "말고 …", "없이",
+     * "싫어요", "하지 마세요". (Before the request it turns something else down: "봇 말고 상담원".)
+     */
+    private static final Pattern KO_DECLINED = Pattern.compile(
+            "필요없|필요는없|안해도|않아도|안하셔도|괜찮|말고|없어도|없이|싫|하지마|지마세요|지말|원하지않|안할");
+
+    /** An English request turned down: a negation at most two words before the request's verb. */
+    private static final Pattern EN_DECLINED = Pattern.compile(
+            "\\b(don'?t|do not|doesn'?t|no need to|not|never|without)(\\s+\\S+){0,2}\\s*$");
 
     private static final Pattern EN_STRONG = Pattern.compile(
             "\\b(real person|live person|real human|live agent|human agent|customer service rep(resentative)?|"
@@ -46,16 +86,47 @@ public final class HandoffTriggers {
     /** True when {@code normalizedText} asks for a person. */
     public static boolean matches(String normalizedText) {
         String compact = WHITESPACE.matcher(normalizedText).replaceAll("");
-        for (String k : KO) {
-            if (compact.contains(k)) {
-                return true;
-            }
+        if (koreanRequest(compact)) {
+            return true;
         }
         if (!hasLatinLetter(normalizedText)) {
             return false; // every English pattern needs a word of Latin letters: skip three regex scans
         }
         String t = normalizedText.strip();
-        return EN_STRONG.matcher(t).find() || EN_REQUEST.matcher(t).find() || EN_ALONE.matcher(t).matches();
+        return englishRequest(EN_STRONG, t) || englishRequest(EN_REQUEST, t) || EN_ALONE.matcher(t).matches();
+    }
+
+    private static boolean koreanRequest(String compact) {
+        for (String k : KO_REQUESTS) {
+            int at = compact.indexOf(k);
+            if (at >= 0 && !KO_DECLINED.matcher(compact).region(at + k.length(), compact.length()).find()) {
+                return true;
+            }
+        }
+        for (String k : KO_AGENTS) {
+            for (int at = compact.indexOf(k); at >= 0; at = compact.indexOf(k, at + 1)) {
+                int end = at + k.length();
+                boolean request = KO_PARTICLE_AFTER.matcher(compact).region(end, compact.length()).find()
+                        || KO_REQUEST_AFTER.matcher(compact)
+                                .region(end, Math.min(compact.length(), end + KO_REQUEST_WINDOW)).find()
+                        || KO_AT_END.matcher(compact).region(end, compact.length()).matches();
+                if (request && !KO_DECLINED.matcher(compact).region(end, compact.length()).find()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A request ("talk to a human", "real person") that is not turned down ("I don't need an agent"). */
+    private static boolean englishRequest(Pattern request, String t) {
+        Matcher m = request.matcher(t);
+        while (m.find()) {
+            if (!EN_DECLINED.matcher(t).region(0, m.start()).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasLatinLetter(String s) {

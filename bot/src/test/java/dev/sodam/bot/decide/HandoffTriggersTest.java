@@ -18,11 +18,37 @@ class HandoffTriggersTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"상담원", "상담원요!", "상담사님?", "상담원 좀 불러주세요", "상담원이랑 채팅하고 싶어요",
+        "상담사한테 물어보고 싶어요", "상담원 있나요?", "상담원분 계세요?", "상담원 바꿔주세요", "상담원 연결이 안 돼요",
+        "상담원 언제 연결돼요?", "봇 말고 상담원이요", "챗봇 말고 사람이랑 얘기할래요", "상담원 상담 가능한가요",
+        "상담원님과 통화하고 싶어요", "전화상담 원해요"})
+    void koreanRequestsTrigger(String text) {
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isTrue();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"how do I become a travel agent", "my travel agent booked the wrong flight",
         "is the tour operator licensed", "which operator does my phone use", "how much per person is the ticket",
         "what is a person of interest", "human resources phone number", "can a person under 18 open an account",
         "who is the representative for my district", "how do i get a travel agent license", "배송 언제 와요?"})
     void ordinaryQuestionsDoNot(String text) {
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
+
+    /** Regression: every message naming 상담원 handed off, even a question about the agents' hours. */
+    @ParameterizedTest
+    @ValueSource(strings = {"상담원 운영시간이 언제예요?", "상담원 근무 시간 알려주세요", "상담사 전화번호가 뭐예요",
+        "직원분이 친절했어요"})
+    void aQuestionAboutAgentsIsNotARequestForOne(String text) {
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
+
+    /** Regression: "상담원 필요 없어요" handed the chat to an agent. */
+    @ParameterizedTest
+    @ValueSource(strings = {"상담원 필요 없어요", "상담원 연결 안 해도 돼요", "상담원 연결은 괜찮아요", "상담원 말고 봇한테 물어볼게요",
+        "사람이랑 얘기 안 해도 돼요", "I don't need an agent", "no need to talk to a human",
+        "i do not want a real person", "you don't have to connect me with an agent"})
+    void aDeclinedRequestDoesNotTrigger(String text) {
         assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isFalse();
     }
 }
