@@ -4,7 +4,7 @@
 
 import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
-import { loginSession, requestLogin, showLoginView } from '/js/login.js';
+import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
 import { accessTranslator } from './access-strings.js';
 import { auditQuery, inviteBody, teamBody, auditChange } from './access-model.js';
 import { integrationsPane } from './integrations.js';
@@ -18,7 +18,7 @@ const tid = (id) => $(`[data-testid="${id}"]`);
 const ui = {
   loginView: $('#login-view'), loginForm: $('#login-form'), email: tid('admin-login-email'),
   password: tid('admin-login-password'), loginError: tid('admin-login-error'), loginSubmit: tid('admin-login-submit'),
-  appView: $('#app-view'), me: tid('admin-name'), toast: $('#toast'),
+  appView: $('#app-view'), me: tid('admin-name'), logout: tid('logout'), toast: $('#toast'),
   inviteForm: $('#invite-form'), inviteError: tid('invite-error'), inviteLink: tid('invite-link'),
   users: $('[data-testid="user-table"] tbody'),
   teams: tid('team-list'), teamForm: $('#team-form'), teamTitle: $('#team-form-title'), teamError: tid('team-error'),
@@ -66,6 +66,7 @@ function boot() {
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   ui.loginForm.addEventListener('submit', onLogin);
+  ui.logout.addEventListener('click', signOut);
   for (const tab of document.querySelectorAll('[data-tab]')) tab.addEventListener('click', () => show(tab.dataset.tab));
   ui.inviteForm.addEventListener('submit', onInvite);
   ui.teamForm.addEventListener('submit', onSaveTeam);
@@ -92,6 +93,15 @@ async function onLogin(event) {
   return start(result.token, result.user);
 }
 
+/** The 로그아웃 button: the token is revoked on the server before the page forgets it. */
+async function signOut() {
+  ui.logout.disabled = true;
+  await logOutSession(session);
+  ui.logout.disabled = false;
+  logout();
+}
+
+/** Back to the login form, e.g. when the server refused the token (nothing left to revoke). */
 function logout() {
   session.clear();
   S.token = null;

@@ -5,7 +5,7 @@
 import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
-import { loginSession, requestLogin, showLoginView } from '/js/login.js';
+import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
 import { faqBody, formValues, listQuery, clock, botStatusView, askView, bandView, whatIfBody, whatIfView, deliveryView } from './model.js';
 import { mountTransfer } from './transfer.js';
@@ -103,7 +103,7 @@ function applyStaticLabels() {
 function boot() {
   applyStaticLabels();
   ui.loginForm.addEventListener('submit', onLogin);
-  ui.logout.addEventListener('click', () => logout());
+  ui.logout.addEventListener('click', signOut);
   ui.newButton.addEventListener('click', () => edit(null));
   ui.form.addEventListener('submit', onSave);
   ui.answer.addEventListener('input', showAnswerPreview);
@@ -158,6 +158,15 @@ async function onLogin(event) {
   return start(result.token, result.user);
 }
 
+/** The 로그아웃 button: the token is revoked on the server before the page forgets it. */
+async function signOut() {
+  ui.logout.disabled = true;
+  await logOutSession(session);
+  ui.logout.disabled = false;
+  logout();
+}
+
+/** Back to the login form, e.g. when the server refused the token (nothing left to revoke). */
 function logout(message = '') {
   clearTimeout(S.statusTimer);
   session.clear();

@@ -3,7 +3,7 @@
 
 import { SodamClient, agentHello } from '/js/protocol/client.js';
 import { pickLocale, translator, formatWaiting, noticeText } from '/js/i18n.js';
-import { loginSession, requestLogin, showLoginView } from '/js/login.js';
+import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
 import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
@@ -128,7 +128,7 @@ function applyStaticLabels() {
 function boot() {
   applyStaticLabels();
   ui.loginForm.addEventListener('submit', onLoginSubmit);
-  ui.logout.addEventListener('click', () => logout());
+  ui.logout.addEventListener('click', signOut);
   // The WebAudio context may only start after a user gesture; create it on the first one.
   for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, unlockAudio, { once: true });
   // Back in front: the queue is seen and the open chat is read (its badge goes, the title follows).
@@ -173,6 +173,18 @@ async function onLoginSubmit(event) {
   return showLogin(result.status === 401 ? t('console.login.failed') : result.message || t('error.generic'));
 }
 
+/** The 로그아웃 button: the token is revoked on the server before the page forgets it. */
+async function signOut() {
+  ui.logout.disabled = true;
+  // Closed first: revoking the token closes its live sockets (4401), and a reconnect refused
+  // with that token would otherwise show "session expired" for a logout the agent asked for.
+  S.client?.close();
+  await logOutSession(session);
+  ui.logout.disabled = false;
+  logout();
+}
+
+/** Back to the login form, e.g. when the server refused the token (nothing left to revoke). */
 function logout(message = '') {
   S.client?.close();
   for (const v of S.visitorTyping.values()) clearTimeout(v.timer);

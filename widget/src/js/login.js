@@ -1,7 +1,10 @@
 /**
- * The sign-in both staff pages share (agent console, admin): the login request, the session kept
- * in sessionStorage (so a closed tab forgets it), and showing the login form.
+ * The sign-in the staff pages share (agent console, admin, users): the login request, the session
+ * kept in sessionStorage (so a closed tab forgets it), logging out, and showing the login form.
  */
+
+/** How long logging out waits for the server before forgetting the session here anyway. */
+export const LOGOUT_TIMEOUT_MS = 5000;
 
 /** The stored session of one page, under `<prefix>:token` and `<prefix>:user`. */
 export function loginSession(prefix, storage = globalThis.sessionStorage) {
@@ -42,6 +45,32 @@ export async function requestLogin(email, password, fetchImpl = globalThis.fetch
   }
   if (res.ok && body?.token) return { ok: true, token: body.token, user: body.user ?? null };
   return { ok: false, status: res.status, message: body?.message ?? null };
+}
+
+/**
+ * Logs the stored session out: first on the server (POST /api/account/logout with the token as
+ * bearer), because clearing sessionStorage alone leaves the token valid for auth.tokenTtlHours to
+ * whoever copied it; then here. Best effort: the session is forgotten here whatever the server
+ * answers, when the network fails, and after LOGOUT_TIMEOUT_MS. Resolves to true when the server
+ * confirmed that the token is revoked.
+ */
+export async function logOutSession(session, fetchImpl = globalThis.fetch) {
+  const token = session.token();
+  let revoked = false;
+  if (token) {
+    try {
+      const res = await fetchImpl('/api/account/logout', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS),
+      });
+      revoked = res.ok;
+    } catch {
+      // Offline or too slow: the token still expires by itself; the user asked to be logged out here.
+    }
+  }
+  session.clear();
+  return revoked;
 }
 
 /** Shows the login form (hiding the app) with an optional error, and focuses the first empty field. */

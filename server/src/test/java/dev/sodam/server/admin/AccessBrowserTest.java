@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sodam.server.testing.Browsers;
 import dev.sodam.server.testing.ServerExtension;
+import dev.sodam.server.testing.TestServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,6 +91,34 @@ class AccessBrowserTest {
         } finally {
             admin.quit();
             invitee.quit();
+        }
+    }
+
+    @Test
+    void theLogoutButtonOfEveryStaffPageRevokesItsTokenOnTheServer() throws Exception {
+        WebDriver driver = Browsers.open();
+        try {
+            for (String page : List.of("/admin/users", "/admin")) {
+                Browsers.adminLogin(driver, app.server(), page);
+                String token = (String) Browsers.js(driver, "return sessionStorage.getItem('sodam:admin:token')");
+                assertThat(app.server().get("/api/account/me", token).statusCode()).as(page + " logged in").isEqualTo(200);
+                testid(driver, "logout").click();
+                waiting(driver).until(d -> testid(d, "admin-login-email").isDisplayed());
+                assertThat(Browsers.js(driver, "return sessionStorage.getItem('sodam:admin:token')")).isNull();
+                assertThat(app.server().get("/api/account/me", token).statusCode())
+                        .as(page + ": the token no longer works after 로그아웃").isEqualTo(401);
+            }
+            Browsers.login(driver, app.server(), TestServer.ADMIN_EMAIL, TestServer.ADMIN_PASSWORD);
+            String token = (String) Browsers.js(driver, "return sessionStorage.getItem('sodam:console:token')");
+            assertThat(app.server().get("/api/account/me", token).statusCode()).isEqualTo(200);
+            testid(driver, "logout").click();
+            waiting(driver).until(d -> testid(d, "login-email").isDisplayed());
+            assertThat(testid(driver, "login-error").isDisplayed())
+                    .as("a logout asked for is not reported as an expired session").isFalse();
+            assertThat(app.server().get("/api/account/me", token).statusCode())
+                    .as("/console: the token no longer works after 로그아웃").isEqualTo(401);
+        } finally {
+            driver.quit();
         }
     }
 }
