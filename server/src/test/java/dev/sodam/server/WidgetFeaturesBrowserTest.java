@@ -26,7 +26,7 @@ import org.openqa.selenium.WebElement;
  * The widget's visitor features in Chromium against a real server: feedback (👍 under a bot
  * answer, CSAT with a comment after the agent resolves the chat; stored and shown in the console),
  * and hostile text (names, attribute values, FAQ answers, messages) shown as text in widget and
- * console with nothing executed.
+ * console with nothing executed; the visitor's own bubble showing the masked text once it is stored.
  */
 class WidgetFeaturesBrowserTest {
     @RegisterExtension
@@ -226,6 +226,27 @@ class WidgetFeaturesBrowserTest {
             return rs.next() ? rs.getString(1) : null;
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theVisitorsOwnBubbleShowsTheMaskedTextOnceTheServerStoredIt() {
+        WebDriver visitor = Browsers.open();
+        try {
+            SearchContext widget = Browsers.visitorSays(visitor, app.server(),
+                    "배송 언제 와요? 제 번호 010-1234-5678 카드 4111 1111 1111 1111");
+            // The bot answers after the echo (seq order), so by then the bubble has had the server's text.
+            waiting(visitor).until(d -> !messages(widget, "bot").isEmpty());
+            List<WebElement> own = messages(widget, "visitor");
+            assertThat(own).hasSize(1);
+            assertThat(own.get(0).getDomAttribute("data-seq")).isNotNull();
+            assertThat(Browsers.text(own.get(0)))
+                    .as("the bubble holds what was stored, not what was typed")
+                    .isEqualTo("배송 언제 와요? 제 번호 010-****-5678 카드 **** **** **** 1111");
+            assertThat(find(widget, "[data-testid='messages']").getDomProperty("textContent"))
+                    .doesNotContain("1234-5678").doesNotContain("4111 1111");
+        } finally {
+            visitor.quit();
         }
     }
 
