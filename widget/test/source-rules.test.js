@@ -57,6 +57,53 @@ test('no file under src/ feeds data to an HTML sink (text is never executed as H
   assert.deepEqual(found, []);
 });
 
+/**
+ * Calls of the DOM's own child setters (append, replaceChildren, …) that may pass a null: unlike
+ * h(), they insert it as the text "null". Looks at each argument outside its nested brackets, so
+ * `h('p', {}, x ? y : null)` and `...[…].filter(Boolean)` pass and `a ? b : null` does not.
+ */
+export function nullChildProblems(text) {
+  const problems = [];
+  const call = /\.(append|prepend|replaceChildren|before|after|replaceWith)\(/g;
+  for (let m; (m = call.exec(text));) {
+    let depth = 1;
+    let quote = null;
+    let top = '';
+    let i = call.lastIndex;
+    for (; i < text.length && depth > 0; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = null;
+        continue;
+      }
+      if (c === "'" || c === '"' || c === '`') quote = c;
+      else if ('([{'.includes(c)) depth++;
+      else if (')]}'.includes(c)) depth--;
+      else if (depth === 1) top += c;
+    }
+    if (top.split(',').some((arg) => /[?:]\s*null\b|^\s*null\s*$/.test(arg))) {
+      problems.push(`.${m[1]}(${text.slice(call.lastIndex, Math.min(i, call.lastIndex + 60)).split('\n')[0]}`);
+    }
+  }
+  return problems;
+}
+
+test('the null-child scanner itself catches what it should', () => {
+  assert.equal(nullChildProblems('report.replaceChildren(h(\'p\'), errors.length === 0 ? null : h(\'ul\'))').length, 1);
+  assert.equal(nullChildProblems("el.append(linked ? ' ' : null)").length, 1);
+  assert.equal(nullChildProblems('el.append(null)').length, 1);
+  assert.deepEqual(nullChildProblems("el.replaceChildren(...[a ? h('p') : null].filter(Boolean))"), []);
+  assert.deepEqual(nullChildProblems("el.append(h('p', {}, a ? 'x' : null), panel(x ? y : null))"), []);
+  assert.deepEqual(nullChildProblems("el.replaceChildren(...(a ? [] : [h('ul')]), 'a ? null')"), []);
+});
+
+test('no file under src/ hands a null to append/replaceChildren (it would be drawn as "null")', () => {
+  const found = files.filter((f) => f.endsWith('.js'))
+    .flatMap((f) => nullChildProblems(readFileSync(f, 'utf8')).map((p) => `${rel(f)}: ${p}`));
+  assert.deepEqual(found, []);
+});
+
 test('every module import resolves to a file under src/ (no bundler to catch typos)', () => {
   const missing = [];
   for (const f of files.filter((x) => x.endsWith('.js'))) {

@@ -342,11 +342,12 @@ async function showTranslation(id) {
     // shown as missing below
   }
   if (S.editing?.translation !== id) return;
-  ui.translationView.replaceChildren(linked
-    ? h('span', { testid: 'faq-translation-question', text: t('admin.faq.translationOf', { question: linked.question, locale: linked.locale }) })
-    : h('span', { text: t('admin.faq.translationMissing', { id }) }),
-  linked ? ' ' : null,
-  linked ? h('button', { type: 'button', class: 'link', testid: 'faq-translation-open', text: t('admin.faq.openTranslation'), onclick: () => open(id) }) : null);
+  // A missing entry gets its line alone: replaceChildren, unlike h(), would draw a null as "null".
+  ui.translationView.replaceChildren(...(linked
+    ? [h('span', { testid: 'faq-translation-question', text: t('admin.faq.translationOf', { question: linked.question, locale: linked.locale }) }),
+      ' ',
+      h('button', { type: 'button', class: 'link', testid: 'faq-translation-open', text: t('admin.faq.openTranslation'), onclick: () => open(id) })]
+    : [h('span', { text: t('admin.faq.translationMissing', { id }) })]));
 }
 
 function historyRow(version) {

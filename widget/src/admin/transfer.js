@@ -39,10 +39,12 @@ export function mountTransfer({ token, t, toast, onImported, onAuthFailure }) {
   function show(result) {
     const view = importView(result, t);
     report.dataset.ok = String(view.errors.length === 0);
+    // No errors list at all for a clean file: replaceChildren, unlike h(), would draw a null as "null".
+    const errors = view.errors.length === 0 ? [] : [h('ul', { class: 'import-report__errors' },
+      ...view.errors.map((e) => h('li', { testid: 'import-error', dataset: { line: e.line }, text: e.text })))];
     report.replaceChildren(
       h('p', { class: 'import-report__summary', testid: 'import-summary', text: view.summary }),
-      view.errors.length === 0 ? null : h('ul', { class: 'import-report__errors' },
-        ...view.errors.map((e) => h('li', { testid: 'import-error', dataset: { line: e.line }, text: e.text }))),
+      ...errors,
       h('ul', { class: 'import-report__lines' },
         ...view.lines.slice(0, 200).map((l) => h('li', { testid: 'import-line', dataset: { line: l.line, action: l.action }, text: l.text }))));
     confirm.disabled = !view.canImport;
