@@ -3,10 +3,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { linkify } from '../src/js/dom.js';
-import { noticeText } from '../src/js/i18n.js';
+import { noticeText, translator } from '../src/js/i18n.js';
 import { identityFrame } from '../src/js/visitor/widget.js';
 import { wantsThumbs } from '../src/js/visitor/feedback.js';
-import { safeUrl, safeColor, wantsOfflineForm, agentsAvailable, localized } from '../src/js/visitor/settings.js';
+import { safeUrl, safeColor, wantsOfflineForm, agentsAvailable, unavailability, localized } from '../src/js/visitor/settings.js';
 
 // linkify builds <a> with document.createElement: a stand-in records what it was given.
 globalThis.document = { createElement: (tag) => ({ tag }) };
@@ -71,4 +71,27 @@ test('settings guards: http(s) URLs, #rrggbb colours, the offline form only when
   assert.equal(wantsOfflineForm({ ...open, hours: { open: false } }), true);
   assert.equal(wantsOfflineForm({ ...open, agentsOnline: false, offline: { mode: 'chat' } }), false);
   assert.equal(wantsOfflineForm(null), false);
+});
+
+test('no agent online within hours is told apart from outside hours, in both languages', () => {
+  // GET /api/sites/demo/settings while the team is open but nobody is connected.
+  const openNobodyOnline = { hours: { open: true }, agentsOnline: false };
+  assert.equal(unavailability(openNobodyOnline), 'noAgent');
+  assert.equal(unavailability({ hours: { open: false }, agentsOnline: false }), 'closed');
+  assert.equal(unavailability({ hours: { open: false }, agentsOnline: true }), 'closed');
+  assert.equal(unavailability({ hours: { open: true }, agentsOnline: true }), null);
+  assert.equal(unavailability(null), null, 'unknown settings: no claim either way');
+  assert.equal(agentsAvailable(openNobodyOnline), false);
+  for (const locale of ['ko', 'en']) {
+    const t = translator(locale);
+    // The widget's status line says t(`offline.${reason}`).
+    const [closed, noAgent] = ['closed', 'noAgent'].map((reason) => t(`offline.${reason}`));
+    assert.notEqual(closed, 'offline.closed', locale);
+    assert.notEqual(noAgent, 'offline.noAgent', locale);
+    assert.notEqual(closed, noAgent, locale);
+  }
+  const ko = translator('ko');
+  assert.match(ko('offline.closed'), /상담 시간이 아니에요/);
+  assert.doesNotMatch(ko('offline.noAgent'), /상담 시간/, 'within hours it is not about the hours');
+  assert.match(ko('offline.noAgent'), /상담원이 없어요/);
 });

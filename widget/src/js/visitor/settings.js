@@ -40,10 +40,21 @@ export function localized(map, locale) {
   return typeof text === 'string' && text.trim() ? text : null;
 }
 
+/**
+ * Why no person can answer now: 'closed' (no team is within its business hours), 'noAgent'
+ * (within hours, but no agent is connected), or null (someone can, or the settings are unknown).
+ * The visitor is told which: "outside consultation hours" is wrong while the team is open.
+ */
+export function unavailability(settings) {
+  if (!settings) return null;
+  if (settings.hours?.open === false) return 'closed';
+  if (settings.agentsOnline === false) return 'noAgent';
+  return null;
+}
+
 /** Whether a person can answer now: some team open and some agent connected. */
 export function agentsAvailable(settings) {
-  if (!settings) return true;
-  return settings.hours?.open !== false && settings.agentsOnline !== false;
+  return unavailability(settings) === null;
 }
 
 /** Whether a handoff should become the offline form. */

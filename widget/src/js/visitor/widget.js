@@ -14,7 +14,7 @@ import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, 
 import { answerNodes } from '../format.js';
 import { WIDGET_CSS } from './styles.js';
 import { wantsThumbs, thumbsRow, markThumbs, SatisfactionCard } from './feedback.js';
-import { fetchSettings, safeUrl, safeColor, localized, agentsAvailable, wantsOfflineForm } from './settings.js';
+import { fetchSettings, safeUrl, safeColor, localized, unavailability, wantsOfflineForm } from './settings.js';
 import { prechatForm, offlineForm } from './forms.js';
 import { HistoryMark, countsAsUnread, shouldChime, claimChime, blinkTitle, TitleBlinker } from './notify.js';
 
@@ -592,11 +592,12 @@ class VisitorWidget {
     this.handoffButton.hidden = state === 'queued' || state === 'assigned';
     const agentName = agent?.name ? this.displayName(agent.name) : '';
     this.agentName.textContent = state === 'assigned' ? agentName : '';
+    const unavailable = unavailability(this.settings);
     let text = '';
     if (state === 'queued') text = this.offlineLeft ? this.t('offline.sent') : queueStatusText(this.t, { queuePosition, etaSeconds });
     else if (state === 'assigned') text = agentName ? this.t('widget.assigned', { name: agentName }) : '';
     else if (state === 'resolved') text = this.t('widget.resolved');
-    else if (!agentsAvailable(this.settings)) text = this.t('offline.now');
+    else if (unavailable) text = this.t(`offline.${unavailable}`); // offline.closed or offline.noAgent
     this.statusEl.textContent = text;
     if (state === 'resolved') this.askSatisfaction();
     if (state !== 'assigned') this.hideRemoteTyping();

@@ -290,6 +290,10 @@ class WidgetFeaturesBrowserTest {
             find(form, "[data-testid='consent']").click();
             find(form, "[data-testid='prechat-submit']").click();
             waiting(visitor).until(d -> find(widget, "[data-testid='input']").isDisplayed());
+            // The seed teams have no business hours (always open) and no agent is connected: the
+            // visitor hears that nobody is free, not that it is outside consultation hours.
+            waiting(visitor).until(d -> find(widget, "[data-testid='status']").getText()
+                    .equals("지금 바로 연결할 수 있는 상담원이 없어요. 봇이 먼저 도와드릴게요."));
             waiting(visitor).until(d -> "sodam@example.com".equals(visitorColumn("email", "name = '<i>이소담</i>'")));
             assertThat(visitorColumn("attributes", "name = '<i>이소담</i>'")).contains("privacyConsentAt");
 
