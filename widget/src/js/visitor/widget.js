@@ -563,7 +563,7 @@ class VisitorWidget {
       li.querySelector('.note')?.remove();
       // The stored text replaces what was typed: the server masks resident, phone and card
       // numbers before storing (docs/admin.md "Masking"), and the echo is what everyone else sees.
-      li.querySelector('[data-testid="text"]').replaceChildren(...linkify(m.text ?? ''));
+      li.querySelector('[data-testid="text"]')?.replaceChildren(...linkify(m.text ?? ''));
       const time = li.querySelector('time');
       time.dateTime = m.ts;
       time.textContent = formatTime(m.ts);
