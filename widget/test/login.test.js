@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { loginSession, logOutSession, requestLogin, LOGOUT_TIMEOUT_MS } from '../src/js/login.js';
+import { loginSession, logOutSession, requestLogin, revokeToken, LOGOUT_TIMEOUT_MS } from '../src/js/login.js';
 
 function memoryStorage() {
   const m = new Map();
@@ -80,6 +80,23 @@ test('logOutSession without a stored token asks the server nothing', async () =>
   let calls = 0;
   assert.equal(await logOutSession(loginSession('sodam:admin', memoryStorage()), async () => { calls += 1; }), false);
   assert.equal(calls, 0);
+});
+
+test('revokeToken posts the logout with the token as bearer and never rejects', async () => {
+  const calls = [];
+  assert.equal(await revokeToken('tok-1', async (url, init) => {
+    calls.push([url, init.method, init.headers.Authorization]);
+    return { ok: true, status: 204 };
+  }), true);
+  assert.deepEqual(calls, [['/api/account/logout', 'POST', 'Bearer tok-1']]);
+  assert.equal(await revokeToken('tok-2', async () => { throw new TypeError('offline'); }), false);
+});
+
+test('an admin page that refuses a non-admin login revokes the token it will not keep', () => {
+  for (const page of ['admin/admin.js', 'admin/access.js']) {
+    const source = readFileSync(new URL(`../src/${page}`, import.meta.url), 'utf8');
+    assert.match(source, /role !== 'admin'\) \{\s*(\/\/[^\n]*\n\s*)*revokeToken\(result\.token\);/, page);
+  }
 });
 
 test('every staff page logs out through logOutSession, none posts the logout itself', () => {

@@ -4,7 +4,7 @@
 
 import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
-import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
+import { loginSession, logOutSession, requestLogin, revokeToken, showLoginView } from '/js/login.js';
 import { accessTranslator } from './access-strings.js';
 import { auditQuery, inviteBody, teamBody, auditChange } from './access-model.js';
 import { integrationsPane } from './integrations.js';
@@ -87,7 +87,11 @@ async function onLogin(event) {
   ui.loginSubmit.disabled = true;
   const result = await requestLogin(ui.email.value, ui.password.value);
   if (!result.ok) return showLoginView(ui, result.message || 'login failed');
-  if (result.user?.role !== 'admin') return showLoginView(ui, 'admin only · 관리자만');
+  if (result.user?.role !== 'admin') {
+    // Not kept by this page, so revoked at once: it would otherwise stay valid for hours, unused.
+    revokeToken(result.token);
+    return showLoginView(ui, 'admin only · 관리자만');
+  }
   session.save(result.token, result.user);
   ui.password.value = '';
   return start(result.token, result.user);

@@ -5,7 +5,7 @@
 import { pickLocale } from '/js/i18n.js';
 import { h } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
-import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
+import { loginSession, logOutSession, requestLogin, revokeToken, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
 import { faqBody, formValues, listQuery, clock, botStatusView, askView, bandView, whatIfBody, whatIfView, deliveryView } from './model.js';
 import { mountTransfer } from './transfer.js';
@@ -152,7 +152,11 @@ async function onLogin(event) {
     return showLogin(result.status === 401 ? t('admin.login.failed') : result.message || t('admin.error.generic'));
   }
   // The server refuses agents on every admin endpoint anyway; say so here instead of failing later.
-  if (result.user?.role !== 'admin') return showLogin(t('admin.login.notAdmin'));
+  if (result.user?.role !== 'admin') {
+    // Not kept by this page, so revoked at once: it would otherwise stay valid for hours, unused.
+    revokeToken(result.token);
+    return showLogin(t('admin.login.notAdmin'));
+  }
   session.save(result.token, result.user);
   ui.password.value = '';
   return start(result.token, result.user);

@@ -48,29 +48,34 @@ export async function requestLogin(email, password, fetchImpl = globalThis.fetch
 }
 
 /**
- * Logs the stored session out: first on the server (POST /api/account/logout with the token as
- * bearer), because clearing sessionStorage alone leaves the token valid for auth.tokenTtlHours to
- * whoever copied it; then here. Best effort: the session is forgotten here whatever the server
- * answers, when the network fails, and after LOGOUT_TIMEOUT_MS. Resolves to true when the server
- * confirmed that the token is revoked.
+ * Logs the stored session out: first on the server ({@link revokeToken}), because clearing
+ * sessionStorage alone leaves the token valid for auth.tokenTtlHours to whoever copied it; then here.
+ * Best effort: the session is forgotten here whatever the server answers, when the network fails, and
+ * after LOGOUT_TIMEOUT_MS. Resolves to true when the server confirmed that the token is revoked.
  */
 export async function logOutSession(session, fetchImpl = globalThis.fetch) {
   const token = session.token();
-  let revoked = false;
-  if (token) {
-    try {
-      const res = await fetchImpl('/api/account/logout', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-        signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS),
-      });
-      revoked = res.ok;
-    } catch {
-      // Offline or too slow: the token still expires by itself; the user asked to be logged out here.
-    }
-  }
+  const revoked = token ? await revokeToken(token, fetchImpl) : false;
   session.clear();
   return revoked;
+}
+
+/**
+ * POST /api/account/logout with `token` as bearer: the server forgets the token. Also for a token the
+ * page will not keep (an agent who signed in on an admin page). Resolves to true when revoked; never
+ * rejects (offline or too slow: the token still expires by itself).
+ */
+export async function revokeToken(token, fetchImpl = globalThis.fetch) {
+  try {
+    const res = await fetchImpl('/api/account/logout', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(LOGOUT_TIMEOUT_MS),
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
 }
 
 /** Shows the login form (hiding the app) with an optional error, and focuses the first empty field. */
