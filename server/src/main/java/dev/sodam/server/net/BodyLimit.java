@@ -32,11 +32,24 @@ final class BodyLimit extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest request
                 && ctx.pipeline().get(AGGREGATOR) instanceof HttpObjectAggregator current
                 && !(current instanceof JsonLimitAggregator limit && limit.refusing())) {
-            int wanted = uploadPaths.contains(new QueryStringDecoder(request.uri()).path()) ? upload : normal;
+            int wanted = uploadPaths.contains(path(request.uri())) ? upload : normal;
             if (current.maxContentLength() != wanted) {
                 ctx.pipeline().replace(AGGREGATOR, AGGREGATOR, new JsonLimitAggregator(wanted));
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * The decoded path, or "" when the URI has a malformed %-escape: such a request gets the normal
+     * limit and {@link UriCheck}, after the aggregator, answers it 400 (throwing here would drop the
+     * connection without an answer).
+     */
+    private static String path(String uri) {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 }

@@ -26,11 +26,11 @@ import java.util.function.Function;
 /**
  * Assembles one connection's pipeline, HTTP and WebSocket on one port, and does nothing else:
  * <pre>
- * heartbeat → http codec → body limit → aggregator → origin guard → websocket protocol → http trimmer
+ * heartbeat → http codec → body limit → aggregator → uri check → origin guard → websocket protocol → http trimmer
  *      → frame aggregator → flood guard → JSON frame codec → rate limit → protocol handler → http router
  * </pre>
  * HTTP requests that are not an upgrade fall through the WebSocket handlers to the router. After the
- * upgrade the trimmer takes the body limit, origin guard, router and itself out.
+ * upgrade the trimmer takes the body limit, URI check, origin guard, router and itself out.
  */
 public final class SodamChannelInitializer extends ChannelInitializer<SocketChannel> {
     public static final String WS_PATH = "/ws";
@@ -85,9 +85,10 @@ public final class SodamChannelInitializer extends ChannelInitializer<SocketChan
         p.addLast("http", new HttpServerCodec());
         p.addLast("body-limit", new BodyLimit(MAX_HTTP_BODY, MAX_UPLOAD_BODY, UPLOAD_PATHS));
         p.addLast(BodyLimit.AGGREGATOR, new JsonLimitAggregator(MAX_HTTP_BODY));
+        p.addLast("uri-check", UriCheck.INSTANCE);
         p.addLast("origin-guard", new OriginGuard(WS_PATH, shared.sites(), shared.publicOrigin()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(WEBSOCKET));
-        p.addLast("http-trimmer", new HttpHandlersTrimmer(List.of("body-limit", "origin-guard", "router")));
+        p.addLast("http-trimmer", new HttpHandlersTrimmer(List.of("body-limit", "uri-check", "origin-guard", "router")));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(HARD_FRAME_CAP));
         p.addLast("flood-guard", new FloodGuard(shared.clock(), config.ratePerSecond(), config.rateBurst()));
         p.addLast("json", new JsonFrameCodec(frameDecoder, config.maxFrameBytes()));

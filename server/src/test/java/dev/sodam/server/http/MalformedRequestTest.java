@@ -1,0 +1,141 @@
+package dev.sodam.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.ServerExtension;
+import dev.sodam.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests a browser or the JDK's client would not send, written byte for byte to a real server: each
+ * gets an HTTP answer with the error JSON, and none leaves a warning or a stack trace in the log.
+ */
+class MalformedRequestTest {
+    @RegisterExtension
+    static final ServerExtension app = ServerExtension.started();
+    static String admin;
+
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+
+    @BeforeAll
+    static void login() throws Exception {
+        admin = app.server().loginAdmin();
+    }
+
+    @BeforeEach
+    void recordTheLog() {
+        log.start();
+        root.addAppender(log);
+    }
+
+    @AfterEach
+    void stopRecording() {
+        root.detachAppender(log);
+    }
+
+    /** A response as read off the socket: the status, the headers (lower-case names) and the body. */
+    record Raw(int status, Map<String, String> headers, String body) {
+        JsonNode json() throws IOException {
+            assertThat(headers.get("content-type")).startsWith("application/json");
+            return TestServer.json(body);
+        }
+    }
+
+    /**
+     * Writes {@code head} (request line and headers, without the blank line) and reads one response by its
+     * Content-Length, skipping any 1xx interim response; the socket stays the caller's.
+     */
+    static Raw exchange(Socket socket, String head) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write((head + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        socket.setSoTimeout(10_000);
+        InputStream in = socket.getInputStream();
+        while (true) {
+            String[] lines = readHead(in).split("\r\n");
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
+            Map<String, String> headers = new TreeMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+            if (status >= 200) {
+                byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+                return new Raw(status, headers, new String(body, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the server closed the connection without a response; read: " + head);
+            }
+            head.write(b);
+            byte[] bytes = head.toByteArray();
+            int n = bytes.length;
+            if (n >= 4 && bytes[n - 4] == '\r' && bytes[n - 3] == '\n' && bytes[n - 2] == '\r' && bytes[n - 1] == '\n') {
+                return new String(bytes, 0, n - 4, StandardCharsets.US_ASCII);
+            }
+        }
+    }
+
+    private static Raw get(String uri, String token) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", app.server().port())) {
+            return exchange(socket, "GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1"
+                    + (token == null ? "" : "\r\nAuthorization: Bearer " + token));
+        }
+    }
+
+    /** What was logged at WARN or above, or with an exception, since the test began. */
+    private List<String> warnings() {
+        synchronized (log.list) {
+            return log.list.stream()
+                    .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null)
+                    .map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage())
+                    .toList();
+        }
+    }
+
+    @Test
+    void aMalformedPercentEscapeIsA400WithTheErrorJsonInAPathOrAQuery() throws Exception {
+        for (String uri : List.of("/%", "/api/health/%zz", "/api/admin/faq/%E0%A4%A", "/ws?site=%zz")) {
+            Raw raw = get(uri, null);
+            assertThat(raw.status()).as(uri).isEqualTo(400);
+            assertThat(raw.json().path("code").asText()).as(uri).isEqualTo("bad_request");
+            assertThat(raw.json().path("message").asText()).as(uri).contains("%-escape");
+            assertThat(raw.json().path("requestId").asText()).as(uri).isNotBlank();
+        }
+        for (String uri : List.of("/api/admin/faq?q=%ZZ", "/api/admin/faq?q=%", "/api/admin/audit?action=%ZZ",
+                "/api/admin/gaps?locale=%")) {
+            Raw raw = get(uri, admin);
+            assertThat(raw.status()).as(uri).isEqualTo(400);
+            assertThat(raw.json().path("code").asText()).as(uri).isEqualTo("bad_request");
+        }
+        assertThat(get("/api/admin/faq?q=%EB%B0%B0%EC%86%A1", admin).status()).as("well-formed escapes work").isEqualTo(200);
+        assertThat(warnings()).isEmpty();
+    }
+}
