@@ -4,11 +4,13 @@ import dev.sodam.server.http.HttpResponses;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -19,6 +21,10 @@ import io.netty.util.ReferenceCountUtil;
  * {@link #MAX_DISCARDED} more bytes), not at once: closing a socket with the rest of the body still
  * unread makes the kernel reset it, and the reset can destroy the 413 before the client reads it (CI
  * saw the JDK's client report "header parser received no bytes").
+ *
+ * <p>A request with {@code Expect: 100-continue} whose announced body is over the limit gets the same 413
+ * JSON and no {@code 100 Continue}; its client then usually sends no body and closes the connection on
+ * seeing {@code Connection: close}, which ends the refusal as well.
  */
 final class JsonLimitAggregator extends HttpObjectAggregator {
     /** What a refused body may still send before the connection is closed regardless. */
@@ -59,6 +65,34 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
 
     private void closeAfterRefusal() {
         refused.addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * No continue response for a request that expects one but announces a body over the limit: the
+     * aggregator then refuses it through {@link #handleOversizedMessage}, like the same request without
+     * the header. Netty's own answer to it would be a 413 with an empty body.
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (HttpUtil.is100ContinueExpected(start) && isContentLengthInvalid(start, maxContentLength)) {
+            return null;
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    /**
+     * After a refusal Netty's aggregator still counts itself as aggregating the refused body and would
+     * report the connection's close as a {@code PrematureChannelClosureException} (a WARN with a stack
+     * trace for every oversized upload); that close, ours or the client's, is the refusal's expected end.
+     */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (refused != null) {
+            releaseCurrentMessage();
+            ctx.fireChannelInactive();
+            return;
+        }
+        super.channelInactive(ctx);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sodam.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,6 +15,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -137,5 +143,38 @@ class MalformedRequestTest {
         }
         assertThat(get("/api/admin/faq?q=%EB%B0%B0%EC%86%A1", admin).status()).as("well-formed escapes work").isEqualTo(200);
         assertThat(warnings()).isEmpty();
+    }
+
+    /**
+     * QA repro 07: curl sends {@code Expect: 100-continue} for a body over 1 MB and waits for the answer
+     * before sending it; the answer was Netty's 413 with an empty body, and every oversized upload logged a
+     * PrematureChannelClosureException stack trace.
+     */
+    @Test
+    void aBodyOverTheLimitIsTheJson413WithOrWithoutExpectContinueAndLeavesNoWarning() throws Exception {
+        for (Map.Entry<String, Integer> oversized : Map.of("/api/admin/faq", 70_000, "/api/admin/faq/import", 5_000_000)
+                .entrySet()) {
+            try (Socket socket = new Socket("127.0.0.1", app.server().port())) {
+                Raw raw = exchange(socket, "POST " + oversized.getKey() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + admin + "\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + oversized.getValue() + "\r\nExpect: 100-continue");
+                assertThat(raw.status()).as(oversized.getKey()).isEqualTo(413);
+                assertThat(raw.json().path("code").asText()).isEqualTo("too_large");
+                assertThat(raw.json().path("message").asText()).contains("bytes");
+                assertThat(raw.headers().get("connection")).isEqualTo("close");
+            } // like curl: no body sent, and the connection closed
+        }
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> withoutExpect = client.send(HttpRequest.newBuilder(URI.create(app.server().http("/api/admin/faq")))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("a".repeat(3_000_000))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(withoutExpect.statusCode()).isEqualTo(413);
+        assertThat(TestServer.json(withoutExpect.body()).path("code").asText()).isEqualTo("too_large");
+        HttpResponse<String> expectedAndSmall = client.send(HttpRequest.newBuilder(URI.create(app.server().http("/api/admin/faq")))
+                .expectContinue(true).header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(expectedAndSmall.statusCode()).as("within the limit: continued and validated").isEqualTo(400);
+        // The closes are handled on the event loops after the answers: give them time to log anything.
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> warnings().isEmpty());
     }
 }

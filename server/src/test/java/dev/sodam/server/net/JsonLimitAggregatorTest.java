@@ -129,6 +129,66 @@ class JsonLimitAggregatorTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    /**
+     * Regression (QA repro 07): curl sends {@code Expect: 100-continue} for bodies over 1 MB, and Netty's
+     * aggregator answered such a request with its own 413 with an empty body instead of the error JSON.
+     */
+    @Test
+    void aRequestExpectingContinueWithABodyOverTheLimitGetsTheJson413AndNoContinue() {
+        HttpRequest request = post("/api/x", 3 * LIMIT);
+        request.headers().set(HttpHeaderNames.EXPECT, "100-continue");
+        channel.writeInbound(request);
+        refusal();
+        assertThat(channel.<Object>readOutbound()).as("no 100 Continue either").isNull();
+        // The client sends no body and closes: the end of the refusal, not an error.
+        channel.close();
+        channel.checkException();
+        assertThat(channel.<Object>readInbound()).isNull();
+    }
+
+    @Test
+    void aRequestExpectingContinueWithinTheLimitGetsTheContinueAndIsAggregated() {
+        HttpRequest request = post("/api/x", 10);
+        request.headers().set(HttpHeaderNames.EXPECT, "100-continue");
+        channel.writeInbound(request);
+        FullHttpResponse proceed = channel.readOutbound();
+        try {
+            assertThat(proceed.status().code()).isEqualTo(100);
+        } finally {
+            proceed.release();
+        }
+        channel.writeInbound(lastChunk(10));
+        FullHttpRequest aggregated = channel.readInbound();
+        try {
+            assertThat(aggregated.content().readableBytes()).isEqualTo(10);
+        } finally {
+            aggregated.release();
+        }
+    }
+
+    /**
+     * Regression: Netty's aggregator reported the close that ends a refusal as a
+     * PrematureChannelClosureException, logged as a 26-line WARN for every oversized upload.
+     */
+    @Test
+    void theCloseThatEndsARefusalIsNotReportedAsAnError() {
+        channel.writeInbound(post("/api/x", 3 * LIMIT));
+        refusal();
+        channel.writeInbound(chunk(LIMIT));
+        channel.close(); // the client gives up half-way
+        channel.checkException();
+
+        EmbeddedChannel second = new EmbeddedChannel(new JsonLimitAggregator(LIMIT));
+        second.writeInbound(post("/api/x", 3 * LIMIT));
+        FullHttpResponse response = second.readOutbound();
+        response.release();
+        second.writeInbound(lastChunk(3 * LIMIT));
+        second.runPendingTasks();
+        assertThat(second.isOpen()).as("closed by the refusal").isFalse();
+        second.checkException();
+        second.finishAndReleaseAll();
+    }
+
     @Test
     void aBodyWithinTheLimitIsAggregatedAsBefore() {
         channel.writeInbound(post("/api/x", 10), lastChunk(10));
