@@ -106,11 +106,14 @@ public final class AccessApi {
     private CompletableFuture<Answer> updatePrivacy(Call<Agent> call) {
         JsonNode body = call.body();
         JsonNode days = body.get("retentionDays");
-        if (days != null && !days.isNull() && !days.isIntegralNumber()) {
-            throw AdminApi.bad("field 'retentionDays' must be a whole number of days or null");
+        // canConvertToInt/Long before reading: intValue() and longValue() wrap a number beyond their range
+        // (2^32 + 30 days would have been read as 30).
+        if (days != null && !days.isNull() && (!days.isIntegralNumber() || !days.canConvertToInt())) {
+            throw AdminApi.bad("field 'retentionDays' must be a whole number of days (1 to "
+                    + PrivacyService.RETENTION_DAYS_MAX + ") or null");
         }
         JsonNode version = body.get("version");
-        if (version == null || !version.isIntegralNumber() || version.longValue() < 0) {
+        if (version == null || !version.isIntegralNumber() || !version.canConvertToLong() || version.longValue() < 0) {
             throw AdminApi.bad("field 'version' is required: the version you read (0 before the first save)");
         }
         return privacy.update(call.caller(), days == null || days.isNull() ? null : days.intValue(),
@@ -149,7 +152,8 @@ public final class AccessApi {
             throw AdminApi.bad("field 'disabled' must be true or false");
         }
         JsonNode maxChats = body.get("maxChats");
-        if (maxChats != null && !maxChats.isNull() && !maxChats.isIntegralNumber()) {
+        // canConvertToInt before intValue(), which would wrap 2^32 + 3 into 3.
+        if (maxChats != null && !maxChats.isNull() && (!maxChats.isIntegralNumber() || !maxChats.canConvertToInt())) {
             throw AdminApi.bad("field 'maxChats' must be a whole number or null");
         }
         boolean siteGiven = body.has("siteId");

@@ -263,7 +263,7 @@ public final class AdminApi {
 
     /** A settings version as read: a whole number, 0 when nothing was saved yet. */
     private static long savedVersion(Object value, String what) {
-        if (value instanceof JsonNode node && node.isIntegralNumber() && node.longValue() >= 0) {
+        if (value instanceof JsonNode node && node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
             return node.longValue();
         }
         if (value instanceof String text) {
@@ -604,8 +604,13 @@ public final class AdminApi {
     }
 
     public static long version(JsonNode value, String field) {
-        if (value == null || !value.isIntegralNumber() || value.longValue() < 1) {
+        // canConvertToLong first: longValue() of a number beyond long's range wraps (99999999999999999999
+        // became 7766279631452241919, a stale version: a 409 where the input was simply wrong).
+        if (value == null || value.isNull()) {
             throw bad("field '" + field + "' is required: the version you read (a whole number, 1 or more)");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+            throw bad("field '" + field + "' must be the version you read: a whole number from 1 to " + Long.MAX_VALUE);
         }
         return value.longValue();
     }

@@ -307,7 +307,9 @@ public final class FaqFiles {
         Long version = null;
         JsonNode v = node.get("version");
         if (v != null && !v.isNull()) {
-            version = v.isIntegralNumber() && v.longValue() >= 1 ? Long.valueOf(v.longValue()) : version(v.asText(), line, problems);
+            // A number beyond long's range goes to the text parser, which refuses it: longValue() would wrap it.
+            version = v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 1 ? Long.valueOf(v.longValue())
+                    : version(v.asText(), line, problems);
         }
         return new Row(line, blankToNull(jsonText(node, "id", line, problems)), blankToNull(jsonText(node, "locale", line, problems)),
                 jsonText(node, "question", line, problems), jsonList(node, "paraphrases", line, problems, false),

@@ -279,6 +279,11 @@ class AccessApiTest {
                         "hours", Map.of("timeZone", "Mars/Base")), "hours"},
                 {"GET", "/api/admin/audit?from=yesterday", null, "from"},
                 {"GET", "/api/admin/audit?limit=0", null, "limit"},
+                // Numbers beyond an int's or a long's range: refused, not read wrapped (2^32 + 3 as 3).
+                {"POST", "/api/admin/users", "{\"email\":\"a@b.test\",\"name\":\"이름\",\"maxChats\":4294967299}", "maxChats"},
+                {"PUT", "/api/admin/users/" + id, "{\"name\":\"이름\",\"version\":99999999999999999999}", "'version'"},
+                {"PUT", "/api/admin/privacy", "{\"retentionDays\":4294967326,\"version\":0}", "retentionDays"},
+                {"PUT", "/api/admin/privacy", "{\"retentionDays\":30,\"version\":99999999999999999999}", "'version'"},
         };
         for (Object[] c : bad) {
             Response response = api.call((String) c[0], (String) c[1], c[2], admin);

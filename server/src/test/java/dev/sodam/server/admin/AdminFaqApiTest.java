@@ -222,6 +222,27 @@ class AdminFaqApiTest {
         assertThat(after.path("version").asLong()).isEqualTo(existing.path("version").asLong());
     }
 
+    /**
+     * Regression (QA repro 12): a version beyond a long's range was read wrapped (99999999999999999999 as
+     * 7766279631452241919) and answered 409 "changed since version 7766279631452241919".
+     */
+    @Test
+    void aVersionBeyondTheRangeOfAWholeNumberIsA400NamingTheField() throws Exception {
+        JsonNode existing = call("POST", "/api/admin/faq", draft("huge-version", "아주 큰 버전", "원래 답"), admin).json();
+        String huge = "99999999999999999999";
+        String edit = "{\"locale\":\"ko\",\"question\":\"q\",\"answer\":\"x\",\"version\":" + huge + "}";
+        for (String[] c : new String[][] {{"PUT", "/api/admin/faq/huge-version", edit},
+                {"POST", "/api/admin/faq/huge-version/restore", "{\"version\":" + huge + "}"},
+                {"PUT", "/api/admin/faq/huge-version", edit.replace(huge, "-" + huge)}}) {
+            Response response = call(c[0], c[1], c[2], admin);
+            assertThat(response.status()).as(c[0] + " " + c[2] + ": " + response.json()).isEqualTo(400);
+            assertThat(response.code()).isEqualTo("bad_request");
+            assertThat(response.json().path("message").asText()).contains("'version'").doesNotContain("7766279631452241919");
+        }
+        JsonNode after = call("GET", "/api/admin/faq/huge-version", null, admin).json();
+        assertThat(after.path("version").asLong()).isEqualTo(existing.path("version").asLong());
+    }
+
     @Test
     void aStaleEditGets409AndChangesNothing() throws Exception {
         JsonNode v1 = call("POST", "/api/admin/faq", draft(null, "동시 편집 질문", "처음 답"), admin).json();
