@@ -21,6 +21,7 @@ import dev.sodam.server.model.Feedback;
 import dev.sodam.server.store.FaqRevision;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoredFaq;
+import dev.sodam.server.util.Text;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -216,7 +217,7 @@ public final class AdminApi {
         if (text == null || text.isBlank()) {
             throw bad("field 'text' is required: the question to try");
         }
-        if (text.length() > TRY_CHARS_MAX) {
+        if (Text.chars(text) > TRY_CHARS_MAX) {
             throw bad("field 'text' has more than " + TRY_CHARS_MAX + " characters");
         }
         String hint = text(body, "locale");

@@ -14,6 +14,7 @@ import dev.sodam.server.model.Visitor;
 import dev.sodam.server.store.IntegrationTx.ApiKey;
 import dev.sodam.server.util.Hashing;
 import dev.sodam.server.util.Ids;
+import dev.sodam.server.util.Text;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
@@ -68,13 +69,13 @@ public final class ChannelApi {
         if (text == null || text.isBlank()) {
             throw JsonApi.bad("field 'text' is required");
         }
-        if (text.length() > maxTextChars) {
+        if (Text.chars(text) > maxTextChars) {
             throw new ChatException(ErrorCode.TOO_LARGE, "field 'text' is longer than " + maxTextChars + " characters");
         }
         if (messageId != null && (messageId.isBlank() || messageId.length() > 64)) {
             throw JsonApi.bad("field 'messageId' must be 1 to 64 characters");
         }
-        if (name != null && name.length() > MAX_NAME) {
+        if (name != null && Text.chars(name) > MAX_NAME) {
             throw JsonApi.bad("field 'name' must be at most " + MAX_NAME + " characters");
         }
         if (locale != null && !locale.equals("ko") && !locale.equals("en")) {

@@ -9,6 +9,7 @@ import dev.sodam.server.http.JsonApi.Answer;
 import dev.sodam.server.http.JsonApi.Call;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.store.Store;
+import dev.sodam.server.util.Text;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -95,7 +96,7 @@ public final class IntegrationAdminApi {
         String name = JsonApi.text(body, "name");
         List<String> scopes = JsonApi.strings(body, "scopes");
         String channel = channel(body);
-        if (name == null || name.isBlank() || name.length() > 100) {
+        if (name == null || name.isBlank() || Text.chars(name) > 100) {
             throw JsonApi.bad("field 'name' is required (1 to 100 characters)");
         }
         if (scopes == null || scopes.isEmpty() || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ)

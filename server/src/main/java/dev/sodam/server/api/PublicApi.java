@@ -18,6 +18,7 @@ import dev.sodam.server.model.Visitor;
 import dev.sodam.server.store.IntegrationTx;
 import dev.sodam.server.store.IntegrationTx.ApiKey;
 import dev.sodam.server.store.Store;
+import dev.sodam.server.util.Text;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
@@ -172,7 +173,7 @@ public final class PublicApi {
         if (text == null || text.isBlank()) {
             throw JsonApi.bad("field 'text' is required");
         }
-        if (text.length() > maxTextChars) {
+        if (Text.chars(text) > maxTextChars) {
             throw new ChatException(ErrorCode.TOO_LARGE, "field 'text' is longer than " + maxTextChars + " characters");
         }
         if (idempotencyKey != null) {

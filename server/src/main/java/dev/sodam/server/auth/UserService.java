@@ -13,6 +13,7 @@ import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.store.StoredUser;
 import dev.sodam.server.util.Hashing;
 import dev.sodam.server.util.Ids;
+import dev.sodam.server.util.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -320,7 +321,7 @@ public final class UserService {
 
     private static String name(String name) {
         String trimmed = name.strip();
-        if (trimmed.isEmpty() || trimmed.length() > NAME_MAX) {
+        if (trimmed.isEmpty() || Text.chars(trimmed) > NAME_MAX) {
             throw bad("field 'name' must have 1 to " + NAME_MAX + " characters");
         }
         return trimmed;

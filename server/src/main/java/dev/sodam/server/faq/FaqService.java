@@ -11,6 +11,7 @@ import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.store.StoredFaq;
 import dev.sodam.server.util.Ids;
+import dev.sodam.server.util.Text;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -770,8 +771,8 @@ public final class FaqService {
             if (line.isEmpty()) {
                 continue;
             }
-            if (line.length() > PARAPHRASE_MAX) {
-                throw badRequest("paraphrase '" + abbreviate(line) + "' is too long (" + line.length()
+            if (Text.chars(line) > PARAPHRASE_MAX) {
+                throw badRequest("paraphrase '" + abbreviate(line) + "' is too long (" + Text.chars(line)
                         + " characters; at most " + PARAPHRASE_MAX + ")");
             }
             if (!paraphrases.contains(line) && !line.equals(question)) {
@@ -839,13 +840,13 @@ public final class FaqService {
             throw badRequest("field '" + field + "' must not be blank");
         }
         String text = value.strip();
-        if (text.length() > max) {
-            throw badRequest("field '" + field + "' is too long (" + text.length() + " characters; at most " + max + ")");
+        if (Text.chars(text) > max) {
+            throw badRequest("field '" + field + "' is too long (" + Text.chars(text) + " characters; at most " + max + ")");
         }
         return text;
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+        return Text.chars(text) <= 40 ? text : Text.truncate(text, 40) + "…";
     }
 }

@@ -6,6 +6,7 @@ import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoredFaq;
+import dev.sodam.server.util.Text;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -72,7 +73,7 @@ public final class Insights {
         LinkedHashSet<String> paraphrases = new LinkedHashSet<>();
         for (String other : others == null ? List.<String>of() : others) {
             String line = other == null ? "" : other.strip().replaceAll("\\s+", " ");
-            if (!line.isEmpty() && line.length() <= FaqService.PARAPHRASE_MAX && !line.equals(question.strip())
+            if (!line.isEmpty() && Text.chars(line) <= FaqService.PARAPHRASE_MAX && !line.equals(question.strip())
                     && paraphrases.size() < FaqService.PARAPHRASES_MAX) {
                 paraphrases.add(line);
             }
@@ -82,12 +83,9 @@ public final class Insights {
                         : "(사용하기 전에 여기에 답변을 써 주세요.)")
                 : answer.strip();
         String q = question.strip();
-        if (q.length() > FaqService.QUESTION_MAX) {
-            q = q.substring(0, FaqService.QUESTION_MAX);
-        }
-        if (text.length() > FaqService.ANSWER_MAX) {
-            text = text.substring(0, FaqService.ANSWER_MAX);
-        }
+        // Cut to the limits FaqService checks, in the characters it counts.
+        q = Text.truncate(q, FaqService.QUESTION_MAX);
+        text = Text.truncate(text, FaqService.ANSWER_MAX);
         return faq.create(by, new FaqService.Draft(null, locale, q, new ArrayList<>(paraphrases), text, List.of(), false));
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.model.Feedback;
 import dev.sodam.server.util.Json;
+import dev.sodam.server.util.Text;
 import java.util.Set;
 
 /**
@@ -139,7 +140,7 @@ public final class FrameDecoder {
             while (fields.hasNext()) {
                 var entry = fields.next();
                 JsonNode value = entry.getValue();
-                if (entry.getKey().isBlank() || entry.getKey().length() > MAX_ATTRIBUTE_KEY_CHARS) {
+                if (entry.getKey().isBlank() || Text.chars(entry.getKey()) > MAX_ATTRIBUTE_KEY_CHARS) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "attribute names are 1 to "
                             + MAX_ATTRIBUTE_KEY_CHARS + " characters", ref);
                 }
@@ -151,7 +152,7 @@ public final class FrameDecoder {
                             "attribute '" + entry.getKey() + "' must be a string, number or boolean", ref);
                 }
                 String text = value.asText();
-                if (text.length() > MAX_ATTRIBUTE_VALUE_CHARS) {
+                if (Text.chars(text) > MAX_ATTRIBUTE_VALUE_CHARS) {
                     throw new ProtocolException(ErrorCode.BAD_REQUEST, "attribute '" + entry.getKey()
                             + "' is longer than " + MAX_ATTRIBUTE_VALUE_CHARS + " characters", ref);
                 }
@@ -276,7 +277,7 @@ public final class FrameDecoder {
         if (!value.isTextual()) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be a string", ref);
         }
-        if (value.textValue().length() > maxChars) {
+        if (Text.chars(value.textValue()) > maxChars) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST,
                     "field '" + field + "' is longer than " + maxChars + " characters", ref);
         }

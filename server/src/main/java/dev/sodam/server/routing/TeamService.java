@@ -10,6 +10,7 @@ import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Team;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
+import dev.sodam.server.util.Text;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -174,7 +175,7 @@ public final class TeamService {
     }
 
     private static String name(String value, String field) {
-        if (value == null || value.isBlank() || value.strip().length() > NAME_MAX) {
+        if (value == null || value.isBlank() || Text.chars(value.strip()) > NAME_MAX) {
             throw bad("field '" + field + "' is required: 1 to " + NAME_MAX + " characters");
         }
         return value.strip();

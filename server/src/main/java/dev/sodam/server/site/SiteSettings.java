@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.util.Json;
+import dev.sodam.server.util.Text;
 import java.net.URI;
 import java.util.Iterator;
 import java.util.List;
@@ -235,7 +236,7 @@ public final class SiteSettings {
         if (value == null || !value.isTextual()) {
             throw bad("'" + field + "' must be a string");
         }
-        if (value.textValue().length() > max) {
+        if (Text.chars(value.textValue()) > max) {
             throw bad("'" + field + "' is longer than " + max + " characters");
         }
         return value.textValue();

@@ -14,6 +14,7 @@ import dev.sodam.server.model.Team;
 import dev.sodam.server.routing.BusinessHours;
 import dev.sodam.server.routing.TeamDirectory;
 import dev.sodam.server.store.Store;
+import dev.sodam.server.util.Text;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -159,7 +160,7 @@ public final class SiteSettingsService {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isTextual() || value.textValue().length() > max) {
+        if (!value.isTextual() || Text.chars(value.textValue()) > max) {
             throw bad("'" + name + "' must be a string of at most " + max + " characters");
         }
         return value.textValue();

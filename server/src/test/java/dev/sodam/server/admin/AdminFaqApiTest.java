@@ -243,6 +243,33 @@ class AdminFaqApiTest {
         assertThat(after.path("version").asLong()).isEqualTo(existing.path("version").asLong());
     }
 
+    /**
+     * Regression (QA repro 13): the FAQ limits counted UTF-16 units, so 1,001 emoji were refused as "2002
+     * characters; at most 2000" while a chat message's limit counts each emoji once.
+     */
+    @Test
+    void theLengthLimitsCountCharactersSoAnEmojiCountsOnce() throws Exception {
+        String emoji = "😀";
+        Map<String, Object> atTheLimits = draft(null, emoji.repeat(200), emoji.repeat(2_000));
+        atTheLimits.put("paraphrases", List.of()); // the helper's paraphrase is the question and more
+        Response fits = call("POST", "/api/admin/faq", atTheLimits, admin);
+        assertThat(fits.status()).as(fits.json().toString()).isEqualTo(201);
+        Map<String, Object> withParaphrase = draft(null, "이모지 바꿔 말하기", "답");
+        withParaphrase.put("paraphrases", List.of(emoji.repeat(200)));
+        assertThat(call("POST", "/api/admin/faq", withParaphrase, admin).status()).isEqualTo(201);
+
+        Response answer = call("POST", "/api/admin/faq", draft(null, "이모지 답", emoji.repeat(2_001)), admin);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.json().path("message").asText()).contains("'answer'", "(2001 characters; at most 2000)");
+        Response question = call("POST", "/api/admin/faq", draft(null, emoji.repeat(201), "답"), admin);
+        assertThat(question.json().path("message").asText()).contains("'question'", "(201 characters; at most 200)");
+        withParaphrase.put("paraphrases", List.of(emoji.repeat(201)));
+        Response paraphrase = call("POST", "/api/admin/faq", withParaphrase, admin);
+        assertThat(paraphrase.status()).isEqualTo(400);
+        assertThat(paraphrase.json().path("message").asText())
+                .as("abbreviated without cutting an emoji in half").contains(emoji.repeat(40) + "…", "(201 characters");
+    }
+
     @Test
     void aStaleEditGets409AndChangesNothing() throws Exception {
         JsonNode v1 = call("POST", "/api/admin/faq", draft(null, "동시 편집 질문", "처음 답"), admin).json();
