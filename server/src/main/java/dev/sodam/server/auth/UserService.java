@@ -200,9 +200,16 @@ public final class UserService {
             if (d.teams() != null) {
                 tx.setMemberships(id, teamIds(tx, d.teams()));
             }
-            View after = view(tx.user(id).orElseThrow(), tx.teams());
             accessChanged[0] = next.disabled() && !current.disabled() || next.role() != current.role()
                     || !Objects.equals(next.siteId(), current.siteId());
+            if (accessChanged[0]) {
+                // A token carries no role or site of its own: left in place it would act with the
+                // new ones (and a re-enabled account would get its old tokens back). Ending the
+                // sessions in this transaction, as revokeSessions does, makes the owner log in again
+                // and the token the 4401 close tells them to replace really stop.
+                tx.deleteSessions(id);
+            }
+            View after = view(tx.user(id).orElseThrow(), tx.teams());
             String action = next.disabled() && !current.disabled() ? "user.disable"
                     : !next.disabled() && current.disabled() ? "user.enable"
                     : next.role() != current.role() ? "user.role" : "user.update";

@@ -217,12 +217,65 @@ class AccessApiTest {
         }
         Response enabled = api.call("PUT", "/api/admin/users/" + id, Map.of("disabled", false, "version", 2), admin);
         assertThat(enabled.status()).isEqualTo(200);
+        assertThat(api.call("GET", "/api/account/me", null, token).status())
+                .as("enabling again does not bring the old token back").isEqualTo(401);
         assertThat(server.login("leaver@access.test", "leaver-password-1")).isNotBlank();
         // An admin cannot lock themselves out.
         String me = api.call("GET", "/api/account/me", null, admin).json().path("id").asText();
         long version = api.call("GET", "/api/admin/users/" + me, null, admin).json().path("version").asLong();
         Response self = api.call("PUT", "/api/admin/users/" + me, Map.of("disabled", true, "version", version), admin);
         assertThat(self.status()).isEqualTo(409);
+    }
+
+    @Test
+    void aRoleOrSiteChangeEndsEverySessionAndClosesLiveSockets() throws Exception {
+        String id = createUser("moved@access.test", "이동자", "supervisor", null, "moved-password-1").path("id").asText();
+        String sessions = "/api/admin/users/" + id + "/sessions";
+
+        String token = server.login("moved@access.test", "moved-password-1");
+        String other = server.login("moved@access.test", "moved-password-1");
+        try (WsTestClient console = WsTestClient.connect(server.agentUri())) {
+            console.helloAgent(token);
+            assertThat(api.call("GET", "/api/account/me", null, token).json().path("role").asText())
+                    .as("now cached").isEqualTo("supervisor");
+            Response demoted = api.call("PUT", "/api/admin/users/" + id, Map.of("role", "agent", "version", 1), admin);
+            assertThat(demoted.status()).as(demoted.body()).isEqualTo(200);
+            assertThat(demoted.json().path("role").asText()).isEqualTo("agent");
+            // Not a token that now acts as an agent: no token at all, so the owner logs in again.
+            assertThat(api.call("GET", "/api/account/me", null, token).status()).as("the token stops at once").isEqualTo(401);
+            assertThat(api.call("GET", "/api/account/me", null, other).status()).as("every session").isEqualTo(401);
+            assertThat(api.call("GET", sessions, null, admin).json().path("sessions").size()).isZero();
+            assertThat(api.count("SELECT count(*) FROM auth_tokens WHERE agent_id = '" + id + "'")).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(console::isClosed);
+            assertThat(console.closeStatus()).isEqualTo(4401);
+        }
+        try (WsTestClient again = WsTestClient.connect(server.agentUri())) {
+            again.send("{\"type\":\"hello\",\"role\":\"agent\",\"token\":\"" + token + "\"}");
+            assertThat(again.await("error").path("code").asText()).isEqualTo("unauthorized");
+        }
+
+        String relogged = server.login("moved@access.test", "moved-password-1");
+        try (WsTestClient console = WsTestClient.connect(server.agentUri())) {
+            console.helloAgent(relogged);
+            Response moved = api.call("PUT", "/api/admin/users/" + id, Map.of("siteId", "demo", "version", 2), admin);
+            assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+            assertThat(moved.json().path("siteId").asText()).isEqualTo("demo");
+            assertThat(api.call("GET", "/api/account/me", null, relogged).status()).as("a site change too").isEqualTo(401);
+            assertThat(api.call("GET", sessions, null, admin).json().path("sessions").size()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(console::isClosed);
+            assertThat(console.closeStatus()).isEqualTo(4401);
+        }
+        String fresh = server.login("moved@access.test", "moved-password-1");
+        JsonNode me = api.call("GET", "/api/account/me", null, fresh).json();
+        assertThat(me.path("role").asText()).isEqualTo("agent");
+        assertThat(me.path("siteId").asText()).isEqualTo("demo");
+
+        // Edits that take nothing away leave the sessions alone.
+        Response renamed = api.call("PUT", "/api/admin/users/" + id, Map.of("name", "이동자 2", "maxChats", 3,
+                "version", 3), admin);
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(api.call("GET", "/api/account/me", null, fresh).status()).isEqualTo(200);
+        assertThat(api.call("GET", sessions, null, admin).json().path("sessions").size()).isEqualTo(1);
     }
 
     @Test
