@@ -8,9 +8,17 @@ import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.model.Agent;
+import dev.sodam.server.model.Attachment;
+import dev.sodam.server.model.Author;
+import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.Feedback;
 import dev.sodam.server.model.Message;
+import dev.sodam.server.model.Note;
+import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Visitor;
+import dev.sodam.server.model.VisitorProfile;
+import dev.sodam.server.store.ConversationEventRow;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Json;
@@ -18,8 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -170,38 +181,148 @@ public final class PrivacyService {
         });
     }
 
-    /** Everything stored about a visitor: the visitor and their conversations with every message. */
+    /**
+     * The tables {@link StoreTx#deleteVisitor} empties for a visitor (it follows the foreign keys to
+     * {@code visitors} and {@code conversations}) and {@link #export} reads: an answer to a data
+     * subject's access request must show what a deletion would remove. {@code PrivacyApiTest} compares
+     * this list with the schema, so a migration that adds such a table fails until the export has it.
+     */
+    public static final List<String> EXPORTED_TABLES = List.of("visitors", "visitor_pages", "channel_threads",
+            "conversations", "messages", "attachments", "notes", "feedback");
+
+    /**
+     * Everything stored about a visitor (docs/admin.md, "Data protection"): what identify() told,
+     * the pages their widget reported, the channel thread they came through, and each conversation
+     * with its messages (and the bot's decision on each question), images, agents' notes, feedback
+     * and lifecycle events. Left out: the hash of the widget's token (a credential, not data about
+     * the person) and the bot's FAQ candidates (data about the FAQ).
+     */
     public Map<String, Object> export(Agent caller, String visitorOrConversationId) {
         return store.read(tx -> {
             Visitor visitor = visible(tx, caller, visitorOrConversationId);
             List<Map<String, Object>> conversations = new ArrayList<>();
             for (Conversation c : tx.conversationsOf(visitor.id(), Integer.MAX_VALUE)) {
+                conversations.add(exportConversation(tx, c));
+            }
+            VisitorProfile profile = tx.visitorProfile(visitor.id())
+                    .orElse(new VisitorProfile(visitor.id(), visitor.name(), null, null, Map.of()));
+            Map<String, Object> person = new LinkedHashMap<>();
+            person.put("id", visitor.id());
+            person.put("siteId", visitor.siteId());
+            person.put("name", visitor.name());
+            person.put("email", profile.email());
+            person.put("externalId", profile.externalId());
+            person.put("attributes", profile.attributes());
+            person.put("locale", visitor.locale());
+            person.put("createdAt", visitor.createdAt());
+            person.put("channel", tx.integrations().channelOf(visitor.id())
+                    .map(thread -> Map.of("channel", thread[0], "externalId", thread[1])).orElse(null));
+            List<Map<String, Object>> pages = new ArrayList<>();
+            // Stored newest first for the context packet; a record of what happened reads oldest first.
+            List<PageView> viewed = new ArrayList<>(tx.pageViews(visitor.id(), Integer.MAX_VALUE));
+            Collections.reverse(viewed);
+            for (PageView page : viewed) {
                 Map<String, Object> json = new LinkedHashMap<>();
-                json.put("id", c.id());
-                json.put("siteId", c.siteId());
-                json.put("state", c.state().name().toLowerCase(java.util.Locale.ROOT));
-                json.put("createdAt", c.createdAt());
-                json.put("updatedAt", c.updatedAt());
-                List<Map<String, Object>> messages = new ArrayList<>();
-                for (Message m : tx.messagesAfter(c.id(), 0, Integer.MAX_VALUE)) {
-                    Map<String, Object> message = new LinkedHashMap<>();
-                    message.put("seq", m.seq());
-                    message.put("from", Map.of("kind", m.from().kind().name().toLowerCase(java.util.Locale.ROOT),
-                            "name", m.from().name()));
-                    message.put("text", m.text());
-                    message.put("at", m.ts());
-                    messages.add(message);
-                }
-                json.put("messages", messages);
-                conversations.add(json);
+                json.put("url", page.url());
+                json.put("title", page.title());
+                json.put("at", page.at());
+                pages.add(json);
             }
             Map<String, Object> export = new LinkedHashMap<>();
-            export.put("visitor", Map.of("id", visitor.id(), "siteId", visitor.siteId(), "name", visitor.name(),
-                    "locale", visitor.locale(), "createdAt", visitor.createdAt()));
+            export.put("visitor", person);
+            export.put("pages", pages);
             export.put("conversations", conversations);
             export.put("exportedAt", clock.instant());
             return export;
         });
+    }
+
+    private static Map<String, Object> exportConversation(StoreTx tx, Conversation c) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", c.id());
+        json.put("siteId", c.siteId());
+        json.put("state", c.state().name().toLowerCase(Locale.ROOT));
+        json.put("locale", c.locale());
+        json.put("topic", c.topic());
+        json.put("teamId", c.teamId());
+        json.put("agent", c.agentId() == null ? null : Map.of("id", c.agentId(), "name", c.agentName()));
+        json.put("labels", c.labels());
+        json.put("visitorReadSeq", c.visitorReadSeq());
+        json.put("createdAt", c.createdAt());
+        json.put("updatedAt", c.updatedAt());
+        Map<Long, BotTurn> turns = new HashMap<>();
+        for (BotTurn turn : tx.botTurns(c.id())) {
+            turns.put(turn.seq(), turn);
+        }
+        List<Map<String, Object>> messages = new ArrayList<>();
+        for (Message m : tx.messagesAfter(c.id(), 0, Integer.MAX_VALUE)) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("id", m.id());
+            message.put("seq", m.seq());
+            message.put("from", author(m.from()));
+            message.put("text", m.text());
+            message.put("at", m.ts());
+            Attachment image = m.attachment();
+            if (image != null) {
+                // The bytes stay behind their own endpoint: a few images would make the export megabytes.
+                message.put("attachment", Map.of("id", image.id(), "contentType", image.contentType(),
+                        "size", image.size(), "url", "/api/attachments/" + image.id()));
+            }
+            BotTurn turn = turns.get(m.seq());
+            if (turn != null) {
+                Map<String, Object> bot = new LinkedHashMap<>();
+                bot.put("decision", turn.decision());
+                bot.put("reason", turn.reason());
+                bot.put("intent", turn.intent());
+                bot.put("confidence", turn.confidence());
+                bot.put("faqId", turn.faqId());
+                message.put("bot", bot);
+            }
+            messages.add(message);
+        }
+        json.put("messages", messages);
+        List<Map<String, Object>> notes = new ArrayList<>();
+        for (Note n : tx.notes(c.id())) {
+            Map<String, Object> note = new LinkedHashMap<>();
+            note.put("id", n.id());
+            note.put("from", author(n.from()));
+            note.put("text", n.text());
+            note.put("at", n.ts());
+            notes.add(note);
+        }
+        json.put("notes", notes);
+        List<Map<String, Object>> feedback = new ArrayList<>();
+        for (Feedback f : tx.feedback(c.id())) {
+            Map<String, Object> rating = new LinkedHashMap<>();
+            rating.put("id", f.id());
+            rating.put("kind", f.kind().wire());
+            rating.put("score", f.score());
+            rating.put("comment", f.comment());
+            rating.put("messageId", f.messageId());
+            rating.put("at", f.createdAt());
+            feedback.add(rating);
+        }
+        json.put("feedback", feedback);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (ConversationEventRow e : tx.conversationEvents(c.id())) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("kind", e.kind());
+            event.put("at", e.at());
+            event.put("agentId", e.agentId());
+            event.put("teamId", e.teamId());
+            event.put("reason", e.reason());
+            events.add(event);
+        }
+        json.put("events", events);
+        return json;
+    }
+
+    private static Map<String, Object> author(Author from) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("kind", from.kind().wire());
+        json.put("id", from.id());
+        json.put("name", from.name());
+        return json;
     }
 
     /** Deletes a visitor and everything stored about them; open conversations are deleted too. */

@@ -231,6 +231,138 @@ class PrivacyApiTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * A data subject's access request: the export holds every stored fact about the visitor — what
+     * identify() told, pages, the bot's decisions, an image, the agent's note, 👍/👎 and CSAT — not
+     * only the transcript.
+     */
+    @Test
+    void theExportHoldsEverythingStoredAboutTheVisitor() throws Exception {
+        String id;
+        String botAnswerId;
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient console = WsTestClient.connect(server.agentUri())) {
+            String token = visitor.helloVisitor(null, null, 0).path("visitorToken").asText();
+            visitor.send("{\"type\":\"page\",\"url\":\"https://shop.example.com/orders/77?secret=1\",\"title\":\"주문 상세\"}");
+            visitor.send("{\"type\":\"identify\",\"name\":\"홍길동\",\"email\":\"hong@example.com\","
+                    + "\"externalId\":\"u-77\",\"attributes\":{\"phone\":\"010-9999-8888\",\"plan\":\"vip\"}}");
+            id = visitor.say("x-1", null, "배송은 얼마나 걸리나요?").path("conversationId").asText();
+            String conversationId = id;
+            botAnswerId = visitor.await("message", m -> "bot".equals(m.path("from").path("kind").asText()))
+                    .path("messageId").asText();
+            visitor.send(Map.of("type", "rate", "conversationId", id, "kind", "thumbs", "messageId", botAnswerId,
+                    "score", 1, "ref", "r-1"));
+            visitor.await("rated", r -> "thumbs".equals(r.path("kind").asText()));
+            java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 6, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                    "png", png);
+            java.net.http.HttpResponse<String> image = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.http("/api/attachments?clientMsgId=img-1"
+                                    + "&conversationId=" + id)))
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(png.toByteArray()))
+                            .header("Content-Type", "image/png").header("Authorization", "Bearer " + token).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(image.statusCode()).as(image.body()).isEqualTo(201);
+
+            console.helloAgent(admin);
+            visitor.send(Map.of("type", "handoff", "conversationId", id));
+            visitor.await("status", st -> "queued".equals(st.path("state").asText()));
+            console.send(Map.of("type", "accept", "conversationId", id));
+            visitor.await("status", st -> "assigned".equals(st.path("state").asText()));
+            console.send(Map.of("type", "note", "conversationId", id, "text", "단골 고객, 환불 문의"));
+            console.await("note", n -> conversationId.equals(n.path("conversationId").asText()));
+            console.say("a-1", id, "확인해 드릴게요");
+            console.send(Map.of("type", "resolve", "conversationId", id));
+            visitor.await("status", st -> "resolved".equals(st.path("state").asText()));
+            visitor.send(Map.of("type", "rate", "conversationId", id, "kind", "csat", "score", 4,
+                    "comment", "빨랐어요", "ref", "r-2"));
+            visitor.await("rated", r -> "csat".equals(r.path("kind").asText()));
+        }
+        String visitorId = text("SELECT visitor_id FROM conversations WHERE id = '" + id + "'");
+
+        JsonNode export = call("GET", "/api/admin/visitors/" + visitorId + "/export", null, admin).json();
+        JsonNode person = export.path("visitor");
+        assertThat(person.path("name").asText()).isEqualTo("홍길동");
+        assertThat(person.path("email").asText()).isEqualTo("hong@example.com");
+        assertThat(person.path("externalId").asText()).isEqualTo("u-77");
+        assertThat(person.path("attributes").path("phone").asText()).isEqualTo("010-9999-8888");
+        assertThat(person.path("attributes").path("plan").asText()).isEqualTo("vip");
+        assertThat(person.path("locale").asText()).isEqualTo("ko");
+        assertThat(person.has("channel")).isTrue();
+        assertThat(export.toString()).as("the token's hash is a credential").doesNotContain(
+                text("SELECT token_hash FROM visitors WHERE id = '" + visitorId + "'"));
+        assertThat(export.path("pages")).hasSize(1);
+        assertThat(export.path("pages").get(0).path("url").asText()).isEqualTo("https://shop.example.com/orders/77");
+        assertThat(export.path("pages").get(0).path("title").asText()).isEqualTo("주문 상세");
+
+        JsonNode conversation = export.path("conversations").get(0);
+        assertThat(conversation.path("state").asText()).isEqualTo("resolved");
+        assertThat(conversation.path("agent").path("name").asText()).isNotBlank();
+        JsonNode messages = conversation.path("messages");
+        assertThat(messages.get(0).path("text").asText()).isEqualTo("배송은 얼마나 걸리나요?");
+        assertThat(messages.get(0).path("bot").path("decision").asText()).as("the bot's decision on the question")
+                .isIn("answer", "clarify", "handoff");
+        JsonNode withImage = null;
+        for (JsonNode m : messages) {
+            if (m.has("attachment")) {
+                withImage = m;
+            }
+        }
+        assertThat(withImage).as("the image's message").isNotNull();
+        assertThat(withImage.path("attachment").path("contentType").asText()).isEqualTo("image/png");
+        assertThat(withImage.path("attachment").path("url").asText())
+                .isEqualTo("/api/attachments/" + withImage.path("attachment").path("id").asText());
+        assertThat(messages.toString()).contains("확인해 드릴게요").contains(botAnswerId);
+        assertThat(conversation.path("notes").get(0).path("text").asText()).isEqualTo("단골 고객, 환불 문의");
+        Map<String, JsonNode> feedback = new java.util.HashMap<>();
+        conversation.path("feedback").forEach(f -> feedback.put(f.path("kind").asText(), f));
+        assertThat(feedback).containsOnlyKeys("thumbs", "csat");
+        assertThat(feedback.get("thumbs").path("messageId").asText()).isEqualTo(botAnswerId);
+        assertThat(feedback.get("thumbs").path("score").asInt()).isEqualTo(1);
+        assertThat(feedback.get("csat").path("score").asInt()).isEqualTo(4);
+        assertThat(feedback.get("csat").path("comment").asText()).isEqualTo("빨랐어요");
+        assertThat(conversation.path("events").toString()).contains("\"started\"").contains("\"handoff\"")
+                .contains("\"assigned\"").contains("\"resolved\"");
+
+        // What a deletion removes is what was exported: nothing of it is left afterwards.
+        long[] before = {count("SELECT count(*) FROM visitor_pages WHERE visitor_id = '" + visitorId + "'"),
+                count("SELECT count(*) FROM feedback WHERE conversation_id = '" + id + "'"),
+                count("SELECT count(*) FROM notes WHERE conversation_id = '" + id + "'"),
+                count("SELECT count(*) FROM attachments WHERE conversation_id = '" + id + "'")};
+        assertThat(before).containsExactly(1, 2, 1, 1);
+        assertThat(call("DELETE", "/api/admin/visitors/" + visitorId, null, admin).status()).isEqualTo(200);
+        assertThat(count("SELECT (SELECT count(*) FROM visitor_pages WHERE visitor_id = '" + visitorId + "')"
+                + " + (SELECT count(*) FROM feedback WHERE conversation_id = '" + id + "')"
+                + " + (SELECT count(*) FROM notes WHERE conversation_id = '" + id + "')"
+                + " + (SELECT count(*) FROM attachments WHERE conversation_id = '" + id + "')")).isZero();
+    }
+
+    /**
+     * Deletion follows the foreign keys to visitors and conversations, so a migration can add a table
+     * it empties; the export must then show it too. This fails until PrivacyService.EXPORTED_TABLES
+     * (and the export) name every such table.
+     */
+    @Test
+    void theExportCoversEveryTableADeletionEmpties() throws Exception {
+        java.util.Set<String> reached = new java.util.TreeSet<>();
+        try (java.sql.Connection db = TestServer.db(dataDir)) {
+            java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of("visitors"));
+            while (!pending.isEmpty()) {
+                String table = pending.pop();
+                if (!reached.add(table)) {
+                    continue;
+                }
+                try (java.sql.ResultSet keys = db.getMetaData().getExportedKeys(null, null, table)) {
+                    while (keys.next()) {
+                        pending.push(keys.getString("FKTABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        assertThat(reached).as("tables a visitor's deletion empties")
+                .containsExactlyInAnyOrderElementsOf(PrivacyService.EXPORTED_TABLES);
+    }
+
     @Test
     void retentionDeletesOnlyResolvedTranscriptsOlderThanThePeriod() throws Exception {
         String old = visitorSays("오래된 문의예요");
