@@ -24,7 +24,8 @@ final class EventCodec {
     static {
         for (Class<? extends ChatEvent> type : List.of(
                 ChatEvent.MessagePosted.class, ChatEvent.HandoffRequested.class, ChatEvent.ConversationAssigned.class,
-                ChatEvent.ConversationResolved.class, ChatEvent.ConversationTransferred.class,
+                ChatEvent.ConversationResolved.class, ChatEvent.ConversationDeleted.class,
+                ChatEvent.ConversationTransferred.class,
                 ChatEvent.NoteAdded.class, ChatEvent.VisitorIdentified.class, ChatEvent.FeedbackGiven.class,
                 ChatEvent.ConversationLabelled.class, ChatEvent.ConversationsRequeued.class,
                 ChatEvent.QueueChanged.class, ChatEvent.TypingChanged.class, ChatEvent.ReadUpTo.class)) {

@@ -1353,6 +1353,36 @@ public final class ConversationService implements AutoCloseable {
         this.masking = masker;
     }
 
+    /** What a unit that deleted conversations answers, and the open ones among them as they were. */
+    public record Deletion<T>(T value, List<Conversation> open) {
+        public Deletion {
+            open = List.copyOf(open);
+        }
+    }
+
+    /**
+     * Runs a unit that deletes conversations (a visitor's data, on request). Agents may be looking at
+     * an open one, so after the commit each is published as {@link ChatEvent.ConversationDeleted}
+     * (and the queue as changed when one was queued): without it consoles kept a queue entry whose
+     * every frame got {@code not_found}, and routing kept its agent's place taken.
+     */
+    public <T> void executeDeleting(Function<StoreTx, Deletion<T>> unit, Reply<T> reply) {
+        submit(tx -> {
+            Deletion<T> deletion = unit.apply(tx);
+            Instant now = clock.instant();
+            List<ChatEvent> events = new ArrayList<>(deletion.open().size() + 1);
+            boolean queued = false;
+            for (Conversation c : deletion.open()) {
+                events.add(new ChatEvent.ConversationDeleted(c.withState(ConversationState.RESOLVED, now)));
+                queued |= c.state() == ConversationState.QUEUED;
+            }
+            if (queued) {
+                events.add(QUEUE_CHANGED);
+            }
+            return new Effect<>(deletion.value(), events);
+        }, reply);
+    }
+
     /** Runs an arbitrary unit on the domain thread (start-up seeding, tests); answers after commit. */
     public <T> void execute(Function<StoreTx, T> unit, Reply<T> reply) {
         submit(tx -> new Effect<>(unit.apply(tx), List.of()), reply);

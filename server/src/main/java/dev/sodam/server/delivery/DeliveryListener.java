@@ -78,7 +78,9 @@ public final class DeliveryListener implements ChatEventListener {
             positions.put(c.id(), handoff.queuePosition());
             toAgentsOf(c, new ServerFrame.ConversationPush(Frames.forAgent(c, handoff.queuePosition())));
         } else if (event instanceof ChatEvent.ConversationAssigned
-                || event instanceof ChatEvent.ConversationResolved) {
+                || event instanceof ChatEvent.ConversationResolved || event instanceof ChatEvent.ConversationDeleted) {
+            // A deleted conversation reaches consoles as resolved: it leaves the queue, an open tab shows
+            // it ended, and no frame of theirs names it any more (protocol.md, "conversation" push).
             Conversation c = event.conversation();
             positions.remove(c.id());
             toVisitor(c, Frames.status(c, 0));

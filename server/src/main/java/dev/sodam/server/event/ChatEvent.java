@@ -173,6 +173,15 @@ public sealed interface ChatEvent {
         INTEGRATION
     }
 
+    /**
+     * An open conversation was deleted with its visitor (data protection, docs/admin.md). Nothing of it
+     * is stored any more, so listeners let go of it as of a resolved one — consoles drop it from the
+     * queue or mark its tab ended, routing frees the agent's place — but nothing is written about it:
+     * no system notice, no webhook. {@code conversation} is as it was, with the state {@code resolved}.
+     */
+    record ConversationDeleted(Conversation conversation) implements ChatEvent {
+    }
+
     /** An agent added or removed a label; agents' lists show the new set. */
     record ConversationLabelled(Conversation conversation) implements ChatEvent {
     }

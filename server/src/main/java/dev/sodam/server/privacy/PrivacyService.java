@@ -328,16 +328,18 @@ public final class PrivacyService {
     /** Deletes a visitor and everything stored about them; open conversations are deleted too. */
     public CompletableFuture<Map<String, Object>> delete(Agent caller, String visitorOrConversationId) {
         Instant now = clock.instant();
-        return Replies.<Map<String, Object>>future(reply -> service.execute(tx -> {
+        return Replies.<Map<String, Object>>future(reply -> service.executeDeleting(tx -> {
             Visitor visitor = visible(tx, caller, visitorOrConversationId);
-            int conversations = tx.conversationsOf(visitor.id(), Integer.MAX_VALUE).size();
+            List<Conversation> all = tx.conversationsOf(visitor.id(), Integer.MAX_VALUE);
+            int conversations = all.size();
             tx.deleteVisitor(visitor.id());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("visitorId", visitor.id());
             result.put("deleted", true);
             result.put("conversations", conversations);
             Audit.write(tx, now, caller, visitor.siteId(), "visitor.delete", "visitor", visitor.id(), null, result);
-            return result;
+            return new ConversationService.Deletion<>(result,
+                    all.stream().filter(c -> c.state().isOpen()).toList());
         }, reply));
     }
 

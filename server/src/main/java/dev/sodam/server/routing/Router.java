@@ -149,8 +149,10 @@ public final class Router implements ChatEventListener {
             queueChanged(changed.queue(), now);
         } else if (event instanceof ChatEvent.ConversationAssigned assigned) {
             onAssigned(assigned.conversation(), now);
-        } else if (event instanceof ChatEvent.ConversationResolved resolved) {
-            Conversation c = resolved.conversation();
+        } else if (event instanceof ChatEvent.ConversationResolved
+                || event instanceof ChatEvent.ConversationDeleted) {
+            // Deleted with its visitor: the agent's place is free as after a resolve.
+            Conversation c = event.conversation();
             Slot slot = c.agentId() == null ? null : agents.get(c.agentId());
             if (slot != null && slot.load > 0) {
                 slot.load--;

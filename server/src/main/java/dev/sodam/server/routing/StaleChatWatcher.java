@@ -63,8 +63,10 @@ public final class StaleChatWatcher implements ChatEventListener {
             } else {
                 watches.remove(c.id());
             }
-        } else if (event instanceof ChatEvent.ConversationResolved resolved) {
-            watches.remove(resolved.conversation().id());
+        } else if (event instanceof ChatEvent.ConversationResolved
+                || event instanceof ChatEvent.ConversationDeleted) {
+            // A deleted chat has nobody to nudge and nothing to close.
+            watches.remove(event.conversation().id());
         } else if (event instanceof ChatEvent.ConversationsRequeued requeued) {
             requeued.conversations().forEach(c -> watches.remove(c.id()));
         } else if (event instanceof ChatEvent.MessagePosted posted) {

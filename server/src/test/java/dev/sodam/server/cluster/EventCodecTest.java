@@ -47,6 +47,7 @@ class EventCodecTest {
                         ChatEvent.HandoffReason.BOT_UNSURE, 3),
                 new ChatEvent.ConversationAssigned(assigned),
                 new ChatEvent.ConversationResolved(conversation(ConversationState.RESOLVED), AGENT),
+                new ChatEvent.ConversationDeleted(conversation(ConversationState.RESOLVED)),
                 new ChatEvent.ConversationTransferred(assigned, "ag_1", "ag_2", null),
                 new ChatEvent.NoteAdded(assigned, new Note("n_1", "cv_1", AGENT, "환불 요청 중", T)),
                 new ChatEvent.VisitorIdentified(assigned, new VisitorProfile("vi_1", "김민지", "m@example.com", "u-1",

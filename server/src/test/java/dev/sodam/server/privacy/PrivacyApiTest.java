@@ -338,6 +338,55 @@ class PrivacyApiTest {
     }
 
     /**
+     * Deleting a visitor with open chats: every console hears that they are over (the resolved
+     * "conversation" push it already knows), so no ghost stays in the queue, the agent holding one is
+     * told, and routing gives that agent's place back.
+     */
+    @Test
+    void deletingAVisitorWithOpenChatsTellsEveryConsole() throws Exception {
+        try (WsTestClient held = WsTestClient.connect(server.visitorUri());
+             WsTestClient waiting = WsTestClient.connect(server.visitorUri());
+             WsTestClient holder = WsTestClient.connect(server.agentUri());
+             WsTestClient watcher = WsTestClient.connect(server.agentUri())) {
+            String holderId = holder.helloAgent(admin).path("agent").path("id").asText();
+            watcher.helloAgent(supervisor);
+            held.helloVisitor(null, null, 0);
+            waiting.helloVisitor(null, null, 0);
+            String assigned = held.say("h-1", null, "문의 있어요").path("conversationId").asText();
+            held.send(Map.of("type", "handoff", "conversationId", assigned));
+            held.await("status", st -> "queued".equals(st.path("state").asText()));
+            holder.send(Map.of("type", "accept", "conversationId", assigned));
+            held.await("status", st -> "assigned".equals(st.path("state").asText()));
+            holder.await("presence", p -> holderId.equals(p.path("agent").path("id").asText())
+                    && p.path("load").asInt() == 1);
+            String queued = waiting.say("w-1", null, "저도 문의 있어요").path("conversationId").asText();
+            waiting.send(Map.of("type", "handoff", "conversationId", queued));
+            watcher.await("conversation", c -> queued.equals(c.path("conversation").path("id").asText())
+                    && "queued".equals(c.path("conversation").path("state").asText()));
+
+            String queuedVisitor = text("SELECT visitor_id FROM conversations WHERE id = '" + queued + "'");
+            assertThat(call("DELETE", "/api/admin/visitors/" + queuedVisitor, null, admin).status()).isEqualTo(200);
+            for (WsTestClient console : List.of(watcher, holder)) {
+                console.await("conversation", c -> queued.equals(c.path("conversation").path("id").asText())
+                        && "resolved".equals(c.path("conversation").path("state").asText()));
+            }
+
+            String heldVisitor = text("SELECT visitor_id FROM conversations WHERE id = '" + assigned + "'");
+            assertThat(call("DELETE", "/api/admin/visitors/" + heldVisitor, null, admin).status()).isEqualTo(200);
+            JsonNode over = holder.await("conversation", c -> assigned.equals(c.path("conversation").path("id").asText())
+                    && "resolved".equals(c.path("conversation").path("state").asText()));
+            assertThat(over.path("conversation").path("agent").path("id").asText()).isEqualTo(holderId);
+            holder.await("presence", p -> holderId.equals(p.path("agent").path("id").asText())
+                    && p.path("load").asInt() == 0);
+            held.await("status", st -> assigned.equals(st.path("conversationId").asText())
+                    && "resolved".equals(st.path("state").asText()));
+            // Nothing is written about a deleted chat: no system notice, no webhook.
+            assertThat(count("SELECT count(*) FROM messages WHERE conversation_id IN ('" + assigned + "', '" + queued + "')"))
+                    .isZero();
+        }
+    }
+
+    /**
      * Deletion follows the foreign keys to visitors and conversations, so a migration can add a table
      * it empties; the export must then show it too. This fails until PrivacyService.EXPORTED_TABLES
      * (and the export) name every such table.
