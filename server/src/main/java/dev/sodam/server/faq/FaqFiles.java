@@ -48,7 +48,12 @@ public final class FaqFiles {
     private static final Map<String, String> HEADER_NAMES = headerNames();
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
     private static final Pattern TAG_SEPARATOR = Pattern.compile("[,;\\s、，]+");
-    private static final Pattern FORMULA_START = Pattern.compile("^[=+\\-@\\t\\r]");
+    /**
+     * What the export guards with a leading {@code '}: a cell a spreadsheet would run as a formula
+     * ({@code = + - @}, tab, CR at its start), also behind quotes the text itself begins with, so that a
+     * text starting {@code '=} is written {@code ''=} and comes back as {@code '=}, not {@code =}.
+     */
+    private static final Pattern GUARDED_START = Pattern.compile("^'*[=+\\-@\\t\\r]");
 
     private FaqFiles() {
     }
@@ -411,9 +416,9 @@ public final class FaqFiles {
         return null;
     }
 
-    /** Undoes the export's formula guard: {@code '=…} → {@code =…}. */
+    /** Undoes the export's formula guard: {@code '=…} → {@code =…}, {@code ''=…} → {@code '=…}. */
     private static String unguard(String cell) {
-        if (cell.length() > 1 && cell.charAt(0) == '\'' && FORMULA_START.matcher(cell.substring(1)).find()) {
+        if (cell.length() > 1 && cell.charAt(0) == '\'' && GUARDED_START.matcher(cell.substring(1)).find()) {
             return cell.substring(1);
         }
         return cell;
@@ -469,7 +474,7 @@ public final class FaqFiles {
     }
 
     private static String guard(String cell) {
-        return cell != null && FORMULA_START.matcher(cell).find() ? "'" + cell : cell;
+        return cell != null && GUARDED_START.matcher(cell).find() ? "'" + cell : cell;
     }
 
     /** JSON that {@link #read} takes back: {@code {"format":"sodam-faq","exportedAt","entries":[…]}}. */
