@@ -382,3 +382,48 @@ test('presence sends only the three statuses; decline and presence are dropped w
   assert.equal(client.decline(CONV), false);
   assert.equal(WS.instances.length, 1, 'nothing was written to a dead socket');
 });
+
+test('restartResolved: a send refused because its conversation was resolved meanwhile starts the new one, once, same clientMsgId', async () => {
+  const storage = memoryStorage();
+  const WS = fakeWebSocketClass();
+  const clock = new FakeClock();
+  const client = new SodamClient({
+    url: 'ws://test/ws?site=demo',
+    hello: () => visitorHello({ site: 'demo', visitorToken: TOKEN, locale: 'ko', resume: { conversationId: CONV, lastSeq: 6 } }),
+    WebSocketImpl: WS, storage, restartResolved: true, random: () => 0,
+    randomId: () => 'x1', setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  const errors = [];
+  client.on('error', (e) => errors.push(e));
+  client.connect();
+  // Typed while offline, aimed at the conversation the widget still believed open.
+  const p = client.send({ text: '고마워요', conversationId: CONV });
+  const ws = welcome(WS, golden('s2c-welcome-visitor-new'));
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.conversationId), [CONV]);
+
+  ws.serverSend({ type: 'error', code: 'conflict', message: 'conversation is resolved; send without conversationId to start a new one', ref: 'c-x1' });
+  const sends = ws.framesOfType('send');
+  assert.equal(sends.length, 2, 'sent again at once');
+  assert.deepEqual(sends[1], { type: 'send', clientMsgId: 'c-x1', conversationId: null, text: '고마워요', ref: 'c-x1' });
+  assert.deepEqual(errors, [], 'nothing failed, so the app hears no error');
+  assert.equal(JSON.parse(storage.get('outbox'))[0].conversationId, null, 'a reload now re-sends it to the new conversation too');
+
+  ws.serverSend({ type: 'ack', clientMsgId: 'c-x1', conversationId: 'cv_new', seq: 1, messageId: 'm_1' });
+  assert.equal((await p).conversationId, 'cv_new');
+  assert.equal(storage.get('outbox'), null);
+
+  // A second conflict for a send that already has no conversationId is a real refusal.
+  const q = client.send({ text: '또', conversationId: null });
+  ws.serverSend({ type: 'error', code: 'conflict', message: 'no', ref: 'c-x1' });
+  await assert.rejects(q, (e) => e instanceof SodamError && e.code === 'conflict');
+});
+
+test('without restartResolved (agents) a conflict is a refusal, as before', async () => {
+  const { client, WS } = visitor();
+  client.connect();
+  const p = client.send({ text: 'x', conversationId: CONV });
+  const ws = welcome(WS);
+  ws.serverSend({ type: 'error', code: 'conflict', message: 'resolved', ref: p.clientMsgId });
+  await assert.rejects(p, (e) => e.code === 'conflict');
+  assert.equal(ws.framesOfType('send').length, 1);
+});

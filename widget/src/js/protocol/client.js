@@ -74,6 +74,11 @@ export class SodamClient {
    *        added and removed one by one, so tabs sharing it never overwrite each other's sends
    * @param {{acquire(name):{ok:boolean,retryAt?:number},release(name),releaseAll(),now():number}} [o.lock]
    *        a TabLock over the same storage: one tab at a time transmits a given outbox entry
+   * @param {boolean} [o.restartResolved] visitors: a send refused with `conflict` because the
+   *        conversation it names is over (resolved while we were offline, or just before the send
+   *        arrived) goes out again with `conversationId: null` and the same clientMsgId, which starts
+   *        the visitor's new conversation (or joins the one already open), exactly as a send typed
+   *        after the resolve would; the app sees its ack, not an error
    * @param {() => number} [o.random] in [0,1), for jitter
    * @param {() => string} [o.randomId] suffix for clientMsgId ('c-' + randomId())
    * @param {Function} [o.setTimeout] @param {Function} [o.clearTimeout]
@@ -85,6 +90,7 @@ export class SodamClient {
     WebSocketImpl = globalThis.WebSocket,
     storage = null,
     lock = null,
+    restartResolved = false,
     random = Math.random,
     randomId = defaultRandomId,
     setTimeout: setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
@@ -96,6 +102,7 @@ export class SodamClient {
     this._WebSocket = WebSocketImpl;
     this._storage = storage;
     this._lock = lock;
+    this._restartResolved = Boolean(restartResolved);
     this._random = random;
     this._randomId = randomId;
     this._setTimer = setTimer;
@@ -330,6 +337,16 @@ export class SodamClient {
   _onError(frame) {
     const entry = frame.ref != null ? this._outbox.get(frame.ref) : undefined;
     if (entry) {
+      if (frame.code === 'conflict' && this._restartResolved && entry.frame.type === 'send'
+        && entry.frame.conversationId != null) {
+        // The conversation was resolved before this send reached it; nothing was stored (a
+        // re-send of a stored message is answered with its ack, even then). Start the new one.
+        this._retarget(entry, null);
+        this._cancelRetry(entry);
+        entry.attempts = 0;
+        this._transmitEntry(entry);
+        return;
+      }
       if (RETRYABLE_CODES.has(frame.code)) {
         this._scheduleRetry(entry); // nothing was stored, so the same clientMsgId is safe to retry
       } else {
@@ -451,6 +468,18 @@ export class SodamClient {
     this._transmitEntry(entry);
     promise.clientMsgId = clientMsgId;
     return promise;
+  }
+
+  /** Point an unacked send at another conversation (null: the visitor's open or a new one), in storage too. */
+  _retarget(entry, conversationId) {
+    entry.frame = { ...entry.frame, conversationId };
+    if (!this._storage) return;
+    const id = entry.frame.clientMsgId;
+    const frames = this._storedFrames();
+    const at = frames.findIndex((f) => f.clientMsgId === id);
+    if (at < 0) return; // settled by another tab meanwhile
+    frames[at] = { ...frames[at], conversationId };
+    this._writeStored(frames);
   }
 
   /** Unacked sends in order (including ones restored from storage after a reload). */

@@ -205,6 +205,7 @@ button { font: inherit; cursor: pointer; }
 .msg[data-failed] .bubble { border-color: #ffc9c9; background: #fff5f5; color: #c92a2a; }
 .meta { margin: 3px 4px 0; color: var(--muted); font-size: 11px; }
 .note { margin: 3px 4px 0; color: #c92a2a; font-size: 12px; }
+.note .retry { font: inherit; color: var(--accent); background: none; border: 0; padding: 0 2px; cursor: pointer; text-decoration: underline; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
 .chip {
   padding: 6px 12px;

@@ -121,6 +121,7 @@ class VisitorWidget {
     this.blinker = new TitleBlinker();
     this.byKey = new Map(); // `${conversationId}:${seq}` → <li>, so a message is never drawn twice
     this.byClientMsgId = new Map(); // our own sends until their message frame arrives
+    this.resends = new Map(); // clientMsgId → {text, faqId, handoff} of our pending text sends
     this.thumbs = new Map(); // bot messageId → its 👍/👎 row
     this.ratedThumbs = new Map(); // bot messageId → score, for rows drawn after their rating arrived
     this.csat = null; // the satisfaction card of the last resolved conversation
@@ -148,9 +149,10 @@ class VisitorWidget {
       WebSocketImpl: WebSocketImpl ?? globalThis.WebSocket,
       storage: this.store, // outbox persisted as sodam:<site>:outbox, shared by the visitor's tabs
       lock: new TabLock({ storage: this.store, tabId }), // one tab re-sends a given message
+      restartResolved: true, // a message for a chat resolved meanwhile starts the next one
     });
     this.bindClient();
-    for (const frame of this.client.pending()) this.drawPending(frame.text, frame.clientMsgId);
+    for (const frame of this.client.pending()) this.drawPending(frame.text, frame.clientMsgId, frame);
     if (this.session.get('open') === '1') this.open({ focus: false });
     this.client.connect();
     // A laptop waking up or a phone regaining signal should not wait out the backoff; a lost
@@ -547,6 +549,7 @@ class VisitorWidget {
 
     const follow = isNearBottom(this.list) || kind === 'visitor';
     let li = m.clientMsgId ? this.byClientMsgId.get(m.clientMsgId) : null;
+    if (m.clientMsgId) this.resends.delete(m.clientMsgId);
     if (li && m.attachment) {
       // Our upload's placeholder becomes the image message.
       this.byClientMsgId.delete(m.clientMsgId);
@@ -851,7 +854,9 @@ class VisitorWidget {
     this.list.insertBefore(li, firstPending ?? card);
   }
 
-  drawPending(text, clientMsgId) {
+  /** `resend`: the send frame, kept so a failed bubble can offer "다시 보내기" with the same words. */
+  drawPending(text, clientMsgId, resend = null) {
+    if (resend) this.resends.set(clientMsgId, resend);
     const li = this.messageEl({ text, ts: new Date().toISOString(), from: { kind: 'visitor' } }, 'visitor');
     li.dataset.pending = '';
     li.setAttribute('aria-label', this.t('widget.pending'));
@@ -862,17 +867,37 @@ class VisitorWidget {
     scrollToBottom(this.list);
   }
 
-  markFailed(clientMsgId, li, code) {
+  /**
+   * The bubble says why it was not sent, in words true for a message (a `conflict` here means its
+   * chat had ended), and offers "다시 보내기" unless the same words would fail again (too long, bad,
+   * wrong image). `retry` redoes it; a text send without one is sent again from its stored frame.
+   */
+  markFailed(clientMsgId, li, code, retry = null) {
     delete li.dataset.pending;
     li.dataset.failed = '';
-    const reason = ['too_large', 'bad_request', 'not_found', 'forbidden', 'conflict', 'unsupported_type',
-      'image_too_large'].includes(code)
-      ? `error.${code}`
-      : 'widget.failed';
+    const reason = code === 'conflict' ? 'widget.failed.conflict'
+      : ['too_large', 'bad_request', 'not_found', 'forbidden', 'unsupported_type', 'image_too_large'].includes(code)
+        ? `error.${code}`
+        : 'widget.failed';
     li.removeAttribute('aria-label');
     li.removeAttribute('data-i18n-aria-label');
     li.querySelector('.note')?.remove();
-    li.append(h('div', { class: 'note', role: 'alert', ...tx(this.t, reason) }));
+    const note = h('div', { class: 'note', role: 'alert', testid: 'failed-reason', dataset: { code: code ?? 'failed' } },
+      h('span', tx(this.t, reason)));
+    const frame = this.resends.get(clientMsgId);
+    this.resends.delete(clientMsgId);
+    const again = retry ?? (frame ? () => this.sendText(frame.text, frame.faqId ?? null, { handoff: Boolean(frame.handoff) }) : null);
+    if (again && !['too_large', 'bad_request', 'unsupported_type', 'image_too_large'].includes(code)) {
+      note.append(' ', h('button', {
+        class: 'retry', type: 'button', testid: 'retry', ...tx(this.t, 'widget.retry'),
+        onclick: () => {
+          if (this.byClientMsgId.get(clientMsgId) === li) this.byClientMsgId.delete(clientMsgId);
+          li.remove();
+          again();
+        },
+      }));
+    }
+    li.append(note);
   }
 
   // ---- visitor actions ----------------------------------------------------------------------
@@ -897,15 +922,16 @@ class VisitorWidget {
   sendText(text, faqId = null, { handoff = false } = {}) {
     const promise = this.client.send({ text, conversationId: this.sendTarget(), faqId, handoff });
     promise.catch(() => {}); // failures are drawn from the 'error' event (also covers restored sends)
-    this.drawPending(text, promise.clientMsgId);
+    this.drawPending(text, promise.clientMsgId, { text, faqId, handoff });
     return promise.clientMsgId;
   }
 
   /** The chosen image goes up over HTTP; its message comes back over the socket like any other. */
-  uploadFile() {
-    const file = this.fileInput.files?.[0];
+  uploadFile(chosen = null) {
+    const file = chosen ?? this.fileInput.files?.[0];
     this.fileInput.value = '';
     if (!file) return;
+    const retry = () => this.uploadFile(file);
     const clientMsgId = `img-${Math.random().toString(36).slice(2, 12)}`;
     this.drawPending(this.t('widget.uploading'), clientMsgId);
     const li = this.byClientMsgId.get(clientMsgId);
@@ -922,9 +948,9 @@ class VisitorWidget {
       .then((res) => res.json().then((body) => ({ ok: res.ok, body })))
       .then(({ ok, body }) => {
         if (ok) this.onAck({ ...body, clientMsgId });
-        else if (this.byClientMsgId.get(clientMsgId) === li) this.markFailed(clientMsgId, li, body?.code);
+        else if (this.byClientMsgId.get(clientMsgId) === li) this.markFailed(clientMsgId, li, body?.code, retry);
       })
-      .catch(() => this.markFailed(clientMsgId, li, 'failed'));
+      .catch(() => this.markFailed(clientMsgId, li, 'failed', retry));
   }
 
   handoff() {

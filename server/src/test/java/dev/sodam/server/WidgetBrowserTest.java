@@ -381,6 +381,56 @@ class WidgetBrowserTest {
     }
 
     @Test
+    void aMessageTypedOfflineAfterTheAgentResolvedStartsTheNextConversationExactlyOnce() throws Exception {
+        WebDriver driver = Browsers.open();
+        try (WsTestClient agent = WsTestClient.connect(app.server().agentUri())) {
+            driver.get(app.server().http("/demo"));
+            SearchContext root = openPanel(driver);
+            say(driver, root, "상담원 연결");
+            awaitStored(driver, root, "상담원 연결");
+            waiting(driver).until(d -> "queued".equals(js(d, "return arguments[0].dataset.state",
+                    root.findElement(By.cssSelector(".root")))));
+            String first = conversationId(driver);
+            agent.helloAgent(app.server().loginAdmin());
+            agent.send(Map.of("type", "accept", "conversationId", first));
+            waiting(driver).until(d -> "assigned".equals(js(d, "return arguments[0].dataset.state",
+                    root.findElement(By.cssSelector(".root")))));
+
+            // The visitor goes offline; the agent resolves meanwhile; the visitor writes, then comes back.
+            network(driver, false);
+            waiting(driver).until(d -> find(root, "banner").isDisplayed());
+            agent.send(Map.of("type", "resolve", "conversationId", first));
+            agent.await("conversation", f -> f.path("conversation").path("id").asText().equals(first)
+                    && f.path("conversation").path("state").asText().equals("resolved"));
+            String late = "오프라인에서 보낸 감사 인사";
+            say(driver, root, late);
+            waiting(driver).until(d -> root.findElements(By.cssSelector("[data-pending]")).size() == 1);
+            network(driver, true);
+
+            waiting(driver).until(d -> !first.equals(conversationId(d)) && conversationId(d) != null);
+            String second = conversationId(driver);
+            awaitStored(driver, root, late);
+            waiting(driver).until(d -> root.findElements(By.cssSelector("[data-pending]")).isEmpty());
+            Thread.sleep(500); // a late duplicate or refusal would show up now
+            assertThat(root.findElements(By.cssSelector("[data-failed]"))).isEmpty();
+            assertThat(shown(root).stream().filter(s -> s.endsWith("|" + late)).count()).isEqualTo(1);
+            assertThat(storedCount(second, late)).isEqualTo(1);
+            assertThat(storedCount(first, late)).isZero();
+            assertThat(js(driver, "return localStorage.getItem('sodam:demo:outbox')")).isNull();
+
+            // And it is there after a reload, in the new conversation.
+            driver.navigate().refresh();
+            SearchContext reloaded = widget(driver);
+            awaitStored(driver, reloaded, late);
+            assertThat(conversationId(driver)).isEqualTo(second);
+            assertThat(shown(reloaded).stream().filter(s -> s.endsWith("|" + late)).count()).isEqualTo(1);
+        } finally {
+            network(driver, true);
+            driver.quit();
+        }
+    }
+
+    @Test
     void theEnglishPageSpeaksEnglishAndSetLocaleSwitchesToKoreanKeepingTheConversation() throws Exception {
         WebDriver driver = Browsers.open();
         try {

@@ -554,7 +554,7 @@ public final class ConversationService implements AutoCloseable {
         submit(conversationId, tx -> {
             Instant now = clock.instant();
             List<ChatEvent> events = new ArrayList<>(2);
-            Conversation conversation = target(tx, caller, conversationId, now, events);
+            Conversation conversation = target(tx, caller, conversationId, clientMsgId, now, events);
             Results.Posted posted = appendUnlessResent(tx, conversation, clientMsgId, authorIn(conversation, caller),
                     stored, now);
             if (posted == null) {
@@ -609,7 +609,7 @@ public final class ConversationService implements AutoCloseable {
         submit(conversationId, tx -> {
             Instant now = clock.instant();
             List<ChatEvent> events = new ArrayList<>(2);
-            Conversation conversation = target(tx, caller, conversationId, now, events);
+            Conversation conversation = target(tx, caller, conversationId, clientMsgId, now, events);
             Optional<Message> earlier = earlier(tx, conversation, clientMsgId);
             if (earlier.isPresent()) {
                 return new Effect<>(new Results.Posted(conversation, earlier.get(), true), List.of());
@@ -647,11 +647,17 @@ public final class ConversationService implements AutoCloseable {
         });
     }
 
-    /** The conversation a visitor's or agent's message goes to (a visitor's may be started here). */
-    private Conversation target(StoreTx tx, Principal caller, String conversationId, Instant now, List<ChatEvent> events) {
+    /**
+     * The conversation a visitor's or agent's message goes to (a visitor's may be started here). A
+     * repeated clientMsgId of a message already stored there gets that conversation even when it is
+     * resolved now, so the re-send is answered with the original ack rather than {@code conflict}
+     * (the client would otherwise take the message as unsent and send it again elsewhere).
+     */
+    private Conversation target(StoreTx tx, Principal caller, String conversationId, String clientMsgId, Instant now,
+                                List<ChatEvent> events) {
         return caller instanceof VisitorPrincipal v
-                ? visitorTarget(tx, v.visitor(), conversationId, now, events)
-                : agentTarget(tx, (AgentPrincipal) caller, conversationId);
+                ? visitorTarget(tx, v.visitor(), conversationId, clientMsgId, now, events)
+                : agentTarget(tx, (AgentPrincipal) caller, conversationId, clientMsgId);
     }
 
     /** The message stored earlier under this clientMsgId, if any: a re-send gets the original. */
@@ -666,11 +672,11 @@ public final class ConversationService implements AutoCloseable {
                 : caller.author();
     }
 
-    private Conversation visitorTarget(StoreTx tx, Visitor visitor, String conversationId, Instant now,
-                                       List<ChatEvent> events) {
+    private Conversation visitorTarget(StoreTx tx, Visitor visitor, String conversationId, String clientMsgId,
+                                       Instant now, List<ChatEvent> events) {
         if (conversationId != null) {
             Conversation conversation = ownedBy(tx, visitor, conversationId);
-            if (!conversation.state().isOpen()) {
+            if (!conversation.state().isOpen() && earlier(tx, conversation, clientMsgId).isEmpty()) {
                 throw new ChatException(ErrorCode.CONFLICT,
                         "conversation is resolved; send without conversationId to start a new one");
             }
@@ -696,11 +702,16 @@ public final class ConversationService implements AutoCloseable {
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
     }
 
-    private static Conversation agentTarget(StoreTx tx, AgentPrincipal agent, String conversationId) {
+    private static Conversation agentTarget(StoreTx tx, AgentPrincipal agent, String conversationId,
+                                            String clientMsgId) {
         if (conversationId == null) {
             throw new ChatException(ErrorCode.BAD_REQUEST, "field 'conversationId' is required for agents");
         }
         Conversation conversation = visibleTo(tx, agent, conversationId);
+        Optional<Message> earlier = earlier(tx, conversation, clientMsgId);
+        if (earlier.isPresent() && earlier.get().from().id().equals(agent.agent().id())) {
+            return conversation; // their own re-send: the original ack, whatever became of the chat
+        }
         if (conversation.state() != ConversationState.ASSIGNED || !agent.agent().id().equals(conversation.agentId())) {
             throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you; accept it first");
         }

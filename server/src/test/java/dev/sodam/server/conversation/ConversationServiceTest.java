@@ -289,6 +289,30 @@ class ConversationServiceTest {
     }
 
     @Test
+    void aRepeatedClientMsgIdIsAnsweredWithTheOriginalAlsoAfterTheConversationIsResolved() {
+        VisitorPrincipal visitor = visitor();
+        AgentPrincipal admin = agent("boss", Agent.Role.ADMIN);
+        Results.Posted first = post(visitor, null, "r-1", "주문 취소할래요");
+        String id = first.conversation().id();
+        join(Replies.<Conversation>future(r -> service.resolve(admin, id, r)));
+
+        // The ack was lost, the chat was resolved meanwhile: the re-send gets the original, never a conflict.
+        Results.Posted again = post(visitor, id, "r-1", "주문 취소할래요");
+        assertThat(again.message().id()).isEqualTo(first.message().id());
+        assertThat(again.message().seq()).isEqualTo(first.message().seq());
+        // A new clientMsgId is still refused there, and starts a new conversation without the id.
+        assertThatThrownBy(() -> post(visitor, id, "r-2", "하나 더"))
+                .extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        Results.Posted fresh = post(visitor, null, "r-2", "하나 더");
+        assertThat(fresh.conversation().id()).isNotEqualTo(id);
+        // ...and a repeat of that one (still with a null conversationId) is answered with its original.
+        Results.Posted freshAgain = post(visitor, null, "r-2", "하나 더");
+        assertThat(freshAgain.message().id()).isEqualTo(fresh.message().id());
+        List<Message> stored = store.read(tx -> tx.messagesAfter(fresh.conversation().id(), 0, 100));
+        assertThat(stored).filteredOn(m -> "r-2".equals(m.clientMsgId())).hasSize(1);
+    }
+
+    @Test
     void theBotStaysSilentOnceAPersonIsInvolved() {
         VisitorPrincipal visitor = visitor();
         Conversation queued = queued(visitor);
