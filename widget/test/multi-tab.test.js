@@ -195,9 +195,77 @@ test('two open tabs sending while offline keep both messages in storage (no over
   // A gets its ack: only A's entry leaves storage.
   a.client.connect();
   const wsA = welcome(a.WS);
-  assert.deepEqual(a.sends(), ['c-a1'], 'A only knows its own send');
+  assert.deepEqual(a.sends(), ['c-a1', 'c-b1'], "A also takes up B's unsent message (B is still offline)");
   wsA.serverSend({ type: 'ack', clientMsgId: 'c-a1', conversationId: CONV, seq: 1, messageId: 'm_1' });
   assert.deepEqual(stored(storage), ['c-b1']);
+});
+
+test("a live tab takes up the message a closed tab left unsent and sends it once when the network returns", () => {
+  const storage = memoryStorage();
+  const clock = new FakeClock();
+  const a = tab({ storage, clock, tabId: 'A', ids: counter('a') });
+  const b = tab({ storage, clock, tabId: 'B', ids: counter('b') });
+  const drawnInB = [];
+  b.client.on('pending', (frames) => drawnInB.push(...frames.map((f) => f.text)));
+  // Both offline (never welcomed). Tab 1 sends and is closed (pagehide releases its leases).
+  a.client.send({ text: '탭1에서 보냄', conversationId: CONV }).catch(() => {});
+  assert.deepEqual(b.client.adoptStored().map((f) => f.clientMsgId), ['c-a1'], "the storage event in tab 2");
+  assert.deepEqual(b.client.adoptStored(), [], 'taken up once');
+  a.client.releaseLocks();
+  a.client.close();
+  assert.deepEqual(drawnInB, ['탭1에서 보냄']);
+
+  b.client.connect();
+  const ws = welcome(b.WS);
+  assert.deepEqual(b.sends(), ['c-a1']);
+  ws.serverSend({ type: 'ack', clientMsgId: 'c-a1', conversationId: CONV, seq: 1, messageId: 'm_1' });
+  ws.serverSend(visitorMessage(1, 'c-a1'));
+  assert.equal(storage.get('outbox'), null);
+  assert.deepEqual(b.client.pending(), []);
+  assert.deepEqual(a.sends(), []);
+});
+
+test('a tab that missed the storage event takes up what another tab left at its next welcome', () => {
+  const storage = memoryStorage();
+  const clock = new FakeClock();
+  const a = tab({ storage, clock, tabId: 'A', ids: counter('a') });
+  const b = tab({ storage, clock, tabId: 'B', ids: counter('b') });
+  b.client.connect();
+  welcome(b.WS).serverDrop();
+  a.client.send({ text: 'left behind', conversationId: CONV }).catch(() => {});
+  a.client.releaseLocks();
+  a.client.close();
+  clock.advance(1000);
+  welcome(b.WS);
+  assert.deepEqual(b.sends(), ['c-a1']);
+});
+
+test('with both tabs online, a message of one is sent by that tab only and drawn once in the other', () => {
+  const storage = memoryStorage();
+  const clock = new FakeClock();
+  const a = tab({ storage, clock, tabId: 'A', ids: counter('a') });
+  const b = tab({ storage, clock, tabId: 'B', ids: counter('b') });
+  a.client.connect();
+  b.client.connect();
+  const wsA = welcome(a.WS);
+  const wsB = welcome(b.WS);
+  const delivered = [];
+  b.client.on('message', (m) => delivered.push(m.clientMsgId));
+  a.client.send({ text: 'hi', conversationId: CONV }).catch(() => {});
+  assert.equal(b.client.adoptStored().length, 1, 'B sees it queued (storage event)');
+  assert.deepEqual(b.sends(), [], 'A holds the lease: B does not send it too');
+  wsA.serverSend({ type: 'ack', clientMsgId: 'c-a1', conversationId: CONV, seq: 1, messageId: 'm_1' });
+  wsA.serverSend(visitorMessage(1, 'c-a1'));
+  wsB.serverSend(visitorMessage(1, 'c-a1'));
+  assert.deepEqual(b.client.pending(), []);
+  clock.advance(DEFAULT_LEASE_MS * 3);
+  assert.deepEqual(b.sends(), []);
+  assert.deepEqual(a.sends(), ['c-a1']);
+  assert.deepEqual(delivered, ['c-a1']);
+
+  // A stale storage copy of something this tab already saw stored is never taken up again.
+  storage.set('outbox', JSON.stringify([{ type: 'send', clientMsgId: 'c-a1', conversationId: CONV, text: 'hi', ref: 'c-a1' }]));
+  assert.deepEqual(b.client.adoptStored(), []);
 });
 
 test('a send is settled by its own message frame when the ack never comes', async () => {

@@ -122,6 +122,8 @@ export class SodamClient {
     this._watched = new Set();
     /** clientMsgId → {frame, resolve, reject, attempts, timer}; Map keeps send order. */
     this._outbox = new Map();
+    /** clientMsgIds this tab saw stored (ack or message), so a stale stored copy is never taken up again. */
+    this._delivered = new Set();
     this._restoreOutbox();
   }
 
@@ -129,6 +131,7 @@ export class SodamClient {
 
   /**
    * Subscribe to 'welcome','message','status','conversation','typing','read','error','ack','state',
+   * 'pending' (frames of unsent messages taken up from another tab's stored outbox),
    * and the routing pushes 'offer','offer_withdrawn','presence','alert'. Returns an unsubscribe function.
    */
   on(type, fn) {
@@ -313,12 +316,14 @@ export class SodamClient {
     for (const [id, conv] of this._convs) {
       if (this._watched.has(id) || conv.buffer.size > 0) this._requestSync(id);
     }
+    this._adoptStored(); // what other tabs left behind (a closed tab's unsent messages)
     this._flushOutbox();
     this._emit('welcome', frame);
     this._setState('open');
   }
 
   _onAck(frame) {
+    this._noteDelivered(frame.clientMsgId);
     const entry = this._outbox.get(frame.clientMsgId);
     if (entry) this._settle(entry, frame);
     this._emit('ack', frame);
@@ -389,6 +394,7 @@ export class SodamClient {
 
   _deliver(conv, frame) {
     conv.lastSeq = frame.seq;
+    this._noteDelivered(frame.clientMsgId);
     // Our own send came back as a message: it is stored even if its ack went to another tab
     // (which re-sent it) or was lost with a socket.
     const entry = frame.clientMsgId ? this._outbox.get(frame.clientMsgId) : undefined;
@@ -600,10 +606,38 @@ export class SodamClient {
   }
 
   _restoreOutbox() {
+    return this._adoptStored();
+  }
+
+  _noteDelivered(clientMsgId) {
+    if (typeof clientMsgId !== 'string') return;
+    this._delivered.add(clientMsgId);
+    if (this._delivered.size > 1000) this._delivered.delete(this._delivered.values().next().value);
+  }
+
+  /** Stored entries this tab does not have yet (and has not seen stored), added to the outbox in storage order. */
+  _adoptStored() {
+    const added = [];
     for (const f of this._storedFrames()) {
+      if (this._outbox.has(f.clientMsgId) || this._delivered.has(f.clientMsgId)) continue;
       // Nobody awaits these any more; the UI learns the outcome from 'ack' / 'error' / 'message'.
       this._outbox.set(f.clientMsgId, { frame: f, resolve: () => {}, reject: () => {}, attempts: 0, timer: null, restored: true });
+      added.push({ ...f });
     }
+    if (added.length) this._emit('pending', added);
+    return added;
+  }
+
+  /**
+   * Take up unsent messages another tab of this visitor left in the shared outbox (call it on the
+   * `storage` event; it also happens at every welcome): they join this tab's outbox, the app hears
+   * 'pending' with their frames (to draw them), and if connected they go out now — each by one tab
+   * only, the one holding its lease (`lock`), and the server answers a repeat with the original ack.
+   */
+  adoptStored() {
+    const added = this._adoptStored();
+    if (added.length && this._welcomed) this._flushOutbox(this._outbox.get(added[0].clientMsgId));
+    return added;
   }
 
   // ---- other frames (exact shapes from protocol.md) -----------------------------------------

@@ -164,6 +164,8 @@ class VisitorWidget {
     globalThis.addEventListener('pagehide', () => this.client.releaseLocks());
     globalThis.addEventListener('storage', (e) => {
       if (e.key === `sodam:${site}:muted`) this.setMuted(e.newValue === '1', { save: false });
+      // Another tab queued (or settled) a message: take up what it may leave behind unsent.
+      if (e.key === `sodam:${site}:outbox` || e.key === null) this.client.adoptStored();
     });
     document.addEventListener('visibilitychange', () => this.markRead());
     globalThis.addEventListener?.('popstate', () => this.reportPage()); // a single-page shop moved on
@@ -438,6 +440,10 @@ class VisitorWidget {
     c.on('typing', (f) => this.onRemoteTyping(f));
     c.on('error', (e) => this.onError(e));
     c.on('rated', (r) => this.onRated(r));
+    // Unsent messages of another tab of this visitor, now also this tab's to deliver: drawn once.
+    c.on('pending', (frames) => {
+      for (const f of frames) if (!this.byClientMsgId.has(f.clientMsgId)) this.drawPending(f.text, f.clientMsgId, f);
+    });
   }
 
   /** The banner shows while the client is not welcomed: "연결이 끊겼어요. 다시 연결하는 중…". */
