@@ -2,6 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel, OFFER_GRACE_MS } from '../src/console/routing.js';
+import { errorReason } from '../src/console/routing.js';
 import { translator, stringTables } from '../src/js/i18n.js';
 import { golden } from './fake-socket.js';
 
@@ -154,6 +155,27 @@ test('the unplaced alert and presence labels read well in both languages', () =>
   assert.equal(en('console.alert.unplaced', { name: 'Visitor 7' }), 'Nobody accepted the chat with Visitor 7');
   assert.deepEqual(['online', 'away', 'offline'].map((s) => ko(`console.presence.${s}`)), ['온라인', '자리 비움', '오프라인']);
   assert.deepEqual(['online', 'away', 'offline'].map((s) => en(`console.presence.${s}`)), ['Online', 'Away', 'Offline']);
-  assert.equal(ko('console.acceptConflict', { message: 'you already have 3 chats, your limit' }),
-    '수락할 수 없어요: you already have 3 chats, your limit');
+});
+
+test("refusals are said in the console's language by code, never with the server's English", () => {
+  const ko = translator('ko');
+  const en = translator('en');
+  const full = { status: 'online', load: 3, cap: 3 };
+  assert.equal(ko('console.acceptConflict', { message: errorReason(ko, 'conflict', { action: 'accept', self: full }) }),
+    '수락할 수 없어요: 동시 상담 한도(3개)에 닿았어요. 진행 중인 상담을 마친 뒤 수락해 주세요.');
+  assert.equal(en('console.acceptConflict', { message: errorReason(en, 'conflict', { action: 'accept', self: full }) }),
+    'Could not accept: you are at your limit of 3 chats. Finish one first.');
+  assert.equal(errorReason(ko, 'conflict', { action: 'accept', self: { load: 1, cap: 3 } }),
+    '이미 다른 상담원이 맡았거나 더는 대기 중이 아니에요.');
+  assert.equal(errorReason(ko, 'conflict', { action: 'accept', self: null }), '이미 다른 상담원이 맡았거나 더는 대기 중이 아니에요.');
+  assert.equal(errorReason(ko, 'conflict', { action: 'transfer' }), '받는 상담원이 한도에 닿았거나 상담 상태가 그새 바뀌었어요.');
+  assert.equal(errorReason(ko, 'forbidden', { action: 'note' }), '이 상담에 대한 권한이 없어요.');
+  assert.equal(errorReason(en, 'not_found', { action: 'transfer' }), 'chat not found.');
+  assert.equal(errorReason(ko, 'conflict'), '상담 상태가 그새 바뀌었어요.');
+  assert.equal(errorReason(ko, 'weird_new_code'), ko('error.generic'));
+  for (const code of ['conflict', 'forbidden', 'not_found', 'bad_request', 'too_large']) {
+    for (const action of [null, 'accept', 'transfer', 'note']) {
+      assert.doesNotMatch(errorReason(ko, code, { action, self: full }), /[A-Za-z]/, `${action} ${code} in Korean`);
+    }
+  }
 });

@@ -6,7 +6,7 @@ import { pickLocale, translator, formatWaiting, noticeText } from '/js/i18n.js';
 import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
 import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
-import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel } from './routing.js';
+import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel, errorReason } from './routing.js';
 import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
 import {
   unansweredSince, needsReplyId, neighbourTab, shortcutFor, SHORTCUTS, transferOutcome, arrivedByTransfer,
@@ -294,13 +294,14 @@ function onError(e) {
   const pending = e.ref ? S.pendingOut.get(e.ref) : null;
   if (e.code === 'rate_limited' || e.code === 'internal') return undefined; // the client retries
   const action = actionOf(e);
-  const serverWords = e.message || (t(`error.${e.code}`) === `error.${e.code}` ? t('error.generic') : t(`error.${e.code}`));
-  if (action === 'transfer') return failTransfer(serverWords);
-  if (action === 'note') return failNote(serverWords);
-  if (e.code === 'conflict' && !pending && e.message) {
-    // accept beyond the limit, or already taken: the server's own words say which.
-    const key = Date.now() - S.lastAcceptAt < ACCEPT_CONFLICT_WINDOW_MS ? 'console.acceptConflict' : 'console.conflict';
-    return toast(t(key, { message: e.message }));
+  // Our own words by code, in the console's language; the server's English message is for logs.
+  if (action === 'transfer') return failTransfer(errorReason(t, e.code, { action }));
+  if (action === 'note') return failNote(errorReason(t, e.code, { action }));
+  if (e.code === 'conflict' && !pending) {
+    // accept beyond the limit (our own load says so), or already taken; else some other refusal.
+    const accepting = Date.now() - S.lastAcceptAt < ACCEPT_CONFLICT_WINDOW_MS;
+    const message = errorReason(t, e.code, { action: accepting ? 'accept' : null, self: S.routing.self });
+    return toast(t(accepting ? 'console.acceptConflict' : 'console.conflict', { message }));
   }
   if (pending) {
     pending.failed = e.code;

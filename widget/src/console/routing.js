@@ -159,3 +159,22 @@ export class RoutingState {
     this.self = null;
   }
 }
+
+/**
+ * The agent's words for a refusal, chosen by its code (and what was refused), in the console's
+ * language: never the server's English message. `self` is RoutingState.self ({load, cap}), so an
+ * accept refused at the chat limit says so.
+ */
+export function errorReason(t, code, { action = null, self = null } = {}) {
+  if (action === 'accept' && code === 'conflict') {
+    return Number.isFinite(self?.cap) && self.cap > 0 && self.load >= self.cap
+      ? t('console.reason.accept.limit', { cap: self.cap })
+      : t('console.reason.accept.conflict');
+  }
+  const keys = action ? [`console.reason.${action}.${code}`, `console.reason.${code}`] : [`console.reason.${code}`];
+  for (const key of keys) {
+    const text = t(key);
+    if (text !== key) return text;
+  }
+  return t('error.generic');
+}
