@@ -431,6 +431,46 @@ class WidgetBrowserTest {
     }
 
     @Test
+    void aMessageQueuedOfflineInATabThatWasClosedIsSentByTheOtherTab() throws Exception {
+        WebDriver driver = Browsers.open();
+        try {
+            driver.get(app.server().http("/demo"));
+            SearchContext first = openPanel(driver);
+            say(driver, first, "안녕하세요");
+            awaitStored(driver, first, "안녕하세요");
+            String conversationId = conversationId(driver);
+            String tab1 = driver.getWindowHandle();
+            driver.switchTo().newWindow(WindowType.TAB);
+            driver.get(app.server().http("/demo"));
+            String tab2 = driver.getWindowHandle();
+            SearchContext second = widget(driver);
+            waiting(driver).until(d -> !shown(second).isEmpty());
+            network(driver, false);
+
+            driver.switchTo().window(tab1);
+            network(driver, false);
+            waiting(driver).until(d -> find(first, "banner").isDisplayed());
+            String unsent = "탭1에서 오프라인으로 보냄";
+            say(driver, first, unsent);
+            waiting(driver).until(d -> first.findElements(By.cssSelector("[data-pending]")).size() == 1);
+            driver.close();
+
+            driver.switchTo().window(tab2);
+            waiting(driver).until(d -> second.findElements(By.cssSelector("[data-pending]")).size() == 1);
+            network(driver, true);
+            awaitStored(driver, second, unsent);
+            waiting(driver).until(d -> second.findElements(By.cssSelector("[data-pending]")).isEmpty());
+            Thread.sleep(500);
+            assertThat(shown(second).stream().filter(s -> s.endsWith("|" + unsent)).count()).isEqualTo(1);
+            assertThat(storedCount(conversationId, unsent)).isEqualTo(1);
+            assertThat(js(driver, "return localStorage.getItem('sodam:demo:outbox')")).isNull();
+        } finally {
+            network(driver, true);
+            driver.quit();
+        }
+    }
+
+    @Test
     void theEnglishPageSpeaksEnglishAndSetLocaleSwitchesToKoreanKeepingTheConversation() throws Exception {
         WebDriver driver = Browsers.open();
         try {
