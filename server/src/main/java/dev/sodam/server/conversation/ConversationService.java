@@ -708,11 +708,12 @@ public final class ConversationService implements AutoCloseable {
             throw new ChatException(ErrorCode.BAD_REQUEST, "field 'conversationId' is required for agents");
         }
         Conversation conversation = visibleTo(tx, agent, conversationId);
-        Optional<Message> earlier = earlier(tx, conversation, clientMsgId);
-        if (earlier.isPresent() && earlier.get().from().id().equals(agent.agent().id())) {
-            return conversation; // their own re-send: the original ack, whatever became of the chat
-        }
         if (conversation.state() != ConversationState.ASSIGNED || !agent.agent().id().equals(conversation.agentId())) {
+            // Looked up only here, off the path of every agent message (whose re-send check is the insert's).
+            Optional<Message> earlier = earlier(tx, conversation, clientMsgId);
+            if (earlier.isPresent() && earlier.get().from().id().equals(agent.agent().id())) {
+                return conversation; // their own re-send: the original ack, whatever became of the chat
+            }
             throw new ChatException(ErrorCode.FORBIDDEN, "conversation is not assigned to you; accept it first");
         }
         return conversation;
