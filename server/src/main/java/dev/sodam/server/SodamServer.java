@@ -212,10 +212,14 @@ public final class SodamServer implements AutoCloseable {
                         new RoutingDelivery(registry, service), service);
                 bus.subscribe(owner);
                 fanout.routeWith(owner);
+                service.checkAvailabilityWith(owner);
             } else {
                 bus.subscribe(new StaleChatWatcher(service, nudgeAfter, resolveAfter));
                 // Last, so the router acts on an event after every other listener has seen it.
-                bus.subscribe(new Router(routing, new RoutingDelivery(registry, service), clock, teams));
+                Router agentRouter = new Router(routing, new RoutingDelivery(registry, service), clock, teams);
+                bus.subscribe(agentRouter);
+                // Transfers ask the router who is connected and online (ConversationService.transfer).
+                service.checkAvailabilityWith(agentRouter);
                 Replies.<Void>future(reply -> service.restoreRouting(reply)).join();
             }
             maintenance.scheduleAtFixedRate(service::tick, 1, 1, TimeUnit.SECONDS);

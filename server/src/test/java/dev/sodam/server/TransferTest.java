@@ -141,4 +141,69 @@ class TransferTest {
                     .isEqualTo("assigned");
         }
     }
+
+    /** An account made through the admin API, as an admin does it: without a password it is an invitation. */
+    private static String account(String admin, String email, String name, String password) throws Exception {
+        String body = "{\"email\":\"" + email + "\",\"name\":\"" + name + "\",\"role\":\"agent\""
+                + (password == null ? "" : ",\"password\":\"" + password + "\"") + "}";
+        java.net.http.HttpResponse<String> created = server.post("/api/admin/users", body, admin);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return TestServer.json(created.body()).path("user").path("id").asText();
+    }
+
+    /**
+     * The exploratory test's bug (s28): a chat transferred to an agent who never connected stayed
+     * "assigned" to them forever and the visitor was stranded. A transfer to someone who is not there to
+     * answer — never connected, invited without a password yet, disabled, connected but away — is refused
+     * with {@code conflict}, and the chat stays with the agent who sent it.
+     */
+    @Test
+    void aTransferToAnAgentWhoNeverConnectedIsRefused() throws Exception {
+        String adminToken = server.loginAdmin();
+        String absent = account(adminToken, "absent@sodam.test", "상담원6", "absent-password-1");
+        String invited = account(adminToken, "invited@sodam.test", "초대받은사람", null);
+        String leaver = account(adminToken, "leaver@sodam.test", "퇴사자", "leaver-password-1");
+        java.net.http.HttpResponse<String> disabled = server.send("PUT", "/api/admin/users/" + leaver,
+                "{\"disabled\":true,\"version\":1}", adminToken);
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        String away = account(adminToken, "away@sodam.test", "자리비움", "away-password-1");
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri());
+             WsTestClient awayConsole = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(adminToken);
+            awayConsole.helloAgent(server.login("away@sodam.test", "away-password-1"));
+            awayConsole.send("{\"type\":\"presence\",\"status\":\"away\"}");
+            awayConsole.await("presence", p -> p.get("status").asText().equals("away"));
+            String id = queuedChat(visitor);
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            for (String target : List.of(absent, invited, leaver, away)) {
+                admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toAgentId\":\"" + target
+                        + "\",\"ref\":\"to-" + target + "\"}");
+                JsonNode error = admin.await("error", e -> e.path("ref").asText().equals("to-" + target));
+                assertThat(error.get("code").asText()).as(target).isEqualTo("conflict");
+            }
+            assertThat(admin.frames("error").stream().map(e -> e.get("message").asText()).toList())
+                    .contains("상담원6 is not online", "초대받은사람 has not set a password yet", "퇴사자's account is disabled",
+                            "자리비움 is not online");
+
+            // Nothing moved: the visitor still has the admin, and the stored chat too.
+            admin.say("a-1", id, "제가 계속 도와드릴게요.");
+            visitor.await("message", m -> m.get("clientMsgId").asText().equals("a-1"));
+            assertThat(visitor.frames("status")).allSatisfy(s -> assertThat(s.path("agent").path("id").asText())
+                    .isNotIn(absent, invited, leaver, away));
+            assertThat(visitor.frames("message")).noneMatch(m -> m.get("text").asText().contains("상담원에게 연결해 드릴게요"));
+            try (java.sql.Connection db = TestServer.db(dataDir);
+                 java.sql.PreparedStatement q = db.prepareStatement("SELECT state, agent_id FROM conversations WHERE id = ?")) {
+                q.setString(1, id);
+                try (java.sql.ResultSet rs = q.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualToIgnoringCase("assigned");
+                    assertThat(rs.getString(2)).isNotIn(absent, invited, leaver, away);
+                }
+            }
+        }
+    }
 }

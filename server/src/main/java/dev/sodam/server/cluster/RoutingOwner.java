@@ -7,6 +7,7 @@ import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.event.ChatEventListener;
 import dev.sodam.server.event.EventBus;
 import dev.sodam.server.model.Conversation;
+import dev.sodam.server.routing.Availability;
 import dev.sodam.server.routing.RoutingActions;
 import dev.sodam.server.store.ClusterLock;
 import java.time.Instant;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything except {@link #checkOwnership} runs on the domain thread.
  */
-public final class RoutingOwner implements ChatEventListener {
+public final class RoutingOwner implements ChatEventListener, Availability {
     private static final Logger log = LoggerFactory.getLogger(RoutingOwner.class);
 
     private final ClusterLock lock;
@@ -46,6 +47,8 @@ public final class RoutingOwner implements ChatEventListener {
     private volatile boolean owner;
     /** The router and watcher while this node owns routing; null otherwise. */
     private EventBus acting;
+    /** The acting router's view of who is connected and online, while this node owns routing; null otherwise. */
+    private Availability present;
     /** As the owner: agents' open connections per other node, to close them when that node goes silent. */
     private final Map<String, Map<String, Integer>> connectionsByNode = new HashMap<>();
     /** This node's agents: their last connection event, how many connections, their presence. */
@@ -97,14 +100,20 @@ public final class RoutingOwner implements ChatEventListener {
         } else if (!holds && owner) {
             owner = false;
             log.warn("cluster: this node lost the routing lock; another node routes now");
-            service.execute(tx -> null, Replies.of(v -> acting = null, e -> { }));
+            service.execute(tx -> null, Replies.of(v -> {
+                acting = null;
+                present = null;
+            }, e -> { }));
         }
     }
 
     private void takeOver() {
         EventBus owned = new EventBus();
-        routing.apply(new Broadcast()).forEach(owned::subscribe);
+        List<ChatEventListener> listeners = routing.apply(new Broadcast());
+        listeners.forEach(owned::subscribe);
         acting = owned;
+        present = listeners.stream().filter(Availability.class::isInstance).map(Availability.class::cast)
+                .findFirst().orElse(null);
         connectionsByNode.clear();
         // The stored queue and assignments first (through the bus, like a start-up), then who is connected.
         service.restoreRouting(Replies.of(v -> service.execute(tx -> null, Replies.of(after -> {
@@ -112,6 +121,17 @@ public final class RoutingOwner implements ChatEventListener {
             localAgents.values().forEach(this::announceHere);
             fanout.publishRosterRequest();
         }, e -> { })), e -> log.warn("cluster: restoring routing failed: {}", e.getMessage())));
+    }
+
+    /**
+     * Whether an agent is connected and online, as the router knows it (it hears every node's agents). A
+     * node that does not route cannot tell and lets the transfer through; the owner's router then gives
+     * an absent agent the grace period and returns their chats to the queue after it.
+     */
+    @Override
+    public boolean online(String agentId) {
+        Availability router = present;
+        return router == null || router.online(agentId);
     }
 
     // ------------------------------------------------------------------ inputs (domain thread)

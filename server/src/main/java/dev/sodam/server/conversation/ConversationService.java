@@ -22,11 +22,13 @@ import dev.sodam.server.model.PageView;
 import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.model.VisitorProfile;
+import dev.sodam.server.routing.Availability;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.routing.Urgency;
 import dev.sodam.server.store.ConversationEventRow;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
+import dev.sodam.server.store.StoredUser;
 import dev.sodam.server.util.Hashing;
 import dev.sodam.server.util.Ids;
 import java.time.Clock;
@@ -99,6 +101,8 @@ public final class ConversationService implements AutoCloseable {
     private volatile SendBurst sendBurst = SendBurst.NONE;
     /** Answers visitors in conversations that are still with the bot; null: no bot. */
     private volatile BotAnswerer botAnswerer;
+    /** Who is connected and online, for transfers; the router where one runs on this node. */
+    private volatile Availability availability = Availability.UNKNOWN;
     /** At most this many unanswered questions are asked again per start; older ones wait for the stale-chat rules. */
     private static final int UNANSWERED_PER_START = 10_000;
     /** Bot answers stored in their question's commit, and in a commit of their own after it. */
@@ -157,6 +161,14 @@ public final class ConversationService implements AutoCloseable {
     /** Sets how what a batch sends after its commit (replies, event frames) leaves as one burst. */
     public void sendAfterCommitWith(SendBurst burst) {
         this.sendBurst = burst;
+    }
+
+    /**
+     * Sets who answers "is this agent connected and online now?" for transfers: the router, which runs
+     * on the domain thread as this service's commands do, so the answer is the state at the command.
+     */
+    public void checkAvailabilityWith(Availability presence) {
+        this.availability = presence;
     }
 
     /** Sets the recorder that runs, inside the transaction, after every unit that produced events. */
@@ -1053,6 +1065,19 @@ public final class ConversationService implements AutoCloseable {
                 }
                 Agent target = tx.agent(toAgentId)
                         .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such agent"));
+                // Only to someone who is there to answer: a chat handed to an absent agent strands the
+                // visitor (the sender still has it and can choose someone else or a team).
+                StoredUser account = tx.user(target.id())
+                        .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such agent"));
+                if (account.disabled()) {
+                    throw new ChatException(ErrorCode.CONFLICT, target.name() + "'s account is disabled");
+                }
+                if (account.pending()) {
+                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " has not set a password yet");
+                }
+                if (!availability.online(target.id())) {
+                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " is not online");
+                }
                 int cap = capOf(tx, target.id());
                 if (tx.assignedTo(target.id()).size() >= cap) {
                     throw new ChatException(ErrorCode.CONFLICT, target.name() + " already has " + cap + " chats");

@@ -34,7 +34,7 @@ import java.util.Set;
  *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant.</li>
  * </ul>
  */
-public final class Router implements ChatEventListener {
+public final class Router implements ChatEventListener, Availability {
     /** How many recent dequeues the ETA looks at, and how far back. */
     private static final int ETA_SAMPLES = 10;
     private static final Duration ETA_WINDOW = Duration.ofHours(1);
@@ -183,6 +183,13 @@ public final class Router implements ChatEventListener {
             }
             requeued.conversations().forEach(c -> attempts.remove(c.id()));
         }
+    }
+
+    /** Connected (on any node this router hears) and online: a chat handed to them now is answered. */
+    @Override
+    public boolean online(String agentId) {
+        Slot slot = agents.get(agentId);
+        return slot != null && slot.sessions > 0 && slot.presence == Presence.ONLINE;
     }
 
     private Slot slot(String agentId, String name, int cap, Instant now) {

@@ -115,7 +115,9 @@ class RouterTest {
 
 
     private AgentPrincipal agent(String name) {
-        Agent agent = new Agent("ag_" + name, name + "@sodam.test", name, Agent.Role.AGENT, "x", clock.instant());
+        // A hash in argon2's format: an account with a password set, not a pending invitation.
+        Agent agent = new Agent("ag_" + name, name + "@sodam.test", name, Agent.Role.AGENT, "$argon2id$test",
+                clock.instant());
         Replies.<Void>future(r -> service.execute(tx -> {
             tx.insertAgent(agent);
             return null;
@@ -263,6 +265,39 @@ class RouterTest {
         assertThat(back.state()).isEqualTo(ConversationState.QUEUED);
         assertThat(back.agentId()).isNull();
         assertThat(router.load(kim.agent().id()).orElseThrow().presence()).isEqualTo(Presence.OFFLINE);
+    }
+
+    private Conversation transfer(AgentPrincipal from, String conversationId, AgentPrincipal to) {
+        Conversation c = Replies.<Conversation>future(r -> service.transfer(from, conversationId, to.agent().id(), null,
+                null, r)).join();
+        DomainThread.settle(service);
+        return c;
+    }
+
+    /** With the router as the judge (as SodamServer wires it), a transfer needs a target who is connected and online. */
+    @Test
+    void aTransferNeedsATargetWhoIsConnectedAndOnline() {
+        service.checkAvailabilityWith(router);
+        AgentPrincipal kim = online("kim");
+        AgentPrincipal lee = agent("lee");
+        String id = handoff();
+        accept(kim, id);
+
+        assertThatThrownBy(() -> transfer(kim, id, lee)).as("never connected")
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(ChatException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        Replies.<Integer>future(r -> service.agentConnected(lee, r)).join();
+        Replies.<Presence>future(r -> service.setPresence(lee, Presence.AWAY, r)).join();
+        DomainThread.settle(service);
+        assertThatThrownBy(() -> transfer(kim, id, lee)).as("away")
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(ChatException.class).extracting("code").isEqualTo(ErrorCode.CONFLICT);
+        assertThat(stored(id).agentId()).as("the chat stays with the sender").isEqualTo(kim.agent().id());
+
+        Replies.<Presence>future(r -> service.setPresence(lee, Presence.ONLINE, r)).join();
+        DomainThread.settle(service);
+        assertThat(transfer(kim, id, lee).agentId()).isEqualTo(lee.agent().id());
+        assertThat(transfer(lee, id, kim).agentId()).as("and back to kim, who is online").isEqualTo(kim.agent().id());
     }
 
     @Test
