@@ -172,6 +172,7 @@ public final class Router implements ChatEventListener, Availability {
             if (transferred.toAgentId() != null) {
                 Slot to = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
                 to.load++;
+                awaitPresence(to, now);
                 tellPresence(to);
             }
             dispatch(now);
@@ -182,6 +183,18 @@ public final class Router implements ChatEventListener, Availability {
                 tellPresence(slot);
             }
             requeued.conversations().forEach(c -> attempts.remove(c.id()));
+        }
+    }
+
+    /**
+     * A chat now belongs to an agent with no open connection (never connected since this router started,
+     * or already gone): the agent gets the same grace period as after a disconnect, and after it the chat
+     * goes back to the queue. Without this, a chat handed to someone who never connects would stay theirs
+     * forever, because only a disconnect or a restart starts the grace period.
+     */
+    private void awaitPresence(Slot slot, Instant now) {
+        if (slot.sessions == 0 && slot.graceDeadline == null) {
+            slot.graceDeadline = now.plus(settings.presenceGrace());
         }
     }
 
@@ -242,6 +255,7 @@ public final class Router implements ChatEventListener, Availability {
         attempts.remove(c.id());
         Slot slot = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
         slot.load++;
+        awaitPresence(slot, now);
         tellPresence(slot);
         dequeues.addLast(now);
         while (dequeues.size() > ETA_SAMPLES) {

@@ -274,6 +274,48 @@ class RouterTest {
         return c;
     }
 
+    /**
+     * Defence in depth for the s28 bug: however a chat came to an agent who never connected (here a transfer
+     * on a node that cannot tell who is online, as this test's service, which does not ask the router), the
+     * agent gets the same grace period as after a disconnect, and then the chat goes back to the queue.
+     */
+    @Test
+    void aChatHandedToAnAgentWhoNeverConnectsGoesBackToTheQueueAfterTheGracePeriod() {
+        AgentPrincipal kim = online("kim");
+        AgentPrincipal absent = agent("absent");
+        String id = handoff();
+        accept(kim, id);
+        Instant waitingSince = stored(id).waitingSince();
+        transfer(kim, id, absent);
+        assertThat(stored(id).agentId()).isEqualTo(absent.agent().id());
+
+        pass(SETTINGS.presenceGrace().minusSeconds(1));
+        assertThat(stored(id).state()).as("still within the grace period").isEqualTo(ConversationState.ASSIGNED);
+        pass(Duration.ofSeconds(1));
+        Conversation back = stored(id);
+        assertThat(back.state()).isEqualTo(ConversationState.QUEUED);
+        assertThat(back.agentId()).isNull();
+        assertThat(back.waitingSince()).as("at its original place").isEqualTo(waitingSince);
+        assertThat(router.load(absent.agent().id()).orElseThrow().assigned()).isZero();
+        assertThat(recorded.lastOffer().conversationId()).isEqualTo(id);
+        assertThat(recorded.lastOffer().agentId()).as("offered to the agent who is online").isEqualTo(kim.agent().id());
+    }
+
+    @Test
+    void anAgentWhoConnectsWithinTheGracePeriodKeepsAChatHandedToThemBefore() {
+        AgentPrincipal kim = online("kim");
+        AgentPrincipal late = agent("late");
+        String id = handoff();
+        accept(kim, id);
+        transfer(kim, id, late);
+        pass(Duration.ofSeconds(5));
+        Replies.<Integer>future(r -> service.agentConnected(late, r)).join();
+        DomainThread.settle(service);
+        pass(SETTINGS.presenceGrace().multipliedBy(2));
+        assertThat(stored(id).state()).isEqualTo(ConversationState.ASSIGNED);
+        assertThat(stored(id).agentId()).isEqualTo(late.agent().id());
+    }
+
     /** With the router as the judge (as SodamServer wires it), a transfer needs a target who is connected and online. */
     @Test
     void aTransferNeedsATargetWhoIsConnectedAndOnline() {
