@@ -213,16 +213,7 @@ class WidgetBrowserTest {
         try (WsTestClient agent = WsTestClient.connect(app.server().agentUri())) {
             driver.get(app.server().http("/demo"));
             SearchContext root = openPanel(driver);
-            say(driver, root, "상담원 연결");
-            awaitStored(driver, root, "상담원 연결");
-            waiting(driver).until(d -> "queued".equals(js(d, "return arguments[0].dataset.state",
-                    root.findElement(By.cssSelector(".root")))));
-            String conversationId = conversationId(driver);
-
-            agent.helloAgent(app.server().loginAdmin());
-            agent.send(Map.of("type", "accept", "conversationId", conversationId));
-            waiting(driver).until(d -> "assigned".equals(js(d, "return arguments[0].dataset.state",
-                    root.findElement(By.cssSelector(".root")))));
+            String conversationId = handedToAgent(driver, root, agent);
 
             // The agent's 25 messages run in the same window as the visitor's 25 and the outage.
             int burst = 25;
@@ -386,15 +377,7 @@ class WidgetBrowserTest {
         try (WsTestClient agent = WsTestClient.connect(app.server().agentUri())) {
             driver.get(app.server().http("/demo"));
             SearchContext root = openPanel(driver);
-            say(driver, root, "상담원 연결");
-            awaitStored(driver, root, "상담원 연결");
-            waiting(driver).until(d -> "queued".equals(js(d, "return arguments[0].dataset.state",
-                    root.findElement(By.cssSelector(".root")))));
-            String first = conversationId(driver);
-            agent.helloAgent(app.server().loginAdmin());
-            agent.send(Map.of("type", "accept", "conversationId", first));
-            waiting(driver).until(d -> "assigned".equals(js(d, "return arguments[0].dataset.state",
-                    root.findElement(By.cssSelector(".root")))));
+            String first = handedToAgent(driver, root, agent);
 
             // The visitor goes offline; the agent resolves meanwhile; the visitor writes, then comes back.
             network(driver, false);
@@ -560,5 +543,19 @@ class WidgetBrowserTest {
         } finally {
             driver.quit();
         }
+    }
+
+    /** The visitor asks for a person and {@code agent} (not yet said hello) accepts; the conversation's id. */
+    private String handedToAgent(WebDriver driver, SearchContext root, WsTestClient agent) throws Exception {
+        say(driver, root, "상담원 연결");
+        awaitStored(driver, root, "상담원 연결");
+        waiting(driver).until(d -> "queued".equals(js(d, "return arguments[0].dataset.state",
+                root.findElement(By.cssSelector(".root")))));
+        String conversationId = conversationId(driver);
+        agent.helloAgent(app.server().loginAdmin());
+        agent.send(Map.of("type", "accept", "conversationId", conversationId));
+        waiting(driver).until(d -> "assigned".equals(js(d, "return arguments[0].dataset.state",
+                root.findElement(By.cssSelector(".root")))));
+        return conversationId;
     }
 }
