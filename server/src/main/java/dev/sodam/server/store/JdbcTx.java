@@ -1513,6 +1513,11 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public boolean deleteVisitor(String visitorId) {
+        // Webhook events carry the visitor's text in their payload but name the conversation without a
+        // foreign key (an event outlives nothing it reports on): the foreign-key walk below would miss
+        // them, and a pending one would still send the deleted visitor's words out.
+        update("DELETE FROM webhook_outbox WHERE conversation_id IN (SELECT id FROM conversations WHERE visitor_id = ?)",
+                s -> s.setString(1, visitorId));
         deleteWithDependents("conversations", "visitor_id", "SELECT ?", List.of(visitorId), 0);
         return deleteWithDependents("visitors", "id", "SELECT ?", List.of(visitorId), 0) == 1;
     }

@@ -219,9 +219,19 @@ class PrivacyApiTest {
         assertThat(call("GET", "/api/admin/visitors/" + visitorId + "/export", null, admin).json().path("conversations")
                 .size()).as("by visitor id too").isEqualTo(1);
 
+        // A webhook event about the chat, still waiting to be sent: it holds the visitor's words.
+        execute("INSERT INTO webhooks(id, site_id, url, secret, events, created_at) VALUES ('wh-privacy', 'demo', "
+                + "'https://hooks.example.com/x', 's', '[\"message.created\"]', 0)");
+        execute("INSERT INTO webhook_outbox(event_id, webhook_id, event_type, conversation_id, payload, created_at, status,"
+                + " next_attempt_at) VALUES ('ev-privacy', 'wh-privacy', 'message.created', '" + id + "', "
+                + "'{\"text\":\"배송지 바꿔 주세요\"}', 0, 'pending', 0)");
+
         AdminHttp.Response deleted = call("DELETE", "/api/admin/visitors/" + visitorId, null, admin);
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.json().path("conversations").asInt()).isEqualTo(1);
+        // Regression: the event had no foreign key to the conversation and outlived the deletion.
+        assertThat(count("SELECT count(*) FROM webhook_outbox WHERE conversation_id = '" + id + "'")).isZero();
+        execute("DELETE FROM webhooks WHERE id = 'wh-privacy'");
         assertThat(count("SELECT count(*) FROM conversations WHERE visitor_id = '" + visitorId + "'")).isZero();
         assertThat(count("SELECT count(*) FROM messages WHERE conversation_id = '" + id + "'")).isZero();
         assertThat(count("SELECT count(*) FROM messages WHERE bot_decision IS NOT NULL AND conversation_id = '" + id + "'")).isZero();
