@@ -437,11 +437,16 @@ public final class ConversationService implements AutoCloseable {
      * conversation is closed, the bot stays silent.
      */
     private List<ChatEvent> storeBotAnswer(StoreTx tx, ChatEvent.MessagePosted question, BotAnswer answer) {
+        Optional<Conversation> found = tx.conversation(question.conversation().id());
+        if (found.isEmpty()) {
+            // Deleted while the bot decided (a visitor's data, on request): there is nothing to answer,
+            // and the question's row the turn would go on is gone with it — not an error.
+            return List.of();
+        }
+        Conversation stored = found.get();
         if (answer.turn() != null) {
             tx.insertBotTurn(answer.turn());
         }
-        Conversation stored = tx.conversation(question.conversation().id())
-                .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such conversation"));
         if (answer.handoff() != null) {
             return stored.state().isOpen() ? handoff(tx, stored, answer.handoff(), null).events() : List.of();
         }
