@@ -427,3 +427,158 @@ test('without restartResolved (agents) a conflict is a refusal, as before', asyn
   await assert.rejects(p, (e) => e.code === 'conflict');
   assert.equal(ws.framesOfType('send').length, 1);
 });
+
+// ---- ordering under the server's rate limit ---------------------------------------------------
+
+/**
+ * A fake server on the client's socket: a per-connection token bucket like the server's
+ * RateLimitHandler (ratePerSecond refilled continuously up to burst, every frame takes one), a
+ * store that gives each new clientMsgId the next seq and answers a repeat with the original ack.
+ * serve() answers every frame written since the last call (and what the client writes meanwhile).
+ */
+function fakeServer(clock, { ratePerSecond = 20, burst = 40, store = { seqs: new Map(), order: [] } } = {}) {
+  let tokens = burst;
+  let last = clock.now;
+  let read = 0;
+  const refused = [];
+  const sendTimes = [];
+  const take = () => {
+    tokens = Math.min(burst, tokens + (clock.now - last) * ratePerSecond / 1000);
+    last = clock.now;
+    if (tokens >= 1) { tokens -= 1; return true; }
+    return false;
+  };
+  const serve = (ws) => {
+    while (read < ws.sent.length) {
+      const f = JSON.parse(ws.sent[read++]);
+      if (!take()) {
+        if (f.type === 'send') refused.push(f.clientMsgId);
+        ws.serverSend({ type: 'error', code: 'rate_limited', message: 'too many frames; slow down and retry', ref: f.ref ?? null });
+        continue;
+      }
+      if (f.type !== 'send') continue;
+      sendTimes.push(clock.now);
+      let seq = store.seqs.get(f.clientMsgId);
+      const fresh = seq == null;
+      if (fresh) {
+        seq = store.order.length + 1;
+        store.seqs.set(f.clientMsgId, seq);
+        store.order.push(f.text);
+      }
+      ws.serverSend({ type: 'ack', clientMsgId: f.clientMsgId, conversationId: CONV, seq, messageId: `m_${seq}` });
+      if (fresh) ws.serverSend(msg(seq, { text: f.text, clientMsgId: f.clientMsgId, from: { kind: 'visitor', id: 'vi_1', name: '방문자' } }));
+    }
+  };
+  return { serve, store, refused, sendTimes };
+}
+
+/** Advance the fake clock in small steps, serving after each, until the outbox is empty. */
+function runUntilDrained(client, clock, server, ws, limitMs = 60000) {
+  for (let t = 0; client.pending().length > 0 && t < limitMs; t += 5) {
+    server.serve(ws);
+    clock.advance(5);
+  }
+  server.serve(ws);
+}
+
+/** A seeded stand-in for Math.random, so jitter varies from call to call as in a browser. */
+function seededRandom(seed = 42) {
+  let x = seed;
+  return () => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648; };
+}
+
+test('a burst over the rate limit is stored in send order, each once: refused sends are not overtaken', async () => {
+  const { client, WS, clock, messages } = visitor({ random: seededRandom() });
+  client.connect();
+  const ws = welcome(WS);
+  const server = fakeServer(clock);
+  const texts = Array.from({ length: 60 }, (_, i) => `연속 ${i + 1}`);
+  const promises = texts.map((text) => client.send({ text, conversationId: CONV }));
+  runUntilDrained(client, clock, server, ws);
+  assert.ok(server.refused.length >= 1, 'the burst did hit the limit');
+  assert.deepEqual(server.store.order, texts, 'stored in the order they were sent');
+  const acks = await Promise.all(promises);
+  assert.deepEqual(acks.map((a) => a.seq), texts.map((_, i) => i + 1));
+  assert.deepEqual(messages(), texts.map((_, i) => i + 1), 'delivered in seq order, each once');
+  // A refused send went again with its own clientMsgId (the server's dedupe stays the backstop).
+  const sends = ws.framesOfType('send');
+  for (const id of server.refused) assert.ok(sends.filter((f) => f.clientMsgId === id).length >= 2);
+});
+
+test('after a rate_limited the outbox waits out a backoff, then drains paced under the limit (no hammering)', () => {
+  const { client, WS, clock } = visitor({ random: () => 0 });
+  client.connect();
+  const ws = welcome(WS);
+  const server = fakeServer(clock);
+  for (let i = 1; i <= 80; i += 1) client.send({ text: `m${i}`, conversationId: CONV }).catch(() => {});
+  runUntilDrained(client, clock, server, ws);
+  assert.equal(server.store.order.length, 80);
+  assert.equal(server.refused.length, 1, 'one refusal, then the pace keeps under 20 frames/s');
+  // 39 sends go at once (the hello took a token), the 40th is refused and goes again after the
+  // 500 ms backoff; from then on the sends are at least 60 ms apart.
+  const after = server.sendTimes.slice(39);
+  assert.ok(after[0] >= 500, `the refused one waits out the backoff (went at ${after[0]} ms)`);
+  for (let i = 1; i < after.length; i += 1) assert.ok(after[i] - after[i - 1] >= 60, `paced: ${after[i - 1]} → ${after[i]}`);
+});
+
+test('a send made while the head is held back for rate_limited waits behind it', async () => {
+  const { client, WS, clock } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  const first = client.send({ text: '하나', conversationId: CONV });
+  const second = client.send({ text: '둘', conversationId: CONV });
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.text), ['하나'], 'one send on the wire at a time');
+  ws.serverSend({ type: 'error', code: 'rate_limited', message: 'slow down', ref: first.clientMsgId });
+  const third = client.send({ text: '셋', conversationId: CONV });
+  clock.advance(499);
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.text), ['하나'], 'nothing overtakes the refused send');
+  clock.advance(1);
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.clientMsgId), [first.clientMsgId, first.clientMsgId]);
+  ws.serverSend({ type: 'ack', clientMsgId: first.clientMsgId, conversationId: CONV, seq: 1, messageId: 'm_1' });
+  assert.equal(ws.framesOfType('send').length, 2, 'draining: the next waits the pace');
+  clock.advance(60);
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.text), ['하나', '하나', '둘']);
+  ws.serverSend({ type: 'ack', clientMsgId: second.clientMsgId, conversationId: CONV, seq: 2, messageId: 'm_2' });
+  clock.advance(60);
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.text), ['하나', '하나', '둘', '셋']);
+  ws.serverSend({ type: 'ack', clientMsgId: third.clientMsgId, conversationId: CONV, seq: 3, messageId: 'm_3' });
+  assert.deepEqual((await Promise.all([first, second, third])).map((a) => a.seq), [1, 2, 3]);
+  // The outbox is empty: the pace is over and the next send goes at once.
+  client.send({ text: '넷', conversationId: CONV }).catch(() => {});
+  assert.equal(ws.framesOfType('send').at(-1).text, '넷');
+});
+
+test('a head refused for good does not hold up the rest; the next goes at once', async () => {
+  const { client, WS } = visitor();
+  client.connect();
+  const ws = welcome(WS);
+  const bad = client.send({ text: 'x'.repeat(4001), conversationId: CONV });
+  const good = client.send({ text: 'ok', conversationId: CONV });
+  ws.serverSend({ type: 'error', code: 'too_large', message: 'text over 4000 characters', ref: bad.clientMsgId });
+  await assert.rejects(bad, (err) => err.code === 'too_large');
+  assert.deepEqual(ws.framesOfType('send').map((f) => f.text.length), [4001, 2]);
+  ws.serverSend({ type: 'ack', clientMsgId: good.clientMsgId, conversationId: CONV, seq: 1, messageId: 'm_1' });
+  assert.equal((await good).seq, 1);
+});
+
+test('a reconnect during the rate-limit wait re-sends from the held head, in order, nothing lost or doubled', async () => {
+  const storage = memoryStorage();
+  const { client, WS, clock } = visitor({ storage, random: () => 0.5 });
+  client.connect();
+  const ws1 = welcome(WS);
+  const store = { seqs: new Map(), order: [] };
+  const s1 = fakeServer(clock, { burst: 10, store });
+  const texts = Array.from({ length: 25 }, (_, i) => `연속 ${i + 1}`);
+  const promises = texts.map((text) => client.send({ text, conversationId: CONV }));
+  s1.serve(ws1);
+  assert.ok(s1.refused.length === 1 && store.order.length === 9, 'the 10th is refused (hello took a token)');
+  assert.equal(JSON.parse(storage.get('outbox')).length, 16, 'the unstored ones stay in storage');
+  ws1.serverDrop();
+  clock.advance(backoffDelay(0, undefined, () => 0.5));
+  const ws2 = welcome(WS);
+  const s2 = fakeServer(clock, { burst: 10, store });
+  runUntilDrained(client, clock, s2, ws2);
+  assert.deepEqual(store.order, texts);
+  assert.deepEqual((await Promise.all(promises)).map((a) => a.seq), texts.map((_, i) => i + 1));
+  assert.equal(storage.get('outbox'), null);
+});

@@ -57,9 +57,15 @@ test('send with ref equals c2s-send; with faqId c2s-send-faq; with handoff c2s-s
   assert.equal(p2.clientMsgId, 'c-2');
   const p3 = client.send({ text: '환불 문의 남깁니다. 주문 1234', conversationId: null, handoff: true });
   assert.equal(p3.clientMsgId, 'c-3');
-  assert.deepEqual(afterHello(ws), [golden('c2s-send'), golden('c2s-send-faq'), golden('c2s-send-handoff')]);
+  // One send on the wire at a time (the stored order is the send order): each goes after the ack before it.
+  assert.deepEqual(afterHello(ws), [golden('c2s-send')]);
   ws.serverSend(golden('s2c-ack'));
   assert.deepEqual(await p1, golden('s2c-ack'));
+  assert.deepEqual(afterHello(ws), [golden('c2s-send'), golden('c2s-send-faq')]);
+  ws.serverSend({ ...golden('s2c-ack'), clientMsgId: 'c-2', seq: 2, messageId: 'm_2' });
+  assert.equal((await p2).seq, 2);
+  assert.deepEqual(afterHello(ws), [golden('c2s-send'), golden('c2s-send-faq'), golden('c2s-send-handoff')]);
+  p3.catch(() => {});
 });
 
 test('handoff, sync, typing, read, accept, resolve equal their golden frames', () => {

@@ -7,6 +7,10 @@
 //  - a `send` is kept (and persisted through `storage`) until its ack — or until its own `message`
 //    frame arrives, which is how a tab learns that another tab's send was stored — and re-sent with
 //    the same clientMsgId after every reconnect, which the server turns into the original ack;
+//  - sends are stored in the order they were made: one send is on the wire at a time (the head of
+//    the outbox) and the next goes when it is answered, so one refused with `rate_limited` (or
+//    `internal`) is re-sent before anything queued after it, never overtaken; after such a refusal
+//    the queue waits out a backoff and then drains at a pace under the server's rate limit;
 //  - with a `lock` (tablock.js), of several tabs sharing the stored outbox only the one holding a
 //    message's lease re-sends it, so a reload with two tabs open does not send everything twice;
 //  - the connection comes back by itself (exponential backoff with jitter) until close().
@@ -21,6 +25,13 @@ const RETRYABLE_CODES = new Set(['rate_limited', 'internal']);
 export const PRESENCE_STATUSES = Object.freeze(['online', 'away', 'offline']);
 
 export const DEFAULT_BACKOFF = Object.freeze({ initialMs: 500, maxMs: 15000, jitter: 0.3 });
+
+/**
+ * Gap between sends while the outbox drains after a `rate_limited` (or `internal`) refusal:
+ * 60 ms is under 17 frames/s, below the server's default 20/s (docs/protocol.md), with room for
+ * the typing and read frames that share the same per-connection bucket.
+ */
+export const DEFAULT_DRAIN_INTERVAL_MS = 60;
 
 /** The visitor `hello`. `resume` is omitted unless it names a conversation. */
 export function visitorHello({ site, visitorToken = null, locale, resume = null }) {
@@ -82,7 +93,9 @@ export class SodamClient {
    * @param {() => number} [o.random] in [0,1), for jitter
    * @param {() => string} [o.randomId] suffix for clientMsgId ('c-' + randomId())
    * @param {Function} [o.setTimeout] @param {Function} [o.clearTimeout]
-   * @param {{initialMs?:number,maxMs?:number,jitter?:number}} [o.backoff]
+   * @param {{initialMs?:number,maxMs?:number,jitter?:number}} [o.backoff] reconnects, and the
+   *        wait before re-sending a send the server refused with `rate_limited` or `internal`
+   * @param {number} [o.drainIntervalMs] gap between sends after such a refusal, until the outbox is empty
    */
   constructor({
     url,
@@ -96,6 +109,7 @@ export class SodamClient {
     setTimeout: setTimer = (fn, ms) => globalThis.setTimeout(fn, ms),
     clearTimeout: clearTimer = (id) => globalThis.clearTimeout(id),
     backoff = {},
+    drainIntervalMs = DEFAULT_DRAIN_INTERVAL_MS,
   }) {
     this._url = url;
     this._hello = hello;
@@ -108,6 +122,7 @@ export class SodamClient {
     this._setTimer = setTimer;
     this._clearTimer = clearTimer;
     this._backoff = { ...DEFAULT_BACKOFF, ...backoff };
+    this._drainIntervalMs = Math.max(0, Number(drainIntervalMs) || 0);
 
     this._listeners = new Map();
     this._ws = null;
@@ -120,8 +135,16 @@ export class SodamClient {
     this._convs = new Map();
     /** Conversations the app shows (agent console): re-synced after every welcome. */
     this._watched = new Set();
-    /** clientMsgId → {frame, resolve, reject, attempts, timer}; Map keeps send order. */
+    /**
+     * clientMsgId → {frame, resolve, reject, attempts, sent, restored}; Map keeps send order. Only
+     * the head is ever on the wire (`sent`): the server stores sends in the order it takes them,
+     * so the next one waits for the head's answer and a refused head is never overtaken.
+     */
     this._outbox = new Map();
+    /** The one timer of the outbox: a backoff after a refusal, the drain pace, or a lease held by another tab. */
+    this._outboxTimer = null;
+    /** After a `rate_limited`/`internal` refusal: sends go out `drainIntervalMs` apart until the outbox is empty. */
+    this._paced = false;
     /** clientMsgIds this tab saw stored (ack or message), so a stale stored copy is never taken up again. */
     this._delivered = new Set();
     this._restoreOutbox();
@@ -239,7 +262,8 @@ export class SodamClient {
     const ws = this._ws;
     this._ws = null;
     this._welcomed = false;
-    for (const entry of this._outbox.values()) this._cancelRetry(entry);
+    this._cancelOutboxTimer();
+    for (const entry of this._outbox.values()) entry.sent = false; // its answer is lost with the socket
     for (const conv of this._convs.values()) conv.syncInFlight = false; // answers are lost with the socket
     if (ws) {
       ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
@@ -317,7 +341,7 @@ export class SodamClient {
       if (this._watched.has(id) || conv.buffer.size > 0) this._requestSync(id);
     }
     this._adoptStored(); // what other tabs left behind (a closed tab's unsent messages)
-    this._flushOutbox();
+    this._pumpOutbox(); // a new connection has a full rate bucket: the head goes now
     this._emit('welcome', frame);
     this._setState('open');
   }
@@ -332,11 +356,11 @@ export class SodamClient {
   /** An outbox entry is stored on the server: forget it everywhere (memory, storage, lease). */
   _settle(entry, ack) {
     const id = entry.frame.clientMsgId;
-    this._cancelRetry(entry);
     this._outbox.delete(id);
     this._storeRemove(id);
     this._lock?.release(id);
     entry.resolve(ack);
+    this._next();
   }
 
   _onError(frame) {
@@ -347,19 +371,22 @@ export class SodamClient {
         // The conversation was resolved before this send reached it; nothing was stored (a
         // re-send of a stored message is answered with its ack, even then). Start the new one.
         this._retarget(entry, null);
-        this._cancelRetry(entry);
         entry.attempts = 0;
-        this._transmitEntry(entry);
+        entry.sent = false;
+        if (this._outboxTimer == null) this._pumpOutbox(); // it is still the head: it goes again now
         return;
       }
       if (RETRYABLE_CODES.has(frame.code)) {
-        this._scheduleRetry(entry); // nothing was stored, so the same clientMsgId is safe to retry
+        // Nothing was stored, so the same clientMsgId is safe to retry — and it stays the head:
+        // everything queued after it waits behind it, so the stored order is the send order.
+        if (entry.sent) this._holdOutbox(entry);
       } else {
-        this._cancelRetry(entry);
+        const wasSent = entry.sent;
         this._outbox.delete(frame.ref);
         this._storeRemove(frame.ref);
         this._lock?.release(frame.ref);
         entry.reject(new SodamError(frame));
+        if (wasSent) this._next();
       }
     }
     this._emit('error', frame);
@@ -467,11 +494,11 @@ export class SodamClient {
     frame.ref = clientMsgId; // so an error can be matched to this send
     let entry;
     const promise = new Promise((resolve, reject) => {
-      entry = { frame, resolve, reject, attempts: 0, timer: null, restored: false };
+      entry = { frame, resolve, reject, attempts: 0, sent: false, restored: false };
     });
     this._outbox.set(clientMsgId, entry);
     this._storeAdd(frame);
-    this._transmitEntry(entry);
+    if (this._outboxTimer == null) this._pumpOutbox(); // goes now if nothing is ahead of it
     promise.clientMsgId = clientMsgId;
     return promise;
   }
@@ -497,24 +524,59 @@ export class SodamClient {
   discard(clientMsgId) {
     const entry = this._outbox.get(clientMsgId);
     if (!entry) return;
-    this._cancelRetry(entry);
     this._outbox.delete(clientMsgId);
     this._storeRemove(clientMsgId);
     this._lock?.release(clientMsgId);
+    if (entry.sent) this._next(); // an answer may still come; the ack event reports it
   }
 
   /**
-   * Re-send the outbox in order. An entry another tab is sending (it holds the lease) is left to
-   * that tab, and so is everything after it, to keep the order; we look again when the lease
-   * runs out, in case that tab went away.
+   * Put the head of the outbox on the wire unless a send is already there (or the outbox timer
+   * runs). An entry another tab is sending (it holds the lease) is left to that tab, and so is
+   * everything after it, to keep the order; we look again when the lease runs out, in case that
+   * tab went away.
    */
-  _flushOutbox(from = null) {
-    let started = from == null;
+  _pumpOutbox() {
+    if (!this._welcomed) return;
     for (const entry of this._outbox.values()) {
-      started ||= entry === from;
-      if (!started) continue; // sent before and awaiting its ack
-      this._cancelRetry(entry);
-      if (this._transmitEntry(entry) === 'elsewhere') break;
+      if (entry.sent) return; // awaiting its answer; what follows waits behind it
+      const result = this._transmitEntry(entry);
+      if (result !== 'gone') return;
+    }
+    this._paced = false; // empty: the next send goes at once
+  }
+
+  /** The head was answered (stored or refused for good): the next goes now, or after the drain pace. */
+  _next() {
+    if (this._outbox.size === 0) {
+      this._paced = false;
+      return;
+    }
+    if (this._outboxTimer != null) return;
+    if (this._paced && this._drainIntervalMs > 0) this._startOutboxTimer(this._drainIntervalMs);
+    else this._pumpOutbox();
+  }
+
+  /** The head was refused as `rate_limited`/`internal`: wait a backoff, re-send it, then drain paced. */
+  _holdOutbox(entry) {
+    entry.sent = false;
+    this._paced = true;
+    this._cancelOutboxTimer();
+    this._startOutboxTimer(backoffDelay(entry.attempts, this._backoff, this._random));
+    entry.attempts += 1;
+  }
+
+  _startOutboxTimer(delay) {
+    this._outboxTimer = this._setTimer(() => {
+      this._outboxTimer = null;
+      this._pumpOutbox();
+    }, delay);
+  }
+
+  _cancelOutboxTimer() {
+    if (this._outboxTimer != null) {
+      this._clearTimer(this._outboxTimer);
+      this._outboxTimer = null;
     }
   }
 
@@ -529,7 +591,6 @@ export class SodamClient {
       if (entry.restored && this._storage && !this._storedFrames().some((f) => f.clientMsgId === id)) {
         // Restored from storage and since removed there: another tab got its ack (or its
         // refusal). Its `message` frame reaches this tab too, so there is nothing left to do.
-        this._cancelRetry(entry);
         this._outbox.delete(id);
         entry.resolve(null);
         return 'gone';
@@ -537,32 +598,14 @@ export class SodamClient {
       const lease = this._lock.acquire(id);
       if (!lease.ok) {
         const wait = Math.max(50, lease.retryAt - this._lock.now() + Math.round(200 * this._random()));
-        this._cancelRetry(entry);
-        entry.timer = this._setTimer(() => {
-          entry.timer = null;
-          if (this._outbox.get(id) === entry) this._flushOutbox(entry);
-        }, wait);
+        this._cancelOutboxTimer();
+        this._startOutboxTimer(wait);
         return 'elsewhere';
       }
     }
-    return this._sendFrame(entry.frame) ? 'sent' : 'offline';
-  }
-
-  _scheduleRetry(entry) {
-    this._cancelRetry(entry);
-    const delay = backoffDelay(entry.attempts, this._backoff, this._random);
-    entry.attempts += 1;
-    entry.timer = this._setTimer(() => {
-      entry.timer = null;
-      if (this._outbox.get(entry.frame.clientMsgId) === entry) this._transmitEntry(entry);
-    }, delay);
-  }
-
-  _cancelRetry(entry) {
-    if (entry.timer != null) {
-      this._clearTimer(entry.timer);
-      entry.timer = null;
-    }
+    if (!this._sendFrame(entry.frame)) return 'offline';
+    entry.sent = true;
+    return 'sent';
   }
 
   /** The outbox as stored (every tab's unacked sends), valid frames only. */
@@ -621,7 +664,7 @@ export class SodamClient {
     for (const f of this._storedFrames()) {
       if (this._outbox.has(f.clientMsgId) || this._delivered.has(f.clientMsgId)) continue;
       // Nobody awaits these any more; the UI learns the outcome from 'ack' / 'error' / 'message'.
-      this._outbox.set(f.clientMsgId, { frame: f, resolve: () => {}, reject: () => {}, attempts: 0, timer: null, restored: true });
+      this._outbox.set(f.clientMsgId, { frame: f, resolve: () => {}, reject: () => {}, attempts: 0, sent: false, restored: true });
       added.push({ ...f });
     }
     if (added.length) this._emit('pending', added);
@@ -636,7 +679,7 @@ export class SodamClient {
    */
   adoptStored() {
     const added = this._adoptStored();
-    if (added.length && this._welcomed) this._flushOutbox(this._outbox.get(added[0].clientMsgId));
+    if (added.length && this._outboxTimer == null) this._pumpOutbox();
     return added;
   }
 
