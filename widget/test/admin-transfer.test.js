@@ -88,3 +88,27 @@ test('a file with problems lists each one between the summary and the lines', as
   assert.equal(report.dataset.ok, 'false');
   assert.equal(page.get('import-confirm').disabled, true);
 });
+
+test('a one-line JSON file\'s problems name the entry and its id, so the admin can find it', async () => {
+  const page = await importFile({ ...cleanDryRun, format: 'json', encoding: 'UTF-8',
+    lines: [{ line: 1, entry: 1, id: null, action: 'create', question: '첫 질문' }],
+    errors: [{ line: 1, entry: 2, id: 'ko-bad', field: 'locale', message: "unknown locale 'jp'" },
+      { line: 1, entry: 3, id: null, field: null, message: 'an entry must be a JSON object' }] });
+  const report = page.get('import-report');
+  const [first, second] = report.children[1].children;
+  assert.equal(first.textContent, "1번째 줄 · 2번째 항목 · id ko-bad · locale: unknown locale 'jp'");
+  assert.deepEqual({ ...first.dataset }, { testid: 'import-error', line: '1', entry: '2' });
+  assert.equal(second.textContent, '1번째 줄 · 3번째 항목 · an entry must be a JSON object');
+  const line = report.children[2].children[0];
+  assert.equal(line.textContent, '1번째 줄 · 1번째 항목 · 새로 만듦 · 첫 질문');
+  assert.equal(line.dataset.entry, '1');
+  assert.doesNotMatch(report.textContent, /null|undefined/);
+});
+
+test('a CSV problem keeps its line and gains the row\'s id, with no entry', async () => {
+  const page = await importFile({ ...cleanDryRun,
+    errors: [{ line: 5, entry: null, id: 'ko-x', field: null, message: 'a quote (") opened here is never closed' }] });
+  const item = page.get('import-report').children[1].children[0];
+  assert.equal(item.textContent, '5번째 줄 · id ko-x · a quote (") opened here is never closed');
+  assert.equal('entry' in item.dataset, false);
+});

@@ -14,18 +14,25 @@ export function downloadName(disposition, fallback) {
 
 /**
  * What the import dialog shows for a report from POST /api/admin/faq/import:
- * { summary, errors: [{line, text}], lines: [{line, action, text}], canImport }.
+ * { summary, errors: [{line, entry, text}], lines: [{line, entry, action, text}], canImport }.
  * `canImport` is true only for a clean dry run that would change something.
  */
 export function importView(report, t) {
+  // A JSON file on one line has every entry on line 1: the entry's position and id are what find it.
+  const where = (entry, id) => [entry == null ? null : t('admin.import.entry', { entry }), id ? t('admin.import.id', { id }) : null]
+    .filter(Boolean).map((part) => ` · ${part}`).join('');
   const errors = (report?.errors ?? []).map((e) => ({
     line: e.line,
-    text: t('admin.import.error', { line: e.line, field: e.field ? `${e.field}: ` : '', message: e.message }),
+    entry: e.entry ?? null,
+    text: t('admin.import.error', { line: e.line, where: where(e.entry, e.id), field: e.field ? `${e.field}: ` : '', message: e.message }),
   }));
+  // A line already shows its question (or id), so only the entry's position is added.
   const lines = (report?.lines ?? []).map((l) => ({
     line: l.line,
+    entry: l.entry ?? null,
     action: l.action,
-    text: t('admin.import.line', { line: l.line, action: t(`admin.import.action.${l.action}`), question: l.question ?? l.id ?? '' }),
+    text: t('admin.import.line', { line: l.line, where: where(l.entry, null), action: t(`admin.import.action.${l.action}`),
+      question: l.question ?? l.id ?? '' }),
   }));
   const counts = { created: report?.created ?? 0, updated: report?.updated ?? 0, unchanged: report?.unchanged ?? 0 };
   const summary = t(report?.applied ? 'admin.import.applied' : 'admin.import.summary', {

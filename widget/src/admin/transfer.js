@@ -1,5 +1,5 @@
 // FAQ import and export on the admin page. Import: choose a file, see the dry run's report
-// (every problem with its line), then import all of it or nothing. Export: CSV for Excel or JSON,
+// (every problem with its line, and in JSON its entry's position and id), then import all of it or nothing. Export: CSV for Excel or JSON,
 // downloaded with the admin's token (a plain link could not carry it). All text is textContent.
 
 import { h } from '/js/dom.js';
@@ -41,12 +41,12 @@ export function mountTransfer({ token, t, toast, onImported, onAuthFailure }) {
     report.dataset.ok = String(view.errors.length === 0);
     // No errors list at all for a clean file: replaceChildren, unlike h(), would draw a null as "null".
     const errors = view.errors.length === 0 ? [] : [h('ul', { class: 'import-report__errors' },
-      ...view.errors.map((e) => h('li', { testid: 'import-error', dataset: { line: e.line }, text: e.text })))];
+      ...view.errors.map((e) => h('li', { testid: 'import-error', dataset: { line: e.line, entry: e.entry }, text: e.text })))];
     report.replaceChildren(
       h('p', { class: 'import-report__summary', testid: 'import-summary', text: view.summary }),
       ...errors,
       h('ul', { class: 'import-report__lines' },
-        ...view.lines.slice(0, 200).map((l) => h('li', { testid: 'import-line', dataset: { line: l.line, action: l.action }, text: l.text }))));
+        ...view.lines.slice(0, 200).map((l) => h('li', { testid: 'import-line', dataset: { line: l.line, entry: l.entry, action: l.action }, text: l.text }))));
     confirm.disabled = !view.canImport;
   }
 

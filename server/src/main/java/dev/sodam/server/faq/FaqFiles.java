@@ -62,19 +62,47 @@ public final class FaqFiles {
      * One entry as read from a file, not yet validated; {@code line} is where it starts (1-based).
      * {@code team} and {@code translation} are null when the file does not have them (a file from
      * before they were exported: the entry keeps its own), blank when the file says "none", else the
-     * team (id or name) and the linked entry's id as written.
+     * team (id or name) and the linked entry's id as written. {@code entry} is the entry's 1-based
+     * position in a JSON file's array, null in a CSV: one-line JSON puts every entry on line 1, so
+     * the line alone cannot find it.
      */
     public record Row(int line, String id, String locale, String question, List<String> paraphrases, String answer,
-                      List<String> tags, Boolean enabled, Long version, String team, String translation) {
+                      List<String> tags, Boolean enabled, Long version, String team, String translation,
+                      Integer entry) {
+        /** A CSV row (no entry position). */
+        public Row(int line, String id, String locale, String question, List<String> paraphrases, String answer,
+                   List<String> tags, Boolean enabled, Long version, String team, String translation) {
+            this(line, id, locale, question, paraphrases, answer, tags, enabled, version, team, translation, null);
+        }
+
         /** A row of a file without the team and translation columns. */
         public Row(int line, String id, String locale, String question, List<String> paraphrases, String answer,
                    List<String> tags, Boolean enabled, Long version) {
-            this(line, id, locale, question, paraphrases, answer, tags, enabled, version, null, null);
+            this(line, id, locale, question, paraphrases, answer, tags, enabled, version, null, null, null);
+        }
+
+        /** Where the row is, for a message that points at another row: "entry 3" in JSON, "line 4" in CSV. */
+        public String place() {
+            return entry != null ? "entry " + entry : "line " + line;
         }
     }
 
-    /** Something wrong at a line; {@code field} is the column or null for the whole row or file. */
-    public record Problem(int line, String field, String message) {
+    /**
+     * Something wrong at a line; {@code field} is the column or null for the whole row or file.
+     * {@code entry} (the 1-based position in a JSON file's entries) and {@code id} (the entry's id as
+     * the file has it) are null when unknown: together with the line they let an admin find the
+     * entry in a file where many share a line.
+     */
+    public record Problem(int line, Integer entry, String id, String field, String message) {
+        /** A problem of the file as a whole or of a place that is not an entry. */
+        public Problem(int line, String field, String message) {
+            this(line, null, null, field, message);
+        }
+
+        /** A problem of one row: its line, entry position and id. */
+        public static Problem of(Row row, String field, String message) {
+            return new Problem(row.line(), row.entry(), row.id(), field, message);
+        }
     }
 
     /** What a file held: the rows that could be read, and every problem found. */
@@ -134,7 +162,7 @@ public final class FaqFiles {
             problems.add(new Problem(1, null, "the file has no FAQ entries"));
         }
         if (rows.size() > MAX_ROWS) {
-            problems.add(new Problem(rows.get(MAX_ROWS).line(), null,
+            problems.add(Problem.of(rows.get(MAX_ROWS), null,
                     "too many entries (" + rows.size() + "); at most " + MAX_ROWS + " per file"));
         }
         return new Parsed(kind, decoded.encoding(), rows, problems);
@@ -147,8 +175,9 @@ public final class FaqFiles {
 
     private static void readCsv(String text, List<Row> rows, List<Problem> problems) {
         LineIndex lines = new LineIndex(text);
+        char delimiter = delimiter(text);
         CSVFormat format = CSVFormat.RFC4180.builder()
-                .setDelimiter(delimiter(text))
+                .setDelimiter(delimiter)
                 .setIgnoreEmptyLines(true)
                 .get();
         Map<String, Integer> columns = null;
@@ -173,10 +202,83 @@ public final class FaqFiles {
                 }
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            problems.add(new Problem(lastLine, null, "the CSV cannot be read after line " + lastLine
-                    + " (a quote that is never closed?): " + message));
+            // Commons CSV's message names the line its record starts on, in its own words and with Java
+            // class names; the admin needs the quote that is wrong, so the text is walked again to find it.
+            Problem found = quoteTrouble(text, delimiter, lines);
+            problems.add(found != null ? found : new Problem(lastLine + 1, null, "the CSV cannot be read from here on;"
+                    + " check the quotes (\") on this line and the next ones"));
         }
+    }
+
+    /**
+     * The first quote that stops Commons CSV, found with its rules (RFC 4180, {@code "} quotes, no
+     * escape character, surrounding spaces kept), or null: a cell that starts with {@code "} must
+     * end with a {@code "} followed by spaces at most, then the delimiter, a line break or the end;
+     * {@code ""} inside it is one quote. A quote elsewhere in a cell is text.
+     */
+    private static Problem quoteTrouble(String text, char delimiter, LineIndex lines) {
+        int n = text.length();
+        boolean cellStart = true;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (!(cellStart && c == '"')) {
+                cellStart = c == delimiter || c == '\n' || c == '\r';
+                continue;
+            }
+            int open = i++;
+            while (true) {
+                if (i >= n) {
+                    return new Problem(lines.lineOf(open), null, "a quote (\") opened here is never closed, so the"
+                            + " rest of the file would be one cell; close it, or write a quote that is part of the"
+                            + " text as two (\"\")");
+                }
+                if (text.charAt(i) != '"') {
+                    i++;
+                } else if (i + 1 < n && text.charAt(i + 1) == '"') {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            int close = i++;
+            while (i < n && text.charAt(i) != delimiter && !isLineBreak(text.charAt(i))
+                    && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i < n && text.charAt(i) != delimiter && !isLineBreak(text.charAt(i))) {
+                int openLine = lines.lineOf(open);
+                int closeLine = lines.lineOf(close);
+                String after = textFrom(text, i);
+                if (openLine == closeLine) {
+                    return new Problem(openLine, null, "a quoted cell ends at its closing quote (\"), but \"" + after
+                            + "\" follows it before the next " + delimiterName(delimiter) + "; put the whole cell in"
+                            + " quotes and write each quote inside it as two (\"\")");
+                }
+                // The cell swallowed line breaks up to a later quote: the mistake is where it opened.
+                return new Problem(openLine, null, "a quote (\") opened here is only closed on line " + closeLine
+                        + ", where \"" + after + "\" follows it; is a quote inside a cell not written as two (\"\")?");
+            }
+            cellStart = false;
+            i--;
+        }
+        return null;
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\n' || c == '\r';
+    }
+
+    /** A few characters from {@code at} to the end of its line, to quote in a message. */
+    private static String textFrom(String text, int at) {
+        int end = at;
+        while (end < text.length() && end - at < 12 && !isLineBreak(text.charAt(end))) {
+            end++;
+        }
+        return text.substring(at, end) + (end < text.length() && !isLineBreak(text.charAt(end)) ? "…" : "");
+    }
+
+    private static String delimiterName(char delimiter) {
+        return delimiter == '\t' ? "tab" : delimiter == ';' ? "semicolon" : "comma";
     }
 
     /** The delimiter the header line uses most, outside quotes: comma, tab or semicolon. */
@@ -234,10 +336,12 @@ public final class FaqFiles {
     /** The row, or null when its cells cannot be told apart (reported). */
     private static Row csvRow(CSVRecord record, int line, Map<String, Integer> columns, List<Problem> problems) {
         int width = columns.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        Integer idColumn = columns.get("id");
+        Where at = new Where(line, null, idColumn != null && idColumn < record.size() ? blankToNull(record.get(idColumn)) : null);
         for (int i = width; i < record.size(); i++) {
             if (!record.get(i).isBlank()) {
                 // Its cells are shifted: checking them one by one would only add confusing errors.
-                problems.add(new Problem(line, null, "the row has more cells (" + record.size()
+                problems.add(at.problem(null, "the row has more cells (" + record.size()
                         + ") than the header names (" + columns.size() + "); is a comma missing its quotes?"));
                 return null;
             }
@@ -246,7 +350,7 @@ public final class FaqFiles {
         columns.forEach((name, index) -> cells.put(name, index < record.size() ? unguard(record.get(index)) : null));
         return new Row(line, blankToNull(cells.get("id")), blankToNull(cells.get("locale")), cells.get("question"),
                 lines(cells.get("paraphrases")), cells.get("answer"), tags(cells.get("tags")),
-                enabled(cells.get("enabled"), line, problems), version(cells.get("version"), line, problems),
+                enabled(cells.get("enabled"), at, problems), version(cells.get("version"), at, problems),
                 stated(columns, cells, "team"), stated(columns, cells, "translation"));
     }
 
@@ -260,6 +364,9 @@ public final class FaqFiles {
     }
 
     private static void readJson(String text, List<Row> rows, List<Problem> problems) {
+        // Entries begun and entries read whole: a syntax error inside an entry names it, one between entries the last good one.
+        int begun = 0;
+        int read = 0;
         try (JsonParser parser = Json.MAPPER.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
@@ -274,19 +381,39 @@ public final class FaqFiles {
             JsonToken token;
             while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
                 int line = parser.currentTokenLocation().getLineNr();
+                begun++;
                 JsonNode node = parser.readValueAsTree();
+                read++;
+                Where at = new Where(line, begun, node != null && node.isObject() ? idOf(node) : null);
                 if (node == null || !node.isObject()) {
-                    problems.add(new Problem(line, null, "an entry must be a JSON object"));
+                    problems.add(at.problem(null, "an entry must be a JSON object"));
                     continue;
                 }
-                rows.add(jsonRow(node, line, problems));
+                rows.add(jsonRow(node, at, problems));
             }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            problems.add(new Problem(at == null ? 1 : Math.max(1, at.getLineNr()), null,
-                    "the JSON is malformed: " + e.getOriginalMessage()));
+            int line = at == null ? 1 : Math.max(1, at.getLineNr());
+            // On one long line the line says little: the column and the entry find the spot.
+            String where = (at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr())
+                    + (begun > read ? " inside entry " + begun : read > 0 ? " after entry " + read : "");
+            problems.add(new Problem(line, begun > read ? Integer.valueOf(begun) : null, null, null,
+                    "the JSON is malformed" + where + ": " + e.getOriginalMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An entry's id as its row will have it (stripped, blank is none), or null when it is not text. */
+    private static String idOf(JsonNode node) {
+        JsonNode id = node.get("id");
+        return id != null && id.isValueNode() && !id.isNull() && !id.isBoolean() ? blankToNull(id.asText()) : null;
+    }
+
+    /** Where an entry is: the line it starts on, its 1-based position in a JSON array (null in CSV), its id. */
+    private record Where(int line, Integer entry, String id) {
+        Problem problem(String field, String message) {
+            return new Problem(line, entry, id, field, message);
         }
     }
 
@@ -303,47 +430,48 @@ public final class FaqFiles {
         return false;
     }
 
-    private static Row jsonRow(JsonNode node, int line, List<Problem> problems) {
+    private static Row jsonRow(JsonNode node, Where at, List<Problem> problems) {
         Boolean enabled = null;
         JsonNode flag = node.get("enabled");
         if (flag != null && !flag.isNull()) {
-            enabled = flag.isBoolean() ? Boolean.valueOf(flag.booleanValue()) : enabled(flag.asText(), line, problems);
+            enabled = flag.isBoolean() ? Boolean.valueOf(flag.booleanValue()) : enabled(flag.asText(), at, problems);
         }
         Long version = null;
         JsonNode v = node.get("version");
         if (v != null && !v.isNull()) {
             // A number beyond long's range goes to the text parser, which refuses it: longValue() would wrap it.
             version = v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 1 ? Long.valueOf(v.longValue())
-                    : version(v.asText(), line, problems);
+                    : version(v.asText(), at, problems);
         }
-        return new Row(line, blankToNull(jsonText(node, "id", line, problems)), blankToNull(jsonText(node, "locale", line, problems)),
-                jsonText(node, "question", line, problems), jsonList(node, "paraphrases", line, problems, false),
-                jsonText(node, "answer", line, problems), jsonList(node, "tags", line, problems, true), enabled, version,
-                jsonStated(node, "team", line, problems), jsonStated(node, "translation", line, problems));
+        return new Row(at.line(), blankToNull(jsonText(node, "id", at, problems)),
+                blankToNull(jsonText(node, "locale", at, problems)), jsonText(node, "question", at, problems),
+                jsonList(node, "paraphrases", at, problems, false), jsonText(node, "answer", at, problems),
+                jsonList(node, "tags", at, problems, true), enabled, version, jsonStated(node, "team", at, problems),
+                jsonStated(node, "translation", at, problems), at.entry());
     }
 
     /** A field that may be absent (null: keep the entry's own), null or "" (none), or a string. */
-    private static String jsonStated(JsonNode node, String field, int line, List<Problem> problems) {
+    private static String jsonStated(JsonNode node, String field, Where at, List<Problem> problems) {
         if (!node.has(field)) {
             return null;
         }
-        String value = jsonText(node, field, line, problems);
+        String value = jsonText(node, field, at, problems);
         return value == null ? "" : value.strip();
     }
 
-    private static String jsonText(JsonNode node, String field, int line, List<Problem> problems) {
+    private static String jsonText(JsonNode node, String field, Where at, List<Problem> problems) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isValueNode() || value.isBoolean()) {
-            problems.add(new Problem(line, field, "'" + field + "' must be a string"));
+            problems.add(at.problem(field, "'" + field + "' must be a string"));
             return null;
         }
         return value.asText();
     }
 
-    private static List<String> jsonList(JsonNode node, String field, int line, List<Problem> problems, boolean tags) {
+    private static List<String> jsonList(JsonNode node, String field, Where at, List<Problem> problems, boolean tags) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return List.of();
@@ -352,13 +480,13 @@ public final class FaqFiles {
             return tags ? tags(value.textValue()) : lines(value.textValue());
         }
         if (!value.isArray()) {
-            problems.add(new Problem(line, field, "'" + field + "' must be an array of strings"));
+            problems.add(at.problem(field, "'" + field + "' must be an array of strings"));
             return List.of();
         }
         List<String> out = new ArrayList<>();
         for (JsonNode item : value) {
             if (!item.isTextual()) {
-                problems.add(new Problem(line, field, "'" + field + "' must be an array of strings"));
+                problems.add(at.problem(field, "'" + field + "' must be an array of strings"));
                 return List.of();
             }
             out.add(item.textValue());
@@ -380,7 +508,7 @@ public final class FaqFiles {
         return Arrays.stream(TAG_SEPARATOR.split(cell.strip())).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static Boolean enabled(String cell, int line, List<Problem> problems) {
+    private static Boolean enabled(String cell, Where at, List<Problem> problems) {
         if (cell == null || cell.isBlank()) {
             return null;
         }
@@ -392,14 +520,14 @@ public final class FaqFiles {
                 return Boolean.FALSE;
             }
             default -> {
-                problems.add(new Problem(line, "enabled", "'enabled' must be true or false (or 예/아니오), not '"
+                problems.add(at.problem("enabled", "'enabled' must be true or false (or 예/아니오), not '"
                         + cell.strip() + "'"));
                 return null;
             }
         }
     }
 
-    private static Long version(String cell, int line, List<Problem> problems) {
+    private static Long version(String cell, Where at, List<Problem> problems) {
         if (cell == null || cell.isBlank()) {
             return null;
         }
@@ -411,7 +539,7 @@ public final class FaqFiles {
         } catch (NumberFormatException e) {
             // reported below
         }
-        problems.add(new Problem(line, "version", "'version' must be a whole number of 1 or more, or empty; not '"
+        problems.add(at.problem("version", "'version' must be a whole number of 1 or more, or empty; not '"
                 + cell.strip() + "'"));
         return null;
     }

@@ -257,8 +257,11 @@ public final class FaqService {
 
     // ------------------------------------------------------------------ import
 
-    /** What an import does (or would do) with one row: {@code create}, {@code update} or {@code unchanged}. */
-    public record ImportLine(int line, String id, String action, String question) {
+    /**
+     * What an import does (or would do) with one row: {@code create}, {@code update} or {@code unchanged};
+     * {@code entry} is the row's position in a JSON file's entries (null in CSV), as in {@link FaqFiles.Problem}.
+     */
+    public record ImportLine(int line, Integer entry, String id, String action, String question) {
     }
 
     /**
@@ -276,7 +279,10 @@ public final class FaqService {
      * key of the linked entry as the plan knows it: an id, or {@link #generatedKey} of a row that
      * gets its id only when stored.
      */
-    private record ImportStep(int line, String id, String action, Draft draft, StoredFaq current) {
+    private record ImportStep(FaqFiles.Row row, String key, String id, String action, Draft draft, StoredFaq current) {
+        int line() {
+            return row.line();
+        }
     }
 
     /**
@@ -292,7 +298,9 @@ public final class FaqService {
         List<FaqFiles.Problem> problems = new ArrayList<>(parsed.problems());
         List<ImportStep> planned = store.read(tx -> plan(tx, parsed.rows(), problems));
         List<ImportLine> lines = planned.stream().map(FaqService::line).toList();
-        problems.sort(java.util.Comparator.comparingInt(FaqFiles.Problem::line));
+        // By line, then (one-line JSON) by entry: the order of the file.
+        problems.sort(java.util.Comparator.comparingInt(FaqFiles.Problem::line).thenComparing(FaqFiles.Problem::entry,
+                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
         if (dryRun || !problems.isEmpty() || planned.stream().allMatch(s -> s.action().equals("unchanged"))) {
             return CompletableFuture.completedFuture(new ImportReport(dryRun, false, lines, List.copyOf(problems)));
         }
@@ -310,7 +318,7 @@ public final class FaqService {
             java.util.Map<String, String> generated = new java.util.HashMap<>();
             for (ImportStep step : steps) {
                 if (step.action().equals("create") && step.id() == null) {
-                    generated.put(generatedKey(step.line()), step.draft().locale() + "-" + ids.next(""));
+                    generated.put(step.key(), step.draft().locale() + "-" + ids.next(""));
                 }
             }
             List<ImportLine> done = new ArrayList<>(steps.size());
@@ -322,11 +330,11 @@ public final class FaqService {
                         draft.answer(), draft.tags(), draft.enabled(), draft.team(), link);
                 switch (step.action()) {
                     case "create" -> {
-                        String id = step.id() != null ? step.id() : generated.get(generatedKey(step.line()));
+                        String id = step.id() != null ? step.id() : generated.get(step.key());
                         StoredFaq created = entry(id, stored, tx.lastFaqVersion(id) + 1, by, now);
                         tx.insertStoredFaq(created);
                         revision(tx, created, "create", by);
-                        done.add(new ImportLine(step.line(), id, "create", created.question()));
+                        done.add(new ImportLine(step.line(), step.row().entry(), id, "create", created.question()));
                     }
                     case "update" -> {
                         ensureSeedRevision(tx, step.current());
@@ -345,12 +353,14 @@ public final class FaqService {
     }
 
     private static ImportLine line(ImportStep step) {
-        return new ImportLine(step.line(), step.id(), step.action(), step.draft() == null ? null : step.draft().question());
+        return new ImportLine(step.line(), step.row().entry(), step.id(), step.action(),
+                step.draft() == null ? null : step.draft().question());
     }
 
     /** The plan's name for the entry a row without an id creates: no id can look like it. */
-    private static String generatedKey(int line) {
-        return "#" + line;
+    private static String generatedKey(int ordinal) {
+        // The row's place in the file, not its line: one-line JSON has every entry on line 1.
+        return "#" + ordinal;
     }
 
     /** A row that passed validation, before links are settled; {@code key} is its id or {@link #generatedKey}. */
@@ -361,8 +371,12 @@ public final class FaqService {
         }
     }
 
-    /** A link the import would leave: stated by the row on {@code line}, or kept from the FAQ ({@code line} 0). */
-    private record Link(String a, String b, int line) {
+    /** A link the import would leave: stated by {@code row}, or kept from the FAQ ({@code row} null). */
+    private record Link(String a, String b, FaqFiles.Row row) {
+        boolean stated() {
+            return row != null;
+        }
+
         String other(String side) {
             return side.equals(a) ? b : a;
         }
@@ -370,7 +384,7 @@ public final class FaqService {
 
     /** Validates every row and decides what each does; problems are added, never thrown. */
     private static List<ImportStep> plan(StoreTx tx, List<FaqFiles.Row> rows, List<FaqFiles.Problem> problems) {
-        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        java.util.Map<String, FaqFiles.Row> seen = new java.util.HashMap<>();
         java.util.Map<String, StoredFaq> faq = new java.util.HashMap<>();
         tx.faqSearch(null, null, null, null).forEach(f -> faq.put(f.id(), f));
         List<dev.sodam.server.model.Team> teams = tx.teams();
@@ -378,7 +392,8 @@ public final class FaqService {
         java.util.Set<String> inFile = new java.util.HashSet<>();
         rows.stream().map(FaqFiles.Row::id).filter(java.util.Objects::nonNull).forEach(inFile::add);
         List<Pending> pending = new ArrayList<>(rows.size());
-        for (FaqFiles.Row row : rows) {
+        for (int ordinal = 0; ordinal < rows.size(); ordinal++) {
+            FaqFiles.Row row = rows.get(ordinal);
             StoredFaq current = row.id() == null ? null : faq.get(row.id());
             Draft valid;
             try {
@@ -390,24 +405,24 @@ public final class FaqService {
                 valid = validate(new Draft(row.id(), row.locale(), row.question(), row.paraphrases(), row.answer(),
                         row.tags(), row.enabled(), team, translation), current == null);
             } catch (ChatException e) {
-                problems.add(new FaqFiles.Problem(row.line(), fieldOf(e.getMessage()), e.getMessage()));
+                problems.add(FaqFiles.Problem.of(row, fieldOf(e.getMessage()), e.getMessage()));
                 continue;
             }
             if (row.id() != null) {
-                Integer earlier = seen.putIfAbsent(row.id(), row.line());
+                FaqFiles.Row earlier = seen.putIfAbsent(row.id(), row);
                 if (earlier != null) {
-                    problems.add(new FaqFiles.Problem(row.line(), "id", "id '" + row.id()
-                            + "' is already used on line " + earlier + " of this file"));
+                    problems.add(FaqFiles.Problem.of(row, "id", "id '" + row.id()
+                            + "' is already used by " + earlier.place() + " of this file"));
                     continue;
                 }
             }
             if (current != null && row.version() != null && row.version() != current.version()) {
-                problems.add(new FaqFiles.Problem(row.line(), "version", "entry '" + row.id() + "' is at version "
+                problems.add(FaqFiles.Problem.of(row, "version", "entry '" + row.id() + "' is at version "
                         + current.version() + " but the file has version " + row.version()
                         + ": it was changed after the export; export again or leave 'version' empty to overwrite"));
                 continue;
             }
-            pending.add(new Pending(row, row.id() != null ? row.id() : generatedKey(row.line()), valid, current));
+            pending.add(new Pending(row, row.id() != null ? row.id() : generatedKey(ordinal), valid, current));
         }
         java.util.Map<String, String> partners = links(pending, faq, inFile, problems);
         List<ImportStep> steps = new ArrayList<>(pending.size());
@@ -419,7 +434,7 @@ public final class FaqService {
             planned.add(p.key());
             StoredFaq current = p.current();
             if (current == null) {
-                steps.add(new ImportStep(p.row().line(), valid.id(), "create", valid, null));
+                steps.add(new ImportStep(p.row(), p.key(), valid.id(), "create", valid, null));
             } else {
                 boolean same = current.locale().equals(valid.locale()) && current.question().equals(valid.question())
                         && current.paraphrases().equals(valid.paraphrases()) && current.answer().equals(valid.answer())
@@ -427,17 +442,19 @@ public final class FaqService {
                         && current.enabled() == (valid.enabled() == null || valid.enabled())
                         && java.util.Objects.equals(current.team(), valid.team())
                         && java.util.Objects.equals(current.translation(), valid.translation());
-                steps.add(new ImportStep(p.row().line(), p.key(), same ? "unchanged" : "update", valid, current));
+                steps.add(new ImportStep(p.row(), p.key(), p.key(), same ? "unchanged" : "update", valid, current));
             }
         }
         // The other side of a link made or broken, when the file does not have it: a new version of it too.
+        // Each such entry with the position (in the file's order) of the first row that causes it.
         java.util.Map<String, Integer> causes = new java.util.HashMap<>();
-        for (Pending p : pending) {
+        for (int at = 0; at < pending.size(); at++) {
+            Pending p = pending.get(at);
             String was = p.current() == null ? null : p.current().translation();
             String now = partners.containsKey(p.key()) ? partners.get(p.key()) : p.draft().translation();
             for (String side : java.util.Arrays.asList(was, now)) {
                 if (side != null && !planned.contains(side) && faq.containsKey(side)) {
-                    causes.putIfAbsent(side, p.row().line());
+                    causes.putIfAbsent(side, at);
                 }
             }
         }
@@ -446,7 +463,7 @@ public final class FaqService {
             StoredFaq other = faq.get(e.getKey());
             String link = partners.containsKey(other.id()) ? partners.get(other.id()) : other.translation();
             if (!java.util.Objects.equals(link, other.translation())) {
-                steps.add(new ImportStep(e.getValue(), other.id(), "update", new Draft(other.id(), other.locale(),
+                steps.add(new ImportStep(pending.get(e.getValue()).row(), other.id(), other.id(), "update", new Draft(other.id(), other.locale(),
                         other.question(), other.paraphrases(), other.answer(), other.tags(), other.enabled(),
                         other.team(), link), other));
             }
@@ -499,24 +516,24 @@ public final class FaqService {
             if (!p.statesLink() || target == null) {
                 continue;
             }
-            int line = p.row().line();
+            FaqFiles.Row row = p.row();
             if (target.equals(p.key())) {
-                problems.add(new FaqFiles.Problem(line, "translation", "field 'translation' cannot name the entry itself"));
+                problems.add(FaqFiles.Problem.of(row, "translation", "field 'translation' cannot name the entry itself"));
                 continue;
             }
             if (!faq.containsKey(target) && !inFile.contains(target)) {
-                problems.add(new FaqFiles.Problem(line, "translation", "field 'translation' names no FAQ entry: '"
+                problems.add(FaqFiles.Problem.of(row, "translation", "field 'translation' names no FAQ entry: '"
                         + target + "' (neither in the FAQ nor in this file)"));
                 continue;
             }
             String targetLocale = byKey.containsKey(target) ? byKey.get(target).draft().locale()
                     : faq.containsKey(target) && !inFile.contains(target) ? faq.get(target).locale() : null;
             if (p.draft().locale().equals(targetLocale)) {
-                problems.add(new FaqFiles.Problem(line, "translation", "field 'translation' must name an entry in the"
+                problems.add(FaqFiles.Problem.of(row, "translation", "field 'translation' must name an entry in the"
                         + " other language; '" + target + "' is " + targetLocale + " like this one"));
                 continue;
             }
-            found.add(new Link(p.key(), target, line));
+            found.add(new Link(p.key(), target, row));
         }
         // Links kept from the FAQ: of the entries involved, between two that do not state theirs.
         java.util.Set<String> involved = new java.util.HashSet<>(byKey.keySet());
@@ -532,7 +549,7 @@ public final class FaqService {
             String other = stored == null ? null : stored.translation();
             if (other != null && side.compareTo(other) < 0 && faq.containsKey(other)
                     && !stating.contains(side) && !stating.contains(other)) {
-                found.add(new Link(side, other, 0));
+                found.add(new Link(side, other, null));
             }
         }
         java.util.Map<String, java.util.Set<String>> partnersOf = new java.util.HashMap<>();
@@ -540,26 +557,27 @@ public final class FaqService {
             partnersOf.computeIfAbsent(l.a(), k -> new java.util.TreeSet<>()).add(l.b());
             partnersOf.computeIfAbsent(l.b(), k -> new java.util.TreeSet<>()).add(l.a());
         }
-        java.util.Set<Integer> reported = new java.util.HashSet<>();
+        // Rows already given a link problem (one each is enough); by identity, as one-line JSON shares lines.
+        java.util.Set<FaqFiles.Row> reported = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Link l : found) {
             for (String side : List.of(l.a(), l.b())) {
                 java.util.Set<String> all = partnersOf.get(side);
-                if (all.size() > 1 && l.line() > 0 && reported.add(l.line())) {
+                if (all.size() > 1 && l.stated() && reported.add(l.row())) {
                     List<String> others = all.stream().filter(o -> !o.equals(l.other(side))).map(o -> describe(o, found, side))
                             .toList();
-                    problems.add(new FaqFiles.Problem(l.line(), "translation", "'" + side + "' would have two translations: '"
+                    problems.add(FaqFiles.Problem.of(l.row(), "translation", "'" + side + "' would have two translations: '"
                             + l.other(side) + "' here and " + String.join(", ", others)
                             + "; an entry is linked to at most one entry"));
                 }
             }
             // A kept link whose entry changes language in this file.
-            if (l.line() == 0) {
+            if (!l.stated()) {
                 for (String side : List.of(l.a(), l.b())) {
                     Pending p = byKey.get(side);
                     Pending q = byKey.get(l.other(side));
                     String otherLocale = q != null ? q.draft().locale() : faq.get(l.other(side)).locale();
-                    if (p != null && p.draft().locale().equals(otherLocale) && reported.add(p.row().line())) {
-                        problems.add(new FaqFiles.Problem(p.row().line(), "translation", "'" + side + "' stays linked to '"
+                    if (p != null && p.draft().locale().equals(otherLocale) && reported.add(p.row())) {
+                        problems.add(FaqFiles.Problem.of(p.row(), "translation", "'" + side + "' stays linked to '"
                                 + l.other(side) + "' (the file has no 'translation' for it), but both would be "
                                 + otherLocale + "; state its translation, or leave it empty to unlink"));
                     }
@@ -576,9 +594,10 @@ public final class FaqService {
 
     /** Where the link between {@code side} and {@code other} comes from, for a message. */
     private static String describe(String other, List<Link> found, String side) {
-        int line = found.stream().filter(l -> l.a().equals(side) && l.b().equals(other)
-                || l.b().equals(side) && l.a().equals(other)).mapToInt(Link::line).max().orElse(0);
-        return "'" + other + "' " + (line > 0 ? "(line " + line + ")" : "(in the FAQ; unlink it there or give '"
+        FaqFiles.Row stating = found.stream().filter(l -> l.a().equals(side) && l.b().equals(other)
+                || l.b().equals(side) && l.a().equals(other)).map(Link::row).filter(java.util.Objects::nonNull)
+                .reduce((first, later) -> later).orElse(null);
+        return "'" + other + "' " + (stating != null ? "(" + stating.place() + ")" : "(in the FAQ; unlink it there or give '"
                 + other + "' another translation in this file)");
     }
 

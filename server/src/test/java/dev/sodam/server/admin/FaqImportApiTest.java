@@ -279,6 +279,49 @@ class FaqImportApiTest {
     }
 
     @Test
+    void oneLineJsonNamesEachBadEntryAndOneLineEntriesWithoutIdsAllImport() throws Exception {
+        long entries = count("SELECT count(*) FROM faq_entries");
+        // One line, as many tools write JSON: every entry is on line 1, so each problem names its entry.
+        String bad = "{\"entries\":[{\"locale\":\"ko\",\"question\":\"한 줄 질문 하나\",\"answer\":\"답\"},"
+                + "{\"id\":\"ko-one-line-bad\",\"locale\":\"jp\",\"question\":\"질문\",\"answer\":\"답\"},"
+                + "{\"locale\":\"ko\",\"question\":\"답이 없는 질문\",\"answer\":\"\"}]}";
+        Response report = importFile(bad.getBytes(StandardCharsets.UTF_8), "application/json", false);
+        assertThat(report.status()).isEqualTo(400);
+        List<String> errors = new ArrayList<>();
+        report.json().path("errors").forEach(e -> errors.add(e.path("line").asInt() + ":" + e.path("entry").asText()
+                + ":" + e.path("id").asText() + ":" + e.path("field").asText("")));
+        assertThat(errors).containsExactly("1:2:ko-one-line-bad:locale", "1:3:null:answer");
+        assertThat(count("SELECT count(*) FROM faq_entries")).isEqualTo(entries);
+
+        // Entries without ids on one line each get their own generated id (they used to share one key, "line 1").
+        String good = "[{\"locale\":\"ko\",\"question\":\"한 줄 파일의 첫 질문\",\"answer\":\"첫 답\"},"
+                + "{\"locale\":\"ko\",\"question\":\"한 줄 파일의 둘째 질문\",\"answer\":\"둘째 답\"}]";
+        Response stored = importFile(good.getBytes(StandardCharsets.UTF_8), "application/json", false);
+        assertThat(stored.status()).isEqualTo(200);
+        assertThat(stored.json().path("created").asInt()).isEqualTo(2);
+        List<String> lines = new ArrayList<>();
+        stored.json().path("lines").forEach(l -> lines.add(l.path("line").asInt() + ":" + l.path("entry").asInt()));
+        assertThat(lines).containsExactly("1:1", "1:2");
+        assertThat(stored.json().path("lines").get(0).path("id").asText())
+                .isNotEqualTo(stored.json().path("lines").get(1).path("id").asText());
+        assertThat(count("SELECT count(*) FROM faq_entries")).isEqualTo(entries + 2);
+    }
+
+    @Test
+    void anUnclosedCsvQuoteIsReportedOnItsLineWithoutJavaWords() throws Exception {
+        long entries = count("SELECT count(*) FROM faq_entries");
+        String csv = "locale,question,answer\r\nko,하나,답\r\nko,둘,답\r\nko,셋,답\r\nko,\"닫히지 않은 질문,답\r\nko,다음,답\r\n";
+        Response report = importFile(csv.getBytes(StandardCharsets.UTF_8), "text/csv", true);
+        assertThat(report.status()).isEqualTo(200);
+        assertThat(report.json().path("ok").asBoolean()).isFalse();
+        JsonNode error = report.json().path("errors").get(0);
+        assertThat(error.path("line").asInt()).isEqualTo(5);
+        assertThat(error.path("message").asText()).contains("a quote (\") opened here is never closed")
+                .doesNotContain("Exception", "org.apache", "startline");
+        assertThat(count("SELECT count(*) FROM faq_entries")).isEqualTo(entries);
+    }
+
+    @Test
     void aFileLargerThanAnApiBodyIsAcceptedOnlyOnTheImportPath() throws Exception {
         StringBuilder csv = new StringBuilder("locale,question,paraphrases,answer\n");
         for (int i = 0; i < 400; i++) {
