@@ -99,6 +99,13 @@ test('transfer (to an agent, to a team) and note equal their golden frames', () 
   assert.deepEqual(afterHello(ws), [toAgent, toTeam, golden('c2s-note')]);
 });
 
+test('colleagues (asked when the transfer dialog opens) equals its golden frame', () => {
+  const { client, ws } = connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') });
+  const frame = golden('c2s-colleagues');
+  assert.equal(client.colleagues(frame.conversationId, { ref: frame.ref }), true);
+  assert.deepEqual(afterHello(ws), [frame]);
+});
+
 test('page (the visitor\'s widget reports where it is) equals its golden frame', () => {
   const { client, ws } = connected({ hello: () => golden('c2s-hello-visitor'), welcome: golden('s2c-welcome-visitor') });
   const page = golden('c2s-page');
@@ -145,7 +152,7 @@ test('every golden s2c frame reaches its event', () => {
   const { client, ws } = connected({ welcome: null });
   const seen = [];
   for (const type of ['welcome', 'message', 'status', 'conversation', 'typing', 'read', 'error', 'ack',
-    'offer', 'offer_withdrawn', 'presence', 'alert', 'note', 'rated', 'visitor']) {
+    'offer', 'offer_withdrawn', 'presence', 'alert', 'note', 'rated', 'visitor', 'colleagues']) {
     client.on(type, (f) => seen.push([type, f]));
   }
   const names = goldenNames().filter((n) => n.startsWith('s2c-'));
@@ -170,7 +177,7 @@ test('c2s golden frames are all covered by the tests above', () => {
   const covered = new Set(['c2s-hello-visitor', 'c2s-hello-visitor-resume', 'c2s-hello-agent', 'c2s-send', 'c2s-send-faq', 'c2s-send-handoff',
     'c2s-handoff', 'c2s-sync', 'c2s-typing', 'c2s-read', 'c2s-accept', 'c2s-resolve', 'c2s-decline', 'c2s-presence',
     'c2s-transfer', 'c2s-transfer-team', 'c2s-note', 'c2s-rate-thumbs', 'c2s-rate-csat',
-    'c2s-page', 'c2s-identify', 'c2s-label']);
+    'c2s-page', 'c2s-identify', 'c2s-label', 'c2s-colleagues']);
   const missing = goldenNames().filter((n) => n.startsWith('c2s-') && !covered.has(n));
   assert.deepEqual(missing, [], 'a new c2s golden frame needs a client test');
 });

@@ -155,7 +155,8 @@ export class SodamClient {
   /**
    * Subscribe to 'welcome','message','status','conversation','typing','read','error','ack','state',
    * 'pending' (frames of unsent messages taken up from another tab's stored outbox),
-   * and the routing pushes 'offer','offer_withdrawn','presence','alert'. Returns an unsubscribe function.
+   * and the routing pushes 'offer','offer_withdrawn','presence','alert', and 'colleagues' (the answer to
+   * colleagues()). Returns an unsubscribe function.
    */
   on(type, fn) {
     if (!this._listeners.has(type)) this._listeners.set(type, new Set());
@@ -326,6 +327,7 @@ export class SodamClient {
       case 'note':
       case 'rated':
       case 'visitor':
+      case 'colleagues':
         return this._emit(frame.type, frame);
       default:
         return undefined; // unknown pushes are ignored so newer servers do not break older widgets
@@ -725,6 +727,16 @@ export class SodamClient {
     if (toAgentId) frame.toAgentId = toAgentId;
     if (toTeamId) frame.toTeamId = toTeamId;
     if (note) frame.note = note;
+    if (ref) frame.ref = ref;
+    return this._sendFrame(frame);
+  }
+
+  /**
+   * Agent: ask who could take a transfer of the conversation now. The server answers with a `colleagues`
+   * frame carrying the same `ref` (or an `error` with it), so a late answer for an earlier dialog can be told apart.
+   */
+  colleagues(conversationId, { ref } = {}) {
+    const frame = { type: 'colleagues', conversationId };
     if (ref) frame.ref = ref;
     return this._sendFrame(frame);
   }

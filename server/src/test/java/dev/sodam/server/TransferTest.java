@@ -208,4 +208,63 @@ class TransferTest {
             }
         }
     }
+
+    /**
+     * The transfer dialog asks who could take the chat now, and the answer is what a transfer would find:
+     * an online colleague is available, a never-connected, a disabled and an invited (no password yet) one
+     * are not, each with the reason; the asker and the chat's own agent are not listed; a visitor may not ask.
+     */
+    @Test
+    void theTransferDialogIsToldWhoCanTakeTheChatNow() throws Exception {
+        String adminToken = server.loginAdmin();
+        String here = account(adminToken, "here@sodam.test", "접속중", "here-password-1");
+        String absent = account(adminToken, "never@sodam.test", "미접속", "never-password-1");
+        String invited = account(adminToken, "invited2@sodam.test", "초대중", null);
+        String leaver = account(adminToken, "gone@sodam.test", "비활성", "gone-password-1");
+        java.net.http.HttpResponse<String> disabled = server.send("PUT", "/api/admin/users/" + leaver,
+                "{\"disabled\":true,\"version\":1}", adminToken);
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri());
+             WsTestClient hereConsole = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(adminToken);
+            hereConsole.helloAgent(server.login("here@sodam.test", "here-password-1"));
+            hereConsole.await("presence", p -> p.get("status").asText().equals("online"));
+            String id = queuedChat(visitor);
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            admin.send("{\"type\":\"colleagues\",\"conversationId\":\"" + id + "\",\"ref\":\"who\"}");
+            JsonNode answer = admin.await("colleagues", f -> f.path("ref").asText().equals("who"));
+            assertThat(answer.get("conversationId").asText()).isEqualTo(id);
+            java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+            answer.get("colleagues").forEach(c -> byId.put(c.get("id").asText(), c));
+            assertThat(byId).containsKeys(here, absent, invited, leaver);
+            String adminId = admin.frames("welcome").get(0).get("agent").get("id").asText();
+            assertThat(byId).doesNotContainKey(adminId);
+
+            JsonNode available = byId.get(here);
+            assertThat(available.get("available").asBoolean()).isTrue();
+            assertThat(available.get("state").asText()).isEqualTo("online");
+            assertThat(available.has("reason")).isFalse();
+            assertThat(available.get("load").asInt()).isZero();
+            assertThat(available.get("cap").asInt()).isEqualTo(3);
+            for (var expected : java.util.Map.of(absent, "offline", invited, "pending", leaver, "disabled").entrySet()) {
+                JsonNode colleague = byId.get(expected.getKey());
+                assertThat(colleague.get("available").asBoolean()).as(expected.getValue()).isFalse();
+                assertThat(colleague.get("reason").asText()).isEqualTo(expected.getValue());
+                assertThat(colleague.get("state").asText()).isEqualTo("offline");
+            }
+
+            // What the list offers, the transfer takes.
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toAgentId\":\"" + here + "\"}");
+            hereConsole.await("conversation", c -> c.get("conversation").get("id").asText().equals(id)
+                    && c.get("conversation").path("agent").path("id").asText().equals(here));
+
+            visitor.send("{\"type\":\"colleagues\",\"conversationId\":\"" + id + "\",\"ref\":\"v\"}");
+            assertThat(visitor.await("error", e -> e.path("ref").asText().equals("v")).get("code").asText())
+                    .isEqualTo("forbidden");
+        }
+    }
 }

@@ -134,6 +134,13 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         return router == null || router.online(agentId);
     }
 
+    /** The acting router's presence of the agent; as {@link #online}, everyone is online to a node that does not route. */
+    @Override
+    public Presence presence(String agentId) {
+        Availability router = present;
+        return router == null ? Presence.ONLINE : router.presence(agentId);
+    }
+
     // ------------------------------------------------------------------ inputs (domain thread)
 
     /** This node's events, from the bus. */

@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -1053,11 +1054,7 @@ public final class ConversationService implements AutoCloseable {
     public void transfer(AgentPrincipal agent, String conversationId, String toAgentId, String toTeamId, String note,
                          Reply<Conversation> reply) {
         submit(tx -> {
-            Conversation conversation = visibleTo(tx, agent, requireId(conversationId));
-            boolean own = agent.agent().id().equals(conversation.agentId());
-            if (conversation.state() != ConversationState.ASSIGNED || !(own || agent.supervises())) {
-                throw new ChatException(ErrorCode.FORBIDDEN, "only the assigned agent transfers a conversation");
-            }
+            Conversation conversation = transferable(tx, agent, conversationId);
             if ((toAgentId == null) == (toTeamId == null)) {
                 throw new ChatException(ErrorCode.BAD_REQUEST, "give exactly one of 'toAgentId' and 'toTeamId'");
             }
@@ -1074,18 +1071,16 @@ public final class ConversationService implements AutoCloseable {
                 // visitor (the sender still has it and can choose someone else or a team).
                 StoredUser account = tx.user(target.id())
                         .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such agent"));
-                if (account.disabled()) {
-                    throw new ChatException(ErrorCode.CONFLICT, target.name() + "'s account is disabled");
-                }
-                if (account.pending()) {
-                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " has not set a password yet");
-                }
-                if (!availability.online(target.id())) {
-                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " is not online");
-                }
                 int cap = capOf(tx, target.id());
-                if (tx.assignedTo(target.id()).size() >= cap) {
-                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " already has " + cap + " chats");
+                Results.Refusal refusal = refusal(account, availability.presence(target.id()),
+                        tx.assignedTo(target.id()).size(), cap);
+                if (refusal != null) {
+                    throw new ChatException(ErrorCode.CONFLICT, switch (refusal) {
+                        case DISABLED -> target.name() + "'s account is disabled";
+                        case PENDING -> target.name() + " has not set a password yet";
+                        case OFFLINE, AWAY -> target.name() + " is not online";
+                        case AT_LIMIT -> target.name() + " already has " + cap + " chats";
+                    });
                 }
                 moved = conversation.assigned(target.id(), target.name(), now);
             } else {
@@ -1108,6 +1103,68 @@ public final class ConversationService implements AutoCloseable {
                 events.add(QUEUE_CHANGED);
             }
             return new Effect<>(moved, events);
+        }, reply);
+    }
+
+    /** The conversation, if this agent may transfer it: assigned, and theirs (or they supervise). */
+    private static Conversation transferable(StoreTx tx, AgentPrincipal agent, String conversationId) {
+        Conversation conversation = visibleTo(tx, agent, requireId(conversationId));
+        boolean own = agent.agent().id().equals(conversation.agentId());
+        if (conversation.state() != ConversationState.ASSIGNED || !(own || agent.supervises())) {
+            throw new ChatException(ErrorCode.FORBIDDEN, "only the assigned agent transfers a conversation");
+        }
+        return conversation;
+    }
+
+    /**
+     * Why a transfer to this account would be refused now, or null when it would go through. The one rule
+     * for {@link #transfer} and for {@link #colleagues}, so the list an agent picks from never offers someone
+     * the transfer then refuses.
+     */
+    private static Results.Refusal refusal(StoredUser account, Presence presence, int assigned, int cap) {
+        if (account.disabled()) {
+            return Results.Refusal.DISABLED;
+        }
+        if (account.pending()) {
+            return Results.Refusal.PENDING;
+        }
+        if (presence != Presence.ONLINE) {
+            return presence == Presence.AWAY ? Results.Refusal.AWAY : Results.Refusal.OFFLINE;
+        }
+        return assigned >= cap ? Results.Refusal.AT_LIMIT : null;
+    }
+
+    /**
+     * The agents a conversation could be transferred to, each with presence, load and whether a transfer
+     * would go through now: every other account serving the conversation's site (not its current agent),
+     * by name. Asked when an agent opens the transfer dialog, instead of pushing every agent's presence to
+     * every agent (O(agents²) frames when a large team logs in). Read on the domain thread, where the router
+     * keeps presence and {@link #transfer} checks, so the answer is what a transfer would find at this point.
+     */
+    public void colleagues(AgentPrincipal agent, String conversationId, Reply<Results.Colleagues> reply) {
+        submit(tx -> {
+            // Asked by whoever may transfer it: presence of colleagues is not shown to every agent.
+            Conversation conversation = transferable(tx, agent, conversationId);
+            Map<String, Integer> load = new HashMap<>();
+            for (Conversation c : tx.assigned()) {
+                load.merge(c.agentId(), 1, Integer::sum);
+            }
+            List<dev.sodam.server.model.Team> teams = tx.teams();
+            List<Results.Colleague> colleagues = new ArrayList<>();
+            for (StoredUser user : tx.users()) {
+                if (user.id().equals(agent.agent().id()) || user.id().equals(conversation.agentId())
+                        || !(user.siteId() == null || user.siteId().equals(conversation.siteId()))) {
+                    continue;
+                }
+                int cap = user.maxChats() == null ? routing.defaultCap() : user.maxChats();
+                int assigned = load.getOrDefault(user.id(), 0);
+                Presence presence = availability.presence(user.id());
+                List<String> teamIds = teams.stream()
+                        .filter(t -> t.allAgents() || t.memberIds().contains(user.id())).map(t -> t.id()).toList();
+                colleagues.add(new Results.Colleague(user.id(), user.name(), teamIds, presence, assigned, cap,
+                        refusal(user, presence, assigned, cap)));
+            }
+            return new Effect<>(new Results.Colleagues(conversation.id(), colleagues), List.of());
         }, reply);
     }
 

@@ -30,6 +30,30 @@ public final class Results {
                              List<Agent> colleagues, List<dev.sodam.server.model.Team> teams) {
     }
 
+    /**
+     * Who could take a transfer of a conversation now, judged as {@code transfer} judges them: every other
+     * account that serves the conversation's site, by name.
+     */
+    public record Colleagues(String conversationId, List<Colleague> colleagues) {
+    }
+
+    /** One possible transfer target; {@code refusal} null when a transfer to them would go through now. */
+    public record Colleague(String id, String name, List<String> teamIds, dev.sodam.server.event.ChatEvent.Presence presence,
+                            int load, int cap, Refusal refusal) {
+        public boolean available() {
+            return refusal == null;
+        }
+    }
+
+    /** Why a transfer to an agent would be refused now (checked in this order, as {@code transfer} does). */
+    public enum Refusal {
+        DISABLED, PENDING, OFFLINE, AWAY, AT_LIMIT;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     /** A stored message; {@code duplicate} when the clientMsgId had been stored before (nothing new stored). */
     public record Posted(Conversation conversation, Message message, boolean duplicate) {
     }

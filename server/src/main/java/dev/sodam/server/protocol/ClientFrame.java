@@ -44,6 +44,10 @@ public sealed interface ClientFrame {
             implements ClientFrame {
     }
 
+    /** An agent asks who could take a transfer of the conversation now (agents only; answered with {@code colleagues}). */
+    record Colleagues(String ref, String conversationId) implements ClientFrame {
+    }
+
     /** An agent writes a private note (agents only). */
     record Note(String ref, String conversationId, String text) implements ClientFrame {
     }

@@ -59,6 +59,8 @@ public final class FrameDecoder {
             case "transfer" -> new ClientFrame.Transfer(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
                     optionalString(node, "toAgentId", MAX_ID_CHARS, ref), optionalString(node, "toTeamId", MAX_ID_CHARS, ref),
                     optionalText(node, "note", ref));
+            case "colleagues" -> new ClientFrame.Colleagues(ref,
+                    requiredString(node, "conversationId", MAX_ID_CHARS, ref));
             case "note" -> new ClientFrame.Note(ref, requiredString(node, "conversationId", MAX_ID_CHARS, ref),
                     requiredText(node, "text", ref));
             case "rate" -> rate(node, ref);

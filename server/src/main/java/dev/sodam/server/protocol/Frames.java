@@ -2,6 +2,7 @@ package dev.sodam.server.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Results;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
@@ -108,6 +109,15 @@ public final class Frames {
                 colleagues.stream().map(a -> new ServerFrame.Person(a.id(), a.name())).toList(),
                 teams.stream().map(t -> new ServerFrame.TeamInfo(t.id(),
                         java.util.Map.of("ko", t.nameKo(), "en", t.nameEn()))).toList());
+    }
+
+    /** The answer to {@code colleagues}, with the request's {@code ref} (null: none) so the client can match it. */
+    public static ServerFrame.ColleaguesFrame colleagues(Results.Colleagues answer,
+                                                         String ref) {
+        return new ServerFrame.ColleaguesFrame(answer.conversationId(), answer.colleagues().stream()
+                .map(c -> new ServerFrame.ColleagueView(c.id(), c.name(), c.teamIds(), c.presence().wire(), c.load(),
+                        c.cap(), c.available(), c.available() ? null : c.refusal().wire()))
+                .toList(), ref);
     }
 
     public static ServerFrame.Error error(ErrorCode code, String message, String ref) {

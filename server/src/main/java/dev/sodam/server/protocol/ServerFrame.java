@@ -168,6 +168,26 @@ public sealed interface ServerFrame {
         }
     }
 
+    /**
+     * A possible transfer target: {@code state} online, away or offline; {@code available} whether a
+     * transfer to them would go through now, else {@code reason} says why not.
+     */
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"id", "name", "teams", "state", "load", "cap", "available", "reason"})
+    record ColleagueView(String id, String name, List<String> teams, String state, int load, int cap,
+                         boolean available, String reason) {
+    }
+
+    /** The answer to an agent's {@code colleagues}: who could take the conversation now. */
+    @JsonInclude(Include.NON_NULL)
+    @JsonPropertyOrder({"type", "conversationId", "colleagues", "ref"})
+    record ColleaguesFrame(String conversationId, List<ColleagueView> colleagues, String ref) implements ServerFrame {
+        @JsonProperty("type")
+        public String type() {
+            return "colleagues";
+        }
+    }
+
     /** An agent's presence and load (to the agent and to admins). */
     @JsonPropertyOrder({"type", "agent", "status", "load", "cap"})
     record PresenceFrame(Person agent, String status, int load, int cap) implements ServerFrame {

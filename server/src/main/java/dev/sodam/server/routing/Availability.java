@@ -1,5 +1,7 @@
 package dev.sodam.server.routing;
 
+import dev.sodam.server.event.ChatEvent.Presence;
+
 /**
  * Whether an agent can take a chat handed to them right now: connected and online. Asked by the
  * service, on the domain thread, before it transfers a chat to an agent, so no chat is handed to
@@ -11,4 +13,13 @@ public interface Availability {
     Availability UNKNOWN = agentId -> true;
 
     boolean online(String agentId);
+
+    /**
+     * The agent's presence as a transfer sees it: {@code OFFLINE} for anyone not connected. The list of
+     * transfer targets shows this, so it must agree with {@link #online}; without a router every agent
+     * counts as online, as transfers let them through.
+     */
+    default Presence presence(String agentId) {
+        return online(agentId) ? Presence.ONLINE : Presence.OFFLINE;
+    }
 }

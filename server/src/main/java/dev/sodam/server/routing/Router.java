@@ -205,6 +205,13 @@ public final class Router implements ChatEventListener, Availability {
         return slot != null && slot.sessions > 0 && slot.presence == Presence.ONLINE;
     }
 
+    /** The presence of a connected agent; {@code OFFLINE} for one with no open connection (in the grace period too). */
+    @Override
+    public Presence presence(String agentId) {
+        Slot slot = agents.get(agentId);
+        return slot == null || slot.sessions == 0 ? Presence.OFFLINE : slot.presence;
+    }
+
     private Slot slot(String agentId, String name, int cap, Instant now) {
         return agents.computeIfAbsent(agentId, id -> new Slot(id, name, cap, now));
     }

@@ -137,6 +137,13 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
             } else {
                 error(channel, ErrorCode.FORBIDDEN, "only agents transfer conversations", transfer.ref());
             }
+        } else if (frame instanceof ClientFrame.Colleagues colleagues) {
+            if (principal instanceof AgentPrincipal agent) {
+                service.colleagues(agent, colleagues.conversationId(), reply(channel, colleagues.ref(),
+                        answer -> current.send(Frames.colleagues(answer, colleagues.ref()))));
+            } else {
+                error(channel, ErrorCode.FORBIDDEN, "only agents transfer conversations", colleagues.ref());
+            }
         } else if (frame instanceof ClientFrame.Note note) {
             if (principal instanceof AgentPrincipal agent) {
                 service.addNote(agent, note.conversationId(), note.text(), reply(channel, note.ref(), n -> { }));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.Results;
+import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.model.Action;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Author;
@@ -131,6 +133,17 @@ class FramesTest {
         assertThat(view.get("waitingSince").isNull()).isTrue();
         assertThat(view.has("queuePosition")).isFalse();
         assertThat(view.has("agent")).isFalse();
+    }
+
+    @Test
+    void transferTargetsBecomeTheColleaguesFrame() throws Exception {
+        List<Results.Colleague> colleagues = List.of(
+                new Results.Colleague("ag_2", "이결제", List.of("payment"), Presence.ONLINE, 1, 3, null),
+                new Results.Colleague("ag_3", "박배송", List.of("delivery", "payment"), Presence.ONLINE, 3, 3,
+                        Results.Refusal.AT_LIMIT),
+                new Results.Colleague("ag_4", "최상담", List.of(), Presence.AWAY, 0, 3, Results.Refusal.AWAY),
+                new Results.Colleague("ag_5", "정초대", List.of(), Presence.OFFLINE, 0, 3, Results.Refusal.PENDING));
+        assertGolden(Frames.colleagues(new Results.Colleagues(CV, colleagues), "colleagues-1"), "s2c-colleagues.json");
     }
 
     @Test

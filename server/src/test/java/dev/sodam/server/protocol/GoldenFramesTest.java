@@ -52,6 +52,7 @@ class GoldenFramesTest {
             Map.entry("c2s-decline.json", new ClientFrame.Decline(null, CV)),
             Map.entry("c2s-transfer.json", new ClientFrame.Transfer(null, CV, "ag_2", null, "주문번호 1234, 환불 요청 중")),
             Map.entry("c2s-transfer-team.json", new ClientFrame.Transfer(null, CV, null, "payment", null)),
+            Map.entry("c2s-colleagues.json", new ClientFrame.Colleagues("colleagues-1", CV)),
             Map.entry("c2s-note.json", new ClientFrame.Note(null, CV, "단골 고객, 지난주에도 배송 지연 문의")),
             Map.entry("c2s-identify.json", new ClientFrame.Identify(null, "김민지", "minji@example.com", "u-1234",
                     new java.util.LinkedHashMap<>(Map.of("plan", "pro", "orders", "12")))),
@@ -107,6 +108,13 @@ class GoldenFramesTest {
             Map.entry("s2c-offer-withdrawn.json", new ServerFrame.OfferWithdrawn(CV, "timeout")),
             Map.entry("s2c-presence.json", new ServerFrame.PresenceFrame(new ServerFrame.Person("ag_1", "김소담"),
                     "online", 2, 3)),
+            Map.entry("s2c-colleagues.json", new ServerFrame.ColleaguesFrame(CV, List.of(
+                    new ServerFrame.ColleagueView("ag_2", "이결제", List.of("payment"), "online", 1, 3, true, null),
+                    new ServerFrame.ColleagueView("ag_3", "박배송", List.of("delivery", "payment"), "online", 3, 3, false,
+                            "at_limit"),
+                    new ServerFrame.ColleagueView("ag_4", "최상담", List.of(), "away", 0, 3, false, "away"),
+                    new ServerFrame.ColleagueView("ag_5", "정초대", List.of(), "offline", 0, 3, false, "pending")),
+                    "colleagues-1")),
             Map.entry("s2c-alert.json", new ServerFrame.Alert("unplaced", CV,
                     "no agent accepted this conversation after 3 offers")),
             Map.entry("s2c-typing.json", new ServerFrame.TypingFrame(CV, AGENT, true)),
@@ -196,6 +204,15 @@ class GoldenFramesTest {
         JsonNode json = Json.MAPPER.readTree(Frames.toJson(new ServerFrame.VisitorWelcome(1, VT, null)));
         assertThat(json.has("conversation")).isTrue();
         assertThat(json.get("conversation").isNull()).isTrue();
+    }
+
+    @Test
+    void colleaguesWithoutRefOmitsRefAndAnAvailableColleagueHasNoReason() throws IOException {
+        JsonNode json = Json.MAPPER.readTree(Frames.toJson(new ServerFrame.ColleaguesFrame(CV, List.of(
+                new ServerFrame.ColleagueView("ag_2", "이결제", List.of(), "online", 0, 3, true, null)), null)));
+        assertThat(json.has("ref")).isFalse();
+        assertThat(json.get("colleagues").get(0).has("reason")).isFalse();
+        assertThat(json.get("colleagues").get(0).get("teams").isArray()).isTrue();
     }
 
     @Test

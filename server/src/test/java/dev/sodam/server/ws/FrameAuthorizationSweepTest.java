@@ -35,36 +35,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FrameAuthorizationSweepTest {
     private static final List<String> FRAMES = List.of("send", "sync", "typing", "read", "handoff", "accept", "label",
-            "note", "rate", "identify", "page", "resolve", "transfer");
+            "note", "rate", "identify", "page", "resolve", "transfer", "colleagues");
 
     /**
-     * caller → outcome per frame, in {@link #FRAMES} order. "-": not sent (a frame that would change
-     * the conversation for the callers after it, by a caller allowed to). A visitor's handoff of a
-     * chat already with an agent changes nothing and is no error.
+     * caller → outcome per frame, in {@link #FRAMES} order ({@code colleagues}, who could take a transfer,
+     * is answered to whoever may transfer: the chat's agent, supervisors, admins). "-": not sent (a frame
+     * that would change the conversation for the callers after it, by a caller allowed to). A visitor's
+     * handoff of a chat already with an agent changes nothing and is no error.
      */
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
 
     static {
-        // frame:              send       sync       typing     read       handoff    accept     label      note       rate       identify   page       resolve    transfer
+        // frame:              send       sync       typing     read       handoff    accept     label      note       rate       identify   page       resolve    transfer   colleagues
         EXPECTED.put("owner",
-                "ok         ok         ok         ok         ok         forbidden  forbidden  forbidden  conflict   ok         ok         forbidden  forbidden");
+                "ok         ok         ok         ok         ok         forbidden  forbidden  forbidden  conflict   ok         ok         forbidden  forbidden  forbidden");
         EXPECTED.put("other-visitor",
-                "not_found  not_found  not_found  not_found  not_found  forbidden  forbidden  forbidden  not_found  ok         ok         forbidden  forbidden");
+                "not_found  not_found  not_found  not_found  not_found  forbidden  forbidden  forbidden  not_found  ok         ok         forbidden  forbidden  forbidden");
         EXPECTED.put("assigned-agent",
-                "ok         ok         ok         ok         forbidden  conflict   ok         ok         forbidden  forbidden  forbidden  -          -");
+                "ok         ok         ok         ok         forbidden  conflict   ok         ok         forbidden  forbidden  forbidden  -          -          ok");
         EXPECTED.put("other-agent",
-                "forbidden  forbidden  forbidden  forbidden  forbidden  conflict   forbidden  forbidden  forbidden  forbidden  forbidden  forbidden  forbidden");
+                "forbidden  forbidden  forbidden  forbidden  forbidden  conflict   forbidden  forbidden  forbidden  forbidden  forbidden  forbidden  forbidden  forbidden");
         // Supervisors read every chat, label it, write notes, transfer and resolve it (docs/admin.md), but
         // neither write to the visitor nor relay typing or read receipts in a chat that is not theirs.
         EXPECTED.put("supervisor",
-                "forbidden  ok         forbidden  forbidden  forbidden  conflict   ok         ok         forbidden  forbidden  forbidden  -          -");
+                "forbidden  ok         forbidden  forbidden  forbidden  conflict   ok         ok         forbidden  forbidden  forbidden  -          -          ok");
         EXPECTED.put("admin",
-                "forbidden  ok         forbidden  forbidden  forbidden  conflict   ok         ok         forbidden  forbidden  forbidden  -          -");
+                "forbidden  ok         forbidden  forbidden  forbidden  conflict   ok         ok         forbidden  forbidden  forbidden  -          -          ok");
         // An admin of another site learns nothing, not even that the conversation exists.
         EXPECTED.put("other-site-admin",
-                "not_found  not_found  not_found  not_found  forbidden  not_found  not_found  not_found  forbidden  forbidden  forbidden  not_found  not_found");
+                "not_found  not_found  not_found  not_found  forbidden  not_found  not_found  not_found  forbidden  forbidden  forbidden  not_found  not_found  not_found");
         EXPECTED.put("no-hello",
-                "unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized");
+                "unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized unauthorized");
     }
 
     @TempDir
