@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel, OFFER_GRACE_MS } from '../src/console/routing.js';
-import { errorReason } from '../src/console/routing.js';
+import { errorReason, transferTargets } from '../src/console/routing.js';
 import { translator, stringTables } from '../src/js/i18n.js';
 import { golden } from './fake-socket.js';
 
@@ -178,4 +178,35 @@ test("refusals are said in the console's language by code, never with the server
       assert.doesNotMatch(errorReason(ko, code, { action, self: full }), /[A-Za-z]/, `${action} ${code} in Korean`);
     }
   }
+});
+
+test('transferTargets: who can take the chat first (least busy first), then the rest greyed by why not', () => {
+  const answer = golden('s2c-colleagues');
+  const rows = transferTargets([
+    ...answer.colleagues,
+    { id: 'ag_6', name: '가나다', teams: [], state: 'online', load: 2, cap: 3, available: true },
+    { id: 'ag_7', name: '퇴사자', teams: [], state: 'offline', load: 0, cap: 3, available: false, reason: 'disabled' },
+    { id: 'ag_8', name: '나미접속', teams: [], state: 'offline', load: 0, cap: 3, available: false, reason: 'offline' },
+  ]);
+  assert.deepEqual(rows.map((r) => [r.id, r.pickable, r.reason]), [
+    ['ag_2', true, null], // load 1 before load 2, whatever the name
+    ['ag_6', true, null],
+    ['ag_3', false, 'at_limit'],
+    ['ag_4', false, 'away'],
+    ['ag_8', false, 'offline'],
+    ['ag_5', false, 'pending'],
+  ], 'a disabled account is left out');
+  assert.deepEqual(rows[0], {
+    id: 'ag_2', name: '이결제', pickable: true, reason: null, state: 'online', load: 1, cap: 3, teams: ['payment'],
+  });
+});
+
+test('transferTargets: only available:true is pickable; junk entries and answers are survived', () => {
+  assert.deepEqual(transferTargets(undefined), []);
+  assert.deepEqual(transferTargets({}), []);
+  const rows = transferTargets([null, { name: 'no id' }, { id: 'ag_9', available: 'yes' }, { id: 'ag_10', name: '가', available: true }]);
+  assert.deepEqual(rows.map((r) => [r.id, r.name, r.pickable, r.reason]), [
+    ['ag_10', '가', true, null],
+    ['ag_9', 'ag_9', false, 'offline'],
+  ]);
 });

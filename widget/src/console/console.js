@@ -6,7 +6,9 @@ import { pickLocale, translator, formatWaiting, noticeText } from '/js/i18n.js';
 import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
 import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
-import { RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel, errorReason } from './routing.js';
+import {
+  RoutingState, secondsLeft, formatLoad, withdrawnKey, visitorLabel, errorReason, transferTargets,
+} from './routing.js';
 import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
 import {
   unansweredSince, needsReplyId, neighbourTab, shortcutFor, SHORTCUTS, transferOutcome, arrivedByTransfer,
@@ -232,6 +234,7 @@ function startApp(token, user) {
   client.on('presence', onPresence);
   client.on('alert', onAlert);
   client.on('note', onNote);
+  client.on('colleagues', onColleagues);
   client.on('rated', (f) => { if (S.feedback.add(f) && f.conversationId === S.active) renderChat(); });
   client.on('visitor', (f) => {
     S.profiles.set(f.conversationId, f.visitor);
@@ -286,6 +289,7 @@ function actionOf(e) {
   if (!e.ref || !ACTION_ERRORS.has(e.code)) return null;
   if (e.ref.startsWith('transfer:')) return 'transfer';
   if (e.ref.startsWith('note:')) return 'note';
+  if (e.ref.startsWith('colleagues:')) return 'colleagues';
   return null;
 }
 
@@ -297,6 +301,7 @@ function onError(e) {
   // Our own words by code, in the console's language; the server's English message is for logs.
   if (action === 'transfer') return failTransfer(errorReason(t, e.code, { action }));
   if (action === 'note') return failNote(errorReason(t, e.code, { action }));
+  if (action === 'colleagues') return colleaguesUnknown(e.ref);
   if (e.code === 'conflict' && !pending) {
     // accept beyond the limit (our own load says so), or already taken; else some other refusal.
     const accepting = Date.now() - S.lastAcceptAt < ACCEPT_CONFLICT_WINDOW_MS;
@@ -506,12 +511,34 @@ function openTransfer(id) {
     buttons.push(button);
     return h('li', {}, button);
   };
-  const agentRows = S.colleagues.map((a) => {
-    const known = S.routing.agents.get(a.id); // admins know colleagues' presence and load
-    const extra = known ? h('span', { class: 'target-meta', dataset: { status: known.status } },
-      [presenceLabel(known.status), formatLoad(known.load, known.cap)].filter(Boolean).join(' · ')) : null;
-    return targetButton('agent', a, a.name || a.id, extra);
-  });
+  // Until the server says who can take the chat now, the agents' place says so; the teams are pickable at once.
+  const agentBox = h('div', { testid: 'transfer-agents', 'aria-live': 'polite' },
+    h('p', { class: 'dialog-hint' }, t('console.transfer.loading')));
+  let agentButtons = [];
+  const showAgents = (rows) => {
+    // A pick among the agents shown before (the fallback list) may not be pickable now: pick again.
+    for (const b of agentButtons) buttons.splice(buttons.indexOf(b), 1);
+    agentButtons = [];
+    if (target?.kind === 'agent') {
+      target = null;
+      confirm.disabled = true;
+      hint.hidden = false;
+    }
+    const items = rows.map((row) => {
+      if (row.pickable) {
+        const li = targetButton('agent', row, row.name, agentMeta(row));
+        agentButtons.push(buttons.at(-1));
+        return li;
+      }
+      // Greyed and not pickable: the server would refuse it (conflict), so the agent sees why instead.
+      return h('li', {}, h('button', {
+        class: 'target', type: 'button', disabled: true, testid: 'transfer-agent-unavailable',
+        dataset: { agentId: row.id, reason: row.reason },
+      }, h('span', { class: 'name' }, row.name), agentMeta(row)));
+    });
+    agentBox.replaceChildren(items.length ? h('ul', { class: 'targets' }, items)
+      : h('p', { class: 'dialog-hint' }, t('console.transfer.noAgents')));
+  };
   const teamRows = S.teams.map((team) => targetButton('team', team, teamName(team), null));
   const form = h('form', {
     class: 'dialog', testid: 'transfer-dialog', role: 'dialog', 'aria-modal': 'true',
@@ -520,7 +547,7 @@ function openTransfer(id) {
   },
   h('h2', { id: 'transfer-title' }, t('console.transfer.title'), h('span', { class: 'dialog-sub' }, visitorName(c))),
   h('h3', {}, t('console.transfer.agents')),
-  agentRows.length ? h('ul', { class: 'targets' }, agentRows) : h('p', { class: 'dialog-hint' }, t('console.transfer.noAgents')),
+  agentBox,
   h('h3', {}, t('console.transfer.teams')),
   teamRows.length ? h('ul', { class: 'targets' }, teamRows) : h('p', { class: 'dialog-hint' }, t('console.transfer.noTeams')),
   note,
@@ -530,8 +557,46 @@ function openTransfer(id) {
     h('button', { class: 'btn btn--ghost', type: 'button', testid: 'transfer-cancel', onclick: () => closeDialog() },
       t('console.transfer.cancel')),
     confirm));
-  showDialog({ kind: 'transfer', conversationId: id, form, confirm, status });
+  // Asked each time the dialog opens, not pushed: presence broadcast to every agent is O(agents²) frames.
+  const colleaguesRef = actionRef('colleagues');
+  showDialog({ kind: 'transfer', conversationId: id, form, confirm, status, colleaguesRef, showAgents });
+  if (!S.client.colleagues(id, { ref: colleaguesRef })) colleaguesUnknown(colleaguesRef);
+  else {
+    // No answer (a lost frame, an older server): fall back to the welcome's list rather than show nothing.
+    const d = S.dialog;
+    setTimeout(() => { if (S.dialog === d && !d.answered) colleaguesUnknown(colleaguesRef); }, TRANSFER_RETRY_MS);
+  }
   buttons[0]?.focus();
+}
+
+/** The agents' presence and load as the server knows them, or what is known here (admins get presence). */
+function agentMeta(row) {
+  const why = row.reason === 'at_limit' || row.reason === 'pending' ? t(`console.transfer.why.${row.reason}`)
+    : presenceLabel(row.reason ?? row.state ?? '') || null;
+  const text = [why, formatLoad(row.load, row.cap)].filter(Boolean).join(' · ');
+  return text ? h('span', { class: 'target-meta', dataset: { status: row.reason ?? row.state ?? '' } }, text) : null;
+}
+
+/** The answer to the open dialog's `colleagues`: who can take the chat now first, the rest greyed. */
+function onColleagues(f) {
+  const d = S.dialog;
+  if (d?.kind !== 'transfer' || f.ref !== d.colleaguesRef) return; // an answer for a dialog since closed
+  d.answered = true;
+  d.showAgents(transferTargets(f.colleagues));
+}
+
+/**
+ * The server could not say who can take the chat (refused, not connected, no answer): list the welcome's
+ * colleagues, all pickable, with what this console knows, as before; the transfer itself still checks.
+ */
+function colleaguesUnknown(ref) {
+  const d = S.dialog;
+  if (d?.kind !== 'transfer' || ref !== d.colleaguesRef || d.answered) return;
+  d.answered = true;
+  d.showAgents(S.colleagues.map((a) => {
+    const known = S.routing.agents.get(a.id); // admins know colleagues' presence and load
+    return { id: a.id, name: a.name || a.id, pickable: true, reason: null, state: known?.status, load: known?.load, cap: known?.cap };
+  }));
 }
 
 function confirmTransfer(id, target, noteText) {

@@ -178,3 +178,34 @@ export function errorReason(t, code, { action = null, self = null } = {}) {
   }
   return t('error.generic');
 }
+
+/** Order of the greyed-out transfer targets: who may be free soonest first. */
+const UNAVAILABLE_ORDER = { at_limit: 0, away: 1, offline: 2, pending: 3 };
+
+/**
+ * The transfer dialog's agents from the server's `colleagues` answer (docs/protocol.md "Who can take
+ * it"): those a transfer would go to now first, least busy first, pickable; then the others, greyed,
+ * each with why not (at limit, away, offline, invited), so the agent sees the colleague they had in mind
+ * is there but cannot take it, instead of wondering where they went. Disabled accounts are left out: they
+ * are nobody's colleague any more. Returns [{id, name, pickable, reason, state, load, cap, teams}].
+ */
+export function transferTargets(colleagues) {
+  const byName = (a, b) => a.name.localeCompare(b.name, 'ko') || a.id.localeCompare(b.id);
+  const rows = (Array.isArray(colleagues) ? colleagues : [])
+    .filter((c) => c && typeof c.id === 'string' && c.reason !== 'disabled')
+    .map((c) => ({
+      id: c.id,
+      name: String(c.name || c.id),
+      pickable: c.available === true,
+      reason: c.available === true ? null : String(c.reason ?? 'offline'),
+      state: String(c.state ?? 'offline'),
+      load: c.load,
+      cap: c.cap,
+      teams: Array.isArray(c.teams) ? c.teams : [],
+    }));
+  const free = rows.filter((r) => r.pickable)
+    .sort((a, b) => ((a.load ?? 0) - (b.load ?? 0)) || byName(a, b));
+  const rank = (r) => UNAVAILABLE_ORDER[r.reason] ?? 4;
+  const busy = rows.filter((r) => !r.pickable).sort((a, b) => (rank(a) - rank(b)) || byName(a, b));
+  return [...free, ...busy];
+}

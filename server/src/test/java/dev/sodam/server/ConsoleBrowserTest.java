@@ -43,10 +43,13 @@ class ConsoleBrowserTest {
     @RegisterExtension
     static final ServerExtension app = ServerExtension.forBrowsers();
     static String kimId;
+    /** A colleague who never logs in: the transfer dialog shows them, greyed, as offline. */
+    static String absentId;
 
     @BeforeAll
     static void start() throws Exception {
         kimId = app.server().createAgent(KIM, "김상담", KIM_PASSWORD);
+        absentId = app.server().createAgent("absent@sodam.test", "박부재", "absent-password-1");
     }
 
     private static WebElement chatPanel(WebDriver agent, String conversationId) {
@@ -121,7 +124,19 @@ class ConsoleBrowserTest {
             WebElement dialog = waiting(admin).until(d -> d.findElement(By.cssSelector("[data-testid='transfer-dialog']")));
             assertThat(dialog.findElements(By.cssSelector("[data-testid='transfer-team']")).stream()
                     .map(WebElement::getText).toList()).contains("결제/환불", "배송");
-            dialog.findElement(By.cssSelector("[data-testid='transfer-agent'][data-agent-id='" + kimId + "']")).click();
+            // The dialog asked the server who can take the chat: 김상담 (online) is pickable and listed first,
+            // 박부재 (never logged in) is listed after, greyed, offline, and cannot be picked.
+            WebElement kimButton = waiting(admin).until(d -> dialog.findElements(By.cssSelector(
+                    "[data-testid='transfer-agent'][data-agent-id='" + kimId + "']")).stream().findFirst().orElse(null));
+            WebElement absent = dialog.findElement(By.cssSelector(
+                    "[data-testid='transfer-agent-unavailable'][data-agent-id='" + absentId + "']"));
+            assertThat(absent.getAttribute("data-reason")).isEqualTo("offline");
+            assertThat(absent.isEnabled()).isFalse();
+            assertThat(absent.getText()).contains("박부재", "오프라인");
+            List<String> order = dialog.findElements(By.cssSelector("[data-testid='transfer-agents'] .target")).stream()
+                    .map(b -> b.getAttribute("data-agent-id")).toList();
+            assertThat(order.indexOf(kimId)).isLessThan(order.indexOf(absentId));
+            kimButton.click();
             dialog.findElement(By.cssSelector("[data-testid='transfer-note']")).sendKeys(TRANSFER_NOTE);
             dialog.findElement(By.cssSelector("[data-testid='transfer-confirm']")).click();
 
