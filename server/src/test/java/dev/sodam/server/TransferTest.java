@@ -267,4 +267,40 @@ class TransferTest {
                     .isEqualTo("forbidden");
         }
     }
+
+    /**
+     * An account of another site could not open the chat it was handed (every frame naming it is
+     * {@code not_found} to them): the colleagues answer leaves it out, and a transfer to it is refused.
+     */
+    @Test
+    void anAgentOfAnotherSiteIsNotListedAndATransferToThemIsRefused() throws Exception {
+        String adminToken = server.loginAdmin();
+        server.createSite("shop2");
+        java.net.http.HttpResponse<String> created = server.post("/api/admin/users", "{\"email\":\"shop2@sodam.test\","
+                + "\"name\":\"가게2상담\",\"role\":\"agent\",\"siteId\":\"shop2\",\"password\":\"shop2-password-1\"}",
+                adminToken);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String elsewhere = TestServer.json(created.body()).path("user").path("id").asText();
+        try (WsTestClient visitor = WsTestClient.connect(server.visitorUri());
+             WsTestClient admin = WsTestClient.connect(server.agentUri());
+             WsTestClient shop2 = WsTestClient.connect(server.agentUri())) {
+            visitor.helloVisitor(null, null, 0);
+            admin.helloAgent(adminToken);
+            shop2.helloAgent(server.login("shop2@sodam.test", "shop2-password-1"));
+            shop2.await("presence", p -> p.get("status").asText().equals("online"));
+            String id = queuedChat(visitor);
+            admin.send("{\"type\":\"accept\",\"conversationId\":\"" + id + "\"}");
+            visitor.await("status", s -> s.get("state").asText().equals("assigned"));
+
+            admin.send("{\"type\":\"colleagues\",\"conversationId\":\"" + id + "\",\"ref\":\"who\"}");
+            JsonNode answer = admin.await("colleagues", f -> f.path("ref").asText().equals("who"));
+            assertThat(answer.get("colleagues").findValuesAsText("id")).contains(kimId).doesNotContain(elsewhere);
+
+            admin.send("{\"type\":\"transfer\",\"conversationId\":\"" + id + "\",\"toAgentId\":\"" + elsewhere
+                    + "\",\"ref\":\"to-shop2\"}");
+            JsonNode refused = admin.await("error", e -> e.path("ref").asText().equals("to-shop2"));
+            assertThat(refused.get("code").asText()).isEqualTo("conflict");
+            assertThat(refused.get("message").asText()).isEqualTo("가게2상담 does not serve this site");
+        }
+    }
 }

@@ -1071,6 +1071,11 @@ public final class ConversationService implements AutoCloseable {
                 // visitor (the sender still has it and can choose someone else or a team).
                 StoredUser account = tx.user(target.id())
                         .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no such agent"));
+                // An account of another site could not even open the chat (every frame naming it: not_found);
+                // the colleagues list leaves such accounts out for the same reason.
+                if (!target.seesSite(conversation.siteId())) {
+                    throw new ChatException(ErrorCode.CONFLICT, target.name() + " does not serve this site");
+                }
                 int cap = capOf(tx, target.id());
                 Results.Refusal refusal = refusal(account, availability.presence(target.id()),
                         tx.assignedTo(target.id()).size(), cap);
@@ -1152,6 +1157,7 @@ public final class ConversationService implements AutoCloseable {
             List<dev.sodam.server.model.Team> teams = tx.teams();
             List<Results.Colleague> colleagues = new ArrayList<>();
             for (StoredUser user : tx.users()) {
+                // Same site rule as Agent.seesSite, which transfer applies to the target.
                 if (user.id().equals(agent.agent().id()) || user.id().equals(conversation.agentId())
                         || !(user.siteId() == null || user.siteId().equals(conversation.siteId()))) {
                     continue;
