@@ -267,6 +267,33 @@ class RouterTest {
         assertThat(router.load(kim.agent().id()).orElseThrow().presence()).isEqualTo(Presence.OFFLINE);
     }
 
+    /**
+     * The presence the transfer dialog shows agrees with {@link Router#online}, which transfer checks: only a
+     * connected agent can be online or away; anyone without an open connection is offline, also during
+     * the grace period after a disconnect (a chat handed to them now would wait for nobody).
+     */
+    @Test
+    void presenceForTransfersIsOfflineWithoutAConnection() {
+        AgentPrincipal kim = online("kim");
+        AgentPrincipal never = agent("never");
+        String kimId = kim.agent().id();
+        assertThat(router.presence(never.agent().id())).isEqualTo(Presence.OFFLINE);
+        assertThat(router.presence("ag_nobody")).isEqualTo(Presence.OFFLINE);
+        assertThat(router.presence(kimId)).isEqualTo(Presence.ONLINE);
+        assertThat(router.online(kimId)).isTrue();
+
+        Replies.<Presence>future(r -> service.setPresence(kim, Presence.AWAY, r)).join();
+        DomainThread.settle(service);
+        assertThat(router.presence(kimId)).isEqualTo(Presence.AWAY);
+        assertThat(router.online(kimId)).isFalse();
+
+        service.agentDisconnected(kimId);
+        DomainThread.settle(service);
+        assertThat(router.presence(kimId)).as("in the grace period, not connected").isEqualTo(Presence.OFFLINE);
+        assertThat(Availability.UNKNOWN.presence(kimId)).as("no router: everyone counts as there")
+                .isEqualTo(Presence.ONLINE);
+    }
+
     private Conversation transfer(AgentPrincipal from, String conversationId, AgentPrincipal to) {
         Conversation c = Replies.<Conversation>future(r -> service.transfer(from, conversationId, to.agent().id(), null,
                 null, r)).join();
