@@ -227,6 +227,12 @@ public final class SodamServer implements AutoCloseable {
             AuthService auth = new AuthService(store, service, hasher, clock, ids,
                     Duration.ofHours(config.tokenTtlHours()), LoginThrottle.configured(clock, config.loginLimits()));
             auth.closeSessionsWith(registry::closeAgent);
+            if (fanout != null) {
+                // Several nodes: a token revoked on one node stops working on every node at once.
+                auth.tellPeers(fanout);
+                fanout.followAccessChanges(auth::revokedElsewhere,
+                        () -> onBlocking(blocking, () -> auth.recheck(registry.agentTokens())));
+            }
             maintenance.scheduleWithFixedDelay(runOnce(jobs, () -> service.execute(
                     tx -> tx.deleteExpiredTokens(clock.instant()),
                     Replies.of(n -> { }, e -> log.warn("deleting expired tokens failed: {}", e.getMessage())))),

@@ -20,9 +20,11 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Login, bearer tokens (sessions) and one-time password links. Tokens are random, stored only as
@@ -42,6 +44,7 @@ public final class AuthService {
     private final Duration tokenTtl;
     private final LoginThrottle throttle;
     private volatile SessionCloser closer = SessionCloser.NONE;
+    private volatile AccessPeers peers = AccessPeers.NONE;
     /**
      * Token hash → its owner, so a busy console does not read the store per request; invalidated on
      * revocation, and checked against the token's own expiry on the injected clock at every use.
@@ -50,6 +53,11 @@ public final class AuthService {
             .expireAfterWrite(Duration.ofSeconds(60))
             .maximumSize(10_000)
             .build();
+    /**
+     * Counts revocations, so a store read that began before one does not put what it read into the cache
+     * after the revocation emptied it (the token would live on here for the cache's minute).
+     */
+    private final AtomicLong revocations = new AtomicLong();
 
     public AuthService(Store store, ConversationService service, PasswordHasher hasher, Clock clock, Ids ids,
                        Duration tokenTtl) {
@@ -70,6 +78,11 @@ public final class AuthService {
     /** Who closes live connections when access is taken away (wired once the session registry exists). */
     public void closeSessionsWith(SessionCloser sessionCloser) {
         this.closer = sessionCloser;
+    }
+
+    /** Who else must hear of a revocation: the other nodes of a cluster (wired only when there are some). */
+    public void tellPeers(AccessPeers accessPeers) {
+        this.peers = accessPeers;
     }
 
     /** A successful login: the bearer token and the agent. */
@@ -133,9 +146,12 @@ public final class AuthService {
         if (cached != null && now.isBefore(cached.expiresAt())) {
             return cached.agent();
         }
+        long revocationsBefore = revocations.get();
         TokenOwner owner = store.read(tx -> tx.tokenOwner(hash, now))
                 .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token"));
-        tokenCache.put(hash, owner);
+        if (revocations.get() == revocationsBefore) {
+            tokenCache.put(hash, owner);
+        }
         return owner.agent();
     }
 
@@ -165,16 +181,56 @@ public final class AuthService {
     }
 
     /**
-     * After a commit that took access away: forgets cached tokens and closes live connections.
-     * {@code tokenHashes} null: every token of the account (disabled, role changed, all sessions revoked).
+     * After a commit that took access away: forgets cached tokens and closes live connections, here and
+     * on the other nodes. {@code tokenHashes} null: every token of the account (disabled, role changed,
+     * all sessions revoked).
      */
     public void revoked(String agentId, Collection<String> tokenHashes, String reason) {
+        Set<String> hashes = tokenHashes == null ? null : Set.copyOf(tokenHashes);
+        revokedElsewhere(agentId, hashes, reason);
+        peers.revoked(agentId, hashes, reason);
+    }
+
+    /**
+     * Another node committed a revocation ({@link AccessPeers}): forgets the cached tokens and closes this
+     * node's connections, without telling the other nodes again.
+     */
+    public void revokedElsewhere(String agentId, Set<String> tokenHashes, String reason) {
+        revocations.incrementAndGet();
         if (tokenHashes == null) {
             tokenCache.asMap().entrySet().removeIf(e -> e.getValue().agent().id().equals(agentId));
         } else {
             tokenCache.invalidateAll(tokenHashes);
         }
         closer.close(agentId, tokenHashes == null ? null : new HashSet<>(tokenHashes), reason);
+    }
+
+    /**
+     * After this node may have missed revocations (its Redis subscription was lost, another node went
+     * silent): forgets every cached token, so the next request reads the store, and closes the live
+     * connections in {@code liveTokens} (agent id → token hashes) whose token the store no longer honours.
+     * Blocks on store reads, one per live token: call it from a blocking executor.
+     *
+     * @return how many connections' tokens were found revoked
+     */
+    public int recheck(Map<String, Set<String>> liveTokens) {
+        revocations.incrementAndGet();
+        tokenCache.invalidateAll();
+        Instant now = clock.instant();
+        int revoked = 0;
+        for (Map.Entry<String, Set<String>> agent : liveTokens.entrySet()) {
+            Set<String> gone = new HashSet<>();
+            for (String hash : agent.getValue()) {
+                if (store.read(tx -> tx.tokenOwner(hash, now)).filter(o -> o.agent().id().equals(agent.getKey())).isEmpty()) {
+                    gone.add(hash);
+                }
+            }
+            if (!gone.isEmpty()) {
+                revoked += gone.size();
+                closer.close(agent.getKey(), gone, "session ended; log in again");
+            }
+        }
+        return revoked;
     }
 
     /** Forgets failed logins of the account, e.g. after an admin reset its password. */

@@ -9,13 +9,15 @@ import dev.sodam.server.util.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The events one node tells the others, as JSON on the pub/sub channel: {@code {"node":…,"type":…,"event":…}},
  * the event being the record as Jackson writes it: what delivery needs, what the routing owner needs from
  * agents' connections, and the routing owner's decisions ({@code "output"}). Clock ticks and the like stay
  * on their node. A heartbeat, a roster request and a notice that the bot's inputs changed (the FAQ, the saved
- * thresholds) are envelopes without a body; a {@link Roster} answers the roster request.
+ * thresholds) are envelopes without a body; a {@link Roster} answers the roster request; a {@link Revocation}
+ * says which tokens stopped working.
  */
 final class EventCodec {
     /** The events other nodes deliver to their connections, by the name they travel under. */
@@ -60,12 +62,22 @@ final class EventCodec {
     static final String FAQ_CHANGED = "faqChanged";
     /** A node saved the bot's thresholds: the others read them from the store. */
     static final String THRESHOLDS_CHANGED = "botThresholdsChanged";
+    /** A node committed a revocation: the others forget those tokens and close their connections. */
+    static final String ACCESS_REVOKED = "accessRevoked";
+
+    /**
+     * What {@link #ACCESS_REVOKED} carries: whose access, which tokens (SHA-256 hashes of tokens that no
+     * longer work; null for all the account's) and the words for the close frame.
+     */
+    record Revocation(String agentId, Set<String> tokenHashes, String reason) {
+    }
 
     /**
      * What arrived: from which node, and an event (delivered, or a routing input), a routing owner's
-     * output, or neither (a heartbeat, a roster request).
+     * output, a roster, a revocation, or none of them (a heartbeat, a roster request, a bot notice).
      */
-    record Envelope(String node, String type, ChatEvent event, RoutingOutput output, Roster roster) {
+    record Envelope(String node, String type, ChatEvent event, RoutingOutput output, Roster roster,
+                    Revocation revocation) {
         boolean routingInput() {
             return ROUTING_INPUTS.containsKey(type);
         }
@@ -112,6 +124,12 @@ final class EventCodec {
         return envelope(node, change == BotPeers.Change.FAQ ? FAQ_CHANGED : THRESHOLDS_CHANGED).toString();
     }
 
+    static String encode(String node, Revocation revocation) {
+        ObjectNode envelope = envelope(node, ACCESS_REVOKED);
+        envelope.set("revocation", Json.MAPPER.valueToTree(revocation));
+        return envelope.toString();
+    }
+
     static String encode(String node, Roster roster) {
         List<Roster.Entry> safe = roster.agents().stream().map(e -> new Roster.Entry(withoutHash(e.agent()), e.cap(),
                 e.presence(), e.connections())).toList();
@@ -142,20 +160,24 @@ final class EventCodec {
         }
         if (HEARTBEAT.equals(type) || ROSTER_REQUEST.equals(type) || FAQ_CHANGED.equals(type)
                 || THRESHOLDS_CHANGED.equals(type)) {
-            return new Envelope(node, type, null, null, null);
+            return new Envelope(node, type, null, null, null, null);
         }
         if (ROSTER.equals(type) && envelope.path("roster").isObject()) {
-            return new Envelope(node, type, null, null, Json.MAPPER.treeToValue(envelope.get("roster"), Roster.class));
+            return new Envelope(node, type, null, null, Json.MAPPER.treeToValue(envelope.get("roster"), Roster.class), null);
+        }
+        if (ACCESS_REVOKED.equals(type) && envelope.path("revocation").path("agentId").isTextual()) {
+            return new Envelope(node, type, null, null, null,
+                    Json.MAPPER.treeToValue(envelope.get("revocation"), Revocation.class));
         }
         Class<? extends RoutingOutput> output = ROUTING_OUTPUTS.get(type);
         if (output != null && envelope.path("output").isObject()) {
-            return new Envelope(node, type, null, Json.MAPPER.treeToValue(envelope.get("output"), output), null);
+            return new Envelope(node, type, null, Json.MAPPER.treeToValue(envelope.get("output"), output), null, null);
         }
         Class<? extends ChatEvent> kind = RELAYED.containsKey(type) ? RELAYED.get(type) : ROUTING_INPUTS.get(type);
         if (kind == null || !envelope.path("event").isObject()) {
             throw new IllegalArgumentException("not a relayed event: " + abbreviated(json));
         }
-        return new Envelope(node, type, Json.MAPPER.treeToValue(envelope.get("event"), kind), null, null);
+        return new Envelope(node, type, Json.MAPPER.treeToValue(envelope.get("event"), kind), null, null, null);
     }
 
     private static String abbreviated(String json) {

@@ -13,6 +13,7 @@ import dev.sodam.server.faq.BotPeers;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.auth.AccessPeers;
 import dev.sodam.server.auth.Principal;
 import dev.sodam.server.store.StoreTx;
 import io.lettuce.core.ClientOptions;
@@ -66,11 +67,15 @@ import org.slf4j.LoggerFactory;
  * current state of the conversations that changed. A connection never gets one seq twice
  * ({@link Session#markSent}).
  *
+ * <p>It carries revocations ({@link AccessPeers}): tokens that stopped working on one node are forgotten and
+ * their connections closed on every node at once; a catch-up checks cached tokens and live connections
+ * against the store, in case a revocation was lost.
+ *
  * <p>It also carries notices that the bot's inputs changed ({@link BotPeers}): a node that committed an FAQ
  * change or saved thresholds says so, and the others read them from the store. A catch-up also checks
  * the bot against the store, as a notice may have been lost like any event.
  */
-public final class RedisFanout implements ChatEventListener, BotPeers, AutoCloseable {
+public final class RedisFanout implements ChatEventListener, BotPeers, AccessPeers, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisFanout.class);
     /** How often a node says it is alive, and how long a silent node is given before it counts as gone. */
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -104,6 +109,9 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AutoClose
     /** What this node does with another node's bot notice, and on a catch-up; none until {@link #followBotChanges}. */
     private volatile Consumer<BotPeers.Change> botChanged = change -> { };
     private volatile Runnable botCatchUp = () -> { };
+    /** What this node does with another node's revocation, and on a catch-up; none until {@link #followAccessChanges}. */
+    private volatile AccessPeers accessRevoked = AccessPeers.NONE;
+    private volatile Runnable accessCatchUp = () -> { };
 
     private RedisFanout(ClusterSettings settings, String channel, ConversationService service,
                         DeliveryListener delivery, SessionRegistry sessions) {
@@ -225,6 +233,22 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AutoClose
     public void followBotChanges(Consumer<BotPeers.Change> changed, Runnable catchUp) {
         this.botChanged = changed;
         this.botCatchUp = catchUp;
+    }
+
+    /**
+     * Hands other nodes' revocations to {@code revoked}, and asks {@code catchUp} to check this node's cached
+     * tokens and live connections against the store whenever this node catches up (a revocation may have been
+     * lost like any event). Both are called on Redis or timer threads: they must hand blocking work to an executor.
+     */
+    public void followAccessChanges(AccessPeers revoked, Runnable catchUp) {
+        this.accessRevoked = revoked;
+        this.accessCatchUp = catchUp;
+    }
+
+    /** Tells the other nodes that tokens stopped working (after the commit). */
+    @Override
+    public void revoked(String agentId, Set<String> tokenHashes, String reason) {
+        publish(EventCodec.encode(node, new EventCodec.Revocation(agentId, tokenHashes, reason)));
     }
 
     /** Tells the other nodes that the bot's inputs changed (after the commit). */
@@ -349,6 +373,9 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AutoClose
             if (owner != null) {
                 handOver(() -> owner.apply(envelope.output()));
             }
+        } else if (envelope.revocation() != null) {
+            EventCodec.Revocation revocation = envelope.revocation();
+            accessRevoked.revoked(revocation.agentId(), revocation.tokenHashes(), revocation.reason());
         } else if (EventCodec.FAQ_CHANGED.equals(envelope.type())) {
             botChanged.accept(BotPeers.Change.FAQ);
         } else if (EventCodec.THRESHOLDS_CHANGED.equals(envelope.type())) {
@@ -426,6 +453,11 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AutoClose
             botCatchUp.run();
         } catch (RuntimeException e) {
             log.warn("cluster: checking the bot against the store failed: {}", e.toString());
+        }
+        try {
+            accessCatchUp.run();
+        } catch (RuntimeException e) {
+            log.warn("cluster: checking sessions against the store failed: {}", e.toString());
         }
         service.execute(tx -> readBehind(tx, since), Replies.of(behind -> {
             catchUps.incrementAndGet();

@@ -2,6 +2,7 @@ package dev.sodam.server.delivery;
 
 import dev.sodam.server.auth.Principal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,17 @@ public final class SessionRegistry {
     /** Every connected agent session. */
     public Iterable<Session> allAgents() {
         return () -> agents.values().stream().flatMap(Set::stream).iterator();
+    }
+
+    /** The tokens connected agents logged in with: agent id → token hashes (a snapshot). */
+    public Map<String, Set<String>> agentTokens() {
+        Map<String, Set<String>> tokens = new HashMap<>();
+        agents.forEach((agentId, sessions) -> sessions.forEach(session -> {
+            if (session.tokenHash() != null) {
+                tokens.computeIfAbsent(agentId, id -> new HashSet<>()).add(session.tokenHash());
+            }
+        }));
+        return tokens;
     }
 
     /** Closes the agent's connections: all of them, or those opened with one of the given tokens. */

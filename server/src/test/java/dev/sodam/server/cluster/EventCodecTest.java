@@ -152,6 +152,22 @@ class EventCodecTest {
     }
 
     @Test
+    void aRevocationCarriesTheAccountItsTokensOrNoneForAllAndTheReason() throws Exception {
+        EventCodec.Envelope some = EventCodec.decode(EventCodec.encode("node-a",
+                new EventCodec.Revocation("ag_1", java.util.Set.of("ab12", "cd34"), "session revoked")));
+        assertThat(some.node()).isEqualTo("node-a");
+        assertThat(some.type()).isEqualTo(EventCodec.ACCESS_REVOKED);
+        assertThat(some.revocation()).isEqualTo(new EventCodec.Revocation("ag_1", java.util.Set.of("ab12", "cd34"),
+                "session revoked"));
+        assertThat(some.event()).isNull();
+        EventCodec.Envelope all = EventCodec.decode(EventCodec.encode("node-a",
+                new EventCodec.Revocation("ag_1", null, "account disabled")));
+        assertThat(all.revocation().tokenHashes()).as("every token of the account").isNull();
+        assertThatThrownBy(() -> EventCodec.decode("{\"node\":\"x\",\"type\":\"accessRevoked\",\"revocation\":{}}"))
+                .hasMessageContaining("not a relayed event");
+    }
+
+    @Test
     void theChannelIsNamedAfterTheSharedDatabase() {
         assertThat(RedisFanout.channelFor("jdbc:postgresql://db.internal:5432/shop?sslmode=verify-full"))
                 .isEqualTo("sodam:shop:events");
