@@ -5,12 +5,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -24,7 +28,8 @@ import io.netty.util.ReferenceCountUtil;
  *
  * <p>A request with {@code Expect: 100-continue} whose announced body is over the limit gets the same 413
  * JSON and no {@code 100 Continue}; its client then usually sends no body and closes the connection on
- * seeing {@code Connection: close}, which ends the refusal as well.
+ * seeing {@code Connection: close}, which ends the refusal as well. A request expecting anything else gets a
+ * 417 with the error JSON; the connection stays open for the next request.
  */
 final class JsonLimitAggregator extends HttpObjectAggregator {
     /** What a refused body may still send before the connection is closed regardless. */
@@ -77,7 +82,23 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
         if (HttpUtil.is100ContinueExpected(start) && isContentLengthInvalid(start, maxContentLength)) {
             return null;
         }
+        if (unsupportedExpectation(start) && start instanceof HttpRequest request) {
+            // Netty's own 417 has an empty body; like every refusal it gets the error JSON. The aggregator
+            // drops the body that follows (a 4xx to an expectation) and serves the connection's next request.
+            start.headers().remove(HttpHeaderNames.EXPECT);
+            FullHttpResponse failed = HttpResponses.json(HttpResponseStatus.EXPECTATION_FAILED,
+                    HttpResponses.errorBody(request, "bad_request", "the Expect header supports only 100-continue"));
+            HttpUtil.setContentLength(failed, failed.content().readableBytes());
+            return failed;
+        }
         return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    /** An {@code Expect} other than 100-continue on HTTP/1.1 (Netty's own check is package-private). */
+    private static boolean unsupportedExpectation(HttpMessage message) {
+        String expect = message.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && message.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0
+                && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);
     }
 
     /**

@@ -177,4 +177,20 @@ class MalformedRequestTest {
         // The closes are handled on the event loops after the answers: give them time to log anything.
         await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> warnings().isEmpty());
     }
+
+    /** Regression: an {@code Expect} other than 100-continue got Netty's 417 with an empty body. */
+    @Test
+    void anUnsupportedExpectationIsTheJson417AndTheConnectionServesTheNextRequest() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", app.server().port())) {
+            Raw failed = exchange(socket, "POST /api/admin/faq HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + admin + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 200-ok");
+            assertThat(failed.status()).isEqualTo(417);
+            assertThat(failed.json().path("code").asText()).isEqualTo("bad_request");
+            assertThat(failed.json().path("message").asText()).contains("100-continue");
+            socket.getOutputStream().write("{}".getBytes(StandardCharsets.UTF_8)); // the body, dropped unread
+            Raw next = exchange(socket, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1");
+            assertThat(next.status()).as("the same connection goes on").isEqualTo(200);
+        }
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> warnings().isEmpty());
+    }
 }

@@ -166,6 +166,37 @@ class JsonLimitAggregatorTest {
         }
     }
 
+    /** Regression: a request with an {@code Expect} other than 100-continue got Netty's 417 with an empty body. */
+    @Test
+    void anUnsupportedExpectationGetsTheJson417AndTheConnectionServesTheNextRequest() {
+        HttpRequest request = post("/api/x", 10);
+        request.headers().set(HttpHeaderNames.EXPECT, "something-else");
+        channel.writeInbound(request);
+        FullHttpResponse failed = channel.readOutbound();
+        try {
+            assertThat(failed.status().code()).isEqualTo(417);
+            assertThat(failed.content().toString(StandardCharsets.UTF_8)).contains("\"code\":\"bad_request\"")
+                    .contains("100-continue").contains("\"requestId\"");
+            assertThat(HttpUtil.getContentLength(failed)).isEqualTo(failed.content().readableBytes());
+        } finally {
+            failed.release();
+        }
+        channel.writeInbound(lastChunk(10));
+        assertThat(channel.<Object>readInbound()).as("the refused request is not served").isNull();
+
+        channel.writeInbound(post("/api/y", 3));
+        channel.writeInbound(lastChunk(3));
+        FullHttpRequest next = channel.readInbound();
+        try {
+            assertThat(next.uri()).isEqualTo("/api/y");
+            assertThat(next.content().readableBytes()).isEqualTo(3);
+        } finally {
+            next.release();
+        }
+        assertThat(channel.isOpen()).isTrue();
+        channel.checkException();
+    }
+
     /**
      * Regression: Netty's aggregator reported the close that ends a refusal as a
      * PrematureChannelClosureException, logged as a 26-line WARN for every oversized upload.
