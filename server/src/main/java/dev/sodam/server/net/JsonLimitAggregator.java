@@ -102,18 +102,14 @@ final class JsonLimitAggregator extends HttpObjectAggregator {
     }
 
     /**
-     * After a refusal Netty's aggregator still counts itself as aggregating the refused body and would
-     * report the connection's close as a {@code PrematureChannelClosureException} (a WARN with a stack
-     * trace for every oversized upload); that close, ours or the client's, is the refusal's expected end.
+     * A body cut off by its client's close has nobody left to answer: the end of a refusal (ours or the
+     * client's close), or a tab closed in the middle of an upload. Netty's aggregator reports such a close as
+     * a {@code PrematureChannelClosureException}, logged as a WARN with a stack trace every time.
      */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (refused != null) {
-            releaseCurrentMessage();
-            ctx.fireChannelInactive();
-            return;
-        }
-        super.channelInactive(ctx);
+        releaseCurrentMessage();
+        ctx.fireChannelInactive();
     }
 
     @Override

@@ -166,6 +166,17 @@ class JsonLimitAggregatorTest {
         }
     }
 
+    /** Regression: a client that closed in the middle of a body under the limit left a WARN with a stack trace. */
+    @Test
+    void aBodyCutOffByTheClientUnderTheLimitIsDroppedWithoutAnError() {
+        channel.writeInbound(post("/api/x", 100));
+        channel.writeInbound(chunk(40));
+        channel.close();
+        channel.checkException();
+        assertThat(channel.<Object>readInbound()).isNull();
+        assertThat(channel.<Object>readOutbound()).isNull();
+    }
+
     /** Regression: a request with an {@code Expect} other than 100-continue got Netty's 417 with an empty body. */
     @Test
     void anUnsupportedExpectationGetsTheJson417AndTheConnectionServesTheNextRequest() {
