@@ -1150,10 +1150,7 @@ public final class ConversationService implements AutoCloseable {
         submit(tx -> {
             // Asked by whoever may transfer it: presence of colleagues is not shown to every agent.
             Conversation conversation = transferable(tx, agent, conversationId);
-            Map<String, Integer> load = new HashMap<>();
-            for (Conversation c : tx.assigned()) {
-                load.merge(c.agentId(), 1, Integer::sum);
-            }
+            Map<String, Integer> load = tx.assignedCounts();
             List<dev.sodam.server.model.Team> teams = tx.teams();
             List<Results.Colleague> colleagues = new ArrayList<>();
             for (StoredUser user : tx.users()) {

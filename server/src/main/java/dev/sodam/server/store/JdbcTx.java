@@ -512,6 +512,18 @@ final class JdbcTx implements StoreTx {
     }
 
     @Override
+    public Map<String, Integer> assignedCounts() {
+        Map<String, Integer> counts = new HashMap<>();
+        // Answered from the partial index conversations_agent (agent_id WHERE state = 'ASSIGNED').
+        for (Map.Entry<String, Integer> row : query("SELECT agent_id, COUNT(*) FROM conversations "
+                + "WHERE state = 'ASSIGNED' AND agent_id IS NOT NULL GROUP BY agent_id", s -> { },
+                rs -> Map.entry(rs.getString(1), rs.getInt(2)))) {
+            counts.put(row.getKey(), row.getValue());
+        }
+        return counts;
+    }
+
+    @Override
     public Integer maxChats(String agentId) {
         // Read before counting an agent's chats against the limit: where several nodes accept at once,
         // the agent's row is the lock under which the count is taken and the new assignment written.

@@ -9,6 +9,7 @@ import dev.sodam.server.model.Team;
 import dev.sodam.server.model.Visitor;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The data operations available inside a unit of work. Not thread-safe; valid only inside the unit. */
@@ -57,6 +58,13 @@ public interface StoreTx {
 
     /** Every assigned conversation (routing rebuilds its picture from these after a restart). */
     List<Conversation> assigned();
+
+    /**
+     * How many conversations each agent holds (agents with none are absent), counted in the database: a
+     * transfer dialog's loads, read on the domain thread, where reading every assigned row would hold
+     * everyone's messages up (21 ms at 5,000 chats against about 1 for the count).
+     */
+    Map<String, Integer> assignedCounts();
 
     /** The agent's own chat limit, or null for the configured default. */
     Integer maxChats(String agentId);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a bot turn stored twice, a rating replaced where its message is NULL, the optional-filter feedback
  * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), a message and its
  * conversation's activity written together (PostgreSQL: one statement) or not at all, which units of a batch
- * changed rows, and a visitor's deletion following the foreign keys.
+ * changed rows, a visitor's deletion following the foreign keys, and the chats each agent holds, counted.
  */
 class StoreDialectTest {
     private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
@@ -222,6 +222,31 @@ class StoreDialectTest {
             assertThat(tx.feedback("cv_1")).isEmpty();
             assertThat(tx.botTurns("cv_1")).isEmpty();
             assertThat(tx.pageViews("vi_1", 10)).isEmpty();
+            return null;
+        });
+
+        // The transfer dialog's loads: chats held per agent, counted in the database; queued and resolved
+        // chats are nobody's load, and an agent holding none is absent.
+        write(store, tx -> {
+            tx.insertVisitor(new dev.sodam.server.model.Visitor("vi_2", "demo", "손님", "ko", T), "hash-2");
+            for (String agent : List.of("ag_1", "ag_2", "ag_3")) {
+                tx.insertAgent(new dev.sodam.server.model.Agent(agent, agent + "@shop.test", agent,
+                        dev.sodam.server.model.Agent.Role.AGENT, "", T));
+            }
+            List<String> holders = List.of("ag_1", "ag_1", "ag_2", "QUEUED", "RESOLVED");
+            for (int i = 0; i < holders.size(); i++) {
+                Conversation chat = new Conversation("cv_load_" + i, "demo", "vi_2", "손님", "ko", ConversationState.BOT,
+                        null, null, 0, "", null, T, T, null, null, false, List.of(), 0);
+                tx.insertConversation(switch (holders.get(i)) {
+                    case "QUEUED" -> chat.withState(ConversationState.QUEUED, T);
+                    case "RESOLVED" -> chat.assigned("ag_3", "ag_3", T).withState(ConversationState.RESOLVED, T);
+                    default -> chat.assigned(holders.get(i), holders.get(i), T);
+                });
+            }
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.assignedCounts()).isEqualTo(java.util.Map.of("ag_1", 2, "ag_2", 1));
             return null;
         });
     }
