@@ -131,6 +131,27 @@ class FaqBotSeedTest {
         }
     }
 
+    /**
+     * Regression (QA): a visitor who turned a person down ("사람 부르지 마세요", "상담원 연결 원하지 않아요",
+     * "please do not transfer me to a human") was handed to one: the triggers saw the "no", the
+     * classifier's handoff intent did not. Now the bot carries on (the no-handoff reply or an answer).
+     */
+    @Test
+    void aPersonTurnedDownIsNotHandedOff() {
+        FaqBot bot = SeedBots.bot();
+        for (String text : List.of("사람 불러주지 마세요", "사람 부르지 마", "상담원 연결 원하지 않아요", "사람 말고 봇이 답해줘",
+                "상담원 연결 말고 그냥 환불 기간 알려줘", "please do not transfer me to a human",
+                "I would rather not talk to a person")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d).as(SeedBots.explain(text, "ko")).isInstanceOf(BotDecision.Answer.class);
+        }
+        BotDecision.Answer declined = (BotDecision.Answer) bot.ask("사람 부르지 마", "ko");
+        assertThat(declined.intent()).isEqualTo("no-handoff");
+        assertThat(declined.answer()).startsWith("알겠어요");
+        // A request after a refusal of something else is still a request.
+        assertThat(bot.ask("봇 말고 상담원이요", "ko")).isInstanceOf(BotDecision.Handoff.class);
+    }
+
     @Test
     void greetingIsSmallTalk() {
         FaqBot bot = SeedBots.bot();

@@ -37,6 +37,8 @@ public final class BotResponder {
     static final double MARGIN_FULL = 0.3;
     static final double DISAGREE_PENALTY = 0.85;
     static final double HANDOFF_PROB = 0.5;
+    /** The small-talk intent (config/bot/intents.json) that answers a visitor who turned a person down. */
+    static final String DECLINED_INTENT = "no-handoff";
 
     private final String locale;
     private final BotThresholds thresholds;
@@ -125,7 +127,15 @@ public final class BotResponder {
         if (ranked.isEmpty()) {
             return new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
         }
+        if (ranked.get(0).label().kind() == LabelKind.HANDOFF && HandoffTriggers.declines(normalizedText)) {
+            return declined(ranked, candidates, classTop, retrTop);
+        }
+        return decideRanked(ranked, candidates, classTop, retrTop, classTopP);
+    }
 
+    /** The decision on labels already ranked, without triggers ({@code classTopP}: the classifier's top probability). */
+    private BotDecision decideRanked(List<Scored> ranked, List<Candidate> candidates, String classTop, String retrTop,
+                                     double classTopP) {
         Scored top = ranked.get(0);
         double conf = confidence(ranked, 0, classTop, retrTop);
         if (top.label().kind() == LabelKind.HANDOFF && classTopP >= HANDOFF_PROB
@@ -156,6 +166,25 @@ public final class BotResponder {
             return new BotDecision.Clarify(faqConf, faq.label().id(), locale, candidates);
         }
         return new BotDecision.Handoff(faqConf, faq.label().id(), locale, candidates, BotDecision.Reason.UNSURE);
+    }
+
+    /**
+     * The best label is the handoff intent but the visitor turned a person down ("사람 부르지 마세요",
+     * "please do not transfer me to a human"): the classifier reads the words for a person, not the "no"
+     * after them, so the handoff intent is left out and the rest decides as usual; where that would
+     * still hand off, the {@value #DECLINED_INTENT} reply says the bot carries on, as the visitor asked.
+     */
+    private BotDecision declined(List<Scored> ranked, List<Candidate> candidates,
+                                 String classTop, String retrTop) {
+        List<Scored> rest = ranked.stream().filter(s -> s.label().kind() != LabelKind.HANDOFF).toList();
+        BotDecision usual = rest.isEmpty() ? null : decideRanked(rest, candidates, classTop, retrTop, -1);
+        Label reply = labels.get(DECLINED_INTENT);
+        if ((usual == null || usual instanceof BotDecision.Handoff) && reply != null && reply.reply() != null) {
+            double conf = usual == null ? 0.0 : usual.confidence();
+            return new BotDecision.Answer(conf, reply.id(), locale, null, reply.reply(), candidates);
+        }
+        return usual != null ? usual
+                : new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
     }
 
     /** Confidence of {@code ranked.get(i)} against the best other label: its raw score on the locale's scale. */

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * 주세요", "상담원 있나요?", "talk to a human", "connect me with an agent") or as (almost) the whole
  * message ("상담원요", "agent please"), so "상담원 운영시간이 언제예요?", "how do I become a travel
  * agent" or "is the tour operator licensed" do not. A request that is turned down ("상담원 필요
- * 없어요", "상담원 연결 안 해도 돼요", "I don't need an agent") does not trigger either.
+ * 없어요", "상담원 연결 안 해도 돼요", "I don't need an agent") does not trigger either, and
+ * {@link #declines} tells the responder so, since the classifier's handoff intent reads the words for
+ * a person and not the "no" after them ("사람 부르지 마", "please do not transfer me to a human").
  */
 public final class HandoffTriggers {
 
@@ -25,6 +27,12 @@ public final class HandoffTriggers {
 
     /** Korean words for an agent: a request only with a request word after them, or ending the message. */
     private static final List<String> KO_AGENTS = List.of("상담원", "상담사", "상담직원", "직원분");
+
+    /**
+     * Korean words for a person that a visitor may turn down ("사람 부르지 마세요", "직원 연결 원하지
+     * 않아요") beside {@link #KO_AGENTS} and {@link #KO_REQUESTS}. Not triggers themselves ("사람 많아요?").
+     */
+    private static final List<String> KO_PEOPLE = List.of("사람", "직원", "담당자", "매니저");
 
     /**
      * Right after an agent word, a request: "with / to" (상담원이랑, 상담사한테, 상담원님과) or "a bit"
@@ -50,10 +58,10 @@ public final class HandoffTriggers {
 
     /**
      * A request turned down, after the request: "필요 없어요", "안 해도 돼요", "괜찮아요", "말고 …", "없이",
-     * "싫어요", "하지 마세요". (Before the request it turns something else down: "봇 말고 상담원".)
+     * "싫어요", "하지 마세요", "부르지 마". (Before the request it turns something else down: "봇 말고 상담원".)
      */
     private static final Pattern KO_DECLINED = Pattern.compile(
-            "필요없|필요는없|안해도|않아도|안하셔도|괜찮|말고|없어도|없이|싫|하지마|지마세요|지말|원하지않|안할");
+            "필요없|필요는없|안해도|않아도|안하셔도|괜찮|말고|없어도|없이|싫|지마|지말|원하지않|안할");
 
     /** An English request turned down: a negation at most two words before the request's verb. */
     private static final Pattern EN_DECLINED = Pattern.compile(
@@ -113,6 +121,40 @@ public final class HandoffTriggers {
                 if (request && !KO_DECLINED.matcher(compact).region(end, compact.length()).find()) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when {@code normalizedText} turns a person down: a word for a person followed by a refusal
+     * ("상담원 필요 없어요", "사람 부르지 마세요", "사람 말고 봇이 답해줘"), or an English request after a
+     * negation ("please do not transfer me to a human", "I'd rather not talk to a person"). A refusal
+     * before the person ("봇 말고 상담원") turns something else down and is no decline.
+     */
+    public static boolean declines(String normalizedText) {
+        String compact = WHITESPACE.matcher(normalizedText).replaceAll("");
+        for (List<String> words : List.of(KO_REQUESTS, KO_AGENTS, KO_PEOPLE)) {
+            for (String k : words) {
+                for (int at = compact.indexOf(k); at >= 0; at = compact.indexOf(k, at + 1)) {
+                    if (KO_DECLINED.matcher(compact).region(at + k.length(), compact.length()).find()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        if (!hasLatinLetter(normalizedText)) {
+            return false;
+        }
+        String t = normalizedText.strip();
+        return englishDeclined(EN_STRONG, t) || englishDeclined(EN_REQUEST, t);
+    }
+
+    private static boolean englishDeclined(Pattern request, String t) {
+        Matcher m = request.matcher(t);
+        while (m.find()) {
+            if (EN_DECLINED.matcher(t).region(0, m.start()).find()) {
+                return true;
             }
         }
         return false;

@@ -51,4 +51,24 @@ class HandoffTriggersTest {
     void aDeclinedRequestDoesNotTrigger(String text) {
         assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isFalse();
     }
+
+    /**
+     * Regression (QA): "사람 부르지 마세요", "please do not transfer me to a human" were handed to a
+     * person by the classifier's handoff intent; {@link HandoffTriggers#declines} tells the responder.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"사람 불러주지 마세요", "사람 부르지 마", "상담원 연결 원하지 않아요", "사람 말고 봇이 답해줘",
+        "상담원 연결 말고 그냥 환불 기간 알려줘", "직원 연결은 괜찮아요", "상담원 필요 없어요",
+        "please do not transfer me to a human", "I would rather not talk to a person", "I don't need an agent"})
+    void aPersonTurnedDownIsADecline(String text) {
+        assertThat(HandoffTriggers.declines(TextNormalizer.normalize(text))).as(text).isTrue();
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"상담원 연결", "봇 말고 상담원이요", "챗봇 말고 사람이랑 얘기할래요", "talk to a human",
+        "사람 많아요?", "배송 언제 와요?", "상담원 운영시간이 언제예요?"})
+    void aRequestOrAQuestionIsNoDecline(String text) {
+        assertThat(HandoffTriggers.declines(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
 }
