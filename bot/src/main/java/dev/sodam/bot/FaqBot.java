@@ -333,6 +333,13 @@ public final class FaqBot {
             String loc = localeHint == null ? "ko" : localeHint;
             return new BotDecision.Handoff(0.0, null, loc, List.of(), BotDecision.Reason.UNSURE);
         }
+        if (!q.raw().isBlank() && !TextNormalizer.hasLettersOrDigits(normalized)) {
+            // "👍", "?", a link alone: nothing for the models to read, so nothing they say means anything.
+            BotDecision nothing = model.responder().nothingToRead();
+            if (nothing != null) {
+                return nothing;
+            }
+        }
         LocaleAnalysis.Analyzed analyzed = q.analyzed();
         List<FaqMatch> retrieval = model.index().search(analyzed, RETRIEVAL_LABELS);
         double[] probs = model.classifier().classify(analyzed);

@@ -152,6 +152,30 @@ class FaqBotSeedTest {
         assertThat(bot.ask("봇 말고 상담원이요", "ko")).isInstanceOf(BotDecision.Handoff.class);
     }
 
+    /**
+     * Regression (QA): "네", "알겠습니다", "ok" or a "👍" after an answer queued the chat for an agent
+     * (no intent knew them, so the bot was unsure and handed off). They get the acknowledgement reply
+     * now; a message with nothing to read (emoji, punctuation, a link alone) gets it by rule.
+     */
+    @Test
+    void anAcknowledgementOrAnEmojiStaysWithTheBot() {
+        FaqBot bot = SeedBots.bot();
+        for (String text : List.of("네", "넵", "알겠습니다", "네 알겠어요", "좋아요", "오케이", "👍", "👍👍", "?", "!!!", "😀😀😀",
+                "https://example.com/order/123", "ok", "okay", "got it", "yes")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d).as(SeedBots.explain(text, "ko")).isInstanceOf(BotDecision.Answer.class);
+            assertThat(d.intent()).as(SeedBots.explain(text, "ko")).isEqualTo("acknowledgement");
+        }
+        BotDecision thumb = bot.ask("👍", "en");
+        assertThat(thumb.locale()).isEqualTo("en");
+        assertThat(((BotDecision.Answer) thumb).answer()).startsWith("Great!");
+        assertThat(((BotDecision.Answer) bot.ask("👍", "ko")).answer()).startsWith("네!");
+        // Laughter and filler stay out of scope (config/bot/out-of-scope.json), and a question is a question.
+        for (String text : List.of("ㅋㅋㅋㅋ", "lol", "hmm", "네 그런데 배송은 언제 와요?")) {
+            assertThat(bot.ask(text, "ko").intent()).as(SeedBots.explain(text, "ko")).isNotEqualTo("acknowledgement");
+        }
+    }
+
     @Test
     void greetingIsSmallTalk() {
         FaqBot bot = SeedBots.bot();

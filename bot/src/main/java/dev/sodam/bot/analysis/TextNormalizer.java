@@ -262,6 +262,11 @@ public final class TextNormalizer {
         return letters > 0 && hangul >= share * letters;
     }
 
+    /** Whether the text has a letter or a digit: anything to read (emoji, punctuation, a URL alone have none). */
+    public static boolean hasLettersOrDigits(String text) {
+        return text.codePoints().anyMatch(Character::isLetterOrDigit);
+    }
+
     /** Whether the text has any letter at all. */
     public static boolean hasLetters(String text) {
         return text.codePoints().anyMatch(Character::isLetter);

@@ -37,6 +37,11 @@ public final class BotResponder {
     static final double MARGIN_FULL = 0.3;
     static final double DISAGREE_PENALTY = 0.85;
     static final double HANDOFF_PROB = 0.5;
+    /**
+     * The small-talk intent (config/bot/intents.json) that answers "네", "알겠습니다", "ok" — and a message
+     * with nothing to read ({@link #nothingToRead}).
+     */
+    static final String ACKNOWLEDGEMENT_INTENT = "acknowledgement";
     /** The small-talk intent (config/bot/intents.json) that answers a visitor who turned a person down. */
     static final String DECLINED_INTENT = "no-handoff";
 
@@ -127,7 +132,7 @@ public final class BotResponder {
         if (ranked.isEmpty()) {
             return new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
         }
-        if (ranked.get(0).label().kind() == LabelKind.HANDOFF && HandoffTriggers.declines(normalizedText)) {
+        if (aboutAPerson(ranked.get(0)) && HandoffTriggers.declines(normalizedText)) {
             return declined(ranked, candidates, classTop, retrTop);
         }
         return decideRanked(ranked, candidates, classTop, retrTop, classTopP);
@@ -169,10 +174,11 @@ public final class BotResponder {
     }
 
     /**
-     * The best label is the handoff intent but the visitor turned a person down ("사람 부르지 마세요",
-     * "please do not transfer me to a human"): the classifier reads the words for a person, not the "no"
-     * after them, so the handoff intent is left out and the rest decides as usual; where that would
-     * still hand off, the {@value #DECLINED_INTENT} reply says the bot carries on, as the visitor asked.
+     * The best label is about a person (the handoff intent or {@value #DECLINED_INTENT}) and the visitor
+     * turned one down ("사람 부르지 마세요", "please do not transfer me to a human"): the classifier reads
+     * the words for a person, not the "no" after them, so the handoff intent is left out and the rest
+     * decides as usual; where that would still hand off (a {@value #DECLINED_INTENT} below the answer
+     * threshold fell through to an unsure FAQ), its reply says the bot carries on, as the visitor asked.
      */
     private BotDecision declined(List<Scored> ranked, List<Candidate> candidates,
                                  String classTop, String retrTop) {
@@ -185,6 +191,24 @@ public final class BotResponder {
         }
         return usual != null ? usual
                 : new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
+    }
+
+    /**
+     * A message with nothing to read — only emoji, punctuation, a link or an e-mail address ("👍", "?",
+     * "https://…"): the {@value #ACKNOWLEDGEMENT_INTENT} reply, which keeps the chat with the bot and
+     * (like every bot message) offers a person, rather than queueing a "👍" for an agent. Null when the
+     * locale has no such intent. Confidence 1: a rule decided, as with an explicit request.
+     */
+    public BotDecision nothingToRead() {
+        Label ack = labels.get(ACKNOWLEDGEMENT_INTENT);
+        if (ack == null || ack.kind() != LabelKind.SMALL_TALK || ack.reply() == null) {
+            return null;
+        }
+        return new BotDecision.Answer(1.0, ack.id(), locale, null, ack.reply(), List.of());
+    }
+
+    private static boolean aboutAPerson(Scored top) {
+        return top.label().kind() == LabelKind.HANDOFF || DECLINED_INTENT.equals(top.label().id());
     }
 
     /** Confidence of {@code ranked.get(i)} against the best other label: its raw score on the locale's scale. */
