@@ -390,7 +390,15 @@ public final class FaqBot {
         return models.containsKey("ko") || models.isEmpty() ? "ko" : models.keySet().iterator().next();
     }
 
-    /** {@code ko} when Hangul is at least 30 % of the letters; the hint when there are no letters; else {@code en}. */
+    /**
+     * The locale {@link #ask} reads {@code text} in (before falling back to a locale that has a model):
+     * for reports that must agree with the bot, such as the gap report.
+     */
+    public static String localeOf(String text, String localeHint) {
+        return detectLocale(TextNormalizer.normalize(text == null ? "" : text), localeHint);
+    }
+
+    /** {@code ko} when at least 30 % of the words are Hangul; the hint when there are no letters; else {@code en}. */
     static String detectLocale(String normalized, String localeHint) {
         if (!TextNormalizer.hasLetters(normalized)) {
             return localeHint == null ? "ko" : localeHint;

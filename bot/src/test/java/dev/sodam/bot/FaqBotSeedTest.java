@@ -202,6 +202,27 @@ class FaqBotSeedTest {
         assertThat(bot.ask("123", "ko").locale()).isEqualTo("ko");
     }
 
+    /**
+     * Regression (QA): a Korean question naming a product in Latin letters was read as English (by
+     * letters "Samsung Galaxy Buds2 Pro 환불 언제 돼요?" is 26 % Hangul) and handed off, since the
+     * English model knows no Korean word. The share is counted in words now.
+     */
+    @Test
+    void aKoreanQuestionNamingAProductInLatinLettersIsReadInKorean() {
+        FaqBot bot = SeedBots.bot();
+        BotDecision refund = bot.ask("Samsung Galaxy Buds2 Pro 환불 언제 돼요?", "ko");
+        assertThat(refund.locale()).isEqualTo("ko");
+        assertThat(refund).as(SeedBots.explain("Samsung Galaxy Buds2 Pro 환불 언제 돼요?", "ko"))
+                .isNotInstanceOf(BotDecision.Handoff.class);
+        assertThat(refund.intent()).isEqualTo("ko-refund-time");
+        assertThat(bot.ask("order number ABC-12345 배송 조회", "en").locale()).isEqualTo("ko");
+        assertThat(FaqBot.localeOf("<script>alert(1)</script> 환불 언제 돼요?", "en")).isEqualTo("ko");
+        // An English question with a Korean word or two stays English.
+        assertThat(bot.ask("How long does 배송 take?", "ko").locale()).isEqualTo("en");
+        assertThat(bot.ask("Can I pay with 카카오페이 or 네이버페이?", "ko").locale()).isEqualTo("en");
+        assertThat(FaqBot.localeOf("👍", "en")).isEqualTo("en");
+    }
+
     @Test
     void answerFaqAndEntryLookUp() {
         FaqBot bot = SeedBots.bot();

@@ -245,21 +245,36 @@ public final class TextNormalizer {
         return type == Character.OTHER_SYMBOL || type == Character.SURROGATE || type == Character.PRIVATE_USE;
     }
 
-    /** True when at least {@code share} of the letters are Hangul; false when there are no letters. */
+    /**
+     * True when at least {@code share} of the words (runs of letters) are Hangul words (hold a Hangul
+     * letter); false when there are no letters. Words, not letters: a Korean word is two or three
+     * syllables where an English one is five or more letters, so by letters a Korean question naming a
+     * product in Latin letters ("Samsung Galaxy Buds2 Pro 환불 언제 돼요?": 26 % Hangul letters, 3 of 7
+     * words) was read as English, whose model knows no Korean word, and handed off.
+     */
     public static boolean mostlyHangul(String text, double share) {
-        int letters = 0;
+        int words = 0;
         int hangul = 0;
+        boolean inWord = false;
+        boolean hangulWord = false;
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isLetter(cp)) {
-                letters++;
-                if (Character.UnicodeScript.of(cp) == Character.UnicodeScript.HANGUL) {
+                if (!inWord) {
+                    inWord = true;
+                    hangulWord = false;
+                    words++;
+                }
+                if (!hangulWord && Character.UnicodeScript.of(cp) == Character.UnicodeScript.HANGUL) {
+                    hangulWord = true;
                     hangul++;
                 }
+            } else {
+                inWord = false;
             }
         }
-        return letters > 0 && hangul >= share * letters;
+        return words > 0 && hangul >= share * words;
     }
 
     /** Whether the text has a letter or a digit: anything to read (emoji, punctuation, a URL alone have none). */

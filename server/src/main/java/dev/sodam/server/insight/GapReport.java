@@ -1,5 +1,7 @@
 package dev.sodam.server.insight;
 
+import dev.sodam.bot.FaqBot;
+import dev.sodam.bot.analysis.TextNormalizer;
 import dev.sodam.server.model.Author;
 import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.model.Feedback;
@@ -137,6 +139,7 @@ public final class GapReport {
         for (Map.Entry<String, List<BotTurn>> entry : turns.entrySet()) {
             String conversationId = entry.getKey();
             List<BotTurn> list = entry.getValue();
+            ChatLocale localeOf = new ChatLocale(tx, conversationId);
             Map<Long, Set<String>> failed = new LinkedHashMap<>();
             for (BotTurn t : list) {
                 if ("handoff".equals(t.decision()) && "unsure".equals(t.reason())) {
@@ -144,7 +147,7 @@ public final class GapReport {
                 } else if ("clarify".equals(t.decision())) {
                     mark(failed, t.seq(), "clarified");
                 } else if ("answer".equals(t.decision())
-                        && t.confidence() < lowConfidence.applyAsDouble(localeOf(t.question()))) {
+                        && t.confidence() < lowConfidence.applyAsDouble(localeOf.apply(t.question()))) {
                     mark(failed, t.seq(), "low_confidence");
                 }
             }
@@ -174,7 +177,7 @@ public final class GapReport {
                     return; // deleted by retention, or not a visitor's words
                 }
                 Message answer = agentAnswer(transcript, seq);
-                out.add(new Gap(conversationId, seq, turn.at(), localeOf(question.text()), question.text().strip(),
+                out.add(new Gap(conversationId, seq, turn.at(), localeOf.apply(question.text()), question.text().strip(),
                         Set.copyOf(reasons), answer == null ? null : answer.text(),
                         answer == null ? null : answer.from().name()));
             });
@@ -205,6 +208,29 @@ public final class GapReport {
         failed.computeIfAbsent(seq, k -> new LinkedHashSet<>()).add(reason);
     }
 
+    /**
+     * The language the bot read a question of one chat in ({@link FaqBot#localeOf}): a question with
+     * no letters ("👍", "12345") is read in the chat's language, looked up once and only then; by
+     * letters alone a Korean visitor's "👍" was filed under English.
+     */
+    private static final class ChatLocale {
+        private final StoreTx tx;
+        private final String conversationId;
+        private String hint;
+
+        ChatLocale(StoreTx tx, String conversationId) {
+            this.tx = tx;
+            this.conversationId = conversationId;
+        }
+
+        String apply(String text) {
+            if (hint == null && !TextNormalizer.hasLetters(TextNormalizer.normalize(text))) {
+                hint = tx.conversation(conversationId).map(c -> c.locale()).orElse("ko");
+            }
+            return FaqBot.localeOf(text, hint);
+        }
+    }
+
     /** The longest of the first agent messages after {@code seq}: the answer, not the greeting. */
     private static Message agentAnswer(List<Message> transcript, long seq) {
         Message best = null;
@@ -221,21 +247,5 @@ public final class GapReport {
             }
         }
         return best;
-    }
-
-    /** The bot's rule: Korean when at least 30 % of the letters are Hangul. */
-    static String localeOf(String text) {
-        int letters = 0;
-        int hangul = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isLetter(c)) {
-                letters++;
-                if (Character.UnicodeScript.of(c) == Character.UnicodeScript.HANGUL) {
-                    hangul++;
-                }
-            }
-        }
-        return letters > 0 && hangul >= 0.3 * letters ? "ko" : "en";
     }
 }
