@@ -104,6 +104,19 @@ test('the admin page carries the hooks the browser tests use, and every label ke
   for (const m of html.matchAll(/data-i18n(?:-label|-placeholder)?="([^"]+)"/g)) assert.ok(m[1] in ko, m[1]);
 });
 
+/**
+ * Regression (QA): a question over 500 characters pasted into the test box got the server's English
+ * 400 as a toast while the previous question's result stayed under it. The box takes what the bot
+ * reads (its first 500 characters, as of every chat message), and a failure clears the old result.
+ */
+test('the bot test box takes at most the 500 characters the bot reads, and a failure clears the old result', () => {
+  const html = readFileSync(new URL('../src/admin/index.html', import.meta.url), 'utf8');
+  const js = readFileSync(new URL('../src/admin/admin.js', import.meta.url), 'utf8');
+  assert.match(html, /<input data-testid="ask-input"[^>]* maxlength="500"/);
+  const onAsk = js.slice(js.indexOf('async function onAsk'), js.indexOf('const view = askView'));
+  assert.match(onAsk, /catch \(error\) \{[^}]*ui\.askResult\.replaceChildren\(\)[^}]*showFailure\(error\)/);
+});
+
 test('import and export: upload type, download name, and the report in words', async () => {
   const { uploadType, downloadName, importView } = await import('../src/admin/files.js');
   assert.equal(uploadType('faq.JSON'), 'application/json');

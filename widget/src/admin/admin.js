@@ -472,6 +472,10 @@ async function onAsk(event) {
   try {
     result = await api('POST', '/api/admin/bot/try', { text, locale: ui.askLocale.value });
   } catch (error) {
+    // The previous question's result must not stand under this question as if it were its answer.
+    ui.askResult.replaceChildren();
+    delete ui.askResult.dataset.decision;
+    delete ui.askResult.dataset.band;
     return showFailure(error);
   }
   const view = askView(result, t);
