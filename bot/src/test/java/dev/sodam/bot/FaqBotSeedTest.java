@@ -148,6 +148,8 @@ class FaqBotSeedTest {
         BotDecision.Answer declined = (BotDecision.Answer) bot.ask("사람 부르지 마", "ko");
         assertThat(declined.intent()).isEqualTo("no-handoff");
         assertThat(declined.answer()).startsWith("알겠어요");
+        // As sure as the bot is that it is about a person, not the leftover unsure FAQ's 0 (a gap otherwise).
+        assertThat(declined.confidence()).as(SeedBots.explain("사람 부르지 마", "ko")).isGreaterThan(0.5);
         // A request after a refusal of something else is still a request.
         assertThat(bot.ask("봇 말고 상담원이요", "ko")).isInstanceOf(BotDecision.Handoff.class);
     }

@@ -186,8 +186,10 @@ public final class BotResponder {
         BotDecision usual = rest.isEmpty() ? null : decideRanked(rest, candidates, classTop, retrTop, -1);
         Label reply = labels.get(DECLINED_INTENT);
         if ((usual == null || usual instanceof BotDecision.Handoff) && reply != null && reply.reply() != null) {
-            double conf = usual == null ? 0.0 : usual.confidence();
-            return new BotDecision.Answer(conf, reply.id(), locale, null, reply.reply(), candidates);
+            // As sure as the bot is that the message is about a person (the rule read the "no"): the
+            // confidence of the unsure FAQ left over would make a plain "사람 부르지 마" look like a gap.
+            return new BotDecision.Answer(confidence(ranked, 0, classTop, retrTop), reply.id(), locale, null,
+                    reply.reply(), candidates);
         }
         return usual != null ? usual
                 : new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
