@@ -482,6 +482,24 @@ class ProtocolTest {
         assertThat(body.get("candidates")).isNotEmpty();
     }
 
+    /**
+     * Regression (QA): the hint was taken as given, so "ko-KR" named no model and a Korean caller's
+     * "👍" (no letters: the hint decides) was read in whichever language came first. A language tag now
+     * reads as its language, as in the widget's hello.
+     */
+    @Test
+    void botAskReadsALanguageTagHintAsItsLanguage() throws Exception {
+        String admin = server.loginAdmin();
+        for (String[] c : new String[][] {{"ko-KR", "ko"}, {"KO", "ko"}, {"en-US", "en"}, {"EN", "en"}, {"en_GB", "en"},
+                {"xx", "ko"}}) {
+            HttpResponse<String> response = server.post("/api/bot/ask", "{\"text\":\"👍\",\"locale\":\"" + c[0] + "\"}", admin);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(TestServer.json(response.body()).get("locale").asText()).as(c[0]).isEqualTo(c[1]);
+        }
+        HttpResponse<String> number = server.post("/api/bot/ask", "{\"text\":\"👍\",\"locale\":5}", admin);
+        assertThat(TestServer.json(number.body()).get("locale").asText()).isEqualTo("ko");
+    }
+
     @Test
     void loginWithAWrongPasswordIs401Json() throws Exception {
         HttpResponse<String> response = server.post("/api/auth/login",

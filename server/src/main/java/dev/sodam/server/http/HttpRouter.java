@@ -173,11 +173,25 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         auth.authenticate(JsonApi.bearer(call.request()));
         JsonNode body = call.body();
         String text = text(body, "text");
-        String locale = Optional.ofNullable(text(body, "locale")).orElse("ko");
+        String locale = localeHint(text(body, "locale"));
         if (text == null || text.isBlank()) {
             throw JsonApi.bad("field 'text' is required");
         }
         return bot.get().thenApplyAsync(faqBot -> Answer.ok(decisionBody(faqBot.ask(text, locale))), blocking);
+    }
+
+    /**
+     * The language hint of {@code POST /api/bot/ask} (it decides only a text without letters, "👍",
+     * "12345"): a language tag reads as its language, like the widget's hello ("ko-KR", "EN" → ko, en);
+     * anything else, or none, as {@code ko}. Taken as given, "ko-KR" named no model and the bot answered
+     * a Korean caller's "👍" in whichever language came first.
+     */
+    static String localeHint(String given) {
+        if (given == null) {
+            return "ko";
+        }
+        String language = given.strip().toLowerCase(java.util.Locale.ROOT).split("[-_]", 2)[0];
+        return language.equals("en") ? "en" : "ko";
     }
 
     /** The wire shape of a bot decision (docs/protocol.md, {@code POST /api/bot/ask}). */
