@@ -150,8 +150,10 @@ class FaqBotSeedTest {
         assertThat(declined.answer()).startsWith("알겠어요");
         // As sure as the bot is that it is about a person, not the leftover unsure FAQ's 0 (a gap otherwise).
         assertThat(declined.confidence()).as(SeedBots.explain("사람 부르지 마", "ko")).isGreaterThan(0.5);
-        // A request after a refusal of something else is still a request.
-        assertThat(bot.ask("봇 말고 상담원이요", "ko")).isInstanceOf(BotDecision.Handoff.class);
+        // A request after a refusal of something else, or before turning the bot down, is still a request.
+        for (String text : List.of("봇 말고 상담원이요", "사람이랑 얘기하고 싶어요 봇은 싫어요", "사람 불러주세요 봇 말고")) {
+            assertThat(bot.ask(text, "ko")).as(SeedBots.explain(text, "ko")).isInstanceOf(BotDecision.Handoff.class);
+        }
     }
 
     /**

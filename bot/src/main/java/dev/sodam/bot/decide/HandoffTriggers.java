@@ -63,6 +63,12 @@ public final class HandoffTriggers {
     private static final Pattern KO_DECLINED = Pattern.compile(
             "필요없|필요는없|안해도|않아도|안하셔도|괜찮|말고|없어도|없이|싫|지마|지말|원하지않|안할");
 
+    /**
+     * Words for the bot. A refusal after one of them turns the bot down, not the person named before
+     * it: "사람이랑 얘기하고 싶어요 봇은 싫어요", "상담원 연결해 주세요 챗봇 말고요" are requests.
+     */
+    private static final Pattern KO_BOT = Pattern.compile("봇|로봇|기계|자동응답|ai|bot");
+
     /** An English request turned down: a negation at most two words before the request's verb. */
     private static final Pattern EN_DECLINED = Pattern.compile(
             "\\b(don'?t|do not|doesn'?t|no need to|not|never|without)(\\s+\\S+){0,2}\\s*$");
@@ -107,7 +113,7 @@ public final class HandoffTriggers {
     private static boolean koreanRequest(String compact) {
         for (String k : KO_REQUESTS) {
             int at = compact.indexOf(k);
-            if (at >= 0 && !KO_DECLINED.matcher(compact).region(at + k.length(), compact.length()).find()) {
+            if (at >= 0 && !refusedAfter(compact, at + k.length())) {
                 return true;
             }
         }
@@ -118,7 +124,7 @@ public final class HandoffTriggers {
                         || KO_REQUEST_AFTER.matcher(compact)
                                 .region(end, Math.min(compact.length(), end + KO_REQUEST_WINDOW)).find()
                         || KO_AT_END.matcher(compact).region(end, compact.length()).matches();
-                if (request && !KO_DECLINED.matcher(compact).region(end, compact.length()).find()) {
+                if (request && !refusedAfter(compact, end)) {
                     return true;
                 }
             }
@@ -137,7 +143,7 @@ public final class HandoffTriggers {
         for (List<String> words : List.of(KO_REQUESTS, KO_AGENTS, KO_PEOPLE)) {
             for (String k : words) {
                 for (int at = compact.indexOf(k); at >= 0; at = compact.indexOf(k, at + 1)) {
-                    if (KO_DECLINED.matcher(compact).region(at + k.length(), compact.length()).find()) {
+                    if (refusedAfter(compact, at + k.length())) {
                         return true;
                     }
                 }
@@ -148,6 +154,15 @@ public final class HandoffTriggers {
         }
         String t = normalizedText.strip();
         return englishDeclined(EN_STRONG, t) || englishDeclined(EN_REQUEST, t);
+    }
+
+    /**
+     * A refusal after {@code from} that turns down what was named before it: the first refusal, unless
+     * a word for the bot comes first ("…싶어요 봇은 싫어요" turns the bot down).
+     */
+    private static boolean refusedAfter(String compact, int from) {
+        Matcher refusal = KO_DECLINED.matcher(compact).region(from, compact.length());
+        return refusal.find() && !KO_BOT.matcher(compact).region(from, refusal.start()).find();
     }
 
     private static boolean englishDeclined(Pattern request, String t) {

@@ -71,4 +71,17 @@ class HandoffTriggersTest {
     void aRequestOrAQuestionIsNoDecline(String text) {
         assertThat(HandoffTriggers.declines(TextNormalizer.normalize(text))).as(text).isFalse();
     }
+
+    /**
+     * Regression (QA): "사람이랑 얘기하고 싶어요 봇은 싫어요" read the "싫어요" as turning the person down,
+     * so the request did not trigger and, with the decline check, the bot kept the chat. A refusal
+     * after a word for the bot turns the bot down.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"사람이랑 얘기하고 싶어요 봇은 싫어요", "상담원 연결해 주세요 챗봇 말고요",
+        "상담원이랑 얘기하고 싶어요, 봇은 필요 없어요", "직원 연결 부탁해요 로봇 말고", "상담원 연결 부탁드려요. 챗봇 답변은 필요없어요"})
+    void aRequestThatTurnsTheBotDownIsARequest(String text) {
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isTrue();
+        assertThat(HandoffTriggers.declines(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
 }
