@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   unansweredSince, needsReplyId, neighbourTab, shortcutFor, SHORTCUTS, transferOutcome, arrivedByTransfer,
-  chimesForMessage, titleCount, MutePref,
+  chimesForMessage, titleCount, MutePref, leftWhileAway,
 } from '../src/console/workspace.js';
 import { stringTables } from '../src/js/i18n.js';
 
@@ -105,4 +105,18 @@ test('the mute switch is remembered, and survives blocked storage', () => {
   const broken = new MutePref({ get() { throw new Error('blocked'); }, set() { throw new Error('blocked'); }, remove() { throw new Error('blocked'); } });
   assert.equal(broken.muted, false);
   assert.doesNotThrow(() => broken.toggle());
+});
+
+test('a chat the reconnect welcome no longer lists left while the console was disconnected', () => {
+  const me = 'ag_me';
+  const mine = { id: 'cv_1', state: 'assigned', agent: { id: me, name: '나' }, lastSeq: 7 };
+  assert.deepEqual(leftWhileAway(mine, me), { id: 'cv_1', state: 'elsewhere', agent: null, lastSeq: 7 },
+    'requeued after the presence grace and taken by a colleague, or resolved: no longer mine');
+  assert.deepEqual(leftWhileAway({ id: 'cv_2', state: 'queued', queuePosition: 2 }, me), { id: 'cv_2', state: 'elsewhere', agent: null },
+    'a queued chat the welcome queue does not list was taken meanwhile');
+  assert.equal(leftWhileAway({ id: 'cv_3', state: 'assigned', agent: { id: 'ag_other' } }, me), null, 'still known as a colleague\'s');
+  assert.equal(leftWhileAway({ id: 'cv_4', state: 'resolved', agent: { id: me } }, me), null, 'resolved stays resolved');
+  assert.equal(leftWhileAway(undefined, me), null);
+  const { ko, en } = stringTables();
+  for (const key of ['console.state.elsewhere', 'console.leftWhileAway']) assert.ok(ko[key] && en[key], key);
 });

@@ -12,7 +12,7 @@ import {
 import { NoteBook, orderTimeline, insertionIndex } from './timeline.js';
 import {
   unansweredSince, needsReplyId, neighbourTab, shortcutFor, SHORTCUTS, transferOutcome, arrivedByTransfer,
-  chimesForMessage, titleCount, MutePref,
+  chimesForMessage, titleCount, MutePref, leftWhileAway,
 } from './workspace.js';
 import {
   CannedBook, cannedApi, validateCanned, legacyCanned, cannedQuery, filterCanned, applyCanned, MAX_SHORTCUT,
@@ -265,7 +265,21 @@ function onWelcome(w) {
     listed.add(c.id);
     upsertConversation(c, { quiet: true });
   }
-  for (const id of [...S.convs.keys()]) if (!listed.has(id) && !S.tabs.includes(id)) S.convs.delete(id);
+  for (const id of [...S.convs.keys()]) {
+    if (listed.has(id)) continue;
+    if (!S.tabs.includes(id)) {
+      S.convs.delete(id);
+      continue;
+    }
+    // Still on a tab, but no longer queued or mine: it left while we were disconnected.
+    const gone = leftWhileAway(S.convs.get(id), S.me?.id);
+    if (gone) {
+      S.convs.set(id, gone);
+      S.unseenQueue.delete(id);
+      S.routing.conversationChanged(gone);
+      S.client?.unwatch(id);
+    }
+  }
   // Every chat the agent serves is open at once (after a reload too): history, unread and waiting times.
   for (const c of mine()) addTab(c.id);
   for (const id of S.tabs) loadNotes(id);
@@ -1696,6 +1710,7 @@ function renderChat() {
 
   let notice = '';
   if (c.state === 'resolved') notice = t('console.resolvedNote');
+  else if (c.state === 'elsewhere') notice = t('console.leftWhileAway');
   else if (c.state === 'assigned' && !mineNow) notice = t('console.takenByOther', { name: c.agent?.name ?? '' });
   else if (c.state !== 'assigned') notice = t('console.readOnly');
 

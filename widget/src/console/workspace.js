@@ -92,6 +92,22 @@ export function arrivedByTransfer(prev, next, meId, acceptedByMe) {
 }
 
 /**
+ * A conversation a tab still shows that the `welcome` after a reconnect did not list. The welcome
+ * lists the whole queue and every chat assigned to this agent, so one that was queued, with the bot
+ * or assigned to me when the connection dropped has left me meanwhile (requeued after my presence
+ * grace and taken by a colleague, transferred, resolved, deleted): its pushes went to the closed
+ * connection. Returns it marked `elsewhere` (not mine, not queued: read-only, no accept, no re-sync),
+ * or null when what the tab knows is still true (assigned to someone else, resolved).
+ */
+export function leftWhileAway(conversation, meId) {
+  if (!conversation) return null;
+  const mineBefore = conversation.state === 'assigned' && conversation.agent?.id != null && conversation.agent.id === meId;
+  if (!mineBefore && conversation.state !== 'queued' && conversation.state !== 'bot') return null;
+  const { queuePosition, ...rest } = conversation;
+  return { ...rest, state: 'elsewhere', agent: null };
+}
+
+/**
  * Whether a visitor message rings: new (not history), from the visitor, in a chat the agent
  * serves, and not the one they are looking at right now.
  */
