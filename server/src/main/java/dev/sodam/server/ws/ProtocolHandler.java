@@ -20,8 +20,13 @@ import dev.sodam.server.protocol.ClientFrame;
 import dev.sodam.server.protocol.Frames;
 import dev.sodam.server.protocol.ServerFrame;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -299,6 +304,21 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException) {
+            // The client broke the WebSocket protocol (an unmasked or reserved-bit frame, text that is not
+            // UTF-8, one frame over the limit): Netty has already sent the close status that says so. The
+            // client's fault, and anyone may send such frames as often as they like: no warning, no trace.
+            log.debug("connection {} sent a broken WebSocket frame: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.close();
+            return;
+        }
+        if (cause instanceof TooLongFrameException) {
+            // A message in fragments beyond the frame aggregator's limit: the same 1009 as one frame that large.
+            log.debug("connection {} sent too long a message: {}", ctx.channel().remoteAddress(), cause.getMessage());
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, cause.getMessage()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         log.warn("connection {} failed; closing", ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
