@@ -582,3 +582,54 @@ test('a reconnect during the rate-limit wait re-sends from the held head, in ord
   assert.deepEqual((await Promise.all(promises)).map((a) => a.seq), texts.map((_, i) => i + 1));
   assert.equal(storage.get('outbox'), null);
 });
+
+test('a server restored from a backup: its next messages are delivered, not taken for repeats (visitor)', () => {
+  const { client, WS, clock, events, messages } = visitor();
+  const rewound = [];
+  client.on('rewound', (r) => rewound.push(r));
+  client.connect();
+  const ws1 = welcome(WS, { ...golden('s2c-welcome-visitor'), conversation: { id: CONV, state: 'assigned', lastSeq: 0 } });
+  for (const seq of [1, 2, 3, 4, 5, 6]) ws1.serverSend(msg(seq));
+  ws1.serverDrop();
+  clock.advance(500);
+  // Restored from a backup holding seqs 1–4: the welcome says so, and 5 and 6 are new messages now.
+  const ws2 = welcome(WS, { ...golden('s2c-welcome-visitor'), conversation: { id: CONV, state: 'assigned', lastSeq: 4 } });
+  assert.equal(ws2.frames[0].resume.lastSeq, 6, 'the hello resumed from what we had delivered');
+  assert.deepEqual(rewound, [{ conversationId: CONV, lastSeq: 4 }]);
+  assert.equal(client.lastSeq(CONV), 4);
+  ws2.serverSend(msg(5, { text: 'after the restore' }));
+  ws2.serverSend(msg(6, { text: 'after the restore, too' }));
+  assert.deepEqual(messages(), [1, 2, 3, 4, 5, 6, 5, 6]);
+  assert.equal(events.filter(([t]) => t === 'message').at(-1)[1].text, 'after the restore, too');
+
+  // An ordinary reconnect (the server is where we are, or ahead) rewinds nothing.
+  ws2.serverDrop();
+  clock.advance(500);
+  welcome(WS, { ...golden('s2c-welcome-visitor'), conversation: { id: CONV, state: 'assigned', lastSeq: 7 } });
+  assert.equal(rewound.length, 1);
+  assert.equal(client.lastSeq(CONV), 6);
+});
+
+test('a server restored from a backup: an agent re-syncs a watched chat from the server\'s lastSeq', () => {
+  const WS = fakeWebSocketClass();
+  const clock = new FakeClock();
+  const client = new SodamClient({
+    url: 'ws://test/ws', hello: () => agentHello('at_x'), WebSocketImpl: WS, random: () => 0,
+    setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout,
+  });
+  const rewound = [];
+  const order = [];
+  client.on('rewound', (r) => { rewound.push(r); order.push('rewound'); });
+  client.on('welcome', () => order.push('welcome'));
+  client.connect();
+  const ws1 = welcome(WS, golden('s2c-welcome-agent'));
+  client.watch(CONV);
+  for (const seq of [1, 2, 3, 4, 5, 6, 7]) ws1.serverSend(msg(seq));
+  ws1.serverDrop();
+  clock.advance(500);
+  order.length = 0;
+  const ws2 = welcome(WS, golden('s2c-welcome-agent')); // lastSeq 4
+  assert.deepEqual(rewound, [{ conversationId: CONV, lastSeq: 4 }]);
+  assert.deepEqual(order, ['rewound', 'welcome'], 'the app drops what is gone before it hears the welcome');
+  assert.deepEqual(ws2.framesOfType('sync'), [{ type: 'sync', conversationId: CONV, afterSeq: 4 }]);
+});

@@ -236,6 +236,7 @@ function startApp(token, user) {
   client.on('note', onNote);
   client.on('colleagues', onColleagues);
   client.on('rated', (f) => { if (S.feedback.add(f) && f.conversationId === S.active) renderChat(); });
+  client.on('rewound', onRewound);
   client.on('visitor', (f) => {
     S.profiles.set(f.conversationId, f.visitor);
     if (f.conversationId === S.active) renderChat();
@@ -403,6 +404,14 @@ function visitorName(c) {
 }
 
 // ---- messages -------------------------------------------------------------------------------
+
+/** The server's history of a chat ends at `lastSeq` (restored from a backup): what we show beyond it is gone. */
+function onRewound({ conversationId, lastSeq }) {
+  const messages = S.messages.get(conversationId);
+  if (messages) for (const seq of [...messages.keys()]) if (seq > lastSeq) messages.delete(seq);
+  S.historyUntil.set(conversationId, Math.min(S.historyUntil.get(conversationId) ?? lastSeq, lastSeq));
+  if (conversationId === S.active) renderChat();
+}
 
 function onMessage(m) {
   if (!S.messages.has(m.conversationId)) S.messages.set(m.conversationId, new Map());

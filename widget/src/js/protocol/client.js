@@ -154,7 +154,9 @@ export class SodamClient {
 
   /**
    * Subscribe to 'welcome','message','status','conversation','typing','read','error','ack','state',
-   * 'pending' (frames of unsent messages taken up from another tab's stored outbox),
+   * 'pending' (frames of unsent messages taken up from another tab's stored outbox), 'rewound'
+   * ({conversationId, lastSeq}: the server's history of a conversation ends before what was delivered,
+   * after a restore from a backup; drop what is shown beyond lastSeq),
    * and the routing pushes 'offer','offer_withdrawn','presence','alert', and 'colleagues' (the answer to
    * colleagues()). Returns an unsubscribe function.
    */
@@ -337,6 +339,7 @@ export class SodamClient {
   _onWelcome(frame) {
     this._welcomed = true;
     this._attempt = 0;
+    this._rewind(frame);
     // Catch up before the app reacts: watched conversations (agents) and any conversation
     // stuck with a gap resync from what we already delivered.
     for (const [id, conv] of this._convs) {
@@ -346,6 +349,26 @@ export class SodamClient {
     this._pumpOutbox(); // a new connection has a full rate bucket: the head goes now
     this._emit('welcome', frame);
     this._setState('open');
+  }
+
+  /**
+   * The welcome names each conversation it lists with the server's `lastSeq`. One below what we
+   * delivered means the server's history is behind ours: its database was restored from a backup
+   * while we were away, and the messages after the backup are gone. Left alone, the seqs the server
+   * gives its next messages would look like repeats here and be dropped, for both sides, until a
+   * reload. So we go back to the server's position and tell the app ('rewound') to drop what it
+   * shows beyond it, before it hears the welcome or any message.
+   */
+  _rewind(frame) {
+    const listed = frame.conversation ? [frame.conversation] : Array.isArray(frame.conversations) ? frame.conversations : [];
+    for (const c of listed) {
+      const conv = c && typeof c.id === 'string' ? this._convs.get(c.id) : undefined;
+      if (!conv || !Number.isInteger(c.lastSeq) || c.lastSeq < 0 || c.lastSeq >= conv.lastSeq) continue;
+      conv.lastSeq = c.lastSeq;
+      conv.buffer.clear();
+      conv.syncInFlight = false;
+      this._emit('rewound', { conversationId: c.id, lastSeq: c.lastSeq });
+    }
   }
 
   _onAck(frame) {

@@ -440,6 +440,7 @@ class VisitorWidget {
     c.on('typing', (f) => this.onRemoteTyping(f));
     c.on('error', (e) => this.onError(e));
     c.on('rated', (r) => this.onRated(r));
+    c.on('rewound', (r) => this.onRewound(r));
     // Unsent messages of another tab of this visitor, now also this tab's to deliver: drawn once.
     c.on('pending', (frames) => {
       for (const f of frames) if (!this.byClientMsgId.has(f.clientMsgId)) this.drawPending(f.text, f.clientMsgId, f);
@@ -534,6 +535,16 @@ class VisitorWidget {
     }
     const li = e.ref ? this.byClientMsgId.get(e.ref) : null;
     if (li && e.code !== 'rate_limited' && e.code !== 'internal') this.markFailed(e.ref, li, e.code);
+  }
+
+  /** The server's history ends at `lastSeq` (restored from a backup): what we show beyond it is gone. */
+  onRewound({ conversationId, lastSeq }) {
+    for (const [key, li] of [...this.byKey]) {
+      if (li.dataset.conversationId === conversationId && Number(li.dataset.seq) > lastSeq) {
+        li.remove();
+        this.byKey.delete(key);
+      }
+    }
   }
 
   onAck(ack) {
