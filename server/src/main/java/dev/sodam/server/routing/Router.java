@@ -73,10 +73,12 @@ public final class Router implements ChatEventListener, Availability {
     private record Offer(String agentId, Instant deadline) {
     }
 
-    /** Failed offers of one conversation: how many, and to whom in the current round. */
+    /** Failed offers of one conversation: how many, to whom in the current round, and to whom ever. */
     private static final class Attempts {
         int failures;
         final Set<String> tried = new HashSet<>();
+        /** Everyone who let it go (timeout or decline) since it was queued: once exhausted, only others get it. */
+        final Set<String> failedBy = new HashSet<>();
         boolean exhausted;
     }
 
@@ -300,6 +302,7 @@ public final class Router implements ChatEventListener, Availability {
         Attempts a = attempts.computeIfAbsent(conversationId, id -> new Attempts());
         a.failures++;
         a.tried.add(offer.agentId());
+        a.failedBy.add(offer.agentId());
         if (a.failures >= settings.maxOfferAttempts() && !a.exhausted) {
             a.exhausted = true;
             queue.stream().filter(c -> c.id().equals(conversationId)).findFirst()
@@ -323,14 +326,16 @@ public final class Router implements ChatEventListener, Availability {
                 continue;
             }
             Attempts a = attempts.get(c.id());
-            if (a != null && a.exhausted || !teams.hours(c.teamId()).isOpen(now)) {
+            if (!teams.hours(c.teamId()).isOpen(now)) {
                 continue;
             }
-            Optional<Slot> best = best(c, a);
-            if (best.isEmpty() && a != null && !a.tried.isEmpty()) {
+            // Exhausted: no more rounds among those who let it go, but an agent who never had it (one
+            // who came online since, or was at their limit) still gets it offered, not just listed.
+            Optional<Slot> best = best(c, a == null ? Set.of() : a.exhausted ? a.failedBy : a.tried);
+            if (best.isEmpty() && a != null && !a.exhausted && !a.tried.isEmpty()) {
                 // Everyone available was tried this round: start another round.
                 a.tried.clear();
-                best = best(c, a);
+                best = best(c, a.tried);
             }
             if (best.isEmpty()) {
                 if (agents.values().stream().noneMatch(Slot::available)) {
@@ -346,12 +351,13 @@ public final class Router implements ChatEventListener, Availability {
         }
     }
 
-    private Optional<Slot> best(Conversation c, Attempts a) {
+    /** The available agent with the fewest chats (assigned + offered), ties to the one idle longest; none of {@code excluded}. */
+    private Optional<Slot> best(Conversation c, Set<String> excluded) {
         return agents.values().stream()
                 .filter(Slot::available)
                 .filter(s -> teams.serves(c.teamId(), s.id))
                 .filter(s -> s.siteId == null || s.siteId.equals(c.siteId()))
-                .filter(s -> a == null || !a.tried.contains(s.id))
+                .filter(s -> !excluded.contains(s.id))
                 .min(Comparator.<Slot>comparingInt(s -> s.load + s.offered.size()).thenComparing(s -> s.idleSince));
     }
 

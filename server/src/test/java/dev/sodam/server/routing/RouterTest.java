@@ -205,6 +205,36 @@ class RouterTest {
     }
 
     @Test
+    void aChatItsOnlyAgentLetGoIsOfferedToAnAgentWhoComesOnlineLater() {
+        AgentPrincipal kim = online("kim");
+        String id = handoff();
+        for (int i = 0; i < SETTINGS.maxOfferAttempts(); i++) {
+            Replies.<Conversation>future(r -> service.decline(kim, id, r)).join();
+            DomainThread.settle(service);
+        }
+        assertThat(recorded.unplaced).containsExactly(id);
+        int offersSoFar = recorded.offers.size();
+        pass(SETTINGS.offerTimeout());
+        assertThat(recorded.offers).as("kim let it go three times: not offered to kim again").hasSize(offersSoFar);
+
+        // Lee comes on shift: the chat is offered to him (not just listed), once he lets it go too, no more.
+        AgentPrincipal lee = online("lee");
+        assertThat(recorded.offers).hasSize(offersSoFar + 1);
+        assertThat(recorded.lastOffer()).extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(lee.agent().id(), id);
+        pass(SETTINGS.offerTimeout());
+        pass(SETTINGS.offerTimeout());
+        assertThat(recorded.offers).as("one offer per agent who never had it").hasSize(offersSoFar + 1);
+        assertThat(recorded.unplaced).as("the alert is not repeated").containsExactly(id);
+        assertThat(stored(id).state()).isEqualTo(ConversationState.QUEUED);
+
+        AgentPrincipal park = online("park");
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(park.agent().id());
+        accept(park, id);
+        assertThat(stored(id).agentId()).isEqualTo(park.agent().id());
+    }
+
+    @Test
     void aDeclinedOfferGoesToTheNextAgentAtOnce() {
         AgentPrincipal kim = online("kim");
         clock.advance(Duration.ofSeconds(1));
