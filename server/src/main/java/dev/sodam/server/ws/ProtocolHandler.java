@@ -48,6 +48,13 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     /** Written on the domain thread once hello commits, read on the event loop: volatile. */
     private volatile ChannelSession session;
     private boolean helloSent;
+    /**
+     * Frames that came after {@code hello} but before its welcome (a client that does not wait for it):
+     * held on the event loop and handled in order once the session exists, never refused as "before hello".
+     */
+    private java.util.ArrayDeque<ClientFrame> waiting;
+    /** At most this many frames wait for a welcome; more is a client that is not waiting at all. */
+    private static final int MAX_WAITING = 64;
 
     public ProtocolHandler(ConversationService service, SessionRegistry registry) {
         this(service, registry, nanos -> { });
@@ -79,12 +86,42 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ClientFrame frame) {
         Channel channel = ctx.channel();
+        if (waiting != null && !(frame instanceof ClientFrame.Hello)) {
+            // Hello is still committing (or its waiting frames are not handled yet): this one goes behind them.
+            if (waiting.size() < MAX_WAITING) {
+                waiting.add(frame);
+            } else {
+                error(channel, ErrorCode.RATE_LIMITED, "too many frames before the welcome; wait for it", frame.ref());
+            }
+            return;
+        }
+        handle(channel, frame);
+    }
+
+    /** Runs on the event loop once hello is answered: the frames that waited for it, in order. */
+    private void releaseWaiting(Channel channel, boolean welcomed) {
+        java.util.ArrayDeque<ClientFrame> held = waiting;
+        waiting = null;
+        if (held == null) {
+            return;
+        }
+        for (ClientFrame frame : held) {
+            if (welcomed) {
+                handle(channel, frame);
+            } else {
+                error(channel, ErrorCode.UNAUTHORIZED, "hello was refused; say hello again", frame.ref());
+            }
+        }
+    }
+
+    private void handle(Channel channel, ClientFrame frame) {
         if (frame instanceof ClientFrame.Hello hello) {
             if (helloSent) {
                 error(channel, ErrorCode.CONFLICT, "already said hello on this connection", hello.ref());
                 return;
             }
             helloSent = true;
+            waiting = new java.util.ArrayDeque<>();
             if (hello.isAgent()) {
                 helloAgent(channel, hello);
             } else {
@@ -208,6 +245,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
         String upgradedFor = channel.attr(ChannelAttributes.SITE).get();
         if (upgradedFor == null || !upgradedFor.equals(hello.site())) {
             helloSent = false;
+            waiting = null;
             error(channel, ErrorCode.FORBIDDEN, upgradedFor == null
                     ? "visitors connect to /ws?site=<site>" : "this connection is for site '" + upgradedFor + "'",
                     hello.ref());
@@ -239,12 +277,16 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         if (welcome.resumeNotFound()) {
                             created.send(Frames.error(ErrorCode.NOT_FOUND, "no such conversation to resume", hello.ref()));
                         }
+                        channel.eventLoop().execute(() -> releaseWaiting(channel, true));
                     }
 
                     @Override
                     public void fail(ChatException error) {
-                        channel.eventLoop().execute(() -> helloSent = false);
-                        ProtocolHandler.error(channel, error.code(), error.getMessage(), hello.ref());
+                        channel.eventLoop().execute(() -> {
+                            helloSent = false;
+                            ProtocolHandler.error(channel, error.code(), error.getMessage(), hello.ref());
+                            releaseWaiting(channel, false);
+                        });
                     }
                 });
     }
@@ -252,6 +294,7 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
     private void helloAgent(Channel channel, ClientFrame.Hello hello) {
         if (channel.attr(ChannelAttributes.SITE).get() != null) {
             helloSent = false;
+            waiting = null;
             error(channel, ErrorCode.FORBIDDEN, "agents connect to /ws without a site", hello.ref());
             return;
         }
@@ -268,12 +311,16 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                 attach(channel, created);
                 created.send(Frames.agentWelcome(welcome.agent(), welcome.queue(), welcome.assigned(),
                         welcome.colleagues(), welcome.teams()));
+                channel.eventLoop().execute(() -> releaseWaiting(channel, true));
             }
 
             @Override
             public void fail(ChatException error) {
-                channel.eventLoop().execute(() -> helloSent = false);
-                ProtocolHandler.error(channel, error.code(), error.getMessage(), hello.ref());
+                channel.eventLoop().execute(() -> {
+                    helloSent = false;
+                    ProtocolHandler.error(channel, error.code(), error.getMessage(), hello.ref());
+                    releaseWaiting(channel, false);
+                });
             }
         });
     }
