@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { pickLocale, translator, formatWaiting, formatEta, queueStatusText, stringTables } from '../src/js/i18n.js';
+import { pickLocale, staffLanguage, STAFF_LANGUAGE_KEY, translator, formatWaiting, formatEta, queueStatusText, stringTables } from '../src/js/i18n.js';
 import { golden } from './fake-socket.js';
 
 /** Just enough of a Document for pickLocale. */
@@ -88,4 +88,34 @@ test('queueStatusText: position with ETA from the golden status; the old text wi
   assert.equal(queueStatusText(ko, { queuePosition: 2, etaSeconds: null }), '대기 순서: 2번째');
   assert.equal(queueStatusText(ko, {}), '상담원을 기다리고 있어요');
   assert.equal(queueStatusText(en, { etaSeconds: 130 }), 'Waiting for an agent · about 2 min');
+});
+
+/** A Storage stand-in with the two methods staffLanguage uses. */
+function memoryStorage(initial = {}) {
+  const items = new Map(Object.entries(initial));
+  return { getItem: (k) => (items.has(k) ? items.get(k) : null), setItem: (k, v) => items.set(k, String(v)), items };
+}
+
+test('staff pages: ?lang=en is used and remembered; the remembered choice applies without it; else the page decides', () => {
+  const storage = memoryStorage();
+  assert.equal(staffLanguage('', storage), null, 'nothing chosen: <html lang> (Korean) decides');
+  assert.equal(pickLocale(doc('ko'), staffLanguage('', storage)), 'ko');
+  assert.equal(staffLanguage('?lang=en', storage), 'en');
+  assert.equal(storage.items.get(STAFF_LANGUAGE_KEY), 'en');
+  assert.equal(pickLocale(doc('ko'), staffLanguage('?other=1', storage)), 'en', 'remembered on the next staff page');
+  assert.equal(staffLanguage('?lang=KO', storage), 'ko', 'and changed back');
+  assert.equal(staffLanguage('', storage), 'ko');
+});
+
+test('staff pages: an unknown lang value changes nothing, and storage that throws only forgets', () => {
+  const storage = memoryStorage({ [STAFF_LANGUAGE_KEY]: 'en' });
+  assert.equal(staffLanguage('?lang=fr', storage), 'en');
+  assert.equal(staffLanguage('?lang=<script>', storage), 'en');
+  assert.equal(storage.items.get(STAFF_LANGUAGE_KEY), 'en');
+  assert.equal(memoryStorage({ [STAFF_LANGUAGE_KEY]: 'xx' }).getItem(STAFF_LANGUAGE_KEY), 'xx');
+  assert.equal(staffLanguage('', memoryStorage({ [STAFF_LANGUAGE_KEY]: 'xx' })), null);
+  const broken = { getItem() { throw new Error('denied'); }, setItem() { throw new Error('denied'); } };
+  assert.equal(staffLanguage('?lang=en', broken), 'en');
+  assert.equal(staffLanguage('', broken), null);
+  assert.equal(staffLanguage('', undefined), null);
 });

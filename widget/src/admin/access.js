@@ -2,7 +2,7 @@
 // of docs/admin.md behind a small page. Shares the admin page's stored session. Every name,
 // email and audit value is rendered with textContent (see /js/dom.js), never as HTML.
 
-import { pickLocale } from '/js/i18n.js';
+import { pickLocale, staffLanguage } from '/js/i18n.js';
 import { h } from '/js/dom.js';
 import { loginSession, logOutSession, requestLogin, revokeToken, showLoginView } from '/js/login.js';
 import { accessTranslator } from './access-strings.js';
@@ -10,7 +10,7 @@ import { auditQuery, inviteBody, teamBody, auditChange } from './access-model.js
 import { integrationsPane } from './integrations.js';
 import { sitesPane } from './sites.js';
 
-const locale = pickLocale(document);
+const locale = pickLocale(document, staffLanguage(location.search, globalThis.localStorage));
 const t = accessTranslator(locale);
 const session = loginSession('sodam:admin');
 const $ = (selector) => document.querySelector(selector);

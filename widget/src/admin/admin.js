@@ -2,7 +2,7 @@
 // the bot's rebuild status and a box to test the bot. Every FAQ text is rendered with
 // textContent (see /js/dom.js): an answer that looks like HTML stays text.
 
-import { pickLocale } from '/js/i18n.js';
+import { pickLocale, staffLanguage } from '/js/i18n.js';
 import { h } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
 import { loginSession, logOutSession, requestLogin, revokeToken, showLoginView } from '/js/login.js';
@@ -12,7 +12,7 @@ import { mountTransfer } from './transfer.js';
 import { mountGaps } from './gaps.js';
 import { mountDashboard } from './dashboard.js';
 
-const locale = pickLocale(document);
+const locale = pickLocale(document, staffLanguage(location.search, globalThis.localStorage));
 const t = adminTranslator(locale);
 const session = loginSession('sodam:admin');
 const SEARCH_DELAY_MS = 250;

@@ -1,11 +1,11 @@
 // The invite / password-reset page: POST /api/account/password with the link's one-time token.
 // The token lives in the URL fragment and is removed from the address bar once read.
 
-import { pickLocale } from '/js/i18n.js';
+import { pickLocale, staffLanguage } from '/js/i18n.js';
 import { accessTranslator } from './access-strings.js';
 import { linkToken } from './access-model.js';
 
-const t = accessTranslator(pickLocale(document));
+const t = accessTranslator(pickLocale(document, staffLanguage(location.search, globalThis.localStorage)));
 const tid = (id) => document.querySelector(`[data-testid="${id}"]`);
 const token = linkToken(location.hash);
 history.replaceState(null, '', location.pathname);

@@ -2,7 +2,7 @@
 // Data from visitors and agents is rendered with textContent only (see /js/dom.js).
 
 import { SodamClient, agentHello } from '/js/protocol/client.js';
-import { pickLocale, translator, formatWaiting, noticeText } from '/js/i18n.js';
+import { pickLocale, staffLanguage, translator, formatWaiting, noticeText } from '/js/i18n.js';
 import { loginSession, logOutSession, requestLogin, showLoginView } from '/js/login.js';
 import { h, linkify, loadImage, icon, formatTime, isNearBottom, scrollToBottom, isSendKey, autoGrow, prefixedStorage } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
@@ -21,7 +21,7 @@ import { FeedbackBook, feedbackEl, profileEl } from './visitor-info.js';
 import { ContextCache, percent, bestCandidate, insertDraft, pageLabel } from './context.js';
 import { overview, formatDuration, supervisesRole } from './supervisor.js';
 
-const locale = pickLocale(document);
+const locale = pickLocale(document, staffLanguage(location.search, globalThis.localStorage));
 const t = translator(locale);
 const session = loginSession('sodam:console');
 const PREVIEW_MAX = 120;

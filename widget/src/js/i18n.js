@@ -588,6 +588,35 @@ export function pickLocale(doc, override) {
   );
 }
 
+/** Where the staff pages remember a language chosen with `?lang=`. */
+export const STAFF_LANGUAGE_KEY = 'sodam.staff.lang';
+
+/**
+ * The language the staff pages (console, admin, accounts, password) were asked to speak: `?lang=en` or
+ * `?lang=ko` in the address, remembered in this browser for the other staff pages and later visits;
+ * else the one remembered; else null, and the page's own `<html lang>` (Korean) decides. An address
+ * with another `lang` value changes nothing. Storage that throws (private mode) only forgets.
+ */
+export function staffLanguage(search, storage) {
+  let asked = null;
+  try {
+    asked = new URLSearchParams(search ?? '').get('lang');
+  } catch {
+    asked = null;
+  }
+  const chosen = typeof asked === 'string' && /^(ko|en)$/i.test(asked.trim()) ? asked.trim().toLowerCase() : null;
+  try {
+    if (chosen) {
+      storage?.setItem(STAFF_LANGUAGE_KEY, chosen);
+      return chosen;
+    }
+    const kept = storage?.getItem(STAFF_LANGUAGE_KEY);
+    return kept === 'ko' || kept === 'en' ? kept : null;
+  } catch {
+    return chosen;
+  }
+}
+
 /** t(key, {name}) for one locale; unknown keys fall back to English, then to the key itself. */
 export function translator(locale) {
   const table = STRINGS[locale] ?? STRINGS.en;

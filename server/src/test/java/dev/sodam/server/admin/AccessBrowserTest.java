@@ -121,4 +121,28 @@ class AccessBrowserTest {
             driver.quit();
         }
     }
+
+    /**
+     * Regression (QA): the staff pages could not be shown in English although every string exists in
+     * English; {@code ?lang=en} now chooses it, and the choice holds on the other staff pages.
+     */
+    @Test
+    void aStaffPageAskedForEnglishSpeaksItAndTheOtherStaffPagesFollow() {
+        WebDriver driver = Browsers.open();
+        try {
+            driver.get(app.server().http("/admin?lang=en"));
+            waiting(driver).until(d -> "en".equals(Browsers.js(d, "return document.documentElement.lang")));
+            assertThat(driver.findElement(By.cssSelector("[data-i18n='admin.login.heading']")).getText())
+                    .isEqualTo("Admin sign in");
+            driver.get(app.server().http("/console"));
+            waiting(driver).until(d -> "en".equals(Browsers.js(d, "return document.documentElement.lang")));
+            assertThat(testid(driver, "login-submit").getText()).as("remembered without ?lang").isEqualTo("Sign in");
+            driver.get(app.server().http("/admin/users?lang=ko"));
+            waiting(driver).until(d -> "ko".equals(Browsers.js(d, "return document.documentElement.lang")));
+            assertThat(driver.findElement(By.cssSelector(".brand[data-i18n='access.title']")).getText())
+                    .isEqualTo("소담 관리자 · 사용자");
+        } finally {
+            driver.quit();
+        }
+    }
 }
