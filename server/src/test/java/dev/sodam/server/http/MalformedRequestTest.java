@@ -3,11 +3,8 @@ package dev.sodam.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.testing.LogRecorder;
 import dev.sodam.server.testing.ServerExtension;
 import dev.sodam.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -25,12 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * Requests a browser or the JDK's client would not send, written byte for byte to a real server: each
@@ -41,23 +35,12 @@ class MalformedRequestTest {
     static final ServerExtension app = ServerExtension.started();
     static String admin;
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    @RegisterExtension
+    final LogRecorder log = new LogRecorder();
 
     @BeforeAll
     static void login() throws Exception {
         admin = app.server().loginAdmin();
-    }
-
-    @BeforeEach
-    void recordTheLog() {
-        log.start();
-        root.addAppender(log);
-    }
-
-    @AfterEach
-    void stopRecording() {
-        root.detachAppender(log);
     }
 
     /** A response as read off the socket: the status, the headers (lower-case names) and the body. */
@@ -116,16 +99,6 @@ class MalformedRequestTest {
         }
     }
 
-    /** What was logged at WARN or above, or with an exception, since the test began. */
-    private List<String> warnings() {
-        synchronized (log.list) {
-            return log.list.stream()
-                    .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) || e.getThrowableProxy() != null)
-                    .map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage())
-                    .toList();
-        }
-    }
-
     @Test
     void aMalformedPercentEscapeIsA400WithTheErrorJsonInAPathOrAQuery() throws Exception {
         for (String uri : List.of("/%", "/api/health/%zz", "/api/admin/faq/%E0%A4%A", "/ws?site=%zz")) {
@@ -142,7 +115,7 @@ class MalformedRequestTest {
             assertThat(raw.json().path("code").asText()).as(uri).isEqualTo("bad_request");
         }
         assertThat(get("/api/admin/faq?q=%EB%B0%B0%EC%86%A1", admin).status()).as("well-formed escapes work").isEqualTo(200);
-        assertThat(warnings()).isEmpty();
+        assertThat(log.warnings()).isEmpty();
     }
 
     /**
@@ -175,7 +148,7 @@ class MalformedRequestTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(expectedAndSmall.statusCode()).as("within the limit: continued and validated").isEqualTo(400);
         // The closes are handled on the event loops after the answers: give them time to log anything.
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> warnings().isEmpty());
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> log.warnings().isEmpty());
     }
 
     /** Regression: an {@code Expect} other than 100-continue got Netty's 417 with an empty body. */
@@ -191,7 +164,7 @@ class MalformedRequestTest {
             Raw next = exchange(socket, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1");
             assertThat(next.status()).as("the same connection goes on").isEqualTo(200);
         }
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> warnings().isEmpty());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> log.warnings().isEmpty());
     }
 
     /** Regression: a client gone in the middle of a body under the limit left a WARN with a stack trace. */
@@ -214,6 +187,6 @@ class MalformedRequestTest {
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
         } // the same with a chunked body
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> warnings().isEmpty());
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5)).until(() -> log.warnings().isEmpty());
     }
 }

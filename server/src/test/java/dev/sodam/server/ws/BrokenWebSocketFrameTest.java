@@ -2,10 +2,7 @@ package dev.sodam.server.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.sodam.server.testing.LogRecorder;
 import dev.sodam.server.testing.ServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,11 +11,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * WebSocket frames no browser sends, written byte for byte after a real handshake: the server closes
@@ -33,19 +27,8 @@ class BrokenWebSocketFrameTest {
     @RegisterExtension
     static final ServerExtension app = ServerExtension.started();
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-
-    @BeforeEach
-    void recordTheLog() {
-        log.start();
-        root.addAppender(log);
-    }
-
-    @AfterEach
-    void stopRecording() {
-        root.detachAppender(log);
-    }
+    @RegisterExtension
+    final LogRecorder log = new LogRecorder();
 
     @Test
     void brokenWebSocketFramesCloseWithTheirStatusAndLogNoWarning() throws Exception {
@@ -66,11 +49,7 @@ class BrokenWebSocketFrameTest {
         assertThat(closeStatusAfter(fragmented.toByteArray()))
                 .as("a message over 1 MiB in fragments, as for one frame that large").isEqualTo(1009);
 
-        assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
-                .map(e -> e.getLevel() + " " + e.getFormattedMessage()
-                        + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getClassName())))
-                .as("a client's broken frames are not the server's problem")
-                .isEmpty();
+        assertThat(log.warnings()).as("a client's broken frames are not the server's problem").isEmpty();
     }
 
     /** Opens a WebSocket as an agent would (no Origin), writes {@code bytes}, and returns the status of the server's close frame. */
