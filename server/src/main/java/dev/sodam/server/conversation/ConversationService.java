@@ -314,7 +314,13 @@ public final class ConversationService implements AutoCloseable {
             }
         }
         Store.Outcome<Effect<?>> queue = outcomes.get(batch.size() + 1);
-        if (queue.ok() && queue.value().value() instanceof List<?> committed) {
+        if (!queue.ok()) {
+            // Routing and the visitors' places keep the queue as it was before this batch. A failed commit
+            // fails every unit with one exception, already logged with the commands.
+            if (queue.failure() != outcomes.get(0).failure()) {
+                log.error("the queue as this batch committed it could not be read", queue.failure());
+            }
+        } else if (queue.value().value() instanceof List<?> committed) {
             @SuppressWarnings("unchecked")
             List<Conversation> conversations = (List<Conversation>) committed;
             bus.publish(new ChatEvent.QueueChanged(conversations));

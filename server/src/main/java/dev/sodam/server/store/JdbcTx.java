@@ -475,8 +475,49 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public List<Conversation> queue() {
+        QueuedRows copy = recent == null ? null : recent.queue();
+        if (copy == null) {
+            return readQueue();
+        }
+        if (copy.valid()) {
+            boolean kept = true;
+            for (String id : copy.takeTouched()) {
+                kept = copy.update(id, conversation(id).orElse(null));
+                if (!kept) {
+                    break;
+                }
+            }
+            if (kept) {
+                List<Conversation> queue = copy.list();
+                if (QueuedRows.VERIFY) {
+                    verifyQueueCopy(copy, queue);
+                }
+                return queue;
+            }
+        }
+        List<Conversation> read = readQueue();
+        copy.reset(read);
+        return read;
+    }
+
+    private List<Conversation> readQueue() {
         return query("SELECT " + CONVERSATION_COLUMNS + "WHERE c.state = 'QUEUED' ORDER BY c.priority DESC, c.waiting_since, c.id",
                 s -> { }, JdbcTx::conversationRow);
+    }
+
+    /** Tests only ({@link QueuedRows#VERIFY}): the copy must be what a full read returns, row for row. */
+    private void verifyQueueCopy(QueuedRows copy, List<Conversation> fromCopy) {
+        List<Conversation> read = readQueue();
+        if (!read.equals(fromCopy)) {
+            copy.invalidate();
+            int at = 0;
+            while (at < Math.min(read.size(), fromCopy.size()) && read.get(at).equals(fromCopy.get(at))) {
+                at++;
+            }
+            throw new IllegalStateException("the writer's queue copy differs from the database at place " + at
+                    + ": copy " + (at < fromCopy.size() ? fromCopy.get(at) : "(end)")
+                    + ", database " + (at < read.size() ? read.get(at) : "(end)"));
+        }
     }
 
     @Override

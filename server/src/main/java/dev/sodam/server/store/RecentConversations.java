@@ -18,12 +18,20 @@ import java.util.function.UnaryOperator;
  * would return. Every write that could change a cached row either applies the same change here or drops
  * the row; a write this class knows nothing about drops everything ({@link JdbcTx}); a unit rolled back
  * to its savepoint or a failed commit drops everything ({@link SqliteStore}). Used by one thread (the
- * caller of {@code writeBatch}), hence a plain map.
+ * caller of {@code writeBatch}), hence a plain map. The same hooks keep the SQLite writer's copy of
+ * the queue ({@link QueuedRows}) exact.
  */
 final class RecentConversations {
     private final Map<String, Conversation> rows;
+    /** The writer's copy of the queue, kept exact by the same hooks; null where none is kept. */
+    private final QueuedRows queue;
 
     RecentConversations(int capacity) {
+        this(capacity, null);
+    }
+
+    RecentConversations(int capacity, QueuedRows queue) {
+        this.queue = queue;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
@@ -33,6 +41,11 @@ final class RecentConversations {
                 return size() > capacity;
             }
         };
+    }
+
+    /** The writer's copy of the queue, or null. */
+    QueuedRows queue() {
+        return queue;
     }
 
     /** The row as the writer last saw it, or null. */
@@ -57,21 +70,33 @@ final class RecentConversations {
     /** Applies a change to the cached row, if there is one. */
     void change(String id, UnaryOperator<Conversation> change) {
         rows.computeIfPresent(id, (key, row) -> change.apply(row));
+        if (queue != null) {
+            queue.touchedIfQueued(id);
+        }
     }
 
-    /** Drops one row: the next read of it goes to the database. */
+    /** Drops one row, which was inserted or rewritten: the next read of it goes to the database. */
     void forget(String id) {
         rows.remove(id);
+        if (queue != null) {
+            queue.touched(id);
+        }
     }
 
     /** Drops the rows of one visitor's conversations. */
     void forgetVisitor(String visitorId) {
         rows.values().removeIf(c -> c.visitorId().equals(visitorId));
+        if (queue != null) {
+            queue.touchedVisitor(visitorId);
+        }
     }
 
     /** Drops every row. */
     void clear() {
         rows.clear();
+        if (queue != null) {
+            queue.invalidate();
+        }
     }
 
     int size() {

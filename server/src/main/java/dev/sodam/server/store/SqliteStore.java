@@ -83,7 +83,8 @@ public final class SqliteStore implements Store {
     private SqliteStore(Connection writer, WalIndex walIndex, HikariDataSource readers) throws SQLException {
         this.writer = writer;
         this.walIndex = walIndex;
-        this.writerTx = new JdbcTx(writer, SqlDialect.SQLITE, true, new RecentConversations(RECENT_CONVERSATIONS));
+        this.writerTx = new JdbcTx(writer, SqlDialect.SQLITE, true,
+                new RecentConversations(RECENT_CONVERSATIONS, new QueuedRows()));
         this.readers = readers;
         this.savepoint = writer.prepareStatement("SAVEPOINT unit");
         this.release = writer.prepareStatement("RELEASE unit");
