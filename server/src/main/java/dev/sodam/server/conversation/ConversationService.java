@@ -23,6 +23,7 @@ import dev.sodam.server.model.Suggestion;
 import dev.sodam.server.model.Visitor;
 import dev.sodam.server.model.VisitorProfile;
 import dev.sodam.server.routing.Availability;
+import dev.sodam.server.routing.Router;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.routing.Urgency;
 import dev.sodam.server.store.ConversationEventRow;
@@ -1248,10 +1249,13 @@ public final class ConversationService implements AutoCloseable {
         submit(tx -> new Effect<>(null, List.of(new ChatEvent.ClockTicked(clock.instant()))), Replies.of(v -> { }, e -> { }));
     }
 
-    /** Hands routing the stored queue and assignments; called once at start-up. */
+    /** Hands routing the stored queue, assignments and latest accepts (for the ETA); called once at start-up. */
     public void restoreRouting(Reply<Void> reply) {
-        submit(tx -> new Effect<Void>(null, List.of(
-                new ChatEvent.RoutingRestored(tx.queue(), tx.assigned(), clock.instant()))), reply);
+        submit(tx -> {
+            Instant now = clock.instant();
+            return new Effect<Void>(null, List.of(new ChatEvent.RoutingRestored(tx.queue(), tx.assigned(),
+                    tx.recentAssignments(now.minus(Router.ETA_WINDOW), Router.ETA_SAMPLES), now)));
+        }, reply);
     }
 
     /** → RESOLVED, by the assigned agent, or by an admin in any open state. */

@@ -138,12 +138,21 @@ public sealed interface ChatEvent {
 
     /**
      * The state routing starts from after a (re)start: the queue and every assigned conversation,
-     * with each agent's cap.
+     * with each agent's cap, and when the latest stored accepts happened (oldest first), so the queue's
+     * ETA does not start from nothing: without them a visitor queued after a restart saw no ETA until
+     * two more chats had been accepted.
      */
-    record RoutingRestored(List<Conversation> queue, List<Conversation> assigned, Instant now) implements ChatEvent {
+    record RoutingRestored(List<Conversation> queue, List<Conversation> assigned, List<Instant> recentDequeues,
+                           Instant now) implements ChatEvent {
         public RoutingRestored {
             queue = List.copyOf(queue);
             assigned = List.copyOf(assigned);
+            recentDequeues = List.copyOf(recentDequeues);
+        }
+
+        /** Without a dequeue history (the ETA is unknown until two accepts are seen). */
+        public RoutingRestored(List<Conversation> queue, List<Conversation> assigned, Instant now) {
+            this(queue, assigned, List.of(), now);
         }
 
         @Override

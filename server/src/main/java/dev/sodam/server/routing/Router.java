@@ -31,13 +31,14 @@ import java.util.Set;
  *       {@code maxOfferAttempts} failures the conversation stays queued and supervisors are alerted.</li>
  *   <li>An agent who goes away or offline (or stays disconnected past the grace period) loses their
  *       offers, and their conversations go back to the queue in their original order.</li>
- *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant.</li>
+ *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant; after a restart
+ *       from the accepts stored before it.</li>
  * </ul>
  */
 public final class Router implements ChatEventListener, Availability {
-    /** How many recent dequeues the ETA looks at, and how far back. */
-    private static final int ETA_SAMPLES = 10;
-    private static final Duration ETA_WINDOW = Duration.ofHours(1);
+    /** How many recent dequeues the ETA looks at, and how far back (also what a restart reads back from the store). */
+    public static final int ETA_SAMPLES = 10;
+    public static final Duration ETA_WINDOW = Duration.ofHours(1);
 
     private final RoutingSettings settings;
     private final RoutingActions actions;
@@ -109,6 +110,13 @@ public final class Router implements ChatEventListener, Availability {
                 slot.load++;
                 // Nobody is connected after a restart: give agents the grace period to come back.
                 slot.graceDeadline = now.plus(settings.presenceGrace());
+            }
+            // The stored accepts stand in for the ones this router did not see, so the first visitor
+            // queued after a restart gets an ETA (etas() drops those outside the window).
+            dequeues.clear();
+            dequeues.addAll(restored.recentDequeues());
+            while (dequeues.size() > ETA_SAMPLES) {
+                dequeues.removeFirst();
             }
             queueChanged(restored.queue(), now);
         } else if (event instanceof ChatEvent.AgentConnected connected) {

@@ -29,6 +29,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -1506,6 +1507,19 @@ final class JdbcTx implements StoreTx {
     public List<ConversationEventRow> conversationEvents(String conversationId) {
         return query(EVENT_COLUMNS + "WHERE conversation_id = ? ORDER BY id", s -> s.setString(1, conversationId),
                 JdbcTx::eventRow);
+    }
+
+    @Override
+    public List<Instant> recentAssignments(Instant since, int limit) {
+        // Newest first so LIMIT keeps the latest (conversation_events_at bounds the scan to the window).
+        List<Instant> newestFirst = query("SELECT at FROM conversation_events WHERE kind = 'assigned' AND at >= ? "
+                + "ORDER BY at DESC, id DESC LIMIT ?", s -> {
+                    s.setLong(1, since.toEpochMilli());
+                    s.setInt(2, limit);
+                }, rs -> Instant.ofEpochMilli(rs.getLong(1)));
+        List<Instant> oldestFirst = new ArrayList<>(newestFirst);
+        Collections.reverse(oldestFirst);
+        return oldestFirst;
     }
 
     @Override

@@ -307,6 +307,12 @@ public interface StoreTx {
     /** Every event of one conversation, oldest first. */
     List<ConversationEventRow> conversationEvents(String conversationId);
 
+    /**
+     * When the newest {@code limit} accepts ({@code assigned} events) at or after {@code since} happened,
+     * oldest first: the queue's throughput that routing's ETA starts from after a restart.
+     */
+    List<Instant> recentAssignments(Instant since, int limit);
+
     /** When an agent wrote in a conversation: per conversation and agent, the first time and the count. */
     record AgentActivity(String conversationId, String agentId, Instant firstAt, long messages) {
     }

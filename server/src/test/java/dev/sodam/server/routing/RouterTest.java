@@ -438,4 +438,60 @@ class RouterTest {
         assertThat(recorded.lastQueue).extracting(Conversation::id).containsExactly(c);
         assertThat(recorded.lastEtas).containsExactly(60);
     }
+
+    /** Closes the service and store and starts over on the same SQLite file, as a server restart does. */
+    private void restart() {
+        service.close();
+        store.close();
+        store = SqliteStore.open(dir);
+        EventBus bus = new EventBus();
+        service = new ConversationService(store, bus, clock, new Ids(clock), SETTINGS);
+        router = new Router(SETTINGS, recorded, clock);
+        bus.subscribe(router);
+        recorded.lastEtas = List.of();
+        recorded.lastQueue = List.of();
+        Replies.<Void>future(r -> service.restoreRouting(r)).join();
+        DomainThread.settle(service);
+    }
+
+    /**
+     * Regression: after a restart the queue's ETA was gone until two more chats were accepted, because the
+     * dequeue history lived only in memory. The router now starts from the accepts stored before it.
+     */
+    @Test
+    void theEtaAfterARestartComesFromTheAcceptsStoredBeforeIt() {
+        AgentPrincipal kim = online("kim");
+        String a = handoff();
+        String b = handoff();
+        String c = handoff();
+        pass(Duration.ofSeconds(40));
+        accept(kim, a);
+        pass(Duration.ofSeconds(60));
+        accept(kim, b);
+
+        clock.advance(Duration.ofSeconds(5));
+        restart();
+        assertThat(recorded.lastQueue).extracting(Conversation::id).as("restored").containsExactly(c);
+        assertThat(recorded.lastEtas).as("two stored accepts 60 s apart").containsExactly(60);
+
+        // The first visitor queued after the restart is second in line: about two minutes.
+        String d = handoff();
+        assertThat(recorded.lastQueue).extracting(Conversation::id).containsExactly(c, d);
+        assertThat(recorded.lastEtas).containsExactly(60, 120);
+    }
+
+    @Test
+    void acceptsOlderThanTheEtaWindowAreNotReadBackAfterARestart() {
+        AgentPrincipal kim = online("kim");
+        String a = handoff();
+        String b = handoff();
+        accept(kim, a);
+        pass(Duration.ofSeconds(60));
+        accept(kim, b);
+
+        clock.advance(Router.ETA_WINDOW.plusSeconds(1));
+        restart();
+        handoff();
+        assertThat(recorded.lastEtas).as("an hour-old throughput says nothing about now").containsOnlyNulls();
+    }
 }
