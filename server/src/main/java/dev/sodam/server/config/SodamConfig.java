@@ -30,6 +30,7 @@ public record SodamConfig(
         int offerSeconds,
         int maxOfferAttempts,
         int presenceGraceSeconds,
+        int declineCooldownSeconds,
         Path teamsSeedFile,
         int staleNudgeMinutes,
         int staleResolveMinutes,
@@ -54,7 +55,7 @@ public record SodamConfig(
         return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                presenceGraceSeconds, declineCooldownSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
                 botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store, cluster, loginLimits);
     }
 
@@ -63,7 +64,7 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                presenceGraceSeconds, declineCooldownSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
                 botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, newStore, cluster, loginLimits);
     }
 
@@ -72,7 +73,7 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                presenceGraceSeconds, declineCooldownSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
                 botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store, cluster, loginLimits);
     }
 }

@@ -29,6 +29,9 @@ import java.util.Set;
  *       ties go to the agent idle longest.</li>
  *   <li>An offer not accepted in time (or declined) goes to the next agent; after
  *       {@code maxOfferAttempts} failures the conversation stays queued and supervisors are alerted.</li>
+ *   <li>An agent who declined a chat is not offered that chat again for {@code declineCooldown}, also
+ *       when nobody else could take it: "no" should not be answered by the same offer at once. They
+ *       can still take it from the queue by hand.</li>
  *   <li>An agent who goes away or offline (or stays disconnected past the grace period) loses their
  *       offers, and their conversations go back to the queue in their original order.</li>
  *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant; after a restart
@@ -80,7 +83,14 @@ public final class Router implements ChatEventListener, Availability {
         final Set<String> tried = new HashSet<>();
         /** Everyone who let it go (timeout or decline) since it was queued: once exhausted, only others get it. */
         final Set<String> failedBy = new HashSet<>();
+        /** Who declined it, and until when they are not offered it again. */
+        final Map<String, Instant> declinedUntil = new HashMap<>();
         boolean exhausted;
+
+        boolean coolingOff(String agentId, Instant now) {
+            Instant until = declinedUntil.get(agentId);
+            return until != null && until.isAfter(now);
+        }
     }
 
     private final Map<String, Slot> agents = new LinkedHashMap<>();
@@ -151,6 +161,10 @@ public final class Router implements ChatEventListener, Availability {
             Offer offer = offers.get(declined.conversationId());
             if (offer != null && offer.agentId().equals(declined.agentId())) {
                 fail(declined.conversationId(), offer, "declined");
+                // Without this a lone agent's decline came straight back as a new offer (the next round
+                // starts with everyone again). A tick after the cool-off offers it to them again.
+                attempts.get(declined.conversationId()).declinedUntil
+                        .put(offer.agentId(), now.plus(settings.declineCooldown()));
                 dispatch(now);
             }
         } else if (event instanceof ChatEvent.ClockTicked tick) {
@@ -339,11 +353,11 @@ public final class Router implements ChatEventListener, Availability {
             }
             // Exhausted: no more rounds among those who let it go, but an agent who never had it (one
             // who came online since, or was at their limit) still gets it offered, not just listed.
-            Optional<Slot> best = best(c, a == null ? Set.of() : a.exhausted ? a.failedBy : a.tried);
+            Optional<Slot> best = best(c, a, a == null ? Set.of() : a.exhausted ? a.failedBy : a.tried, now);
             if (best.isEmpty() && a != null && !a.exhausted && !a.tried.isEmpty()) {
-                // Everyone available was tried this round: start another round.
+                // Everyone available was tried this round: start another round (without those cooling off).
                 a.tried.clear();
-                best = best(c, a.tried);
+                best = best(c, a, a.tried, now);
             }
             if (best.isEmpty()) {
                 if (agents.values().stream().noneMatch(Slot::available)) {
@@ -359,13 +373,17 @@ public final class Router implements ChatEventListener, Availability {
         }
     }
 
-    /** The available agent with the fewest chats (assigned + offered), ties to the one idle longest; none of {@code excluded}. */
-    private Optional<Slot> best(Conversation c, Set<String> excluded) {
+    /**
+     * The available agent with the fewest chats (assigned + offered), ties to the one idle longest; none of
+     * {@code excluded}, and nobody still cooling off after declining it.
+     */
+    private Optional<Slot> best(Conversation c, Attempts a, Set<String> excluded, Instant now) {
         return agents.values().stream()
                 .filter(Slot::available)
                 .filter(s -> teams.serves(c.teamId(), s.id))
                 .filter(s -> s.siteId == null || s.siteId.equals(c.siteId()))
                 .filter(s -> !excluded.contains(s.id))
+                .filter(s -> a == null || !a.coolingOff(s.id, now))
                 .min(Comparator.<Slot>comparingInt(s -> s.load + s.offered.size()).thenComparing(s -> s.idleSince));
     }
 

@@ -46,6 +46,7 @@ class ConfigLoaderTest {
         assertThat(config.maxOutboundBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(config.store()).isEqualTo(StoreSettings.sqlite());
         assertThat(config.loginLimits()).isEqualTo(new LoginLimits(5, 30, 15, 15));
+        assertThat(config.declineCooldownSeconds()).isEqualTo(60);
     }
 
     @Test
@@ -131,6 +132,20 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_STORE_TYPE", "PostgreSQL",
                 "SODAM_STORE_POSTGRES_URL", "jdbc:postgresql://h/db", "SODAM_STORE_POSTGRES_POOL_SIZE", "1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("SODAM_STORE_POSTGRES_POOL_SIZE");
+    }
+
+    @Test
+    void theDeclineCoolOffComesFromTheFileOrTheEnvironmentAndIsBounded() throws IOException {
+        assertThat(ConfigLoader.load(yaml("""
+                routing:
+                  declineCooldownSeconds: 120
+                """), Map.of()).declineCooldownSeconds()).isEqualTo(120);
+        assertThat(ConfigLoader.load(null, Map.of("SODAM_DECLINE_COOLDOWN_SECONDS", "0")).declineCooldownSeconds())
+                .as("0: offered again at once").isZero();
+        for (String bad : List.of("-1", "3601", "1m")) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_DECLINE_COOLDOWN_SECONDS", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("routing.declineCooldownSeconds");
+        }
     }
 
     @Test

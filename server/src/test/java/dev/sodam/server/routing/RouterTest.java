@@ -209,8 +209,11 @@ class RouterTest {
         AgentPrincipal kim = online("kim");
         String id = handoff();
         for (int i = 0; i < SETTINGS.maxOfferAttempts(); i++) {
-            Replies.<Conversation>future(r -> service.decline(kim, id, r)).join();
-            DomainThread.settle(service);
+            if (i > 0) {
+                pass(SETTINGS.declineCooldown()); // offered to kim again only after the cool-off
+            }
+            assertThat(recorded.lastOffer().agentId()).isEqualTo(kim.agent().id());
+            decline(kim, id);
         }
         assertThat(recorded.unplaced).containsExactly(id);
         int offersSoFar = recorded.offers.size();
@@ -232,6 +235,88 @@ class RouterTest {
         assertThat(recorded.lastOffer().agentId()).isEqualTo(park.agent().id());
         accept(park, id);
         assertThat(stored(id).agentId()).isEqualTo(park.agent().id());
+    }
+
+    private void decline(AgentPrincipal agent, String conversationId) {
+        Replies.<Conversation>future(r -> service.decline(agent, conversationId, r)).join();
+        DomainThread.settle(service);
+    }
+
+    /**
+     * Regression: an agent alone online who declined a chat was offered the same chat again at once (a
+     * declined offer started the next round, and they were the whole round). Now they are not offered it
+     * for the cool-off, it stays queued where it was (the visitor's place and ETA do not move), and a
+     * tick after the cool-off offers it to them again.
+     */
+    @Test
+    void aLoneAgentWhoDeclinesAChatIsNotOfferedItBackUntilTheCoolOffEnds() {
+        AgentPrincipal kim = online("kim");
+        String id = handoff();
+        assertThat(recorded.offers).hasSize(1);
+        decline(kim, id);
+        assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + id + ":declined");
+        assertThat(recorded.offers).as("not bounced straight back").hasSize(1);
+
+        pass(SETTINGS.declineCooldown().minusSeconds(1));
+        assertThat(recorded.offers).as("still cooling off").hasSize(1);
+        assertThat(recorded.unplaced).as("one decline is no alert").isEmpty();
+        assertThat(stored(id).state()).isEqualTo(ConversationState.QUEUED);
+        assertThat(recorded.lastQueue).extracting(Conversation::id).as("still first in line").containsExactly(id);
+
+        pass(Duration.ofSeconds(1));
+        assertThat(recorded.offers).hasSize(2);
+        assertThat(recorded.lastOffer()).extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(kim.agent().id(), id);
+    }
+
+    @Test
+    void aChatDeclinedMomentsAgoCanStillBeTakenFromTheQueueByHand() {
+        AgentPrincipal kim = online("kim");
+        String id = handoff();
+        decline(kim, id);
+        pass(Duration.ofSeconds(5));
+        accept(kim, id);
+        assertThat(stored(id).agentId()).isEqualTo(kim.agent().id());
+        pass(SETTINGS.declineCooldown());
+        assertThat(recorded.offers).as("taken: nothing left to offer").hasSize(1);
+    }
+
+    @Test
+    void decliningOneChatDoesNotHoldBackTheNextOne() {
+        AgentPrincipal kim = online("kim");
+        String first = handoff();
+        decline(kim, first);
+        String second = handoff();
+        assertThat(recorded.lastOffer()).extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(kim.agent().id(), second);
+        assertThat(recorded.offers).extracting(o -> o.conversationId()).containsExactly(first, second);
+    }
+
+    @Test
+    void aColleagueIsOfferedADeclinedChatAtOnceAndTheDeclinerOnlyAfterTheCoolOff() {
+        AgentPrincipal kim = online("kim");
+        clock.advance(Duration.ofSeconds(1));
+        AgentPrincipal lee = online("lee");
+        String id = handoff();
+        decline(kim, id);
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
+        pass(Duration.ofSeconds(10));
+        decline(lee, id);
+        assertThat(recorded.offers).as("both declined: nobody left for now").hasSize(2);
+        pass(SETTINGS.declineCooldown().minusSeconds(10));
+        assertThat(recorded.offers).hasSize(3);
+        assertThat(recorded.lastOffer().agentId()).as("kim's cool-off ended first").isEqualTo(kim.agent().id());
+    }
+
+    @Test
+    void withNoCoolOffADeclinedChatIsOfferedAgainAtOnce() {
+        restart(new RoutingSettings(SETTINGS.defaultCap(), SETTINGS.offerTimeout(), SETTINGS.maxOfferAttempts(),
+                SETTINGS.presenceGrace(), Duration.ZERO));
+        AgentPrincipal kim = online("kim");
+        String id = handoff();
+        decline(kim, id);
+        assertThat(recorded.offers).hasSize(2);
+        assertThat(recorded.lastOffer().conversationId()).isEqualTo(id);
     }
 
     @Test
@@ -441,12 +526,16 @@ class RouterTest {
 
     /** Closes the service and store and starts over on the same SQLite file, as a server restart does. */
     private void restart() {
+        restart(SETTINGS);
+    }
+
+    private void restart(RoutingSettings settings) {
         service.close();
         store.close();
         store = SqliteStore.open(dir);
         EventBus bus = new EventBus();
-        service = new ConversationService(store, bus, clock, new Ids(clock), SETTINGS);
-        router = new Router(SETTINGS, recorded, clock);
+        service = new ConversationService(store, bus, clock, new Ids(clock), settings);
+        router = new Router(settings, recorded, clock);
         bus.subscribe(router);
         recorded.lastEtas = List.of();
         recorded.lastQueue = List.of();
