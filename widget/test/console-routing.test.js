@@ -210,3 +210,33 @@ test('transferTargets: only available:true is pickable; junk entries and answers
     ['ag_9', 'ag_9', false, 'offline'],
   ]);
 });
+
+test('a declined chat is marked until it is offered again or leaves the queue', () => {
+  const r = new RoutingState(AGENT);
+  r.offer(golden('s2c-offer'));
+  assert.equal(r.decline(CONV).conversationId, CONV, 'the offer is gone');
+  assert.equal(r.offers.size, 0);
+  assert.ok(r.declined.has(CONV), 'marked: the server holds it back from us for a while, it stays queued');
+  assert.equal(r.conversationChanged({ id: CONV, state: 'queued' }), false, 'still queued: still marked');
+  assert.ok(r.declined.has(CONV));
+  r.offer(golden('s2c-offer'));
+  assert.equal(r.declined.has(CONV), false, 'offered again after the cool-off: no longer marked');
+
+  r.decline(CONV);
+  assert.equal(r.conversationChanged({ id: CONV, state: 'assigned' }), true);
+  assert.equal(r.declined.has(CONV), false, 'taken: nothing to mark');
+
+  r.withdraw({ type: 'offer_withdrawn', conversationId: 'cv_other_tab', reason: 'declined' });
+  assert.ok(r.declined.has('cv_other_tab'), 'declined in another tab of ours');
+  r.withdraw({ type: 'offer_withdrawn', conversationId: 'cv_timeout', reason: 'timeout' });
+  assert.equal(r.declined.has('cv_timeout'), false, 'a timeout is not a decline');
+  r.clear();
+  assert.equal(r.declined.size, 0);
+});
+
+test('the declined mark speaks Korean and English', () => {
+  for (const key of ['console.declined', 'console.declinedLabel']) {
+    assert.ok(key in stringTables().ko && key in stringTables().en, key);
+  }
+  assert.equal(translator('ko')('console.declined'), '거절함');
+});

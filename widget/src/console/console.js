@@ -762,9 +762,10 @@ function accept(id) {
 
 function declineOffer(id) {
   if (!S.client.decline(id)) return toast(t('console.notConnected'));
-  S.routing.drop(id);
+  S.routing.decline(id);
   closeNotification(id);
   renderOffers();
+  renderLists();
   updateTitle();
   return undefined;
 }
@@ -786,6 +787,7 @@ function onOffer(f) {
 function onOfferWithdrawn(f) {
   const offer = S.routing.withdraw(f);
   closeNotification(f.conversationId);
+  if (f.reason === 'declined') renderLists(); // marked as declined (by this tab or another)
   if (!offer) return; // we accepted or declined it already
   const name = visitorLabel(S.convs.get(f.conversationId) ?? offer.conversation, f.conversationId);
   toast(t(withdrawnKey(f.reason), { name }));
@@ -1507,6 +1509,9 @@ function queueItem(c) {
       h('span', { class: 'locale' }, (c.locale ?? '').toUpperCase())),
     h('span', { class: 'preview' }, c.preview ?? ''),
     itemLabels(c),
+    S.routing.declined.has(c.id) ? h('span', {
+      class: 'declined', testid: 'declined', title: t('console.declinedLabel'),
+    }, t('console.declined')) : null,
     h('span', { class: 'waiting' }, c.waitingSince ? t('console.waiting', { t: formatWaiting(c.waitingSince, t) }) : '')),
   h('button', {
     class: 'btn btn--primary btn--small', type: 'button', testid: 'accept',

@@ -44,6 +44,12 @@ export class RoutingState {
     this.agents = new Map();
     /** conversationId → alert frame (admins only). */
     this.alerts = new Map();
+    /**
+     * Chats this agent declined and was not offered again since. The server holds them back from this
+     * agent for a cool-off (routing.declineCooldownSeconds) while they stay queued, so the queue list
+     * marks them: otherwise a chat in the list that never comes as an offer looks like a fault.
+     */
+    this.declined = new Set();
   }
 
   get isAdmin() {
@@ -64,12 +70,23 @@ export class RoutingState {
     if (typeof id !== 'string') return false;
     const isNew = !this.offers.has(id);
     this.offers.set(id, { conversationId: id, expiresAt: frame.expiresAt, conversation: frame.conversation ?? { id } });
+    this.declined.delete(id);
     return isNew;
   }
 
-  /** An `offer_withdrawn` frame. Returns the offer it removed, or null if we had none (already gone). */
+  /**
+   * An `offer_withdrawn` frame. Returns the offer it removed, or null if we had none (already gone).
+   * `declined` also comes when another tab of ours declined it: this tab marks it too.
+   */
   withdraw(frame) {
+    if (frame?.reason === 'declined' && typeof frame.conversationId === 'string') this.declined.add(frame.conversationId);
     return this.drop(frame?.conversationId);
+  }
+
+  /** We declined an offer: forget it and mark the chat as declined by us. Returns the offer, or null. */
+  decline(conversationId) {
+    if (typeof conversationId === 'string') this.declined.add(conversationId);
+    return this.drop(conversationId);
   }
 
   /** Forget an offer locally (we accepted or declined it). Returns it, or null. */
@@ -103,7 +120,8 @@ export class RoutingState {
     if (!conversation?.id || conversation.state === 'queued' || conversation.state == null) return false;
     const hadOffer = this.offers.delete(conversation.id);
     const hadAlert = this.alerts.delete(conversation.id);
-    return hadOffer || hadAlert;
+    const wasDeclined = this.declined.delete(conversation.id);
+    return hadOffer || hadAlert || wasDeclined;
   }
 
   // ---- presence -----------------------------------------------------------------------------
@@ -156,6 +174,7 @@ export class RoutingState {
     this.offers.clear();
     this.agents.clear();
     this.alerts.clear();
+    this.declined.clear();
     this.self = null;
   }
 }
