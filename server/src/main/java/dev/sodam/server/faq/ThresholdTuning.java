@@ -11,7 +11,6 @@ import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.model.Agent;
-import dev.sodam.server.model.BotTurn;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Json;
@@ -181,41 +180,43 @@ public final class ThresholdTuning {
 
     /**
      * Asks {@code bot} every recorded question of the period twice, with its thresholds as they are
-     * and with {@code proposed} for {@code locale}, and counts the decisions. Only questions analysed
-     * in {@code locale} count (the others keep their thresholds). Blocking (reads SQLite, runs the bot).
+     * and with {@code proposed} for {@code locale}, and counts the decisions. Each question is asked with
+     * its conversation's locale as the hint, as the live bot asked it: without it a question with no
+     * letters ("12345", an order number) from an English page was read as Korean, and counted in the
+     * wrong locale's what-if. Only questions analysed in {@code locale} count (the others keep their
+     * thresholds). Blocking (reads the store, runs the bot).
      */
     public WhatIf whatIf(FaqBot bot, String locale, BotThresholds proposed, Instant from, Instant to) {
         locale(locale);
-        List<BotTurn> turns = new ArrayList<>(store.read(tx -> tx.botTurns(from, to)));
-        if (turns.size() > WHAT_IF_QUESTIONS_MAX) {
-            turns.sort(java.util.Comparator.comparing(BotTurn::at).reversed());
-            turns = turns.subList(0, WHAT_IF_QUESTIONS_MAX);
-        }
+        List<StoreTx.RecordedQuestion> recorded = store.read(tx -> tx.recordedQuestions(from, to, WHAT_IF_QUESTIONS_MAX));
         FaqBot changed = bot.withThresholds(Map.of(locale, proposed));
-        Map<String, String[]> asked = new HashMap<>();
-        Map<String, Integer> times = new LinkedHashMap<>();
-        for (BotTurn turn : turns) {
-            String text = turn.question();
+        // One ask per distinct question and hint: the same text from a Korean and an English page may read differently.
+        Map<Asked, String[]> asked = new HashMap<>();
+        Map<Asked, Integer> times = new LinkedHashMap<>();
+        for (StoreTx.RecordedQuestion question : recorded) {
+            String text = question.text();
             if (text == null || text.isBlank()) {
                 continue;
             }
-            times.merge(text, 1, Integer::sum);
-            asked.computeIfAbsent(text, q -> {
-                BotDecision now = bot.ask(q, null);
+            Asked key = new Asked(text, question.locale());
+            times.merge(key, 1, Integer::sum);
+            asked.computeIfAbsent(key, q -> {
+                BotDecision now = bot.ask(q.text(), q.hint());
                 if (!locale.equals(now.locale())) {
                     return null;
                 }
-                BotDecision then = changed.ask(q, null);
+                BotDecision then = changed.ask(q.text(), q.hint());
                 return new String[] {now.decision(), then.decision(), Double.toString(now.confidence())};
             });
         }
         Map<String, Integer> before = decisions();
         Map<String, Integer> after = decisions();
         Map<String, Integer> changes = new TreeMap<>();
-        List<Change> examples = new ArrayList<>();
+        // Examples by text: a text read alike whatever its page's language is one example, its counts summed.
+        Map<String, Change> examplesByText = new LinkedHashMap<>();
         int questions = 0;
         int changedCount = 0;
-        for (Map.Entry<String, Integer> e : times.entrySet()) {
+        for (Map.Entry<Asked, Integer> e : times.entrySet()) {
             String[] d = asked.get(e.getKey());
             if (d == null) {
                 continue;
@@ -227,13 +228,21 @@ public final class ThresholdTuning {
             if (!d[0].equals(d[1])) {
                 changedCount += n;
                 changes.merge(d[0] + "->" + d[1], n, Integer::sum);
-                examples.add(new Change(e.getKey(), Double.parseDouble(d[2]), d[0], d[1], n));
+                String text = e.getKey().text();
+                Change example = new Change(text, Double.parseDouble(d[2]), d[0], d[1], n);
+                examplesByText.merge(text + "\n" + d[0] + "->" + d[1], example,
+                        (a, b) -> new Change(a.text(), a.confidence(), a.before(), a.after(), a.times() + b.times()));
             }
         }
+        List<Change> examples = new ArrayList<>(examplesByText.values());
         examples.sort(java.util.Comparator.comparingInt(Change::times).reversed());
         return new WhatIf(locale, from, to, thresholdsJson(bot.thresholds(locale)), thresholdsJson(proposed),
                 questions, before, after, changedCount, changes,
                 List.copyOf(examples.subList(0, Math.min(EXAMPLES_MAX, examples.size()))));
+    }
+
+    /** A recorded question as the what-if asks it: its text with its conversation's locale as the hint. */
+    private record Asked(String text, String hint) {
     }
 
     private static Map<String, Integer> decisions() {

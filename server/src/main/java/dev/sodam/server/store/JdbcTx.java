@@ -1184,6 +1184,18 @@ final class JdbcTx implements StoreTx {
     }
 
     @Override
+    public List<RecordedQuestion> recordedQuestions(Instant from, Instant to, int limit) {
+        // The range is a scan of the partial index of the turns (V58); the conversation is one key lookup each.
+        return query("SELECT m.body, c.locale, m.created_at FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                + "WHERE m.bot_decision IS NOT NULL AND m.created_at >= ? AND m.created_at < ? "
+                + "ORDER BY m.created_at DESC, m.conversation_id, m.seq LIMIT ?", s -> {
+                    s.setLong(1, from.toEpochMilli());
+                    s.setLong(2, to.toEpochMilli());
+                    s.setInt(3, limit);
+                }, rs -> new RecordedQuestion(rs.getString(1), rs.getString(2), instant(rs, 3)));
+    }
+
+    @Override
     public void insertPageView(String visitorId, PageView page) {
         update("INSERT INTO visitor_pages(visitor_id, url, title, seen_at) VALUES (?, ?, ?, ?)", s -> {
             s.setString(1, visitorId);

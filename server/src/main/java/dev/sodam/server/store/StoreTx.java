@@ -234,6 +234,16 @@ public interface StoreTx {
     /** The bot's turns asked in {@code [from, to)}, by conversation and seq (analytics, gap report). */
     List<dev.sodam.server.model.BotTurn> botTurns(Instant from, Instant to);
 
+    /**
+     * A visitor message the bot decided on, with the locale of its conversation: the language hint the
+     * live bot read it with, which a replay must pass too.
+     */
+    record RecordedQuestion(String text, String locale, Instant at) {
+    }
+
+    /** The newest {@code limit} questions the bot decided on in {@code [from, to)}, newest first (the threshold what-if). */
+    List<RecordedQuestion> recordedQuestions(Instant from, Instant to, int limit);
+
     void insertPageView(String visitorId, dev.sodam.server.model.PageView page);
 
     /** The visitor's most recent pages, newest first, at most {@code limit}. */

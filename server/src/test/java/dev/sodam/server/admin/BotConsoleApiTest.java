@@ -26,6 +26,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BotConsoleApiTest {
     static final String KNOWN = "배송은 얼마나 걸리나요?";
+    /** No letters: the language of the page it was asked on decides how the bot reads it. */
+    static final String ORDER_NUMBER = "20261125";
 
     @RegisterExtension
     static final ServerExtension app = ServerExtension.started().withBot();
@@ -53,11 +55,19 @@ class BotConsoleApiTest {
                         || visitor.frames("status").stream().anyMatch(s -> s.path("state").asText().equals("queued")));
             }
         }
+        // And one from an English page (the widget's hello says "en"): an order number alone.
+        try (WsTestClient visitor = WsTestClient.connect(app.server().visitorUri())) {
+            visitor.send("{\"type\":\"hello\",\"role\":\"visitor\",\"site\":\"demo\",\"locale\":\"en\"}");
+            visitor.await("welcome");
+            visitor.say("q", null, ORDER_NUMBER);
+            visitor.await("message", m -> !m.path("from").path("kind").asText().equals("visitor")
+                    || visitor.frames("status").stream().anyMatch(s -> s.path("state").asText().equals("queued")));
+        }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (http.count("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL") < 5 && System.nanoTime() < deadline) {
+        while (http.count("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL") < 6 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(http.count("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL")).isEqualTo(5);
+        assertThat(http.count("SELECT COUNT(*) FROM messages WHERE bot_decision IS NOT NULL")).isEqualTo(6);
     }
 
     static Map<String, Object> thresholds(double answer, double clarify) {
@@ -121,10 +131,31 @@ class BotConsoleApiTest {
         assertThat(strict.path("proposed").path("answerThreshold").asDouble()).isEqualTo(1.0);
         assertThat(strict.path("current").path("answerThreshold").asDouble()).isEqualTo(answer);
 
-        // English questions were not asked: an English what-if counts none.
-        Map<String, Object> en = thresholds(1.0, 1.0);
+    }
+
+    /**
+     * Regression: the what-if asked its recorded questions without a language hint, so the order number an
+     * English visitor typed was read as Korean (a text without letters reads as the hint, and none meant
+     * ko): it was counted in the Korean what-if, which the live bot never did, and missing from the
+     * English one. Each question is now asked with its conversation's locale, as the live bot asked it.
+     */
+    @Test
+    @Order(2)
+    void theWhatIfAsksEachRecordedQuestionInTheLanguageOfItsPage() throws Exception {
+        JsonNode ko = http.call("POST", "/api/admin/bot/what-if", thresholds(1.0, 1.0), admin).json();
+        assertThat(ko.path("questions").asInt()).as("the five Korean questions only").isEqualTo(5);
+        assertThat(ko.path("examples").findValuesAsText("text")).doesNotContain(ORDER_NUMBER);
+
+        JsonNode status = http.call("GET", "/api/admin/bot/status", null, admin).json().path("locales").path("en");
+        Map<String, Object> en = thresholds(status.path("answerThreshold").asDouble(),
+                status.path("clarifyThreshold").asDouble());
         en.put("locale", "en");
-        assertThat(http.call("POST", "/api/admin/bot/what-if", en, admin).json().path("questions").asInt()).isZero();
+        JsonNode english = http.call("POST", "/api/admin/bot/what-if", en, admin).json();
+        assertThat(english.path("questions").asInt()).as("the order number from the English page").isEqualTo(1);
+        assertThat(english.path("changed").asInt()).isZero();
+        // Its decision with the live thresholds is the one the live bot stored.
+        String stored = http.text("SELECT bot_decision FROM messages WHERE body = '" + ORDER_NUMBER + "'");
+        assertThat(english.path("before").path(stored).asInt()).isEqualTo(1);
     }
 
     @Test

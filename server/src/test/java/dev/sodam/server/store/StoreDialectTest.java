@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a bot turn stored twice, a rating replaced where its message is NULL, the optional-filter feedback
  * search, a message re-sent under its clientMsgId (stored once; a taken seq still fails), a message and its
  * conversation's activity written together (PostgreSQL: one statement) or not at all, which units of a batch
- * changed rows, a visitor's deletion following the foreign keys, and the chats each agent holds, counted.
+ * changed rows, a visitor's deletion following the foreign keys, the chats each agent holds, counted, the
+ * latest accepts (routing's ETA after a restart) and the recorded questions with their locale (the what-if).
  */
 class StoreDialectTest {
     private static final Instant T = Instant.parse("2026-11-23T10:00:00Z");
@@ -153,6 +154,10 @@ class StoreDialectTest {
             });
             assertThat(tx.botTurns(T, T.plusSeconds(1))).extracting(BotTurn::seq).containsExactly(1L);
             assertThat(tx.botTurns(T.plusSeconds(1), T.plusSeconds(2))).isEmpty();
+            // The what-if's questions come with their conversation's locale, the hint the live bot read them with.
+            assertThat(tx.recordedQuestions(T, T.plusSeconds(1), 10))
+                    .containsExactly(new StoreTx.RecordedQuestion("안녕", "ko", T));
+            assertThat(tx.recordedQuestions(T, T.plusSeconds(1), 0)).isEmpty();
             assertThat(tx.messagesAfter("cv_1", 0, 10)).as("a turn changes no message").extracting(Message::text)
                     .containsExactly("안녕", "셋");
             return null;
@@ -161,6 +166,21 @@ class StoreDialectTest {
             tx.insertBotTurn(new BotTurn("cv_1", 99, "?", "handoff", "unsure", null, 0.1, null, List.of(), T));
             return null;
         })).isInstanceOf(StoreException.class).hasMessageContaining("no message cv_1#99");
+
+        // Routing's ETA after a restart: the newest accepts since a moment, oldest first, other kinds left out.
+        write(store, tx -> {
+            for (int i = 0; i < 4; i++) {
+                tx.insertConversationEvent(ConversationEventRow.of("cv_1", "demo", "assigned", T.plusSeconds(10L * i)));
+            }
+            tx.insertConversationEvent(ConversationEventRow.of("cv_1", "demo", "requeued", T.plusSeconds(35)));
+            return null;
+        });
+        store.read(tx -> {
+            assertThat(tx.recentAssignments(T.plusSeconds(5), 2)).containsExactly(T.plusSeconds(20), T.plusSeconds(30));
+            assertThat(tx.recentAssignments(T, 10)).hasSize(4).first().isEqualTo(T);
+            assertThat(tx.recentAssignments(T.plusSeconds(31), 10)).isEmpty();
+            return null;
+        });
 
         // A message with its conversation's activity (one statement on PostgreSQL): both are written, or for
         // a re-send neither; a message for no conversation fails its unit.
