@@ -6,6 +6,7 @@ import { pickLocale, staffLanguage } from '/js/i18n.js';
 import { h } from '/js/dom.js';
 import { loginSession, logOutSession, requestLogin, revokeToken, showLoginView } from '/js/login.js';
 import { accessTranslator } from './access-strings.js';
+import { refusalText } from './refusals.js';
 import { auditQuery, inviteBody, teamBody, auditChange } from './access-model.js';
 import { integrationsPane } from './integrations.js';
 import { sitesPane } from './sites.js';
@@ -43,7 +44,8 @@ async function api(method, path, body) {
   });
   const json = await res.json().catch(() => null);
   if (res.status === 401) logout();
-  if (!res.ok) throw new ApiError(res.status, json?.code ?? 'internal', json?.message ?? res.statusText);
+  // The server's reason in the page's language (refusals.js); its English message for anything else.
+  if (!res.ok) throw new ApiError(res.status, json?.code ?? 'internal', refusalText(json, locale, res.statusText));
   return json;
 }
 

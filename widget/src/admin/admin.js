@@ -7,6 +7,7 @@ import { h } from '/js/dom.js';
 import { answerNodes } from '/js/format.js';
 import { loginSession, logOutSession, requestLogin, revokeToken, showLoginView } from '/js/login.js';
 import { adminTranslator } from './strings.js';
+import { refusalText } from './refusals.js';
 import { faqBody, formValues, listQuery, clock, botStatusView, askView, bandView, whatIfBody, whatIfView, deliveryView } from './model.js';
 import { mountTransfer } from './transfer.js';
 import { mountGaps } from './gaps.js';
@@ -81,7 +82,10 @@ function show(name, load = false) {
   if (load && S.views[name]) S.views[name].load();
 }
 
-/** An API refusal: {status, code, message} from the server's JSON error. */
+/**
+ * An API refusal: {status, code, message} from the server's JSON error; the message is in the page's
+ * language when the error has a reason this page knows (refusals.js), else the server's own.
+ */
 class ApiError extends Error {
   constructor(status, code, message) {
     super(message);
@@ -124,7 +128,7 @@ function boot() {
   ui.filterLocale.addEventListener('change', loadList);
   ui.filterTeam.addEventListener('change', loadList);
   const files = mountTransfer({
-    token: () => S.token, t, toast,
+    locale, token: () => S.token, t, toast,
     onImported: () => { loadList(); pollStatus(); },
     onAuthFailure: (status) => logout(status === 401 ? t('admin.login.expired') : t('admin.login.notAdmin')),
   });
@@ -237,7 +241,7 @@ async function api(method, path, body) {
   if (res.status === 401 || res.status === 403) {
     logout(res.status === 401 ? t('admin.login.expired') : t('admin.login.notAdmin'));
   }
-  if (!res.ok) throw new ApiError(res.status, json?.code ?? 'internal', json?.message ?? t('admin.error.generic'));
+  if (!res.ok) throw new ApiError(res.status, json?.code ?? 'internal', refusalText(json, locale, t('admin.error.generic')));
   return json;
 }
 

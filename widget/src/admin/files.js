@@ -15,16 +15,19 @@ export function downloadName(disposition, fallback) {
 /**
  * What the import dialog shows for a report from POST /api/admin/faq/import:
  * { summary, errors: [{line, entry, text}], lines: [{line, entry, action, text}], canImport }.
- * `canImport` is true only for a clean dry run that would change something.
+ * `canImport` is true only for a clean dry run that would change something. `say(problem)` words a
+ * problem in the page's language (default: the server's message).
  */
-export function importView(report, t) {
+export function importView(report, t, { say = (problem) => problem.message } = {}) {
   // A JSON file on one line has every entry on line 1: the entry's position and id are what find it.
   const where = (entry, id) => [entry == null ? null : t('admin.import.entry', { entry }), id ? t('admin.import.id', { id }) : null]
     .filter(Boolean).map((part) => ` · ${part}`).join('');
   const errors = (report?.errors ?? []).map((e) => ({
     line: e.line,
     entry: e.entry ?? null,
-    text: t('admin.import.error', { line: e.line, where: where(e.entry, e.id), field: e.field ? `${e.field}: ` : '', message: e.message }),
+    // A problem worded from its reason names its field itself; the server's message gets the column in front.
+    text: t('admin.import.error', { line: e.line, where: where(e.entry, e.id),
+      field: e.field && say(e) === e.message ? `${e.field}: ` : '', message: say(e) || e.message }),
   }));
   // A line already shows its question (or id), so only the entry's position is added.
   const lines = (report?.lines ?? []).map((l) => ({

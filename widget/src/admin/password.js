@@ -3,9 +3,11 @@
 
 import { pickLocale, staffLanguage } from '/js/i18n.js';
 import { accessTranslator } from './access-strings.js';
+import { refusalText } from './refusals.js';
 import { linkToken } from './access-model.js';
 
-const t = accessTranslator(pickLocale(document, staffLanguage(location.search, globalThis.localStorage)));
+const locale = pickLocale(document, staffLanguage(location.search, globalThis.localStorage));
+const t = accessTranslator(locale);
 const tid = (id) => document.querySelector(`[data-testid="${id}"]`);
 const token = linkToken(location.hash);
 history.replaceState(null, '', location.pathname);
@@ -38,7 +40,7 @@ document.querySelector('#password-form').addEventListener('submit', async (event
     res = { ok: false };
   }
   tid('password-submit').disabled = false;
-  if (!res.ok) return error(body?.message ?? 'network error');
+  if (!res.ok) return error(refusalText(body, locale, 'network error'));
   error('');
   document.querySelector('#password-form').hidden = true;
   tid('password-done-text').textContent = t('password.done', { name: body.user.name });

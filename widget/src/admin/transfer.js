@@ -4,13 +4,14 @@
 
 import { h } from '/js/dom.js';
 import { uploadType, downloadName, importView } from './files.js';
+import { refusalText } from './refusals.js';
 
 /**
  * Wires the import dialog and export buttons. `token()` gives the bearer token, `t` the
  * translator, `toast(text)` shows a message, `onImported()` runs after a stored import,
  * `onAuthFailure(status)` after a 401/403.
  */
-export function mountTransfer({ token, t, toast, onImported, onAuthFailure }) {
+export function mountTransfer({ locale, token, t, toast, onImported, onAuthFailure }) {
   const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
   const dialog = $('import-dialog');
   const fileInput = $('import-file');
@@ -33,11 +34,12 @@ export function mountTransfer({ token, t, toast, onImported, onAuthFailure }) {
     const res = await send('POST', `/api/admin/faq/import${dryRun ? '?dryRun=true' : ''}`, chosen, uploadType(chosen.name));
     const json = await res.json().catch(() => null);
     if (json && 'rows' in json) return json;
-    throw new Error(json?.message ?? t('admin.error.generic'));
+    throw new Error(refusalText(json, locale, t('admin.error.generic')));
   }
 
   function show(result) {
-    const view = importView(result, t);
+    // Each problem in the page's language, as the editor says the same refusal (refusals.js).
+    const view = importView(result, t, { say: (problem) => refusalText(problem, locale) });
     report.dataset.ok = String(view.errors.length === 0);
     // No errors list at all for a clean file: replaceChildren, unlike h(), would draw a null as "null".
     const errors = view.errors.length === 0 ? [] : [h('ul', { class: 'import-report__errors' },

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -243,10 +244,13 @@ public final class AuthService {
     /** Checks a new password against the rules; {@code bad_request} naming the rule otherwise. */
     public static void checkPassword(String password) {
         if (password == null || password.codePointCount(0, password.length()) < PASSWORD_MIN) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "password must have at least " + PASSWORD_MIN + " characters");
+            throw ChatException.invalid("password must have at least " + PASSWORD_MIN + " characters",
+                    password == null ? Reason.REQUIRED : Reason.TOO_SHORT, "password", "count",
+                    password == null ? null : password.codePointCount(0, password.length()), "min", PASSWORD_MIN);
         }
         if (password.length() > PASSWORD_MAX) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "password is too long (at most " + PASSWORD_MAX + " characters)");
+            throw ChatException.invalid("password is too long (at most " + PASSWORD_MAX + " characters)", Reason.TOO_LONG,
+                    "password", "count", password.codePointCount(0, password.length()), "max", PASSWORD_MAX);
         }
     }
 

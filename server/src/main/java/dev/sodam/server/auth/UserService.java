@@ -2,6 +2,7 @@ package dev.sodam.server.auth;
 
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -104,7 +105,8 @@ public final class UserService {
     public CompletableFuture<Created> create(Agent caller, Draft d) {
         String email = required(d.email(), "email").trim().toLowerCase(Locale.ROOT);
         if (email.length() > EMAIL_MAX || !EMAIL.matcher(email).matches()) {
-            throw bad("field 'email' must be an email address");
+            throw ChatException.invalid("field 'email' must be an email address", Reason.INVALID, "email",
+                    "max", EMAIL_MAX);
         }
         String name = name(required(d.name(), "name"));
         Agent.Role role = role(d.role() == null ? "agent" : d.role());
@@ -127,10 +129,11 @@ public final class UserService {
         String id = ids.next("ag_");
         return Replies.<Created>future(reply -> service.execute(tx -> {
             if (siteId != null && tx.site(siteId).isEmpty()) {
-                throw bad("no site '" + siteId + "'");
+                throw ChatException.invalid("no site '" + siteId + "'", Reason.UNKNOWN, "siteId", "value", siteId);
             }
             if (tx.agentByEmail(email).isPresent()) {
-                throw new ChatException(ErrorCode.CONFLICT, "an account with email '" + email + "' exists");
+                throw ChatException.refused(ErrorCode.CONFLICT, "an account with email '" + email + "' exists",
+                        Reason.DUPLICATE, "email", "value", email);
             }
             tx.insertAgent(new Agent(id, email, name, role, passwordHash, now, siteId));
             StoredUser stored = tx.user(id).orElseThrow();
@@ -179,12 +182,14 @@ public final class UserService {
             List<Team> teamsBefore = tx.teams();
             View before = view(current, teamsBefore);
             if (current.version() != version) {
-                throw new ChatException(ErrorCode.CONFLICT, "account '" + current.email() + "' was changed since version "
-                        + version + " (it is now at version " + current.version() + "); reload it and edit again");
+                throw ChatException.refused(ErrorCode.CONFLICT, "account '" + current.email()
+                        + "' was changed since version " + version + " (it is now at version " + current.version()
+                        + "); reload it and edit again", Reason.STALE, "version", "version", version,
+                        "current", current.version());
             }
             String siteId = d.siteId() == null ? current.siteId() : d.siteId().isEmpty() ? null : d.siteId();
             if (siteId != null && tx.site(siteId).isEmpty()) {
-                throw bad("no site '" + siteId + "'");
+                throw ChatException.invalid("no site '" + siteId + "'", Reason.UNKNOWN, "siteId", "value", siteId);
             }
             StoredUser next = new StoredUser(id, current.email(), name == null ? current.name() : name,
                     role == null ? current.role() : role, siteId,
@@ -294,7 +299,7 @@ public final class UserService {
         LinkedHashSet<String> ids = new LinkedHashSet<>(requested);
         for (String team : ids) {
             if (!known.contains(team)) {
-                throw bad("no team '" + team + "'");
+                throw ChatException.invalid("no team '" + team + "'", Reason.UNKNOWN, "teams", "value", team);
             }
         }
         return List.copyOf(ids);
@@ -321,15 +326,20 @@ public final class UserService {
 
     private static String required(String value, String field) {
         if (value == null || value.isBlank()) {
-            throw bad("field '" + field + "' is required");
+            throw ChatException.invalid("field '" + field + "' is required", Reason.REQUIRED, field);
         }
         return value;
     }
 
     private static String name(String name) {
         String trimmed = name.strip();
-        if (trimmed.isEmpty() || Text.chars(trimmed) > NAME_MAX) {
-            throw bad("field 'name' must have 1 to " + NAME_MAX + " characters");
+        if (trimmed.isEmpty()) {
+            throw ChatException.invalid("field 'name' must have 1 to " + NAME_MAX + " characters", Reason.REQUIRED,
+                    "name");
+        }
+        if (Text.chars(trimmed) > NAME_MAX) {
+            throw ChatException.invalid("field 'name' must have 1 to " + NAME_MAX + " characters", Reason.TOO_LONG,
+                    "name", "count", Text.chars(trimmed), "max", NAME_MAX);
         }
         return trimmed;
     }
@@ -344,7 +354,8 @@ public final class UserService {
 
     private static Integer maxChats(Integer value) {
         if (value != null && (value < 1 || value > MAX_CHATS_LIMIT)) {
-            throw bad("field 'maxChats' must be 1 to " + MAX_CHATS_LIMIT + " (or null for the default)");
+            throw ChatException.invalid("field 'maxChats' must be 1 to " + MAX_CHATS_LIMIT + " (or null for the default)",
+                    Reason.OUT_OF_RANGE, "maxChats", "min", 1, "max", MAX_CHATS_LIMIT);
         }
         return value;
     }

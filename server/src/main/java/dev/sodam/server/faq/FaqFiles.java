@@ -1,5 +1,6 @@
 package dev.sodam.server.faq;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -93,7 +94,13 @@ public final class FaqFiles {
      * the file has it) are null when unknown: together with the line they let an admin find the
      * entry in a file where many share a line.
      */
-    public record Problem(int line, Integer entry, String id, String field, String message) {
+    public record Problem(int line, Integer entry, String id, String field, String message,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String reason,
+                          @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> params) {
+        public Problem(int line, Integer entry, String id, String field, String message) {
+            this(line, entry, id, field, message, null, null);
+        }
+
         /** A problem of the file as a whole or of a place that is not an entry. */
         public Problem(int line, String field, String message) {
             this(line, null, null, field, message);
@@ -102,6 +109,17 @@ public final class FaqFiles {
         /** A problem of one row: its line, entry position and id. */
         public static Problem of(Row row, String field, String message) {
             return new Problem(row.line(), row.entry(), row.id(), field, message);
+        }
+
+        /**
+         * A row refused by the editor's rules: the field, reason and numbers come with the refusal, so
+         * the import dialog says it in the page's language, as the editor does.
+         */
+        public static Problem of(Row row, ChatException refusal) {
+            ChatException.Detail detail = refusal.detail();
+            return detail == null ? of(row, null, refusal.getMessage())
+                    : new Problem(row.line(), row.entry(), row.id(), detail.field(), refusal.getMessage(),
+                            detail.reason().wire(), detail.params());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sodam.server.faq;
 
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -43,6 +44,7 @@ public final class FaqService {
     public static final int BULK_MAX = 500;
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}_-]+");
+    private static final Pattern SPACE = Pattern.compile("\\s+");
     /**
      * A draft's {@code team} or {@code translation} when the request did not have the field: the
      * entry keeps its own. So a client that does not know them (an older public API client) cannot drop them by
@@ -136,7 +138,8 @@ public final class FaqService {
         String id = valid.id() != null ? valid.id() : valid.locale() + "-" + ids.next("");
         return write(tx -> {
             if (tx.faq(id).isPresent()) {
-                throw new ChatException(ErrorCode.CONFLICT, "an FAQ entry with id '" + id + "' already exists");
+                throw ChatException.refused(ErrorCode.CONFLICT, "an FAQ entry with id '" + id + "' already exists",
+                        Reason.DUPLICATE, "id", "value", id);
             }
             Draft kept = kept(valid, null);
             checkTeam(tx, kept.team());
@@ -405,21 +408,23 @@ public final class FaqService {
                 valid = validate(new Draft(row.id(), row.locale(), row.question(), row.paraphrases(), row.answer(),
                         row.tags(), row.enabled(), team, translation), current == null);
             } catch (ChatException e) {
-                problems.add(FaqFiles.Problem.of(row, fieldOf(e.getMessage()), e.getMessage()));
+                problems.add(FaqFiles.Problem.of(row, e));
                 continue;
             }
             if (row.id() != null) {
                 FaqFiles.Row earlier = seen.putIfAbsent(row.id(), row);
                 if (earlier != null) {
-                    problems.add(FaqFiles.Problem.of(row, "id", "id '" + row.id()
-                            + "' is already used by " + earlier.place() + " of this file"));
+                    problems.add(FaqFiles.Problem.of(row, ChatException.invalid("id '" + row.id()
+                            + "' is already used by " + earlier.place() + " of this file", Reason.REPEATED, "id",
+                            "value", row.id())));
                     continue;
                 }
             }
             if (current != null && row.version() != null && row.version() != current.version()) {
-                problems.add(FaqFiles.Problem.of(row, "version", "entry '" + row.id() + "' is at version "
+                problems.add(FaqFiles.Problem.of(row, ChatException.invalid("entry '" + row.id() + "' is at version "
                         + current.version() + " but the file has version " + row.version()
-                        + ": it was changed after the export; export again or leave 'version' empty to overwrite"));
+                        + ": it was changed after the export; export again or leave 'version' empty to overwrite",
+                        Reason.STALE, "version", "version", row.version(), "current", current.version())));
                 continue;
             }
             pending.add(new Pending(row, row.id() != null ? row.id() : generatedKey(ordinal), valid, current));
@@ -487,13 +492,15 @@ public final class FaqService {
             return matches.get(0);
         }
         if (matches.size() > 1) {
-            throw badRequest("field 'team' '" + abbreviate(named) + "' is the name of several teams " + matches
-                    + "; write the team's id");
+            throw ChatException.invalid("field 'team' '" + abbreviate(named) + "' is the name of several teams "
+                    + matches + "; write the team's id", Reason.INVALID, "team", "value", abbreviate(named));
         }
         String known = teams.stream().map(t -> t.id() + " (" + t.nameKo() + " / " + t.nameEn() + ")")
                 .collect(java.util.stream.Collectors.joining(", "));
-        throw badRequest("field 'team' names no team: '" + abbreviate(named) + "'; use the id or the name of one of: "
-                + (known.isEmpty() ? "(there are no teams yet; create them under 사용자 관리 → 팀 first)" : known));
+        throw ChatException.invalid("field 'team' names no team: '" + abbreviate(named)
+                + "'; use the id or the name of one of: "
+                + (known.isEmpty() ? "(there are no teams yet; create them under 사용자 관리 → 팀 first)" : known),
+                Reason.UNKNOWN, "team", "value", abbreviate(named));
     }
 
     /**
@@ -601,19 +608,6 @@ public final class FaqService {
                 + other + "' another translation in this file)");
     }
 
-    /** The field a validation message names ("field 'answer' must …"), or null. */
-    private static String fieldOf(String message) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:field '(\\w+)'|(id|paraphrase|tag) )")
-                .matcher(message == null ? "" : message);
-        if (!m.find()) {
-            return message != null && message.startsWith("unknown locale") ? "locale"
-                    : message != null && message.startsWith("too many paraphrases") ? "paraphrases"
-                    : message != null && message.startsWith("too many tags") ? "tags" : null;
-        }
-        String field = m.group(1) != null ? m.group(1) : m.group(2);
-        return field.equals("paraphrase") ? "paraphrases" : field.equals("tag") ? "tags" : field;
-    }
-
     /** Runs a unit on the domain thread; after its commit the bot retrains, on this node and the others. */
     private <T> CompletableFuture<T> write(Function<StoreTx, T> unit) {
         return Replies.<T>future(reply -> service.execute(unit, Replies.of(value -> {
@@ -635,9 +629,10 @@ public final class FaqService {
 
     private static ChatException stale(String id, long version, StoredFaq current) {
         String who = current.updatedByName() != null ? " by " + current.updatedByName() : "";
-        return new ChatException(ErrorCode.CONFLICT, "FAQ entry '" + id + "' was changed" + who
+        return ChatException.refused(ErrorCode.CONFLICT, "FAQ entry '" + id + "' was changed" + who
                 + " since version " + version + " (it is now at version " + current.version()
-                + "); reload it and apply your edit again");
+                + "); reload it and apply your edit again", Reason.STALE, "version", "version", version,
+                "current", current.version(), "by", current.updatedByName());
     }
 
     private static ChatException notFound(String id) {
@@ -688,7 +683,8 @@ public final class FaqService {
     /** 400 unless {@code team} (when given) is an existing team. */
     private static void checkTeam(StoreTx tx, String team) {
         if (team != null && tx.teamVersion(team) == 0) {
-            throw badRequest("field 'team' names no team: '" + team + "'");
+            throw ChatException.invalid("field 'team' names no team: '" + team + "'", Reason.UNKNOWN, "team",
+                    "value", team);
         }
     }
 
@@ -702,10 +698,12 @@ public final class FaqService {
             return;
         }
         if (other.equals(entry.id())) {
-            throw badRequest("field 'translation' cannot name the entry itself");
+            throw ChatException.invalid("field 'translation' cannot name the entry itself", Reason.INVALID,
+                    "translation", "value", other);
         }
         StoredFaq target = tx.faq(other).orElseThrow(() ->
-                badRequest("field 'translation' names no FAQ entry: '" + other + "'"));
+                ChatException.invalid("field 'translation' names no FAQ entry: '" + other + "'", Reason.UNKNOWN,
+                        "translation", "value", other));
         if (target.locale().equals(entry.locale())) {
             throw badRequest("field 'translation' must name an entry in the other language; '" + other + "' is "
                     + target.locale() + " like this one");
@@ -759,7 +757,8 @@ public final class FaqService {
 
     private static void checkLocale(String locale) {
         if (!LOCALES.contains(locale)) {
-            throw badRequest("unknown locale '" + locale + "'; use ko or en");
+            throw ChatException.invalid("unknown locale '" + locale + "'; use ko or en", Reason.INVALID, "locale",
+                    "value", abbreviate(locale));
         }
     }
 
@@ -769,15 +768,17 @@ public final class FaqService {
         if (creating && d.id() != null) {
             id = d.id().trim();
             if (id.isEmpty() || id.length() > ID_MAX || !ID.matcher(id).matches()) {
-                throw badRequest("id '" + d.id() + "' is not valid: use 1 to " + ID_MAX
-                        + " lower-case letters, digits, '-' or '_', starting with a letter or digit");
+                throw ChatException.invalid("id '" + d.id() + "' is not valid: use 1 to " + ID_MAX
+                        + " lower-case letters, digits, '-' or '_', starting with a letter or digit",
+                        Reason.INVALID, "id", "value", abbreviate(d.id()), "max", ID_MAX);
             }
             if (RESERVED_IDS.contains(id)) {
-                throw badRequest("id '" + id + "' is reserved (it names an API path); choose another");
+                throw ChatException.invalid("id '" + id + "' is reserved (it names an API path); choose another",
+                        Reason.DUPLICATE, "id", "value", id);
             }
         }
         if (d.locale() == null || d.locale().isBlank()) {
-            throw badRequest("field 'locale' is required (ko or en)");
+            throw ChatException.invalid("field 'locale' is required (ko or en)", Reason.REQUIRED, "locale");
         }
         String locale = d.locale().trim();
         checkLocale(locale);
@@ -791,15 +792,17 @@ public final class FaqService {
                 continue;
             }
             if (Text.chars(line) > PARAPHRASE_MAX) {
-                throw badRequest("paraphrase '" + abbreviate(line) + "' is too long (" + Text.chars(line)
-                        + " characters; at most " + PARAPHRASE_MAX + ")");
+                throw ChatException.invalid("paraphrase '" + abbreviate(line) + "' is too long (" + Text.chars(line)
+                        + " characters; at most " + PARAPHRASE_MAX + ")", Reason.TOO_LONG, "paraphrases",
+                        "count", Text.chars(line), "max", PARAPHRASE_MAX, "value", abbreviate(line));
             }
             if (!paraphrases.contains(line) && !line.equals(question)) {
                 paraphrases.add(line);
             }
         }
         if (paraphrases.size() > PARAPHRASES_MAX) {
-            throw badRequest("too many paraphrases (" + paraphrases.size() + "; at most " + PARAPHRASES_MAX + ")");
+            throw ChatException.invalid("too many paraphrases (" + paraphrases.size() + "; at most " + PARAPHRASES_MAX
+                    + ")", Reason.TOO_MANY, "paraphrases", "count", paraphrases.size(), "max", PARAPHRASES_MAX);
         }
         LinkedHashSet<String> tags = new LinkedHashSet<>();
         for (String t : d.tags() == null ? List.<String>of() : d.tags()) {
@@ -807,14 +810,23 @@ public final class FaqService {
             if (tag.isEmpty()) {
                 continue;
             }
+            if (SPACE.matcher(tag).find()) {
+                // One word per tag: an import once split "배송 조회" into two tags while the editor refused it.
+                throw ChatException.invalid("tag '" + abbreviate(tag) + "' has a space: a tag is one word (write "
+                        + abbreviate(SPACE.matcher(tag).replaceAll("-")) + "), and tags are separated by commas",
+                        Reason.TAG_HAS_SPACE, "tags", "value", abbreviate(tag),
+                        "suggestion", abbreviate(SPACE.matcher(tag).replaceAll("-")));
+            }
             if (tag.length() > TAG_MAX || !TAG.matcher(tag).matches()) {
-                throw badRequest("tag '" + abbreviate(tag) + "' is not valid: use 1 to " + TAG_MAX
-                        + " letters, digits, '-' or '_'");
+                throw ChatException.invalid("tag '" + abbreviate(tag) + "' is not valid: use 1 to " + TAG_MAX
+                        + " letters, digits, '-' or '_'", Reason.INVALID, "tags", "value", abbreviate(tag),
+                        "max", TAG_MAX);
             }
             tags.add(tag);
         }
         if (tags.size() > TAGS_MAX) {
-            throw badRequest("too many tags (" + tags.size() + "; at most " + TAGS_MAX + ")");
+            throw ChatException.invalid("too many tags (" + tags.size() + "; at most " + TAGS_MAX + ")",
+                    Reason.TOO_MANY, "tags", "count", tags.size(), "max", TAGS_MAX);
         }
         return new Draft(id, locale, question, List.copyOf(paraphrases), answer, List.copyOf(tags), d.enabled(),
                 reference("team", d.team()), reference("translation", d.translation()));
@@ -833,8 +845,9 @@ public final class FaqService {
         java.util.regex.Matcher m = ANSWER_LINK.matcher(answer);
         while (m.find()) {
             if (!SAFE_LINK.matcher(m.group(2)).matches()) {
-                throw badRequest("field 'answer' has a link to '" + abbreviate(m.group(2))
-                        + "'; links may only be http://, https:// or mailto: addresses");
+                throw ChatException.invalid("field 'answer' has a link to '" + abbreviate(m.group(2))
+                        + "'; links may only be http://, https:// or mailto: addresses", Reason.UNSAFE_LINK, "answer",
+                        "value", abbreviate(m.group(2)));
             }
         }
     }
@@ -849,18 +862,20 @@ public final class FaqService {
         }
         String id = value.trim();
         if (id.length() > ID_MAX || !ID.matcher(id).matches()) {
-            throw badRequest("field '" + field + "' is not an id: '" + abbreviate(id) + "'");
+            throw ChatException.invalid("field '" + field + "' is not an id: '" + abbreviate(id) + "'", Reason.INVALID,
+                    field, "value", abbreviate(id));
         }
         return id;
     }
 
     private static String required(String field, String value, int max) {
         if (value == null || value.isBlank()) {
-            throw badRequest("field '" + field + "' must not be blank");
+            throw ChatException.invalid("field '" + field + "' must not be blank", Reason.REQUIRED, field);
         }
         String text = value.strip();
         if (Text.chars(text) > max) {
-            throw badRequest("field '" + field + "' is too long (" + Text.chars(text) + " characters; at most " + max + ")");
+            throw ChatException.invalid("field '" + field + "' is too long (" + Text.chars(text) + " characters; at most "
+                    + max + ")", Reason.TOO_LONG, field, "count", Text.chars(text), "max", max);
         }
         return text;
     }

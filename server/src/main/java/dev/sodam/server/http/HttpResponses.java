@@ -1,6 +1,7 @@
 package dev.sodam.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.util.Json;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -36,11 +37,35 @@ public final class HttpResponses {
         sendJson(ctx, request, status, errorBody(request, code, message), close);
     }
 
+    /** A refusal in the protocol's shape, with its {@code reason}, {@code field} and {@code params} when it has them. */
+    public static void sendError(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status,
+                                 String code, String message, ChatException.Detail detail) {
+        sendJson(ctx, request, status, errorBody(request, code, message, detail), false);
+    }
+
     /** {@code {"code","message","requestId"}}: the id to quote when asking what went wrong (always present). */
-    public static Map<String, String> errorBody(HttpRequest request, String code, String message) {
-        Map<String, String> body = new LinkedHashMap<>();
+    public static Map<String, Object> errorBody(HttpRequest request, String code, String message) {
+        return errorBody(request, code, message, null);
+    }
+
+    /**
+     * {@code {"code","message","reason","field","params","requestId"}}: {@code reason} (with {@code field} and
+     * {@code params} when there are any) only for a refusal that has one, so a page can say it in its language.
+     */
+    public static Map<String, Object> errorBody(HttpRequest request, String code, String message,
+                                                ChatException.Detail detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("code", code);
         body.put("message", message);
+        if (detail != null) {
+            body.put("reason", detail.reason().wire());
+            if (detail.field() != null) {
+                body.put("field", detail.field());
+            }
+            if (!detail.params().isEmpty()) {
+                body.put("params", detail.params());
+            }
+        }
         // A request refused before the router (the WebSocket origin check) gets its id here.
         String id = RequestIds.of(request);
         body.put("requestId", id != null ? id : RequestIds.assign(request));

@@ -243,7 +243,7 @@ public final class JsonApi<C> implements ApiModule {
         }
         if (cause instanceof ChatException refusal) {
             HttpResponses.sendError(ctx, request, HttpResponseStatus.valueOf(refusal.code().httpStatus()),
-                    refusal.code().wire(), refusal.getMessage(), false);
+                    refusal.code().wire(), refusal.getMessage(), refusal.detail());
         } else {
             log.error("request {} {} failed", request.method(), request.uri(), cause);
             HttpResponses.sendError(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL.wire(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -102,11 +103,14 @@ public final class PrivacyService {
     /** Replaces the settings if they are still at {@code version}; bad patterns get 400 naming them. */
     public CompletableFuture<Settings> update(Agent caller, Integer retentionDays, List<String> patterns, long version) {
         if (retentionDays != null && (retentionDays < 1 || retentionDays > RETENTION_DAYS_MAX)) {
-            throw bad("field 'retentionDays' must be 1 to " + RETENTION_DAYS_MAX + ", or null to keep transcripts");
+            throw ChatException.invalid("field 'retentionDays' must be 1 to " + RETENTION_DAYS_MAX
+                    + ", or null to keep transcripts", Reason.OUT_OF_RANGE, "retentionDays", "min", 1,
+                    "max", RETENTION_DAYS_MAX);
         }
         List<String> regexes = patterns == null ? List.of() : patterns;
         if (regexes.size() > PATTERNS_MAX) {
-            throw bad("at most " + PATTERNS_MAX + " mask patterns");
+            throw ChatException.invalid("at most " + PATTERNS_MAX + " mask patterns", Reason.TOO_MANY, "maskPatterns",
+                    "count", regexes.size(), "max", PATTERNS_MAX);
         }
         for (String regex : regexes) {
             if (regex == null || regex.isBlank() || regex.length() > PATTERN_CHARS_MAX) {
@@ -116,7 +120,8 @@ public final class PrivacyService {
             try {
                 compiled = Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                throw bad("mask pattern '" + regex + "' is not a valid regular expression: " + e.getDescription());
+                throw ChatException.invalid("mask pattern '" + regex + "' is not a valid regular expression: "
+                        + e.getDescription(), Reason.INVALID, "maskPatterns", "value", regex);
             }
             if (compiled.matcher("").matches()) {
                 throw bad("mask pattern '" + regex + "' matches empty text");

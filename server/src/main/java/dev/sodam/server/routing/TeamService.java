@@ -3,6 +3,7 @@ package dev.sodam.server.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -63,12 +64,14 @@ public final class TeamService {
 
     public CompletableFuture<Versioned> create(Agent caller, Draft d) {
         if (d.id() == null || !ID.matcher(d.id()).matches()) {
-            throw bad("field 'id' is required: 1-64 of a-z 0-9 - _, starting with a letter or digit");
+            throw ChatException.invalid("field 'id' is required: 1-64 of a-z 0-9 - _, starting with a letter or digit",
+                    d.id() == null || d.id().isBlank() ? Reason.REQUIRED : Reason.INVALID, "id", "max", 64);
         }
         Instant now = clock.instant();
         return write(tx -> {
             if (tx.teamVersion(d.id()) > 0) {
-                throw new ChatException(ErrorCode.CONFLICT, "team '" + d.id() + "' exists");
+                throw ChatException.refused(ErrorCode.CONFLICT, "team '" + d.id() + "' exists", Reason.DUPLICATE, "id",
+                        "value", d.id());
             }
             Team team = team(tx, d.id(), d, null);
             tx.insertTeam(team);
@@ -86,8 +89,9 @@ public final class TeamService {
         return write(tx -> {
             Versioned before = find(tx, id);
             if (before.version() != version) {
-                throw new ChatException(ErrorCode.CONFLICT, "team '" + id + "' was changed since version " + version
-                        + " (it is now at version " + before.version() + "); reload it and edit again");
+                throw ChatException.refused(ErrorCode.CONFLICT, "team '" + id + "' was changed since version " + version
+                        + " (it is now at version " + before.version() + "); reload it and edit again", Reason.STALE,
+                        "version", "version", version, "current", before.version());
             }
             Team team = team(tx, id, d, before.team());
             tx.replaceTeam(team, version);
@@ -142,8 +146,15 @@ public final class TeamService {
         List<String> tags = new ArrayList<>(new LinkedHashSet<>(d.tags() != null ? d.tags().stream()
                 .map(t -> t.trim().toLowerCase(Locale.ROOT)).toList() : current == null ? List.of() : current.tags()));
         for (String tag : tags) {
+            if (tag.chars().anyMatch(Character::isWhitespace)) {
+                // The FAQ's rule too: a topic is one word, so a team's tags match the entries' tags.
+                throw ChatException.invalid("tag '" + tag + "' has a space: a tag is one word (write "
+                        + tag.replaceAll("\\s+", "-") + ")", Reason.TAG_HAS_SPACE, "tags", "value", tag,
+                        "suggestion", tag.replaceAll("\\s+", "-"));
+            }
             if (!TAG.matcher(tag).matches()) {
-                throw bad("tag '" + tag + "' must be 1-32 letters, digits, - or _");
+                throw ChatException.invalid("tag '" + tag + "' must be 1-32 letters, digits, - or _", Reason.INVALID,
+                        "tags", "value", tag, "max", 32);
             }
             String owner = tx.teamForTag(tag);
             if (owner != null && !owner.equals(id)) {
@@ -155,7 +166,7 @@ public final class TeamService {
                 : current == null ? List.of() : current.memberIds()));
         for (String member : members) {
             if (tx.agent(member).isEmpty()) {
-                throw bad("no user '" + member + "'");
+                throw ChatException.invalid("no user '" + member + "'", Reason.UNKNOWN, "members", "value", member);
             }
         }
         String hours;
@@ -175,8 +186,13 @@ public final class TeamService {
     }
 
     private static String name(String value, String field) {
-        if (value == null || value.isBlank() || Text.chars(value.strip()) > NAME_MAX) {
-            throw bad("field '" + field + "' is required: 1 to " + NAME_MAX + " characters");
+        if (value == null || value.isBlank()) {
+            throw ChatException.invalid("field '" + field + "' is required: 1 to " + NAME_MAX + " characters",
+                    Reason.REQUIRED, field);
+        }
+        if (Text.chars(value.strip()) > NAME_MAX) {
+            throw ChatException.invalid("field '" + field + "' is required: 1 to " + NAME_MAX + " characters",
+                    Reason.TOO_LONG, field, "count", Text.chars(value.strip()), "max", NAME_MAX);
         }
         return value.strip();
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.util.Json;
 import dev.sodam.server.util.Text;
@@ -97,7 +98,8 @@ public final class SiteSettings {
                 case "accentColor" -> {
                     String color = text(value, key, 7);
                     if (!COLOR.matcher(color).matches()) {
-                        throw bad("'accentColor' must be a colour like #0f766e");
+                        throw ChatException.invalid("'accentColor' must be a colour like #0f766e", Reason.INVALID,
+                                key, "value", color);
                     }
                     next.put(key, color.toLowerCase(java.util.Locale.ROOT));
                 }
@@ -145,17 +147,23 @@ public final class SiteSettings {
             String field = "quickReplies." + locale.getKey();
             JsonNode list = locale.getValue();
             if (!list.isArray() || list.size() > MAX_QUICK_REPLIES) {
-                throw bad("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES + " texts");
+                throw list.isArray()
+                        ? ChatException.invalid("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES
+                                + " texts", Reason.TOO_MANY, field, "count", list.size(), "max", MAX_QUICK_REPLIES)
+                        : bad("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES + " texts");
             }
             ArrayNode replies = out.putArray(locale.getKey());
             Set<String> seen = new java.util.HashSet<>();
             for (JsonNode item : list) {
                 String text = text(item, field, MAX_QUICK_REPLY).strip();
                 if (text.isEmpty() || text.contains("\n")) {
-                    throw bad("each of '" + field + "' must be one line of 1 to " + MAX_QUICK_REPLY + " characters");
+                    throw ChatException.invalid("each of '" + field + "' must be one line of 1 to " + MAX_QUICK_REPLY
+                            + " characters", text.isEmpty() ? Reason.REQUIRED : Reason.INVALID, field,
+                            "max", MAX_QUICK_REPLY);
                 }
                 if (!seen.add(text)) {
-                    throw bad("'" + field + "' lists '" + text + "' twice");
+                    throw ChatException.invalid("'" + field + "' lists '" + text + "' twice", Reason.REPEATED, field,
+                            "value", text);
                 }
                 replies.add(text);
             }
@@ -198,7 +206,8 @@ public final class SiteSettings {
             if (value.has(locale)) {
                 String text = text(value.get(locale), field + "." + locale, MAX_TEXT).strip();
                 if (text.isEmpty()) {
-                    throw bad("'" + field + "." + locale + "' must not be blank");
+                    throw ChatException.invalid("'" + field + "." + locale + "' must not be blank", Reason.REQUIRED,
+                            field + "." + locale);
                 }
                 out.put(locale, text);
             }
@@ -237,7 +246,8 @@ public final class SiteSettings {
             throw bad("'" + field + "' must be a string");
         }
         if (Text.chars(value.textValue()) > max) {
-            throw bad("'" + field + "' is longer than " + max + " characters");
+            throw ChatException.invalid("'" + field + "' is longer than " + max + " characters", Reason.TOO_LONG, field,
+                    "count", Text.chars(value.textValue()), "max", max);
         }
         return value.textValue();
     }
@@ -254,7 +264,7 @@ public final class SiteSettings {
         } catch (java.net.URISyntaxException e) {
             // answered below
         }
-        throw bad("'" + field + "' must be an http or https URL");
+        throw ChatException.invalid("'" + field + "' must be an http or https URL", Reason.INVALID, field);
     }
 
     private static ChatException bad(String message) {

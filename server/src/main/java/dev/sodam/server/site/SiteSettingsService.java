@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -68,12 +69,15 @@ public final class SiteSettingsService {
         }
         String id = field(body, "id", 32);
         if (id == null || !SITE_ID.matcher(id).matches()) {
-            throw bad("'id' (the site key in data-site) must be 1 to 32 lower-case letters, digits or '-', starting with a letter or digit");
+            throw ChatException.invalid("'id' (the site key in data-site) must be 1 to 32 lower-case letters, digits or "
+                    + "'-', starting with a letter or digit", id == null ? Reason.REQUIRED : Reason.INVALID, "id",
+                    "max", 32);
         }
         Site site = new Site(id, name(body, id), origins(body, List.of(Site.SELF)));
         return Replies.<Site>future(reply -> service.execute(tx -> {
             if (tx.site(id).isPresent()) {
-                throw new ChatException(ErrorCode.CONFLICT, "a site '" + id + "' exists already");
+                throw ChatException.refused(ErrorCode.CONFLICT, "a site '" + id + "' exists already", Reason.DUPLICATE,
+                        "id", "value", id);
             }
             tx.insertSite(site);
             Audit.write(tx, clock.instant(), admin, id, "site.create", "site", id, null, site);
@@ -111,7 +115,7 @@ public final class SiteSettingsService {
             return fallback;
         }
         if (name.isBlank()) {
-            throw bad("'name' must not be blank");
+            throw ChatException.invalid("'name' must not be blank", Reason.REQUIRED, "name");
         }
         return name.strip();
     }
@@ -123,7 +127,10 @@ public final class SiteSettingsService {
             return fallback;
         }
         if (!list.isArray() || list.size() > MAX_ORIGINS) {
-            throw bad("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins");
+            throw list.isArray()
+                    ? ChatException.invalid("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins",
+                            Reason.TOO_MANY, "allowedOrigins", "count", list.size(), "max", MAX_ORIGINS)
+                    : bad("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins");
         }
         java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
         for (JsonNode item : list) {
@@ -132,8 +139,9 @@ public final class SiteSettingsService {
             }
             String origin = item.textValue().strip().toLowerCase(java.util.Locale.ROOT);
             if (!origin.equals(Site.SELF) && !isOrigin(origin)) {
-                throw bad("'" + item.textValue() + "' is not an origin: use https://shop.example.com (scheme, host and "
-                        + "port only) or \"self\"");
+                throw ChatException.invalid("'" + item.textValue() + "' is not an origin: use https://shop.example.com "
+                        + "(scheme, host and port only) or \"self\"", Reason.INVALID, "allowedOrigins",
+                        "value", Text.truncate(item.textValue(), 80));
             }
             out.add(origin);
         }
@@ -160,8 +168,12 @@ public final class SiteSettingsService {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isTextual() || Text.chars(value.textValue()) > max) {
+        if (!value.isTextual()) {
             throw bad("'" + name + "' must be a string of at most " + max + " characters");
+        }
+        if (Text.chars(value.textValue()) > max) {
+            throw ChatException.invalid("'" + name + "' must be a string of at most " + max + " characters",
+                    Reason.TOO_LONG, name, "count", Text.chars(value.textValue()), "max", max);
         }
         return value.textValue();
     }

@@ -24,8 +24,8 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The admin page in Debian Chromium: an admin logs into /admin, writes a Korean FAQ entry no seed
- * entry covers, tries it in the test box, and a visitor on /demo gets that answer from the bot.
- * Markup in the answer stays text on both pages.
+ * entry covers (a refusal on the way is said in Korean), tries it in the test box, and a visitor on
+ * /demo gets that answer from the bot. Markup in the answer stays text on both pages.
  */
 class AdminBrowserTest {
     private static final String QUESTION = "반려동물 용품도 파나요?";
@@ -59,9 +59,18 @@ class AdminBrowserTest {
 
             testid(admin, "faq-new").click();
             testid(admin, "faq-question").sendKeys(QUESTION);
-            testid(admin, "faq-paraphrases").sendKeys("강아지 사료도 팔아요?\n고양이 모래 있나요?\n펫 용품 판매하나요?\n반려동물 간식 사고 싶어요");
+            // A paraphrase over 200 characters: the server refuses it, and the Korean page says so in Korean
+            // (from the refusal's reason and limit), not with the server's English message.
+            String tooLong = "사료".repeat(101);
+            testid(admin, "faq-paraphrases").sendKeys(tooLong);
             testid(admin, "faq-answer").sendKeys(ANSWER);
             testid(admin, "faq-tags").sendKeys("pet, 반려동물");
+            testid(admin, "faq-save").click();
+            waiting(admin).until(d -> testid(d, "faq-error").isDisplayed());
+            assertThat(testid(admin, "faq-error").getText()).startsWith("다르게 묻는 말 \"")
+                    .contains("200자까지 쓸 수 있어요. 지금 202자예요.").doesNotContain("too long", "characters");
+            testid(admin, "faq-paraphrases").clear();
+            testid(admin, "faq-paraphrases").sendKeys("강아지 사료도 팔아요?\n고양이 모래 있나요?\n펫 용품 판매하나요?\n반려동물 간식 사고 싶어요");
             testid(admin, "faq-save").click();
 
             // The new entry is listed, found by search, and the bot retrains on it.
