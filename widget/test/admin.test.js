@@ -14,7 +14,9 @@ test('paraphrases are one per line, trimmed, without blanks or repeats', () => {
 });
 
 test('tags split on commas and spaces, lower-cased, without repeats', () => {
-  assert.deepEqual(parseTags('Delivery, 반려동물,  delivery 、pet'), ['delivery', '반려동물', 'pet']);
+  assert.deepEqual(parseTags('Delivery, 반려동물,  delivery 、pet，gift'), ['delivery', '반려동물', 'pet', 'gift']);
+  // One separator, as the import's: a space stays in its tag for the server to refuse with its reason.
+  assert.deepEqual(parseTags('배송 조회, returns'), ['배송 조회', 'returns']);
   assert.deepEqual(parseTags(' , '), []);
 });
 

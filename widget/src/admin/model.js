@@ -11,10 +11,14 @@ export function parseLines(text) {
   return [...seen];
 }
 
-/** Tags separated by commas (or spaces, or the Korean comma), lower-cased, without repeats. */
+/**
+ * Tags separated by commas (a Korean IME's ， and 、 count as commas), lower-cased, without repeats: the
+ * import's rule (docs/admin.md). A space stays inside its tag, so "배송 조회" reaches the server whole and
+ * is refused with its reason, as on an import row, instead of quietly becoming two tags.
+ */
 export function parseTags(text) {
   const seen = new Set();
-  for (const part of String(text ?? '').split(/[,\s、，]+/)) {
+  for (const part of String(text ?? '').split(/[,、，]/)) {
     const value = part.trim().toLowerCase();
     if (value) seen.add(value);
   }

@@ -48,7 +48,12 @@ public final class FaqFiles {
     private static final List<String> REQUIRED = List.of("locale", "question", "answer");
     private static final Map<String, String> HEADER_NAMES = headerNames();
     private static final Pattern LINE_BREAK = Pattern.compile("\\r\\n|\\r|\\n");
-    private static final Pattern TAG_SEPARATOR = Pattern.compile("[,;\\s、，]+");
+    /**
+     * Tags in one cell are separated by commas (a Korean IME's {@code ，} and {@code 、} count as commas), as the
+     * export writes them and the editor reads them. Not by spaces: "배송 조회" is one tag with a space, which the
+     * editor's rules refuse on its row, instead of two tags nobody meant.
+     */
+    private static final Pattern TAG_SEPARATOR = Pattern.compile("[,、，]");
     /**
      * What the export guards with a leading {@code '}: a cell a spreadsheet would run as a formula
      * ({@code = + - @}, tab, CR at its start), also behind quotes the text itself begins with, so that a
@@ -523,7 +528,7 @@ public final class FaqFiles {
         if (cell == null || cell.isBlank()) {
             return List.of();
         }
-        return Arrays.stream(TAG_SEPARATOR.split(cell.strip())).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(TAG_SEPARATOR.split(cell)).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static Boolean enabled(String cell, Where at, List<Problem> problems) {

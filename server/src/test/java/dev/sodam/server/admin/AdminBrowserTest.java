@@ -71,6 +71,15 @@ class AdminBrowserTest {
                     .contains("200자까지 쓸 수 있어요. 지금 202자예요.").doesNotContain("too long", "characters");
             testid(admin, "faq-paraphrases").clear();
             testid(admin, "faq-paraphrases").sendKeys("강아지 사료도 팔아요?\n고양이 모래 있나요?\n펫 용품 판매하나요?\n반려동물 간식 사고 싶어요");
+            // A tag with a space is one tag to the editor, as to the import, and is refused naming it.
+            testid(admin, "faq-tags").clear();
+            testid(admin, "faq-tags").sendKeys("pet, 반려 동물");
+            testid(admin, "faq-save").click();
+            waiting(admin).until(d -> testid(d, "faq-error").getText().contains("반려 동물"));
+            assertThat(testid(admin, "faq-error").getText()).isEqualTo("태그 \"반려 동물\"에 공백이 있어요. 태그는 쉼표로 "
+                    + "나누고, 한 태그 안에서는 공백 대신 -를 써 주세요 (예: 반려-동물).");
+            testid(admin, "faq-tags").clear();
+            testid(admin, "faq-tags").sendKeys("pet, 반려동물");
             testid(admin, "faq-save").click();
 
             // The new entry is listed, found by search, and the bot retrains on it.

@@ -279,6 +279,54 @@ class FaqImportApiTest {
     }
 
     @Test
+    void tagsAreSeparatedByCommasAndATagWithASpaceIsRefusedOnItsRowAsInTheEditor() throws Exception {
+        long entries = count("SELECT count(*) FROM faq_entries");
+        // Line 3 means one tag "배송 조회": once split into two tags here while the editor refused it.
+        String csv = "id,locale,question,answer,tags\n"
+                + "tags-comma,ko,태그를 쉼표로 나눈 질문,답,\"Delivery, 반품 ，환불、pet-care\"\n"
+                + "tags-space,ko,태그에 공백이 있는 질문,답,\"배송 조회, returns\"\n";
+        Response refused = importFile(csv.getBytes(StandardCharsets.UTF_8), "text/csv", false);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(errorLines(refused.json())).containsExactly("3:tags");
+        JsonNode problem = refused.json().path("errors").get(0);
+        assertThat(problem.path("id").asText()).isEqualTo("tags-space");
+        assertThat(problem.path("message").asText()).contains("'배송 조회' has a space", "배송-조회", "commas");
+        // The reason the editor's refusal has, so the import dialog says it in the page's language.
+        assertThat(problem.path("reason").asText()).isEqualTo("tag_has_space");
+        assertThat(problem.path("params").path("suggestion").asText()).isEqualTo("배송-조회");
+        assertThat(count("SELECT count(*) FROM faq_entries")).isEqualTo(entries);
+
+        // The editor's own answer to the same tag, on the FAQ API: the same refusal.
+        Response editor = send("POST", "/api/admin/faq", Json.MAPPER.writeValueAsBytes(Map.of("locale", "ko",
+                "question", "편집기에서 공백 태그", "answer", "답", "tags", List.of("배송 조회"))), "application/json", admin);
+        assertThat(editor.status()).isEqualTo(400);
+        assertThat(editor.json().path("reason").asText()).isEqualTo("tag_has_space");
+
+        // Fixed as the message says: every row imports, tags split at commas (also the Korean IME's ， and 、).
+        Response done = importFile(csv.replace("배송 조회", "배송-조회").getBytes(StandardCharsets.UTF_8), "text/csv", false);
+        assertThat(done.status()).as(done.json().toString()).isEqualTo(200);
+        assertThat(send("GET", "/api/admin/faq/tags-comma", null, null, admin).json().path("tags").toString())
+                .isEqualTo("[\"delivery\",\"반품\",\"환불\",\"pet-care\"]");
+        assertThat(send("GET", "/api/admin/faq/tags-space", null, null, admin).json().path("tags").toString())
+                .isEqualTo("[\"배송-조회\",\"returns\"]");
+
+        // JSON: a tags string splits the same way; an array item with a space is refused on its entry.
+        String json = "[{\"id\":\"tags-json-string\",\"locale\":\"en\",\"question\":\"Tags in one string?\","
+                + "\"answer\":\"Yes.\",\"tags\":\"gift, wrapping\"},"
+                + "{\"id\":\"tags-json-array\",\"locale\":\"en\",\"question\":\"Tags in an array?\","
+                + "\"answer\":\"Yes.\",\"tags\":[\"gift wrapping\"]}]";
+        Response jsonReport = importFile(json.getBytes(StandardCharsets.UTF_8), "application/json", true);
+        assertThat(errorLines(jsonReport.json())).containsExactly("1:tags");
+        assertThat(jsonReport.json().path("errors").get(0).path("entry").asInt()).isEqualTo(2);
+        assertThat(jsonReport.json().path("errors").get(0).path("reason").asText()).isEqualTo("tag_has_space");
+        Response jsonDone = importFile(json.replace("[\"gift wrapping\"]", "[\"gift\", \"wrapping\"]")
+                .getBytes(StandardCharsets.UTF_8), "application/json", false);
+        assertThat(jsonDone.status()).as(jsonDone.json().toString()).isEqualTo(200);
+        assertThat(send("GET", "/api/admin/faq/tags-json-string", null, null, admin).json().path("tags").toString())
+                .isEqualTo("[\"gift\",\"wrapping\"]");
+    }
+
+    @Test
     void oneLineJsonNamesEachBadEntryAndOneLineEntriesWithoutIdsAllImport() throws Exception {
         long entries = count("SELECT count(*) FROM faq_entries");
         // One line, as many tools write JSON: every entry is on line 1, so each problem names its entry.
