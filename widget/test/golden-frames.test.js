@@ -106,6 +106,15 @@ test('colleagues (asked when the transfer dialog opens) equals its golden frame'
   assert.deepEqual(afterHello(ws), [frame]);
 });
 
+test('a visitor welcome tells the language the server speaks, also when the hello asked for another', () => {
+  const { client } = connected({ hello: () => ({ ...golden('c2s-hello-visitor'), locale: 'fr' }),
+    welcome: { ...golden('s2c-welcome-visitor-new'), locale: 'en' } });
+  assert.equal(client.serverLocale, 'en');
+  assert.equal(connected().client.serverLocale, golden('s2c-welcome-visitor-new').locale);
+  assert.equal(connected({ hello: () => golden('c2s-hello-agent'), welcome: golden('s2c-welcome-agent') }).client.serverLocale,
+    null, 'an agent\'s welcome has no locale');
+});
+
 test('page (the visitor\'s widget reports where it is) equals its golden frame', () => {
   const { client, ws } = connected({ hello: () => golden('c2s-hello-visitor'), welcome: golden('s2c-welcome-visitor') });
   const page = golden('c2s-page');

@@ -188,6 +188,15 @@ export class SodamClient {
     return this._welcomed;
   }
 
+  /**
+   * The language the server speaks to this visitor ('ko' | 'en', the last welcome's `locale`): its bot
+   * answers and notices. It can differ from the hello's tag (a French page gets 'en'); null before a
+   * welcome and for agents. The widget keeps the page's language for its own labels.
+   */
+  get serverLocale() {
+    return this._serverLocale ?? null;
+  }
+
   connect() {
     this._stopped = false;
     if (!this._ws && this._reconnectTimer == null) this._open();
@@ -338,6 +347,7 @@ export class SodamClient {
 
   _onWelcome(frame) {
     this._welcomed = true;
+    this._serverLocale = frame.locale === 'ko' || frame.locale === 'en' ? frame.locale : null;
     this._attempt = 0;
     this._rewind(frame);
     // Catch up before the app reacts: watched conversations (agents) and any conversation

@@ -18,7 +18,14 @@ public final class FrameDecoder {
     private static final int MAX_URL_CHARS = 2048;
     private static final int MAX_TITLE_CHARS = 300;
     private static final int MAX_LABEL_CHARS = 30;
-    private static final Set<String> LOCALES = Set.of("ko", "en");
+    /**
+     * A BCP 47 language tag as browsers write it ({@code ko}, {@code ko-KR}, {@code zh-Hant-TW}; also
+     * {@code ko_KR} as Java and POSIX write it): a 2–3 letter language and optional subtags.
+     */
+    private static final java.util.regex.Pattern LANGUAGE_TAG =
+            java.util.regex.Pattern.compile("[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*");
+    /** The longest tag worth reading (BCP 47 recommends supporting 35 characters). */
+    private static final int MAX_LOCALE_CHARS = 35;
     private static final Set<String> PRESENCES = Set.of("online", "away", "offline");
 
     private final int maxTextChars;
@@ -82,14 +89,7 @@ public final class FrameDecoder {
         }
         String site = requiredString(node, "site", MAX_ID_CHARS, ref);
         String token = optionalString(node, "visitorToken", 256, ref);
-        String locale = optionalString(node, "locale", 16, ref);
-        locale = locale == null ? "ko" : locale.toLowerCase(java.util.Locale.ROOT);
-        if (locale.length() > 2) {
-            locale = locale.substring(0, 2);
-        }
-        if (!LOCALES.contains(locale)) {
-            locale = "en";
-        }
+        String locale = visitorLocale(optionalString(node, "locale", MAX_LOCALE_CHARS, ref), ref);
         JsonNode resume = node.get("resume");
         String resumeId = null;
         long lastSeq = 0;
@@ -101,6 +101,25 @@ public final class FrameDecoder {
             lastSeq = nonNegative(resume, "lastSeq", ref, true);
         }
         return new ClientFrame.Hello(ref, role, site, token, locale, resumeId, lastSeq, null);
+    }
+
+    /**
+     * The language a visitor is spoken to in, from the hello's language tag (docs/protocol.md, "Visitor"):
+     * Korean for {@code ko}, {@code ko-KR}, {@code kor}; English for {@code en-US} and for every other
+     * language (Sodam has only these two, and English is the one more visitors of another language read);
+     * Korean when there is no tag (Korean first). Something that is not a language tag at all is a
+     * broken client, told so with {@code bad_request} instead of guessed at.
+     */
+    static String visitorLocale(String tag, String ref) {
+        if (tag == null) {
+            return "ko";
+        }
+        if (!LANGUAGE_TAG.matcher(tag).matches()) {
+            throw new ProtocolException(ErrorCode.BAD_REQUEST, "field 'locale' must be a language tag such as ko, en "
+                    + "or ko-KR", ref);
+        }
+        String language = tag.split("[-_]", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        return language.equals("ko") || language.equals("kor") ? "ko" : "en";
     }
 
     private static ClientFrame presence(JsonNode node, String ref) {

@@ -91,8 +91,11 @@ public final class Frames {
                 c.labels().isEmpty() ? null : c.labels(), c.visitorReadSeq() > 0 ? c.visitorReadSeq() : null);
     }
 
-    public static ServerFrame.VisitorWelcome visitorWelcome(String token, Conversation open, int queuePosition) {
-        return new ServerFrame.VisitorWelcome(PROTOCOL, token, open == null ? null : forVisitor(open, queuePosition));
+    /** The visitor's welcome: {@code locale} is the visitor's own, unless an open conversation speaks another. */
+    public static ServerFrame.VisitorWelcome visitorWelcome(String token, String locale, Conversation open,
+                                                            int queuePosition) {
+        return new ServerFrame.VisitorWelcome(PROTOCOL, token, open == null ? locale : open.locale(),
+                open == null ? null : forVisitor(open, queuePosition));
     }
 
     /** The agent's welcome, with colleagues and teams (the targets of a transfer). */

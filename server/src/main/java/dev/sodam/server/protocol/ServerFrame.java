@@ -46,8 +46,13 @@ public sealed interface ServerFrame {
                              Long visitorReadSeq) {
     }
 
-    @JsonPropertyOrder({"type", "protocol", "visitorToken", "conversation"})
-    record VisitorWelcome(int protocol, String visitorToken, VisitorConversation conversation) implements ServerFrame {
+    /**
+     * A visitor's welcome; {@code locale} is the language the server speaks to this visitor (bot answers and
+     * notices): the open conversation's, else the one the hello's tag came to, which may differ from the tag.
+     */
+    @JsonPropertyOrder({"type", "protocol", "visitorToken", "locale", "conversation"})
+    record VisitorWelcome(int protocol, String visitorToken, String locale, VisitorConversation conversation)
+            implements ServerFrame {
         @JsonProperty("type")
         public String type() {
             return "welcome";

@@ -262,7 +262,8 @@ public final class ProtocolHandler extends SimpleChannelInboundHandler<ClientFra
                         // can slip in between, because broadcasts also leave from this thread.
                         ChannelSession created = new ChannelSession(channel, new VisitorPrincipal(welcome.visitor()));
                         attach(channel, created);
-                        created.send(Frames.visitorWelcome(welcome.visitorToken(), welcome.open(), welcome.queuePosition()));
+                        created.send(Frames.visitorWelcome(welcome.visitorToken(), welcome.visitor().locale(),
+                                welcome.open(), welcome.queuePosition()));
                         for (Message message : welcome.replay()) {
                             created.markSent(message.conversationId(), message.seq());
                             created.send(Frames.message(message));

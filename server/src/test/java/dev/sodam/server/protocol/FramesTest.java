@@ -102,8 +102,8 @@ class FramesTest {
 
     @Test
     void visitorWelcomes() throws Exception {
-        assertGolden(Frames.visitorWelcome(VT, null, 0), "s2c-welcome-visitor-new.json");
-        assertGolden(Frames.visitorWelcome(VT, conversation(ConversationState.QUEUED, 14, "x", null, null), 2),
+        assertGolden(Frames.visitorWelcome(VT, "ko", null, 0), "s2c-welcome-visitor-new.json");
+        assertGolden(Frames.visitorWelcome(VT, "en", conversation(ConversationState.QUEUED, 14, "x", null, null), 2),
                 "s2c-welcome-visitor.json");
     }
 

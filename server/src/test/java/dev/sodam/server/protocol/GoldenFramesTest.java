@@ -125,8 +125,8 @@ class GoldenFramesTest {
                     List.of(new ServerFrame.Person("ag_2", "이결제")),
                     List.of(new ServerFrame.TeamInfo("payment",
                             new java.util.LinkedHashMap<>(Map.of("ko", "결제/환불", "en", "Payments & refunds")))))),
-            Map.entry("s2c-welcome-visitor-new.json", new ServerFrame.VisitorWelcome(1, VT, null)),
-            Map.entry("s2c-welcome-visitor.json", new ServerFrame.VisitorWelcome(1, VT,
+            Map.entry("s2c-welcome-visitor-new.json", new ServerFrame.VisitorWelcome(1, VT, "ko", null)),
+            Map.entry("s2c-welcome-visitor.json", new ServerFrame.VisitorWelcome(1, VT, "ko",
                     new ServerFrame.VisitorConversation(CV, "queued", 14, 2, null))));
 
     private static Map<String, String> orderedAttributes() {
@@ -201,7 +201,7 @@ class GoldenFramesTest {
 
     @Test
     void newVisitorWelcomeCarriesExplicitNullConversation() throws IOException {
-        JsonNode json = Json.MAPPER.readTree(Frames.toJson(new ServerFrame.VisitorWelcome(1, VT, null)));
+        JsonNode json = Json.MAPPER.readTree(Frames.toJson(new ServerFrame.VisitorWelcome(1, VT, "ko", null)));
         assertThat(json.has("conversation")).isTrue();
         assertThat(json.get("conversation").isNull()).isTrue();
     }
