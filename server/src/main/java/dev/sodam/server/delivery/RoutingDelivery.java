@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +23,13 @@ public final class RoutingDelivery implements RoutingActions {
     private static final Logger log = LoggerFactory.getLogger(RoutingDelivery.class);
     private final SessionRegistry sessions;
     private final ConversationService service;
-    /** What each queued visitor was last told (position, ETA); only changes are pushed. */
-    private final Map<String, List<Integer>> told = new HashMap<>();
+    /**
+     * What each queued visitor was last told, position and ETA in one number ({@link #told}); only changes
+     * are pushed. Two maps take turns, so a queue change of thousands of waiting visitors allocates no
+     * list per visitor and copies no map.
+     */
+    private Map<String, Long> told = new HashMap<>();
+    private Map<String, Long> telling = new HashMap<>();
 
     public RoutingDelivery(SessionRegistry sessions, ConversationService service) {
         this.sessions = sessions;
@@ -59,18 +63,26 @@ public final class RoutingDelivery implements RoutingActions {
 
     @Override
     public void queueStatus(List<Conversation> queue, List<Integer> etaSeconds) {
-        Map<String, List<Integer>> now = new HashMap<>();
+        telling.clear();
         for (int i = 0; i < queue.size(); i++) {
             Conversation c = queue.get(i);
-            List<Integer> state = java.util.Arrays.asList(i + 1, etaSeconds.get(i));
-            now.put(c.id(), state);
-            if (!Objects.equals(told.get(c.id()), state)) {
-                ServerFrame frame = Frames.status(c, i + 1, etaSeconds.get(i));
+            Integer eta = etaSeconds.get(i);
+            long state = told(i + 1, eta);
+            telling.put(c.id(), state);
+            Long before = told.get(c.id());
+            if (before == null || before != state) {
+                ServerFrame frame = Frames.status(c, i + 1, eta);
                 sessions.visitor(c.visitorId()).forEach(s -> s.send(frame));
             }
         }
-        told.clear();
-        told.putAll(now);
+        Map<String, Long> swap = told;
+        told = telling;
+        telling = swap;
+    }
+
+    /** A position and an ETA (null: unknown) as one number: the position above, the ETA + 1 below. */
+    private static long told(int position, Integer etaSeconds) {
+        return ((long) position << 32) | (etaSeconds == null ? 0 : etaSeconds + 1L);
     }
 
     @Override

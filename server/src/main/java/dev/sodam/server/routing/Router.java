@@ -342,13 +342,15 @@ public final class Router implements ChatEventListener, Availability {
 
     /** Offers every queued conversation that has no offer to the best available agent, in queue order. */
     private void dispatch(Instant now) {
+        Map<String, Boolean> openByTeam = new HashMap<>();
         for (int i = 0; i < queue.size(); i++) {
             Conversation c = queue.get(i);
             if (offers.containsKey(c.id())) {
                 continue;
             }
             Attempts a = attempts.get(c.id());
-            if (!teams.hours(c.teamId()).isOpen(now)) {
+            if (!openByTeam.computeIfAbsent(c.teamId() == null ? "" : c.teamId(),
+                    team -> teams.hours(c.teamId()).isOpen(now))) {
                 continue;
             }
             // Exhausted: no more rounds among those who let it go, but an agent who never had it (one
@@ -403,11 +405,16 @@ public final class Router implements ChatEventListener, Availability {
         List<Integer> etas = new ArrayList<>(queue.size());
         double interval = dequeues.size() < 2 ? -1
                 : Duration.between(dequeues.peekFirst(), dequeues.peekLast()).toMillis() / 1000.0 / (dequeues.size() - 1);
+        // Per team, once: a closed team's next opening is a search over its calendar, and a queue of
+        // thousands holds few teams.
+        Map<String, Long> untilOpenByTeam = new HashMap<>();
         for (int i = 0; i < queue.size(); i++) {
             Conversation c = queue.get(i);
-            BusinessHours hours = teams.hours(c.teamId());
-            long untilOpen = hours.isOpen(now) ? 0
-                    : hours.nextOpening(now).map(open -> Duration.between(now, open).toSeconds()).orElse(-1L);
+            long untilOpen = untilOpenByTeam.computeIfAbsent(c.teamId() == null ? "" : c.teamId(), team -> {
+                BusinessHours hours = teams.hours(c.teamId());
+                return hours.isOpen(now) ? 0
+                        : hours.nextOpening(now).map(open -> Duration.between(now, open).toSeconds()).orElse(-1L);
+            });
             if (untilOpen < 0) {
                 etas.add(null);
             } else if (interval < 0) {

@@ -313,7 +313,9 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public void insertVisitor(Visitor visitor, String tokenHash) {
-        update("INSERT INTO visitors(id, site_id, token_hash, name, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+        // A new visitor has no conversation yet (their rows name it by foreign key), so no kept row or
+        // queued row changes: through update() every new visitor dropped all the writer kept.
+        execute("INSERT INTO visitors(id, site_id, token_hash, name, locale, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, visitor.id());
             s.setString(2, visitor.siteId());
             s.setString(3, tokenHash);
