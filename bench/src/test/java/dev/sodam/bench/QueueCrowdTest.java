@@ -1,0 +1,37 @@
+package dev.sodam.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The flash crowd in small, against a real Sodam process: the queue is filled to each size, and every
+ * arrival and every waiting visitor's message of the measured mix is acked once, with no error. Only
+ * that the tool measures what it says is checked here; the figures are docs/benchmarks.md's.
+ */
+class QueueCrowdTest {
+    @Test
+    @Timeout(300)
+    void everyArrivalAndWaitingVisitorsMessageIsAckedAtEachSize() throws Exception {
+        try (SodamProcess server = new SodamProcess(TestSodam.launch(), TestSodam.repoRoot(),
+                Files.createTempDirectory("sodam-crowd-test"))) {
+            server.start();
+            List<ObjectNode> lines = QueueCrowd.run(server, new int[] {150, 300}, 40, 0.5, 1.5, 1);
+            server.stop();
+            server.deleteData();
+            assertThat(lines).hasSize(2);
+            for (ObjectNode line : lines) {
+                assertThat(line.get("unacked").asLong()).as("%s", line).isZero();
+                assertThat(line.get("errors").asLong()).as("%s", line).isZero();
+                assertThat(line.get("arrivals").asLong()).as("%s", line).isPositive();
+                assertThat(line.get("messages").asLong()).as("%s", line).isGreaterThan(line.get("arrivals").asLong());
+            }
+            assertThat(lines.get(1).get("queued_at_start").asInt()).isEqualTo(300);
+            assertThat(lines.get(1).get("filled").asInt()).as("the first size's arrivals stay queued").isLessThan(150);
+        }
+    }
+}
