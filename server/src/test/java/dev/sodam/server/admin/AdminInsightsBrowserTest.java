@@ -68,7 +68,8 @@ class AdminInsightsBrowserTest {
             waiting(admin).until(d -> !all(d, "import-error").isEmpty());
             WebElement error = testid(admin, "import-error");
             assertThat(error.getAttribute("data-line")).isEqualTo("4");
-            assertThat(error.getText()).contains("4번째 줄", "answer");
+            // The row, the field and the refusal in the page's language (the server's reason, not its English).
+            assertThat(error.getText()).contains("4번째 줄", "답변", "입력해 주세요");
             assertThat(testid(admin, "import-summary").getText()).contains("CP949");
             assertThat(testid(admin, "import-confirm").isEnabled()).isFalse();
 
