@@ -62,6 +62,8 @@ public final class SqliteStore implements Store {
 
     private final Connection writer;
     private final JdbcTx writerTx;
+    /** The writer's copy of the queue ({@link QueuedRows}), driven by {@link #writerTx}'s kept rows. */
+    private final QueuedRows queuedRows = new QueuedRows();
     /**
      * Each unit of a batch runs inside this savepoint. Prepared once: the driver's {@code setSavepoint}
      * formats and parses a new statement per call, a twentieth of the domain thread per message.
@@ -84,11 +86,16 @@ public final class SqliteStore implements Store {
         this.writer = writer;
         this.walIndex = walIndex;
         this.writerTx = new JdbcTx(writer, SqlDialect.SQLITE, true,
-                new RecentConversations(RECENT_CONVERSATIONS, new QueuedRows()));
+                new RecentConversations(RECENT_CONVERSATIONS, queuedRows));
         this.readers = readers;
         this.savepoint = writer.prepareStatement("SAVEPOINT unit");
         this.release = writer.prepareStatement("RELEASE unit");
         this.rollbackToSavepoint = writer.prepareStatement("ROLLBACK TO unit");
+    }
+
+    /** The writer's copy of the queue, for this package's tests (read it on the writer's thread only). */
+    QueuedRows queuedRows() {
+        return queuedRows;
     }
 
     /**

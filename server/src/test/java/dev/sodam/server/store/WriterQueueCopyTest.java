@@ -192,6 +192,32 @@ class WriterQueueCopyTest {
         }
     }
 
+    /** Whether the writer still holds its copy (asked on the writer's thread, inside a unit). */
+    private boolean copyKept() {
+        Boolean kept = write(tx -> store.queuedRows().valid());
+        return kept;
+    }
+
+    @Test
+    void aNewVisitorNoLongerDropsTheWritersQueueCopy() {
+        write(tx -> {
+            tx.updateConversation(tx.conversation("cv_1").orElseThrow().queued(T));
+            return null;
+        });
+        assertThat(write(StoreTx::queue)).hasSize(1);
+        assertThat(copyKept()).isTrue();
+        // Every new visitor's hello writes their row: in a flash crowd, each emptied the copy.
+        write(tx -> {
+            tx.insertVisitor(new Visitor("vi_new", "demo", "새 방문자", "ko", T), "hash-new");
+            return null;
+        });
+        assertThat(copyKept()).as("a new visitor has no conversation yet").isTrue();
+        write(tx -> tx.updateUser(new StoredUser("ag_1", "one@sodam.test", "새 이름", Agent.Role.AGENT, null, false,
+                null, 0, T, T, false), tx.user("ag_1").orElseThrow().version(), T));
+        assertThat(copyKept()).as("a write it has no case for drops it").isFalse();
+        assertWritersQueueIsTheFiles("the agent's new name");
+    }
+
     @Test
     void aRequeuedChatKeepsItsPlaceAheadOfLaterArrivals() {
         write(tx -> {
