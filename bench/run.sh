@@ -138,7 +138,8 @@ if [ -n "${SODAM_REV:-}" ]; then
 fi
 if [ -n "${BASE_REV:-}" ]; then
   BASE_REV=$(git rev-parse --short "$BASE_REV")
-  BASE_JAR=$(build_rev "$BASE_REV")/server/$BENCH_TARGET/sodam.jar
+  BASE_HOME=$(build_rev "$BASE_REV")
+  BASE_JAR=$BASE_HOME/server/$BENCH_TARGET/sodam.jar
 fi
 
 # 2. Our own network namespace: loopback only, our own port range, no TIME_WAIT from other jobs. Entered
@@ -202,8 +203,12 @@ sodam_env() { # data dir, port
 
 start_sodam() { # port, log[, jar] → SERVER_PID, SODAM_DATA
   SODAM_DATA=$(mktemp -d "${TMPDIR:-/tmp}/sodam-bench-data.XXXXXX")
+  # Each build reads the config/sodam.yaml it was built with (an older server refuses a newer key); the FAQ
+  # and bot files are the measured commit's for both (sodam_env), so both answer from the same data.
+  local home=$SODAM_HOME
+  if [ -n "${BASE_JAR:-}" ] && [ "${3:-}" = "$BASE_JAR" ]; then home=$BASE_HOME; fi
   # shellcheck disable=SC2046
-  (cd "$SODAM_HOME" && exec env $(sodam_env "$SODAM_DATA" "$1") timeout 900 taskset -c "$SERVER_CPU" java $SERVER_JVM -jar "${3:-$SODAM_JAR}") >"$2" 2>&1 &
+  (cd "$home" && exec env $(sodam_env "$SODAM_DATA" "$1") timeout 900 taskset -c "$SERVER_CPU" java $SERVER_JVM -jar "${3:-$SODAM_JAR}") >"$2" 2>&1 &
   SERVER_PID=$!
   # wait for the listener and for the bot (trained in the background; it must not eat the measured CPU)
   for _ in $(seq 1200); do grep -q "bot: trained" "$2" && break; kill -0 "$SERVER_PID" || { cat "$2"; exit 1; }; sleep 0.1; done
