@@ -25,12 +25,6 @@ class DeclinedOfferTest {
     @TempDir
     Path dataDir;
 
-    private static String handoff(WsTestClient visitor, String clientMsgId) {
-        visitor.send("{\"type\":\"send\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"상담원 연결해 주세요\","
-                + "\"handoff\":true}");
-        return visitor.ack(clientMsgId).get("conversationId").asText();
-    }
-
     private static List<String> offered(WsTestClient agent) {
         return agent.frames("offer").stream().map(o -> o.get("conversationId").asText()).toList();
     }
@@ -46,7 +40,7 @@ class DeclinedOfferTest {
             agent.helloAgent(server.loginAdmin());
             first.helloVisitor(null, null, 0);
             second.helloVisitor(null, null, 0);
-            String declined = handoff(first, "v-1");
+            String declined = first.askForAPerson("v-1");
             agent.await("offer", o -> o.get("conversationId").asText().equals(declined));
             agent.send("{\"type\":\"decline\",\"conversationId\":\"" + declined + "\"}");
             agent.await("offer_withdrawn", w -> w.get("conversationId").asText().equals(declined)
@@ -55,7 +49,7 @@ class DeclinedOfferTest {
             // Just before the cool-off ends, a second visitor asks: that routing pass offers the agent the
             // second chat only (offers go in queue order, so the declined one would have come first).
             clock.advance(coolOff.minusSeconds(1));
-            String next = handoff(second, "v-2");
+            String next = second.askForAPerson("v-2");
             agent.await("offer", o -> o.get("conversationId").asText().equals(next));
             assertThat(offered(agent)).containsExactly(declined, next);
             second.await("status", s -> s.path("queuePosition").asInt() == 2);

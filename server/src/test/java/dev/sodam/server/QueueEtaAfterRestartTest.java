@@ -22,12 +22,6 @@ class QueueEtaAfterRestartTest {
     @TempDir
     Path dataDir;
 
-    private static String handoff(WsTestClient visitor, String clientMsgId) {
-        visitor.send("{\"type\":\"send\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"상담원 연결해 주세요\","
-                + "\"handoff\":true}");
-        return visitor.ack(clientMsgId).get("conversationId").asText();
-    }
-
     private static void accept(WsTestClient agent, WsTestClient visitor, String conversationId) {
         agent.send("{\"type\":\"accept\",\"conversationId\":\"" + conversationId + "\"}");
         visitor.await("status", s -> s.get("state").asText().equals("assigned"));
@@ -43,8 +37,8 @@ class QueueEtaAfterRestartTest {
             agent.helloAgent(server.loginAdmin());
             first.helloVisitor(null, null, 0);
             second.helloVisitor(null, null, 0);
-            String a = handoff(first, "v-1");
-            String b = handoff(second, "v-2");
+            String a = first.askForAPerson("v-1");
+            String b = second.askForAPerson("v-2");
             accept(agent, first, a);
             clock.advance(Duration.ofSeconds(90));
             accept(agent, second, b);
@@ -54,7 +48,7 @@ class QueueEtaAfterRestartTest {
         try (TestServer server = TestServer.start(dataDir, Map.of(), clock);
              WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
             visitor.helloVisitor(null, null, 0);
-            handoff(visitor, "v-3");
+            visitor.askForAPerson("v-3");
             // Nobody is connected to take it: it stays first in line, one stored interval (90 s) away.
             JsonNode status = visitor.await("status", s -> s.get("state").asText().equals("queued")
                     && s.has("etaSeconds"));

@@ -12,6 +12,15 @@ final class StoreFixtures {
     private StoreFixtures() {
     }
 
+    /** One unit in a batch of its own; its failure is thrown, as a caller outside a batch expects. */
+    static <T> T write(Store store, java.util.function.Function<StoreTx, T> unit) {
+        Store.Outcome<T> outcome = store.writeBatch(List.of(unit)).get(0);
+        if (!outcome.ok()) {
+            throw outcome.failure();
+        }
+        return outcome.value();
+    }
+
     /** Site {@code demo}, visitor {@code vi_1} and its conversation {@code cv_1}, still with the bot, all created at {@code at}. */
     static void oneConversationWithTheBot(StoreTx tx, Instant at) {
         tx.insertSite(new Site("demo", "demo", List.of(Site.SELF)));

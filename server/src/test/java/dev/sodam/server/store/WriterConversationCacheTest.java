@@ -45,11 +45,7 @@ class WriterConversationCacheTest {
     }
 
     private <T> T write(Function<StoreTx, T> unit) {
-        Store.Outcome<T> outcome = store.writeBatch(List.of(unit)).get(0);
-        if (!outcome.ok()) {
-            throw outcome.failure();
-        }
-        return outcome.value();
+        return StoreFixtures.write(store, unit);
     }
 
     private Conversation writersView() {

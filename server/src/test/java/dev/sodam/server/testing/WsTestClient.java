@@ -175,6 +175,16 @@ public final class WsTestClient implements AutoCloseable {
         return ack(clientMsgId);
     }
 
+    /**
+     * A visitor's message that also asks for a person ({@code "handoff": true}), as the offline form sends
+     * it; waits for its ack and returns the conversation's id, now queued.
+     */
+    public String askForAPerson(String clientMsgId) {
+        send("{\"type\":\"send\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"상담원 연결해 주세요\","
+                + "\"handoff\":true}");
+        return ack(clientMsgId).get("conversationId").asText();
+    }
+
     /** The status of the server's close frame; -1 before one arrived. */
     public int closeStatus() {
         return closeStatus;
