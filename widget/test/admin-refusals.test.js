@@ -68,3 +68,34 @@ test('the import dialog words a problem as the editor would, and keeps the serve
   assert.equal(view.errors[1].text, '5번째 줄 · the row has more cells (4) than the header (3)');
   assert.equal(view.errors[2].text, "6번째 줄 · enabled: 'enabled' must be true or false");
 });
+
+test('type errors, the test box, thresholds and integrations are said in the page\'s language', () => {
+  // Bodies as RefusalReasonApiTest sees the server send them.
+  assert.equal(refusalText({ message: "field 'question' must be a string", reason: 'invalid', field: 'question' }, 'ko'),
+    '대표 질문: 쓸 수 없는 값이에요.');
+  assert.equal(refusalText({ message: "field 'name.ko' must be a string", reason: 'invalid', field: 'name.ko' }, 'ko'),
+    '이름 (한국어): 쓸 수 없는 값이에요.');
+  assert.equal(refusalText({ reason: 'out_of_range', field: 'clarifyThreshold', params: { min: 0, max: 0.5 } }, 'ko'),
+    '되묻기 기준: 0부터 0.5까지의 수로 적어 주세요.');
+  assert.equal(refusalText({ reason: 'out_of_range', field: 'answerThreshold', params: { min: 0, max: 1 } }, 'en'),
+    'Answer threshold: use a number from 0 to 1.');
+  assert.equal(refusalText({ reason: 'too_long', field: 'text', params: { count: 501, max: 500 } }, 'ko'),
+    '문장: 500자까지 쓸 수 있어요. 지금 501자예요.');
+  assert.equal(refusalText({ reason: 'out_of_range', field: 'retentionDays', params: { min: 1, max: 3650 } }, 'ko'),
+    '대화 보관 기간(일): 1부터 3,650까지의 수로 적어 주세요.');
+  assert.equal(refusalText({ reason: 'invalid', field: 'url', params: { value: 'ftp://hooks.example.com/in' } }, 'ko'),
+    '웹훅 주소 "ftp://hooks.example.com/in"로는 보낼 수 없어요. 밖에서 닿는 http:// 또는 https:// 주소여야 하고, '
+    + '내부·사설 주소나 찾을 수 없는 호스트는 안 돼요.');
+  assert.equal(refusalText({ reason: 'unknown', field: 'events', params: { value: 'nope' } }, 'en'), 'Events: "nope" does not exist.');
+  assert.equal(refusalText({ reason: 'unknown', field: 'site', params: { value: 'no-such-site' } }, 'ko'),
+    '사이트: "no-such-site"을(를) 찾을 수 없어요.');
+  assert.equal(refusalText({ reason: 'required', field: 'scopes' }, 'en'), 'Scopes: please fill this in.');
+});
+
+test('every field the server names in a refusal has a Korean and an English label', () => {
+  const { ko, en } = adminStringTables();
+  for (const field of ['enabled', 'ids', 'text', 'disabled', 'role', 'allAgents', 'hours', 'answerThreshold',
+    'clarifyThreshold', 'from', 'to', 'tz', 'site', 'url', 'events', 'scopes', 'channel']) {
+    assert.ok(ko[`field.${field}`] && en[`field.${field}`], field);
+  }
+});

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.UserService;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.http.JsonApi;
 import dev.sodam.server.http.JsonApi.Answer;
@@ -93,7 +94,7 @@ public final class AccessApi {
                 .route(HttpMethod.POST, p + "privacy/mask", call -> {
                     String text = AdminApi.text(call.body(), "text");
                     if (text == null) {
-                        throw AdminApi.bad("field 'text' is required");
+                        throw ChatException.invalid("field 'text' is required", Reason.REQUIRED, "text");
                     }
                     return AdminApi.sync(() -> Answer.ok(Map.of("masked", privacy.mask(text))));
                 })
@@ -109,12 +110,14 @@ public final class AccessApi {
         // canConvertToInt/Long before reading: intValue() and longValue() wrap a number beyond their range
         // (2^32 + 30 days would have been read as 30).
         if (days != null && !days.isNull() && (!days.isIntegralNumber() || !days.canConvertToInt())) {
-            throw AdminApi.bad("field 'retentionDays' must be a whole number of days (1 to "
-                    + PrivacyService.RETENTION_DAYS_MAX + ") or null");
+            throw ChatException.invalid("field 'retentionDays' must be a whole number of days (1 to "
+                    + PrivacyService.RETENTION_DAYS_MAX + ") or null", Reason.OUT_OF_RANGE, "retentionDays",
+                    "min", 1, "max", PrivacyService.RETENTION_DAYS_MAX);
         }
         JsonNode version = body.get("version");
         if (version == null || !version.isIntegralNumber() || !version.canConvertToLong() || version.longValue() < 0) {
-            throw AdminApi.bad("field 'version' is required: the version you read (0 before the first save)");
+            throw ChatException.invalid("field 'version' is required: the version you read (0 before the first save)",
+                    version == null || version.isNull() ? Reason.REQUIRED : Reason.INVALID, "version");
         }
         return privacy.update(call.caller(), days == null || days.isNull() ? null : days.intValue(),
                 AdminApi.strings(body, "maskPatterns"), version.longValue()).thenApply(Answer::ok);
@@ -149,12 +152,13 @@ public final class AccessApi {
     private static UserService.Draft userDraft(JsonNode body) {
         JsonNode disabled = body.get("disabled");
         if (disabled != null && !disabled.isNull() && !disabled.isBoolean()) {
-            throw AdminApi.bad("field 'disabled' must be true or false");
+            throw ChatException.invalid("field 'disabled' must be true or false", Reason.INVALID, "disabled");
         }
         JsonNode maxChats = body.get("maxChats");
         // canConvertToInt before intValue(), which would wrap 2^32 + 3 into 3.
         if (maxChats != null && !maxChats.isNull() && (!maxChats.isIntegralNumber() || !maxChats.canConvertToInt())) {
-            throw AdminApi.bad("field 'maxChats' must be a whole number or null");
+            throw ChatException.invalid("field 'maxChats' must be a whole number or null", Reason.OUT_OF_RANGE,
+                    "maxChats", "min", 1, "max", UserService.MAX_CHATS_LIMIT);
         }
         boolean siteGiven = body.has("siteId");
         String siteId = AdminApi.text(body, "siteId");
@@ -168,19 +172,19 @@ public final class AccessApi {
     private static TeamService.Draft teamDraft(JsonNode body) {
         JsonNode name = body.get("name");
         if (name != null && !name.isNull() && !name.isObject()) {
-            throw AdminApi.bad("field 'name' must be {\"ko\": …, \"en\": …}");
+            throw ChatException.invalid("field 'name' must be {\"ko\": …, \"en\": …}", Reason.INVALID, "name");
         }
         JsonNode allAgents = body.get("allAgents");
         if (allAgents != null && !allAgents.isNull() && !allAgents.isBoolean()) {
-            throw AdminApi.bad("field 'allAgents' must be true or false");
+            throw ChatException.invalid("field 'allAgents' must be true or false", Reason.INVALID, "allAgents");
         }
         JsonNode hours = body.get("hours");
         if (hours != null && !hours.isNull() && !hours.isObject()) {
-            throw AdminApi.bad("field 'hours' must be an object or null");
+            throw ChatException.invalid("field 'hours' must be an object or null", Reason.INVALID, "hours");
         }
         return new TeamService.Draft(AdminApi.text(body, "id"),
-                name == null || name.isNull() ? null : AdminApi.text(name, "ko"),
-                name == null || name.isNull() ? null : AdminApi.text(name, "en"),
+                name == null || name.isNull() ? null : AdminApi.text(name, "ko", "name.ko"),
+                name == null || name.isNull() ? null : AdminApi.text(name, "en", "name.en"),
                 allAgents == null || allAgents.isNull() ? null : allAgents.booleanValue(),
                 AdminApi.strings(body, "tags"), AdminApi.strings(body, "members"), hours);
     }

@@ -3,6 +3,7 @@ package dev.sodam.server.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.faq.BotEngine;
 import dev.sodam.server.faq.FaqFiles;
@@ -215,14 +216,16 @@ public final class AdminApi {
         JsonNode body = call.body();
         String text = text(body, "text");
         if (text == null || text.isBlank()) {
-            throw bad("field 'text' is required: the question to try");
+            throw ChatException.invalid("field 'text' is required: the question to try", Reason.REQUIRED, "text");
         }
-        if (Text.chars(text) > TRY_CHARS_MAX) {
-            throw bad("field 'text' has more than " + TRY_CHARS_MAX + " characters");
+        int chars = Text.chars(text);
+        if (chars > TRY_CHARS_MAX) {
+            throw ChatException.invalid("field 'text' has more than " + TRY_CHARS_MAX + " characters", Reason.TOO_LONG,
+                    "text", "count", chars, "max", TRY_CHARS_MAX);
         }
         String hint = text(body, "locale");
         if (hint != null && !FaqService.LOCALES.contains(hint)) {
-            throw bad("field 'locale' must be ko or en");
+            throw ChatException.invalid("field 'locale' must be ko or en", Reason.INVALID, "locale");
         }
         return bot.current().thenApplyAsync(current -> {
             dev.sodam.bot.BotDecision decision = current.ask(text, hint);
@@ -257,7 +260,8 @@ public final class AdminApi {
     private static String versionParam(Call<Agent> call) {
         String value = call.param("version");
         if (value == null) {
-            throw bad("query parameter 'version' is required: the saved thresholds' version you read");
+            throw ChatException.invalid("query parameter 'version' is required: the saved thresholds' version you read",
+                    Reason.REQUIRED, "version");
         }
         return value;
     }
@@ -277,7 +281,9 @@ public final class AdminApi {
                 // below
             }
         }
-        throw bad(what + " is required: the saved thresholds' version you read (0 when none were saved)");
+        throw ChatException.invalid(what + " is required: the saved thresholds' version you read (0 when none were saved)",
+                value == null || value instanceof JsonNode node && node.isNull() ? Reason.REQUIRED : Reason.INVALID,
+                "version");
     }
 
     @FunctionalInterface
@@ -412,7 +418,8 @@ public final class AdminApi {
         JsonNode body = call.body();
         String locale = text(body, "locale");
         if (locale == null || !FaqService.LOCALES.contains(locale)) {
-            throw bad("field 'locale' is required (ko or en)");
+            throw ChatException.invalid("field 'locale' is required (ko or en)",
+                    locale == null ? Reason.REQUIRED : Reason.INVALID, "locale");
         }
         return insights.draft(call.caller(), locale, text(body, "question"), strings(body, "paraphrases"),
                         text(body, "answer"))
@@ -483,10 +490,11 @@ public final class AdminApi {
         List<String> ids = strings(body, "ids");
         JsonNode enabled = body.get("enabled");
         if (ids == null) {
-            throw bad("field 'ids' is required: an array of entry ids");
+            throw ChatException.invalid("field 'ids' is required: an array of entry ids", Reason.REQUIRED, "ids");
         }
         if (enabled == null || !enabled.isBoolean()) {
-            throw bad("field 'enabled' is required: true or false");
+            throw ChatException.invalid("field 'enabled' is required: true or false",
+                    enabled == null || enabled.isNull() ? Reason.REQUIRED : Reason.INVALID, "enabled");
         }
         return faq.setEnabled(call.caller(), ids, enabled.booleanValue()).thenApply(changed -> {
             Map<String, Object> answer = new LinkedHashMap<>();
@@ -566,7 +574,7 @@ public final class AdminApi {
     public static FaqService.Draft draft(JsonNode body, String id) {
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
-            throw bad("field 'enabled' must be true or false");
+            throw ChatException.invalid("field 'enabled' must be true or false", Reason.INVALID, "enabled");
         }
         return new FaqService.Draft(id, text(body, "locale"), text(body, "question"), strings(body, "paraphrases"),
                 text(body, "answer"), strings(body, "tags"),
@@ -575,13 +583,19 @@ public final class AdminApi {
                 body.has("translation") ? text(body, "translation") : FaqService.KEEP);
     }
 
+    /** The string {@code field} of {@code body}, null when absent or null; 400 {@code invalid} for any other type. */
     static String text(JsonNode body, String field) {
+        return text(body, field, field);
+    }
+
+    /** As {@link #text(JsonNode, String)}, naming the field {@code as} in the refusal ({@code name.ko} inside {@code name}). */
+    static String text(JsonNode body, String field, String as) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
-            throw bad("field '" + field + "' must be a string");
+            throw ChatException.invalid("field '" + as + "' must be a string", Reason.INVALID, as);
         }
         return value.textValue();
     }
@@ -592,12 +606,12 @@ public final class AdminApi {
             return null;
         }
         if (!value.isArray()) {
-            throw bad("field '" + field + "' must be an array of strings");
+            throw ChatException.invalid("field '" + field + "' must be an array of strings", Reason.INVALID, field);
         }
         List<String> out = new ArrayList<>(value.size());
         for (JsonNode item : value) {
             if (!item.isTextual()) {
-                throw bad("field '" + field + "' must be an array of strings");
+                throw ChatException.invalid("field '" + field + "' must be an array of strings", Reason.INVALID, field);
             }
             out.add(item.textValue());
         }
@@ -608,10 +622,12 @@ public final class AdminApi {
         // canConvertToLong first: longValue() of a number beyond long's range wraps (99999999999999999999
         // became 7766279631452241919, a stale version: a 409 where the input was simply wrong).
         if (value == null || value.isNull()) {
-            throw bad("field '" + field + "' is required: the version you read (a whole number, 1 or more)");
+            throw ChatException.invalid("field '" + field + "' is required: the version you read (a whole number, 1 or more)",
+                    Reason.REQUIRED, field);
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
-            throw bad("field '" + field + "' must be the version you read: a whole number from 1 to " + Long.MAX_VALUE);
+            throw ChatException.invalid("field '" + field + "' must be the version you read: a whole number from 1 to "
+                    + Long.MAX_VALUE, Reason.INVALID, field);
         }
         return value.longValue();
     }

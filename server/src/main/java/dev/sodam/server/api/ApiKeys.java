@@ -58,7 +58,8 @@ public final class ApiKeys {
                 clock.instant(), by.id(), null);
         return Replies.<Created>future(reply -> service.execute(tx -> {
             if (tx.site(siteId).isEmpty()) {
-                throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+                throw ChatException.refused(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'",
+                        ChatException.Reason.UNKNOWN, "site", "value", siteId);
             }
             tx.integrations().insertApiKey(key);
             Audit.write(tx, key.createdAt(), by, siteId, "apikey.create", "apikey", id, null, ApiJson.apiKey(key));

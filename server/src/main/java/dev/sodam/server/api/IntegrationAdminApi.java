@@ -3,6 +3,7 @@ package dev.sodam.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.http.JsonApi;
 import dev.sodam.server.http.JsonApi.Answer;
@@ -28,6 +29,7 @@ public final class IntegrationAdminApi {
     public static final String WEBHOOKS = "/api/admin/webhooks";
     /** Channel names: lower-case letters, digits and dashes, e.g. {@code kakao}, {@code naver-talktalk}. */
     private static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    static final int NAME_MAX = 100;
 
     private final ApiKeys keys;
     private final Store store;
@@ -58,7 +60,8 @@ public final class IntegrationAdminApi {
     public static String channel(JsonNode body) {
         String channel = JsonApi.text(body, "channel");
         if (channel != null && !CHANNEL.matcher(channel).matches()) {
-            throw JsonApi.bad("field 'channel' must be lower-case letters, digits and dashes (at most 32)");
+            throw ChatException.invalid("field 'channel' must be lower-case letters, digits and dashes (at most 32)",
+                    Reason.INVALID, "channel", "value", Text.truncate(channel, 40), "max", 32);
         }
         return channel;
     }
@@ -96,12 +99,21 @@ public final class IntegrationAdminApi {
         String name = JsonApi.text(body, "name");
         List<String> scopes = JsonApi.strings(body, "scopes");
         String channel = channel(body);
-        if (name == null || name.isBlank() || Text.chars(name) > 100) {
-            throw JsonApi.bad("field 'name' is required (1 to 100 characters)");
+        if (name == null || name.isBlank()) {
+            throw ChatException.invalid("field 'name' is required (1 to 100 characters)", Reason.REQUIRED, "name");
         }
-        if (scopes == null || scopes.isEmpty() || !scopes.stream().allMatch(s -> s.equals(ApiKeys.READ)
-                || s.equals(ApiKeys.WRITE) || s.equals(ApiKeys.FAQ))) {
-            throw JsonApi.bad("field 'scopes' is required: an array of \"read\", \"write\" and/or \"faq\"");
+        if (Text.chars(name) > NAME_MAX) {
+            throw ChatException.invalid("field 'name' is required (1 to 100 characters)", Reason.TOO_LONG, "name",
+                    "count", Text.chars(name), "max", NAME_MAX);
+        }
+        String scopesMessage = "field 'scopes' is required: an array of \"read\", \"write\" and/or \"faq\"";
+        if (scopes == null || scopes.isEmpty()) {
+            throw ChatException.invalid(scopesMessage, Reason.REQUIRED, "scopes");
+        }
+        for (String scope : scopes) {
+            if (!scope.equals(ApiKeys.READ) && !scope.equals(ApiKeys.WRITE) && !scope.equals(ApiKeys.FAQ)) {
+                throw ChatException.invalid(scopesMessage, Reason.INVALID, "scopes", "value", Text.truncate(scope, 40));
+            }
         }
         if (scopes.contains(ApiKeys.FAQ) && call.caller().siteId() != null) {
             throw new ChatException(ErrorCode.FORBIDDEN, "the FAQ is installation-wide: only an installation admin"

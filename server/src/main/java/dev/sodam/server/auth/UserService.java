@@ -347,7 +347,7 @@ public final class UserService {
     private static Agent.Role role(String wire) {
         Agent.Role role = Agent.Role.fromWire(wire);
         if (role == null) {
-            throw bad("field 'role' must be agent, supervisor or admin");
+            throw ChatException.invalid("field 'role' must be agent, supervisor or admin", Reason.INVALID, "role");
         }
         return role;
     }

@@ -7,6 +7,7 @@ import dev.sodam.bot.BotThresholds;
 import dev.sodam.bot.FaqBot;
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -123,7 +124,9 @@ public final class ThresholdTuning {
         double answer = unit(body, "answerThreshold");
         double clarify = unit(body, "clarifyThreshold");
         if (clarify > answer) {
-            throw bad("'clarifyThreshold' (" + clarify + ") must not be above 'answerThreshold' (" + answer + ")");
+            // The range clarify may take is 0 up to the answer threshold: the page words it as such.
+            throw ChatException.invalid("'clarifyThreshold' (" + clarify + ") must not be above 'answerThreshold' ("
+                    + answer + ")", Reason.OUT_OF_RANGE, "clarifyThreshold", "min", 0, "max", answer);
         }
         return new BotThresholds(answer, clarify);
     }
@@ -131,7 +134,9 @@ public final class ThresholdTuning {
     private static double unit(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || !value.isNumber() || !(value.doubleValue() >= 0 && value.doubleValue() <= 1)) {
-            throw bad("field '" + field + "' is required: a number from 0 to 1");
+            String message = "field '" + field + "' is required: a number from 0 to 1";
+            throw value == null || value.isNull() ? ChatException.invalid(message, Reason.REQUIRED, field)
+                    : ChatException.invalid(message, Reason.OUT_OF_RANGE, field, "min", 0, "max", 1);
         }
         return value.doubleValue();
     }
@@ -139,7 +144,8 @@ public final class ThresholdTuning {
     /** 400 unless the bot has a model for {@code locale}. */
     public String locale(String locale) {
         if (locale == null || !FaqService.LOCALES.contains(locale)) {
-            throw bad("'locale' must be ko or en");
+            throw ChatException.invalid("'locale' must be ko or en", locale == null ? Reason.REQUIRED : Reason.INVALID,
+                    "locale");
         }
         return locale;
     }
@@ -163,8 +169,9 @@ public final class ThresholdTuning {
             Map<String, Object> perLocale = new TreeMap<>();
             next.forEach((l, t) -> perLocale.put(l, thresholdsJson(t)));
             if (!tx.putSetting(KEY, Json.write(Map.of("locales", perLocale)), version, now, caller.id())) {
-                throw new ChatException(ErrorCode.CONFLICT, "the saved thresholds were changed since version "
-                        + version + " (they are now at version " + before.version() + "); reload and try again");
+                throw ChatException.refused(ErrorCode.CONFLICT, "the saved thresholds were changed since version "
+                        + version + " (they are now at version " + before.version() + "); reload and try again",
+                        Reason.STALE, null, "version", version, "current", before.version());
             }
             Saved after = read(tx);
             Audit.write(tx, now, caller, null, "bot.thresholds", "bot", locale,
@@ -263,9 +270,5 @@ public final class ThresholdTuning {
         json.put("answerThreshold", t.answer());
         json.put("clarifyThreshold", t.clarify());
         return json;
-    }
-
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 }

@@ -269,7 +269,7 @@ public final class JsonApi<C> implements ApiModule {
             return null;
         }
         if (!value.isTextual()) {
-            throw bad("field '" + field + "' must be a string");
+            throw ChatException.invalid("field '" + field + "' must be a string", ChatException.Reason.INVALID, field);
         }
         return value.textValue();
     }
@@ -281,12 +281,14 @@ public final class JsonApi<C> implements ApiModule {
             return null;
         }
         if (!value.isArray()) {
-            throw bad("field '" + field + "' must be an array of strings");
+            throw ChatException.invalid("field '" + field + "' must be an array of strings", ChatException.Reason.INVALID,
+                    field);
         }
         List<String> out = new ArrayList<>(value.size());
         for (JsonNode item : value) {
             if (!item.isTextual()) {
-                throw bad("field '" + field + "' must be an array of strings");
+                throw ChatException.invalid("field '" + field + "' must be an array of strings",
+                        ChatException.Reason.INVALID, field);
             }
             out.add(item.textValue());
         }

@@ -2,6 +2,7 @@ package dev.sodam.server.insight;
 
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.util.Text;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,8 @@ public record ReportRange(Instant from, Instant to, ZoneId zone) {
         try {
             zone = tz == null || tz.isBlank() ? DEFAULT_ZONE : ZoneId.of(tz.trim());
         } catch (DateTimeException e) {
-            throw bad("query parameter 'tz' must be a time zone such as Asia/Seoul, not '" + tz + "'");
+            throw ChatException.invalid("query parameter 'tz' must be a time zone such as Asia/Seoul, not '" + tz + "'",
+                    ChatException.Reason.INVALID, "tz", "value", Text.truncate(tz, 40));
         }
         Instant end = to == null || to.isBlank() ? now : instant("to", to.trim(), zone, true);
         Instant start = from == null || from.isBlank() ? end.minus(DEFAULT_SPAN) : instant("from", from.trim(), zone, false);
@@ -46,8 +48,9 @@ public record ReportRange(Instant from, Instant to, ZoneId zone) {
             }
             return Instant.parse(value);
         } catch (DateTimeException e) {
-            throw bad("query parameter '" + name + "' must be a date (2026-11-01) or an instant (2026-11-01T09:00:00Z), not '"
-                    + value + "'");
+            throw ChatException.invalid("query parameter '" + name + "' must be a date (2026-11-01) or an instant "
+                    + "(2026-11-01T09:00:00Z), not '" + value + "'", ChatException.Reason.INVALID, name,
+                    "value", Text.truncate(value, 40));
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.api.IntegrationAdminApi;
 import dev.sodam.server.audit.Audit;
 import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
@@ -16,6 +17,7 @@ import dev.sodam.server.store.IntegrationTx.OutboxEntry;
 import dev.sodam.server.store.IntegrationTx.Webhook;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.util.Ids;
+import dev.sodam.server.util.Text;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
@@ -63,13 +65,14 @@ public final class WebhookAdmin {
     public CompletableFuture<Webhook> create(String siteId, String url, List<String> events, String channel, Agent by) {
         String refusal = targets.refusal(url);
         if (refusal != null) {
-            throw JsonApi.bad("field 'url': " + refusal);
+            throw badUrl(refusal, url);
         }
         Webhook webhook = new Webhook(ids.next("wh_"), siteId, url, ids.secret("whsec_"), List.copyOf(events), channel,
                 true, clock.instant());
         return Replies.<Webhook>future(reply -> service.execute(tx -> {
             if (tx.site(siteId).isEmpty()) {
-                throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+                throw ChatException.refused(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'", Reason.UNKNOWN, "site",
+                        "value", siteId);
             }
             tx.integrations().insertWebhook(webhook);
             Audit.write(tx, webhook.createdAt(), by, siteId, "webhook.create", "webhook", webhook.id(), null, json(webhook));
@@ -81,14 +84,25 @@ public final class WebhookAdmin {
     /** The {@code url} field: required, at most 2000 characters, and a target Sodam may call. */
     private String url(JsonNode body) {
         String url = JsonApi.text(body, "url");
-        if (url == null || url.isBlank() || url.length() > 2000) {
-            throw JsonApi.bad("field 'url' is required (an http or https URL)");
+        if (url == null || url.isBlank()) {
+            throw ChatException.invalid("field 'url' is required (an http or https URL)", Reason.REQUIRED, "url");
+        }
+        if (Text.chars(url) > URL_MAX) {
+            throw ChatException.invalid("field 'url' is required (an http or https URL)", Reason.TOO_LONG, "url",
+                    "count", Text.chars(url), "max", URL_MAX);
         }
         String refusal = targets.refusal(url.strip());
         if (refusal != null) {
-            throw JsonApi.bad("field 'url': " + refusal);
+            throw badUrl(refusal, url.strip());
         }
         return url.strip();
+    }
+
+    static final int URL_MAX = 2000;
+
+    /** A target Sodam may not call; {@code why} is the English detail, the page has one sentence for all of them. */
+    private static ChatException badUrl(String why, String url) {
+        return ChatException.invalid("field 'url': " + why, Reason.INVALID, "url", "value", Text.truncate(url, 40));
     }
 
     /** The {@code events} field: known event types, all of them when absent or empty. */
@@ -99,7 +113,8 @@ public final class WebhookAdmin {
         }
         for (String event : events) {
             if (!WebhookEvents.ALL.contains(event)) {
-                throw JsonApi.bad("unknown event '" + event + "'; known: " + WebhookEvents.ALL);
+                throw ChatException.invalid("unknown event '" + event + "'; known: " + WebhookEvents.ALL, Reason.UNKNOWN,
+                        "events", "value", Text.truncate(event, 40));
             }
         }
         return events.stream().distinct().toList();
@@ -159,7 +174,7 @@ public final class WebhookAdmin {
         List<String> events = body.has("events") ? events(body) : current.events();
         JsonNode enabled = body.get("enabled");
         if (enabled != null && !enabled.isBoolean()) {
-            throw JsonApi.bad("field 'enabled' must be true or false");
+            throw ChatException.invalid("field 'enabled' must be true or false", Reason.INVALID, "enabled");
         }
         boolean on = enabled == null ? current.enabled() : enabled.booleanValue();
         Webhook changed = new Webhook(current.id(), current.siteId(), url, current.secret(), events, current.channel(), on,
