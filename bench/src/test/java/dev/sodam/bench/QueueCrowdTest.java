@@ -34,4 +34,25 @@ class QueueCrowdTest {
             assertThat(lines.get(1).get("filled").asInt()).as("the first size's arrivals stay queued").isLessThan(150);
         }
     }
+
+    @Test
+    @Timeout(300)
+    void whileAgentsTakeChatsEveryWaitingVisitorIsToldTheirNewPlace() throws Exception {
+        try (SodamProcess server = new SodamProcess(TestSodam.launch(), TestSodam.repoRoot(),
+                Files.createTempDirectory("sodam-crowd-test"))) {
+            server.start();
+            List<ObjectNode> lines = QueueCrowd.run(server, new int[] {150}, 40, 0.5, 2, 1,
+                    new QueueCrowd.Movement(2, 2, 5));
+            server.stop();
+            server.deleteData();
+            ObjectNode line = lines.get(0);
+            assertThat(line.get("unacked").asLong()).as("%s", line).isZero();
+            assertThat(line.get("errors").asLong()).as("%s", line).isZero();
+            assertThat(line.get("agent_errors").asLong()).as("%s", line).isZero();
+            assertThat(line.get("dequeues").asLong()).as("%s", line).isPositive();
+            assertThat(line.get("offer_after_resolve_p50_ms").asDouble()).as("%s", line).isPositive();
+            // Each dequeue moves every visitor behind it up one place, and each is told.
+            assertThat(line.get("statuses_per_dequeue").asDouble()).as("%s", line).isGreaterThan(50);
+        }
+    }
 }
