@@ -207,16 +207,21 @@ public final class SodamServer implements AutoCloseable {
                 bus.subscribe(fanout);
                 // One node at a time routes (the holder of the "routing" lock), over every node's events; it
                 // restores the stored queue when it takes over. Last on the bus, as the router is on one node.
+                RoutingDelivery routingDelivery = new RoutingDelivery(registry, service, clock);
+                bus.subscribe(routingDelivery);
                 RoutingOwner owner = new RoutingOwner(store.clusterLock("routing"), actions -> List.of(
                         new StaleChatWatcher(service, nudgeAfter, resolveAfter), new Router(routing, actions, clock, teams)),
-                        new RoutingDelivery(registry, service), service);
+                        routingDelivery, service);
                 bus.subscribe(owner);
                 fanout.routeWith(owner);
                 service.checkAvailabilityWith(owner);
             } else {
                 bus.subscribe(new StaleChatWatcher(service, nudgeAfter, resolveAfter));
                 // Last, so the router acts on an event after every other listener has seen it.
-                Router agentRouter = new Router(routing, new RoutingDelivery(registry, service), clock, teams);
+                RoutingDelivery routingDelivery = new RoutingDelivery(registry, service, clock);
+                // It listens for ticks only: a place held back is told on the next one.
+                bus.subscribe(routingDelivery);
+                Router agentRouter = new Router(routing, routingDelivery, clock, teams);
                 bus.subscribe(agentRouter);
                 // Transfers ask the router who is connected and online (ConversationService.transfer).
                 service.checkAvailabilityWith(agentRouter);
