@@ -8,6 +8,9 @@ import { adminStringTables } from './strings.js';
 
 const tables = adminStringTables();
 
+/** Params whose values are words of the same kind as another's: `otherDay` is a day as `day` is. */
+const VALUE_KINDS = { otherDay: 'day' };
+
 /** The template for `key` in `locale`, else English, else null (never the key itself). */
 function template(key, locale) {
   return (tables[locale] ?? tables.en)[key] ?? tables.en[key] ?? null;
@@ -31,7 +34,10 @@ export function fieldLabel(field, locale) {
 /**
  * The sentence for a refusal `{code, message, reason, field, params}` in `locale`, or the server's
  * `message` (or `fallback`) when the page has no words for it. `refusal.<reason>.<field>` wins over
- * `refusal.<reason>`, so a field can say something more exact ("이메일 주소 형식이 아니에요").
+ * `refusal.<reason>.<outer field>`, which wins over `refusal.<reason>`, so a field can say something
+ * more exact ("이메일 주소 형식이 아니에요"); a template that needs a param the server did not send is
+ * passed over for the next, more general one. A param with words of its own (`refusal.value.day.mon`:
+ * "월요일") is said with them.
  */
 export function refusalText(refusal, locale, fallback = '') {
   const message = typeof refusal?.message === 'string' && refusal.message ? refusal.message : fallback;
@@ -39,21 +45,25 @@ export function refusalText(refusal, locale, fallback = '') {
   if (typeof reason !== 'string' || !/^[a-z_]+$/.test(reason)) return message;
   const field = typeof refusal.field === 'string' ? refusal.field : '';
   const outer = field.split('.')[0];
-  const text = (field && template(`refusal.${reason}.${field}`, locale))
-    ?? (outer && template(`refusal.${reason}.${outer}`, locale))
-    ?? template(`refusal.${reason}`, locale);
-  if (!text) return message;
   const vars = { field: fieldLabel(field, locale) };
   for (const [name, value] of Object.entries(refusal.params ?? {})) {
     if (value === null || typeof value === 'object') continue;
-    vars[name] = typeof value === 'number' ? value.toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US') : String(value);
+    vars[name] = typeof value === 'number' ? value.toLocaleString(locale === 'ko' ? 'ko-KR' : 'en-US')
+      : template(`refusal.value.${VALUE_KINDS[name] ?? name}.${value}`, locale) ?? String(value);
   }
-  let missing = false;
-  const said = text.replace(/\{(\w+)\}/g, (m, name) => {
-    if (name in vars && vars[name] !== '') return vars[name];
-    missing = true;
-    return m;
-  });
-  // A template that needs a number the server did not send would show "{max}": the message says more.
-  return missing ? message : said;
+  const candidates = [field && `refusal.${reason}.${field}`, outer && outer !== field && `refusal.${reason}.${outer}`,
+    `refusal.${reason}`];
+  for (const key of candidates) {
+    const text = key && template(key, locale);
+    if (!text) continue;
+    let missing = false;
+    const said = text.replace(/\{(\w+)\}/g, (m, name) => {
+      if (name in vars && vars[name] !== '') return vars[name];
+      missing = true;
+      return m;
+    });
+    // A template that needs a number the server did not send would show "{max}": try a plainer one.
+    if (!missing) return said;
+  }
+  return message;
 }

@@ -5,7 +5,6 @@ import dev.sodam.server.auth.AuthService;
 import dev.sodam.server.auth.UserService;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ChatException.Reason;
-import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.http.JsonApi;
 import dev.sodam.server.http.JsonApi.Answer;
 import dev.sodam.server.http.JsonApi.Call;
@@ -197,7 +196,7 @@ public final class AccessApi {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw AdminApi.bad("query parameter '" + name + "' must be a whole number");
+            throw AdminApi.badParam("query parameter '" + name + "' must be a whole number", name, value);
         }
     }
 
@@ -208,17 +207,18 @@ public final class AccessApi {
         String site = blank(call.param("site"));
         if (admin.siteId() != null) {
             if (site != null && !site.equals(admin.siteId())) {
-                throw new ChatException(ErrorCode.FORBIDDEN, "you see only site '" + admin.siteId() + "'");
+                throw ChatException.otherSite("you see only site '" + admin.siteId() + "'", admin.siteId(), site);
             }
             site = admin.siteId();
         }
         Long limit = longParam(call, "limit");
         if (limit != null && (limit < 1 || limit > AUDIT_LIMIT_MAX)) {
-            throw AdminApi.bad("query parameter 'limit' must be 1 to " + AUDIT_LIMIT_MAX);
+            throw ChatException.invalid("query parameter 'limit' must be 1 to " + AUDIT_LIMIT_MAX, Reason.OUT_OF_RANGE,
+                    "limit", "min", 1, "max", AUDIT_LIMIT_MAX);
         }
         String format = blank(call.param("format"));
         if (format != null && !format.equals("csv") && !format.equals("json")) {
-            throw AdminApi.bad("query parameter 'format' must be json or csv");
+            throw AdminApi.badParam("query parameter 'format' must be json or csv", "format", format);
         }
         AuditEntry.Filter filter = new AuditEntry.Filter(blank(call.param("actor")), blank(call.param("action")),
                 blank(call.param("type")), blank(call.param("target")), site, day(call.param("from"), "from", false),
@@ -245,7 +245,8 @@ public final class AccessApi {
             }
             return Instant.parse(v);
         } catch (DateTimeParseException e) {
-            throw AdminApi.bad("query parameter '" + field + "' must be a date (2026-11-23) or an ISO instant");
+            throw AdminApi.badParam("query parameter '" + field + "' must be a date (2026-11-23) or an ISO instant",
+                    field, v);
         }
     }
 

@@ -147,8 +147,8 @@ public final class AdminApi {
             throw new ChatException(ErrorCode.FORBIDDEN, "this needs the admin role");
         }
         if (agent.siteId() != null && !SITE_ADMIN_SECTIONS.contains(section)) {
-            throw new ChatException(ErrorCode.FORBIDDEN,
-                    "this needs an installation-wide admin; you manage only site '" + agent.siteId() + "'");
+            throw ChatException.installationOnly("this needs an installation-wide admin; you manage only site '"
+                    + agent.siteId() + "'", agent.siteId());
         }
         return agent;
     }
@@ -307,7 +307,7 @@ public final class AdminApi {
     private CompletableFuture<Answer> export(Call<Agent> call) {
         String format = call.param("format") == null ? "csv" : call.param("format");
         if (!format.equals("csv") && !format.equals("json")) {
-            throw bad("query parameter 'format' must be csv or json");
+            throw badParam("query parameter 'format' must be csv or json", "format", format);
         }
         List<StoredFaq> found = faq.search(call.param("locale"), call.param("tag"), call.param("q"), enabled(call),
                 call.param("team"));
@@ -325,7 +325,7 @@ public final class AdminApi {
     private CompletableFuture<Answer> importFile(Call<Agent> call) {
         String dryRunParam = call.param("dryRun");
         if (dryRunParam != null && !dryRunParam.equals("true") && !dryRunParam.equals("false")) {
-            throw bad("query parameter 'dryRun' must be true or false");
+            throw badParam("query parameter 'dryRun' must be true or false", "dryRun", dryRunParam);
         }
         boolean dryRun = "true".equals(dryRunParam);
         String format = call.param("format");
@@ -368,8 +368,8 @@ public final class AdminApi {
             return asked;
         }
         if (asked != null && !asked.equals(own)) {
-            throw new ChatException(ErrorCode.FORBIDDEN, "you manage only site '" + own + "'; the reports of site '"
-                    + asked + "' are not yours to read");
+            throw ChatException.otherSite("you manage only site '" + own + "'; the reports of site '" + asked
+                    + "' are not yours to read", own, asked);
         }
         return own;
     }
@@ -398,7 +398,7 @@ public final class AdminApi {
     private CompletableFuture<Answer> analytics(Call<Agent> call) {
         String format = call.param("format") == null ? "json" : call.param("format");
         if (!format.equals("json") && !format.equals("csv")) {
-            throw bad("query parameter 'format' must be json or csv");
+            throw badParam("query parameter 'format' must be json or csv", "format", format);
         }
         String site = reportSite(call);
         ReportRange range = ReportRange.parse(call.param("from"), call.param("to"), call.param("tz"),
@@ -412,8 +412,9 @@ public final class AdminApi {
     private CompletableFuture<Answer> draftFromGap(Call<Agent> call) {
         if (call.caller().siteId() != null) {
             // A draft is an FAQ entry, and the FAQ serves every site.
-            throw new ChatException(ErrorCode.FORBIDDEN, "a draft becomes an FAQ entry of the whole installation; "
-                    + "only an installation admin may make one (you manage site '" + call.caller().siteId() + "')");
+            throw ChatException.installationOnly("a draft becomes an FAQ entry of the whole installation; "
+                    + "only an installation admin may make one (you manage site '" + call.caller().siteId() + "')",
+                    call.caller().siteId());
         }
         JsonNode body = call.body();
         String locale = text(body, "locale");
@@ -434,7 +435,7 @@ public final class AdminApi {
         try {
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            throw bad("query parameter '" + name + "' must be a number");
+            throw badParam("query parameter '" + name + "' must be a number", name, value);
         }
     }
 
@@ -444,7 +445,7 @@ public final class AdminApi {
             return null;
         }
         if (!enabledParam.equals("true") && !enabledParam.equals("false")) {
-            throw bad("query parameter 'enabled' must be true or false");
+            throw badParam("query parameter 'enabled' must be true or false", "enabled", enabledParam);
         }
         return Boolean.valueOf(enabledParam);
     }
@@ -459,7 +460,8 @@ public final class AdminApi {
         JsonNode body = call.body();
         String bodyId = text(body, "id");
         if (bodyId != null && !bodyId.equals(id)) {
-            throw bad("the body's id '" + bodyId + "' differs from the path's '" + id + "'; ids cannot be changed");
+            throw ChatException.invalid("the body's id '" + bodyId + "' differs from the path's '" + id
+                    + "'; ids cannot be changed", Reason.CANNOT_CHANGE, "id", "value", Text.truncate(bodyId, 40));
         }
         long version = version(body.get("version"), "version");
         return faq.update(call.caller(), id, draft(body, null), version)
@@ -473,7 +475,7 @@ public final class AdminApi {
             try {
                 version = Long.parseLong(versionParam);
             } catch (NumberFormatException e) {
-                throw bad("query parameter 'version' must be a whole number");
+                throw badParam("query parameter 'version' must be a whole number", "version", versionParam);
             }
         }
         return faq.delete(call.caller(), id, version).thenApply(gone -> {
@@ -514,7 +516,7 @@ public final class AdminApi {
         String kindParam = call.param("kind");
         Feedback.Kind kind = kindParam == null || kindParam.isBlank() ? null : Feedback.Kind.fromWire(kindParam);
         if (kindParam != null && !kindParam.isBlank() && kind == null) {
-            throw bad("query parameter 'kind' must be thumbs, csat or nps");
+            throw badParam("query parameter 'kind' must be thumbs, csat or nps", "kind", kindParam);
         }
         java.time.Instant from = instantParam(call, "from");
         java.time.Instant to = instantParam(call, "to");
@@ -527,7 +529,8 @@ public final class AdminApi {
                 limit = -1;
             }
             if (limit < 1 || limit > 5000) {
-                throw bad("query parameter 'limit' must be a whole number from 1 to 5000");
+                throw ChatException.invalid("query parameter 'limit' must be a whole number from 1 to 5000",
+                        Reason.OUT_OF_RANGE, "limit", "min", 1, "max", 5000);
             }
         }
         int max = limit;
@@ -551,7 +554,8 @@ public final class AdminApi {
         try {
             return java.time.Instant.parse(value);
         } catch (java.time.format.DateTimeParseException e) {
-            throw bad("query parameter '" + name + "' must be an ISO-8601 UTC time such as 2026-11-22T00:00:00Z");
+            throw badParam("query parameter '" + name + "' must be an ISO-8601 UTC time such as 2026-11-22T00:00:00Z",
+                    name, value);
         }
     }
 
@@ -632,8 +636,12 @@ public final class AdminApi {
         return value.longValue();
     }
 
-    static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
+    /**
+     * A query parameter the pages build (a format, a flag, a date, a number) that cannot be read:
+     * {@code invalid}, naming the parameter and the value as sent (cut to 40 characters).
+     */
+    static ChatException badParam(String message, String name, String value) {
+        return ChatException.invalid(message, Reason.INVALID, name, "value", value == null ? null : Text.truncate(value, 40));
     }
 
     static Map<String, Object> entryJson(StoredFaq f) {

@@ -1,6 +1,6 @@
 package dev.sodam.server.api;
 
-import dev.sodam.server.http.JsonApi;
+import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
@@ -147,7 +147,8 @@ public final class ApiJson {
             int colon = text.indexOf(':');
             return new Cursor(Instant.ofEpochMilli(Long.parseLong(text.substring(0, colon))), text.substring(colon + 1));
         } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            throw JsonApi.bad("query parameter 'cursor' is not a cursor this API gave out");
+            throw ChatException.invalid("query parameter 'cursor' is not a cursor this API gave out",
+                    ChatException.Reason.INVALID, "cursor");
         }
     }
 
@@ -164,6 +165,7 @@ public final class ApiJson {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw JsonApi.bad("query parameter 'limit' must be a whole number from 1 to 100");
+        throw ChatException.invalid("query parameter 'limit' must be a whole number from 1 to 100",
+                ChatException.Reason.OUT_OF_RANGE, "limit", "min", 1, "max", 100);
     }
 }

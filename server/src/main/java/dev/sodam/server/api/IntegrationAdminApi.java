@@ -74,7 +74,7 @@ public final class IntegrationAdminApi {
         String named = given == null || given.isBlank() ? null : given;
         if (admin.siteId() != null) {
             if (named != null && !named.equals(admin.siteId())) {
-                throw new ChatException(ErrorCode.FORBIDDEN, "you manage only site '" + admin.siteId() + "'");
+                throw ChatException.otherSite("you manage only site '" + admin.siteId() + "'", admin.siteId(), named);
             }
             return admin.siteId();
         }
@@ -116,8 +116,8 @@ public final class IntegrationAdminApi {
             }
         }
         if (scopes.contains(ApiKeys.FAQ) && call.caller().siteId() != null) {
-            throw new ChatException(ErrorCode.FORBIDDEN, "the FAQ is installation-wide: only an installation admin"
-                    + " grants the 'faq' scope");
+            throw ChatException.installationOnly("the FAQ is installation-wide: only an installation admin"
+                    + " grants the 'faq' scope", call.caller().siteId());
         }
         return keys.create(site(call.caller(), JsonApi.text(body, "site")), name.strip(), scopes.stream().distinct().sorted().toList(),
                 channel, call.caller()).thenApply(created -> {

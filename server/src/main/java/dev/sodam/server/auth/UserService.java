@@ -115,7 +115,7 @@ public final class UserService {
         checkSiteGrant(caller, siteId);
         Integer maxChats = maxChats(d.maxChats());
         if (d.disabled() != null && d.disabled()) {
-            throw bad("a new account cannot start disabled");
+            throw ChatException.invalid("a new account cannot start disabled", Reason.INVALID, "disabled");
         }
         String passwordHash;
         if (d.password() != null) {
@@ -164,10 +164,12 @@ public final class UserService {
 
     public CompletableFuture<View> update(Agent caller, String id, Draft d, long version) {
         if (d.email() != null) {
-            throw bad("field 'email' cannot be changed; create a new account");
+            throw ChatException.invalid("field 'email' cannot be changed; create a new account", Reason.CANNOT_CHANGE,
+                    "email", "value", Text.truncate(d.email(), 40));
         }
         if (d.password() != null) {
-            throw bad("passwords are not set here; use reset-password");
+            throw ChatException.invalid("passwords are not set here; use reset-password", Reason.CANNOT_CHANGE,
+                    "password");
         }
         String name = d.name() == null ? null : name(d.name());
         Agent.Role role = d.role() == null ? null : role(d.role());
@@ -286,7 +288,10 @@ public final class UserService {
     /** A site's admin may only give accounts their own site. */
     private static void checkSiteGrant(Agent caller, String siteId) {
         if (caller.siteId() != null && !caller.siteId().equals(siteId)) {
-            throw new ChatException(ErrorCode.FORBIDDEN, "you manage only site '" + caller.siteId() + "'");
+            // siteId null is the whole installation: that is no site of theirs either.
+            throw siteId == null
+                    ? ChatException.installationOnly("you manage only site '" + caller.siteId() + "'", caller.siteId())
+                    : ChatException.otherSite("you manage only site '" + caller.siteId() + "'", caller.siteId(), siteId);
         }
     }
 
@@ -358,9 +363,5 @@ public final class UserService {
                     Reason.OUT_OF_RANGE, "maxChats", "min", 1, "max", MAX_CHATS_LIMIT);
         }
         return value;
-    }
-
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 }

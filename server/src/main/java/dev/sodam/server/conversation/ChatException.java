@@ -1,5 +1,6 @@
 package dev.sodam.server.conversation;
 
+import dev.sodam.server.util.Text;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -42,7 +43,23 @@ public final class ChatException extends RuntimeException {
         /** A list or file names the same thing twice ({@code value}). */
         REPEATED,
         /** Changed by someone else since {@code version} was read ({@code current} is the version now). */
-        STALE;
+        STALE,
+        /**
+         * A report's period that cannot be: {@code from} not before {@code to} (field {@code from}), or
+         * longer than {@code max} days ({@code count} asked for).
+         */
+        BAD_RANGE,
+        /**
+         * Two of a team's opening hours overlap: {@code day} {@code value} and {@code otherDay} {@code other}
+         * (day keys mon..sun, ranges as written).
+         */
+        OVERLAP,
+        /** A value that is fixed once made (an id, an account's email, a site key; {@code value} as sent). */
+        CANNOT_CHANGE,
+        /** (403) An admin of one site ({@code site}) named another ({@code value}). */
+        FORBIDDEN_SITE,
+        /** (403) Installation-wide data (the FAQ, the bot, teams, new sites) and an admin of one site ({@code site}). */
+        INSTALLATION_ONLY;
 
         /** The key on the wire: {@code too_long}. */
         public String wire() {
@@ -88,6 +105,20 @@ public final class ChatException extends RuntimeException {
             }
         }
         return new ChatException(code, message, new Detail(reason, field, named));
+    }
+
+    /**
+     * 403 for an admin of one site ({@code ownSite}) who names another ({@code named}): the page says
+     * which site is theirs. The named site is cut to 40 characters, as any value sent back.
+     */
+    public static ChatException otherSite(String message, String ownSite, String named) {
+        return refused(ErrorCode.FORBIDDEN, message, Reason.FORBIDDEN_SITE, "site", "site", ownSite,
+                "value", named == null ? null : Text.truncate(named, 40));
+    }
+
+    /** 403 for an admin of one site ({@code ownSite}) who touches installation-wide data. */
+    public static ChatException installationOnly(String message, String ownSite) {
+        return refused(ErrorCode.FORBIDDEN, message, Reason.INSTALLATION_ONLY, null, "site", ownSite);
     }
 
     public ErrorCode code() {

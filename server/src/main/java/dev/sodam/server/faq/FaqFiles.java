@@ -7,9 +7,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sodam.server.conversation.ChatException;
-import dev.sodam.server.conversation.ErrorCode;
+import dev.sodam.server.conversation.ChatException.Reason;
 import dev.sodam.server.store.StoredFaq;
 import dev.sodam.server.util.Json;
+import dev.sodam.server.util.Text;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -111,6 +112,17 @@ public final class FaqFiles {
             this(line, null, null, field, message);
         }
 
+        /**
+         * A problem with its reason and numbers, so the import dialog says it in the page's language;
+         * {@code field} is the column, or a part of the file ({@code header}, {@code entries}, {@code quotes},
+         * {@code json}, {@code entry}, {@code cells}) when no column is to blame.
+         */
+        static Problem refused(int line, Integer entry, String id, String field, String message, Reason reason,
+                               Object... params) {
+            ChatException.Detail detail = ChatException.invalid(message, reason, field, params).detail();
+            return new Problem(line, entry, id, field, message, reason.wire(), detail.params());
+        }
+
         /** A problem of one row: its line, entry position and id. */
         public static Problem of(Row row, String field, String message) {
             return new Problem(row.line(), row.entry(), row.id(), field, message);
@@ -179,14 +191,17 @@ public final class FaqFiles {
         switch (kind) {
             case "csv" -> readCsv(text, rows, problems);
             case "json" -> readJson(text, rows, problems);
-            default -> throw new ChatException(ErrorCode.BAD_REQUEST, "unknown format '" + format + "'; use csv or json");
+            default -> throw ChatException.invalid("unknown format '" + format + "'; use csv or json", Reason.INVALID,
+                    "format", "value", Text.truncate(format, 40));
         }
         if (rows.isEmpty() && problems.isEmpty()) {
-            problems.add(new Problem(1, null, "the file has no FAQ entries"));
+            problems.add(Problem.refused(1, null, null, "entries", "the file has no FAQ entries", Reason.REQUIRED));
         }
         if (rows.size() > MAX_ROWS) {
-            problems.add(Problem.of(rows.get(MAX_ROWS), null,
-                    "too many entries (" + rows.size() + "); at most " + MAX_ROWS + " per file"));
+            Row first = rows.get(MAX_ROWS);
+            problems.add(Problem.refused(first.line(), first.entry(), first.id(), "entries",
+                    "too many entries (" + rows.size() + "); at most " + MAX_ROWS + " per file", Reason.TOO_MANY,
+                    "count", rows.size(), "max", MAX_ROWS));
         }
         return new Parsed(kind, decoded.encoding(), rows, problems);
     }
@@ -228,8 +243,8 @@ public final class FaqFiles {
             // Commons CSV's message names the line its record starts on, in its own words and with Java
             // class names; the admin needs the quote that is wrong, so the text is walked again to find it.
             Problem found = quoteTrouble(text, delimiter, lines);
-            problems.add(found != null ? found : new Problem(lastLine + 1, null, "the CSV cannot be read from here on;"
-                    + " check the quotes (\") on this line and the next ones"));
+            problems.add(found != null ? found : quotes(lastLine + 1, "the CSV cannot be read from here on;"
+                    + " check the quotes (\") on this line and the next ones", null));
         }
     }
 
@@ -251,9 +266,9 @@ public final class FaqFiles {
             int open = i++;
             while (true) {
                 if (i >= n) {
-                    return new Problem(lines.lineOf(open), null, "a quote (\") opened here is never closed, so the"
+                    return quotes(lines.lineOf(open), "a quote (\") opened here is never closed, so the"
                             + " rest of the file would be one cell; close it, or write a quote that is part of the"
-                            + " text as two (\"\")");
+                            + " text as two (\"\")", null);
                 }
                 if (text.charAt(i) != '"') {
                     i++;
@@ -273,18 +288,24 @@ public final class FaqFiles {
                 int closeLine = lines.lineOf(close);
                 String after = textFrom(text, i);
                 if (openLine == closeLine) {
-                    return new Problem(openLine, null, "a quoted cell ends at its closing quote (\"), but \"" + after
+                    return quotes(openLine, "a quoted cell ends at its closing quote (\"), but \"" + after
                             + "\" follows it before the next " + delimiterName(delimiter) + "; put the whole cell in"
-                            + " quotes and write each quote inside it as two (\"\")");
+                            + " quotes and write each quote inside it as two (\"\")", after);
                 }
                 // The cell swallowed line breaks up to a later quote: the mistake is where it opened.
-                return new Problem(openLine, null, "a quote (\") opened here is only closed on line " + closeLine
-                        + ", where \"" + after + "\" follows it; is a quote inside a cell not written as two (\"\")?");
+                return quotes(openLine, "a quote (\") opened here is only closed on line " + closeLine
+                        + ", where \"" + after + "\" follows it; is a quote inside a cell not written as two (\"\")?",
+                        after);
             }
             cellStart = false;
             i--;
         }
         return null;
+    }
+
+    /** A quote Commons CSV stops at: one sentence for the pages, the text after it ({@code value}) when there is some. */
+    private static Problem quotes(int line, String message, String after) {
+        return Problem.refused(line, null, null, "quotes", message, Reason.INVALID, "value", after);
     }
 
     private static boolean isLineBreak(char c) {
@@ -340,17 +361,20 @@ public final class FaqFiles {
             if (column == null) {
                 unknown.add(name);
             } else if (columns.putIfAbsent(column, i) != null) {
-                problems.add(new Problem(line, column, "column '" + column + "' appears twice in the header"));
+                problems.add(Problem.refused(line, null, null, "header", "column '" + column
+                        + "' appears twice in the header", Reason.REPEATED, "value", column));
             }
         }
         if (!unknown.isEmpty()) {
-            problems.add(new Problem(line, null, "unknown column(s) " + unknown + " in the header; use "
-                    + String.join(", ", COLUMNS)));
+            problems.add(Problem.refused(line, null, null, "header", "unknown column(s) " + unknown + " in the header; use "
+                    + String.join(", ", COLUMNS), Reason.UNKNOWN, "value", Text.truncate(String.join(", ", unknown), 80),
+                    "known", String.join(", ", COLUMNS)));
         }
         List<String> missing = REQUIRED.stream().filter(c -> !columns.containsKey(c)).toList();
         if (!missing.isEmpty()) {
-            problems.add(new Problem(line, null, "the header lacks column(s) " + missing + "; the first row must name"
-                    + " the columns (" + String.join(", ", COLUMNS) + ")"));
+            problems.add(Problem.refused(line, null, null, "header", "the header lacks column(s) " + missing
+                    + "; the first row must name the columns (" + String.join(", ", COLUMNS) + ")", Reason.REQUIRED,
+                    "value", String.join(", ", missing), "known", String.join(", ", COLUMNS)));
             return null;
         }
         return problems.isEmpty() ? columns : null;
@@ -364,8 +388,9 @@ public final class FaqFiles {
         for (int i = width; i < record.size(); i++) {
             if (!record.get(i).isBlank()) {
                 // Its cells are shifted: checking them one by one would only add confusing errors.
-                problems.add(at.problem(null, "the row has more cells (" + record.size()
-                        + ") than the header names (" + columns.size() + "); is a comma missing its quotes?"));
+                problems.add(at.refused("cells", "the row has more cells (" + record.size()
+                        + ") than the header names (" + columns.size() + "); is a comma missing its quotes?",
+                        Reason.TOO_MANY, "count", record.size(), "max", columns.size()));
                 return null;
             }
         }
@@ -394,11 +419,13 @@ public final class FaqFiles {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
                 if (!toEntries(parser)) {
-                    problems.add(new Problem(1, null, "the JSON object has no \"entries\" array"));
+                    problems.add(Problem.refused(1, null, null, "entries", "the JSON object has no \"entries\" array",
+                            Reason.INVALID));
                     return;
                 }
             } else if (first != JsonToken.START_ARRAY) {
-                problems.add(new Problem(1, null, "the JSON must be an array of entries or {\"entries\":[…]}"));
+                problems.add(Problem.refused(1, null, null, "entries",
+                        "the JSON must be an array of entries or {\"entries\":[…]}", Reason.INVALID));
                 return;
             }
             JsonToken token;
@@ -409,7 +436,7 @@ public final class FaqFiles {
                 read++;
                 Where at = new Where(line, begun, node != null && node.isObject() ? idOf(node) : null);
                 if (node == null || !node.isObject()) {
-                    problems.add(at.problem(null, "an entry must be a JSON object"));
+                    problems.add(at.refused("entry", "an entry must be a JSON object", Reason.INVALID));
                     continue;
                 }
                 rows.add(jsonRow(node, at, problems));
@@ -420,8 +447,9 @@ public final class FaqFiles {
             // On one long line the line says little: the column and the entry find the spot.
             String where = (at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr())
                     + (begun > read ? " inside entry " + begun : read > 0 ? " after entry " + read : "");
-            problems.add(new Problem(line, begun > read ? Integer.valueOf(begun) : null, null, null,
-                    "the JSON is malformed" + where + ": " + e.getOriginalMessage()));
+            problems.add(Problem.refused(line, begun > read ? Integer.valueOf(begun) : null, null, "json",
+                    "the JSON is malformed" + where + ": " + e.getOriginalMessage(), Reason.INVALID,
+                    "column", at == null || at.getColumnNr() < 1 ? null : at.getColumnNr()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -435,8 +463,8 @@ public final class FaqFiles {
 
     /** Where an entry is: the line it starts on, its 1-based position in a JSON array (null in CSV), its id. */
     private record Where(int line, Integer entry, String id) {
-        Problem problem(String field, String message) {
-            return new Problem(line, entry, id, field, message);
+        Problem refused(String field, String message, Reason reason, Object... params) {
+            return Problem.refused(line, entry, id, field, message, reason, params);
         }
     }
 
@@ -488,7 +516,7 @@ public final class FaqFiles {
             return null;
         }
         if (!value.isValueNode() || value.isBoolean()) {
-            problems.add(at.problem(field, "'" + field + "' must be a string"));
+            problems.add(at.refused(field, "'" + field + "' must be a string", Reason.INVALID));
             return null;
         }
         return value.asText();
@@ -503,13 +531,13 @@ public final class FaqFiles {
             return tags ? tags(value.textValue()) : lines(value.textValue());
         }
         if (!value.isArray()) {
-            problems.add(at.problem(field, "'" + field + "' must be an array of strings"));
+            problems.add(at.refused(field, "'" + field + "' must be an array of strings", Reason.INVALID));
             return List.of();
         }
         List<String> out = new ArrayList<>();
         for (JsonNode item : value) {
             if (!item.isTextual()) {
-                problems.add(at.problem(field, "'" + field + "' must be an array of strings"));
+                problems.add(at.refused(field, "'" + field + "' must be an array of strings", Reason.INVALID));
                 return List.of();
             }
             out.add(item.textValue());
@@ -543,8 +571,8 @@ public final class FaqFiles {
                 return Boolean.FALSE;
             }
             default -> {
-                problems.add(at.problem("enabled", "'enabled' must be true or false (or 예/아니오), not '"
-                        + cell.strip() + "'"));
+                problems.add(at.refused("enabled", "'enabled' must be true or false (or 예/아니오), not '"
+                        + cell.strip() + "'", Reason.INVALID, "value", Text.truncate(cell.strip(), 40)));
                 return null;
             }
         }
@@ -562,8 +590,8 @@ public final class FaqFiles {
         } catch (NumberFormatException e) {
             // reported below
         }
-        problems.add(at.problem("version", "'version' must be a whole number of 1 or more, or empty; not '"
-                + cell.strip() + "'"));
+        problems.add(at.refused("version", "'version' must be a whole number of 1 or more, or empty; not '"
+                + cell.strip() + "'", Reason.INVALID, "value", Text.truncate(cell.strip(), 40)));
         return null;
     }
 

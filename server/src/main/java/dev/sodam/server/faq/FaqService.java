@@ -189,10 +189,11 @@ public final class FaqService {
     /** Enables or disables every listed entry, or none of them (an unknown id refuses the whole request). */
     public CompletableFuture<List<StoredFaq>> setEnabled(Agent by, List<String> entryIds, boolean enabled) {
         if (entryIds == null || entryIds.isEmpty()) {
-            throw badRequest("field 'ids' must list at least one entry id");
+            throw ChatException.invalid("field 'ids' must list at least one entry id", Reason.REQUIRED, "ids");
         }
         if (entryIds.size() > BULK_MAX) {
-            throw badRequest("at most " + BULK_MAX + " ids per request (got " + entryIds.size() + ")");
+            throw ChatException.invalid("at most " + BULK_MAX + " ids per request (got " + entryIds.size() + ")",
+                    Reason.TOO_MANY, "ids", "count", entryIds.size(), "max", BULK_MAX);
         }
         List<String> unique = List.copyOf(new LinkedHashSet<>(entryIds));
         return write(tx -> {
@@ -202,7 +203,9 @@ public final class FaqService {
                 tx.faq(id).ifPresentOrElse(found::add, () -> missing.add(id));
             }
             if (!missing.isEmpty()) {
-                throw new ChatException(ErrorCode.NOT_FOUND, "no FAQ entries with ids " + missing + "; nothing was changed");
+                throw ChatException.refused(ErrorCode.NOT_FOUND, "no FAQ entries with ids " + missing
+                        + "; nothing was changed", Reason.UNKNOWN, "ids", "value",
+                        Text.truncate(String.join(", ", missing), 80));
             }
             List<StoredFaq> result = new ArrayList<>(found.size());
             Instant now = clock.instant();

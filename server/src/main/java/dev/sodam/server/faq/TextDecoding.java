@@ -1,7 +1,6 @@
 package dev.sodam.server.faq;
 
 import dev.sodam.server.conversation.ChatException;
-import dev.sodam.server.conversation.ErrorCode;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -50,8 +49,10 @@ public final class TextDecoding {
                 return new Decoded(decodeOrThrow(cp949, bytes, 0), "CP949");
             } catch (CharacterCodingException neither) {
                 int at = offsetOf(notUtf8, StandardCharsets.UTF_8, bytes);
-                throw new ChatException(ErrorCode.BAD_REQUEST, "the file is neither UTF-8 nor CP949 (EUC-KR): line "
-                        + lineAt(bytes, at) + " has bytes that are not text; save it as \"CSV UTF-8\" and try again");
+                int line = lineAt(bytes, at);
+                throw ChatException.invalid("the file is neither UTF-8 nor CP949 (EUC-KR): line " + line
+                        + " has bytes that are not text; save it as \"CSV UTF-8\" and try again",
+                        ChatException.Reason.INVALID, "encoding", "line", line);
             }
         }
     }
@@ -61,8 +62,9 @@ public final class TextDecoding {
             return decodeOrThrow(charset, bytes, skip);
         } catch (CharacterCodingException e) {
             int at = offsetOf(e, charset, bytes);
-            throw new ChatException(ErrorCode.BAD_REQUEST, "the file starts with a " + name
-                    + " byte-order mark but line " + lineAt(bytes, at) + " is not valid " + name);
+            int line = lineAt(bytes, at);
+            throw ChatException.invalid("the file starts with a " + name + " byte-order mark but line " + line
+                    + " is not valid " + name, ChatException.Reason.INVALID, "encoding", "line", line, "value", name);
         }
     }
 

@@ -71,7 +71,8 @@ public final class JsonApi<C> implements ApiModule {
             } catch (IOException e) {
                 // answered below
             }
-            throw bad("body must be a JSON object");
+            // The field is 'body': the request as a whole, which a page says in its own words.
+            throw ChatException.invalid("body must be a JSON object", ChatException.Reason.INVALID, "body");
         }
 
         public String param(String name) {

@@ -1,7 +1,6 @@
 package dev.sodam.server.insight;
 
 import dev.sodam.server.conversation.ChatException;
-import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.faq.FaqService;
 import dev.sodam.server.model.Agent;
 import dev.sodam.server.store.Store;
@@ -35,7 +34,8 @@ public final class Insights {
     /** The gap report; {@code locale} null for both languages. */
     public GapReport.Report gaps(ReportRange range, String siteId, String locale, double lowConfidence, double threshold) {
         if (!(lowConfidence >= 0 && lowConfidence <= 1)) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "'lowConfidence' must be within 0..1");
+            throw ChatException.invalid("'lowConfidence' must be within 0..1", ChatException.Reason.OUT_OF_RANGE,
+                    "lowConfidence", "min", 0, "max", 1);
         }
         return gaps(range, siteId, locale, l -> lowConfidence, threshold);
     }
@@ -47,10 +47,13 @@ public final class Insights {
     public GapReport.Report gaps(ReportRange range, String siteId, String locale,
                                  java.util.function.ToDoubleFunction<String> lowConfidence, double threshold) {
         if (locale != null && !FaqService.LOCALES.contains(locale)) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "unknown locale '" + locale + "'; use ko or en");
+            throw ChatException.invalid("unknown locale '" + locale + "'; use ko or en", ChatException.Reason.INVALID,
+                    "locale", "value", Text.truncate(locale, 40));
         }
         if (!(threshold > 0 && threshold <= 1)) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "'threshold' must be within (0, 1]");
+            // Above 0: at 0 every question would be one cluster.
+            throw ChatException.invalid("'threshold' must be within (0, 1]", ChatException.Reason.OUT_OF_RANGE,
+                    "threshold", "min", 0, "max", 1);
         }
         return store.read(tx -> GapReport.build(tx, range, siteId, locale, lowConfidence, threshold));
     }
@@ -68,7 +71,7 @@ public final class Insights {
     public CompletableFuture<StoredFaq> draft(Agent by, String locale, String question, List<String> others,
                                               String answer) {
         if (question == null || question.isBlank()) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "field 'question' must not be blank");
+            throw ChatException.invalid("field 'question' must not be blank", ChatException.Reason.REQUIRED, "question");
         }
         LinkedHashSet<String> paraphrases = new LinkedHashSet<>();
         for (String other : others == null ? List.<String>of() : others) {

@@ -1,7 +1,6 @@
 package dev.sodam.server.insight;
 
 import dev.sodam.server.conversation.ChatException;
-import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.util.Text;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -32,10 +31,15 @@ public record ReportRange(Instant from, Instant to, ZoneId zone) {
         Instant end = to == null || to.isBlank() ? now : instant("to", to.trim(), zone, true);
         Instant start = from == null || from.isBlank() ? end.minus(DEFAULT_SPAN) : instant("from", from.trim(), zone, false);
         if (!start.isBefore(end)) {
-            throw bad("'from' must be before 'to'");
+            // The field is 'from': that is the date a page moves to make the period right.
+            throw ChatException.invalid("'from' must be before 'to'", ChatException.Reason.BAD_RANGE, "from");
         }
-        if (Duration.between(start, end).compareTo(MAX_SPAN) > 0) {
-            throw bad("a report covers at most " + MAX_SPAN.toDays() + " days");
+        Duration span = Duration.between(start, end);
+        if (span.compareTo(MAX_SPAN) > 0) {
+            // Days asked for, rounded up, so 400 days and an hour reads as 401, never as the limit itself.
+            long days = span.toDays() + (span.equals(Duration.ofDays(span.toDays())) ? 0 : 1);
+            throw ChatException.invalid("a report covers at most " + MAX_SPAN.toDays() + " days",
+                    ChatException.Reason.BAD_RANGE, null, "max", MAX_SPAN.toDays(), "count", days);
         }
         return new ReportRange(start, end, zone);
     }
@@ -52,9 +56,5 @@ public record ReportRange(Instant from, Instant to, ZoneId zone) {
                     + "(2026-11-01T09:00:00Z), not '" + value + "'", ChatException.Reason.INVALID, name,
                     "value", Text.truncate(value, 40));
         }
-    }
-
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 }

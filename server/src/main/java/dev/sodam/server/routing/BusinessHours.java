@@ -1,6 +1,8 @@
 package dev.sodam.server.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sodam.server.conversation.ChatException;
+import dev.sodam.server.util.Text;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,10 +63,40 @@ public final class BusinessHours {
 
     /** Day keys in {@link java.time.DayOfWeek} order, so {@code DAY_KEYS[dow.ordinal()]} is the key. */
     private static final List<String> DAY_KEYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
-    private static final Set<String> SPEC_FIELDS = Set.of("timeZone", "weekly", "holidays");
+    private static final List<String> SPEC_FIELDS_ORDER = List.of("timeZone", "weekly", "holidays");
+    private static final Set<String> SPEC_FIELDS = Set.copyOf(SPEC_FIELDS_ORDER);
     private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-4]):([0-5][0-9])");
 
     private static final BusinessHours ALWAYS = new BusinessHours(ZoneOffset.UTC, wholeWeek(), new TreeSet<>());
+
+    /**
+     * A schedule {@link #parse} refuses: the English message as before, plus the reason, the part of
+     * the schedule it concerns ({@code timeZone}, {@code weekly}, {@code holidays}, or null for the
+     * whole) and its params (day keys, ranges as written), so the admin pages can say which day and
+     * time is wrong in their own language (docs/protocol.md, "HTTP errors").
+     */
+    public static final class Invalid extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final transient ChatException.Reason reason;
+        private final String part;
+        private final transient Object[] params;
+
+        Invalid(String message, ChatException.Reason reason, String part, Object... params) {
+            this(message, null, reason, part, params);
+        }
+
+        Invalid(String message, Throwable cause, ChatException.Reason reason, String part, Object... params) {
+            super(message, cause);
+            this.reason = reason;
+            this.part = part;
+            this.params = params;
+        }
+
+        /** As a refusal of the field {@code field} ({@code hours}): {@code hours.weekly} for the weekly part. */
+        public ChatException refusal(String field, String message) {
+            return ChatException.invalid(message, reason, part == null ? field : field + "." + part, params);
+        }
+    }
 
     /**
      * One weekly shift: opens {@code start} minutes after midnight of its day and lasts
@@ -126,17 +158,18 @@ public final class BusinessHours {
      * runs past midnight into the holiday). Unknown fields are rejected so that a typo such as
      * {@code "weeky"} fails loudly instead of silently closing the team.
      *
-     * @throws IllegalArgumentException naming the offending part: unknown field or day key, bad
+     * @throws Invalid (an IllegalArgumentException) naming the offending part: unknown field or day key, bad
      *     time or range, bad zone, bad date, or overlapping ranges (also across midnight)
      */
     public static BusinessHours parse(JsonNode spec) {
         if (spec == null || !spec.isObject()) {
-            throw new IllegalArgumentException("business hours must be a JSON object, got " + spec);
+            throw new Invalid("business hours must be a JSON object, got " + spec, ChatException.Reason.INVALID, null);
         }
         for (Map.Entry<String, JsonNode> field : spec.properties()) {
             if (!SPEC_FIELDS.contains(field.getKey())) {
-                throw new IllegalArgumentException("unknown business hours field \"" + field.getKey()
-                        + "\" (expected timeZone, weekly, holidays)");
+                throw new Invalid("unknown business hours field \"" + field.getKey()
+                        + "\" (expected timeZone, weekly, holidays)", ChatException.Reason.UNKNOWN, null,
+                        "value", Text.truncate(field.getKey(), 40), "known", String.join(", ", SPEC_FIELDS_ORDER));
             }
         }
         ZoneId zone = parseZone(spec.get("timeZone"));
@@ -147,28 +180,36 @@ public final class BusinessHours {
 
     private static ZoneId parseZone(JsonNode node) {
         if (node == null || !node.isTextual()) {
-            throw new IllegalArgumentException("timeZone must be a zone id string such as \"Asia/Seoul\", got " + node);
+            throw new Invalid("timeZone must be a zone id string such as \"Asia/Seoul\", got " + node,
+                    node == null || node.isNull() ? ChatException.Reason.REQUIRED : ChatException.Reason.INVALID,
+                    "timeZone");
         }
         try {
             return ZoneId.of(node.textValue());
         } catch (DateTimeException e) {
-            throw new IllegalArgumentException("bad timeZone \"" + node.textValue() + "\": " + e.getMessage(), e);
+            throw new Invalid("bad timeZone \"" + node.textValue() + "\": " + e.getMessage(), e,
+                    ChatException.Reason.INVALID, "timeZone", "value", Text.truncate(node.textValue(), 40));
         }
     }
 
     private static Shift[][] parseWeekly(JsonNode node) {
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("weekly must be an object of day keys mon..sun, got " + node);
+            throw new Invalid("weekly must be an object of day keys mon..sun, got " + node,
+                    node == null || node.isNull() ? ChatException.Reason.REQUIRED : ChatException.Reason.INVALID,
+                    "weekly");
         }
         Shift[][] week = new Shift[7][];
         Arrays.fill(week, new Shift[0]);
         for (Map.Entry<String, JsonNode> day : node.properties()) {
             int index = DAY_KEYS.indexOf(day.getKey());
             if (index < 0) {
-                throw new IllegalArgumentException("unknown day key \"" + day.getKey() + "\" (expected one of " + DAY_KEYS + ")");
+                throw new Invalid("unknown day key \"" + day.getKey() + "\" (expected one of " + DAY_KEYS + ")",
+                        ChatException.Reason.UNKNOWN, "weekly", "value", Text.truncate(day.getKey(), 40),
+                        "known", String.join(", ", DAY_KEYS));
             }
             if (!day.getValue().isArray()) {
-                throw new IllegalArgumentException(day.getKey() + " must be an array of \"HH:MM-HH:MM\" ranges, got " + day.getValue());
+                throw new Invalid(day.getKey() + " must be an array of \"HH:MM-HH:MM\" ranges, got " + day.getValue(),
+                        ChatException.Reason.INVALID, "weekly", "day", day.getKey());
             }
             List<Shift> shifts = new ArrayList<>();
             for (JsonNode range : day.getValue()) {
@@ -183,17 +224,17 @@ public final class BusinessHours {
 
     private static Shift parseRange(String day, JsonNode node) {
         if (!node.isTextual()) {
-            throw new IllegalArgumentException("bad range " + node + " on " + day + " (expected \"HH:MM-HH:MM\")");
+            throw badRange("bad range " + node + " on " + day + " (expected \"HH:MM-HH:MM\")", day, node.toString());
         }
         String text = node.textValue();
         int dash = text.indexOf('-');
         if (dash < 0 || text.indexOf('-', dash + 1) >= 0) {
-            throw new IllegalArgumentException("bad range \"" + text + "\" on " + day + " (expected \"HH:MM-HH:MM\")");
+            throw badRange("bad range \"" + text + "\" on " + day + " (expected \"HH:MM-HH:MM\")", day, text);
         }
         int start = parseTime(day, text, text.substring(0, dash));
         int end = parseTime(day, text, text.substring(dash + 1));
         if (start == MINUTES_PER_DAY) {
-            throw new IllegalArgumentException("bad range \"" + text + "\" on " + day + ": a range cannot start at 24:00");
+            throw badRange("bad range \"" + text + "\" on " + day + ": a range cannot start at 24:00", day, text);
         }
         // "End not after start" means the shift runs past midnight; this also makes "09:00-09:00"
         // a 24-hour shift rather than an empty one, which is the only useful reading.
@@ -206,10 +247,15 @@ public final class BusinessHours {
         Matcher m = TIME.matcher(time);
         int minutes = m.matches() ? Integer.parseInt(m.group(1)) * 60 + Integer.parseInt(m.group(2)) : -1;
         if (minutes < 0 || minutes > MINUTES_PER_DAY) {
-            throw new IllegalArgumentException("bad time \"" + time + "\" in range \"" + range + "\" on " + day
-                    + " (expected \"HH:MM-HH:MM\", 00:00..24:00)");
+            throw badRange("bad time \"" + time + "\" in range \"" + range + "\" on " + day
+                    + " (expected \"HH:MM-HH:MM\", 00:00..24:00)", day, range);
         }
         return minutes;
+    }
+
+    /** A range of one day that is not two times 00:00..24:00 joined by a dash: the day and the range as written. */
+    private static Invalid badRange(String message, String day, String range) {
+        return new Invalid(message, ChatException.Reason.INVALID, "weekly", "day", day, "value", Text.truncate(range, 40));
     }
 
     /**
@@ -226,6 +272,12 @@ public final class BusinessHours {
             String describe() {
                 return DAY_KEYS.get(day) + " \"" + shift.text() + "\"";
             }
+
+            Invalid overlaps(Placed other) {
+                return new Invalid("overlapping ranges: " + describe() + " and " + other.describe(),
+                        ChatException.Reason.OVERLAP, "weekly", "day", DAY_KEYS.get(day), "value", shift.text(),
+                        "otherDay", DAY_KEYS.get(other.day()), "other", other.shift().text());
+            }
         }
         List<Placed> all = new ArrayList<>();
         for (int day = 0; day < 7; day++) {
@@ -238,14 +290,14 @@ public final class BusinessHours {
         // can wrap past Sunday midnight without overlapping its neighbour, so check it against the first.
         for (int i = 1; i < all.size(); i++) {
             if (all.get(i).weekStart() < all.get(i - 1).weekEnd()) {
-                throw new IllegalArgumentException("overlapping ranges: " + all.get(i - 1).describe() + " and " + all.get(i).describe());
+                throw all.get(i - 1).overlaps(all.get(i));
             }
         }
         if (all.size() > 1) {
             Placed first = all.get(0);
             Placed last = all.get(all.size() - 1);
             if (last.weekEnd() - MINUTES_PER_WEEK > first.weekStart()) {
-                throw new IllegalArgumentException("overlapping ranges: " + last.describe() + " and " + first.describe());
+                throw last.overlaps(first);
             }
         }
     }
@@ -256,17 +308,20 @@ public final class BusinessHours {
             return dates;
         }
         if (!node.isArray()) {
-            throw new IllegalArgumentException("holidays must be an array of \"YYYY-MM-DD\" dates, got " + node);
+            throw new Invalid("holidays must be an array of \"YYYY-MM-DD\" dates, got " + node,
+                    ChatException.Reason.INVALID, "holidays");
         }
         for (JsonNode date : node) {
             if (!date.isTextual()) {
-                throw new IllegalArgumentException("bad holiday date " + date + " (expected \"YYYY-MM-DD\")");
+                throw new Invalid("bad holiday date " + date + " (expected \"YYYY-MM-DD\")", ChatException.Reason.INVALID,
+                        "holidays", "value", Text.truncate(date.toString(), 40));
             }
             try {
                 // ISO_LOCAL_DATE resolves strictly, so "2026-02-30" is rejected rather than clamped.
                 dates.add(LocalDate.parse(date.textValue()));
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("bad holiday date \"" + date.textValue() + "\" (expected \"YYYY-MM-DD\")", e);
+                throw new Invalid("bad holiday date \"" + date.textValue() + "\" (expected \"YYYY-MM-DD\")", e,
+                        ChatException.Reason.INVALID, "holidays", "value", Text.truncate(date.textValue(), 40));
             }
         }
         return dates;

@@ -83,7 +83,8 @@ public final class TeamService {
 
     public CompletableFuture<Versioned> update(Agent caller, String id, Draft d, long version) {
         if (d.id() != null && !d.id().equals(id)) {
-            throw bad("the body's id '" + d.id() + "' differs from the path's '" + id + "'; ids cannot be changed");
+            throw ChatException.invalid("the body's id '" + d.id() + "' differs from the path's '" + id
+                    + "'; ids cannot be changed", Reason.CANNOT_CHANGE, "id", "value", Text.truncate(d.id(), 40));
         }
         Instant now = clock.instant();
         return write(tx -> {
@@ -177,8 +178,11 @@ public final class TeamService {
         } else {
             try {
                 BusinessHours.parse(d.hours());
+            } catch (BusinessHours.Invalid e) {
+                throw e.refusal("hours", "field 'hours': " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                throw bad("field 'hours': " + e.getMessage());
+                // Anything else the parser refuses is still bad input: a 400 naming the field, never a 500.
+                throw ChatException.invalid("field 'hours': " + e.getMessage(), Reason.INVALID, "hours");
             }
             hours = d.hours().toString();
         }
@@ -217,9 +221,5 @@ public final class TeamService {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("stored business hours are not JSON", e);
         }
-    }
-
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sodam.server.conversation.ChatException;
 import dev.sodam.server.conversation.ChatException.Reason;
-import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.util.Json;
 import dev.sodam.server.util.Text;
 import java.net.URI;
@@ -86,7 +85,7 @@ public final class SiteSettings {
      */
     public SiteSettings with(JsonNode change) {
         if (change == null || !change.isObject()) {
-            throw bad("settings must be a JSON object");
+            throw ChatException.invalid("settings must be a JSON object", Reason.INVALID, "body");
         }
         ObjectNode next = tree.deepCopy();
         Iterator<Map.Entry<String, JsonNode>> fields = change.properties().iterator();
@@ -132,8 +131,9 @@ public final class SiteSettings {
                 }
                 case "prechat" -> next.set(key, prechat(value, (ObjectNode) next.get(key)));
                 case "quickReplies" -> next.set(key, quickReplies(value, (ObjectNode) next.get(key)));
-                default -> throw bad("unknown setting '" + key + "' (known: " + String.join(", ",
-                        TOP.stream().sorted().toList()) + ")");
+                default -> throw ChatException.invalid("unknown setting '" + key + "' (known: " + String.join(", ",
+                        TOP.stream().sorted().toList()) + ")", Reason.UNKNOWN, "settings", "value", Text.truncate(key, 40),
+                        "known", String.join(", ", TOP.stream().sorted().toList()));
             }
         }
         return new SiteSettings(next);
@@ -150,7 +150,8 @@ public final class SiteSettings {
                 throw list.isArray()
                         ? ChatException.invalid("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES
                                 + " texts", Reason.TOO_MANY, field, "count", list.size(), "max", MAX_QUICK_REPLIES)
-                        : bad("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES + " texts");
+                        : ChatException.invalid("'" + field + "' must be a list of at most " + MAX_QUICK_REPLIES
+                                + " texts", Reason.INVALID, field);
             }
             ArrayNode replies = out.putArray(locale.getKey());
             Set<String> seen = new java.util.HashSet<>();
@@ -180,7 +181,11 @@ public final class SiteSettings {
         if (value.has("fields")) {
             JsonNode fields = value.get("fields");
             if (!fields.isArray() || fields.size() > FIELDS.size()) {
-                throw bad("'prechat.fields' must be a list of at most " + FIELDS.size() + " fields");
+                String message = "'prechat.fields' must be a list of at most " + FIELDS.size() + " fields";
+                throw fields.isArray()
+                        ? ChatException.invalid(message, Reason.TOO_MANY, "prechat.fields", "count", fields.size(),
+                                "max", FIELDS.size())
+                        : ChatException.invalid(message, Reason.INVALID, "prechat.fields");
             }
             ArrayNode clean = out.putArray("fields");
             java.util.Set<String> seen = new java.util.HashSet<>();
@@ -188,7 +193,8 @@ public final class SiteSettings {
                 only(f, "prechat.fields[]", Set.of("id", "required"));
                 String id = oneOf(f.get("id"), "prechat.fields[].id", FIELDS);
                 if (!seen.add(id)) {
-                    throw bad("'prechat.fields' names '" + id + "' twice");
+                    throw ChatException.invalid("'prechat.fields' names '" + id + "' twice", Reason.REPEATED,
+                            "prechat.fields", "value", id);
                 }
                 clean.addObject().put("id", id).put("required", f.has("required") && bool(f.get("required"),
                         "prechat.fields[].required"));
@@ -217,11 +223,13 @@ public final class SiteSettings {
 
     private static void only(JsonNode value, String field, Set<String> allowed) {
         if (value == null || !value.isObject()) {
-            throw bad("'" + field + "' must be an object");
+            throw ChatException.invalid("'" + field + "' must be an object", Reason.INVALID, field);
         }
         value.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
-                throw bad("unknown field '" + field + "." + name + "'");
+                // Named by the setting it is in ('greeting'), with the part it does not have as the value.
+                throw ChatException.invalid("unknown field '" + field + "." + name + "'", Reason.UNKNOWN, field,
+                        "value", Text.truncate(name, 40), "known", String.join(", ", allowed.stream().sorted().toList()));
             }
         });
     }
@@ -229,21 +237,23 @@ public final class SiteSettings {
     private static String oneOf(JsonNode value, String field, Set<String> allowed) {
         String text = text(value, field, 32);
         if (!allowed.contains(text)) {
-            throw bad("'" + field + "' must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+            throw ChatException.invalid("'" + field + "' must be one of " + String.join(", ",
+                    allowed.stream().sorted().toList()), Reason.INVALID, field, "value", Text.truncate(text, 40),
+                    "known", String.join(", ", allowed.stream().sorted().toList()));
         }
         return text;
     }
 
     private static boolean bool(JsonNode value, String field) {
         if (value == null || !value.isBoolean()) {
-            throw bad("'" + field + "' must be true or false");
+            throw ChatException.invalid("'" + field + "' must be true or false", Reason.INVALID, field);
         }
         return value.booleanValue();
     }
 
     private static String text(JsonNode value, String field, int max) {
         if (value == null || !value.isTextual()) {
-            throw bad("'" + field + "' must be a string");
+            throw ChatException.invalid("'" + field + "' must be a string", Reason.INVALID, field);
         }
         if (Text.chars(value.textValue()) > max) {
             throw ChatException.invalid("'" + field + "' is longer than " + max + " characters", Reason.TOO_LONG, field,
@@ -265,10 +275,6 @@ public final class SiteSettings {
             // answered below
         }
         throw ChatException.invalid("'" + field + "' must be an http or https URL", Reason.INVALID, field);
-    }
-
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 
     /** A copy of the document, for answers (callers may add to it). */

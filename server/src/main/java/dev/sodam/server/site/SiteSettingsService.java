@@ -65,7 +65,7 @@ public final class SiteSettingsService {
     /** Adds a site (installation admins only): its key, name and the origins allowed to embed the widget. */
     public CompletableFuture<Site> create(Agent admin, JsonNode body) {
         if (admin.siteId() != null) {
-            throw new ChatException(ErrorCode.FORBIDDEN, "only an installation-wide admin adds sites");
+            throw ChatException.installationOnly("only an installation-wide admin adds sites", admin.siteId());
         }
         String id = field(body, "id", 32);
         if (id == null || !SITE_ID.matcher(id).matches()) {
@@ -88,14 +88,15 @@ public final class SiteSettingsService {
     /** Changes a site's name or origins; a site's admin only their own (another site is not_found). */
     public CompletableFuture<Site> update(Agent admin, String siteId, JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw bad("body must be a JSON object");
+            throw ChatException.invalid("body must be a JSON object", Reason.INVALID, "body");
         }
         if (body.has("id") && !siteId.equals(body.get("id").asText())) {
-            throw bad("a site's key cannot change (it is in every page's script tag)");
+            throw ChatException.invalid("a site's key cannot change (it is in every page's script tag)",
+                    Reason.CANNOT_CHANGE, "id", "value", Text.truncate(body.get("id").asText(), 40));
         }
         return Replies.<Site>future(reply -> service.execute(tx -> {
             Site before = tx.site(siteId).filter(s -> admin.seesSite(s.id()))
-                    .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'"));
+                    .orElseThrow(() -> unknownSite(siteId));
             Site after = new Site(siteId, body.has("name") ? name(body, siteId) : before.name(),
                     body.has("allowedOrigins") ? origins(body, before.allowedOrigins()) : before.allowedOrigins());
             tx.updateSite(after);
@@ -130,12 +131,14 @@ public final class SiteSettingsService {
             throw list.isArray()
                     ? ChatException.invalid("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins",
                             Reason.TOO_MANY, "allowedOrigins", "count", list.size(), "max", MAX_ORIGINS)
-                    : bad("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins");
+                    : ChatException.invalid("'allowedOrigins' must be a list of at most " + MAX_ORIGINS + " origins",
+                            Reason.INVALID, "allowedOrigins");
         }
         java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
         for (JsonNode item : list) {
             if (!item.isTextual()) {
-                throw bad("each of 'allowedOrigins' must be a string");
+                throw ChatException.invalid("each of 'allowedOrigins' must be a string", Reason.INVALID,
+                        "allowedOrigins");
             }
             String origin = item.textValue().strip().toLowerCase(java.util.Locale.ROOT);
             if (!origin.equals(Site.SELF) && !isOrigin(origin)) {
@@ -162,14 +165,15 @@ public final class SiteSettingsService {
 
     private static String field(JsonNode body, String name, int max) {
         if (body == null || !body.isObject()) {
-            throw bad("body must be a JSON object");
+            throw ChatException.invalid("body must be a JSON object", Reason.INVALID, "body");
         }
         JsonNode value = body.get(name);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
-            throw bad("'" + name + "' must be a string of at most " + max + " characters");
+            throw ChatException.invalid("'" + name + "' must be a string of at most " + max + " characters",
+                    Reason.INVALID, name);
         }
         if (Text.chars(value.textValue()) > max) {
             throw ChatException.invalid("'" + name + "' must be a string of at most " + max + " characters",
@@ -178,8 +182,10 @@ public final class SiteSettingsService {
         return value.textValue();
     }
 
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
+    /** 404 for a site that does not exist, or (never a hint that it does) one of another site's admin. */
+    private static ChatException unknownSite(String siteId) {
+        return ChatException.refused(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'", Reason.UNKNOWN, "site",
+                "value", Text.truncate(siteId, 40));
     }
 
     // ------------------------------------------------------------------ a site's widget settings
@@ -188,7 +194,7 @@ public final class SiteSettingsService {
     public SiteSettings settings(String siteId) {
         return store.read(tx -> {
             if (tx.site(siteId).isEmpty()) {
-                throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+                throw unknownSite(siteId);
             }
             Optional<String> stored = tx.siteSettings(siteId);
             return stored.map(SiteSettings::stored).orElseGet(SiteSettings::defaults);
@@ -233,7 +239,7 @@ public final class SiteSettingsService {
     /** The settings as an admin reads them: a site's admin only their own site's (another is not_found). Blocking. */
     public SiteSettings settings(Agent admin, String siteId) {
         if (!admin.seesSite(siteId)) {
-            throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+            throw unknownSite(siteId);
         }
         return settings(siteId);
     }
@@ -242,7 +248,7 @@ public final class SiteSettingsService {
     public CompletableFuture<SiteSettings> updateSettings(Agent admin, String siteId, JsonNode change) {
         return Replies.future(reply -> service.execute(tx -> {
             if (tx.site(siteId).isEmpty() || !admin.seesSite(siteId)) {
-                throw new ChatException(ErrorCode.NOT_FOUND, "unknown site '" + siteId + "'");
+                throw unknownSite(siteId);
             }
             SiteSettings current = tx.siteSettings(siteId).map(SiteSettings::stored).orElseGet(SiteSettings::defaults);
             SiteSettings next = current.with(change);

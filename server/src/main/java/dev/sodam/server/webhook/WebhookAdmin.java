@@ -259,7 +259,8 @@ public final class WebhookAdmin {
         try {
             seq = Long.parseLong(call.path("seq"));
         } catch (NumberFormatException e) {
-            throw JsonApi.bad("'" + call.path("seq") + "' is not a delivery number");
+            throw ChatException.invalid("'" + call.path("seq") + "' is not a delivery number",
+                    ChatException.Reason.INVALID, "seq", "value", Text.truncate(call.path("seq"), 40));
         }
         return Replies.<Boolean>future(reply -> service.execute(tx -> {
             boolean ours = tx.integrations().outboxEntry(seq).filter(e -> e.webhookId().equals(webhook.id())).isPresent();

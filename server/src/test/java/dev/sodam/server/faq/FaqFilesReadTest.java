@@ -27,7 +27,7 @@ class FaqFilesReadTest {
         assertThat(parsed.rows()).extracting(FaqFiles.Row::entry).containsExactly(1, 2, 3);
         assertThat(parsed.problems()).extracting(p -> p.line() + "|" + p.entry() + "|" + p.id() + "|" + p.field())
                 .containsExactly("1|2|ko-bad|enabled", "1|2|ko-bad|version", "1|2|ko-bad|tags",
-                        "1|3|null|paraphrases", "1|4|null|null");
+                        "1|3|null|paraphrases", "1|4|null|entry");
     }
 
     @Test
