@@ -215,3 +215,23 @@ test('the problems of an import file as a whole and unknown settings keys', () =
   assert.equal(refusalText({ message: 'm', reason: 'unknown', field: 'greeting', params: { value: 'ja' } }, 'en'),
     'Greeting: "ja" does not exist.');
 });
+
+test('conflicts an admin meets are said in the page\'s language', () => {
+  assert.equal(refusalText({ code: 'conflict', message: "team 'busy-team' has 1 FAQ entries; give them another team first",
+    reason: 'in_use', field: 'entries', params: { count: 1 } }, 'ko'),
+  '이 팀이 맡은 FAQ 항목이 1개 있어 지울 수 없어요. 먼저 다른 팀에 맡겨 주세요.');
+  assert.equal(refusalText({ message: 'm', reason: 'in_use', field: 'conversations', params: { count: 1200 } }, 'en'),
+    'This team has 1,200 conversations on record and cannot be deleted; remove its members and topics instead.');
+  assert.equal(refusalText({ message: 'm', reason: 'own_account' }, 'ko'),
+    '내 계정은 사용 중지하거나 역할·사이트를 바꿀 수 없어요. 다른 관리자에게 부탁해 주세요.');
+  assert.equal(refusalText({ message: 'm', reason: 'duplicate', field: 'tags', params: { value: 'returns', team: 'delivery' } }, 'ko'),
+    '주제 "returns"는 이미 delivery 팀이 맡고 있어요. 주제 하나는 한 팀만 맡아요.');
+  assert.equal(refusalText({ message: 'm', reason: 'invalid', field: 'translation', params: { value: 'ko-delivery-time' } }, 'en'),
+    '"ko-delivery-time" cannot be linked as the translation: it must be another entry, in the other language.');
+  assert.equal(refusalText({ message: 'm', reason: 'invalid', field: 'maskPatterns', params: { value: 'x?' } }, 'ko'),
+    '가림 패턴 "x?"는 쓸 수 없어요. 올바른 정규식이어야 하고, 빈 글자와 맞으면 안 돼요.');
+  assert.equal(refusalText({ message: 'm', reason: 'stale', field: 'version', params: { version: 9, current: 0 } }, 'ko'),
+    '읽은 버전 9 이후에 바뀌었어요 (지금 버전 0).');
+  assert.equal(refusalText({ message: 'm', reason: 'required', field: 'token' }, 'ko'),
+    '비밀번호 설정 링크가 온전하지 않아요. 받은 링크를 다시 열어 주세요.');
+});

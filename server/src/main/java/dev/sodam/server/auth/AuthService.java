@@ -265,7 +265,7 @@ public final class AuthService {
     public CompletableFuture<Login> setPassword(String oneTimeToken, String password, String address, String userAgent) {
         checkPassword(password);
         if (oneTimeToken == null || oneTimeToken.isBlank()) {
-            throw new ChatException(ErrorCode.BAD_REQUEST, "field 'token' is required");
+            throw ChatException.invalid("field 'token' is required", Reason.REQUIRED, "token");
         }
         String passwordHash = hasher.hash(password);
         Instant now = clock.instant();

@@ -200,8 +200,9 @@ public final class UserService {
                     current.version(), current.createdAt(), now, current.pending());
             if (id.equals(caller.id()) && (next.disabled() || next.role() != Agent.Role.ADMIN
                     || !Objects.equals(next.siteId(), current.siteId()))) {
-                throw new ChatException(ErrorCode.CONFLICT,
-                        "you cannot disable yourself, change your own role or site; ask another admin");
+                throw ChatException.refused(ErrorCode.CONFLICT,
+                        "you cannot disable yourself, change your own role or site; ask another admin",
+                        Reason.OWN_ACCOUNT, null);
             }
             tx.updateUser(next, version, now);
             if (d.teams() != null) {

@@ -59,7 +59,11 @@ public final class ChatException extends RuntimeException {
         /** (403) An admin of one site ({@code site}) named another ({@code value}). */
         FORBIDDEN_SITE,
         /** (403) Installation-wide data (the FAQ, the bot, teams, new sites) and an admin of one site ({@code site}). */
-        INSTALLATION_ONLY;
+        INSTALLATION_ONLY,
+        /** (409) Still used by {@code count} records of the kind {@code field} names (a team's conversations, entries). */
+        IN_USE,
+        /** (409) An admin's own account: not disabled, nor its role or site changed, by that admin. */
+        OWN_ACCOUNT;
 
         /** The key on the wire: {@code too_long}. */
         public String wire() {

@@ -642,10 +642,6 @@ public final class FaqService {
         return new ChatException(ErrorCode.NOT_FOUND, "no FAQ entry '" + id + "'");
     }
 
-    private static ChatException badRequest(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
-    }
-
     /** The seed's version 1 has no history row; write it before the first change, so it can be restored. */
     private static void ensureSeedRevision(StoreTx tx, StoredFaq current) {
         if (tx.faqRevision(current.id(), current.version()).isEmpty()) {
@@ -708,13 +704,14 @@ public final class FaqService {
                 ChatException.invalid("field 'translation' names no FAQ entry: '" + other + "'", Reason.UNKNOWN,
                         "translation", "value", other));
         if (target.locale().equals(entry.locale())) {
-            throw badRequest("field 'translation' must name an entry in the other language; '" + other + "' is "
-                    + target.locale() + " like this one");
+            throw ChatException.invalid("field 'translation' must name an entry in the other language; '" + other
+                    + "' is " + target.locale() + " like this one", Reason.INVALID, "translation", "value", other);
         }
         if (target.translation() != null && !target.translation().equals(entry.id())
                 && tx.faq(target.translation()).isPresent()) {
-            throw new ChatException(ErrorCode.CONFLICT, "FAQ entry '" + other + "' is already linked to '"
-                    + target.translation() + "'; unlink it there first");
+            throw ChatException.refused(ErrorCode.CONFLICT, "FAQ entry '" + other + "' is already linked to '"
+                    + target.translation() + "'; unlink it there first", Reason.DUPLICATE, "translation",
+                    "value", other, "linked", target.translation());
         }
     }
 

@@ -23,6 +23,7 @@ import dev.sodam.server.store.ConversationEventRow;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
 import dev.sodam.server.util.Json;
+import dev.sodam.server.util.Text;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,8 +114,14 @@ public final class PrivacyService {
                     "count", regexes.size(), "max", PATTERNS_MAX);
         }
         for (String regex : regexes) {
-            if (regex == null || regex.isBlank() || regex.length() > PATTERN_CHARS_MAX) {
-                throw bad("a mask pattern must have 1 to " + PATTERN_CHARS_MAX + " characters");
+            // Characters (code points), as every other limit counts them (docs/protocol.md).
+            if (regex == null || regex.isBlank() || Text.chars(regex) > PATTERN_CHARS_MAX) {
+                throw regex == null || regex.isBlank()
+                        ? ChatException.invalid("a mask pattern must have 1 to " + PATTERN_CHARS_MAX + " characters",
+                                Reason.REQUIRED, "maskPatterns")
+                        : ChatException.invalid("a mask pattern must have 1 to " + PATTERN_CHARS_MAX + " characters",
+                                Reason.TOO_LONG, "maskPatterns", "count", Text.chars(regex), "max", PATTERN_CHARS_MAX,
+                                "value", Text.truncate(regex, 40));
             }
             Pattern compiled;
             try {
@@ -124,7 +131,9 @@ public final class PrivacyService {
                         + e.getDescription(), Reason.INVALID, "maskPatterns", "value", regex);
             }
             if (compiled.matcher("").matches()) {
-                throw bad("mask pattern '" + regex + "' matches empty text");
+                // Empty matches would be masked between every two characters: all its parts are optional.
+                throw ChatException.invalid("mask pattern '" + regex + "' matches empty text", Reason.INVALID,
+                        "maskPatterns", "value", Text.truncate(regex, 40));
             }
         }
         Masker next = new Masker(Masker.compile(regexes));
@@ -136,8 +145,9 @@ public final class PrivacyService {
         return Replies.<Settings>future(reply -> service.execute(tx -> {
             Settings before = read(tx);
             if (!tx.putSetting(KEY, json, version, now, caller.id())) {
-                throw new ChatException(ErrorCode.CONFLICT, "privacy settings were changed since version " + version
-                        + " (they are now at version " + before.version() + "); reload them and edit again");
+                throw ChatException.refused(ErrorCode.CONFLICT, "privacy settings were changed since version " + version
+                        + " (they are now at version " + before.version() + "); reload them and edit again",
+                        Reason.STALE, "version", "version", version, "current", before.version());
             }
             Settings after = read(tx);
             Audit.write(tx, now, caller, null, "privacy.update", "privacy", KEY, before.version() == 0 ? null : before,
@@ -355,9 +365,5 @@ public final class PrivacyService {
         return (visitorId == null ? java.util.Optional.<Visitor>empty() : tx.visitor(visitorId))
                 .filter(v -> caller.seesSite(v.siteId()))
                 .orElseThrow(() -> new ChatException(ErrorCode.NOT_FOUND, "no visitor or conversation '" + id + "'"));
-    }
-
-    private static ChatException bad(String message) {
-        return new ChatException(ErrorCode.BAD_REQUEST, message);
     }
 }

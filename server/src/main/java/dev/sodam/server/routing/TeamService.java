@@ -107,17 +107,19 @@ public final class TeamService {
         return write(tx -> {
             Versioned before = find(tx, id);
             if (version != null && before.version() != version) {
-                throw new ChatException(ErrorCode.CONFLICT, "team '" + id + "' was changed since version " + version);
+                throw ChatException.refused(ErrorCode.CONFLICT, "team '" + id + "' was changed since version " + version,
+                        Reason.STALE, "version", "version", version, "current", before.version());
             }
             long conversations = tx.conversationsOfTeam(id);
             if (conversations > 0) {
-                throw new ChatException(ErrorCode.CONFLICT, "team '" + id + "' has " + conversations
-                        + " conversations on record; remove its members and topics instead");
+                throw ChatException.refused(ErrorCode.CONFLICT, "team '" + id + "' has " + conversations
+                        + " conversations on record; remove its members and topics instead", Reason.IN_USE,
+                        "conversations", "count", conversations);
             }
             int entries = tx.faqSearch(null, null, null, null, id).size();
             if (entries > 0) {
-                throw new ChatException(ErrorCode.CONFLICT, "team '" + id + "' has " + entries
-                        + " FAQ entries; give them another team first");
+                throw ChatException.refused(ErrorCode.CONFLICT, "team '" + id + "' has " + entries
+                        + " FAQ entries; give them another team first", Reason.IN_USE, "entries", "count", entries);
             }
             tx.deleteTeam(id);
             Audit.write(tx, now, caller, null, "team.delete", "team", id, json(before), null);
@@ -159,8 +161,8 @@ public final class TeamService {
             }
             String owner = tx.teamForTag(tag);
             if (owner != null && !owner.equals(id)) {
-                throw new ChatException(ErrorCode.CONFLICT, "topic '" + tag + "' is served by team '" + owner
-                        + "'; a topic has one team");
+                throw ChatException.refused(ErrorCode.CONFLICT, "topic '" + tag + "' is served by team '" + owner
+                        + "'; a topic has one team", Reason.DUPLICATE, "tags", "value", tag, "team", owner);
             }
         }
         List<String> members = new ArrayList<>(new LinkedHashSet<>(d.members() != null ? d.members()

@@ -514,6 +514,60 @@ class RefusalReasonApiTest {
     }
 
     @Test
+    void conflictsAnAdminMeetsNameTheirReason() throws Exception {
+        JsonNode blank = refused("PUT", "/api/admin/privacy", Map.of("maskPatterns", List.of(" "), "version", 0), 400);
+        assertThat(blank.path("reason").asText()).isEqualTo("required");
+        assertThat(blank.path("field").asText()).isEqualTo("maskPatterns");
+        JsonNode empty = refused("PUT", "/api/admin/privacy", Map.of("maskPatterns", List.of("x?"), "version", 0), 400);
+        assertThat(empty.path("message").asText()).isEqualTo("mask pattern 'x?' matches empty text");
+        assertThat(empty.path("reason").asText()).isEqualTo("invalid");
+        assertThat(empty.path("params").path("value").asText()).isEqualTo("x?");
+        JsonNode privacy = refused("PUT", "/api/admin/privacy", Map.of("retentionDays", 30, "version", 9), 409);
+        assertThat(privacy.path("reason").asText()).isEqualTo("stale");
+        assertThat(privacy.path("params").path("version").asLong()).isEqualTo(9);
+        assertThat(privacy.path("params").path("current").asLong()).isZero();
+
+        JsonNode topic = refused("POST", "/api/admin/teams", Map.of("id", "second-delivery",
+                "name", Map.of("ko", "배송2", "en", "Delivery 2"), "tags", List.of("returns")), 409);
+        assertThat(topic.path("reason").asText()).isEqualTo("duplicate");
+        assertThat(topic.path("field").asText()).isEqualTo("tags");
+        assertThat(topic.path("params").path("value").asText()).isEqualTo("returns");
+        assertThat(topic.path("params").path("team").asText()).isEqualTo("delivery");
+
+        HttpResponse<String> team = server.post("/api/admin/teams",
+                "{\"id\":\"busy-team\",\"name\":{\"ko\":\"바쁜 팀\",\"en\":\"Busy\"}}", admin);
+        assertThat(team.statusCode()).as(team.body()).isEqualTo(201);
+        JsonNode stale = refusedRaw("DELETE", "/api/admin/teams/busy-team?version=9", null, admin, 409);
+        assertThat(stale.path("reason").asText()).isEqualTo("stale");
+        assertThat(stale.path("params").path("current").asLong()).isEqualTo(1);
+        HttpResponse<String> entry = server.post("/api/admin/faq", Json.MAPPER.writeValueAsString(Map.of("locale", "ko",
+                "question", "바쁜 팀이 맡은 질문", "answer", "답이에요.", "team", "busy-team")), admin);
+        assertThat(entry.statusCode()).as(entry.body()).isEqualTo(201);
+        JsonNode inUse = refusedRaw("DELETE", "/api/admin/teams/busy-team", null, admin, 409);
+        assertThat(inUse.path("reason").asText()).isEqualTo("in_use");
+        assertThat(inUse.path("field").asText()).isEqualTo("entries");
+        assertThat(inUse.path("params").path("count").asInt()).isEqualTo(1);
+
+        JsonNode sameLanguage = refused("PUT", "/api/admin/faq/" + TestServer.json(entry.body()).path("id").asText(),
+                Map.of("locale", "ko", "question", "바쁜 팀이 맡은 질문", "answer", "답이에요.", "translation", "ko-delivery-time",
+                        "version", 1), 400);
+        assertThat(sameLanguage.path("reason").asText()).as("a Korean entry as the translation of a Korean one")
+                .isEqualTo("invalid");
+        assertThat(sameLanguage.path("field").asText()).isEqualTo("translation");
+        assertThat(sameLanguage.path("params").path("value").asText()).isEqualTo("ko-delivery-time");
+
+        JsonNode me = TestServer.json(server.get("/api/account/me", admin).body());
+        JsonNode self = TestServer.json(server.get("/api/admin/users/" + me.path("id").asText(), admin).body());
+        JsonNode own = refused("PUT", "/api/admin/users/" + me.path("id").asText(),
+                Map.of("disabled", true, "version", self.path("version").asLong()), 409);
+        assertThat(own.path("reason").asText()).as(own.toString()).isEqualTo("own_account");
+
+        JsonNode token = refused("POST", "/api/account/password", Map.of("password", "a-long-enough-password-1"), 400);
+        assertThat(token.path("reason").asText()).isEqualTo("required");
+        assertThat(token.path("field").asText()).isEqualTo("token");
+    }
+
+    @Test
     void everyReasonIsDocumentedInTheProtocolAndTheOpenApiFile() throws Exception {
         // The wire contract: a reason the server sends and the docs do not list is one no client can word.
         String protocol = java.nio.file.Files.readString(TestServer.repoRoot().resolve("docs/protocol.md"));
