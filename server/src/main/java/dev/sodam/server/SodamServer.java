@@ -149,7 +149,8 @@ public final class SodamServer implements AutoCloseable {
         EventBus bus = new EventBus();
         RoutingSettings routing = new RoutingSettings(config.maxChatsPerAgent(),
                 Duration.ofSeconds(config.offerSeconds()), config.maxOfferAttempts(),
-                Duration.ofSeconds(config.presenceGraceSeconds()), Duration.ofSeconds(config.declineCooldownSeconds()));
+                Duration.ofSeconds(config.presenceGraceSeconds()), Duration.ofSeconds(config.declineCooldownSeconds()),
+                config.awayAfterMissedOffers());
         ConversationService service = new ConversationService(store, bus, clock, ids, routing);
         // What a batch sends after its commit wakes each event loop once (LoopWriter).
         service.sendAfterCommitWith(new dev.sodam.server.ws.LoopWriterBurst());

@@ -29,10 +29,12 @@ sealed interface RoutingOutput {
         }
     }
 
-    record PresenceTold(String agentId, String agentName, Presence presence, int load, int cap) implements RoutingOutput {
+    /** {@code reason}: null, or why routing changed the presence ({@code missed_offers}). */
+    record PresenceTold(String agentId, String agentName, Presence presence, int load, int cap, String reason)
+            implements RoutingOutput {
         @Override
         public void applyTo(RoutingActions actions) {
-            actions.presence(agentId, agentName, presence, load, cap);
+            actions.presence(agentId, agentName, presence, load, cap, reason);
         }
     }
 

@@ -169,6 +169,15 @@ public final class RoutingOwner implements ChatEventListener, Availability {
 
     /** Another node's event: delivered ones and its agents' connection events. */
     void remote(ChatEvent event, String node) {
+        if (event instanceof ChatEvent.PresenceSet set) {
+            // Set on another node for one of this node's agents: by the routing owner (missed offers) or
+            // in the agent's tab there. Remembered, so a roster told to a later owner does not bring them
+            // back online behind their console's back.
+            LocalAgent agent = localAgents.get(set.agentId());
+            if (agent != null) {
+                agent.presence = set.presence();
+            }
+        }
         if (acting == null) {
             return;
         }
@@ -275,8 +284,8 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         }
 
         @Override
-        public void presence(String agentId, String agentName, Presence presence, int load, int cap) {
-            both(new RoutingOutput.PresenceTold(agentId, agentName, presence, load, cap));
+        public void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason) {
+            both(new RoutingOutput.PresenceTold(agentId, agentName, presence, load, cap, reason));
         }
 
         @Override
@@ -292,6 +301,15 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         @Override
         public void requeue(String agentId) {
             local.requeue(agentId);
+        }
+
+        /**
+         * Like a requeue, a committed change this node makes itself: its PresenceSet reaches the router here
+         * and, as a routing input, the agent's own node, which keeps it for the next owner's roster.
+         */
+        @Override
+        public void awayForMissedOffers(String agentId, int missed) {
+            local.awayForMissedOffers(agentId, missed);
         }
     }
 }

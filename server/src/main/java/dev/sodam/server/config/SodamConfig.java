@@ -31,6 +31,7 @@ public record SodamConfig(
         int maxOfferAttempts,
         int presenceGraceSeconds,
         int declineCooldownSeconds,
+        int awayAfterMissedOffers,
         Path teamsSeedFile,
         int staleNudgeMinutes,
         int staleResolveMinutes,
@@ -55,7 +56,7 @@ public record SodamConfig(
         return new SodamConfig(host, newPort, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, declineCooldownSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                presenceGraceSeconds, declineCooldownSeconds, awayAfterMissedOffers, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
                 botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store, cluster, loginLimits);
     }
 
@@ -64,7 +65,7 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dataDir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, declineCooldownSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                presenceGraceSeconds, declineCooldownSeconds, awayAfterMissedOffers, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
                 botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, newStore, cluster, loginLimits);
     }
 
@@ -73,7 +74,7 @@ public record SodamConfig(
         return new SodamConfig(host, port, publicUrl, dir, faqSeedDir, botIntentsFile, botAnswerThreshold,
                 botClarifyThreshold, maxFrameBytes, maxTextChars, ratePerSecond, rateBurst, pingSeconds, idleSeconds,
                 tokenTtlHours, bootstrapAdmin, demoOrigins, maxChatsPerAgent, offerSeconds, maxOfferAttempts,
-                presenceGraceSeconds, declineCooldownSeconds, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
+                presenceGraceSeconds, declineCooldownSeconds, awayAfterMissedOffers, teamsSeedFile, staleNudgeMinutes, staleResolveMinutes, botCalibrate,
                 botOutOfScopeFile, botLocaleThresholds, maxOutboundBytes, integrations, store, cluster, loginLimits);
     }
 }

@@ -1241,7 +1241,15 @@ public final class ConversationService implements AutoCloseable {
 
     /** An agent set their presence (online, away, offline). */
     public void setPresence(AgentPrincipal agent, Presence presence, Reply<Presence> reply) {
-        submit(tx -> new Effect<>(presence, List.of(new ChatEvent.PresenceSet(agent.agent().id(), presence))), reply);
+        setPresence(agent.agent().id(), presence, null, reply);
+    }
+
+    /**
+     * Sets an agent's presence for them (routing: {@link ChatEvent.PresenceSet#MISSED_OFFERS}), the same
+     * change as the agent's own, with the reason it travels with.
+     */
+    public void setPresence(String agentId, Presence presence, String reason, Reply<Presence> reply) {
+        submit(tx -> new Effect<>(presence, List.of(new ChatEvent.PresenceSet(agentId, presence, reason))), reply);
     }
 
     /** Lets timers (offer deadlines, presence grace) fire; called every second, and by tests with a manual clock. */

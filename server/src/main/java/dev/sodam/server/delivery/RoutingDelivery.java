@@ -84,7 +84,7 @@ public final class RoutingDelivery implements RoutingActions, ChatEventListener 
     }
 
     @Override
-    public void presence(String agentId, String agentName, Presence presence, int load, int cap) {
+    public void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason) {
         ServerFrame frame = new ServerFrame.PresenceFrame(new ServerFrame.Person(agentId, agentName), presence.wire(),
                 load, cap);
         sessions.agent(agentId).forEach(s -> s.send(frame));
@@ -166,6 +166,13 @@ public final class RoutingDelivery implements RoutingActions, ChatEventListener 
     public void requeue(String agentId) {
         service.requeueAgent(agentId, Replies.of(requeued -> { }, error ->
                 log.warn("routing: requeue of agent {} failed: {}", agentId, error.getMessage())));
+    }
+
+    @Override
+    public void awayForMissedOffers(String agentId, int missed) {
+        log.info("routing: agent {} let {} offers in a row time out; setting them away", agentId, missed);
+        service.setPresence(agentId, Presence.AWAY, ChatEvent.PresenceSet.MISSED_OFFERS, Replies.of(p -> { }, error ->
+                log.warn("routing: setting agent {} away failed: {}", agentId, error.getMessage())));
     }
 
     private static boolean supervises(Session session) {

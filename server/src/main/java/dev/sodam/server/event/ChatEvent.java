@@ -112,8 +112,19 @@ public sealed interface ChatEvent {
         }
     }
 
-    /** An agent set their presence. */
-    record PresenceSet(String agentId, Presence presence) implements ChatEvent {
+    /**
+     * An agent's presence was set: by the agent ({@code reason} null), or by routing for them, saying why
+     * ({@link #MISSED_OFFERS}: they let {@code routing.awayAfterMissedOffers} offers in a row time out).
+     */
+    record PresenceSet(String agentId, Presence presence, String reason) implements ChatEvent {
+        /** Routing set the agent away: they let offers time out, one after another. */
+        public static final String MISSED_OFFERS = "missed_offers";
+
+        /** The agent's own choice. */
+        public PresenceSet(String agentId, Presence presence) {
+            this(agentId, presence, null);
+        }
+
         @Override
         public Conversation conversation() {
             return null;

@@ -34,6 +34,12 @@ import java.util.Set;
  *       can still take it from the queue by hand.</li>
  *   <li>An agent who goes away or offline (or stays disconnected past the grace period) loses their
  *       offers, and their conversations go back to the queue in their original order.</li>
+ *   <li>An agent who lets {@code awayAfterMissedOffers} offers in a row time out (no decline, accept or
+ *       manual take between them, no presence change) has walked away from an open console: the router
+ *       has them set away through the committed presence change an agent's own choice makes
+ *       ({@link RoutingActions#awayForMissedOffers}, reason {@code missed_offers}), and acts on it as on
+ *       theirs: other offers withdrawn, chats back to the queue, the console and supervisors told why.
+ *       Until it arrives they get no new offers. 0 turns this off.</li>
  *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant; after a restart
  *       from the accepts stored before it.</li>
  * </ul>
@@ -61,6 +67,10 @@ public final class Router implements ChatEventListener, Availability {
         final Set<String> offered = new HashSet<>();
         Instant idleSince;
         Instant graceDeadline;
+        /** Offers this agent let time out one after another since their last decline, accept or presence change. */
+        int missedInARow;
+        /** Routing asked for them to be set away (missed offers); until that presence change arrives, no offers. */
+        boolean goingAway;
 
         Slot(String id, String name, int cap, Instant now) {
             this.id = id;
@@ -70,7 +80,7 @@ public final class Router implements ChatEventListener, Availability {
         }
 
         boolean available() {
-            return presence == Presence.ONLINE && sessions > 0 && load + offered.size() < cap;
+            return presence == Presence.ONLINE && !goingAway && sessions > 0 && load + offered.size() < cap;
         }
     }
 
@@ -155,12 +165,17 @@ public final class Router implements ChatEventListener, Availability {
         } else if (event instanceof ChatEvent.PresenceSet set) {
             Slot slot = agents.get(set.agentId());
             if (slot != null) {
-                changePresence(slot, set.presence(), now);
+                changePresence(slot, set.presence(), set.reason(), now);
             }
         } else if (event instanceof ChatEvent.OfferDeclined declined) {
             Offer offer = offers.get(declined.conversationId());
             if (offer != null && offer.agentId().equals(declined.agentId())) {
                 fail(declined.conversationId(), offer, "declined");
+                // A "no" is an answer: whoever gives one is at their desk.
+                Slot slot = agents.get(offer.agentId());
+                if (slot != null) {
+                    slot.missedInARow = 0;
+                }
                 // Without this a lone agent's decline came straight back as a new offer (the next round
                 // starts with everyone again). A tick after the cool-off offers it to them again.
                 attempts.get(declined.conversationId()).declinedUntil
@@ -240,15 +255,17 @@ public final class Router implements ChatEventListener, Availability {
         return agents.computeIfAbsent(agentId, id -> new Slot(id, name, cap, now));
     }
 
-    private void changePresence(Slot slot, Presence presence, Instant now) {
+    private void changePresence(Slot slot, Presence presence, String reason, Instant now) {
         slot.presence = presence;
+        slot.missedInARow = 0;
+        slot.goingAway = false;
         if (presence != Presence.ONLINE) {
             withdrawAll(slot, "presence");
             if (slot.load > 0) {
                 actions.requeue(slot.id);
             }
         }
-        tellPresence(slot);
+        tellPresence(slot, reason);
         dispatch(now);
     }
 
@@ -286,6 +303,7 @@ public final class Router implements ChatEventListener, Availability {
         attempts.remove(c.id());
         Slot slot = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
         slot.load++;
+        slot.missedInARow = 0; // accepted an offer, or took a chat from the queue by hand: at their desk
         awaitPresence(slot, now);
         tellPresence(slot);
         dequeues.addLast(now);
@@ -321,6 +339,9 @@ public final class Router implements ChatEventListener, Availability {
             slot.offered.remove(conversationId);
         }
         actions.offerWithdrawn(offer.agentId(), conversationId, reason);
+        if (slot != null && "timeout".equals(reason)) {
+            missed(slot);
+        }
         Attempts a = attempts.computeIfAbsent(conversationId, id -> new Attempts());
         a.failures++;
         a.tried.add(offer.agentId());
@@ -329,6 +350,19 @@ public final class Router implements ChatEventListener, Availability {
             a.exhausted = true;
             queue.stream().filter(c -> c.id().equals(conversationId)).findFirst()
                     .ifPresent(c -> actions.unplaced(c, a.failures));
+        }
+    }
+
+    /**
+     * The agent let another offer time out. Without this, an agent who left their desk with the console
+     * open stayed online and was offered chat after chat, each visitor waiting out the offer for nothing.
+     */
+    private void missed(Slot slot) {
+        slot.missedInARow++;
+        int limit = settings.awayAfterMissedOffers();
+        if (limit > 0 && slot.missedInARow >= limit && slot.presence == Presence.ONLINE && !slot.goingAway) {
+            slot.goingAway = true;
+            actions.awayForMissedOffers(slot.id, slot.missedInARow);
         }
     }
 
@@ -390,7 +424,11 @@ public final class Router implements ChatEventListener, Availability {
     }
 
     private void tellPresence(Slot slot) {
-        actions.presence(slot.id, slot.name, slot.presence, slot.load, slot.cap);
+        tellPresence(slot, null);
+    }
+
+    private void tellPresence(Slot slot, String reason) {
+        actions.presence(slot.id, slot.name, slot.presence, slot.load, slot.cap, reason);
     }
 
     /**

@@ -14,8 +14,11 @@ public interface RoutingActions {
     /** An offer ended without being accepted by that agent ({@code timeout}, {@code declined}, {@code taken}, {@code presence}). */
     void offerWithdrawn(String agentId, String conversationId, String reason);
 
-    /** Tell an agent (and supervisors) their presence and load. */
-    void presence(String agentId, String agentName, Presence presence, int load, int cap);
+    /**
+     * Tell an agent (and supervisors) their presence and load; {@code reason} says why the presence changed
+     * when routing changed it ({@code missed_offers}), null otherwise.
+     */
+    void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason);
 
     /** Every queued conversation with its 1-based position and estimated wait (null when unknown). */
     void queueStatus(List<Conversation> queue, List<Integer> etaSeconds);
@@ -25,4 +28,11 @@ public interface RoutingActions {
 
     /** Put every conversation assigned to the agent back in the queue (a committed state change). */
     void requeue(String agentId);
+
+    /**
+     * Set the agent away because they let {@code missed} offers in a row time out: the same committed
+     * presence change as the agent's own ({@code PresenceSet}, with reason {@code missed_offers}), which
+     * the router then acts on as on any other.
+     */
+    void awayForMissedOffers(String agentId, int missed);
 }

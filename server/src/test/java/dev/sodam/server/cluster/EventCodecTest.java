@@ -88,7 +88,9 @@ class EventCodecTest {
                 new Agent("ag_1", "kim@example.com", "김상담", Agent.Role.SUPERVISOR, null, T, "demo"), 3,
                 ChatEvent.Presence.AWAY));
         for (ChatEvent event : List.of(new ChatEvent.AgentDisconnected("ag_1"),
-                new ChatEvent.PresenceSet("ag_1", ChatEvent.Presence.OFFLINE), new ChatEvent.OfferDeclined("cv_1", "ag_1"))) {
+                new ChatEvent.PresenceSet("ag_1", ChatEvent.Presence.OFFLINE),
+                new ChatEvent.PresenceSet("ag_1", ChatEvent.Presence.AWAY, ChatEvent.PresenceSet.MISSED_OFFERS),
+                new ChatEvent.OfferDeclined("cv_1", "ag_1"))) {
             assertThat(EventCodec.routingInput(event)).isTrue();
             EventCodec.Envelope back = EventCodec.decode(EventCodec.encode("node-a", event));
             assertThat(back.routingInput()).isTrue();
@@ -103,7 +105,9 @@ class EventCodecTest {
         for (RoutingOutput output : List.of(
                 new RoutingOutput.Offer("ag_1", queued, 2, T.plusSeconds(30)),
                 new RoutingOutput.OfferWithdrawn("ag_1", "cv_1", "timeout"),
-                new RoutingOutput.PresenceTold("ag_1", "김상담", ChatEvent.Presence.ONLINE, 2, 3),
+                new RoutingOutput.PresenceTold("ag_1", "김상담", ChatEvent.Presence.ONLINE, 2, 3, null),
+                new RoutingOutput.PresenceTold("ag_1", "김상담", ChatEvent.Presence.AWAY, 0, 3,
+                        ChatEvent.PresenceSet.MISSED_OFFERS),
                 new RoutingOutput.QueueStatus(List.of(queued, queued), etas),
                 new RoutingOutput.Unplaced(queued, 3))) {
             EventCodec.Envelope envelope = EventCodec.decode(EventCodec.encode("node-a", output));

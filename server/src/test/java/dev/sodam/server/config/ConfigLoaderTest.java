@@ -47,6 +47,7 @@ class ConfigLoaderTest {
         assertThat(config.store()).isEqualTo(StoreSettings.sqlite());
         assertThat(config.loginLimits()).isEqualTo(new LoginLimits(5, 30, 15, 15));
         assertThat(config.declineCooldownSeconds()).isEqualTo(60);
+        assertThat(config.awayAfterMissedOffers()).isEqualTo(2);
     }
 
     @Test
@@ -145,6 +146,27 @@ class ConfigLoaderTest {
         for (String bad : List.of("-1", "3601", "1m")) {
             assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_DECLINE_COOLDOWN_SECONDS", bad)))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("routing.declineCooldownSeconds");
+        }
+    }
+
+    @Test
+    void awayAfterMissedOffersComesFromTheFileOrTheEnvironmentAndIsBounded() throws IOException {
+        assertThat(ConfigLoader.load(yaml("""
+                routing:
+                  awayAfterMissedOffers: 3
+                """), Map.of()).awayAfterMissedOffers()).isEqualTo(3);
+        assertThat(ConfigLoader.load(yaml("""
+                routing:
+                  awayAfterMissedOffers: 3
+                """), Map.of("SODAM_AWAY_AFTER_MISSED_OFFERS", "5")).awayAfterMissedOffers())
+                .as("the environment wins").isEqualTo(5);
+        assertThat(ConfigLoader.load(null, Map.of("SODAM_AWAY_AFTER_MISSED_OFFERS", "0")).awayAfterMissedOffers())
+                .as("0: never set away").isZero();
+        assertThat(ConfigLoader.load(null, Map.of("SODAM_AWAY_AFTER_MISSED_OFFERS", "20")).awayAfterMissedOffers())
+                .isEqualTo(20);
+        for (String bad : List.of("-1", "21", "two")) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SODAM_AWAY_AFTER_MISSED_OFFERS", bad)))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("routing.awayAfterMissedOffers");
         }
     }
 

@@ -10,6 +10,7 @@ import dev.sodam.server.conversation.ConversationService;
 import dev.sodam.server.conversation.ErrorCode;
 import dev.sodam.server.conversation.Replies;
 import dev.sodam.server.conversation.Results;
+import dev.sodam.server.event.ChatEvent;
 import dev.sodam.server.event.ChatEvent.HandoffReason;
 import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.event.EventBus;
@@ -56,6 +57,8 @@ class RouterTest {
         final List<OfferMade> offers = Collections.synchronizedList(new ArrayList<>());
         final List<String> withdrawn = Collections.synchronizedList(new ArrayList<>());
         final List<String> unplaced = Collections.synchronizedList(new ArrayList<>());
+        /** "agentId:status" or "agentId:status:reason", each presence told. */
+        final List<String> presences = Collections.synchronizedList(new ArrayList<>());
         volatile List<Integer> lastEtas = List.of();
         volatile List<Conversation> lastQueue = List.of();
 
@@ -70,7 +73,8 @@ class RouterTest {
         }
 
         @Override
-        public void presence(String agentId, String agentName, Presence presence, int load, int cap) {
+        public void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason) {
+            presences.add(agentId + ":" + presence.wire() + (reason == null ? "" : ":" + reason));
         }
 
         @Override
@@ -87,6 +91,12 @@ class RouterTest {
         @Override
         public void requeue(String agentId) {
             service.requeueAgent(agentId, Replies.of(r -> { }, e -> { }));
+        }
+
+        /** Carried out for real too: the committed presence change comes back to the router as an event. */
+        @Override
+        public void awayForMissedOffers(String agentId, int missed) {
+            service.setPresence(agentId, Presence.AWAY, ChatEvent.PresenceSet.MISSED_OFFERS, Replies.of(p -> { }, e -> { }));
         }
 
         OfferMade lastOffer() {
@@ -191,6 +201,7 @@ class RouterTest {
 
     @Test
     void afterTheLastFailedOfferTheChatStaysQueuedAndSupervisorsAreAlerted() {
+        restart(SETTINGS.withAwayAfterMissedOffers(0)); // kim stays online through every missed offer
         online("kim");
         String id = handoff();
         for (int i = 0; i < SETTINGS.maxOfferAttempts(); i++) {
@@ -329,6 +340,159 @@ class RouterTest {
         DomainThread.settle(service);
         assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + id + ":declined");
         assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
+    }
+
+    /** Moves time and waits out what the timers set off two commits deep (the away, then the requeue). */
+    private void passAndSettle(Duration time) {
+        pass(time);
+        DomainThread.settle(service);
+    }
+
+    private void setPresence(AgentPrincipal agent, Presence presence) {
+        Replies.<Presence>future(r -> service.setPresence(agent, presence, r)).join();
+        DomainThread.settle(service);
+    }
+
+    private Presence presenceOf(AgentPrincipal agent) {
+        return router.load(agent.agent().id()).orElseThrow().presence();
+    }
+
+    /**
+     * Regression: an agent who walked away from an open console stayed online, so every new round offered
+     * them the chat again and each visitor waited out the offer for nothing. Two offers in a row let time
+     * out (routing.awayAfterMissedOffers, default 2) now set them away, as their own "away" would: the
+     * offer they still had is withdrawn, they get no more, and the console is told why.
+     */
+    @Test
+    void anAgentWhoLetsTwoOffersInARowTimeOutIsSetAwayAndTheirOtherOfferIsWithdrawn() {
+        assertThat(SETTINGS.awayAfterMissedOffers()).isEqualTo(2);
+        AgentPrincipal kim = online("kim");
+        String k = kim.agent().id();
+        String a = handoff();
+        pass(Duration.ofSeconds(10));
+        String b = handoff();
+        assertThat(recorded.offers).extracting(o -> o.conversationId()).containsExactly(a, b);
+
+        pass(Duration.ofSeconds(20)); // a times out (one miss): a new round offers it to kim again
+        assertThat(recorded.withdrawn).containsExactly(k + ":" + a + ":timeout");
+        assertThat(recorded.offers).extracting(o -> o.conversationId()).containsExactly(a, b, a);
+        assertThat(presenceOf(kim)).isEqualTo(Presence.ONLINE);
+
+        passAndSettle(Duration.ofSeconds(10)); // b times out: the second miss in a row
+        assertThat(recorded.withdrawn).containsExactly(k + ":" + a + ":timeout", k + ":" + b + ":timeout",
+                k + ":" + a + ":presence");
+        assertThat(presenceOf(kim)).isEqualTo(Presence.AWAY);
+        assertThat(recorded.presences).contains(k + ":away:missed_offers");
+        assertThat(router.load(k).orElseThrow().offered()).isZero();
+
+        passAndSettle(SETTINGS.offerTimeout().multipliedBy(3));
+        assertThat(recorded.offers).as("no more offers to an agent who is away").hasSize(3);
+        assertThat(recorded.lastQueue).extracting(Conversation::id).as("both still waiting, in order")
+                .containsExactly(a, b);
+
+        // A colleague on shift is offered them at once.
+        AgentPrincipal lee = online("lee");
+        assertThat(recorded.offers.subList(3, recorded.offers.size()))
+                .extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(lee.agent().id(), a),
+                        org.assertj.core.groups.Tuple.tuple(lee.agent().id(), b));
+    }
+
+    @Test
+    void anAgentSetAwayForMissedOffersLosesTheirChatsToTheQueueAsWhenTheySetThemselvesAway() {
+        AgentPrincipal kim = online("kim");
+        String mine = handoff();
+        accept(kim, mine);
+        clock.advance(Duration.ofSeconds(5));
+        String waiting = handoff();
+        passAndSettle(SETTINGS.offerTimeout());
+        passAndSettle(SETTINGS.offerTimeout());
+        assertThat(presenceOf(kim)).isEqualTo(Presence.AWAY);
+        List<Conversation> queue = store.read(tx -> tx.queue());
+        assertThat(queue).extracting(Conversation::id).containsExactly(mine, waiting);
+        assertThat(queue).allSatisfy(c -> assertThat(c.agentId()).isNull());
+        assertThat(router.load(kim.agent().id()).orElseThrow().assigned()).isZero();
+    }
+
+    @Test
+    void aDeclineBetweenMissedOffersStartsTheCountAgain() {
+        AgentPrincipal kim = online("kim");
+        String a = handoff();
+        pass(SETTINGS.offerTimeout()); // one miss; a is offered to kim again
+        String b = handoff();
+        decline(kim, b);               // an answer: kim is there
+        passAndSettle(SETTINGS.offerTimeout()); // a times out again: one miss since the decline
+        assertThat(presenceOf(kim)).isEqualTo(Presence.ONLINE);
+        assertThat(recorded.presences).noneMatch(p -> p.endsWith("missed_offers"));
+        assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + a + ":timeout",
+                kim.agent().id() + ":" + b + ":declined", kim.agent().id() + ":" + a + ":timeout");
+    }
+
+    @Test
+    void anAcceptBetweenMissedOffersStartsTheCountAgain() {
+        AgentPrincipal kim = online("kim");
+        String a = handoff();
+        pass(SETTINGS.offerTimeout()); // one miss; a is offered to kim again
+        accept(kim, a);
+        String b = handoff();
+        passAndSettle(SETTINGS.offerTimeout()); // one miss since the accept
+        assertThat(recorded.withdrawn).containsExactly(kim.agent().id() + ":" + a + ":timeout",
+                kim.agent().id() + ":" + b + ":timeout");
+        assertThat(presenceOf(kim)).isEqualTo(Presence.ONLINE);
+        assertThat(recorded.presences).noneMatch(p -> p.endsWith("missed_offers"));
+    }
+
+    @Test
+    void aChatTakenFromTheQueueByHandBetweenMissedOffersStartsTheCountAgain() {
+        AgentPrincipal kim = online("kim");
+        clock.advance(Duration.ofSeconds(1));
+        AgentPrincipal lee = online("lee");
+        String a = handoff();
+        pass(SETTINGS.offerTimeout()); // kim's first miss: a goes to lee
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
+        accept(kim, a);                // kim takes it from the queue by hand
+        String b = handoff();
+        String c = handoff();
+        assertThat(recorded.offers.subList(recorded.offers.size() - 2, recorded.offers.size()))
+                .extracting(o -> o.agentId(), o -> o.conversationId())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(lee.agent().id(), b),
+                        org.assertj.core.groups.Tuple.tuple(kim.agent().id(), c));
+        passAndSettle(SETTINGS.offerTimeout()); // kim lets c time out: one miss since the take
+        assertThat(recorded.withdrawn).contains(kim.agent().id() + ":" + c + ":timeout");
+        assertThat(presenceOf(kim)).isEqualTo(Presence.ONLINE);
+        assertThat(recorded.presences).noneMatch(p -> p.endsWith("missed_offers"));
+    }
+
+    @Test
+    void anAgentWhoComesBackOnlineAfterBeingSetAwayIsOfferedChatsAgainWithTheCountStartedAfresh() {
+        AgentPrincipal kim = online("kim");
+        String a = handoff();
+        passAndSettle(SETTINGS.offerTimeout());
+        passAndSettle(SETTINGS.offerTimeout());
+        assertThat(presenceOf(kim)).isEqualTo(Presence.AWAY);
+        int offersSoFar = recorded.offers.size();
+
+        setPresence(kim, Presence.ONLINE);
+        assertThat(recorded.presences.get(recorded.presences.size() - 1))
+                .as("their own choice carries no reason").isEqualTo(kim.agent().id() + ":online");
+        assertThat(recorded.offers).hasSize(offersSoFar + 1);
+        assertThat(recorded.lastOffer().conversationId()).isEqualTo(a);
+        passAndSettle(SETTINGS.offerTimeout().minusSeconds(1));
+        passAndSettle(Duration.ofSeconds(1)); // one miss since coming back: not enough
+        assertThat(presenceOf(kim)).isEqualTo(Presence.ONLINE);
+    }
+
+    @Test
+    void withAwayAfterMissedOffersZeroAnAgentWhoMissesOffersStaysOnline() {
+        restart(SETTINGS.withAwayAfterMissedOffers(0));
+        AgentPrincipal kim = online("kim");
+        String a = handoff();
+        passAndSettle(SETTINGS.offerTimeout());
+        passAndSettle(SETTINGS.offerTimeout());
+        assertThat(presenceOf(kim)).isEqualTo(Presence.ONLINE);
+        assertThat(recorded.offers).extracting(o -> o.conversationId()).as("offered round after round")
+                .containsExactly(a, a, a);
+        assertThat(recorded.presences).noneMatch(p -> p.endsWith("missed_offers"));
     }
 
     @Test

@@ -110,7 +110,7 @@ class RoutingConcurrencyTest {
                 }
 
                 @Override
-                public void presence(String agentId, String name, Presence presence, int load, int cap) {
+                public void presence(String agentId, String name, Presence presence, int load, int cap, String reason) {
                 }
 
                 @Override
@@ -124,6 +124,12 @@ class RoutingConcurrencyTest {
                 @Override
                 public void requeue(String agentId) {
                     service.requeueAgent(agentId, Replies.of(r -> { }, e -> { }));
+                }
+
+                @Override
+                public void awayForMissedOffers(String agentId, int missed) {
+                    service.setPresence(agentId, Presence.AWAY, dev.sodam.server.event.ChatEvent.PresenceSet.MISSED_OFFERS,
+                            Replies.of(p -> { }, e -> { }));
                 }
             };
             bus.subscribe(new Router(settings, actions, clock));

@@ -71,7 +71,7 @@ class TeamRoutingTest {
             }
 
             @Override
-            public void presence(String agentId, String name, Presence presence, int load, int cap) {
+            public void presence(String agentId, String name, Presence presence, int load, int cap, String reason) {
             }
 
             @Override
@@ -85,6 +85,10 @@ class TeamRoutingTest {
 
             @Override
             public void requeue(String agentId) {
+            }
+
+            @Override
+            public void awayForMissedOffers(String agentId, int missed) {
             }
         }, clock, teams));
         Replies.<Void>future(r -> service.execute(tx -> {
