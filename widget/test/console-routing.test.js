@@ -99,7 +99,7 @@ test('our own presence frame sets status and load; before any frame we are onlin
   assert.equal(r.status, 'online');
   assert.equal(r.self, null);
   assert.equal(r.presence(golden('s2c-presence')), 'self');
-  assert.deepEqual(r.self, { status: 'online', load: 2, cap: 3 });
+  assert.deepEqual(r.self, { status: 'online', load: 2, cap: 3, reason: null });
   assert.equal(r.presence({ ...golden('s2c-presence'), status: 'away', load: 3 }), 'self');
   assert.equal(r.status, 'away');
   assert.equal(formatLoad(r.self.load, r.self.cap), '3 / 3');
@@ -239,4 +239,69 @@ test('the declined mark speaks Korean and English', () => {
     assert.ok(key in stringTables().ko && key in stringTables().en, key);
   }
   assert.equal(translator('ko')('console.declined'), '거절함');
+});
+
+// Regression: an agent the server set away after offers ran out unanswered (routing.awayAfterMissedOffers)
+// only saw "자리 비움" and no more offers, and not why or how to get chats again.
+test('set away for missed offers: the reason is kept while away, through frames without it, until online', () => {
+  const r = new RoutingState(AGENT);
+  assert.equal(r.awayReason, null, 'nothing said yet');
+  r.presence(golden('s2c-presence'));
+  assert.equal(r.awayReason, null, 'online');
+  const missed = golden('s2c-presence-missed-offers');
+  assert.equal(missed.reason, 'missed_offers');
+  assert.equal(r.presence(missed), 'self');
+  assert.equal(r.status, 'away');
+  assert.equal(r.awayReason, 'missed_offers');
+  // The requeue that follows tells the new load, without a reason: still the same away.
+  r.presence({ ...missed, reason: undefined, load: 0 });
+  assert.equal(r.awayReason, 'missed_offers');
+  r.presence({ ...golden('s2c-presence'), load: 0 }); // the agent pressed 'online'
+  assert.equal(r.awayReason, null);
+  assert.equal(r.status, 'online');
+  r.presence({ ...golden('s2c-presence'), status: 'away' }); // their own choice later: no reason
+  assert.equal(r.awayReason, null);
+  r.presence(missed);
+  r.presence({ ...golden('s2c-presence'), status: 'offline' }); // another status: the reason no longer holds
+  assert.equal(r.awayReason, null);
+  r.presence(missed);
+  r.clear();
+  assert.equal(r.awayReason, null, 'logout forgets it');
+});
+
+test('supervisors see why a colleague was set away, until they come back', () => {
+  const r = new RoutingState(ADMIN);
+  r.presence(golden('s2c-presence-missed-offers'));
+  assert.equal(r.agents.get('ag_1').reason, 'missed_offers');
+  r.presence({ ...golden('s2c-presence-missed-offers'), reason: undefined });
+  assert.equal(r.agents.get('ag_1').reason, 'missed_offers', 'a load change keeps it');
+  r.presence(golden('s2c-presence'));
+  assert.equal(r.agents.get('ag_1').reason, null);
+});
+
+test('the set-away notice says what happened and how to come back, in Korean and English', () => {
+  const ko = translator('ko');
+  const en = translator('en');
+  assert.equal(ko('console.awayNotice.missed_offers'),
+    "응답이 없어 자리 비움으로 바뀌었어요. 다시 상담을 받으려면 '온라인'을 누르세요.");
+  assert.equal(en('console.awayNotice.missed_offers'),
+    "Offers went unanswered, so your status was set to Away. To get chats again, press 'Online'.");
+  // The button the notice names is called what the notice says, and is the presence select's word.
+  assert.equal(ko('console.awayNotice.online'), ko('console.presence.online'));
+  assert.equal(en('console.awayNotice.online'), en('console.presence.online'));
+  assert.notEqual(ko('console.presenceReason.missed_offers'), 'console.presenceReason.missed_offers');
+  assert.notEqual(en('console.presenceReason.missed_offers'), 'console.presenceReason.missed_offers');
+});
+
+test('the console draws the notice with text, never HTML, and its button sends presence online', async () => {
+  const { readFileSync } = await import('node:fs');
+  const js = readFileSync(new URL('../src/console/console.js', import.meta.url), 'utf8');
+  const html = readFileSync(new URL('../src/console/index.html', import.meta.url), 'utf8');
+  assert.match(html, /data-testid="away-notice"[^>]*role="alert"/);
+  const fn = js.slice(js.indexOf('function renderAwayNotice'), js.indexOf('function renderPresence'));
+  assert.ok(fn.length > 0, 'renderAwayNotice exists');
+  assert.match(fn, /testid: 'away-notice-text'/);
+  assert.match(fn, /testid: 'away-notice-online'/);
+  assert.match(fn, /presence\('online'\)/);
+  assert.doesNotMatch(fn, /innerHTML|insertAdjacentHTML|outerHTML/);
 });

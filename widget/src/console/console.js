@@ -64,6 +64,7 @@ const ui = {
   offersGroup: $('#offers-group'),
   offers: $('#offers'),
   alerts: $('#alerts'),
+  awayNotice: $('#away-notice'),
   agentsGroup: $('#agents-group'),
   supervisorGroup: $('#supervisor-group'),
   svQueueLength: $('[data-testid="sv-queue-length"]'),
@@ -1550,7 +1551,41 @@ function presenceLabel(status) {
   return t(key) === key ? String(status ?? '') : t(key);
 }
 
+/** Why the server set an agent away, for the supervisor list; null for a reason this console does not know. */
+function presenceReasonLabel(reason) {
+  const key = `console.presenceReason.${reason}`;
+  return t(key) === key ? null : t(key);
+}
+
+/**
+ * The server set us away (offers ran out unanswered): say so, and how to come back, until the status
+ * changes. Without it an agent back at their desk sees "자리 비움" and no offers, and not why.
+ */
+function renderAwayNotice() {
+  const reason = S.routing.awayReason;
+  const key = `console.awayNotice.${reason}`;
+  const text = reason ? t(key) : key;
+  if (!reason || text === key) {
+    ui.awayNotice.hidden = true;
+    ui.awayNotice.replaceChildren();
+    return;
+  }
+  if (ui.awayNotice.dataset.reason === reason && !ui.awayNotice.hidden) return;
+  ui.awayNotice.dataset.reason = reason;
+  ui.awayNotice.replaceChildren(
+    h('span', { class: 'away-notice-text', testid: 'away-notice-text' }, text),
+    h('button', {
+      class: 'btn btn--primary btn--small', type: 'button', testid: 'away-notice-online',
+      'aria-label': t('console.awayNotice.onlineLabel'),
+      onclick: () => {
+        if (!S.client?.presence('online')) toast(t('console.notConnected'));
+      },
+    }, t('console.awayNotice.online')));
+  ui.awayNotice.hidden = false;
+}
+
 function renderPresence() {
+  renderAwayNotice();
   const self = S.routing.self;
   ui.presenceSelect.value = S.routing.status;
   ui.presenceSelect.dataset.status = S.routing.status;
@@ -1634,7 +1669,8 @@ function renderAgents() {
   },
   h('span', { class: 'dot', 'aria-hidden': 'true' }),
   h('span', { class: 'name' }, a.name),
-  h('span', { class: 'agent-status', testid: 'agent-status' }, presenceLabel(a.status)),
+  h('span', { class: 'agent-status', testid: 'agent-status' },
+    a.status === 'away' && a.reason ? presenceReasonLabel(a.reason) ?? presenceLabel(a.status) : presenceLabel(a.status)),
   h('span', { class: 'agent-load', testid: 'agent-load', title: Number.isInteger(a.load) ? t('console.loadLabel', { load: a.load, cap: a.cap }) : null },
     formatLoad(a.load, a.cap)))));
 }

@@ -38,7 +38,7 @@ export class RoutingState {
     this.me = me;
     /** conversationId → {conversationId, expiresAt, conversation} */
     this.offers = new Map();
-    /** The server's last word on our own presence: {status, load, cap} or null. */
+    /** The server's last word on our own presence: {status, load, cap, reason} or null. */
     this.self = null;
     /** agentId → {id, name, status, load, cap}: other agents (admins only). */
     this.agents = new Map();
@@ -129,12 +129,20 @@ export class RoutingState {
   /**
    * A `presence` frame. 'self' when it is about the logged-in agent, 'other' when stored in the
    * supervisor list, null when malformed.
+   *
+   * `reason` ('missed_offers': the server set the agent away after offers ran out unanswered) comes
+   * only on the frame of that change; the frames after it (the requeue's load change) have none, so
+   * it is kept for as long as the status stays the same.
    */
   presence(frame) {
     const agent = frame?.agent;
     if (!agent?.id || typeof frame.status !== 'string') return null;
-    const entry = { status: frame.status, load: frame.load, cap: frame.cap };
-    if (this.me?.id != null && agent.id === this.me.id) {
+    const isSelf = this.me?.id != null && agent.id === this.me.id;
+    const before = isSelf ? this.self : this.agents.get(agent.id);
+    const reason = typeof frame.reason === 'string' ? frame.reason
+      : before?.status === frame.status ? before.reason ?? null : null;
+    const entry = { status: frame.status, load: frame.load, cap: frame.cap, reason };
+    if (isSelf) {
       this.self = entry;
       return 'self';
     }
@@ -146,6 +154,14 @@ export class RoutingState {
   /** Our own status as the server last said it ('online' for a connecting agent until it says). */
   get status() {
     return this.self?.status ?? 'online';
+  }
+
+  /**
+   * Why the server set us away, while we still are: 'missed_offers', or null (online, or away by our
+   * own choice). The console shows a notice with the way back online until the status changes.
+   */
+  get awayReason() {
+    return this.self && this.self.status !== 'online' ? this.self.reason ?? null : null;
   }
 
   /** The supervisor list: online first, then away, then offline; by name within each. */

@@ -86,7 +86,7 @@ public final class RoutingDelivery implements RoutingActions, ChatEventListener 
     @Override
     public void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason) {
         ServerFrame frame = new ServerFrame.PresenceFrame(new ServerFrame.Person(agentId, agentName), presence.wire(),
-                load, cap);
+                load, cap, reason);
         sessions.agent(agentId).forEach(s -> s.send(frame));
         for (Session s : sessions.allAgents()) {
             if (supervises(s) && !((AgentPrincipal) s.principal()).agent().id().equals(agentId)) {

@@ -195,7 +195,13 @@ public sealed interface ServerFrame {
 
     /** An agent's presence and load (to the agent and to admins). */
     @JsonPropertyOrder({"type", "agent", "status", "load", "cap"})
-    record PresenceFrame(Person agent, String status, int load, int cap) implements ServerFrame {
+    record PresenceFrame(Person agent, String status, int load, int cap,
+                         @JsonInclude(Include.NON_NULL) String reason) implements ServerFrame {
+        /** A presence the agent chose (no reason), or a load change. */
+        public PresenceFrame(Person agent, String status, int load, int cap) {
+            this(agent, status, load, cap, null);
+        }
+
         @JsonProperty("type")
         public String type() {
             return "presence";

@@ -108,6 +108,8 @@ class GoldenFramesTest {
             Map.entry("s2c-offer-withdrawn.json", new ServerFrame.OfferWithdrawn(CV, "timeout")),
             Map.entry("s2c-presence.json", new ServerFrame.PresenceFrame(new ServerFrame.Person("ag_1", "김소담"),
                     "online", 2, 3)),
+            Map.entry("s2c-presence-missed-offers.json", new ServerFrame.PresenceFrame(
+                    new ServerFrame.Person("ag_1", "김소담"), "away", 0, 3, "missed_offers")),
             Map.entry("s2c-colleagues.json", new ServerFrame.ColleaguesFrame(CV, List.of(
                     new ServerFrame.ColleagueView("ag_2", "이결제", List.of("payment"), "online", 1, 3, true, null),
                     new ServerFrame.ColleagueView("ag_3", "박배송", List.of("delivery", "payment"), "online", 3, 3, false,
