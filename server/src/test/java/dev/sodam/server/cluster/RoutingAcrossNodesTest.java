@@ -128,6 +128,54 @@ class RoutingAcrossNodesTest {
         }
     }
 
+    /**
+     * Regression of routing.awayAfterMissedOffers across nodes: the routing node sets an agent connected to
+     * the other node away (the committed presence change happens where the router runs), the agent's
+     * console there is told why, and a node that takes routing over later still has them away, not back
+     * online and offered the chat they walked away from.
+     */
+    @Test
+    void anAgentOnAnotherNodeWhoMissesOffersIsSetAwayAndStaysAwayAfterATakeOver() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        String redis = RedisTestSupport.url();
+        MutableClock clock = new MutableClock(Instant.now());
+        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis), clock);
+        List<TestServer> running = new ArrayList<>(List.of(a));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            TestServer nodeB = TestServer.start(dirB, ClusterEnv.node(db, redis));
+            running.add(nodeB);
+            try (WsTestClient agent = WsTestClient.connect(nodeB.agentUri());
+                 WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
+                String agentId = agent.helloAgent(nodeB.loginAdmin()).get("agent").get("id").asText();
+                visitor.helloVisitor(null, null, 0);
+                String id = handoff(visitor, "v-1");
+                agent.await("offer", o -> o.get("conversationId").asText().equals(id));
+                clock.advance(Duration.ofSeconds(30));
+                agent.await("offer", o -> agent.frames("offer").indexOf(o) == 1); // one miss: offered again
+                clock.advance(Duration.ofSeconds(30));
+                agent.await("presence", p -> p.path("agent").path("id").asText().equals(agentId)
+                        && p.path("status").asText().equals("away") && p.path("reason").asText().equals("missed_offers"));
+                assertThat(agent.frames("offer")).hasSize(2);
+
+                // The routing node goes; node B takes over from the stored queue and its own roster.
+                int presenceBefore = agent.frames("presence").size();
+                running.remove(a);
+                a.close();
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(nodeB));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> agent.frames("presence").size() > presenceBefore);
+                JsonNode told = agent.frames("presence").get(presenceBefore);
+                assertThat(told.get("status").asText()).as("the new router has the agent away").isEqualTo("away");
+                agent.send("{\"type\":\"presence\",\"status\":\"online\"}");
+                agent.await("offer", o -> agent.frames("offer").indexOf(o) == 2);
+                assertThat(agent.frames("offer")).extracting(o -> o.get("conversationId").asText())
+                        .as("offered again only once back online").containsExactly(id, id, id);
+            }
+        } finally {
+            running.forEach(TestServer::close);
+        }
+    }
+
     private static String stateOf(String db, String conversationId) throws Exception {
         try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
              ResultSet rs = q.executeQuery("SELECT state FROM conversations WHERE id = '" + conversationId + "'")) {
