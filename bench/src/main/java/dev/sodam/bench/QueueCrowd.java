@@ -229,7 +229,9 @@ public final class QueueCrowd {
                     desk.accepts.incrementAndGet();
                     conn.send("{\"type\":\"accept\",\"conversationId\":\"" + frame.conversationId() + "\"}");
                 } else if (frame.type().equals("error")) {
-                    desk.errors.incrementAndGet();
+                    if (desk.errors.incrementAndGet() <= 3) {
+                        System.err.println("agent error: " + frame.raw());
+                    }
                 }
             });
             CompletableFuture<Frame> welcome = conn.await(f -> f.type().equals("welcome"));
@@ -356,8 +358,8 @@ public final class QueueCrowd {
         AtomicLong statuses = new AtomicLong();
         long agentErrorsBefore = desk == null ? 0 : desk.errors.get();
         Consumer<Frame> onAck = frame -> {
-            if (frame.type().equals("error")) {
-                errors.incrementAndGet();
+            if (frame.type().equals("error") && errors.incrementAndGet() <= 3) {
+                System.err.println("visitor error: " + frame.raw());
             }
             if (frame.type().equals("status")) {
                 long now = System.nanoTime();
