@@ -482,25 +482,34 @@ final class JdbcTx implements StoreTx {
         if (copy == null) {
             return readQueue();
         }
-        if (copy.valid()) {
-            boolean kept = true;
-            for (String id : copy.takeTouched()) {
-                kept = copy.update(id, conversation(id).orElse(null));
-                if (!kept) {
-                    break;
-                }
+        QueuedRows synced = syncedQueueCopy();
+        if (synced != null) {
+            List<Conversation> queue = synced.list();
+            if (QueuedRows.VERIFY) {
+                verifyQueueCopy(synced, queue);
             }
-            if (kept) {
-                List<Conversation> queue = copy.list();
-                if (QueuedRows.VERIFY) {
-                    verifyQueueCopy(copy, queue);
-                }
-                return queue;
-            }
+            return queue;
         }
         List<Conversation> read = readQueue();
         copy.reset(read);
         return read;
+    }
+
+    /**
+     * The SQLite writer's copy of the queue with the rows this transaction touched read again, or null when
+     * there is no valid copy (PostgreSQL, a reader, or a copy that was dropped): then ask the database.
+     */
+    private QueuedRows syncedQueueCopy() {
+        QueuedRows copy = recent == null ? null : recent.queue();
+        if (copy == null || !copy.valid()) {
+            return null;
+        }
+        for (String id : copy.takeTouched()) {
+            if (!copy.update(id, conversation(id).orElse(null))) {
+                return null;
+            }
+        }
+        return copy;
     }
 
     private List<Conversation> readQueue() {
@@ -525,6 +534,22 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public int queuePosition(String conversationId) {
+        // Every handoff asks, and counting the places before it in SQL reads the queue's index up to it
+        // (0.3 ms with 3,000 waiting, 40 times a row's read): the writer's copy answers in memory.
+        QueuedRows synced = syncedQueueCopy();
+        if (synced == null) {
+            return readQueuePosition(conversationId);
+        }
+        int position = synced.position(conversationId);
+        if (QueuedRows.VERIFY && position != readQueuePosition(conversationId)) {
+            synced.invalidate();
+            throw new IllegalStateException("the writer's queue copy places " + conversationId + " at " + position
+                    + ", the database at " + readQueuePosition(conversationId));
+        }
+        return position;
+    }
+
+    private int readQueuePosition(String conversationId) {
         // The queue's own order (priority, entry time, id), counted without reading a row per place.
         return one("SELECT me.state, (SELECT count(*) FROM conversations c WHERE c.state = 'QUEUED' AND "
                 + "(c.priority > me.priority OR (c.priority = me.priority AND (c.waiting_since < me.waiting_since "
@@ -535,6 +560,21 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public Optional<Instant> latestQueueEntry() {
+        // Asked by every handoff; the index is ordered by priority first, so SQLite's max() scans it.
+        QueuedRows synced = syncedQueueCopy();
+        if (synced == null) {
+            return readLatestQueueEntry();
+        }
+        Optional<Instant> latest = Optional.ofNullable(synced.latestEntry());
+        if (QueuedRows.VERIFY && !latest.equals(readLatestQueueEntry())) {
+            synced.invalidate();
+            throw new IllegalStateException("the writer's queue copy has the latest entry at " + latest
+                    + ", the database at " + readLatestQueueEntry());
+        }
+        return latest;
+    }
+
+    private Optional<Instant> readLatestQueueEntry() {
         // An aggregate always answers one row; its value is NULL when nothing is queued.
         List<Instant> latest = query("SELECT max(waiting_since) FROM conversations WHERE state = 'QUEUED'", s -> { }, rs -> {
             long millis = rs.getLong(1);

@@ -2,6 +2,7 @@ package dev.sodam.server.store;
 
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -38,6 +39,10 @@ final class QueuedRows {
             .comparingInt((Conversation c) -> c.urgent() ? 0 : 1)
             .thenComparingLong(c -> c.waitingSince().toEpochMilli())
             .thenComparing(Conversation::id);
+
+    /** Sorts before every chat that is not urgent and after every urgent one: where the second group starts. */
+    private static final Conversation FIRST_NOT_URGENT = new Conversation("", null, "", null, null, ConversationState.QUEUED,
+            null, null, 0, null, Instant.ofEpochMilli(Long.MIN_VALUE), null, null, null, null, false, List.of(), 0);
 
     private final TreeSet<Conversation> ordered = new TreeSet<>(ORDER);
     private final Map<String, Conversation> byId = new HashMap<>();
@@ -143,5 +148,24 @@ final class QueuedRows {
 
     int size() {
         return byId.size();
+    }
+
+    /** The place of a conversation in the queue, from 1; 0 when it is not queued. Call after the touched rows were updated. */
+    int position(String id) {
+        Conversation row = byId.get(id);
+        return row == null ? 0 : ordered.headSet(row).size() + 1;
+    }
+
+    /**
+     * The latest entry time of a queued chat, or null when none waits. Each group of the order (urgent, then
+     * the rest) ends with its latest entry. Call after the touched rows were updated.
+     */
+    Instant latestEntry() {
+        if (ordered.isEmpty()) {
+            return null;
+        }
+        Instant latest = ordered.last().waitingSince();
+        Conversation lastUrgent = ordered.lower(FIRST_NOT_URGENT);
+        return lastUrgent != null && lastUrgent.waitingSince().isAfter(latest) ? lastUrgent.waitingSince() : latest;
     }
 }

@@ -61,6 +61,13 @@ class WriterQueueCopyTest {
     private void assertWritersQueueIsTheFiles(String after) {
         List<Conversation> fromFile = store.read(StoreTx::queue);
         assertThat(write(StoreTx::queue)).as("after " + after).isEqualTo(fromFile);
+        // A handoff asks for its place and for the latest entry time: the writer answers both from its copy.
+        List<String> ids = new ArrayList<>(fromFile.stream().map(Conversation::id).toList());
+        ids.add("cv_not_queued");
+        List<Integer> places = write(tx -> ids.stream().map(tx::queuePosition).toList());
+        assertThat(places).as("places after " + after).isEqualTo(store.read(tx -> ids.stream().map(tx::queuePosition).toList()));
+        assertThat(write(StoreTx::latestQueueEntry)).as("latest entry after " + after)
+                .isEqualTo(store.read(StoreTx::latestQueueEntry));
     }
 
     @ParameterizedTest
