@@ -2,6 +2,7 @@ package dev.sodam.server.cluster;
 
 import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.routing.RoutingActions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,17 +39,53 @@ sealed interface RoutingOutput {
         }
     }
 
-    /** The queue with each position's estimate (null entries: unknown). */
-    record QueueStatus(List<Conversation> queue, List<Integer> etaSeconds) implements RoutingOutput {
+    /**
+     * The queue with each position's estimate (null entries: unknown), as it travels between nodes: per place,
+     * in queue order, only what a node needs to tell its visitors their place — the conversation's id and its
+     * visitor's — never the conversations themselves. The whole queue went out at every change, previews,
+     * names and timestamps included: with 5,000 waiting that was 2.6 MB per change through Redis and as many
+     * records to decode on every node (docs/benchmarks.md, "The queue across nodes").
+     */
+    record QueueStatus(List<String> conversationIds, List<String> visitorIds, List<Integer> etaSeconds)
+            implements RoutingOutput {
         public QueueStatus {
-            queue = List.copyOf(queue);
+            conversationIds = List.copyOf(conversationIds);
+            visitorIds = List.copyOf(visitorIds);
             // List.copyOf refuses nulls, and an unknown estimate is null.
             etaSeconds = java.util.Collections.unmodifiableList(new ArrayList<>(etaSeconds));
+            if (visitorIds.size() != conversationIds.size() || etaSeconds.size() != conversationIds.size()) {
+                throw new IllegalArgumentException("a queue status of " + conversationIds.size() + " places with "
+                        + visitorIds.size() + " visitors and " + etaSeconds.size() + " estimates");
+            }
+        }
+
+        /** What the router decided, reduced to what travels. */
+        static QueueStatus of(List<Conversation> queue, List<Integer> etaSeconds) {
+            List<String> ids = new ArrayList<>(queue.size());
+            List<String> visitors = new ArrayList<>(queue.size());
+            for (Conversation c : queue) {
+                ids.add(c.id());
+                visitors.add(c.visitorId());
+            }
+            return new QueueStatus(ids, visitors, etaSeconds);
+        }
+
+        /**
+         * The queue as {@link RoutingActions#queueStatus} takes it: each place a queued conversation with its
+         * id and visitor, the rest empty — a status frame and finding the visitor's connections need no more.
+         */
+        List<Conversation> queue() {
+            List<Conversation> queue = new ArrayList<>(conversationIds.size());
+            for (int i = 0; i < conversationIds.size(); i++) {
+                queue.add(new Conversation(conversationIds.get(i), null, visitorIds.get(i), null, null,
+                        ConversationState.QUEUED, null, null, 0, null, null, null, null, null, null, false, List.of(), 0));
+            }
+            return queue;
         }
 
         @Override
         public void applyTo(RoutingActions actions) {
-            actions.queueStatus(queue, etaSeconds);
+            actions.queueStatus(queue(), etaSeconds);
         }
     }
 

@@ -288,9 +288,11 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             both(new RoutingOutput.PresenceTold(agentId, agentName, presence, load, cap, reason));
         }
 
+        /** Here with the conversations as the router has them; to the other nodes only their ids and visitors. */
         @Override
         public void queueStatus(List<Conversation> queue, List<Integer> etaSeconds) {
-            both(new RoutingOutput.QueueStatus(queue, etaSeconds));
+            local.queueStatus(queue, etaSeconds);
+            fanout.publishRoutingOutput(RoutingOutput.QueueStatus.of(queue, etaSeconds));
         }
 
         @Override

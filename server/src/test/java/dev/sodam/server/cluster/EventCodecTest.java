@@ -108,7 +108,7 @@ class EventCodecTest {
                 new RoutingOutput.PresenceTold("ag_1", "김상담", ChatEvent.Presence.ONLINE, 2, 3, null),
                 new RoutingOutput.PresenceTold("ag_1", "김상담", ChatEvent.Presence.AWAY, 0, 3,
                         ChatEvent.PresenceSet.MISSED_OFFERS),
-                new RoutingOutput.QueueStatus(List.of(queued, queued), etas),
+                RoutingOutput.QueueStatus.of(List.of(queued, queued), etas),
                 new RoutingOutput.Unplaced(queued, 3))) {
             EventCodec.Envelope envelope = EventCodec.decode(EventCodec.encode("node-a", output));
             assertThat(envelope.output()).as(output.getClass().getSimpleName()).isEqualTo(output);
@@ -119,6 +119,80 @@ class EventCodecTest {
         assertThat(request.event()).isNull();
         assertThat(request.output()).isNull();
         assertThat(request.roster()).isNull();
+    }
+
+    /**
+     * Regression: the routing owner published the whole queue at every change, each conversation whole
+     * (preview, names, labels, timestamps): 2.6 MB per change with 5,000 waiting, decoded on every node.
+     * Now a place travels as its conversation's and visitor's ids, and the receiving node tells its visitors
+     * the same statuses the owner's node tells its own.
+     */
+    @Test
+    void aQueueStatusAcrossNodesCarriesNoConversationBodies() throws Exception {
+        Conversation first = conversation(ConversationState.QUEUED);
+        Conversation second = new Conversation("cv_2", "demo", "vi_2", "김민지", "ko", ConversationState.QUEUED, null,
+                null, 3, "환불은 언제 되나요?", T, T, T, null, null, false, List.of("환불"), 0);
+        List<Conversation> queue = List.of(first, second);
+        List<Integer> etas = new java.util.ArrayList<>(java.util.Arrays.asList(null, 95));
+
+        String json = EventCodec.encode("node-a", RoutingOutput.QueueStatus.of(queue, etas));
+        for (String body : List.of("배송 언제 와요?", "환불은 언제 되나요?", "방문자 1234", "김민지", "김상담", "vip", "환불",
+                "delivery", "shipping", "2026-11-23")) {
+            assertThat(json).as("the envelope carries no " + body).doesNotContain(body);
+        }
+        assertThat(json.length()).as(json).isLessThan(200);
+
+        EventCodec.Envelope envelope = EventCodec.decode(json);
+        List<List<Object>> told = new java.util.ArrayList<>();
+        envelope.output().applyTo(new dev.sodam.server.routing.RoutingActions() {
+            @Override
+            public void queueStatus(List<Conversation> waiting, List<Integer> etaSeconds) {
+                for (int i = 0; i < waiting.size(); i++) {
+                    Conversation c = waiting.get(i);
+                    told.add(java.util.Arrays.asList(c.visitorId(),
+                            dev.sodam.server.protocol.Frames.status(c, i + 1, etaSeconds.get(i))));
+                }
+            }
+
+            @Override
+            public void offer(String agentId, Conversation conversation, int queuePosition, Instant expiresAt) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public void offerWithdrawn(String agentId, String conversationId, String reason) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public void presence(String agentId, String agentName, ChatEvent.Presence presence, int load, int cap,
+                                 String reason) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public void unplaced(Conversation conversation, int attempts) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public void requeue(String agentId) {
+                throw new AssertionError();
+            }
+
+            @Override
+            public void awayForMissedOffers(String agentId, int missed) {
+                throw new AssertionError();
+            }
+        });
+        // What the visitors are told, and whose connections: as from the whole conversations on the owner.
+        assertThat(told).containsExactly(
+                java.util.Arrays.asList("vi_1", dev.sodam.server.protocol.Frames.status(first, 1, null)),
+                java.util.Arrays.asList("vi_2", dev.sodam.server.protocol.Frames.status(second, 2, 95)));
+
+        assertThatThrownBy(() -> EventCodec.decode("{\"node\":\"x\",\"type\":\"QueueStatus\",\"output\":"
+                + "{\"conversationIds\":[\"cv_1\"],\"visitorIds\":[],\"etaSeconds\":[null]}}"))
+                .as("places without their visitors").isInstanceOf(Exception.class);
     }
 
     @Test

@@ -1,0 +1,136 @@
+package dev.sodam.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sodam.server.event.ChatEvent;
+import dev.sodam.server.model.Author;
+import dev.sodam.server.model.Conversation;
+import dev.sodam.server.model.ConversationState;
+import dev.sodam.server.model.Message;
+import dev.sodam.server.util.Ids;
+import dev.sodam.server.util.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Not a test: a harness that measures what the queue costs on the wire between nodes at 1,000 and 5,000
+ * waiting — the encoded size of one {@link RoutingOutput.QueueStatus} (as it is, and as it was with every
+ * conversation whole) and of one relayed {@link ChatEvent.QueueChanged}, and the time to encode and decode
+ * each — against one {@link ChatEvent.MessagePosted} in the same loop (the machine is noisy: compare ratios).
+ * Run it from the test classpath: {@code java -cp <classes>:<test-classes>:<deps> dev.sodam.server.cluster.QueueStatusWire}.
+ */
+public final class QueueStatusWire {
+    private QueueStatusWire() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        Ids ids = new Ids(Clock.systemUTC());
+        Instant t = Instant.parse("2026-11-25T09:00:00.123456Z");
+        Conversation assigned = conversation(ids, t, 1).assigned(ids.next("ag_"), "김상담", t);
+        Message message = new Message(ids.next("m_"), assigned.id(), 8, "c-8",
+                new Author(Author.Kind.VISITOR, assigned.visitorId(), assigned.visitorName()),
+                "주문한 상품이 아직 안 왔는데 배송 조회가 안 돼요. 언제쯤 받을 수 있을까요?", t, List.of(), List.of(), null, null);
+        ChatEvent.MessagePosted posted = new ChatEvent.MessagePosted(assigned, message, null);
+        for (int size : new int[] {1_000, 5_000}) {
+            List<Conversation> queue = new ArrayList<>();
+            List<Integer> etas = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                queue.add(conversation(ids, t.plusMillis(i), i));
+                etas.add(i < 300 ? 30 + i * 6 : null);
+            }
+            RoutingOutput status = RoutingOutput.QueueStatus.of(queue, etas);
+            WholeQueueStatus whole = new WholeQueueStatus(queue, etas);
+            ChatEvent.QueueChanged changed = new ChatEvent.QueueChanged(queue);
+            String statusJson = EventCodec.encode("node-a", status);
+            String wholeJson = encodeWhole(whole);
+            String changedJson = EventCodec.encode("node-a", changed);
+            String postedJson = EventCodec.encode("node-a", posted);
+            // Warm up, then time the same number of round trips of each, interleaved.
+            long statusNanos = 0;
+            long wholeNanos = 0;
+            long changedNanos = 0;
+            long postedNanos = 0;
+            int postedPer = 100;
+            for (int r = -rounds; r < rounds; r++) {
+                long start = System.nanoTime();
+                check(EventCodec.decode(EventCodec.encode("node-a", status)).output(), size);
+                long wholeStart = System.nanoTime();
+                if (decodeWhole(encodeWhole(whole)).queue().size() != size) {
+                    throw new AssertionError();
+                }
+                long changedStart = System.nanoTime();
+                if (((ChatEvent.QueueChanged) EventCodec.decode(EventCodec.encode("node-a", changed)).event())
+                        .queue().size() != size) {
+                    throw new AssertionError();
+                }
+                long mid = System.nanoTime();
+                for (int i = 0; i < postedPer; i++) {
+                    if (EventCodec.decode(EventCodec.encode("node-a", posted)).event() == null) {
+                        throw new AssertionError();
+                    }
+                }
+                long end = System.nanoTime();
+                if (r >= 0) {
+                    statusNanos += wholeStart - start;
+                    wholeNanos += changedStart - wholeStart;
+                    changedNanos += mid - changedStart;
+                    postedNanos += end - mid;
+                }
+            }
+            double postedUs = postedNanos / 1_000.0 / rounds / postedPer;
+            System.out.printf("queued=%d MessagePosted: %d bytes, %.1f us per encode+decode%n", size,
+                    bytes(postedJson), postedUs);
+            print("QueueStatus, whole queue (before)", wholeJson, wholeNanos, rounds, postedUs);
+            print("QueueStatus, ids only (after)", statusJson, statusNanos, rounds, postedUs);
+            print("QueueChanged (relayed event)", changedJson, changedNanos, rounds, postedUs);
+        }
+    }
+
+    private static void print(String what, String json, long nanos, int rounds, double postedUs) {
+        double us = nanos / 1_000.0 / rounds;
+        System.out.printf("  %-34s %,10d bytes %,10.0f us  = %,6.0f MessagePosted%n", what, bytes(json), us, us / postedUs);
+    }
+
+    private static int bytes(String json) {
+        return json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
+    /** The queue status as it travelled before: every queued conversation whole. */
+    record WholeQueueStatus(List<Conversation> queue, List<Integer> etaSeconds) {
+    }
+
+    /** As {@link EventCodec#encode(String, RoutingOutput)} did it. */
+    private static String encodeWhole(WholeQueueStatus output) {
+        ObjectNode envelope = Json.MAPPER.createObjectNode();
+        envelope.put("node", "node-a");
+        envelope.put("type", "QueueStatus");
+        envelope.set("output", Json.MAPPER.valueToTree(output));
+        return envelope.toString();
+    }
+
+    /** As {@link EventCodec#decode} did it. */
+    private static WholeQueueStatus decodeWhole(String json) throws Exception {
+        JsonNode envelope = Json.MAPPER.readTree(json);
+        if (envelope.path("node").asText("").isEmpty() || !envelope.path("output").isObject()) {
+            throw new AssertionError();
+        }
+        return Json.MAPPER.treeToValue(envelope.get("output"), WholeQueueStatus.class);
+    }
+
+    /** Decoded, and rebuilt as the receiving node hands it to its delivery. */
+    private static void check(RoutingOutput output, int size) {
+        if (!(output instanceof RoutingOutput.QueueStatus status) || status.queue().size() != size) {
+            throw new AssertionError("not the queue status sent: " + output);
+        }
+    }
+
+    /** A waiting visitor as a handoff leaves them: a Korean question as preview, the default name, no labels. */
+    private static Conversation conversation(Ids ids, Instant t, int i) {
+        return new Conversation(ids.next("cv_"), "demo", ids.next("vi_"), "방문자 " + (1000 + i % 9000), "ko",
+                ConversationState.QUEUED, null, null, 3, "상담원 연결해 주세요. 주문한 상품 배송이 늦어지고 있어서 확인 부탁드립니다", t,
+                t.minusSeconds(40), t, null, null, false, List.of(), 2);
+    }
+}
