@@ -176,6 +176,50 @@ class RoutingAcrossNodesTest {
         }
     }
 
+    /**
+     * The routing owner tells every node the queue as ids only (no conversation bodies, see
+     * {@code EventCodecTest.aQueueStatusAcrossNodesCarriesNoConversationBodies}); a visitor connected to
+     * another node still learns their place as the queue changes on the routing node, from the ids alone.
+     */
+    @Test
+    void aVisitorOnAnotherNodeIsToldTheirPlaceWhenTheQueueMovesOnTheRoutingNode() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        String redis = RedisTestSupport.url();
+        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
+        List<TestServer> running = new ArrayList<>(List.of(a));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            TestServer nodeB = TestServer.start(dirB, ClusterEnv.node(db, redis));
+            running.add(nodeB);
+            try (WsTestClient first = WsTestClient.connect(a.visitorUri());
+                 WsTestClient second = WsTestClient.connect(nodeB.visitorUri())) {
+                first.helloVisitor(null, null, 0);
+                String firstId = handoff(first, "v-1");
+                second.helloVisitor(null, null, 0);
+                String secondId = handoff(second, "v-2");
+                JsonNode behind = second.await("status", s -> s.path("queuePosition").asInt() == 2);
+                assertThat(behind.get("conversationId").asText()).isEqualTo(secondId);
+                assertThat(behind.get("state").asText()).isEqualTo("queued");
+
+                // The chat ahead is taken on the routing node: the visitor on node B moves up.
+                try (WsTestClient agent = WsTestClient.connect(a.agentUri())) {
+                    agent.helloAgent(a.loginAdmin());
+                    agent.await("offer", o -> o.get("conversationId").asText().equals(firstId));
+                    agent.send("{\"type\":\"accept\",\"conversationId\":\"" + firstId + "\"}");
+                    first.await("status", s -> s.get("state").asText().equals("assigned"));
+                    JsonNode next = second.await("status", s -> s.path("queuePosition").asInt() == 1);
+                    assertThat(next.get("conversationId").asText()).isEqualTo(secondId);
+                    assertThat(next.get("state").asText()).isEqualTo("queued");
+                    assertThat(next.has("agent")).isFalse();
+                }
+                assertThat(second.frames("status")).as("nothing of the other visitor's chat reaches this one")
+                        .allMatch(s -> s.get("conversationId").asText().equals(secondId));
+            }
+        } finally {
+            running.forEach(TestServer::close);
+        }
+    }
+
     private static String stateOf(String db, String conversationId) throws Exception {
         try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
              ResultSet rs = q.executeQuery("SELECT state FROM conversations WHERE id = '" + conversationId + "'")) {
