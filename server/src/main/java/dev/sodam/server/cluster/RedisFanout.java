@@ -345,6 +345,9 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
     // ------------------------------------------------------------------ in
 
     private void received(String json) {
+        if (EventCodec.sentBy(node, json)) {
+            return;
+        }
         EventCodec.Envelope envelope;
         try {
             envelope = EventCodec.decode(json);

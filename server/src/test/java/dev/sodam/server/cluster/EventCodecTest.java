@@ -196,6 +196,20 @@ class EventCodecTest {
     }
 
     @Test
+    void aNodeKnowsWhatItPublishedItselfBeforeDecodingIt() throws Exception {
+        Conversation queued = conversation(ConversationState.QUEUED);
+        for (String json : List.of(EventCodec.heartbeat("node-a"), EventCodec.rosterRequest("node-a"),
+                EventCodec.encode("node-a", new ChatEvent.QueueChanged(List.of(queued))),
+                EventCodec.encode("node-a", RoutingOutput.QueueStatus.of(List.of(queued), java.util.Arrays.asList(5))))) {
+            assertThat(EventCodec.sentBy("node-a", json)).as(json).isTrue();
+            assertThat(EventCodec.sentBy("node-b", json)).as(json).isFalse();
+            assertThat(EventCodec.sentBy("node-", json)).as(json).isFalse();
+            assertThat(EventCodec.sentBy("node-a", json.replace("node-a", "node-ab"))).as(json).isFalse();
+        }
+        assertThat(EventCodec.sentBy("no\"de", EventCodec.heartbeat("no\"de"))).isTrue();
+    }
+
+    @Test
     void aNodesRosterTravelsWithoutPasswordHashes() throws Exception {
         Agent agent = new Agent("ag_1", "kim@example.com", "김상담", Agent.Role.AGENT, "$argon2id$secret-hash", T, null);
         String json = EventCodec.encode("node-c", new Roster(List.of(new Roster.Entry(agent, 3, ChatEvent.Presence.AWAY, 2))));
