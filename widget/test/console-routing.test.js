@@ -269,6 +269,27 @@ test('set away for missed offers: the reason is kept while away, through frames 
   assert.equal(r.awayReason, null, 'logout forgets it');
 });
 
+test('a console that connects while we are away for missed offers shows why from its first frame', () => {
+  // A reloaded page or a second tab: the server's presence frame on connect carries the reason.
+  const reloaded = new RoutingState(AGENT);
+  const missed = golden('s2c-presence-missed-offers');
+  assert.equal(reloaded.presence(missed), 'self');
+  assert.equal(reloaded.awayReason, 'missed_offers');
+  // Repeated with every presence frame while it lasts (a load change, another tab connecting).
+  reloaded.presence({ ...missed, load: 0 });
+  assert.equal(reloaded.awayReason, 'missed_offers');
+  reloaded.presence({ ...golden('s2c-presence'), load: 0 });
+  assert.equal(reloaded.awayReason, null);
+  // Before the welcome, with the login's user known (the page's session): still ours.
+  const early = new RoutingState({ id: 'ag_1', name: '김소담', role: 'agent' });
+  assert.equal(early.presence(missed), 'self');
+  assert.equal(early.awayReason, 'missed_offers');
+  // A supervisor's roster on connect says it too.
+  const admin = new RoutingState(ADMIN);
+  admin.presence(missed);
+  assert.equal(admin.agents.get('ag_1').reason, 'missed_offers');
+});
+
 test('supervisors see why a colleague was set away, until they come back', () => {
   const r = new RoutingState(ADMIN);
   r.presence(golden('s2c-presence-missed-offers'));

@@ -131,8 +131,9 @@ export class RoutingState {
    * supervisor list, null when malformed.
    *
    * `reason` ('missed_offers': the server set the agent away after offers ran out unanswered) comes
-   * only on the frame of that change; the frames after it (the requeue's load change) have none, so
-   * it is kept for as long as the status stays the same.
+   * on the frame of that change and on every presence frame after it while the status lasts (also the
+   * one a console gets when it connects: a reload, a second tab). A server of the version before sent
+   * it on the first frame only, so a frame without it keeps it for as long as the status stays the same.
    */
   presence(frame) {
     const agent = frame?.agent;

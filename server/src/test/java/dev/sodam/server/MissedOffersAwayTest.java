@@ -88,4 +88,57 @@ class MissedOffersAwayTest {
             assertThat(statuses.get(statuses.size() - 1).get("state").asText()).isEqualTo("queued");
         }
     }
+
+    /**
+     * Regression: only the frame announcing the change carried the reason, so a console that connected
+     * afterwards — the same tab reloaded, a second tab, a supervisor's reloaded page — showed the agent away
+     * without saying why or how to come back. The reason now lasts until the next presence change, and the
+     * presence frame a connecting console gets carries it; once the agent is back online it is gone.
+     */
+    @Test
+    void aConsoleThatConnectsWhileTheAgentIsAwayForMissedOffersIsToldWhy() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (TestServer server = TestServer.start(dataDir, Map.of(), clock);
+             WsTestClient kim = WsTestClient.connect(server.agentUri());
+             WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
+            String kimId = server.createAgent(KIM, "김상담", KIM_PASSWORD);
+            String token = server.login(KIM, KIM_PASSWORD);
+            kim.helloAgent(token);
+            visitor.helloVisitor(null, null, 0);
+            String a = visitor.askForAPerson("v-1");
+            kim.await("offer", o -> o.get("conversationId").asText().equals(a));
+            clock.advance(Duration.ofSeconds(30)); // one miss: offered again
+            kim.await("offer", o -> kim.frames("offer").indexOf(o) == 1);
+            clock.advance(Duration.ofSeconds(30)); // the second miss in a row
+            kim.await("presence", p -> presence(p, kimId, "away", "missed_offers"));
+
+            // A second tab, and the first one reloaded (within the presence grace): both are told why.
+            try (WsTestClient tab = WsTestClient.connect(server.agentUri())) {
+                tab.helloAgent(token);
+                JsonNode first = tab.await("presence", p -> p.path("agent").path("id").asText().equals(kimId));
+                assertThat(presence(first, kimId, "away", "missed_offers")).as(first.toString()).isTrue();
+            }
+            kim.close();
+            try (WsTestClient reloaded = WsTestClient.connect(server.agentUri());
+                 WsTestClient admin = WsTestClient.connect(server.agentUri())) {
+                reloaded.helloAgent(token);
+                JsonNode first = reloaded.await("presence", p -> p.path("agent").path("id").asText().equals(kimId));
+                assertThat(presence(first, kimId, "away", "missed_offers")).as(first.toString()).isTrue();
+                // A supervisor's console opened now lists kim as away for missed offers, not only away.
+                admin.helloAgent(server.loginAdmin());
+                admin.await("presence", p -> presence(p, kimId, "away", "missed_offers"));
+
+                // Back online: the reason is over, for the open consoles and for the next one.
+                reloaded.send("{\"type\":\"presence\",\"status\":\"online\"}");
+                reloaded.await("presence", p -> presence(p, kimId, "online", null));
+                reloaded.send("{\"type\":\"presence\",\"status\":\"away\"}"); // their own choice: no reason
+                reloaded.await("presence", p -> presence(p, kimId, "away", null));
+                try (WsTestClient later = WsTestClient.connect(server.agentUri())) {
+                    later.helloAgent(token);
+                    JsonNode told = later.await("presence", p -> p.path("agent").path("id").asText().equals(kimId));
+                    assertThat(presence(told, kimId, "away", null)).as(told.toString()).isTrue();
+                }
+            }
+        }
+    }
 }

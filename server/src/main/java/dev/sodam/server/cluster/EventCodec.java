@@ -132,7 +132,7 @@ final class EventCodec {
 
     static String encode(String node, Roster roster) {
         List<Roster.Entry> safe = roster.agents().stream().map(e -> new Roster.Entry(withoutHash(e.agent()), e.cap(),
-                e.presence(), e.connections())).toList();
+                e.presence(), e.connections(), e.reason())).toList();
         ObjectNode envelope = envelope(node, ROSTER);
         envelope.set("roster", Json.MAPPER.valueToTree(new Roster(safe)));
         return envelope.toString();

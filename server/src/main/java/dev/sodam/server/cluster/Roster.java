@@ -16,7 +16,14 @@ record Roster(List<Entry> agents) {
         agents = List.copyOf(agents);
     }
 
-    /** One agent: who (without the password hash), their cap and presence, and their connections on the node. */
-    record Entry(Agent agent, int cap, Presence presence, int connections) {
+    /**
+     * One agent: who (without the password hash), their cap and presence, their connections on the node, and
+     * why routing set that presence ({@code missed_offers}; null: their own choice, or none told).
+     * A node of an older version sends no reason (null) and ignores it.
+     */
+    record Entry(Agent agent, int cap, Presence presence, int connections, String reason) {
+        Entry(Agent agent, int cap, Presence presence, int connections) {
+            this(agent, cap, presence, connections, null);
+        }
     }
 }

@@ -51,13 +51,15 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     private Availability present;
     /** As the owner: agents' open connections per other node, to close them when that node goes silent. */
     private final Map<String, Map<String, Integer>> connectionsByNode = new HashMap<>();
-    /** This node's agents: their last connection event, how many connections, their presence. */
+    /** This node's agents: their last connection event, how many connections, their presence and why. */
     private final Map<String, LocalAgent> localAgents = new HashMap<>();
 
     private static final class LocalAgent {
         ChatEvent.AgentConnected connected;
         int connections;
         Presence presence = Presence.ONLINE;
+        /** Why routing set that presence (missed offers), told to a later owner with it; null otherwise. */
+        String reason;
     }
 
     /**
@@ -159,6 +161,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             LocalAgent agent = localAgents.get(set.agentId());
             if (agent != null) {
                 agent.presence = set.presence();
+                agent.reason = set.reason();
             }
         }
         if (event instanceof ChatEvent.RoutingRestored && acting == null) {
@@ -176,6 +179,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             LocalAgent agent = localAgents.get(set.agentId());
             if (agent != null) {
                 agent.presence = set.presence();
+                agent.reason = set.reason();
             }
         }
         if (acting == null) {
@@ -208,7 +212,8 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     /** A new owner asked: this node's agents and their connections. */
     void announceRoster() {
         fanout.publishRoster(new Roster(localAgents.values().stream().map(agent -> new Roster.Entry(
-                agent.connected.agent(), agent.connected.cap(), agent.presence, agent.connections)).toList()));
+                agent.connected.agent(), agent.connected.cap(), agent.presence, agent.connections, agent.reason))
+                .toList()));
     }
 
     /**
@@ -232,7 +237,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
                 feed(new ChatEvent.AgentDisconnected(id));
             }
             if (had == 0 && entry.presence() != Presence.ONLINE) {
-                feed(new ChatEvent.PresenceSet(id, entry.presence()));
+                feed(new ChatEvent.PresenceSet(id, entry.presence(), entry.reason()));
             }
         }
         before.forEach((id, had) -> {
@@ -256,7 +261,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             feed(new ChatEvent.AgentConnected(agent.connected.agent(), agent.connected.cap(), agent.presence));
         }
         if (agent.presence != Presence.ONLINE) {
-            feed(new ChatEvent.PresenceSet(agent.connected.agent().id(), agent.presence));
+            feed(new ChatEvent.PresenceSet(agent.connected.agent().id(), agent.presence, agent.reason));
         }
     }
 

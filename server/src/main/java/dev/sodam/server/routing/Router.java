@@ -38,8 +38,9 @@ import java.util.Set;
  *       manual take between them, no presence change) has walked away from an open console: the router
  *       has them set away through the committed presence change an agent's own choice makes
  *       ({@link RoutingActions#awayForMissedOffers}, reason {@code missed_offers}), and acts on it as on
- *       theirs: other offers withdrawn, chats back to the queue, the console and supervisors told why.
- *       Until it arrives they get no new offers. 0 turns this off.</li>
+ *       theirs: other offers withdrawn, chats back to the queue, the console and supervisors told why
+ *       (and told again whenever their presence is told, a connect included, until it changes). Until
+ *       it arrives they get no new offers. 0 turns this off.</li>
  *   <li>Queue positions come with an ETA from recent actual dequeues, not a constant; after a restart
  *       from the accepts stored before it.</li>
  * </ul>
@@ -71,6 +72,12 @@ public final class Router implements ChatEventListener, Availability {
         int missedInARow;
         /** Routing asked for them to be set away (missed offers); until that presence change arrives, no offers. */
         boolean goingAway;
+        /**
+         * Why the presence is what it is when routing changed it ({@code missed_offers}), until the next
+         * presence change: every presence frame about them carries it meanwhile, so a console that connects
+         * later (a reload, a second tab, a supervisor) is told why as well as the one that saw the change.
+         */
+        String reason;
 
         Slot(String id, String name, int cap, Instant now) {
             this.id = id;
@@ -257,6 +264,7 @@ public final class Router implements ChatEventListener, Availability {
 
     private void changePresence(Slot slot, Presence presence, String reason, Instant now) {
         slot.presence = presence;
+        slot.reason = reason;
         slot.missedInARow = 0;
         slot.goingAway = false;
         if (presence != Presence.ONLINE) {
@@ -265,7 +273,7 @@ public final class Router implements ChatEventListener, Availability {
                 actions.requeue(slot.id);
             }
         }
-        tellPresence(slot, reason);
+        tellPresence(slot);
         dispatch(now);
     }
 
@@ -280,6 +288,7 @@ public final class Router implements ChatEventListener, Availability {
                 slot.graceDeadline = null;
                 if (slot.sessions == 0) {
                     slot.presence = Presence.OFFLINE;
+                    slot.reason = null;
                     if (slot.load > 0) {
                         actions.requeue(slot.id);
                     }
@@ -423,12 +432,9 @@ public final class Router implements ChatEventListener, Availability {
                 .min(Comparator.<Slot>comparingInt(s -> s.load + s.offered.size()).thenComparing(s -> s.idleSince));
     }
 
+    /** The agent's presence and load, with why routing set that presence while it lasts. */
     private void tellPresence(Slot slot) {
-        tellPresence(slot, null);
-    }
-
-    private void tellPresence(Slot slot, String reason) {
-        actions.presence(slot.id, slot.name, slot.presence, slot.load, slot.cap, reason);
+        actions.presence(slot.id, slot.name, slot.presence, slot.load, slot.cap, slot.reason);
     }
 
     /**

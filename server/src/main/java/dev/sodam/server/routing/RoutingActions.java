@@ -15,8 +15,8 @@ public interface RoutingActions {
     void offerWithdrawn(String agentId, String conversationId, String reason);
 
     /**
-     * Tell an agent (and supervisors) their presence and load; {@code reason} says why the presence changed
-     * when routing changed it ({@code missed_offers}), null otherwise.
+     * Tell an agent (and supervisors) their presence and load; {@code reason} says why routing set that
+     * presence ({@code missed_offers}) on every frame until the presence changes again, null otherwise.
      */
     void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason);
 

@@ -212,11 +212,23 @@ class EventCodecTest {
     @Test
     void aNodesRosterTravelsWithoutPasswordHashes() throws Exception {
         Agent agent = new Agent("ag_1", "kim@example.com", "김상담", Agent.Role.AGENT, "$argon2id$secret-hash", T, null);
-        String json = EventCodec.encode("node-c", new Roster(List.of(new Roster.Entry(agent, 3, ChatEvent.Presence.AWAY, 2))));
+        String json = EventCodec.encode("node-c", new Roster(List.of(new Roster.Entry(agent, 3, ChatEvent.Presence.AWAY, 2,
+                ChatEvent.PresenceSet.MISSED_OFFERS))));
         assertThat(json).doesNotContain("argon2id");
         EventCodec.Envelope envelope = EventCodec.decode(json);
         assertThat(envelope.roster()).isEqualTo(new Roster(List.of(new Roster.Entry(
-                new Agent("ag_1", "kim@example.com", "김상담", Agent.Role.AGENT, null, T, null), 3, ChatEvent.Presence.AWAY, 2))));
+                new Agent("ag_1", "kim@example.com", "김상담", Agent.Role.AGENT, null, T, null), 3, ChatEvent.Presence.AWAY, 2,
+                ChatEvent.PresenceSet.MISSED_OFFERS))));
+    }
+
+    /** A node of the version before the reason sends rosters without it: read as no reason. */
+    @Test
+    void aRosterWithoutReasonsIsReadAsNone() throws Exception {
+        Agent agent = new Agent("ag_1", "kim@example.com", "김상담", Agent.Role.AGENT, null, T, null);
+        String json = EventCodec.encode("node-c", new Roster(List.of(new Roster.Entry(agent, 3, ChatEvent.Presence.AWAY, 1))))
+                .replace(",\"reason\":null", "");
+        assertThat(json).doesNotContain("reason");
+        assertThat(EventCodec.decode(json).roster().agents().get(0).reason()).isNull();
     }
 
     @Test

@@ -166,6 +166,18 @@ class RoutingAcrossNodesTest {
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> agent.frames("presence").size() > presenceBefore);
                 JsonNode told = agent.frames("presence").get(presenceBefore);
                 assertThat(told.get("status").asText()).as("the new router has the agent away").isEqualTo("away");
+                // ... and knows why (node B's roster of its own agents carries the reason): a console that
+                // connects now (a reload, a second tab) is told it as the first one was.
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    List<JsonNode> presences = agent.frames("presence");
+                    return presences.subList(presenceBefore, presences.size()).stream().anyMatch(p ->
+                            p.path("status").asText().equals("away") && p.path("reason").asText().equals("missed_offers"));
+                });
+                try (WsTestClient tab = WsTestClient.connect(nodeB.agentUri())) {
+                    tab.helloAgent(nodeB.loginAdmin());
+                    tab.await("presence", p -> p.path("agent").path("id").asText().equals(agentId)
+                            && p.path("status").asText().equals("away") && p.path("reason").asText().equals("missed_offers"));
+                }
                 agent.send("{\"type\":\"presence\",\"status\":\"online\"}");
                 agent.await("offer", o -> agent.frames("offer").indexOf(o) == 2);
                 assertThat(agent.frames("offer")).extracting(o -> o.get("conversationId").asText())

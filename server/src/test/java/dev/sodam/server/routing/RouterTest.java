@@ -414,6 +414,68 @@ class RouterTest {
         assertThat(router.load(kim.agent().id()).orElseThrow().assigned()).isZero();
     }
 
+    private void connect(AgentPrincipal agent) {
+        Replies.<Integer>future(r -> service.agentConnected(agent, r)).join();
+        DomainThread.settle(service);
+    }
+
+    private String lastPresence() {
+        return recorded.presences.get(recorded.presences.size() - 1);
+    }
+
+    /**
+     * Regression: only the presence frame of the change said why, so a console connecting afterwards (a
+     * reload, a second tab) showed "away" without the notice. The router keeps the reason until the next
+     * presence change and tells it with every presence of the agent meanwhile: the requeue's load change,
+     * another connection, a reload within the grace period; not after the grace ran out, nor once the
+     * agent chose a presence themselves.
+     */
+    @Test
+    void theReasonForMissedOffersIsToldWithEveryPresenceUntilThePresenceChanges() {
+        AgentPrincipal kim = online("kim");
+        String k = kim.agent().id();
+        String mine = handoff();
+        accept(kim, mine);
+        clock.advance(Duration.ofSeconds(5));
+        handoff();
+        passAndSettle(SETTINGS.offerTimeout());
+        passAndSettle(SETTINGS.offerTimeout());
+        assertThat(presenceOf(kim)).isEqualTo(Presence.AWAY);
+        int set = recorded.presences.indexOf(k + ":away:missed_offers");
+        assertThat(set).isNotNegative();
+        assertThat(recorded.presences.subList(set, recorded.presences.size()))
+                .as("the requeue's load change says it too").hasSizeGreaterThan(1)
+                .allMatch(p -> p.equals(k + ":away:missed_offers"));
+
+        connect(kim); // a second tab
+        assertThat(lastPresence()).isEqualTo(k + ":away:missed_offers");
+        service.agentDisconnected(k);
+        service.agentDisconnected(k);
+        DomainThread.settle(service);
+        pass(SETTINGS.presenceGrace().minusSeconds(1));
+        connect(kim); // the page reloaded in time: still away, still why
+        assertThat(lastPresence()).isEqualTo(k + ":away:missed_offers");
+
+        setPresence(kim, Presence.ONLINE);
+        assertThat(lastPresence()).isEqualTo(k + ":online");
+        setPresence(kim, Presence.AWAY); // their own choice
+        connect(kim);
+        assertThat(lastPresence()).as("no reason for their own away").isEqualTo(k + ":away");
+
+        // Set away again, then gone past the grace period: offline, and the reason with it.
+        setPresence(kim, Presence.ONLINE);
+        passAndSettle(SETTINGS.offerTimeout());
+        passAndSettle(SETTINGS.offerTimeout());
+        assertThat(lastPresence()).isEqualTo(k + ":away:missed_offers");
+        service.agentDisconnected(k);
+        service.agentDisconnected(k);
+        DomainThread.settle(service);
+        passAndSettle(SETTINGS.presenceGrace());
+        assertThat(presenceOf(kim)).isEqualTo(Presence.OFFLINE);
+        connect(kim);
+        assertThat(lastPresence()).as("a fresh start").isEqualTo(k + ":online");
+    }
+
     @Test
     void aDeclineBetweenMissedOffersStartsTheCountAgain() {
         AgentPrincipal kim = online("kim");
