@@ -17,7 +17,8 @@ import org.openqa.selenium.WebElement;
 /**
  * Regression in a real browser: an agent set away by the server after letting two offers run out
  * (routing.awayAfterMissedOffers) saw only "자리 비움" and no more offers, and not why. The console now
- * says so at the top of the chat area with an "온라인" button, and that button brings the offers back.
+ * says so at the top of the chat area with an "온라인" button, also after the page is reloaded, and that
+ * button brings the offers back.
  */
 class MissedOffersAwayBrowserTest {
     // A one-second accept window keeps the real-time wait for two missed offers short.
@@ -45,6 +46,17 @@ class MissedOffersAwayBrowserTest {
             assertThat(agent.findElement(By.cssSelector("[data-testid='presence-select']")).getAttribute("value"))
                     .isEqualTo("away");
             assertThat(agent.findElements(By.cssSelector("[data-testid='offer']"))).isEmpty();
+
+            // A reload (within the presence grace) used to show "away" without the notice: only the frame
+            // of the change carried the reason. The frame a connecting console gets carries it now.
+            agent.navigate().refresh();
+            WebElement again = waiting(agent).ignoring(StaleElementReferenceException.class)
+                    .until(d -> d.findElements(By.cssSelector(NOTICE)).stream().filter(WebElement::isDisplayed)
+                            .findFirst().orElse(null));
+            assertThat(again.findElement(By.cssSelector("[data-testid='away-notice-text']")).getText())
+                    .isEqualTo("응답이 없어 자리 비움으로 바뀌었어요. 다시 상담을 받으려면 '온라인'을 누르세요.");
+            waiting(agent).until(d -> "away".equals(
+                    d.findElement(By.cssSelector("[data-testid='presence-select']")).getAttribute("value")));
 
             // The button the notice names: back online, the notice goes and the chat is offered again.
             Browsers.click(agent, "[data-testid='away-notice-online']");
