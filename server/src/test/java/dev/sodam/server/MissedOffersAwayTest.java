@@ -99,26 +99,26 @@ class MissedOffersAwayTest {
     void aConsoleThatConnectsWhileTheAgentIsAwayForMissedOffersIsToldWhy() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         try (TestServer server = TestServer.start(dataDir, Map.of(), clock);
-             WsTestClient kim = WsTestClient.connect(server.agentUri());
              WsTestClient visitor = WsTestClient.connect(server.visitorUri())) {
             String kimId = server.createAgent(KIM, "김상담", KIM_PASSWORD);
             String token = server.login(KIM, KIM_PASSWORD);
-            kim.helloAgent(token);
-            visitor.helloVisitor(null, null, 0);
-            String a = visitor.askForAPerson("v-1");
-            kim.await("offer", o -> o.get("conversationId").asText().equals(a));
-            clock.advance(Duration.ofSeconds(30)); // one miss: offered again
-            kim.await("offer", o -> kim.frames("offer").indexOf(o) == 1);
-            clock.advance(Duration.ofSeconds(30)); // the second miss in a row
-            kim.await("presence", p -> presence(p, kimId, "away", "missed_offers"));
+            try (WsTestClient kim = WsTestClient.connect(server.agentUri())) {
+                kim.helloAgent(token);
+                visitor.helloVisitor(null, null, 0);
+                String a = visitor.askForAPerson("v-1");
+                kim.await("offer", o -> o.get("conversationId").asText().equals(a));
+                clock.advance(Duration.ofSeconds(30)); // one miss: offered again
+                kim.await("offer", o -> kim.frames("offer").indexOf(o) == 1);
+                clock.advance(Duration.ofSeconds(30)); // the second miss in a row
+                kim.await("presence", p -> presence(p, kimId, "away", "missed_offers"));
 
-            // A second tab, and the first one reloaded (within the presence grace): both are told why.
-            try (WsTestClient tab = WsTestClient.connect(server.agentUri())) {
-                tab.helloAgent(token);
-                JsonNode first = tab.await("presence", p -> p.path("agent").path("id").asText().equals(kimId));
-                assertThat(presence(first, kimId, "away", "missed_offers")).as(first.toString()).isTrue();
-            }
-            kim.close();
+                // A second tab: told why.
+                try (WsTestClient tab = WsTestClient.connect(server.agentUri())) {
+                    tab.helloAgent(token);
+                    JsonNode first = tab.await("presence", p -> p.path("agent").path("id").asText().equals(kimId));
+                    assertThat(presence(first, kimId, "away", "missed_offers")).as(first.toString()).isTrue();
+                }
+            } // and the first one reloads, within the presence grace
             try (WsTestClient reloaded = WsTestClient.connect(server.agentUri());
                  WsTestClient admin = WsTestClient.connect(server.agentUri())) {
                 reloaded.helloAgent(token);
