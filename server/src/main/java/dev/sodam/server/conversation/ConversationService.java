@@ -26,6 +26,7 @@ import dev.sodam.server.routing.Availability;
 import dev.sodam.server.routing.Router;
 import dev.sodam.server.routing.RoutingSettings;
 import dev.sodam.server.routing.Urgency;
+import dev.sodam.server.store.AgentName;
 import dev.sodam.server.store.ConversationEventRow;
 import dev.sodam.server.store.Store;
 import dev.sodam.server.store.StoreTx;
@@ -540,10 +541,9 @@ public final class ConversationService implements AutoCloseable {
         submit(tx -> {
             Agent agent = tx.agentByToken(Hashing.sha256Hex(token), clock.instant())
                     .orElseThrow(() -> new ChatException(ErrorCode.UNAUTHORIZED, "unknown or expired token; log in again"));
-            // An account of one site sees that site's queue only (and colleagues who may serve it).
-            List<Agent> colleagues = tx.agents().stream().filter(a -> !a.id().equals(agent.id()))
-                    .filter(a -> agent.siteId() == null || a.siteId() == null || a.siteId().equals(agent.siteId()))
-                    .toList();
+            // An account of one site sees that site's queue only (and colleagues who may serve it). Names
+            // only, filtered by the database: every hello of every agent reads this list.
+            List<AgentName> colleagues = tx.colleagueNames(agent.id(), agent.siteId());
             List<Conversation> queue = tx.queue().stream().filter(c -> agent.seesSite(c.siteId())).toList();
             return new Effect<>(new Results.AgentHello(agent, queue, tx.assignedTo(agent.id()), colleagues,
                     tx.teams()), List.of());

@@ -4,6 +4,7 @@ import dev.sodam.server.model.Agent;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Visitor;
+import dev.sodam.server.store.AgentName;
 import java.util.List;
 
 /** Values returned by {@link ConversationService} calls. */
@@ -27,7 +28,7 @@ public final class Results {
 
     /** An agent said hello: the queue (longest waiting first) and the agent's assigned conversations. */
     public record AgentHello(Agent agent, List<Conversation> queue, List<Conversation> assigned,
-                             List<Agent> colleagues, List<dev.sodam.server.model.Team> teams) {
+                             List<AgentName> colleagues, List<dev.sodam.server.model.Team> teams) {
     }
 
     /**

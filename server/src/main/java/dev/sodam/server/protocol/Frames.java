@@ -8,6 +8,7 @@ import dev.sodam.server.model.Author;
 import dev.sodam.server.model.Conversation;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
+import dev.sodam.server.store.AgentName;
 import dev.sodam.server.util.Json;
 import java.time.Instant;
 import java.util.List;
@@ -100,7 +101,8 @@ public final class Frames {
 
     /** The agent's welcome, with colleagues and teams (the targets of a transfer). */
     public static ServerFrame.AgentWelcome agentWelcome(Agent agent, List<Conversation> queue,
-                                                        List<Conversation> assigned, List<Agent> colleagues,
+                                                        List<Conversation> assigned,
+                                                        List<AgentName> colleagues,
                                                         List<dev.sodam.server.model.Team> teams) {
         List<ServerFrame.AgentConversation> views = new java.util.ArrayList<>(queue.size() + assigned.size());
         for (int i = 0; i < queue.size(); i++) {

@@ -165,6 +165,14 @@ public interface StoreTx {
     /** Every agent and admin, by name. */
     List<Agent> agents();
 
+    /**
+     * The colleagues an agent's welcome lists, by name: every enabled account (pending invitations
+     * included) except {@code agentId} that may serve {@code siteId}'s chats — installation-wide accounts
+     * and that site's; with {@code siteId} null, every one. The same accounts in the same order as
+     * {@link #agents()} filtered so, read as id and name only: an agent's hello runs on the domain thread.
+     */
+    List<AgentName> colleagueNames(String agentId, String siteId);
+
     void insertAgent(Agent agent);
 
     long countAgents();

@@ -14,6 +14,7 @@ import dev.sodam.server.model.Team;
 import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.model.Message;
 import dev.sodam.server.model.Suggestion;
+import dev.sodam.server.store.AgentName;
 import dev.sodam.server.util.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ class FramesTest {
     @Test
     void agentWelcomeNumbersTheQueueFromOne() throws Exception {
         Agent agent = new Agent("ag_1", "kim@example.com", "김소담", Agent.Role.AGENT, "hash", T0);
-        Agent colleague = new Agent("ag_2", "lee@example.com", "이결제", Agent.Role.AGENT, "hash", T0);
+        AgentName colleague = new AgentName("ag_2", "이결제");
         Team payment = new Team("payment", "결제/환불", "Payments & refunds", true, null, List.of("payment"), List.of());
         assertGolden(Frames.agentWelcome(agent,
                 List.of(conversation(ConversationState.QUEUED, 4, "상담원 연결", null, null)), List.of(),

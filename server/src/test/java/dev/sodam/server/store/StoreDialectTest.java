@@ -269,5 +269,39 @@ class StoreDialectTest {
             assertThat(tx.assignedCounts()).isEqualTo(java.util.Map.of("ag_1", 2, "ag_2", 1));
             return null;
         });
+
+        // An agent's welcome.colleagues, read as names only: the accounts and order of every enabled
+        // account filtered by site (pending invitations listed), as the hello computed it from agents().
+        write(store, tx -> {
+            tx.insertSite(new dev.sodam.server.model.Site("shop", "shop", List.of(dev.sodam.server.model.Site.SELF)));
+            record Account(String id, String name, String hash, String site) {
+            }
+            for (Account a : List.of(new Account("ag_wide", "가나다", "$argon2id$x", null),
+                    new Account("ag_demo", "이름", "$argon2id$x", "demo"), new Account("ag_demo2", "이름", "$argon2id$x", "demo"),
+                    new Account("ag_shop", "상점", "$argon2id$x", "shop"), new Account("ag_off", "꺼짐", "$argon2id$x", null),
+                    new Account("ag_invited", "초대", "!invited", "demo"))) {
+                tx.insertAgent(new dev.sodam.server.model.Agent(a.id(), a.id() + "@shop.test", a.name(),
+                        dev.sodam.server.model.Agent.Role.AGENT, a.hash(), T, a.site()));
+            }
+            StoredUser off = tx.user("ag_off").orElseThrow();
+            assertThat(tx.updateUser(new StoredUser(off.id(), off.email(), off.name(), off.role(), off.siteId(), true,
+                    off.maxChats(), off.version(), off.createdAt(), T, off.pending()), off.version(), T)).isTrue();
+            return null;
+        });
+        store.read(tx -> {
+            for (String asker : List.of("ag_1", "ag_demo", "ag_shop", "ag_invited")) {
+                dev.sodam.server.model.Agent agent = tx.agent(asker).orElseThrow();
+                assertThat(tx.colleagueNames(agent.id(), agent.siteId())).as(asker).isEqualTo(tx.agents().stream()
+                        .filter(a -> !a.id().equals(agent.id()))
+                        .filter(a -> agent.siteId() == null || a.siteId() == null || a.siteId().equals(agent.siteId()))
+                        .map(a -> new AgentName(a.id(), a.name())).toList());
+            }
+            assertThat(tx.colleagueNames("ag_demo", "demo")).extracting(AgentName::id)
+                    .as("by name, then id; installation-wide and demo's; the invited too; not shop's, the disabled, oneself")
+                    .containsExactly("ag_1", "ag_2", "ag_3", "ag_wide", "ag_demo2", "ag_invited");
+            assertThat(tx.colleagueNames("ag_1", null)).extracting(AgentName::id)
+                    .containsExactly("ag_2", "ag_3", "ag_wide", "ag_shop", "ag_demo", "ag_demo2", "ag_invited");
+            return null;
+        });
     }
 }
