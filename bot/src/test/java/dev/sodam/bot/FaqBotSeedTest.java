@@ -157,6 +157,33 @@ class FaqBotSeedTest {
     }
 
     /**
+     * Regression (closing notes): "사람 많아요?" (is it crowded?) was handed to a person as a request: the
+     * classifier's handoff intent weighs 사람. Questions about a crowd (the four of the notes and
+     * held-out ones) are no request now; requests, held-out ones too, still are.
+     */
+    @Test
+    void aQuestionAboutACrowdIsNoRequestForAPerson() {
+        FaqBot bot = SeedBots.bot();
+        for (String text : List.of("사람 많아요?", "사람 많이 기다려요?", "지금 사람 많나요", "매장에 사람 많아요?",
+                "대기하는 사람 많나요?", "사람 좀 많네요", "주말엔 사람 많죠?", "사람 많이 있어요?", "지금 기다리는 사람 몇 명이에요?",
+                "오프라인 매장 사람 붐벼요?", "are there many people waiting?")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d instanceof BotDecision.Handoff h && h.reason() == BotDecision.Reason.REQUESTED)
+                    .as(SeedBots.explain(text, "ko")).isFalse();
+            assertThat(d.intent()).as(SeedBots.explain(text, "ko")).isNotIn("handoff", "no-handoff");
+        }
+        for (String text : List.of("사람 불러주세요", "사람이랑 얘기할래요", "상담원 연결", "사람이랑 얘기하고 싶어요 봇은 싫어요",
+                "사람 좀 불러 주실래요", "진짜 사람이랑 통화 가능해요?", "직원분 계세요?", "사람 있어요?", "담당자 연결 부탁드립니다",
+                "챗봇 말고 직원이요", "not a bot, a person please", "human please")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d).as(SeedBots.explain(text, "ko")).isInstanceOf(BotDecision.Handoff.class);
+            assertThat(((BotDecision.Handoff) d).reason()).as(SeedBots.explain(text, "ko"))
+                    .isEqualTo(BotDecision.Reason.REQUESTED);
+        }
+        assertThat(bot.ask("사람 부르지 마세요", "ko")).isInstanceOf(BotDecision.Answer.class);
+    }
+
+    /**
      * Regression (QA): "네", "알겠습니다", "ok" or a "👍" after an answer queued the chat for an agent
      * (no intent knew them, so the bot was unsure and handed off). They get the acknowledgement reply
      * now; a message with nothing to read (emoji, punctuation, a link alone) gets it by rule.

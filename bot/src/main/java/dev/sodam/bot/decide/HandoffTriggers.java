@@ -91,6 +91,35 @@ public final class HandoffTriggers {
             "^(i\\s+want\\s+|give\\s+me\\s+)?(a|an|the)?\\s*" + PERSON
                     + "(\\s+(please|pls|plz|now|asap))?[\\s\\p{P}]*$");
 
+    /**
+     * Korean words for a person that a request names ({@link #asks}): {@link #KO_PEOPLE}, {@link #KO_AGENTS}
+     * and the customer centre ("고객센터 연결").
+     */
+    private static final List<String> KO_ASKED = List.of("사람", "직원", "담당자", "매니저", "상담원", "상담사",
+            "상담직원", "고객센터");
+
+    /**
+     * Right after a word for a person, "with / to" (사람이랑, 직원한테); unlike {@link #KO_PARTICLE_AFTER}
+     * without 좀, which is also "quite" ("사람 좀 많네요").
+     */
+    private static final Pattern KO_WITH_AFTER = Pattern.compile("^(님|분)?(이랑|랑|하고|과|와|한테|께)");
+
+    /** Right after a word for a person, asking whether one is there: "사람 있어요?", "직원분 계세요?". */
+    private static final Pattern KO_THERE_AFTER = Pattern.compile("^(님|분)?(이|가|은|는|도)?(있|계)");
+
+    /**
+     * Within a few syllables after a word for a person, a verb of a request. Unlike
+     * {@link #KO_REQUEST_AFTER} without "있어요"/"가능": "사람 많이 있어요?" asks about a crowd.
+     */
+    private static final Pattern KO_ASK_AFTER = Pattern.compile(
+            "연결|불러|부르|바꿔|바꾸|대화|얘기|이야기|통화|채팅|부탁|주세요|해주|해줘|원해|원합|필요|만나|찾아|찾고|와주");
+
+    /** A word for the bot turned down before the person: "챗봇 말고 사람", "봇 아니고 직원이요". */
+    private static final Pattern KO_NOT_THE_BOT = Pattern.compile("(봇|로봇|기계|자동응답)(은|이|는)?(말고|아니고|아닌)");
+
+    /** English: the bot turned down, "not a bot, a person please". */
+    private static final Pattern EN_NOT_THE_BOT = Pattern.compile("\\b(not|no)\\s+(a\\s+|the\\s+)?(ro)?bots?\\b");
+
     /** Compiled once: {@code String.replaceAll} compiled its pattern on every question. */
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
@@ -130,6 +159,46 @@ public final class HandoffTriggers {
             }
         }
         return false;
+    }
+
+    /**
+     * True when {@code normalizedText} is worded as a request for a person, whether or not it is turned
+     * down after ({@link #declines} tells): a word for a person with a request verb or particle after it
+     * ("사람 불러주세요", "사람이랑 얘기할래요", "직원 연결 부탁드려요"), asking whether one is there ("사람
+     * 있어요?", "상담원분 계세요?") or ending the message ("상담원요", "진짜 사람이요"), a bot turned down
+     * ("챗봇 말고 …"), a request phrase ({@link #matches}' "사람이랑", "전화상담"), or an English request
+     * ("talk to a human", "agent please", "not a bot"). The classifier's handoff intent hands off only
+     * then: it weighs the word for a person, so "사람 많아요?" or "매장에 사람 많이 기다려요?" (a question
+     * about a crowd) read as a request.
+     */
+    public static boolean asks(String normalizedText) {
+        String compact = WHITESPACE.matcher(normalizedText).replaceAll("");
+        for (String k : KO_REQUESTS) {
+            if (compact.contains(k)) {
+                return true;
+            }
+        }
+        if (KO_NOT_THE_BOT.matcher(compact).find()) {
+            return true;
+        }
+        for (String k : KO_ASKED) {
+            for (int at = compact.indexOf(k); at >= 0; at = compact.indexOf(k, at + 1)) {
+                int end = at + k.length();
+                if (KO_WITH_AFTER.matcher(compact).region(end, compact.length()).find()
+                        || KO_THERE_AFTER.matcher(compact).region(end, compact.length()).find()
+                        || KO_ASK_AFTER.matcher(compact).region(end, Math.min(compact.length(), end + KO_REQUEST_WINDOW))
+                                .find()
+                        || KO_AT_END.matcher(compact).region(end, compact.length()).matches()) {
+                    return true;
+                }
+            }
+        }
+        if (!hasLatinLetter(normalizedText)) {
+            return false;
+        }
+        String t = normalizedText.strip();
+        return EN_STRONG.matcher(t).find() || EN_REQUEST.matcher(t).find() || EN_ALONE.matcher(t).matches()
+                || EN_NOT_THE_BOT.matcher(t).find();
     }
 
     /**

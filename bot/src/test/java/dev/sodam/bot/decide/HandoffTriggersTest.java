@@ -84,4 +84,30 @@ class HandoffTriggersTest {
         assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isTrue();
         assertThat(HandoffTriggers.declines(TextNormalizer.normalize(text))).as(text).isFalse();
     }
+
+    /**
+     * Regression (closing notes): "사람 많아요?" was handed to a person by the classifier's handoff
+     * intent, which weighs the word 사람. The intent hands off only on a text worded as a request
+     * ({@link HandoffTriggers#asks}); a question about a crowd is none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"사람 많아요?", "사람 많이 기다려요?", "지금 사람 많나요", "매장에 사람 많아요?",
+        "대기하는 사람 많나요?", "사람 좀 많네요", "주말엔 사람 많죠?", "사람 많이 있어요?", "지금 기다리는 사람 몇 명이에요?",
+        "오프라인 매장 사람 붐벼요?", "are there many people waiting?", "how many people are in line", "배송 언제 와요?",
+        "상담원 운영시간이 언제예요?"})
+    void aQuestionAboutACrowdDoesNotAsk(String text) {
+        assertThat(HandoffTriggers.asks(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"사람 불러주세요", "사람이랑 얘기할래요", "상담원 연결", "사람이랑 얘기하고 싶어요 봇은 싫어요",
+        "사람 좀 불러 주실래요", "진짜 사람이랑 통화 가능해요?", "직원분 계세요?", "사람 있어요?", "담당자 연결 부탁드립니다",
+        "사람한테 물어볼래요", "상담원이요", "챗봇 말고 직원이요", "고객센터 연결해주세요", "봇 말고 진짜 사람이요",
+        "사람이 필요해요", "talk to a human", "agent please", "not a bot, a person please", "human please",
+        "customer service representative", "operator",
+        // worded as a request and turned down after: asks, and declines() says so
+        "사람 부르지 마세요"})
+    void aRequestAsks(String text) {
+        assertThat(HandoffTriggers.asks(TextNormalizer.normalize(text))).as(text).isTrue();
+    }
 }
