@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -244,7 +245,8 @@ public final class FaqBot {
                 LOG.warn("bot: locale {} has fewer than two labels; skipped", locale);
                 continue;
             }
-            inputs.add(new LocaleInput(locale, LocaleAnalysis.forLocale(locale), texts, labels, faqCount));
+            LocaleAnalysis analysis = LocaleAnalysis.forLocale(locale);
+            inputs.add(new LocaleInput(locale, analysis, texts, withNegations(labels, texts, analysis), faqCount));
         }
 
         // Index and classifier of every locale are independent: build them in parallel (Nori's
@@ -308,6 +310,34 @@ public final class FaqBot {
         return new FaqBot(Map.copyOf(byId), Map.copyOf(models), thresholds);
     }
 
+    /** A cheap test for a phrasing that may negate something; only those are analysed for {@link #withNegations}. */
+    private static final Pattern NEGATION_CUE = Pattern.compile("[안못않]|n't|\\bno|never|cannot|\\w+nt\\b");
+
+    /**
+     * The labels with the word terms their phrasings negate ({@link Label#negated}), read by the responder's
+     * check of a question that reports an event as not having happened.
+     */
+    private static Map<String, Label> withNegations(Map<String, Label> labels, List<LabelledText> texts,
+                                                    LocaleAnalysis analysis) {
+        Map<String, Set<String>> negated = new LinkedHashMap<>();
+        for (LabelledText t : texts) {
+            String normalized = TextNormalizer.normalize(t.text());
+            if (NEGATION_CUE.matcher(normalized).find()) {
+                List<String> terms = analysis.analyze(t.text(), normalized).negated();
+                if (!terms.isEmpty()) {
+                    negated.computeIfAbsent(t.label(), k -> new LinkedHashSet<>()).addAll(terms);
+                }
+            }
+        }
+        if (negated.isEmpty()) {
+            return labels;
+        }
+        Map<String, Label> out = new LinkedHashMap<>();
+        labels.forEach((id, l) -> out.put(id, negated.containsKey(id)
+                ? new Label(l.id(), l.kind(), l.title(), l.reply(), negated.get(id)) : l));
+        return out;
+    }
+
     /** A question cut to {@link #MAX_CHARS}, normalised, and the model of the locale it is read in (null: none). */
     private record Question(String raw, String normalized, LocaleModel model) {
         LocaleAnalysis.Analyzed analyzed() {
@@ -344,7 +374,7 @@ public final class FaqBot {
         List<FaqMatch> retrieval = model.index().search(analyzed, RETRIEVAL_LABELS);
         double[] probs = model.classifier().classify(analyzed);
         IntentClassifier c = model.classifier();
-        return model.responder().decide(normalized, retrieval, c.labels(), c::indexOf, probs);
+        return model.responder().decide(normalized, analyzed.contrasted(), retrieval, c.labels(), c::indexOf, probs);
     }
 
     /**
@@ -382,8 +412,8 @@ public final class FaqBot {
         }
         LocaleAnalysis.Analyzed analyzed = q.analyzed();
         IntentClassifier c = model.classifier();
-        return model.responder().top(model.index().search(analyzed, RETRIEVAL_LABELS), c.labels(), c::indexOf,
-                c.classify(analyzed));
+        return model.responder().top(analyzed.contrasted(), model.index().search(analyzed, RETRIEVAL_LABELS),
+                c.labels(), c::indexOf, c.classify(analyzed));
     }
 
     private String defaultLocale() {

@@ -157,6 +157,40 @@ class FaqBotSeedTest {
     }
 
     /**
+     * Regression (closing notes): "취소 안 했는데 환불됐어요?" (a refund without a cancellation) was answered
+     * with the refund-time entry at a confidence above the calibrated answer threshold: retrieval and the
+     * classifier read 취소 and 환불, not the "안". An event reported as not having happened beside one that
+     * did, which the entry never negates, leaves the bot unsure (held-out phrasings: clarify or hand off).
+     */
+    @Test
+    void aNegatedEventBesideOneThatHappenedIsNoConfidentAnswer() {
+        FaqBot bot = SeedBots.calibrated();
+        List<String> answered = new ArrayList<>();
+        for (String text : List.of("취소 안 했는데 환불됐어요?", "결제 안 했는데 돈이 빠져나갔어요", "반품 신청 안 했는데 환불됐대요",
+                "주문하지 않았는데 택배가 왔어요", "탈퇴 안 했는데 계정이 없어졌어요", "i didn't order this but got charged",
+                "i never placed an order but money was taken from my card", "i did not cancel yet i got refunded",
+                "I didn't return anything but got a refund", "i didn't sign up but i got a verification code")) {
+            BotDecision d = bot.ask(text, "ko");
+            if (d instanceof BotDecision.Answer) {
+                answered.add(text + " " + d);
+            }
+        }
+        // Measured: 1 of the 10 is still answered, "결제 안 했는데 돈이 빠져나갔어요" with ko-payment-failed,
+        // whose phrasings negate 결제 themselves ("결제가 안 돼요"): the rule reads words, not which event
+        // the entry is about (docs/bot.md, "A negated event beside one that happened").
+        assertThat(answered).as(String.join("\n", answered)).hasSizeLessThanOrEqualTo(1);
+        assertThat(bot.ask("취소 안 했는데 환불됐어요?", "ko")).isNotInstanceOf(BotDecision.Answer.class);
+        // An entry whose phrasings speak of the event not happening still answers it.
+        for (Map.Entry<String, String> e : Map.of("물건을 못 받았는데 배송완료래요", "ko-missing-parcel",
+                "로그인이 안 되는데 비밀번호는 맞아요", "ko-login-failed",
+                "i can't log in but my password is right", "en-login-failed").entrySet()) {
+            BotDecision d = bot.ask(e.getKey(), "ko");
+            assertThat(d).as(e.getKey() + " " + d).isInstanceOf(BotDecision.Answer.class);
+            assertThat(((BotDecision.Answer) d).faqId()).isEqualTo(e.getValue());
+        }
+    }
+
+    /**
      * Regression (closing notes): "사람 많아요?" (is it crowded?) was handed to a person as a request: the
      * classifier's handoff intent weighs 사람. Questions about a crowd (the four of the notes and
      * held-out ones) are no request now; requests, held-out ones too, still are.

@@ -12,6 +12,7 @@ final class SeedBots {
     static final BotThresholds THRESHOLDS = new BotThresholds(0.55, 0.30);
 
     private static FaqBot bot;
+    private static FaqBot calibrated;
     private static long trainMillis;
 
     private SeedBots() {
@@ -45,6 +46,16 @@ final class SeedBots {
             System.out.printf("FaqBot.train on the real seed (%d entries): %d ms%n", faq.size(), trainMillis);
         }
         return bot;
+    }
+
+    /** The seed bot with the thresholds and confidence scale the server fits on the held-out validation. */
+    static synchronized FaqBot calibrated() {
+        if (calibrated == null) {
+            HeldOutValidation.Report report = HeldOutValidation.run(faq(), intents(),
+                    HeldOutValidation.load(repoRoot().resolve("config/bot/out-of-scope.json")), THRESHOLDS);
+            calibrated = bot().withScales(report.scales()).withThresholds(report.thresholds());
+        }
+        return calibrated;
     }
 
     static long trainMillis() {

@@ -18,7 +18,7 @@ import org.apache.lucene.analysis.standard.StandardTokenizer;
  * English analysis chains.
  *
  * <p>Word field: {@link NormalizingCharFilter} → {@link StandardTokenizer} → possessive →
- * lower case → typo map ({@code en-typos.txt}) → {@link #STOP_WORDS} (which keep not/no/why/when/how/where) → Porter stemming.
+ * lower case → typo map ({@code en-typos.txt}) → {@link NegationScopeFilter} → {@link #STOP_WORDS} (which keep not/no/why/when/how/where) → Porter stemming.
  *
  * <p>N-gram field: the same up to the stop filter, then each word wrapped in {@code _…_} and cut
  * into character 3- and 4-grams (the whole word kept too), so typos such as "retrun" or "wher"
@@ -48,20 +48,26 @@ public final class EnglishAnalysis {
     /** The word analyzer. */
     public static Analyzer wordAnalyzer() {
         return new FilterChain(NormalizingCharFilter::new, StandardTokenizer::new,
-                ts -> new PorterStemFilter(words(ts)));
+                ts -> new PorterStemFilter(words(ts, true)));
     }
 
     /** The character n-gram analyzer (typo-tolerant): 3–4-grams of {@code _word_}. */
     public static Analyzer ngramAnalyzer() {
         return new FilterChain(NormalizingCharFilter::new, StandardTokenizer::new,
-                ts -> new NGramTokenFilter(new PatternReplaceFilter(words(ts), WORD, "_$1_", false), 3, 4, false));
+                ts -> new NGramTokenFilter(new PatternReplaceFilter(words(ts, false), WORD, "_$1_", false), 3, 4, false));
     }
 
-    /** The part both chains share: possessive → lower case → typo map → stop words. */
-    private static TokenStream words(TokenStream tokens) {
+    /**
+     * The part both chains share: possessive → lower case → typo map → ({@code negation}: {@link
+     * NegationScopeFilter}, which flags the words of a negated event and leaves the terms alone) → stop words.
+     */
+    private static TokenStream words(TokenStream tokens, boolean negation) {
         TokenStream ts = new EnglishPossessiveFilter(tokens);
         ts = new LowerCaseFilter(ts);
         ts = new TermMapFilter(ts, TYPOS);
+        if (negation) {
+            ts = NegationScopeFilter.english(ts);
+        }
         return new StopFilter(ts, STOP_WORDS);
     }
 }

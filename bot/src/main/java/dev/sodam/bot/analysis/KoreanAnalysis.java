@@ -29,7 +29,8 @@ import org.apache.lucene.analysis.ngram.NGramTokenFilter;
  * <p>Word field: {@link NormalizingCharFilter} → typo/synonym {@link MappingCharFilter}
  * ({@code ko-synonyms.txt}: typos, applied to the text) → Nori {@link KoreanTokenizer} (decompound
  * mode DISCARD: a compound gives its parts, an inflected verb its stem; shop user dictionary
- * {@code ko-userdict.txt}) → {@link KoreanPartOfSpeechStopFilter} with {@link #STOP_TAGS} →
+ * {@code ko-userdict.txt}) → {@link NegationScopeFilter} (flags the words of a negated event; terms
+ * unchanged) → {@link KoreanPartOfSpeechStopFilter} with {@link #STOP_TAGS} →
  * reading form → lower case → {@link #STOP_WORDS} → domain synonyms ({@link #TERMS},
  * {@code ko-terms.txt}: whole terms, 추적 → 조회).
  *
@@ -83,7 +84,7 @@ public final class KoreanAnalysis {
         return new FilterChain(KoreanAnalysis::charFilters,
                 () -> new KoreanTokenizer(TokenStream.DEFAULT_TOKEN_ATTRIBUTE_FACTORY, USER_DICT,
                         KoreanTokenizer.DecompoundMode.DISCARD, false, true),
-                KoreanAnalysis::wordFilters);
+                ts -> wordFilters(NegationScopeFilter.korean(ts)));
     }
 
     /** POS stop tags → reading form → lower case → stop words → domain synonyms. */

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.FlagsAttribute;
 
 /**
  * The two analyzers of one locale: a word (morpheme/stem) analyzer and a character n-gram
@@ -24,12 +25,22 @@ public record LocaleAnalysis(String locale, Analyzer words, Analyzer ngrams) {
 
     /**
      * One question analysed once: its normalised text, word terms and n-gram terms, which retrieval
-     * and the classifier both read (Nori used to run once for each).
+     * and the classifier both read (Nori used to run once for each), and the word terms a negation
+     * applies to ({@link NegationScopeFilter}: {@code negated}, and {@code contrasted} when a contrasting
+     * clause follows, "취소 안 했는데 환불됐어요").
      */
-    public record Analyzed(String normalized, List<String> words, List<String> ngrams) {
+    public record Analyzed(String normalized, List<String> words, List<String> ngrams, List<String> negated,
+                           List<String> contrasted) {
         public Analyzed {
             words = List.copyOf(words);
             ngrams = List.copyOf(ngrams);
+            negated = List.copyOf(negated);
+            contrasted = List.copyOf(contrasted);
+        }
+
+        /** Without negated words. */
+        public Analyzed(String normalized, List<String> words, List<String> ngrams) {
+            this(normalized, words, ngrams, List.of(), List.of());
         }
     }
 
@@ -46,9 +57,31 @@ public record LocaleAnalysis(String locale, Analyzer words, Analyzer ngrams) {
      * @param normalized {@code TextNormalizer.normalize(text)}, when the caller already has it
      */
     public Analyzed analyze(String text, String normalized) {
-        List<String> w = wordTerms(text);
+        List<String> w = new ArrayList<>();
+        List<String> negated = new ArrayList<>(0);
+        List<String> contrasted = new ArrayList<>(0);
+        try (TokenStream ts = words.tokenStream("f", text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            FlagsAttribute flags = ts.addAttribute(FlagsAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                if (term.length() > 0) {
+                    String t = term.toString();
+                    w.add(t);
+                    if ((flags.getFlags() & NegationScopeFilter.NEGATED) != 0) {
+                        negated.add(t);
+                    }
+                    if ((flags.getFlags() & NegationScopeFilter.CONTRASTED) != 0) {
+                        contrasted.add(t);
+                    }
+                }
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> g = "ko".equals(locale) ? KoreanAnalysis.ngrams(w) : ngramTerms(text);
-        return new Analyzed(normalized, w, g);
+        return new Analyzed(normalized, w, g, negated, contrasted);
     }
 
     /** Terms the word analyzer emits for {@code text}. */

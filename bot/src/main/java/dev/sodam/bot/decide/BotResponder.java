@@ -38,6 +38,12 @@ public final class BotResponder {
     static final double DISAGREE_PENALTY = 0.85;
     static final double HANDOFF_PROB = 0.5;
     /**
+     * Factor on the raw score of an FAQ entry when the question reports an event as not having happened,
+     * beside one that did, and the entry never negates it ({@link #speaksOf}; docs/bot.md, "A negated
+     * event").
+     */
+    static final double UNSPOKEN_NEGATION = 0.25;
+    /**
      * The small-talk intent (config/bot/intents.json) that answers "네", "알겠습니다", "ok" — and a message
      * with nothing to read ({@link #nothingToRead}).
      */
@@ -88,6 +94,15 @@ public final class BotResponder {
      */
     public Prediction top(List<FaqMatch> retrieval, List<String> classLabels, ToIntFunction<String> classIndex,
                           double[] probs) {
+        return top(List.of(), retrieval, classLabels, classIndex, probs);
+    }
+
+    /**
+     * {@link #top(List, List, ToIntFunction, double[])} for a question that reports the events of
+     * {@code contrasted} as not having happened beside one that did ({@code LocaleAnalysis.Analyzed#contrasted}).
+     */
+    public Prediction top(List<String> contrasted, List<FaqMatch> retrieval, List<String> classLabels,
+                          ToIntFunction<String> classIndex, double[] probs) {
         int[] best = topIndexes(probs, CLASS_TOP);
         List<Scored> ranked = rank(retrieval, classLabels, classIndex, probs, best);
         if (ranked.isEmpty()) {
@@ -99,7 +114,7 @@ public final class BotResponder {
         for (Candidate c : candidates(ranked)) {
             suggestions.add(c.faqId());
         }
-        return new Prediction(ranked.get(0).label().id(), confidence(ranked, 0, classTop, retrTop), locale,
+        return new Prediction(ranked.get(0).label().id(), confidence(ranked, 0, classTop, retrTop, contrasted), locale,
                 suggestions);
     }
 
@@ -118,6 +133,16 @@ public final class BotResponder {
      */
     public BotDecision decide(String normalizedText, List<FaqMatch> retrieval, List<String> classLabels,
                               ToIntFunction<String> classIndex, double[] probs) {
+        return decide(normalizedText, List.of(), retrieval, classLabels, classIndex, probs);
+    }
+
+    /**
+     * {@link #decide(String, List, List, ToIntFunction, double[])} for a question that reports the events
+     * of {@code contrasted} as not having happened beside one that did ("취소 안 했는데 환불됐어요?": 취소;
+     * {@code LocaleAnalysis.Analyzed#contrasted}).
+     */
+    public BotDecision decide(String normalizedText, List<String> contrasted, List<FaqMatch> retrieval,
+                              List<String> classLabels, ToIntFunction<String> classIndex, double[] probs) {
         int[] best = topIndexes(probs, CLASS_TOP);
         List<Scored> ranked = rank(retrieval, classLabels, classIndex, probs, best);
         List<Candidate> candidates = candidates(ranked);
@@ -133,19 +158,19 @@ public final class BotResponder {
             return new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE);
         }
         if (aboutAPerson(ranked.get(0)) && HandoffTriggers.declines(normalizedText)) {
-            return declined(ranked, candidates, classTop, retrTop);
+            return declined(ranked, candidates, classTop, retrTop, contrasted);
         }
         if (ranked.get(0).label().kind() == LabelKind.HANDOFF && !HandoffTriggers.asks(normalizedText)) {
-            return notAsked(ranked, candidates, classTop, retrTop);
+            return notAsked(ranked, candidates, classTop, retrTop, contrasted);
         }
-        return decideRanked(ranked, candidates, classTop, retrTop, classTopP);
+        return decideRanked(ranked, candidates, classTop, retrTop, classTopP, contrasted);
     }
 
     /** The decision on labels already ranked, without triggers ({@code classTopP}: the classifier's top probability). */
     private BotDecision decideRanked(List<Scored> ranked, List<Candidate> candidates, String classTop, String retrTop,
-                                     double classTopP) {
+                                     double classTopP, List<String> contrasted) {
         Scored top = ranked.get(0);
-        double conf = confidence(ranked, 0, classTop, retrTop);
+        double conf = confidence(ranked, 0, classTop, retrTop, contrasted);
         if (top.label().kind() == LabelKind.HANDOFF && classTopP >= HANDOFF_PROB
                 && top.label().id().equals(classTop) && conf >= thresholds.clarify()) {
             return new BotDecision.Handoff(conf, top.label().id(), locale, candidates, BotDecision.Reason.REQUESTED);
@@ -165,7 +190,7 @@ public final class BotResponder {
             return new BotDecision.Handoff(conf, top.label().id(), locale, candidates, BotDecision.Reason.UNSURE);
         }
         Scored faq = ranked.get(faqIdx);
-        double faqConf = faqIdx == 0 ? conf : Math.min(conf, confidence(ranked, faqIdx, classTop, retrTop));
+        double faqConf = faqIdx == 0 ? conf : Math.min(conf, confidence(ranked, faqIdx, classTop, retrTop, contrasted));
         if (faqIdx == 0 && faqConf >= thresholds.answer()) {
             return new BotDecision.Answer(faqConf, faq.label().id(), locale, faq.label().id(), faq.label().reply(),
                     candidates);
@@ -184,14 +209,14 @@ public final class BotResponder {
      * threshold fell through to an unsure FAQ), its reply says the bot carries on, as the visitor asked.
      */
     private BotDecision declined(List<Scored> ranked, List<Candidate> candidates,
-                                 String classTop, String retrTop) {
+                                 String classTop, String retrTop, List<String> contrasted) {
         List<Scored> rest = ranked.stream().filter(s -> s.label().kind() != LabelKind.HANDOFF).toList();
-        BotDecision usual = rest.isEmpty() ? null : decideRanked(rest, candidates, classTop, retrTop, -1);
+        BotDecision usual = rest.isEmpty() ? null : decideRanked(rest, candidates, classTop, retrTop, -1, contrasted);
         Label reply = labels.get(DECLINED_INTENT);
         if ((usual == null || usual instanceof BotDecision.Handoff) && reply != null && reply.reply() != null) {
             // As sure as the bot is that the message is about a person (the rule read the "no"): the
             // confidence of the unsure FAQ left over would make a plain "사람 부르지 마" look like a gap.
-            return new BotDecision.Answer(confidence(ranked, 0, classTop, retrTop), reply.id(), locale, null,
+            return new BotDecision.Answer(confidence(ranked, 0, classTop, retrTop, contrasted), reply.id(), locale, null,
                     reply.reply(), candidates);
         }
         return usual != null ? usual
@@ -205,10 +230,11 @@ public final class BotResponder {
      * The handoff intent is left out and the rest decides as usual (most often unsure: a handoff the gap
      * report lists as a question the FAQ lacks, not a request).
      */
-    private BotDecision notAsked(List<Scored> ranked, List<Candidate> candidates, String classTop, String retrTop) {
+    private BotDecision notAsked(List<Scored> ranked, List<Candidate> candidates, String classTop, String retrTop,
+                                 List<String> contrasted) {
         List<Scored> rest = ranked.stream().filter(s -> s.label().kind() != LabelKind.HANDOFF).toList();
         return rest.isEmpty() ? new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE)
-                : decideRanked(rest, candidates, classTop, retrTop, -1);
+                : decideRanked(rest, candidates, classTop, retrTop, -1, contrasted);
     }
 
     /**
@@ -230,12 +256,17 @@ public final class BotResponder {
     }
 
     /** Confidence of {@code ranked.get(i)} against the best other label: its raw score on the locale's scale. */
-    private double confidence(List<Scored> ranked, int i, String classTop, String retrTop) {
-        return scale.apply(rawScore(ranked, i, classTop, retrTop));
+    private double confidence(List<Scored> ranked, int i, String classTop, String retrTop, List<String> contrasted) {
+        return scale.apply(rawScore(ranked, i, classTop, retrTop, contrasted));
     }
 
-    /** The raw score of {@code ranked.get(i)}: combined, times the margin and agreement factors. */
-    private static double rawScore(List<Scored> ranked, int i, String classTop, String retrTop) {
+    /**
+     * The raw score of {@code ranked.get(i)}: combined, times the margin and agreement factors, and times
+     * {@link #UNSPOKEN_NEGATION} when it is an FAQ entry and the question reports an event as not having
+     * happened that none of the entry's phrasings negates ({@link #speaksOf}).
+     */
+    private static double rawScore(List<Scored> ranked, int i, String classTop, String retrTop,
+                                   List<String> contrasted) {
         Scored s = ranked.get(i);
         double other = 0;
         for (int j = 0; j < ranked.size(); j++) {
@@ -249,7 +280,25 @@ public final class BotResponder {
         if (!id.equals(classTop) || !id.equals(retrTop)) {
             c *= DISAGREE_PENALTY;
         }
+        if (!contrasted.isEmpty() && s.label().kind() == LabelKind.FAQ && !speaksOf(s.label(), contrasted)) {
+            c *= UNSPOKEN_NEGATION;
+        }
         return clamp(c);
+    }
+
+    /**
+     * Whether the entry's phrasings negate every event the question reports as not having happened. "취소 안
+     * 했는데 환불됐어요?" (the refund came without a cancellation) is not what "환불 언제 들어와요?" or "주문
+     * 취소했는데 돈 언제 돌려받아요" answer, though it shares their words: the classifier and retrieval read
+     * the words, not the "안"; an entry trained on "로그인이 안 돼요" does speak of 로그인 not happening.
+     */
+    private static boolean speaksOf(Label label, List<String> contrasted) {
+        for (String t : contrasted) {
+            if (!label.negated().contains(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Classifier labels considered beside the retrieval matches. */

@@ -1,6 +1,7 @@
 package dev.sodam.bot.decide;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One label of a locale as the responder sees it.
@@ -9,10 +10,18 @@ import java.util.Objects;
  * @param kind  what the label stands for
  * @param title the FAQ's canonical question (null for intents)
  * @param reply the FAQ answer or the small-talk reply in this locale (null for handoff)
+ * @param negated the word terms its phrasings negate ({@code LocaleAnalysis.Analyzed#negated}: "로그인이 안 돼요" →
+ *              로그인), so a question that reports such an event as not having happened is one it speaks of
  */
-public record Label(String id, LabelKind kind, String title, String reply) {
+public record Label(String id, LabelKind kind, String title, String reply, Set<String> negated) {
     public Label {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");
+        negated = Set.copyOf(negated);
+    }
+
+    /** A label whose phrasings negate nothing. */
+    public Label(String id, LabelKind kind, String title, String reply) {
+        this(id, kind, title, reply, Set.of());
     }
 }
