@@ -51,8 +51,9 @@ class QueueCrowdTest {
             assertThat(line.get("agent_errors").asLong()).as("%s", line).isZero();
             assertThat(line.get("dequeues").asLong()).as("%s", line).isPositive();
             assertThat(line.get("offer_after_resolve_p50_ms").asDouble()).as("%s", line).isPositive();
-            // Each dequeue moves every visitor behind it up one place, and each is told.
-            assertThat(line.get("statuses_per_dequeue").asDouble()).as("%s", line).isGreaterThan(50);
+            // Each dequeue moves every visitor behind it up one place: the first 20 places are told at once,
+            // those further back at most every 5 s (RoutingDelivery), so not all 150 each time.
+            assertThat(line.get("statuses_per_dequeue").asDouble()).as("%s", line).isBetween(15.0, 100.0);
         }
     }
 }
