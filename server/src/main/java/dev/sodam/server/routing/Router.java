@@ -115,6 +115,12 @@ public final class Router implements ChatEventListener, Availability {
     private final Map<String, Attempts> attempts = new HashMap<>();
     private final Deque<Instant> dequeues = new ArrayDeque<>();
     private List<Conversation> queue = List.of();
+    /**
+     * Chats that left the queue since {@link #queue} was last replaced: a batch publishes its QueueChanged after
+     * its other events, so a resolve in the batch of an accept dispatched over a queue that still held the chat
+     * just taken, and offered it again (a ghost offer, withdrawn a moment later).
+     */
+    private final Set<String> leftQueue = new HashSet<>();
 
     public Router(RoutingSettings settings, RoutingActions actions, Clock clock) {
         this(settings, actions, clock, TeamDirectory.none());
@@ -199,6 +205,7 @@ public final class Router implements ChatEventListener, Availability {
                 || event instanceof ChatEvent.ConversationDeleted) {
             // Deleted with its visitor: the agent's place is free as after a resolve.
             Conversation c = event.conversation();
+            leftQueue.add(c.id());
             Slot slot = c.agentId() == null ? null : agents.get(c.agentId());
             if (slot != null && slot.load > 0) {
                 slot.load--;
@@ -216,6 +223,7 @@ public final class Router implements ChatEventListener, Availability {
             }
             Conversation c = transferred.conversation();
             if (transferred.toAgentId() != null) {
+                leftQueue.add(c.id());
                 Slot to = slot(c.agentId(), c.agentName(), settings.defaultCap(), now);
                 to.load++;
                 awaitPresence(to, now);
@@ -299,6 +307,7 @@ public final class Router implements ChatEventListener, Availability {
     }
 
     private void onAssigned(Conversation c, Instant now) {
+        leftQueue.add(c.id());
         Offer offer = offers.remove(c.id());
         if (offer != null) {
             Slot offeredTo = agents.get(offer.agentId());
@@ -323,6 +332,7 @@ public final class Router implements ChatEventListener, Availability {
 
     private void queueChanged(List<Conversation> newQueue, Instant now) {
         queue = List.copyOf(newQueue);
+        leftQueue.clear();
         Set<String> queued = new HashSet<>();
         queue.forEach(c -> queued.add(c.id()));
         for (Map.Entry<String, Offer> entry : new ArrayList<>(offers.entrySet())) {
@@ -388,7 +398,7 @@ public final class Router implements ChatEventListener, Availability {
         Map<String, Boolean> openByTeam = new HashMap<>();
         for (int i = 0; i < queue.size(); i++) {
             Conversation c = queue.get(i);
-            if (offers.containsKey(c.id())) {
+            if (offers.containsKey(c.id()) || leftQueue.contains(c.id())) {
                 continue;
             }
             Attempts a = attempts.get(c.id());

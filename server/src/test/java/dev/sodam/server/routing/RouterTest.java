@@ -169,6 +169,41 @@ class RouterTest {
     }
 
     @Test
+    void aChatAcceptedInTheBatchThatFreesAnotherAgentIsNotOfferedToThem() {
+        // Regression: the router's queue mirror is only replaced by the batch's QueueChanged, published after
+        // the batch's other events. An accept and a resolve in one batch made the resolve's dispatch offer
+        // the chat just accepted (its offer already gone) to the agent whose place had freed: a ghost offer,
+        // withdrawn a moment later, and a conflict for the agent who clicked it (QueueCrowd --agents).
+        AgentPrincipal kim = online("kim");
+        List<String> kims = new ArrayList<>();
+        for (int i = 0; i < SETTINGS.defaultCap(); i++) {
+            String held = handoff();
+            accept(kim, held);
+            kims.add(held);
+        }
+        AgentPrincipal lee = online("lee");
+        String x = handoff();
+        assertThat(recorded.lastOffer().agentId()).isEqualTo(lee.agent().id());
+        assertThat(recorded.lastOffer().conversationId()).isEqualTo(x);
+        int before = recorded.offers.size();
+
+        java.util.concurrent.CountDownLatch release = DomainThread.hold(service);
+        java.util.concurrent.CompletableFuture<Conversation> accepted =
+                Replies.<Conversation>future(r -> service.accept(lee, x, r));
+        java.util.concurrent.CompletableFuture<Conversation> resolved =
+                Replies.<Conversation>future(r -> service.resolve(kim, kims.get(0), r));
+        release.countDown();
+        accepted.join();
+        resolved.join();
+        DomainThread.settle(service);
+
+        assertThat(stored(x).agentId()).isEqualTo(lee.agent().id());
+        assertThat(recorded.offers.subList(before, recorded.offers.size())).extracting(o -> o.conversationId())
+                .doesNotContain(x);
+        assertThat(recorded.withdrawn).noneMatch(w -> w.endsWith(":" + x + ":taken"));
+    }
+
+    @Test
     void anOfferGoesToTheLeastLoadedOnlineAgentAndTiesGoToTheOneIdleLongest() {
         AgentPrincipal kim = online("kim");
         clock.advance(Duration.ofSeconds(1));
