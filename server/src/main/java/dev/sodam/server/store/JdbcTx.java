@@ -478,10 +478,6 @@ final class JdbcTx implements StoreTx {
 
     @Override
     public List<Conversation> queue() {
-        QueuedRows copy = recent == null ? null : recent.queue();
-        if (copy == null) {
-            return readQueue();
-        }
         QueuedRows synced = syncedQueueCopy();
         if (synced != null) {
             List<Conversation> queue = synced.list();
@@ -491,7 +487,10 @@ final class JdbcTx implements StoreTx {
             return queue;
         }
         List<Conversation> read = readQueue();
-        copy.reset(read);
+        if (recent != null && recent.queue() != null) {
+            // The writer's copy starts again from this full read.
+            recent.queue().reset(read);
+        }
         return read;
     }
 
