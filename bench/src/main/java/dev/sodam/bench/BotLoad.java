@@ -18,7 +18,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -126,10 +125,7 @@ public final class BotLoad {
                 if (due >= end) {
                     break;
                 }
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                OpenLoop.parkUntil(due);
                 if (cpuFrom == null && due >= warmupEnd) {
                     cpuFrom = new long[] {ProcStats.processCpuMicros(serverPid), ProcStats.jitCpuMicros(serverPid)};
                 }

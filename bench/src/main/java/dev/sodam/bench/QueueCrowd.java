@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -257,10 +256,7 @@ public final class QueueCrowd {
                 if (at >= end) {
                     return;
                 }
-                long wait = at - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                OpenLoop.parkUntil(at);
                 for (int tried = 0; tried < desk.conns.size(); tried++) {
                     int a = turn++ % desk.conns.size();
                     String id = desk.held.get(a).poll();
@@ -397,10 +393,7 @@ public final class QueueCrowd {
             if (at >= end) {
                 break;
             }
-            long wait = at - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            OpenLoop.parkUntil(at);
             if (cpuFrom == null && at >= warmupEnd) {
                 cpuFrom = new long[] {ProcStats.processCpuMicros(serverPid)};
                 if (desk != null) {
