@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The events one node tells the others, as JSON on the pub/sub channel: {@code {"node":…,"type":…,"event":…}},
  * the event being the record as Jackson writes it: what delivery needs, what the routing owner needs from
- * agents' connections, and the routing owner's decisions ({@code "output"}). Clock ticks and the like stay
+ * agents' connections, and the routing owner's decisions ({@code "output"}). A queue change travels as a
+ * {@link QueueRelay.Order} ({@code "queue"}), not as the event with every waiting conversation whole. Clock ticks and the like stay
  * on their node. A heartbeat, a roster request and a notice that the bot's inputs changed (the FAQ, the saved
  * thresholds) are envelopes without a body; a {@link Roster} answers the roster request; a {@link Revocation}
  * says which tokens stopped working.
@@ -30,7 +31,7 @@ final class EventCodec {
                 ChatEvent.ConversationTransferred.class,
                 ChatEvent.NoteAdded.class, ChatEvent.VisitorIdentified.class, ChatEvent.FeedbackGiven.class,
                 ChatEvent.ConversationLabelled.class, ChatEvent.ConversationsRequeued.class,
-                ChatEvent.QueueChanged.class, ChatEvent.TypingChanged.class, ChatEvent.ReadUpTo.class)) {
+                ChatEvent.TypingChanged.class, ChatEvent.ReadUpTo.class)) {
             RELAYED.put(type.getSimpleName(), type);
         }
     }
@@ -64,6 +65,8 @@ final class EventCodec {
     static final String THRESHOLDS_CHANGED = "botThresholdsChanged";
     /** A node committed a revocation: the others forget those tokens and close their connections. */
     static final String ACCESS_REVOKED = "accessRevoked";
+    /** A node committed a change to the queue: its {@link QueueRelay.Order}. */
+    static final String QUEUE_CHANGED = "queueChanged";
 
     /**
      * What {@link #ACCESS_REVOKED} carries: whose access, which tokens (SHA-256 hashes of tokens that no
@@ -74,10 +77,11 @@ final class EventCodec {
 
     /**
      * What arrived: from which node, and an event (delivered, or a routing input), a routing owner's
-     * output, a roster, a revocation, or none of them (a heartbeat, a roster request, a bot notice).
+     * output, a roster, a revocation, a queue change, or none of them (a heartbeat, a roster request, a bot
+     * notice).
      */
     record Envelope(String node, String type, ChatEvent event, RoutingOutput output, Roster roster,
-                    Revocation revocation) {
+                    Revocation revocation, QueueRelay.Order queue) {
         boolean routingInput() {
             return ROUTING_INPUTS.containsKey(type);
         }
@@ -86,7 +90,10 @@ final class EventCodec {
     private EventCodec() {
     }
 
-    /** Whether other nodes need this event for their connections. */
+    /**
+     * Whether other nodes need this event for their connections as it is ({@code QueueChanged} is needed too,
+     * but travels as a {@link QueueRelay.Order}).
+     */
     static boolean relayed(ChatEvent event) {
         return RELAYED.containsKey(event.getClass().getSimpleName());
     }
@@ -108,6 +115,12 @@ final class EventCodec {
     static String encode(String node, RoutingOutput output) {
         ObjectNode envelope = envelope(node, output.getClass().getSimpleName());
         envelope.set("output", Json.MAPPER.valueToTree(output));
+        return envelope.toString();
+    }
+
+    static String encode(String node, QueueRelay.Order order) {
+        ObjectNode envelope = envelope(node, QUEUE_CHANGED);
+        envelope.set("queue", Json.MAPPER.valueToTree(order));
         return envelope.toString();
     }
 
@@ -170,24 +183,31 @@ final class EventCodec {
         }
         if (HEARTBEAT.equals(type) || ROSTER_REQUEST.equals(type) || FAQ_CHANGED.equals(type)
                 || THRESHOLDS_CHANGED.equals(type)) {
-            return new Envelope(node, type, null, null, null, null);
+            return new Envelope(node, type, null, null, null, null, null);
         }
         if (ROSTER.equals(type) && envelope.path("roster").isObject()) {
-            return new Envelope(node, type, null, null, Json.MAPPER.treeToValue(envelope.get("roster"), Roster.class), null);
+            return new Envelope(node, type, null, null, Json.MAPPER.treeToValue(envelope.get("roster"), Roster.class), null,
+                    null);
         }
         if (ACCESS_REVOKED.equals(type) && envelope.path("revocation").path("agentId").isTextual()) {
             return new Envelope(node, type, null, null, null,
-                    Json.MAPPER.treeToValue(envelope.get("revocation"), Revocation.class));
+                    Json.MAPPER.treeToValue(envelope.get("revocation"), Revocation.class), null);
+        }
+        if (QUEUE_CHANGED.equals(type) && envelope.path("queue").isObject()) {
+            return new Envelope(node, type, null, null, null, null,
+                    Json.MAPPER.treeToValue(envelope.get("queue"), QueueRelay.Order.class));
         }
         Class<? extends RoutingOutput> output = ROUTING_OUTPUTS.get(type);
         if (output != null && envelope.path("output").isObject()) {
-            return new Envelope(node, type, null, Json.MAPPER.treeToValue(envelope.get("output"), output), null, null);
+            return new Envelope(node, type, null, Json.MAPPER.treeToValue(envelope.get("output"), output), null, null,
+                    null);
         }
         Class<? extends ChatEvent> kind = RELAYED.containsKey(type) ? RELAYED.get(type) : ROUTING_INPUTS.get(type);
         if (kind == null || !envelope.path("event").isObject()) {
             throw new IllegalArgumentException("not a relayed event: " + abbreviated(json));
         }
-        return new Envelope(node, type, Json.MAPPER.treeToValue(envelope.get("event"), kind), null, null, null);
+        return new Envelope(node, type, Json.MAPPER.treeToValue(envelope.get("event"), kind), null, null, null,
+                null);
     }
 
     private static String abbreviated(String json) {

@@ -96,6 +96,10 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
     /** Events from other nodes waiting for the domain thread, and whether a hand-over is queued there. */
     private final Queue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean handOverQueued = new AtomicBoolean();
+    /** On the domain thread: the inbox waits while the queue is read from the store (see {@link #receiveQueue}). */
+    private boolean inboxPaused;
+    /** The queue's changes, as sent and as heard (domain thread). */
+    private final QueueRelay queueRelay = new QueueRelay();
     /** Other nodes by id, with when (nanoTime) each was last heard. */
     private final Map<String, Long> heard = new ConcurrentHashMap<>();
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
@@ -103,6 +107,7 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
     private final AtomicLong lostAt = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong catchUps = new AtomicLong();
+    private final AtomicLong queueReads = new AtomicLong();
     private volatile boolean closing;
     /** Routing across nodes; null while only delivery is fanned out (tests of fan-out alone). */
     private volatile RoutingOwner routing;
@@ -273,6 +278,11 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
         return heard.size();
     }
 
+    /** How many times this node, routing, read the queue from the store because a queue change was lost. */
+    public long queueReads() {
+        return queueReads.get();
+    }
+
     /** How many times this node caught its connections up from the store. */
     public long catchUps() {
         return catchUps.get();
@@ -282,7 +292,9 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
 
     @Override
     public void on(ChatEvent event) {
-        if (EventCodec.relayed(event) || routing != null && EventCodec.routingInput(event)) {
+        if (event instanceof ChatEvent.QueueChanged changed) {
+            publish(EventCodec.encode(node, queueRelay.next(changed.queue())));
+        } else if (EventCodec.relayed(event) || routing != null && EventCodec.routingInput(event)) {
             publish(event);
         }
     }
@@ -330,10 +342,13 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
                     log.warn("cluster: node {} went silent; catching up from the store what it may not have published",
                             other.getKey());
                     RoutingOwner owner = routing;
-                    if (owner != null) {
-                        String gone = other.getKey();
-                        handOver(() -> owner.nodeGone(gone));
-                    }
+                    String gone = other.getKey();
+                    handOver(() -> {
+                        queueRelay.forget(gone);
+                        if (owner != null) {
+                            owner.nodeGone(gone);
+                        }
+                    });
                     catchUp(Instant.now().minus(SILENT_AFTER).minusSeconds(2), "node " + other.getKey() + " went silent");
                 }
             }
@@ -376,6 +391,8 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
             if (owner != null) {
                 handOver(() -> owner.apply(envelope.output()));
             }
+        } else if (envelope.queue() != null) {
+            handOver(() -> receiveQueue(envelope.queue(), from));
         } else if (envelope.revocation() != null) {
             EventCodec.Revocation revocation = envelope.revocation();
             accessRevoked.revoked(revocation.agentId(), revocation.tokenHashes(), revocation.reason());
@@ -416,13 +433,52 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
     /** On the domain thread: this node's connections get the other nodes' events, in arrival order. */
     private void deliverInbox() {
         handOverQueued.set(false);
-        for (Runnable work = inbox.poll(); work != null; work = inbox.poll()) {
+        for (Runnable work = inboxPaused ? null : inbox.poll(); work != null; work = inboxPaused ? null : inbox.poll()) {
             try {
                 work.run();
             } catch (RuntimeException e) {
                 log.error("cluster: handling what another node sent failed", e);
             }
         }
+    }
+
+    /**
+     * On the domain thread: another node's queue change, to this node's delivery and (as the routing owner) its
+     * router. When the order cannot be told from what arrived before (one was lost), the router gets the
+     * queue read from the store, and what arrived after the order waits for it, so nothing overtakes it.
+     */
+    private void receiveQueue(QueueRelay.Order order, String from) {
+        List<Conversation> queue = queueRelay.received(from, order);
+        RoutingOwner owner = routing;
+        if (queue != null || owner == null || !owner.routesHere()) {
+            deliverQueue(queue != null ? queue : QueueRelay.places(order.ids()), from);
+            return;
+        }
+        inboxPaused = true;
+        queueReads.incrementAndGet();
+        service.execute(StoreTx::queue, Replies.of(stored -> {
+            queueRelay.resynced(stored);
+            deliverQueue(stored, from);
+            resumeInbox();
+        }, e -> {
+            log.warn("cluster: reading the queue after a lost queue change failed ({}); the next change reads it again",
+                    e.getMessage());
+            resumeInbox();
+        }));
+    }
+
+    private void deliverQueue(List<Conversation> queue, String from) {
+        ChatEvent.QueueChanged changed = new ChatEvent.QueueChanged(queue);
+        delivery.on(changed);
+        RoutingOwner owner = routing;
+        if (owner != null) {
+            owner.remote(changed, from);
+        }
+    }
+
+    private void resumeInbox() {
+        inboxPaused = false;
+        deliverInbox();
     }
 
     private void onSubscribed() {

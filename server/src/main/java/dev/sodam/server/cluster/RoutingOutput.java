@@ -2,7 +2,6 @@ package dev.sodam.server.cluster;
 
 import dev.sodam.server.event.ChatEvent.Presence;
 import dev.sodam.server.model.Conversation;
-import dev.sodam.server.model.ConversationState;
 import dev.sodam.server.routing.RoutingActions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,8 +76,7 @@ sealed interface RoutingOutput {
         List<Conversation> queue() {
             List<Conversation> queue = new ArrayList<>(conversationIds.size());
             for (int i = 0; i < conversationIds.size(); i++) {
-                queue.add(new Conversation(conversationIds.get(i), null, visitorIds.get(i), null, null,
-                        ConversationState.QUEUED, null, null, 0, null, null, null, null, null, null, false, List.of(), 0));
+                queue.add(QueueRelay.place(conversationIds.get(i), visitorIds.get(i)));
             }
             return queue;
         }

@@ -84,6 +84,11 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         return owner;
     }
 
+    /** On the domain thread: whether this node's router is running (from a take-over's start to the lock's loss). */
+    boolean routesHere() {
+        return acting != null;
+    }
+
     /** Gives the lock up (another node takes routing over at its next check). */
     void close() {
         owner = false;

@@ -57,7 +57,6 @@ class EventCodecTest {
                         "친절해요", T)),
                 new ChatEvent.ConversationLabelled(assigned),
                 new ChatEvent.ConversationsRequeued(List.of(conversation(ConversationState.QUEUED)), "ag_1"),
-                new ChatEvent.QueueChanged(List.of(conversation(ConversationState.QUEUED))),
                 new ChatEvent.TypingChanged(assigned, new Author(Author.Kind.VISITOR, "vi_1", "방문자 1234"), true),
                 new ChatEvent.ReadUpTo(assigned, AGENT, 7));
         for (ChatEvent event : events) {
@@ -66,6 +65,32 @@ class EventCodecTest {
             assertThat(envelope.node()).isEqualTo("node-a");
             assertThat(envelope.event()).as(event.getClass().getSimpleName()).isEqualTo(event);
         }
+    }
+
+    /**
+     * Regression: a node published every queue change with every waiting conversation whole, 2.6 MB at 5,000
+     * waiting. A queue change now travels as ids, with whole only what the sender had not sent as it is.
+     */
+    @Test
+    void aQueueChangeTravelsAsIdsAndWhatChanged() throws Exception {
+        Conversation first = conversation(ConversationState.QUEUED);
+        Conversation second = new Conversation("cv_2", "demo", "vi_2", "김민지", "ko", ConversationState.QUEUED, null,
+                null, 3, "환불은 언제 되나요?", T, T, T, null, null, false, List.of("환불"), 0);
+        ChatEvent.QueueChanged changed = new ChatEvent.QueueChanged(List.of(first, second));
+        assertThat(EventCodec.relayed(changed)).as("not relayed as the event").isFalse();
+
+        QueueRelay sender = new QueueRelay();
+        QueueRelay.Order order = sender.next(changed.queue());
+        EventCodec.Envelope envelope = EventCodec.decode(EventCodec.encode("node-a", order));
+        assertThat(envelope.type()).isEqualTo(EventCodec.QUEUE_CHANGED);
+        assertThat(envelope.queue()).isEqualTo(order);
+        assertThat(envelope.event()).isNull();
+
+        Conversation moved = second.withMessage(4, "언제요?", T.plusSeconds(9));
+        String json = EventCodec.encode("node-a", sender.next(List.of(moved)));
+        assertThat(json).doesNotContain("배송 언제 와요?").doesNotContain("cv_1").contains("언제요?");
+        assertThat(EventCodec.decode(json).queue())
+                .isEqualTo(new QueueRelay.Order(2, List.of("cv_2"), List.of(moved)));
     }
 
     @Test

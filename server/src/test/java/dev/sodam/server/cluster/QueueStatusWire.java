@@ -17,8 +17,10 @@ import java.util.List;
 /**
  * Not a test: a harness that measures what the queue costs on the wire between nodes at 1,000 and 5,000
  * waiting — the encoded size of one {@link RoutingOutput.QueueStatus} (as it is, and as it was with every
- * conversation whole) and of one relayed {@link ChatEvent.QueueChanged}, and the time to encode and decode
- * each — against one {@link ChatEvent.MessagePosted} in the same loop (the machine is noisy: compare ratios).
+ * conversation whole) and of one queue change from the node that committed it (as it is, a {@link QueueRelay.Order}
+ * with five conversations changed since the last, and as it was, the {@link ChatEvent.QueueChanged} with every
+ * conversation whole), and the time to encode, decode and (for the order) rebuild the queue on the receiving
+ * node — against one {@link ChatEvent.MessagePosted} in the same loop (the machine is noisy: compare ratios).
  * Run it from the test classpath: {@code java -cp <classes>:<test-classes>:<deps> dev.sodam.server.cluster.QueueStatusWire}.
  */
 public final class QueueStatusWire {
@@ -44,14 +46,26 @@ public final class QueueStatusWire {
             RoutingOutput status = RoutingOutput.QueueStatus.of(queue, etas);
             WholeQueueStatus whole = new WholeQueueStatus(queue, etas);
             ChatEvent.QueueChanged changed = new ChatEvent.QueueChanged(queue);
+            // A sender and a receiver in step, then five conversations changed since the last order.
+            QueueRelay sender = new QueueRelay();
+            QueueRelay receiver = new QueueRelay();
+            receiver.received("node-a", sender.next(queue));
+            List<Conversation> moved = new ArrayList<>(queue);
+            for (int i = 0; i < 5; i++) {
+                Conversation c = moved.get(i * size / 5);
+                moved.set(i * size / 5, c.withMessage(c.lastSeq() + 1, "아직인가요?", t.plusSeconds(60)));
+            }
+            QueueRelay.Order order = sender.next(moved);
             String statusJson = EventCodec.encode("node-a", status);
             String wholeJson = encodeWhole(whole);
-            String changedJson = EventCodec.encode("node-a", changed);
+            String changedJson = encodeWhole(changed);
+            String orderJson = EventCodec.encode("node-a", order);
             String postedJson = EventCodec.encode("node-a", posted);
             // Warm up, then time the same number of round trips of each, interleaved.
             long statusNanos = 0;
             long wholeNanos = 0;
             long changedNanos = 0;
+            long orderNanos = 0;
             long postedNanos = 0;
             int postedPer = 100;
             for (int r = -rounds; r < rounds; r++) {
@@ -62,8 +76,15 @@ public final class QueueStatusWire {
                     throw new AssertionError();
                 }
                 long changedStart = System.nanoTime();
-                if (((ChatEvent.QueueChanged) EventCodec.decode(EventCodec.encode("node-a", changed)).event())
-                        .queue().size() != size) {
+                if (decodeWhole(encodeWhole(changed)).queue().size() != size) {
+                    throw new AssertionError();
+                }
+                long orderStart = System.nanoTime();
+                // Each round the receiver hears the order again as the sender's next one.
+                QueueRelay.Order again = new QueueRelay.Order(order.seq() + r + rounds, order.ids(), order.changed());
+                List<Conversation> rebuilt = receiver.received("node-a",
+                        EventCodec.decode(EventCodec.encode("node-a", again)).queue());
+                if (rebuilt == null || rebuilt.size() != size) {
                     throw new AssertionError();
                 }
                 long mid = System.nanoTime();
@@ -76,7 +97,8 @@ public final class QueueStatusWire {
                 if (r >= 0) {
                     statusNanos += wholeStart - start;
                     wholeNanos += changedStart - wholeStart;
-                    changedNanos += mid - changedStart;
+                    changedNanos += orderStart - changedStart;
+                    orderNanos += mid - orderStart;
                     postedNanos += end - mid;
                 }
             }
@@ -85,16 +107,18 @@ public final class QueueStatusWire {
                     bytes(postedJson), postedUs);
             print("QueueStatus, whole queue (before)", wholeJson, wholeNanos, rounds, postedUs);
             print("QueueStatus, ids only (after)", statusJson, statusNanos, rounds, postedUs);
-            print("QueueChanged (relayed event)", changedJson, changedNanos, rounds, postedUs);
-            // What a node spent on its own QueueChanged, handed back by Redis, before it knew to drop it.
-            long decodeStart = System.nanoTime();
+            print("QueueChanged, whole queue (before)", changedJson, changedNanos, rounds, postedUs);
+            print("queue change, ids + 5 changed (after)", orderJson, orderNanos, rounds, postedUs);
+            // The sender's side of the order: what changed since its last (here five, back and forth).
+            QueueRelay differ = new QueueRelay();
+            long diffStart = System.nanoTime();
             for (int r = 0; r < rounds; r++) {
-                if (EventCodec.decode(changedJson).event() == null) {
+                if (differ.next(r % 2 == 0 ? queue : moved).changed().size() != (r == 0 ? size : 5)) {
                     throw new AssertionError();
                 }
             }
-            System.out.printf("  %-34s %,21.0f us%n", "QueueChanged, decode only",
-                    (System.nanoTime() - decodeStart) / 1_000.0 / rounds);
+            System.out.printf("  %-34s %,21.0f us%n", "the sender's diff, per order",
+                    (System.nanoTime() - diffStart) / 1_000.0 / rounds);
         }
     }
 
@@ -111,20 +135,24 @@ public final class QueueStatusWire {
     record WholeQueueStatus(List<Conversation> queue, List<Integer> etaSeconds) {
     }
 
-    /** As {@link EventCodec#encode(String, RoutingOutput)} did it. */
-    private static String encodeWhole(WholeQueueStatus output) {
+    /** As {@link EventCodec#encode(String, RoutingOutput)} did it (and its encoding of an event). */
+    private static String encodeWhole(Object output) {
         ObjectNode envelope = Json.MAPPER.createObjectNode();
         envelope.put("node", "node-a");
-        envelope.put("type", "QueueStatus");
-        envelope.set("output", Json.MAPPER.valueToTree(output));
+        envelope.put("type", output.getClass().getSimpleName());
+        envelope.set(output instanceof ChatEvent ? "event" : "output", Json.MAPPER.valueToTree(output));
         return envelope.toString();
     }
 
-    /** As {@link EventCodec#decode} did it. */
+    /** As {@link EventCodec#decode} did it: a whole queue status, or a whole queue change. */
     private static WholeQueueStatus decodeWhole(String json) throws Exception {
         JsonNode envelope = Json.MAPPER.readTree(json);
-        if (envelope.path("node").asText("").isEmpty() || !envelope.path("output").isObject()) {
+        if (envelope.path("node").asText("").isEmpty()) {
             throw new AssertionError();
+        }
+        if (envelope.path("event").isObject()) {
+            return new WholeQueueStatus(Json.MAPPER.treeToValue(envelope.get("event"), ChatEvent.QueueChanged.class).queue(),
+                    List.of());
         }
         return Json.MAPPER.treeToValue(envelope.get("output"), WholeQueueStatus.class);
     }

@@ -9,6 +9,8 @@ import dev.sodam.server.testing.PostgresTestSupport;
 import dev.sodam.server.testing.RedisTestSupport;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -232,9 +234,56 @@ class RoutingAcrossNodesTest {
         }
     }
 
+    /**
+     * Regression of the queue travelling as ids: a queue change from a node whose earlier changes the routing
+     * node never heard (pub/sub lost them, or it was first heard mid-way) names conversations whose bodies it
+     * may have stale or not at all; the routing node reads the queue from the store instead, and offers from it.
+     */
+    @Test
+    void aQueueChangeAfterALostOneIsReadFromTheStoreByTheRoutingNode() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        String redis = RedisTestSupport.url();
+        RedisClient client = RedisClient.create(redis);
+        try (TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
+             StatefulRedisConnection<String, String> publisher = client.connect()) {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            RedisFanout fanout = a.cluster().orElseThrow();
+            String id;
+            try (WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
+                visitor.helloVisitor(null, null, 0);
+                id = handoff(visitor, "v-1");
+            }
+            String channel = RedisFanout.channelFor(db);
+            // Another node's seventh queue change, the first this node hears: what came before is lost.
+            publisher.sync().publish(channel, EventCodec.encode("node-x",
+                    new QueueRelay.Order(7, List.of(id, "cv_never_stored"), List.of())));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> fanout.queueReads() == 1);
+            // Its eighth follows without a gap: told from what the store's read left, nothing read again.
+            publisher.sync().publish(channel, EventCodec.encode("node-x", new QueueRelay.Order(8, List.of(id), List.of())));
+
+            try (WsTestClient agent = WsTestClient.connect(a.agentUri())) {
+                agent.helloAgent(a.loginAdmin());
+                JsonNode offer = agent.await("offer", o -> o.get("conversationId").asText().equals(id));
+                assertThat(offer.get("conversation").path("preview").asText()).as("offered whole")
+                        .isEqualTo(column(db, id, "preview")).isNotEmpty();
+                assertThat(offer.get("conversation").path("visitor").path("name").asText()).isNotEmpty();
+                Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> fanout.queueReads() == 1);
+                assertThat(agent.frames("offer")).as("no offer of what the store does not hold")
+                        .noneMatch(o -> o.get("conversationId").asText().equals("cv_never_stored"));
+            }
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private static String stateOf(String db, String conversationId) throws Exception {
+        return column(db, conversationId, "state");
+    }
+
+    private static String column(String db, String conversationId, String column) throws Exception {
         try (Connection sql = PostgresTestSupport.connect(db); Statement q = sql.createStatement();
-             ResultSet rs = q.executeQuery("SELECT state FROM conversations WHERE id = '" + conversationId + "'")) {
+             ResultSet rs = q.executeQuery("SELECT " + column + " FROM conversations WHERE id = '" + conversationId + "'")) {
             return rs.next() ? rs.getString(1) : "";
         }
     }
