@@ -212,7 +212,7 @@ public final class SodamServer implements AutoCloseable {
                 bus.subscribe(routingDelivery);
                 RoutingOwner owner = new RoutingOwner(store.clusterLock("routing"), actions -> List.of(
                         new StaleChatWatcher(service, nudgeAfter, resolveAfter), new Router(routing, actions, clock, teams)),
-                        routingDelivery, service);
+                        routingDelivery, service, clock, routing.presenceGrace());
                 bus.subscribe(owner);
                 fanout.routeWith(owner);
                 service.checkAvailabilityWith(owner);

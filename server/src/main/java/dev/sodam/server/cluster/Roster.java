@@ -9,7 +9,9 @@ import java.util.List;
  * node heard again after silence). The owner applies the difference to what it counted for the node, so a
  * roster told twice changes nothing and nobody's offers are withdrawn for it.
  *
- * @param agents each agent once, with how many connections it has on the node
+ * @param agents each agent once, with how many connections it has on the node; an agent with none is one the
+ *               node keeps away for the presence grace period after their last connection there closed (a
+ *               reload may bring them back on any node)
  */
 record Roster(List<Entry> agents) {
     Roster {

@@ -10,10 +10,14 @@ import dev.sodam.server.model.Conversation;
 import dev.sodam.server.routing.Availability;
 import dev.sodam.server.routing.RoutingActions;
 import dev.sodam.server.store.ClusterLock;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +37,14 @@ import org.slf4j.LoggerFactory;
  * again. When a node goes silent, the owner counts its agents' connections as closed, and asks for the
  * node's roster again should it be heard again.
  *
+ * <p>An agent's away (their own, or routing's for missed offers) lives in the router, which keeps it across a
+ * reload; while nobody routes (the owner died, the next has not heard the rosters yet) it lives only here, on
+ * the agent's node. So this node keeps an away agent for the presence grace period after their last
+ * connection closes, and a reload in that time comes back away, not as a fresh, online agent; the roster
+ * tells a new owner of such an agent too (no connections), in case the reload reached another node. A node
+ * whose fresh connection the router tells away (the reload reached it while a router kept the away) learns
+ * it from that presence.
+ *
  * <p>Everything except {@link #checkOwnership} runs on the domain thread.
  */
 public final class RoutingOwner implements ChatEventListener, Availability {
@@ -42,6 +54,9 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     private final Function<RoutingActions, List<ChatEventListener>> routing;
     private final RoutingActions local;
     private final ConversationService service;
+    private final Clock clock;
+    /** How long an away agent whose last connection here closed is kept (the router's presence grace). */
+    private final Duration grace;
     private RedisFanout fanout;
     /** Read by the timer thread; the domain thread's view is {@link #acting}. */
     private volatile boolean owner;
@@ -51,7 +66,12 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     private Availability present;
     /** As the owner: agents' open connections per other node, to close them when that node goes silent. */
     private final Map<String, Map<String, Integer>> connectionsByNode = new HashMap<>();
-    /** This node's agents: their last connection event, how many connections, their presence and why. */
+    /** As the owner: the away agents without connections each other node's roster told, so a roster told twice changes nothing. */
+    private final Map<String, Set<String>> awayGoneByNode = new HashMap<>();
+    /**
+     * This node's agents: their last connection event, how many connections, their presence and why; and
+     * an away agent whose last connection closed, for the presence grace period after it (no connections).
+     */
     private final Map<String, LocalAgent> localAgents = new HashMap<>();
 
     private static final class LocalAgent {
@@ -60,6 +80,10 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         Presence presence = Presence.ONLINE;
         /** Why routing set that presence (missed offers), told to a later owner with it; null otherwise. */
         String reason;
+        /** Whether a presence change was heard since the agent connected here (else the presence is a fresh connection's). */
+        boolean heard;
+        /** When the last connection closed, while an away agent is kept without one; null while connected. */
+        Instant leftAt;
     }
 
     /**
@@ -68,11 +92,13 @@ public final class RoutingOwner implements ChatEventListener, Availability {
      * @param local   this node's actions: frames to its own connections, requeues through the service
      */
     public RoutingOwner(ClusterLock lock, Function<RoutingActions, List<ChatEventListener>> routing, RoutingActions local,
-                        ConversationService service) {
+                        ConversationService service, Clock clock, Duration presenceGrace) {
         this.lock = lock;
         this.routing = routing;
         this.local = local;
         this.service = service;
+        this.clock = clock;
+        this.grace = presenceGrace;
     }
 
     void attach(RedisFanout redis) {
@@ -122,6 +148,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         present = listeners.stream().filter(Availability.class::isInstance).map(Availability.class::cast)
                 .findFirst().orElse(null);
         connectionsByNode.clear();
+        awayGoneByNode.clear();
         // The stored queue and assignments first (through the bus, like a start-up), then who is connected.
         service.restoreRouting(Replies.of(v -> service.execute(tx -> null, Replies.of(after -> {
             // A later batch: the restored state has reached the router by now (events follow their reply).
@@ -157,17 +184,28 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             LocalAgent agent = localAgents.computeIfAbsent(connected.agent().id(), id -> new LocalAgent());
             agent.connected = connected;
             agent.connections++;
+            agent.leftAt = null;
+            if (agent.presence == Presence.OFFLINE) {
+                // As the router has it: offline is left by connecting, away is not.
+                agent.presence = connected.presence();
+                agent.reason = null;
+                agent.heard = false;
+            }
         } else if (event instanceof ChatEvent.AgentDisconnected disconnected) {
             LocalAgent agent = localAgents.get(disconnected.agentId());
-            if (agent != null && --agent.connections <= 0) {
-                localAgents.remove(disconnected.agentId());
+            if (agent != null && agent.connections > 0 && --agent.connections == 0) {
+                if (agent.presence == Presence.AWAY) {
+                    // A reload may follow while nobody routes: it must come back away.
+                    agent.leftAt = clock.instant();
+                } else {
+                    localAgents.remove(disconnected.agentId());
+                }
             }
         } else if (event instanceof ChatEvent.PresenceSet set) {
-            LocalAgent agent = localAgents.get(set.agentId());
-            if (agent != null) {
-                agent.presence = set.presence();
-                agent.reason = set.reason();
-            }
+            presenceSet(set);
+        } else if (event instanceof ChatEvent.ClockTicked tick) {
+            // The router lets an absent agent's presence go after the grace period; so does this node.
+            localAgents.values().removeIf(agent -> agent.leftAt != null && !agent.leftAt.plus(grace).isAfter(tick.now()));
         }
         if (event instanceof ChatEvent.RoutingRestored && acting == null) {
             return;
@@ -181,11 +219,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             // Set on another node for one of this node's agents: by the routing owner (missed offers) or
             // in the agent's tab there. Remembered, so a roster told to a later owner does not bring them
             // back online behind their console's back.
-            LocalAgent agent = localAgents.get(set.agentId());
-            if (agent != null) {
-                agent.presence = set.presence();
-                agent.reason = set.reason();
-            }
+            presenceSet(set);
         }
         if (acting == null) {
             return;
@@ -201,8 +235,36 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         feed(event);
     }
 
+    private void presenceSet(ChatEvent.PresenceSet set) {
+        LocalAgent agent = localAgents.get(set.agentId());
+        if (agent != null) {
+            agent.presence = set.presence();
+            agent.reason = set.reason();
+            agent.heard = true;
+            if (agent.connections == 0 && set.presence() != Presence.AWAY) {
+                localAgents.remove(set.agentId());
+            }
+        }
+    }
+
+    /**
+     * The router told an agent's presence: away, to an agent who connected here and has heard of no change
+     * since, is the away it kept across their reload (which reached this node, not the one that knew): kept
+     * here too, for a later owner's roster. A change heard since is newer than any such telling.
+     */
+    private void told(RoutingOutput output) {
+        if (output instanceof RoutingOutput.PresenceTold told && told.presence() == Presence.AWAY) {
+            LocalAgent agent = localAgents.get(told.agentId());
+            if (agent != null && !agent.heard && agent.connections > 0) {
+                agent.presence = Presence.AWAY;
+                agent.reason = told.reason();
+            }
+        }
+    }
+
     /** A node stopped sending heartbeats: as the owner, its agents' connections count as closed. */
     void nodeGone(String node) {
+        awayGoneByNode.remove(node);
         Map<String, Integer> agents = connectionsByNode.remove(node);
         if (acting == null || agents == null) {
             return;
@@ -214,7 +276,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         });
     }
 
-    /** A new owner asked: this node's agents and their connections. */
+    /** A new owner asked: this node's agents and their connections, and the away ones it keeps without one. */
     void announceRoster() {
         fanout.publishRoster(new Roster(localAgents.values().stream().map(agent -> new Roster.Entry(
                 agent.connected.agent(), agent.connected.cap(), agent.presence, agent.connections, agent.reason))
@@ -230,7 +292,9 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             return;
         }
         Map<String, Integer> before = connectionsByNode.getOrDefault(node, Map.of());
+        Set<String> awayGoneBefore = awayGoneByNode.getOrDefault(node, Set.of());
         Map<String, Integer> now = new HashMap<>();
+        Set<String> awayGone = new HashSet<>();
         for (Roster.Entry entry : roster.agents()) {
             String id = entry.agent().id();
             now.put(id, entry.connections());
@@ -241,7 +305,14 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             for (int i = entry.connections(); i < had; i++) {
                 feed(new ChatEvent.AgentDisconnected(id));
             }
-            if (had == 0 && entry.presence() != Presence.ONLINE) {
+            if (entry.connections() == 0) {
+                // Away, their last connection there closed within the grace period: a reload may bring them
+                // back on any node, as a fresh connection that knows nothing of the away.
+                awayGone.add(id);
+                if (had == 0 && !awayGoneBefore.contains(id)) {
+                    awayWithoutConnection(entry.agent(), entry.cap(), entry.presence(), entry.reason());
+                }
+            } else if (had == 0 && entry.presence() != Presence.ONLINE) {
                 feed(new ChatEvent.PresenceSet(id, entry.presence(), entry.reason()));
             }
         }
@@ -253,21 +324,38 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             }
         });
         connectionsByNode.put(node, now);
+        awayGoneByNode.put(node, awayGone);
     }
 
     /** The owner decided something: carried out for this node's connections. */
     void apply(RoutingOutput output) {
+        told(output);
         output.applyTo(local);
     }
 
     /** As the new owner: this node's own agents, as they announced themselves when they connected. */
     private void announceHere(LocalAgent agent) {
+        if (agent.connections == 0) {
+            awayWithoutConnection(agent.connected.agent(), agent.connected.cap(), agent.presence, agent.reason);
+            return;
+        }
         for (int i = 0; i < agent.connections; i++) {
             feed(new ChatEvent.AgentConnected(agent.connected.agent(), agent.connected.cap(), agent.presence));
         }
         if (agent.presence != Presence.ONLINE) {
             feed(new ChatEvent.PresenceSet(agent.connected.agent().id(), agent.presence, agent.reason));
         }
+    }
+
+    /**
+     * An away agent with no connection (on that node): the router gets them as after a disconnect, away, so the
+     * grace period runs and a reconnect anywhere finds them away; the presence set last, as a connection
+     * elsewhere may have told the router they are online (a fresh connection's default) and for the reason.
+     */
+    private void awayWithoutConnection(dev.sodam.server.model.Agent agent, int cap, Presence presence, String reason) {
+        feed(new ChatEvent.AgentConnected(agent, cap, presence));
+        feed(new ChatEvent.AgentDisconnected(agent.id()));
+        feed(new ChatEvent.PresenceSet(agent.id(), presence, reason));
     }
 
     private void feed(ChatEvent event) {
@@ -279,6 +367,7 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     /** The owner's router's actions: published to every node, carried out here too; a requeue only here. */
     private final class Broadcast implements RoutingActions {
         private void both(RoutingOutput output) {
+            told(output);
             output.applyTo(local);
             fanout.publishRoutingOutput(output);
         }
