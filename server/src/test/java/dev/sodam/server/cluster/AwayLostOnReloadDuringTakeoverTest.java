@@ -287,4 +287,48 @@ class AwayLostOnReloadDuringTakeoverTest {
             running.forEach(TestServer::close);
         }
     }
+
+    /**
+     * The away agent's console opens on node C while node A routes (A keeps them away and tells C so), then the
+     * node they chose away on goes, then node A: node C takes over with only what it learned from A's router.
+     */
+    @Test
+    void anAgentAwayWhoseOtherNodeIsGoneStaysAwayWhenTheirNewNodeTakesOver() throws Exception {
+        String db = PostgresTestSupport.createDatabase();
+        String redis = RedisTestSupport.url();
+        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
+        List<TestServer> running = new ArrayList<>(List.of(a));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
+            running.add(b);
+            TestServer c = TestServer.start(dirC, ClusterEnv.node(db, redis));
+            running.add(c);
+            String token = b.loginAdmin();
+            try (WsTestClient first = WsTestClient.connect(b.agentUri());
+                 WsTestClient second = WsTestClient.connect(c.agentUri());
+                 WsTestClient visitor = WsTestClient.connect(c.visitorUri())) {
+                String agentId = first.helloAgent(token).get("agent").get("id").asText();
+                first.send("{\"type\":\"presence\",\"status\":\"away\"}");
+                first.await("presence", p -> away(p, agentId));
+                second.helloAgent(token);
+                second.await("presence", p -> away(p, agentId));
+                visitor.helloVisitor(null, null, 0);
+                handoff(visitor, "v-1");
+
+                running.remove(b);
+                b.close();
+                int before = second.frames("presence").size();
+                running.remove(a);
+                a.close();
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(c));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.frames("presence").size() > before);
+                Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
+                        second.frames("offer").isEmpty() && second.frames("presence").stream()
+                                .filter(p -> p.path("agent").path("id").asText().equals(agentId)).allMatch(p -> away(p, agentId)));
+            }
+        } finally {
+            running.forEach(TestServer::close);
+        }
+    }
 }
