@@ -283,6 +283,18 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
         return queueReads.get();
     }
 
+    /** The other nodes heard within {@code within} (their heartbeat comes every {@link #HEARTBEAT}). */
+    Set<String> nodesHeardWithin(Duration within) {
+        long since = System.nanoTime() - within.toNanos();
+        Set<String> nodes = new HashSet<>();
+        heard.forEach((node, at) -> {
+            if (at - since > 0) {
+                nodes.add(node);
+            }
+        });
+        return nodes;
+    }
+
     /** How many times this node caught its connections up from the store. */
     public long catchUps() {
         return catchUps.get();

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,6 +67,18 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     private Availability present;
     /** As the owner: agents' open connections per other node, to close them when that node goes silent. */
     private final Map<String, Map<String, Integer>> connectionsByNode = new HashMap<>();
+    /**
+     * As a new owner, until every node heard has told its roster (or {@link #ROSTER_TICKS} clock ticks passed): the
+     * nodes still to answer. Meanwhile offers and presence wait (the latest per conversation and per agent): a
+     * fresh connection counts as online until the roster of the node that kept the agent away says otherwise,
+     * and an offer made in between would reach someone who said they were away. Null when nothing waits.
+     */
+    private Set<String> rostersAwaited;
+    private int ticksAwaited;
+    private final Map<String, RoutingOutput> offersHeld = new LinkedHashMap<>();
+    private final Map<String, RoutingOutput> presenceHeld = new LinkedHashMap<>();
+    /** The clock ticks a new owner waits at most for the rosters (a node heard just now may be the dead owner). */
+    static final int ROSTER_TICKS = 2;
     /** As the owner: the away agents without connections each other node's roster told, so a roster told twice changes nothing. */
     private final Map<String, Set<String>> awayGoneByNode = new HashMap<>();
     /**
@@ -136,6 +149,9 @@ public final class RoutingOwner implements ChatEventListener, Availability {
             service.execute(tx -> null, Replies.of(v -> {
                 acting = null;
                 present = null;
+                rostersAwaited = null;
+                offersHeld.clear();
+                presenceHeld.clear();
             }, e -> { }));
         }
     }
@@ -152,8 +168,13 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         // The stored queue and assignments first (through the bus, like a start-up), then who is connected.
         service.restoreRouting(Replies.of(v -> service.execute(tx -> null, Replies.of(after -> {
             // A later batch: the restored state has reached the router by now (events follow their reply).
+            rostersAwaited = new HashSet<>(fanout.nodesHeardWithin(RedisFanout.HEARTBEAT.multipliedBy(2)));
+            ticksAwaited = 0;
             localAgents.values().forEach(this::announceHere);
             fanout.publishRosterRequest();
+            if (rostersAwaited.isEmpty()) {
+                releaseHeld();
+            }
         }, e -> { })), e -> log.warn("cluster: restoring routing failed: {}", e.getMessage())));
     }
 
@@ -206,6 +227,10 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         } else if (event instanceof ChatEvent.ClockTicked tick) {
             // The router lets an absent agent's presence go after the grace period; so does this node.
             localAgents.values().removeIf(agent -> agent.leftAt != null && !agent.leftAt.plus(grace).isAfter(tick.now()));
+            if (rostersAwaited != null && ++ticksAwaited >= ROSTER_TICKS) {
+                log.info("cluster: no roster yet from node(s) {}; routing without them", rostersAwaited);
+                releaseHeld();
+            }
         }
         if (event instanceof ChatEvent.RoutingRestored && acting == null) {
             return;
@@ -325,6 +350,26 @@ public final class RoutingOwner implements ChatEventListener, Availability {
         });
         connectionsByNode.put(node, now);
         awayGoneByNode.put(node, awayGone);
+        if (rostersAwaited != null && rostersAwaited.remove(node) && rostersAwaited.isEmpty()) {
+            releaseHeld();
+        }
+    }
+
+    /** Every roster is in (or the wait is over): what the router decided meanwhile goes out, its latest word each. */
+    private void releaseHeld() {
+        rostersAwaited = null;
+        List<RoutingOutput> held = new java.util.ArrayList<>(presenceHeld.values());
+        held.addAll(offersHeld.values());
+        presenceHeld.clear();
+        offersHeld.clear();
+        held.forEach(this::broadcast);
+    }
+
+    /** The owner's router's decision: carried out here, and published to every node. */
+    private void broadcast(RoutingOutput output) {
+        told(output);
+        output.applyTo(local);
+        fanout.publishRoutingOutput(output);
     }
 
     /** The owner decided something: carried out for this node's connections. */
@@ -367,24 +412,39 @@ public final class RoutingOwner implements ChatEventListener, Availability {
     /** The owner's router's actions: published to every node, carried out here too; a requeue only here. */
     private final class Broadcast implements RoutingActions {
         private void both(RoutingOutput output) {
-            told(output);
-            output.applyTo(local);
-            fanout.publishRoutingOutput(output);
+            broadcast(output);
         }
 
         @Override
         public void offer(String agentId, Conversation conversation, int queuePosition, Instant expiresAt) {
-            both(new RoutingOutput.Offer(agentId, conversation, queuePosition, expiresAt));
+            RoutingOutput offer = new RoutingOutput.Offer(agentId, conversation, queuePosition, expiresAt);
+            if (rostersAwaited != null) {
+                offersHeld.put(conversation.id(), offer);
+            } else {
+                both(offer);
+            }
         }
 
         @Override
         public void offerWithdrawn(String agentId, String conversationId, String reason) {
+            if (rostersAwaited != null && offersHeld.get(conversationId) instanceof RoutingOutput.Offer held
+                    && held.agentId().equals(agentId)) {
+                // Never sent: nothing to withdraw.
+                offersHeld.remove(conversationId);
+                return;
+            }
             both(new RoutingOutput.OfferWithdrawn(agentId, conversationId, reason));
         }
 
         @Override
         public void presence(String agentId, String agentName, Presence presence, int load, int cap, String reason) {
-            both(new RoutingOutput.PresenceTold(agentId, agentName, presence, load, cap, reason));
+            RoutingOutput told = new RoutingOutput.PresenceTold(agentId, agentName, presence, load, cap, reason);
+            if (rostersAwaited != null) {
+                presenceHeld.remove(agentId);
+                presenceHeld.put(agentId, told);
+            } else {
+                both(told);
+            }
         }
 
         /** Here with the conversations as the router has them; to the other nodes only their ids and visitors. */
