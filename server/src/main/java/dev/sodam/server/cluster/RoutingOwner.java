@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * connection closes, and a reload in that time comes back away, not as a fresh, online agent; the roster
  * tells a new owner of such an agent too (no connections), in case the reload reached another node. A node
  * whose fresh connection the router tells away (the reload reached it while a router kept the away) learns
- * it from that presence.
+ * it from that presence. A new owner holds its offers and presence frames until the rosters are in, since a
+ * fresh connection counts as online until the roster of the node that kept the away says otherwise.
  *
  * <p>Everything except {@link #checkOwnership} runs on the domain thread.
  */
