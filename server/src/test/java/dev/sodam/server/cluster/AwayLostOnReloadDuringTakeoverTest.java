@@ -61,7 +61,10 @@ class AwayLostOnReloadDuringTakeoverTest {
         return presence.path("agent").path("id").asText().equals(agentId) && presence.path("status").asText().equals("away");
     }
 
-    /** The agent's presence as the router tells it last, and no offer to them for a few seconds. */
+    /**
+     * The first presence the new router tells the reloaded console is away (and says why, when routing set it),
+     * so is every later one, and no offer reaches the console for three seconds.
+     */
     private static void staysAwayAndGetsNoOffer(WsTestClient console, String agentId, String reason) {
         JsonNode told = console.await("presence", p -> p.path("agent").path("id").asText().equals(agentId));
         assertThat(told.get("status").asText()).as("the new router has the reloaded agent away").isEqualTo("away");
