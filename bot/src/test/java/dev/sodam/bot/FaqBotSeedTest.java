@@ -218,6 +218,31 @@ class FaqBotSeedTest {
     }
 
     /**
+     * Regression (closing notes): "사람이 필요해요" was handed off as unsure (confidence 0.03, handoff intent
+     * p 0.42), "직원이 필요합니다" got the no-handoff reply, and "상담원 몇 명이에요?" (a question about the
+     * agents) got the no-handoff reply too. A person needed is a request; a question about people is neither
+     * a request nor a person turned down.
+     */
+    @Test
+    void aPersonNeededIsARequestNotUnsure() {
+        FaqBot bot = SeedBots.calibrated();
+        for (String text : List.of("사람이 필요해요", "사람 필요해요", "직원이 필요합니다", "상담사가 필요해요", "I need a human",
+                "사람 좀 필요해요", "담당자가 필요합니다", "진짜 사람이 필요한데요")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d).as(SeedBots.explain(text, "ko")).isInstanceOf(BotDecision.Handoff.class);
+            assertThat(((BotDecision.Handoff) d).reason()).as(SeedBots.explain(text, "ko"))
+                    .isEqualTo(BotDecision.Reason.REQUESTED);
+        }
+        for (String text : List.of("사람 많아요?", "상담원 몇 명이에요?", "상담원 몇 분 계세요?", "지금 사람 많나요")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d instanceof BotDecision.Handoff h && h.reason() == BotDecision.Reason.REQUESTED)
+                    .as(SeedBots.explain(text, "ko")).isFalse();
+            assertThat(d.intent()).as(SeedBots.explain(text, "ko")).isNotIn("handoff", "no-handoff");
+        }
+        assertThat(bot.ask("사람 필요 없어요", "ko").intent()).isEqualTo("no-handoff");
+    }
+
+    /**
      * Regression (QA): "네", "알겠습니다", "ok" or a "👍" after an answer queued the chat for an agent
      * (no intent knew them, so the bot was unsure and handed off). They get the acknowledgement reply
      * now; a message with nothing to read (emoji, punctuation, a link alone) gets it by rule.

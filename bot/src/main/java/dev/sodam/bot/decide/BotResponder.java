@@ -228,11 +228,14 @@ public final class BotResponder {
      * HandoffTriggers#asks}): "사람 많아요?", "매장에 사람 많이 기다려요?" name people without asking for
      * one, and the classifier, trained on requests where 사람 is the word that recurs, reads the word.
      * The handoff intent is left out and the rest decides as usual (most often unsure: a handoff the gap
-     * report lists as a question the FAQ lacks, not a request).
+     * report lists as a question the FAQ lacks, not a request). So is the {@value #DECLINED_INTENT} intent,
+     * which reads the same words for a person: a text that neither asks for one nor turns one down ({@link
+     * HandoffTriggers#declines} was checked before) is no decline either ("상담원 몇 명이에요?" got the
+     * "알겠어요, 궁금한 점을 물어봐 주세요" reply).
      */
     private BotDecision notAsked(List<Scored> ranked, List<Candidate> candidates, String classTop, String retrTop,
                                  List<String> contrasted) {
-        List<Scored> rest = ranked.stream().filter(s -> s.label().kind() != LabelKind.HANDOFF).toList();
+        List<Scored> rest = ranked.stream().filter(s -> !aboutAPerson(s)).toList();
         return rest.isEmpty() ? new BotDecision.Handoff(0.0, null, locale, candidates, BotDecision.Reason.UNSURE)
                 : decideRanked(rest, candidates, classTop, retrTop, -1, contrasted);
     }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * normalised text (lower case, NFKC); Korean triggers also on the text without spaces.
  *
  * <p>Both languages have two kinds. Phrases that can only be a request ("상담원 연결", "사람이랑",
- * "real person", "live agent") always trigger. Words that also name the topic of an ordinary question
+ * "real person", "live agent") always trigger, and so does a person said to be needed ("사람이 필요해요",
+ * "직원이 필요합니다"). Words that also name the topic of an ordinary question
  * (상담원, 상담사, "agent", "operator", "a person", "human") trigger only in a request ("상담원 불러
  * 주세요", "상담원 있나요?", "talk to a human", "connect me with an agent") or as (almost) the whole
  * message ("상담원요", "agent please"), so "상담원 운영시간이 언제예요?", "how do I become a travel
@@ -49,6 +50,21 @@ public final class HandoffTriggers {
             "연결|불러|부르|바꿔|바꾸|대화|얘기|이야기|통화|채팅|부탁|주세요|해주|해줘|원해|원합|필요해|필요합|필요한데"
                     + "|만나|찾아|찾고|있나|있어요|있습니까|있을까|계세|계신|계실|와주|가능");
     private static final int KO_REQUEST_WINDOW = 8;
+
+    /**
+     * Before the request word of {@link #KO_REQUEST_AFTER}, a word that counts: "상담원 몇 분 계세요?", "상담원
+     * 많이 있어요?" ask how many there are.
+     */
+    private static final Pattern KO_COUNTING = Pattern.compile("몇|많|얼마나");
+
+    /**
+     * Right after a word for a person ({@link #KO_PEOPLE}), saying one is needed: "사람이 필요해요", "직원
+     * 필요합니다", "담당자가 좀 필요한데요", "사람 필요함". Only right after it, with at most a particle and an
+     * adverb between ("설치하려면 사람이 몇 명 필요해요?" asks how many), and not as a question ("사람이
+     * 필요한가요?") or turned down ("필요 없어요", {@link #refusedAfter}).
+     */
+    private static final Pattern KO_NEED_AFTER = Pattern.compile(
+            "^(님|분)?(이|가|은|는|도)?(좀|꼭|당장|지금|진짜)?필요(해|합|한데|하거든|함|하다|$|[\\p{P}\\p{S}])");
 
     /**
      * The agent word ends the message, with at most a polite ending or punctuation: "상담원", "상담원요!",
@@ -146,12 +162,21 @@ public final class HandoffTriggers {
                 return true;
             }
         }
+        for (String k : KO_PEOPLE) {
+            for (int at = compact.indexOf(k); at >= 0; at = compact.indexOf(k, at + 1)) {
+                int end = at + k.length();
+                if (KO_NEED_AFTER.matcher(compact).region(end, compact.length()).find() && !refusedAfter(compact, end)) {
+                    return true;
+                }
+            }
+        }
         for (String k : KO_AGENTS) {
             for (int at = compact.indexOf(k); at >= 0; at = compact.indexOf(k, at + 1)) {
                 int end = at + k.length();
+                Matcher after = KO_REQUEST_AFTER.matcher(compact)
+                        .region(end, Math.min(compact.length(), end + KO_REQUEST_WINDOW));
                 boolean request = KO_PARTICLE_AFTER.matcher(compact).region(end, compact.length()).find()
-                        || KO_REQUEST_AFTER.matcher(compact)
-                                .region(end, Math.min(compact.length(), end + KO_REQUEST_WINDOW)).find()
+                        || after.find() && !KO_COUNTING.matcher(compact).region(end, after.start()).find()
                         || KO_AT_END.matcher(compact).region(end, compact.length()).matches();
                 if (request && !refusedAfter(compact, end)) {
                     return true;

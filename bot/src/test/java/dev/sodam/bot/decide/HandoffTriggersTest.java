@@ -110,4 +110,27 @@ class HandoffTriggersTest {
     void aRequestAsks(String text) {
         assertThat(HandoffTriggers.asks(TextNormalizer.normalize(text))).as(text).isTrue();
     }
+
+    /**
+     * Regression (closing notes): "사람이 필요해요" handed off only as unsure: 사람 and 직원 triggered only in
+     * a request phrase (사람이랑, 직원 연결), and the classifier's handoff intent stayed below 0.5 ("직원이
+     * 필요합니다" even got the no-handoff reply). Saying a person is needed is a request.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"사람이 필요해요", "사람 필요해요", "직원이 필요합니다", "상담사가 필요해요", "I need a human",
+        "사람 좀 필요해요", "담당자가 필요합니다", "진짜 사람이 필요한데요", "매니저님이 필요해요", "사람 필요함",
+        "I need a person", "i need someone"})
+    void aPersonNeededIsARequest(String text) {
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isTrue();
+        assertThat(HandoffTriggers.asks(TextNormalizer.normalize(text))).as(text).isTrue();
+    }
+
+    /** Questions about people, whether one is needed for something, or a need turned down: no request. */
+    @ParameterizedTest
+    @ValueSource(strings = {"사람 많아요?", "상담원 몇 명이에요?", "상담원 몇 분 계세요?", "상담원 많이 있어요?",
+        "사람이 필요한가요?", "설치하려면 사람이 몇 명 필요해요?",
+        "사람 필요 없어요", "직원이 필요 없어요", "직원이 친절했어요", "두 사람이 쓸 건데 사이즈 뭐가 필요해요?"})
+    void aQuestionAboutPeopleOrANeedTurnedDownIsNoRequest(String text) {
+        assertThat(HandoffTriggers.matches(TextNormalizer.normalize(text))).as(text).isFalse();
+    }
 }
