@@ -314,7 +314,7 @@ public final class FaqBot {
     private static final Pattern NEGATION_CUE = Pattern.compile("[안못않]|n't|\\bno|never|cannot|\\w+nt\\b");
 
     /**
-     * The labels with the word terms their phrasings negate ({@link Label#negated}), read by the responder's
+     * The labels with the events their phrasings negate ({@link Label#negated}), read by the responder's
      * check of a question that reports an event as not having happened.
      */
     private static Map<String, Label> withNegations(Map<String, Label> labels, List<LabelledText> texts,

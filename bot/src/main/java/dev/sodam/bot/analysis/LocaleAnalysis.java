@@ -25,9 +25,10 @@ public record LocaleAnalysis(String locale, Analyzer words, Analyzer ngrams) {
 
     /**
      * One question analysed once: its normalised text, word terms and n-gram terms, which retrieval
-     * and the classifier both read (Nori used to run once for each), and the word terms a negation
-     * applies to ({@link NegationScopeFilter}: {@code negated}, and {@code contrasted} when a contrasting
-     * clause follows, "취소 안 했는데 환불됐어요").
+     * and the classifier both read (Nori used to run once for each), and the events a negation applies
+     * to ({@link NegationScopeFilter}: {@code negated}, and {@code contrasted} when a contrasting clause
+     * follows, "취소 안 했는데 환불됐어요"): word terms, or a light verb's noun with its verb ({@link
+     * NegationScopeFilter#event}: 취소하, 결제되).
      */
     public record Analyzed(String normalized, List<String> words, List<String> ngrams, List<String> negated,
                            List<String> contrasted) {
@@ -68,11 +69,12 @@ public record LocaleAnalysis(String locale, Analyzer words, Analyzer ngrams) {
                 if (term.length() > 0) {
                     String t = term.toString();
                     w.add(t);
-                    if ((flags.getFlags() & NegationScopeFilter.NEGATED) != 0) {
-                        negated.add(t);
+                    int f = flags.getFlags();
+                    if ((f & NegationScopeFilter.NEGATED) != 0) {
+                        negated.add(NegationScopeFilter.event(t, f));
                     }
-                    if ((flags.getFlags() & NegationScopeFilter.CONTRASTED) != 0) {
-                        contrasted.add(t);
+                    if ((f & NegationScopeFilter.CONTRASTED) != 0) {
+                        contrasted.add(NegationScopeFilter.event(t, f));
                     }
                 }
             }

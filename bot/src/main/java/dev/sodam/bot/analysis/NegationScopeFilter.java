@@ -23,6 +23,9 @@ import org.apache.lucene.util.AttributeSource;
  *   noun it makes a verb of ("취소 안 했는데" → 취소, "로그인이 안 돼요" → 로그인, "취소하지 않았는데" →
  *   취소). English: the words after not, no, never or an n't word up to a clause boundary (but, and, so
  *   …) and at most {@value #EN_SCOPE} words ("i didn't order this but …" → order, this).</li>
+ *   <li>{@link #LIGHT_HA}, {@link #LIGHT_DOE}: on the noun of a negated light verb, which verb it was:
+ *   not doing something ("결제 안 했는데": not paying) is another event than its not going through ("결제가
+ *   안 돼요"), though the noun is the same word ({@link #event}).</li>
  *   <li>{@link #CONTRASTED}: besides, the negated clause is followed by a contrast and more words: "X
  *   안 했는데 Y", "X 안 했지만 Y", "i didn't X but Y" (English: but; yet or still before a subject) — an event reported as not having happened beside
  *   one that did, the shape of a surprise ("취소 안 했는데 환불됐어요?", "i didn't order this but got
@@ -38,6 +41,17 @@ public final class NegationScopeFilter extends TokenFilter {
     public static final int NEGATED = 1 << 8;
     /** Flag bit: the token is part of a negated event followed by a contrasting clause. */
     public static final int CONTRASTED = 1 << 9;
+
+    /**
+     * Flag bit: the token is the noun of a negated light verb 하 ("결제 안 했는데": not paying); {@link #event}
+     * adds the verb.
+     */
+    public static final int LIGHT_HA = 1 << 10;
+    /**
+     * Flag bit: the token is the noun of a negated light verb 되 ("결제가 안 돼요": a payment that does not go
+     * through); {@link #event} adds the verb.
+     */
+    public static final int LIGHT_DOE = 1 << 11;
 
     static final int EN_SCOPE = 3;
 
@@ -153,6 +167,7 @@ public final class NegationScopeFilter extends TokenFilter {
                 continue;
             }
             int mark = NEGATED;
+            int lightVerb = lightVerbFlag(event, terms, tags);
             int k = after;
             boolean contrast = false;
             while (k < n && tags.get(k) == POS.Tag.E) {
@@ -165,8 +180,35 @@ public final class NegationScopeFilter extends TokenFilter {
             for (int e : event) {
                 marks[e] |= mark;
             }
+            if (lightVerb != 0) {
+                marks[event.get(event.size() - 1)] |= lightVerb;
+            }
         }
         return marks;
+    }
+
+    /**
+     * {@link #LIGHT_HA} or {@link #LIGHT_DOE} when {@code event} ends with the noun of the light verb 하 or 되
+     * (its predicate first, the noun last), else 0.
+     */
+    private static int lightVerbFlag(List<Integer> event, List<String> terms, List<POS.Tag> tags) {
+        if (event.size() < 2 || !isNoun(tags.get(event.get(event.size() - 1)))) {
+            return 0;
+        }
+        String verb = terms.get(event.get(event.size() - 2));
+        return "하".equals(verb) ? LIGHT_HA : "되".equals(verb) ? LIGHT_DOE : 0;
+    }
+
+    /**
+     * The event a flagged word term stands for in {@code LocaleAnalysis.Analyzed#negated}: the term, or the
+     * noun of a light verb with its verb ("결제하": not paying; "결제되": a payment that does not go through),
+     * which are two events though the word is one.
+     */
+    public static String event(String term, int flags) {
+        if ((flags & LIGHT_HA) != 0) {
+            return term + "하";
+        }
+        return (flags & LIGHT_DOE) != 0 ? term + "되" : term;
     }
 
     /** The marks of lower-cased English words (see the class comment). */
@@ -210,9 +252,12 @@ public final class NegationScopeFilter extends TokenFilter {
         while (k >= 0 && tags.get(k) == POS.Tag.J) {
             k--;
         }
-        if (k >= 0 && (tags.get(k) == POS.Tag.NNG || tags.get(k) == POS.Tag.NNP || tags.get(k) == POS.Tag.SL
-                || tags.get(k) == POS.Tag.SH || tags.get(k) == POS.Tag.XR)) {
+        if (k >= 0 && isNoun(tags.get(k))) {
             event.add(k);
         }
+    }
+
+    private static boolean isNoun(POS.Tag tag) {
+        return tag == POS.Tag.NNG || tag == POS.Tag.NNP || tag == POS.Tag.SL || tag == POS.Tag.SH || tag == POS.Tag.XR;
     }
 }
