@@ -213,6 +213,27 @@ class FaqBotSeedTest {
     }
 
     /**
+     * Regression: the {@code UNSPOKEN_NEGATION} factor kept a negated event from being answered only while the
+     * calibrated scale put 0.25 × its raw score below the answer threshold; one more seed entry moved the ko
+     * threshold from 0.34 to 0.25 and "결제하지 않았는데 돈이 빠져나갔어요" (double-charge) and "탈퇴 안 했는데 계정이
+     * 없어졌어요" (delete-account) were answered again. An entry that never negates the event is suggested at
+     * most, whatever the thresholds.
+     */
+    @Test
+    void aNegatedEventIsNoAnswerWhateverTheThreshold() {
+        FaqBot bot = SeedBots.calibrated().withThresholds(Map.of("ko", new BotThresholds(0.1, 0.05),
+                "en", new BotThresholds(0.1, 0.05)));
+        for (String text : List.of("결제하지 않았는데 돈이 빠져나갔어요", "탈퇴 안 했는데 계정이 없어졌어요", "취소 안 했는데 환불됐어요?",
+                "i didn't order this but got charged", "i never paid but my card was charged")) {
+            BotDecision d = bot.ask(text, "ko");
+            assertThat(d).as(text + " " + d).isNotInstanceOf(BotDecision.Answer.class);
+        }
+        BotDecision missing = bot.ask("물건을 못 받았는데 배송완료래요", "ko");
+        assertThat(missing).isInstanceOf(BotDecision.Answer.class);
+        assertThat(missing.intent()).isEqualTo("ko-missing-parcel");
+    }
+
+    /**
      * Regression (closing notes): "사람 많아요?" (is it crowded?) was handed to a person as a request: the
      * classifier's handoff intent weighs 사람. Questions about a crowd (the four of the notes and
      * held-out ones) are no request now; requests, held-out ones too, still are.

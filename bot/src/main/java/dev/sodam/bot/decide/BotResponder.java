@@ -40,7 +40,8 @@ public final class BotResponder {
     /**
      * Factor on the raw score of an FAQ entry when the question reports an event as not having happened,
      * beside one that did, and the entry never negates it ({@link #speaksOf}; docs/bot.md, "A negated
-     * event").
+     * event"). Such an entry is also never answered outright, only suggested ({@link #decideRanked}): what
+     * the factor does to the confidence depends on the locale's calibrated scale, which every FAQ edit moves.
      */
     static final double UNSPOKEN_NEGATION = 0.25;
     /**
@@ -191,7 +192,7 @@ public final class BotResponder {
         }
         Scored faq = ranked.get(faqIdx);
         double faqConf = faqIdx == 0 ? conf : Math.min(conf, confidence(ranked, faqIdx, classTop, retrTop, contrasted));
-        if (faqIdx == 0 && faqConf >= thresholds.answer()) {
+        if (faqIdx == 0 && faqConf >= thresholds.answer() && !unspokenNegation(faq, contrasted)) {
             return new BotDecision.Answer(faqConf, faq.label().id(), locale, faq.label().id(), faq.label().reply(),
                     candidates);
         }
@@ -283,10 +284,18 @@ public final class BotResponder {
         if (!id.equals(classTop) || !id.equals(retrTop)) {
             c *= DISAGREE_PENALTY;
         }
-        if (!contrasted.isEmpty() && s.label().kind() == LabelKind.FAQ && !speaksOf(s.label(), contrasted)) {
+        if (unspokenNegation(s, contrasted)) {
             c *= UNSPOKEN_NEGATION;
         }
         return clamp(c);
+    }
+
+    /**
+     * The question reports an event as not having happened beside one that did, and {@code s} is an FAQ entry
+     * none of whose phrasings negates it: not an answer to it, whatever the scores.
+     */
+    private static boolean unspokenNegation(Scored s, List<String> contrasted) {
+        return !contrasted.isEmpty() && s.label().kind() == LabelKind.FAQ && !speaksOf(s.label(), contrasted);
     }
 
     /**
