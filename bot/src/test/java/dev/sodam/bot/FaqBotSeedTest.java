@@ -286,6 +286,30 @@ class FaqBotSeedTest {
     }
 
     /**
+     * Regression (closing notes): a question about the wait for a person had no entry: "얼마나 기다려야 해요?"
+     * got delivery-time as a suggestion, "대기 시간 얼마나 걸려요?" and "How long is the wait?" were answered
+     * with delivery-time (0.68, 0.78), and "사람 많아요?" was handed off as unsure. The seed's wait entries
+     * (the widget shows the place in the queue; agents answer in order) answer them; phrasings not in the seed.
+     */
+    @Test
+    void aQuestionAboutTheWaitForAPersonIsAnswered() {
+        FaqBot bot = SeedBots.calibrated();
+        for (Map.Entry<String, String> e : Map.of("얼마나 기다려야 해요?", "ko-wait-time", "대기 시간 얼마나 걸려요?",
+                "ko-wait-time", "사람 많아요?", "ko-wait-time", "기다리는 시간 길어요?", "ko-wait-time",
+                "How long is the wait?", "en-wait-time", "how long do i have to wait for an agent", "en-wait-time",
+                "are there many people waiting?", "en-wait-time").entrySet()) {
+            BotDecision d = bot.ask(e.getKey(), "ko");
+            assertThat(d).as(SeedBots.explain(e.getKey(), "ko")).isInstanceOf(BotDecision.Answer.class);
+            assertThat(d.intent()).as(SeedBots.explain(e.getKey(), "ko")).isEqualTo(e.getValue());
+        }
+        // Delivery and refund times stay theirs.
+        for (Map.Entry<String, String> e : Map.of("배송 얼마나 걸려요?", "ko-delivery-time", "환불 얼마나 기다려야 해요?",
+                "ko-refund-time", "how long does shipping take", "en-delivery-time").entrySet()) {
+            assertThat(bot.ask(e.getKey(), "ko").intent()).as(SeedBots.explain(e.getKey(), "ko")).isEqualTo(e.getValue());
+        }
+    }
+
+    /**
      * Regression (QA): "네", "알겠습니다", "ok" or a "👍" after an answer queued the chat for an agent
      * (no intent knew them, so the bot was unsure and handed off). They get the acknowledgement reply
      * now; a message with nothing to read (emoji, punctuation, a link alone) gets it by rule.
