@@ -74,16 +74,21 @@ final class QueueRelay {
         if (last == null ? order.seq() != 1 : order.seq() != last + 1) {
             current = false;
         }
+        if (!current) {
+            // Nothing kept until the store is read: a node that does not route never reads it, and would
+            // otherwise keep every conversation it was ever sent.
+            kept.clear();
+            return null;
+        }
         for (Conversation c : order.changed()) {
             kept.put(c.id(), c);
-        }
-        if (!current) {
-            return null;
         }
         List<Conversation> queue = new ArrayList<>(order.ids().size());
         for (String id : order.ids()) {
             Conversation c = kept.get(id);
             if (c == null) {
+                current = false;
+                kept.clear();
                 return null;
             }
             queue.add(c);
@@ -103,7 +108,12 @@ final class QueueRelay {
         current = true;
     }
 
-    /** A node went silent: its next order, if it comes back, follows a gap. */
+    /** How many conversations this node keeps from the orders it heard. */
+    int kept() {
+        return kept.size();
+    }
+
+        /** A node went silent: its next order, if it comes back, follows a gap. */
     void forget(String node) {
         heard.remove(node);
     }

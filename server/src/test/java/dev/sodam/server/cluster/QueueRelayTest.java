@@ -100,6 +100,25 @@ class QueueRelayTest {
         assertThat(receiver.received("node-a", stale)).containsExactly(newer, waiting(2));
     }
 
+    /**
+     * Regression: a node that does not route never reads the store, so after one gap it kept every
+     * conversation later orders carried, for as long as it ran.
+     */
+    @Test
+    void aReceiverThatCannotTellKeepsNothingUntilTheStoreIsRead() {
+        QueueRelay sender = new QueueRelay();
+        QueueRelay receiver = new QueueRelay();
+        sender.next(List.of(waiting(0)));   // lost
+        for (int i = 1; i <= 3_000; i++) {
+            assertThat(receiver.received("node-a", sender.next(List.of(waiting(i))))).isNull();
+        }
+        assertThat(receiver.kept()).isZero();
+        receiver.resynced(List.of(waiting(3_000)));
+        assertThat(receiver.received("node-a", sender.next(List.of(waiting(3_000), waiting(3_001)))))
+                .containsExactly(waiting(3_000), waiting(3_001));
+        assertThat(receiver.kept()).isEqualTo(2);
+    }
+
     @Test
     void aConversationNeverReceivedCannotBeTold() {
         QueueRelay receiver = new QueueRelay();
