@@ -150,10 +150,18 @@ final class QueuedRows {
         return byId.size();
     }
 
-    /** The place of a conversation in the queue, from 1; 0 when it is not queued. Call after the touched rows were updated. */
+    /**
+     * The place of a conversation in the queue, from 1; 0 when it is not queued. Call after the touched rows were updated.
+     * A view's size is counted by walking it, so the shorter side is counted: a chat that is not urgent joins at the
+     * end, and every handoff asks for its place (counting the places before it walked the whole queue, 5,000 rows
+     * with 5,000 waiting); an urgent one joins the urgent chats at the front.
+     */
     int position(String id) {
         Conversation row = byId.get(id);
-        return row == null ? 0 : ordered.headSet(row).size() + 1;
+        if (row == null) {
+            return 0;
+        }
+        return row.urgent() ? ordered.headSet(row).size() + 1 : byId.size() - ordered.tailSet(row, false).size();
     }
 
     /**
