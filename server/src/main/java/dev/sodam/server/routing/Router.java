@@ -460,15 +460,25 @@ public final class Router implements ChatEventListener, Availability {
         double interval = dequeues.size() < 2 ? -1
                 : Duration.between(dequeues.peekFirst(), dequeues.peekLast()).toMillis() / 1000.0 / (dequeues.size() - 1);
         // Per team, once: a closed team's next opening is a search over its calendar, and a queue of
-        // thousands holds few teams.
+        // thousands holds few teams. Neighbours in the queue are mostly of one team, so the last team's
+        // answer is kept at hand: a map look-up (and a lambda) per waiting chat was a fifth of the router's
+        // pass over the queue, which every handoff, accept and resolve waits for (docs/benchmarks.md).
         Map<String, Long> untilOpenByTeam = new HashMap<>();
+        String lastTeam = null;
+        long lastUntilOpen = 0;
         for (int i = 0; i < queue.size(); i++) {
             Conversation c = queue.get(i);
-            long untilOpen = untilOpenByTeam.computeIfAbsent(c.teamId() == null ? "" : c.teamId(), team -> {
-                BusinessHours hours = teams.hours(c.teamId());
-                return hours.isOpen(now) ? 0
-                        : hours.nextOpening(now).map(open -> Duration.between(now, open).toSeconds()).orElse(-1L);
-            });
+            String team = c.teamId() == null ? "" : c.teamId();
+            long untilOpen;
+            if (i > 0 && team.equals(lastTeam)) {
+                untilOpen = lastUntilOpen;
+            } else {
+                Long known = untilOpenByTeam.get(team);
+                untilOpen = known != null ? known : untilOpen(c.teamId(), now);
+                untilOpenByTeam.putIfAbsent(team, untilOpen);
+                lastTeam = team;
+                lastUntilOpen = untilOpen;
+            }
             if (untilOpen < 0) {
                 etas.add(null);
             } else if (interval < 0) {
@@ -478,6 +488,13 @@ public final class Router implements ChatEventListener, Availability {
             }
         }
         return etas;
+    }
+
+    /** Seconds until the team opens: 0 while it is open, -1 when it never does. */
+    private long untilOpen(String teamId, Instant now) {
+        BusinessHours hours = teams.hours(teamId);
+        return hours.isOpen(now) ? 0
+                : hours.nextOpening(now).map(open -> Duration.between(now, open).toSeconds()).orElse(-1L);
     }
 
     /** The load and presence of an agent, for tests and the supervisor view. */
