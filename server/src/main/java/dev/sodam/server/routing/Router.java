@@ -333,20 +333,24 @@ public final class Router implements ChatEventListener, Availability {
     private void queueChanged(List<Conversation> newQueue, Instant now) {
         queue = List.copyOf(newQueue);
         leftQueue.clear();
-        Set<String> queued = new HashSet<>();
-        queue.forEach(c -> queued.add(c.id()));
-        for (Map.Entry<String, Offer> entry : new ArrayList<>(offers.entrySet())) {
-            if (!queued.contains(entry.getKey())) {
-                // Resolved while offered (or assigned elsewhere: handled in onAssigned).
-                Slot slot = agents.get(entry.getValue().agentId());
-                if (slot != null) {
-                    slot.offered.remove(entry.getKey());
+        // Only offers and failed attempts are checked against the queue: a set of its ids cost a hash insert per
+        // waiting chat at every change, also while no agent has a free place (a crowd) or none is online.
+        if (!offers.isEmpty() || !attempts.isEmpty()) {
+            Set<String> queued = new HashSet<>();
+            queue.forEach(c -> queued.add(c.id()));
+            for (Map.Entry<String, Offer> entry : new ArrayList<>(offers.entrySet())) {
+                if (!queued.contains(entry.getKey())) {
+                    // Resolved while offered (or assigned elsewhere: handled in onAssigned).
+                    Slot slot = agents.get(entry.getValue().agentId());
+                    if (slot != null) {
+                        slot.offered.remove(entry.getKey());
+                    }
+                    offers.remove(entry.getKey());
+                    actions.offerWithdrawn(entry.getValue().agentId(), entry.getKey(), "taken");
                 }
-                offers.remove(entry.getKey());
-                actions.offerWithdrawn(entry.getValue().agentId(), entry.getKey(), "taken");
             }
+            attempts.keySet().retainAll(queued);
         }
-        attempts.keySet().retainAll(queued);
         dispatch(now);
         actions.queueStatus(queue, etas(now));
     }
