@@ -304,9 +304,8 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
 
     @Override
     public void on(ChatEvent event) {
-        if (event instanceof ChatEvent.QueueChanged changed) {
-            publish(EventCodec.encode(node, queueRelay.next(changed.queue())));
-        } else if (EventCodec.relayed(event) || routing != null && EventCodec.routingInput(event)) {
+        if (event instanceof ChatEvent.QueueChanged || EventCodec.relayed(event)
+                || routing != null && EventCodec.routingInput(event)) {
             publish(event);
         }
     }
@@ -326,7 +325,10 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
     private void publish(ChatEvent event) {
         String json;
         try {
-            json = EventCodec.encode(node, event);
+            // A queue change travels as an order (QueueRelay); one that fails to encode leaves a gap in the
+            // numbers, and the routing node reads the queue from the store.
+            json = event instanceof ChatEvent.QueueChanged changed ? EventCodec.encode(node, queueRelay.next(changed.queue()))
+                    : EventCodec.encode(node, event);
         } catch (IllegalArgumentException e) {
             log.error("cluster: cannot encode {}; other nodes catch up from the store", event.getClass().getSimpleName(), e);
             return;
@@ -421,12 +423,7 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
                 handOver(() -> owner.remote(envelope.event(), from));
             }
         } else if (envelope.event() != null) {
-            handOver(() -> {
-                delivery.on(envelope.event());
-                if (owner != null) {
-                    owner.remote(envelope.event(), from);
-                }
-            });
+            handOver(() -> deliver(envelope.event(), from));
         }
     }
 
@@ -463,14 +460,14 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
         List<Conversation> queue = queueRelay.received(from, order);
         RoutingOwner owner = routing;
         if (queue != null || owner == null || !owner.routesHere()) {
-            deliverQueue(queue != null ? queue : QueueRelay.places(order.ids()), from);
+            deliver(new ChatEvent.QueueChanged(queue != null ? queue : QueueRelay.places(order.ids())), from);
             return;
         }
         inboxPaused = true;
         queueReads.incrementAndGet();
         service.execute(StoreTx::queue, Replies.of(stored -> {
             queueRelay.resynced(stored);
-            deliverQueue(stored, from);
+            deliver(new ChatEvent.QueueChanged(stored), from);
             resumeInbox();
         }, e -> {
             log.warn("cluster: reading the queue after a lost queue change failed ({}); the next change reads it again",
@@ -479,12 +476,12 @@ public final class RedisFanout implements ChatEventListener, BotPeers, AccessPee
         }));
     }
 
-    private void deliverQueue(List<Conversation> queue, String from) {
-        ChatEvent.QueueChanged changed = new ChatEvent.QueueChanged(queue);
-        delivery.on(changed);
+    /** On the domain thread: another node's event, to this node's delivery and to routing. */
+    private void deliver(ChatEvent event, String from) {
+        delivery.on(event);
         RoutingOwner owner = routing;
         if (owner != null) {
-            owner.remote(changed, from);
+            owner.remote(event, from);
         }
     }
 
