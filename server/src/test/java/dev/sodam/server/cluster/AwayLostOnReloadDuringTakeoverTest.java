@@ -1,5 +1,8 @@
 package dev.sodam.server.cluster;
 
+import static dev.sodam.server.cluster.RoutingNodes.awaitRouting;
+import static dev.sodam.server.cluster.RoutingNodes.handoff;
+import static dev.sodam.server.cluster.RoutingNodes.owns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,16 +49,6 @@ class AwayLostOnReloadDuringTakeoverTest {
     Path dirB;
     @TempDir
     Path dirC;
-
-    private static boolean owns(TestServer server) {
-        return server.cluster().orElseThrow().ownsRouting();
-    }
-
-    private static String handoff(WsTestClient visitor, String clientMsgId) {
-        visitor.send("{\"type\":\"send\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"상담원 연결해 주세요\","
-                + "\"handoff\":true,\"ref\":\"" + clientMsgId + "\"}");
-        return visitor.ack(clientMsgId).get("conversationId").asText();
-    }
 
     private static boolean away(JsonNode presence, String agentId) {
         return presence.path("agent").path("id").asText().equals(agentId) && presence.path("status").asText().equals("away");
@@ -121,7 +114,7 @@ class AwayLostOnReloadDuringTakeoverTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis), clock);
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(b);
             String token = b.loginAdmin();
@@ -147,7 +140,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                     reloaded = WsTestClient.connect(b.agentUri());
                     reloaded.helloAgent(token);
                 }
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(b));
+                awaitRouting(b);
                 staysAwayAndGetsNoOffer(reloaded, agentId, "missed_offers");
             } finally {
                 first.close();
@@ -168,7 +161,7 @@ class AwayLostOnReloadDuringTakeoverTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(b);
             String token = b.loginAdmin();
@@ -183,7 +176,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                 handoff(visitor, "v-1");
                 running.remove(a);
                 a.close();
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(b));
+                awaitRouting(b);
                 try (WsTestClient console = WsTestClient.connect(b.agentUri())) {
                     console.helloAgent(token);
                     staysAwayAndGetsNoOffer(console, agentId, null);
@@ -205,7 +198,7 @@ class AwayLostOnReloadDuringTakeoverTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(b);
             String token = b.loginAdmin();
@@ -224,7 +217,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                 int before = console.frames("presence").size();
                 running.remove(a);
                 a.close();
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(b));
+                awaitRouting(b);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> console.frames("presence").size() > before);
                 Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
                         console.frames("offer").isEmpty() && console.frames("presence").stream()
@@ -246,7 +239,7 @@ class AwayLostOnReloadDuringTakeoverTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(b);
             TestServer c = TestServer.start(dirC, ClusterEnv.node(db, redis));
@@ -268,7 +261,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                     reloaded = WsTestClient.connect(c.agentUri());
                     reloaded.helloAgent(token);
                 }
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(b) || owns(c));
+                awaitRouting(b, c);
                 // Node C may take over first: its fresh connection counts as online until node B's roster says
                 // away, and the new owner tells nothing and offers nothing until the rosters are in.
                 staysAwayAndGetsNoOffer(reloaded, agentId, null);
@@ -294,7 +287,7 @@ class AwayLostOnReloadDuringTakeoverTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(b);
             TestServer c = TestServer.start(dirC, ClusterEnv.node(db, redis));
@@ -316,7 +309,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                 int before = second.frames("presence").size();
                 running.remove(a);
                 a.close();
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(c));
+                awaitRouting(c);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.frames("presence").size() > before);
                 Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
                         second.frames("offer").isEmpty() && second.frames("presence").stream()

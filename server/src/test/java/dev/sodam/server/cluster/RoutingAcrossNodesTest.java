@@ -1,5 +1,8 @@
 package dev.sodam.server.cluster;
 
+import static dev.sodam.server.cluster.RoutingNodes.awaitRouting;
+import static dev.sodam.server.cluster.RoutingNodes.handoff;
+import static dev.sodam.server.cluster.RoutingNodes.owns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,16 +42,6 @@ class RoutingAcrossNodesTest {
     @TempDir
     Path dirB;
 
-    private static boolean owns(TestServer server) {
-        return server.cluster().orElseThrow().ownsRouting();
-    }
-
-    private static String handoff(WsTestClient visitor, String clientMsgId) {
-        visitor.send("{\"type\":\"send\",\"clientMsgId\":\"" + clientMsgId + "\",\"text\":\"상담원 연결해 주세요\","
-                + "\"handoff\":true,\"ref\":\"" + clientMsgId + "\"}");
-        return visitor.ack(clientMsgId).get("conversationId").asText();
-    }
-
     @Test
     void oneNodeRoutesForAllAndAnotherTakesOverWhenItGoes() throws Exception {
         String db = PostgresTestSupport.createDatabase();
@@ -57,7 +50,7 @@ class RoutingAcrossNodesTest {
         TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
         List<TestServer> running = new ArrayList<>(List.of(a, b));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a) || owns(b));
+            awaitRouting(a, b);
             assertThat(owns(a) && owns(b)).as("one routing owner").isFalse();
             TestServer routing = owns(a) ? a : b;
             TestServer other = routing == a ? b : a;
@@ -79,7 +72,7 @@ class RoutingAcrossNodesTest {
                 // The routing node goes away; the other takes routing over from the stored queue.
                 running.remove(routing);
                 routing.close();
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(other));
+                awaitRouting(other);
                 try (WsTestClient visitor = WsTestClient.connect(other.visitorUri())) {
                     visitor.helloVisitor(null, null, 0);
                     String second = handoff(visitor, "v-2");
@@ -109,7 +102,7 @@ class RoutingAcrossNodesTest {
              TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis.url()));
              WsTestClient agent = WsTestClient.connect(b.agentUri());
              WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             agent.helloAgent(b.loginAdmin());
             visitor.helloVisitor(null, null, 0);
             String id = handoff(visitor, "v-1");
@@ -144,7 +137,7 @@ class RoutingAcrossNodesTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis), clock);
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer nodeB = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(nodeB);
             try (WsTestClient agent = WsTestClient.connect(nodeB.agentUri());
@@ -164,7 +157,7 @@ class RoutingAcrossNodesTest {
                 int presenceBefore = agent.frames("presence").size();
                 running.remove(a);
                 a.close();
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(nodeB));
+                awaitRouting(nodeB);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> agent.frames("presence").size() > presenceBefore);
                 JsonNode told = agent.frames("presence").get(presenceBefore);
                 assertThat(told.get("status").asText()).as("the new router has the agent away").isEqualTo("away");
@@ -202,7 +195,7 @@ class RoutingAcrossNodesTest {
         TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
         List<TestServer> running = new ArrayList<>(List.of(a));
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             TestServer nodeB = TestServer.start(dirB, ClusterEnv.node(db, redis));
             running.add(nodeB);
             try (WsTestClient first = WsTestClient.connect(a.visitorUri());
@@ -246,7 +239,7 @@ class RoutingAcrossNodesTest {
         RedisClient client = RedisClient.create(redis);
         try (TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
              StatefulRedisConnection<String, String> publisher = client.connect()) {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> owns(a));
+            awaitRouting(a);
             RedisFanout fanout = a.cluster().orElseThrow();
             String id;
             try (WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
