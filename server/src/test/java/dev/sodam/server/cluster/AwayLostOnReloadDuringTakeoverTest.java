@@ -18,8 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -111,12 +109,10 @@ class AwayLostOnReloadDuringTakeoverTest {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
         MutableClock clock = new MutableClock(Instant.now());
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis), clock);
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis), clock));
             awaitRouting(a);
-            TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(b);
+            TestServer b = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
             String token = b.loginAdmin();
             WsTestClient first = WsTestClient.connect(b.agentUri());
             WsTestClient reloaded = null;
@@ -131,8 +127,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                 first.await("presence", p -> away(p, agentId) && p.path("reason").asText().equals("missed_offers"));
 
                 try (RoutingWindow window = new RoutingWindow(db)) {
-                    running.remove(a);
-                    a.close();
+                    running.stop(a);
                     window.awaitHeld();
                     assertThat(owns(b)).isFalse();
                     // The reload: the old console closes, a new one says hello, while nobody routes.
@@ -148,8 +143,6 @@ class AwayLostOnReloadDuringTakeoverTest {
                     reloaded.close();
                 }
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 
@@ -158,12 +151,10 @@ class AwayLostOnReloadDuringTakeoverTest {
     void anAgentAwayWhoseConsoleWasClosedAcrossTheTakeOverStaysAway() throws Exception {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis)));
             awaitRouting(a);
-            TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(b);
+            TestServer b = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
             String token = b.loginAdmin();
             String agentId;
             try (WsTestClient console = WsTestClient.connect(b.agentUri())) {
@@ -174,16 +165,13 @@ class AwayLostOnReloadDuringTakeoverTest {
             try (WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
                 visitor.helloVisitor(null, null, 0);
                 handoff(visitor, "v-1");
-                running.remove(a);
-                a.close();
+                running.stop(a);
                 awaitRouting(b);
                 try (WsTestClient console = WsTestClient.connect(b.agentUri())) {
                     console.helloAgent(token);
                     staysAwayAndGetsNoOffer(console, agentId, null);
                 }
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 
@@ -195,12 +183,10 @@ class AwayLostOnReloadDuringTakeoverTest {
     void anAgentAwayWhoReloadedBeforeTheTakeOverStaysAway() throws Exception {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis)));
             awaitRouting(a);
-            TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(b);
+            TestServer b = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
             String token = b.loginAdmin();
             String agentId;
             try (WsTestClient console = WsTestClient.connect(b.agentUri())) {
@@ -215,16 +201,13 @@ class AwayLostOnReloadDuringTakeoverTest {
                 visitor.helloVisitor(null, null, 0);
                 handoff(visitor, "v-1");
                 int before = console.frames("presence").size();
-                running.remove(a);
-                a.close();
+                running.stop(a);
                 awaitRouting(b);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> console.frames("presence").size() > before);
                 Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
                         console.frames("offer").isEmpty() && console.frames("presence").stream()
                                 .filter(p -> p.path("agent").path("id").asText().equals(agentId)).allMatch(p -> away(p, agentId)));
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 
@@ -236,14 +219,11 @@ class AwayLostOnReloadDuringTakeoverTest {
     void anAgentAwayWhoReloadsOntoAnotherNodeWhileNobodyRoutesStaysAway() throws Exception {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis)));
             awaitRouting(a);
-            TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(b);
-            TestServer c = TestServer.start(dirC, ClusterEnv.node(db, redis));
-            running.add(c);
+            TestServer b = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
+            TestServer c = running.add(TestServer.start(dirC, ClusterEnv.node(db, redis)));
             String token = b.loginAdmin();
             WsTestClient first = WsTestClient.connect(b.agentUri());
             WsTestClient reloaded = null;
@@ -254,8 +234,7 @@ class AwayLostOnReloadDuringTakeoverTest {
                 visitor.helloVisitor(null, null, 0);
                 handoff(visitor, "v-1");
                 try (RoutingWindow window = new RoutingWindow(db)) {
-                    running.remove(a);
-                    a.close();
+                    running.stop(a);
                     window.awaitHeld();
                     first.close();
                     reloaded = WsTestClient.connect(c.agentUri());
@@ -271,8 +250,6 @@ class AwayLostOnReloadDuringTakeoverTest {
                     reloaded.close();
                 }
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 
@@ -284,14 +261,11 @@ class AwayLostOnReloadDuringTakeoverTest {
     void anAgentAwayWhoseOtherNodeIsGoneStaysAwayWhenTheirNewNodeTakesOver() throws Exception {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis)));
             awaitRouting(a);
-            TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(b);
-            TestServer c = TestServer.start(dirC, ClusterEnv.node(db, redis));
-            running.add(c);
+            TestServer b = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
+            TestServer c = running.add(TestServer.start(dirC, ClusterEnv.node(db, redis)));
             String token = b.loginAdmin();
             try (WsTestClient first = WsTestClient.connect(b.agentUri());
                  WsTestClient second = WsTestClient.connect(c.agentUri());
@@ -304,19 +278,15 @@ class AwayLostOnReloadDuringTakeoverTest {
                 visitor.helloVisitor(null, null, 0);
                 handoff(visitor, "v-1");
 
-                running.remove(b);
-                b.close();
+                running.stop(b);
                 int before = second.frames("presence").size();
-                running.remove(a);
-                a.close();
+                running.stop(a);
                 awaitRouting(c);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> second.frames("presence").size() > before);
                 Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() ->
                         second.frames("offer").isEmpty() && second.frames("presence").stream()
                                 .filter(p -> p.path("agent").path("id").asText().equals(agentId)).allMatch(p -> away(p, agentId)));
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 }

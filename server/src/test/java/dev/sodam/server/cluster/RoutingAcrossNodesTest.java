@@ -46,10 +46,9 @@ class RoutingAcrossNodesTest {
     void oneNodeRoutesForAllAndAnotherTakesOverWhenItGoes() throws Exception {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
-        TestServer b = TestServer.start(dirB, ClusterEnv.node(db, redis));
-        List<TestServer> running = new ArrayList<>(List.of(a, b));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis)));
+            TestServer b = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
             awaitRouting(a, b);
             assertThat(owns(a) && owns(b)).as("one routing owner").isFalse();
             TestServer routing = owns(a) ? a : b;
@@ -70,8 +69,7 @@ class RoutingAcrossNodesTest {
                 }
 
                 // The routing node goes away; the other takes routing over from the stored queue.
-                running.remove(routing);
-                routing.close();
+                running.stop(routing);
                 awaitRouting(other);
                 try (WsTestClient visitor = WsTestClient.connect(other.visitorUri())) {
                     visitor.helloVisitor(null, null, 0);
@@ -88,8 +86,6 @@ class RoutingAcrossNodesTest {
                     assertThat(rs.getString(1)).isEqualTo("ASSIGNED");
                 }
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 
@@ -134,12 +130,10 @@ class RoutingAcrossNodesTest {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
         MutableClock clock = new MutableClock(Instant.now());
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis), clock);
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis), clock));
             awaitRouting(a);
-            TestServer nodeB = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(nodeB);
+            TestServer nodeB = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
             try (WsTestClient agent = WsTestClient.connect(nodeB.agentUri());
                  WsTestClient visitor = WsTestClient.connect(a.visitorUri())) {
                 String agentId = agent.helloAgent(nodeB.loginAdmin()).get("agent").get("id").asText();
@@ -155,8 +149,7 @@ class RoutingAcrossNodesTest {
 
                 // The routing node goes; node B takes over from the stored queue and its own roster.
                 int presenceBefore = agent.frames("presence").size();
-                running.remove(a);
-                a.close();
+                running.stop(a);
                 awaitRouting(nodeB);
                 Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> agent.frames("presence").size() > presenceBefore);
                 JsonNode told = agent.frames("presence").get(presenceBefore);
@@ -178,8 +171,6 @@ class RoutingAcrossNodesTest {
                 assertThat(agent.frames("offer")).extracting(o -> o.get("conversationId").asText())
                         .as("offered again only once back online").containsExactly(id, id, id);
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 
@@ -192,12 +183,10 @@ class RoutingAcrossNodesTest {
     void aVisitorOnAnotherNodeIsToldTheirPlaceWhenTheQueueMovesOnTheRoutingNode() throws Exception {
         String db = PostgresTestSupport.createDatabase();
         String redis = RedisTestSupport.url();
-        TestServer a = TestServer.start(dirA, ClusterEnv.node(db, redis));
-        List<TestServer> running = new ArrayList<>(List.of(a));
-        try {
+        try (RoutingNodes.Running running = new RoutingNodes.Running()) {
+            TestServer a = running.add(TestServer.start(dirA, ClusterEnv.node(db, redis)));
             awaitRouting(a);
-            TestServer nodeB = TestServer.start(dirB, ClusterEnv.node(db, redis));
-            running.add(nodeB);
+            TestServer nodeB = running.add(TestServer.start(dirB, ClusterEnv.node(db, redis)));
             try (WsTestClient first = WsTestClient.connect(a.visitorUri());
                  WsTestClient second = WsTestClient.connect(nodeB.visitorUri())) {
                 first.helloVisitor(null, null, 0);
@@ -222,8 +211,6 @@ class RoutingAcrossNodesTest {
                 assertThat(second.frames("status")).as("nothing of the other visitor's chat reaches this one")
                         .allMatch(s -> s.get("conversationId").asText().equals(secondId));
             }
-        } finally {
-            running.forEach(TestServer::close);
         }
     }
 

@@ -3,11 +3,34 @@ package dev.sodam.server.cluster;
 import dev.sodam.server.testing.TestServer;
 import dev.sodam.server.testing.WsTestClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.awaitility.Awaitility;
 
 /** What the tests of routing across real nodes share: who routes, and a visitor asking for a person. */
 final class RoutingNodes {
     private RoutingNodes() {
+    }
+
+    /** The nodes a test started: each closed at the end, unless the test stopped it before. */
+    static final class Running implements AutoCloseable {
+        private final List<TestServer> nodes = new ArrayList<>();
+
+        TestServer add(TestServer node) {
+            nodes.add(node);
+            return node;
+        }
+
+        /** The node goes away (its routing lock is freed when its database session ends). */
+        void stop(TestServer node) {
+            nodes.remove(node);
+            node.close();
+        }
+
+        @Override
+        public void close() {
+            nodes.forEach(TestServer::close);
+        }
     }
 
     /** Whether the node holds the routing lock now. */
