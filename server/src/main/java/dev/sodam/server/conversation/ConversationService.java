@@ -279,6 +279,11 @@ public final class ConversationService implements AutoCloseable {
 
     /** Replies, events and later bot answers of a committed batch, in the batch's order. */
     private void afterCommit(List<Command<?>> batch, List<Store.Outcome<Effect<?>>> outcomes, List<AskedBot> asked) {
+        Store.Outcome<Effect<?>> botAnswers = outcomes.get(batch.size());
+        BitSet answered = botAnswers.ok() ? (BitSet) botAnswers.value().value() : new BitSet();
+        // Counted before the replies complete, so that whoever waits for a reply sees its batch counted
+        // (a test read the count right after its question's reply, and under load found 0).
+        answersWithQuestion.add(answered.cardinality());
         for (int i = 0; i < batch.size(); i++) {
             Command<?> command = batch.get(i);
             Store.Outcome<Effect<?>> outcome = outcomes.get(i);
@@ -299,11 +304,7 @@ public final class ConversationService implements AutoCloseable {
                 command.reply().fail(new ChatException(ErrorCode.INTERNAL, "internal error; nothing was stored"));
             }
         }
-        Store.Outcome<Effect<?>> botAnswers = outcomes.get(batch.size());
-        BitSet answered = new BitSet();
         if (botAnswers.ok()) {
-            answered = (BitSet) botAnswers.value().value();
-            answersWithQuestion.add(answered.cardinality());
             publish(botAnswers.value().events());
         } else {
             log.warn("bot answers not stored with their questions; each follows in a commit of its own",
